@@ -1,0 +1,3 @@
+module github.com/critpath/critpath
+
+go 1.26

@@ -1,0 +1,496 @@
+package schedule
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// A Network is a Project compiled for scheduling: every task a node in
+// topological order, links in compact arrays, calendars compiled to
+// timelines. A Network is immutable and safe for concurrent use; each
+// Result holds one schedule of it.
+//
+// Each node keeps its dates in the working minutes of its own timeline
+// (the task's calendar), so a link between two tasks on the same calendar
+// is plain integer arithmetic; only links across calendars, elapsed lags
+// and summary tasks convert through wall-clock time. Milestones, elapsed
+// tasks and the three nodes of a summary (its gate, where links into it
+// arrive; its first start; its last finish) keep wall-clock minutes.
+type Network struct {
+	loc      *time.Location
+	opts     Options
+	settings Settings
+	start    int64 // project start, wall minutes
+	finishBy int64 // noDate when unset
+
+	tasks []taskInfo
+	byID  map[string]int32
+	links []Link // as given, in canonical order
+	kids  []int32
+	kidOf []int32 // tasks[i]'s children are kids[kidOf[i]:kidOf[i+1]]
+	up    []int32 // summary tasks, deepest first
+
+	tls      []*timeline // 0 is wall-clock time
+	calNames []string    // by timeline index
+
+	// Nodes, in topological order.
+	kind   []nodeKind
+	owner  []int32 // the task a node belongs to
+	tl     []int32 // the timeline a node's dates are counted on
+	dur    []int64 // default duration, minutes on tl
+	floor  []int64 // the project start on tl
+	ctype  []ConstraintType
+	cdate  []int64 // the constraint date on tl
+	dead   []int64 // the deadline on tl, or noDate
+	finBy  []int64 // the project finish-by date on tl, or noDate
+	inOff  []int32 // in-edges of node v: in[inOff[v]:inOff[v+1]]
+	in     []edge
+	outOff []int32
+	out    []edge
+	inLink []int32 // the link behind in[e], or -1 for the outline
+}
+
+type nodeKind uint8
+
+const (
+	leafNode  nodeKind = iota
+	gateNode           // links into a summary arrive here; its subtasks start after it
+	firstNode          // the earliest start of a summary's subtasks
+	lastNode           // the latest finish of a summary's subtasks
+)
+
+type taskInfo struct {
+	id      string
+	name    string
+	parent  int32
+	depth   int32
+	cal     int32 // timeline of the task's calendar, for float
+	summary bool
+	// node is the task's node; for a summary, its gate, with first and
+	// last its other two.
+	node, first, last int32
+}
+
+// edge is one end of a link as a node sees it: the node at the other end,
+// how the link binds, and the lag in minutes (or basis points of the
+// predecessor's duration).
+type edge struct {
+	node   int32
+	kind   edgeKind
+	lagCal int16 // timeline of a working-time lag
+	lag    int64
+}
+
+type edgeKind uint8
+
+const (
+	edgeType    edgeKind = 3      // the LinkType, in the low bits
+	edgeGeneral edgeKind = 1 << 2 // ends or lag on different timelines
+	edgePercent edgeKind = 1 << 3 // lag is basis points of the predecessor's duration
+	edgeElapsed edgeKind = 1 << 4 // lag is elapsed minutes
+	edgeMin     edgeKind = 1 << 5 // a subtask's start feeding its summary's first start
+)
+
+const noDate = math.MaxInt64
+
+// maxTimelines bounds the calendars of one project (edge.lagCal is 16 bits).
+const maxTimelines = math.MaxInt16
+
+// Compile checks p and compiles it into a Network. Bad input returns an
+// error naming the task, link or calendar: problems with single parts are
+// *InputError values (up to 20, joined), a loop of links a *CycleError.
+func Compile(p *Project) (*Network, error) {
+	c := compiler{p: p, n: &Network{opts: p.Options}}
+	return c.compile()
+}
+
+type compiler struct {
+	p    *Project
+	n    *Network
+	errs []error
+	cals map[string]*Calendar
+	tlOf map[string]int32 // calendar name → timeline
+	mins []int64          // task durations in minutes
+	cal  []int32          // task calendar timelines
+	def  int32            // the default calendar's timeline
+}
+
+func (c *compiler) fail(e *InputError) {
+	if len(c.errs) < maxReported {
+		c.errs = append(c.errs, e)
+	}
+}
+
+func (c *compiler) err() error { return errors.Join(c.errs...) }
+
+func (c *compiler) compile() (*Network, error) {
+	p, n := c.p, c.n
+	if err := c.project(); err != nil {
+		return nil, err
+	}
+	c.calendars()
+	if len(c.errs) > 0 {
+		return nil, c.err()
+	}
+	c.tasks()
+	if len(c.errs) > 0 {
+		return nil, c.err()
+	}
+	c.linksAndResources()
+	if len(c.errs) > 0 {
+		return nil, c.err()
+	}
+	g := c.graph()
+	order, err := g.topo(n)
+	if err != nil {
+		return nil, err
+	}
+	c.layOut(g, order)
+	_ = p
+	return n, nil
+}
+
+func (c *compiler) project() error {
+	p, n := c.p, c.n
+	var errs []error
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"minutes_per_day", p.Settings.MinutesPerDay}, {"minutes_per_week", p.Settings.MinutesPerWeek}, {"days_per_month", p.Settings.DaysPerMonth}} {
+		if f.v < 0 || f.v > 10080 {
+			errs = append(errs, &InputError{Field: "settings." + f.name, Err: fmt.Errorf("%d: %w", f.v, ErrBadValue)})
+		}
+	}
+	if p.Options.TotalFloat > StartFloat || p.Options.LagCalendar > LagProject {
+		errs = append(errs, &InputError{Field: "options", Err: ErrBadValue})
+	}
+	if p.Options.CriticalFloat < 0 || p.Options.CriticalFloat > maxMinutes {
+		errs = append(errs, &InputError{Field: "options.critical_float", Err: ErrBadValue})
+	}
+	n.settings = p.Settings.withDefaults()
+	n.loc = cmp.Or(p.Location, p.Start.Location())
+	if p.Start.IsZero() {
+		errs = append(errs, &InputError{Field: "start", Err: fmt.Errorf("the project has no start date: %w", ErrBadDate)})
+	} else if !inRange(p.Start) {
+		errs = append(errs, &InputError{Field: "start", Err: fmt.Errorf("%v: %w", p.Start, ErrBadDate)})
+	}
+	n.finishBy = noDate
+	if !p.FinishBy.IsZero() {
+		if !inRange(p.FinishBy) {
+			errs = append(errs, &InputError{Field: "finish_by", Err: fmt.Errorf("%v: %w", p.FinishBy, ErrBadDate)})
+		} else {
+			n.finishBy = wallMinutes(p.FinishBy, n.loc)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	n.start = wallMinutes(p.Start, n.loc)
+	return nil
+}
+
+func inRange(t time.Time) bool { y := t.Year(); return y >= minYear && y <= maxYear }
+
+// calendars compiles the project's calendars, and the presets the project
+// names without defining, into timelines.
+func (c *compiler) calendars() {
+	p, n := c.p, c.n
+	c.cals = map[string]*Calendar{}
+	for i := range p.Calendars {
+		cal := &p.Calendars[i]
+		if cal.Name == "" {
+			c.fail(&InputError{Field: fmt.Sprintf("calendars[%d].name", i), Err: errors.New("calendar has no name")})
+			continue
+		}
+		if _, dup := c.cals[cal.Name]; dup {
+			c.fail(&InputError{Calendar: cal.Name, Err: errors.New("two calendars have this name")})
+			continue
+		}
+		c.cals[cal.Name] = cal
+	}
+	// Presets are available under their names unless the project defines them.
+	for _, name := range []string{Standard, TwentyFourHours, NightShift, SundayThursday} {
+		if _, ok := c.cals[name]; !ok {
+			cal, _ := Preset(name)
+			c.cals[name] = &cal
+		}
+	}
+	n.tls = []*timeline{{identity: true}}
+	n.calNames = []string{"(wall clock)"}
+	c.tlOf = map[string]int32{}
+	anchor := DateOf(c.p.Start.In(n.loc))
+	names := make([]string, 0, len(c.cals))
+	for name := range c.cals {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	if len(names) >= maxTimelines {
+		c.fail(&InputError{Field: "calendars", Err: fmt.Errorf("%d calendars: at most %d: %w", len(names), maxTimelines-1, ErrBadValue)})
+		return
+	}
+	for _, name := range names {
+		tl, err := compileCalendar(c.cals[name], c.cals, anchor)
+		if err != nil {
+			c.fail(&InputError{Calendar: name, Err: err})
+			continue
+		}
+		if tl.identity {
+			c.tlOf[name] = 0
+			continue
+		}
+		c.tlOf[name] = int32(len(n.tls))
+		n.tls = append(n.tls, tl)
+		n.calNames = append(n.calNames, name)
+	}
+	def := cmp.Or(p.Calendar, Standard)
+	if t, ok := c.tlOf[def]; ok {
+		c.def = t
+	} else if _, known := c.cals[def]; !known {
+		c.fail(&InputError{Field: "calendar", Err: fmt.Errorf("%q: %w", def, ErrUnknownCalendar)})
+	}
+}
+
+// timelineOf returns the timeline of a calendar name ("" is the default).
+func (c *compiler) timelineOf(name string) (int32, bool) {
+	if name == "" {
+		return c.def, true
+	}
+	t, ok := c.tlOf[name]
+	return t, ok
+}
+
+func (c *compiler) tasks() {
+	p, n := c.p, c.n
+	n.byID = make(map[string]int32, len(p.Tasks))
+	n.tasks = make([]taskInfo, len(p.Tasks))
+	c.mins = make([]int64, len(p.Tasks))
+	c.cal = make([]int32, len(p.Tasks))
+	for i := range p.Tasks {
+		t := &p.Tasks[i]
+		n.tasks[i] = taskInfo{id: t.ID, name: t.Name, parent: -1}
+		if t.ID == "" {
+			c.fail(&InputError{Field: fmt.Sprintf("tasks[%d].id", i), Err: errors.New("task has no id")})
+			continue
+		}
+		if _, dup := n.byID[t.ID]; dup {
+			c.fail(&InputError{Task: t.ID, Err: ErrDuplicateTask})
+			continue
+		}
+		n.byID[t.ID] = int32(i)
+	}
+	if len(c.errs) > 0 {
+		return
+	}
+	for i := range p.Tasks {
+		t := &p.Tasks[i]
+		if t.Parent == "" {
+			continue
+		}
+		par, ok := n.byID[t.Parent]
+		if !ok {
+			c.fail(&InputError{Task: t.ID, Field: "parent", Err: fmt.Errorf("%q: %w", t.Parent, ErrUnknownTask)})
+			continue
+		}
+		n.tasks[i].parent = par
+		n.tasks[par].summary = true
+	}
+	if len(c.errs) > 0 {
+		return
+	}
+	c.outline()
+	for i := range p.Tasks {
+		c.task(int32(i))
+	}
+}
+
+// outline computes depths, rejects loops of parents, and lists children.
+func (c *compiler) outline() {
+	n := c.n
+	const unknown, visiting = -1, -2
+	for i := range n.tasks {
+		n.tasks[i].depth = unknown
+	}
+	var depth func(i int32) int32
+	depth = func(i int32) int32 {
+		// Walk up iteratively to stay safe on deep outlines.
+		var path []int32
+		for j := i; ; j = n.tasks[j].parent {
+			if j < 0 {
+				break
+			}
+			if d := n.tasks[j].depth; d >= 0 {
+				break
+			} else if d == visiting {
+				c.fail(&InputError{Task: n.tasks[j].id, Field: "parent", Err: ErrParentCycle})
+				for _, k := range path {
+					n.tasks[k].depth = 0
+				}
+				return 0
+			}
+			n.tasks[j].depth = visiting
+			path = append(path, j)
+		}
+		for _, k := range slices.Backward(path) {
+			d := int32(0)
+			if par := n.tasks[k].parent; par >= 0 {
+				d = n.tasks[par].depth + 1
+			}
+			n.tasks[k].depth = d
+		}
+		return n.tasks[i].depth
+	}
+	for i := range n.tasks {
+		depth(int32(i))
+	}
+	// Children in canonical (ID) order.
+	counts := make([]int32, len(n.tasks)+1)
+	for _, t := range n.tasks {
+		if t.parent >= 0 {
+			counts[t.parent+1]++
+		}
+	}
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	n.kidOf = counts
+	n.kids = make([]int32, counts[len(counts)-1])
+	fill := slices.Clone(counts[:len(counts)-1])
+	for i, t := range n.tasks {
+		if t.parent >= 0 {
+			n.kids[fill[t.parent]] = int32(i)
+			fill[t.parent]++
+		}
+	}
+	for i := range n.tasks {
+		k := n.kids[n.kidOf[i]:n.kidOf[i+1]]
+		slices.SortFunc(k, func(a, b int32) int { return cmp.Compare(n.tasks[a].id, n.tasks[b].id) })
+		if n.tasks[i].summary {
+			n.up = append(n.up, int32(i))
+		}
+	}
+	slices.SortStableFunc(n.up, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(n.tasks[b].depth, n.tasks[a].depth), cmp.Compare(n.tasks[a].id, n.tasks[b].id))
+	})
+}
+
+// task checks one task's duration, calendar and dates.
+func (c *compiler) task(i int32) {
+	p, n := c.p, c.n
+	t, info := &p.Tasks[i], &n.tasks[i]
+	fail := func(field string, err error) { c.fail(&InputError{Task: t.ID, Field: field, Err: err}) }
+	tl, ok := c.timelineOf(t.Calendar)
+	if !ok {
+		fail("calendar", fmt.Errorf("%q: %w", t.Calendar, ErrUnknownCalendar))
+	}
+	c.cal[i], info.cal = tl, tl
+	if !info.summary {
+		switch m, err := t.Duration.minutes(n.settings); {
+		case t.Duration.Unit == Percent:
+			fail("duration", fmt.Errorf("%v: %w", t.Duration, ErrBadUnit))
+		case err != nil:
+			fail("duration", fmt.Errorf("%v: %w", err, ErrBadValue))
+		case m < 0:
+			fail("duration", fmt.Errorf("%v: %w", t.Duration, ErrNegative))
+		default:
+			c.mins[i] = m
+		}
+	}
+	if t.Priority < 0 || t.Priority > 1000 {
+		fail("priority", fmt.Errorf("%d: want 0 to 1000: %w", t.Priority, ErrBadValue))
+	}
+	if ct := t.Constraint.Type; ct > MFO {
+		fail("constraint.type", fmt.Errorf("%d: %w", ct, ErrBadConstraint))
+	} else if ct.dated() && t.Constraint.Date.IsZero() {
+		fail("constraint.date", fmt.Errorf("%v needs a date: %w", ct, ErrBadConstraint))
+	} else if ct.dated() && !inRange(t.Constraint.Date) {
+		fail("constraint.date", fmt.Errorf("%v: %w", t.Constraint.Date, ErrBadDate))
+	} else if info.summary && (ct == ALAP || ct == FNET || ct == MSO || ct == MFO) {
+		fail("constraint.type", fmt.Errorf("%v on a summary task: only ASAP, SNET, SNLT and FNLT are allowed: %w", ct, ErrBadConstraint))
+	}
+	if !t.Deadline.IsZero() && !inRange(t.Deadline) {
+		fail("deadline", fmt.Errorf("%v: %w", t.Deadline, ErrBadDate))
+	}
+}
+
+func (c *compiler) linksAndResources() {
+	p, n := c.p, c.n
+	n.links = slices.Clone(p.Links)
+	slices.SortStableFunc(n.links, func(a, b Link) int {
+		return cmp.Or(cmp.Compare(a.Succ, b.Succ), cmp.Compare(a.Pred, b.Pred), cmp.Compare(a.Type, b.Type))
+	})
+	for i := range n.links {
+		l := &n.links[i]
+		fail := func(err error) { c.fail(&InputError{Link: l, Err: err}) }
+		pi, okp := n.byID[l.Pred]
+		si, oks := n.byID[l.Succ]
+		switch {
+		case !okp:
+			fail(fmt.Errorf("predecessor %q: %w", l.Pred, ErrUnknownTask))
+			continue
+		case !oks:
+			fail(fmt.Errorf("successor %q: %w", l.Succ, ErrUnknownTask))
+			continue
+		case pi == si:
+			fail(ErrSelfLink)
+			continue
+		case l.Type > SF:
+			fail(fmt.Errorf("type %d: %w", l.Type, ErrBadValue))
+			continue
+		case i > 0 && n.links[i-1].Pred == l.Pred && n.links[i-1].Succ == l.Succ:
+			fail(ErrDuplicateLink)
+			continue
+		case c.ancestor(pi, si) || c.ancestor(si, pi):
+			fail(ErrSummaryLink)
+			continue
+		case n.tasks[si].summary && l.Type.toFinish():
+			fail(fmt.Errorf("a %v link cannot end on a summary task, as in Microsoft Project: %w", l.Type, ErrBadValue))
+			continue
+		case l.Lag.Unit == Percent && n.tasks[pi].summary:
+			fail(fmt.Errorf("a percent lag needs a predecessor with a duration, not a summary: %w", ErrBadUnit))
+			continue
+		}
+		if _, err := l.Lag.minutes(n.settings); err != nil {
+			fail(fmt.Errorf("lag: %v: %w", err, ErrBadValue))
+		}
+	}
+	rs := map[string]bool{}
+	for i, r := range p.Resources {
+		switch {
+		case r.ID == "":
+			c.fail(&InputError{Field: fmt.Sprintf("resources[%d].id", i), Err: errors.New("resource has no id")})
+		case rs[r.ID]:
+			c.fail(&InputError{Field: fmt.Sprintf("resources[%d].id", i), Err: fmt.Errorf("%q: duplicate resource id", r.ID)})
+		case r.Type > CostResource || r.MaxUnits < 0 || math.IsNaN(r.MaxUnits) || r.StandardRate < 0 || r.OvertimeRate < 0 || r.CostPerUse < 0:
+			c.fail(&InputError{Field: fmt.Sprintf("resources[%d]", i), Err: fmt.Errorf("resource %q: %w", r.ID, ErrBadValue)})
+		}
+		if _, ok := c.timelineOf(r.Calendar); !ok {
+			c.fail(&InputError{Field: fmt.Sprintf("resources[%d].calendar", i), Err: fmt.Errorf("%q: %w", r.Calendar, ErrUnknownCalendar)})
+		}
+		rs[r.ID] = true
+	}
+	for i, a := range p.Assignments {
+		if _, ok := n.byID[a.Task]; !ok {
+			c.fail(&InputError{Field: fmt.Sprintf("assignments[%d].task", i), Err: fmt.Errorf("%q: %w", a.Task, ErrUnknownTask)})
+		}
+		if !rs[a.Resource] {
+			c.fail(&InputError{Field: fmt.Sprintf("assignments[%d].resource", i), Err: fmt.Errorf("%q: unknown resource", a.Resource)})
+		}
+		if a.Units < 0 || math.IsNaN(a.Units) || math.IsInf(a.Units, 0) {
+			c.fail(&InputError{Field: fmt.Sprintf("assignments[%d].units", i), Err: fmt.Errorf("%v: %w", a.Units, ErrBadValue)})
+		}
+	}
+}
+
+// ancestor reports whether task a is an outline ancestor of task b.
+func (c *compiler) ancestor(a, b int32) bool {
+	for j := c.n.tasks[b].parent; j >= 0; j = c.n.tasks[j].parent {
+		if j == a {
+			return true
+		}
+	}
+	return false
+}

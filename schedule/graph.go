@@ -1,0 +1,330 @@
+package schedule
+
+import (
+	"cmp"
+	"slices"
+)
+
+// graph is the network before topological ordering: nodes numbered in
+// canonical order (tasks by ID), so that everything built from it is the
+// same whatever order the project listed its tasks and links in.
+type graph struct {
+	owner []int32
+	kind  []nodeKind
+	tl    []int32
+	dur   []int64
+	edges []gedge
+}
+
+type gedge struct {
+	from, to int32
+	edge     // the lag and kind; edge.node is unused here
+	link     int32
+}
+
+// graph builds the nodes and edges: one node per task, three per summary,
+// the links, and the outline's own edges.
+func (c *compiler) graph() *graph {
+	n := c.n
+	rank := make([]int32, len(n.tasks))
+	for i := range rank {
+		rank[i] = int32(i)
+	}
+	slices.SortFunc(rank, func(a, b int32) int { return cmp.Compare(n.tasks[a].id, n.tasks[b].id) })
+	g := &graph{}
+	add := func(task int32, k nodeKind, tl int32, dur int64) int32 {
+		g.owner = append(g.owner, task)
+		g.kind = append(g.kind, k)
+		g.tl = append(g.tl, tl)
+		g.dur = append(g.dur, dur)
+		return int32(len(g.owner) - 1)
+	}
+	for _, i := range rank {
+		t := &n.tasks[i]
+		if t.summary {
+			t.node = add(i, gateNode, 0, 0)
+			t.first = add(i, firstNode, 0, 0)
+			t.last = add(i, lastNode, 0, 0)
+			continue
+		}
+		tl := c.cal[i]
+		if c.mins[i] == 0 || c.p.Tasks[i].Duration.Elapsed {
+			tl = 0
+		}
+		t.node = add(i, leafNode, tl, c.mins[i])
+		t.first, t.last = t.node, t.node
+	}
+	for li := range n.links {
+		l := &n.links[li]
+		pi, si := n.byID[l.Pred], n.byID[l.Succ]
+		from := n.tasks[pi].first
+		if l.Type.fromFinish() {
+			from = n.tasks[pi].last
+		}
+		to := n.tasks[si].node
+		lag, _ := l.Lag.minutes(n.settings)
+		e := gedge{from: from, to: to, link: int32(li), edge: edge{kind: edgeKind(l.Type), lag: lag}}
+		var lagTL int32
+		switch n.opts.LagCalendar {
+		case LagSuccessor:
+			lagTL = c.cal[si]
+		case LagPredecessor:
+			lagTL = c.cal[pi]
+		case Lag24Hours:
+			lagTL = 0
+		case LagProject:
+			lagTL = c.def
+		}
+		if l.Lag.Elapsed {
+			e.kind |= edgeElapsed
+			lagTL = 0
+		}
+		if l.Lag.Unit == Percent {
+			e.kind |= edgePercent
+		}
+		e.lagCal = int16(lagTL)
+		same := g.tl[from] == g.tl[to]
+		if !same || (lagTL != g.tl[to] && (lag != 0 || e.kind&edgePercent != 0)) {
+			e.kind |= edgeGeneral
+		}
+		g.edges = append(g.edges, e)
+	}
+	for _, i := range rank {
+		t := &n.tasks[i]
+		if !t.summary {
+			continue
+		}
+		for _, k := range n.kids[n.kidOf[i]:n.kidOf[i+1]] {
+			kt := &n.tasks[k]
+			g.outline(t.node, kt.node, edgeKind(SS))
+			g.outline(kt.first, t.first, edgeMin|edgeGeneral)
+			g.outline(kt.last, t.last, edgeKind(FF))
+		}
+	}
+	return g
+}
+
+// outline adds an edge of the outline, general unless both ends count
+// wall-clock time.
+func (g *graph) outline(from, to int32, kind edgeKind) {
+	if g.tl[from] != 0 || g.tl[to] != 0 {
+		kind |= edgeGeneral
+	}
+	g.edges = append(g.edges, gedge{from: from, to: to, link: -1, edge: edge{kind: kind}})
+}
+
+// topo returns the nodes in topological order (Kahn's algorithm, ties in
+// canonical order), or a *CycleError naming one loop.
+func (g *graph) topo(n *Network) ([]int32, error) {
+	nn := len(g.owner)
+	slices.SortFunc(g.edges, func(a, b gedge) int { return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to)) })
+	outOff := make([]int32, nn+1)
+	indeg := make([]int32, nn)
+	for _, e := range g.edges {
+		outOff[e.from+1]++
+		indeg[e.to]++
+	}
+	for i := range nn {
+		outOff[i+1] += outOff[i]
+	}
+	order := make([]int32, 0, nn)
+	for v := range nn {
+		if indeg[v] == 0 {
+			order = append(order, int32(v))
+		}
+	}
+	for head := 0; head < len(order); head++ {
+		u := order[head]
+		for _, e := range g.edges[outOff[u]:outOff[u+1]] {
+			if indeg[e.to]--; indeg[e.to] == 0 {
+				order = append(order, e.to)
+			}
+		}
+	}
+	if len(order) == nn {
+		return order, nil
+	}
+	return nil, g.cycle(n, indeg)
+}
+
+// cycle finds a loop among the nodes Kahn's algorithm could not order
+// (those with indeg > 0): from the first such node it walks back along
+// in-edges from unordered nodes until a node repeats.
+func (g *graph) cycle(n *Network, indeg []int32) error {
+	nn := len(g.owner)
+	inOff := make([]int32, nn+1)
+	for _, e := range g.edges {
+		inOff[e.to+1]++
+	}
+	for i := range nn {
+		inOff[i+1] += inOff[i]
+	}
+	preds := make([]int32, len(g.edges))
+	fill := slices.Clone(inOff[:nn])
+	for _, e := range g.edges {
+		preds[fill[e.to]] = e.from
+		fill[e.to]++
+	}
+	start := int32(-1)
+	for v := range nn {
+		if indeg[v] > 0 {
+			start = int32(v)
+			break
+		}
+	}
+	seen := map[int32]int{}
+	var walk []int32
+	v := start
+	for {
+		if at, ok := seen[v]; ok {
+			walk = walk[at:]
+			break
+		}
+		seen[v] = len(walk)
+		walk = append(walk, v)
+		next := int32(-1)
+		for _, p := range preds[inOff[v]:inOff[v+1]] {
+			if indeg[p] > 0 && (next < 0 || p < next) {
+				next = p
+			}
+		}
+		v = next
+	}
+	// walk follows edges backwards; name the tasks in link order.
+	slices.Reverse(walk)
+	var ids []string
+	for _, v := range walk {
+		id := n.tasks[g.owner[v]].id
+		if len(ids) == 0 || ids[len(ids)-1] != id {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 1 && ids[0] == ids[len(ids)-1] {
+		ids = ids[:len(ids)-1]
+	}
+	lo := 0
+	for i, id := range ids {
+		if id < ids[lo] {
+			lo = i
+		}
+	}
+	ids = append(ids[lo:], ids[:lo]...)
+	return &CycleError{Tasks: ids}
+}
+
+// layOut renumbers the nodes in topological order and fills the network's
+// arrays.
+func (c *compiler) layOut(g *graph, order []int32) {
+	n := c.n
+	nn := len(order)
+	pos := make([]int32, nn)
+	for i, v := range order {
+		pos[v] = int32(i)
+	}
+	n.kind = make([]nodeKind, nn)
+	n.owner = make([]int32, nn)
+	n.tl = make([]int32, nn)
+	n.dur = make([]int64, nn)
+	n.floor = make([]int64, nn)
+	n.ctype = make([]ConstraintType, nn)
+	n.cdate = make([]int64, nn)
+	n.dead = make([]int64, nn)
+	n.finBy = make([]int64, nn)
+	for i, v := range order {
+		n.kind[i], n.owner[i], n.tl[i], n.dur[i] = g.kind[v], g.owner[v], g.tl[v], g.dur[v]
+	}
+	for i := range n.tasks {
+		t := &n.tasks[i]
+		t.node, t.first, t.last = pos[t.node], pos[t.first], pos[t.last]
+	}
+	for v := range nn {
+		tl := n.tls[n.tl[v]]
+		n.floor[v] = tl.cum(n.start)
+		n.dead[v], n.finBy[v] = noDate, noDate
+		if n.finishBy != noDate {
+			n.finBy[v] = tl.cum(n.finishBy)
+		}
+		if n.kind[v] == firstNode {
+			n.floor[v] = noDate
+		}
+	}
+	for i := range n.tasks {
+		c.constrain(int32(i))
+	}
+
+	for i := range g.edges {
+		e := &g.edges[i]
+		e.from, e.to = pos[e.from], pos[e.to]
+	}
+	n.inOff, n.in, n.inLink = csr(g.edges, nn, true)
+	n.outOff, n.out, _ = csr(g.edges, nn, false)
+}
+
+// constrain converts task i's constraint and deadline onto its nodes.
+func (c *compiler) constrain(i int32) {
+	p, n := c.p, c.n
+	t, info := &p.Tasks[i], &n.tasks[i]
+	at := func(v int32, ct ConstraintType, d int64) {
+		tl := n.tls[n.tl[v]]
+		n.ctype[v] = ct
+		switch ct {
+		case SNET, MSO, MFO, FNLT:
+			n.cdate[v] = tl.cum(d)
+		case FNET:
+			n.cdate[v] = tl.cumFinish(d)
+		case SNLT:
+			n.cdate[v] = tl.cumStart(d)
+		}
+	}
+	if ct := t.Constraint.Type; ct.dated() {
+		d := wallMinutes(t.Constraint.Date, n.loc)
+		switch {
+		case !info.summary:
+			at(info.node, ct, d)
+		case ct == SNET:
+			at(info.node, ct, d)
+		case ct == SNLT:
+			at(info.first, ct, d)
+		case ct == FNLT:
+			at(info.last, ct, d)
+		}
+	}
+	if !t.Deadline.IsZero() {
+		n.dead[info.last] = n.tls[n.tl[info.last]].cum(wallMinutes(t.Deadline, n.loc))
+	}
+}
+
+// csr lays the edges out by successor (in) or by predecessor (out), each
+// node's edges in the order of the node at their other end.
+func csr(edges []gedge, nn int, in bool) (off []int32, out []edge, link []int32) {
+	key := func(e *gedge) (int32, int32) {
+		if in {
+			return e.to, e.from
+		}
+		return e.from, e.to
+	}
+	idx := make([]int32, len(edges))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		a1, a2 := key(&edges[a])
+		b1, b2 := key(&edges[b])
+		return cmp.Or(cmp.Compare(a1, b1), cmp.Compare(a2, b2))
+	})
+	off = make([]int32, nn+1)
+	out = make([]edge, len(edges))
+	link = make([]int32, len(edges))
+	for j, i := range idx {
+		e := &edges[i]
+		k, other := key(e)
+		off[k+1]++
+		out[j] = e.edge
+		out[j].node = other
+		link[j] = e.link
+	}
+	for i := range nn {
+		off[i+1] += off[i]
+	}
+	return off, out, link
+}

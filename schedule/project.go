@@ -1,0 +1,236 @@
+package schedule
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Project is a schedule as its owner writes it: tasks, the links between
+// them, calendars and resources. It is plain data; Compile checks it.
+type Project struct {
+	Name string
+	// Start is the project start: no task starts earlier unless a
+	// constraint puts it there. Its location is the project's time zone
+	// unless Location is set.
+	Start time.Time
+	// FinishBy, when set, is the date the project must finish by: it
+	// replaces the computed finish as every task's latest finish bound, so
+	// missing it shows as negative float. It never moves a task.
+	FinishBy time.Time
+	// Location is the time zone the calendars' hours are read in; nil
+	// means Start's location.
+	Location *time.Location
+	// Calendar names the default calendar; empty means Standard.
+	Calendar    string
+	Settings    Settings
+	Options     Options
+	Calendars   []Calendar
+	Tasks       []Task
+	Links       []Link
+	Resources   []Resource
+	Assignments []Assignment
+}
+
+// Task is an activity, a milestone (zero duration) or, when other tasks
+// name it as their Parent, a summary whose dates roll up from them.
+type Task struct {
+	// ID identifies the task; it is unique and stable across edits.
+	ID   string
+	Name string
+	// Parent is the ID of the summary task above this one in the outline;
+	// empty at the top level.
+	Parent string
+	// Duration is the task's length, in working time on its calendar or,
+	// when Elapsed, round the clock. A summary's own duration is ignored.
+	Duration   Duration
+	Constraint Constraint
+	// Deadline, when set, bounds the late finish: missing it shows as
+	// negative float; it never moves the task.
+	Deadline time.Time
+	// Priority ranks the task for leveling, 0–1000 (1000: never delay).
+	// The JSON decoder fills in Microsoft Project's default, 500.
+	Priority int
+	// Calendar overrides the project calendar for this task.
+	Calendar string
+	Notes    string
+}
+
+// ConstraintType says how a constraint date binds a task.
+type ConstraintType uint8
+
+// The constraint types of Microsoft Project. Start No Later Than, Finish No
+// Later Than and deadlines bound the late dates only (missing them is
+// negative float); Must Start On and Must Finish On fix both early and late
+// dates, overriding links (a violated link is reported by Conflicts).
+const (
+	ASAP ConstraintType = iota // as soon as possible: no date
+	ALAP                       // as late as possible: no date
+	SNET                       // start no earlier than
+	SNLT                       // start no later than
+	FNET                       // finish no earlier than
+	FNLT                       // finish no later than
+	MSO                        // must start on
+	MFO                        // must finish on
+)
+
+var constraintNames = [...]string{"ASAP", "ALAP", "SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO"}
+
+func (c ConstraintType) String() string {
+	if int(c) < len(constraintNames) {
+		return constraintNames[c]
+	}
+	return fmt.Sprintf("ConstraintType(%d)", c)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (c ConstraintType) MarshalText() ([]byte, error) {
+	if int(c) >= len(constraintNames) {
+		return nil, fmt.Errorf("schedule: unknown constraint type %d", c)
+	}
+	return []byte(c.String()), nil
+}
+
+// UnmarshalText reads "ASAP", "SNET", … (case-insensitive).
+func (c *ConstraintType) UnmarshalText(text []byte) error {
+	for i, n := range constraintNames {
+		if strings.EqualFold(string(text), n) {
+			*c = ConstraintType(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("schedule: constraint type %q: want one of ASAP, ALAP, SNET, SNLT, FNET, FNLT, MSO, MFO", text)
+}
+
+// dated reports whether the type needs a date.
+func (c ConstraintType) dated() bool { return c >= SNET }
+
+// Constraint is a task's date constraint. Date is ignored for ASAP and ALAP.
+type Constraint struct {
+	Type ConstraintType
+	Date time.Time
+}
+
+// LinkType says which ends of two tasks a link ties.
+type LinkType uint8
+
+// The four link types; the zero value is finish-to-start.
+const (
+	FS LinkType = iota // successor starts after predecessor finishes
+	SS                 // successor starts after predecessor starts
+	FF                 // successor finishes after predecessor finishes
+	SF                 // successor finishes after predecessor starts
+)
+
+var linkNames = [...]string{"FS", "SS", "FF", "SF"}
+
+func (t LinkType) String() string {
+	if int(t) < len(linkNames) {
+		return linkNames[t]
+	}
+	return fmt.Sprintf("LinkType(%d)", t)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (t LinkType) MarshalText() ([]byte, error) {
+	if int(t) >= len(linkNames) {
+		return nil, fmt.Errorf("schedule: unknown link type %d", t)
+	}
+	return []byte(t.String()), nil
+}
+
+// UnmarshalText reads "FS", "SS", "FF" or "SF" (case-insensitive).
+func (t *LinkType) UnmarshalText(text []byte) error {
+	for i, n := range linkNames {
+		if strings.EqualFold(string(text), n) {
+			*t = LinkType(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("schedule: link type %q: want FS, SS, FF or SF", text)
+}
+
+// fromFinish reports whether the link leaves the predecessor's finish.
+func (t LinkType) fromFinish() bool { return t == FS || t == FF }
+
+// toFinish reports whether the link binds the successor's finish.
+func (t LinkType) toFinish() bool { return t == FF || t == SF }
+
+// Link is a dependency: Succ's start or finish follows Pred's start or
+// finish, as Type says, shifted by Lag (negative for a lead). A lag in
+// working time runs on the lag calendar (Options.LagCalendar); a Percent
+// lag is that share of the predecessor's duration.
+type Link struct {
+	Pred, Succ string
+	Type       LinkType
+	Lag        Duration
+}
+
+func (l *Link) String() string {
+	s := fmt.Sprintf("%q→%q %s", l.Pred, l.Succ, l.Type)
+	if !l.Lag.IsZero() {
+		if l.Lag.Amount > 0 {
+			s += "+"
+		}
+		s += l.Lag.String()
+	}
+	return s
+}
+
+// Options choose between the ways the scheduling tools compute. The zero
+// value is Microsoft Project's behaviour.
+type Options struct {
+	// TotalFloat chooses the total float formula. Default: the smaller of
+	// start float and finish float, as Microsoft Project computes it.
+	TotalFloat FloatKind
+	// LagCalendar chooses the calendar working-time lags run on. Default:
+	// the successor's, as Microsoft Project does.
+	LagCalendar LagCalendar
+	// CriticalFloat is the total float (working minutes) at or below which
+	// a task is critical. Default 0.
+	CriticalFloat int64
+}
+
+// FloatKind chooses a total float formula.
+type FloatKind uint8
+
+const (
+	SmallestFloat FloatKind = iota // min(LS−ES, LF−EF), Microsoft Project
+	FinishFloat                    // LF−EF, Primavera P6's default
+	StartFloat                     // LS−ES
+)
+
+// LagCalendar chooses the calendar on which working-time lags are counted.
+type LagCalendar uint8
+
+const (
+	LagSuccessor   LagCalendar = iota // the successor's calendar (Microsoft Project)
+	LagPredecessor                    // the predecessor's calendar (Primavera P6's default)
+	Lag24Hours                        // round the clock
+	LagProject                        // the project's default calendar
+)
+
+var floatNames = [...]string{"smallest", "finish", "start"}
+var lagCalNames = [...]string{"successor", "predecessor", "24h", "project"}
+
+func (f FloatKind) MarshalText() ([]byte, error)    { return enumText(floatNames[:], int(f)) }
+func (f *FloatKind) UnmarshalText(b []byte) error   { return enumParse(floatNames[:], b, (*uint8)(f)) }
+func (l LagCalendar) MarshalText() ([]byte, error)  { return enumText(lagCalNames[:], int(l)) }
+func (l *LagCalendar) UnmarshalText(b []byte) error { return enumParse(lagCalNames[:], b, (*uint8)(l)) }
+
+func enumText(names []string, v int) ([]byte, error) {
+	if v < 0 || v >= len(names) {
+		return nil, fmt.Errorf("schedule: value %d out of range", v)
+	}
+	return []byte(names[v]), nil
+}
+
+func enumParse(names []string, b []byte, dst *uint8) error {
+	for i, n := range names {
+		if strings.EqualFold(string(b), n) {
+			*dst = uint8(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("schedule: %q: want one of %q", b, names)
+}

@@ -83,12 +83,15 @@ func (r *Result) backward() {
 	es, ef, ls, lf, fs, dur := r.es, r.ef, r.ls, r.lf, r.fs, r.dur
 	for v := len(n.kind) - 1; v >= 0; v-- {
 		d := dur[v]
-		late := n.finBy[v]
-		free := r.pf[n.tl[v]]
-		if late == noDate {
-			late = free
+		late, free := int64(noDate), int64(noDate)
+		out := n.out[n.outOff[v]:n.outOff[v+1]]
+		if len(out) == 0 { // an open end: bound by the project's finish
+			free, late = r.pf[n.tl[v]], n.finBy[v]
+			if late == noDate {
+				late = free
+			}
 		}
-		for _, e := range n.out[n.outOff[v]:n.outOff[v+1]] {
+		for _, e := range out {
 			s := e.node
 			switch e.kind {
 			case edgeKind(FS):
@@ -184,7 +187,7 @@ func (r *Result) boundOut(e edge, v, s int32, d int64) (late, free int64) {
 	n := r.net
 	tv := n.tls[n.tl[v]]
 	if e.kind&edgeMin != 0 {
-		if r.startClock(v) != r.es[s] { // v does not start its summary
+		if r.startClock(v) != r.es[s] || r.ls[s] == noDate { // v does not start its summary, or nothing bounds that start
 			return noDate, noDate
 		}
 		return tv.cumStart(r.ls[s]) + d, tv.cumStart(r.fs[s]) + d

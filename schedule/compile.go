@@ -21,9 +21,11 @@ import (
 // tasks and the three nodes of a summary (its gate, where links into it
 // arrive; its first start; its last finish) keep wall-clock minutes.
 type Network struct {
+	name     string
 	loc      *time.Location
 	opts     Options
 	settings Settings
+	critical int64 // the critical float threshold, working minutes
 	start    int64 // project start, wall minutes
 	finishBy int64 // noDate when unset
 
@@ -36,6 +38,8 @@ type Network struct {
 
 	tls      []*timeline // 0 is wall-clock time
 	calNames []string    // by timeline index
+	calOf    map[string]int32
+	defCal   int32
 
 	// Nodes, in topological order.
 	kind   []nodeKind
@@ -104,7 +108,7 @@ const maxTimelines = math.MaxInt16
 // error naming the task, link or calendar: problems with single parts are
 // *InputError values (up to 20, joined), a loop of links a *CycleError.
 func Compile(p *Project) (*Network, error) {
-	c := compiler{p: p, n: &Network{opts: p.Options}}
+	c := compiler{p: p, n: &Network{name: p.Name, opts: p.Options}}
 	return c.compile()
 }
 
@@ -168,10 +172,12 @@ func (c *compiler) project() error {
 	if p.Options.TotalFloat > StartFloat || p.Options.LagCalendar > LagProject {
 		errs = append(errs, &InputError{Field: "options", Err: ErrBadValue})
 	}
-	if p.Options.CriticalFloat < 0 || p.Options.CriticalFloat > maxMinutes {
-		errs = append(errs, &InputError{Field: "options.critical_float", Err: ErrBadValue})
-	}
 	n.settings = p.Settings.withDefaults()
+	if m, err := p.Options.CriticalFloat.minutes(n.settings); err != nil || p.Options.CriticalFloat.Elapsed || p.Options.CriticalFloat.Unit == Percent {
+		errs = append(errs, &InputError{Field: "options.critical_float", Err: fmt.Errorf("%v: %w", p.Options.CriticalFloat, ErrBadValue)})
+	} else {
+		n.critical = m
+	}
 	n.loc = cmp.Or(p.Location, p.Start.Location())
 	if p.Start.IsZero() {
 		errs = append(errs, &InputError{Field: "start", Err: fmt.Errorf("the project has no start date: %w", ErrBadDate)})
@@ -246,9 +252,10 @@ func (c *compiler) calendars() {
 		n.tls = append(n.tls, tl)
 		n.calNames = append(n.calNames, name)
 	}
+	n.calOf = c.tlOf
 	def := cmp.Or(p.Calendar, Standard)
 	if t, ok := c.tlOf[def]; ok {
-		c.def = t
+		c.def, n.defCal = t, t
 	} else if _, known := c.cals[def]; !known {
 		c.fail(&InputError{Field: "calendar", Err: fmt.Errorf("%q: %w", def, ErrUnknownCalendar)})
 	}

@@ -268,10 +268,8 @@ func (c *compiler) constrain(i int32) {
 		tl := n.tls[n.tl[v]]
 		n.ctype[v] = ct
 		switch ct {
-		case SNET, MSO, MFO, FNLT:
+		case SNET, MSO, FNET, MFO, FNLT:
 			n.cdate[v] = tl.cum(d)
-		case FNET:
-			n.cdate[v] = tl.cumFinish(d)
 		case SNLT:
 			n.cdate[v] = tl.cumStart(d)
 		}

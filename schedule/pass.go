@@ -161,11 +161,13 @@ func (r *Result) boundIn(e edge, p, v int32, d int64) int64 {
 		t = r.startClock(p)
 	}
 	t = n.shift(t, lag, e)
-	tv := n.tls[n.tl[v]]
+	// Either end is bound in the successor's working time: a finish at t or
+	// in the non-working time just before it is no earlier than t.
+	b := n.tls[n.tl[v]].cum(t)
 	if typ.toFinish() {
-		return tv.cumFinish(t) - d
+		return b - d
 	}
-	return tv.cum(t)
+	return b
 }
 
 func fastBound(typ LinkType, es, ef, lag, d int64) int64 {
@@ -203,11 +205,9 @@ func (r *Result) boundOut(e edge, v, s int32, d int64) (late, free int64) {
 		return late, free
 	}
 	ts := n.tls[n.tl[s]]
-	var lt, ft int64
+	lt, ft := ts.startAt(r.ls[s]), ts.startAt(r.fs[s])
 	if typ.toFinish() {
-		lt, ft = ts.finishAt(r.lf[s]), ts.finishAt(r.fs[s]+r.dur[s])
-	} else {
-		lt, ft = ts.startAt(r.ls[s]), ts.startAt(r.fs[s])
+		lt, ft = ts.startAt(r.lf[s]), ts.startAt(r.fs[s]+r.dur[s])
 	}
 	lt, ft = n.unshift(lt, lag, e), n.unshift(ft, lag, e)
 	if typ.fromFinish() {

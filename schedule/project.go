@@ -186,9 +186,9 @@ type Options struct {
 	// LagCalendar chooses the calendar working-time lags run on. Default:
 	// the successor's, as Microsoft Project does.
 	LagCalendar LagCalendar
-	// CriticalFloat is the total float (working minutes) at or below which
-	// a task is critical. Default 0.
-	CriticalFloat int64
+	// CriticalFloat is the total float at or below which a task is
+	// critical, in working time. Default 0.
+	CriticalFloat Duration
 }
 
 // FloatKind chooses a total float formula.

@@ -25,7 +25,7 @@ type Result struct {
 // TaskResult is one task's schedule. Floats are working minutes on the
 // task's calendar.
 type TaskResult struct {
-	ID                      string
+	ID, Name                string
 	EarlyStart, EarlyFinish time.Time
 	LateStart, LateFinish   time.Time
 	TotalFloat, FreeFloat   int64
@@ -159,12 +159,7 @@ func (r *Result) rollUp() {
 		es, ef := tl.startAt(r.es[v]), tl.finishAt(r.ef[v])
 		ls, lf := tl.startAt(r.ls[v]), tl.finishAt(r.lf[v])
 		if r.dur[v] == 0 { // a zero-length task sits at its finish
-			es = ef
-			// Show a milestone's late date at the end of the working time
-			// before it, as Microsoft Project does, not at the next start.
-			cal := n.tls[t.cal]
-			lf = max(ef, cal.finishAt(cal.cum(lf)))
-			ls = lf
+			es, ls = ef, lf
 		}
 		finish, start := r.lf[v]-r.ef[v], r.ls[v]-r.es[v]
 		free := r.ff[v]
@@ -184,7 +179,7 @@ func (r *Result) rollUp() {
 			tf = start
 		}
 		r.tasks[i] = TaskResult{
-			ID:         t.id,
+			ID: t.id, Name: t.name,
 			EarlyStart: wallTime(es, loc), EarlyFinish: wallTime(ef, loc),
 			LateStart: wallTime(ls, loc), LateFinish: wallTime(lf, loc),
 			TotalFloat: tf, FreeFloat: max(0, min(free, tf)),
@@ -194,7 +189,7 @@ func (r *Result) rollUp() {
 	for _, i := range n.up {
 		t := &n.tasks[i]
 		s := TaskResult{
-			ID:         t.id,
+			ID: t.id, Name: t.name,
 			Summary:    true,
 			EarlyStart: wallTime(r.es[t.first], loc), EarlyFinish: wallTime(r.ef[t.last], loc),
 			TotalFloat: 1 << 62, FreeFloat: 1 << 62,
@@ -213,7 +208,7 @@ func (r *Result) rollUp() {
 		r.tasks[i] = s
 	}
 	for i := range r.tasks {
-		r.tasks[i].Critical = r.tasks[i].TotalFloat <= n.opts.CriticalFloat
+		r.tasks[i].Critical = r.tasks[i].TotalFloat <= n.critical
 	}
 	r.rolled = true
 }

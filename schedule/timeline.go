@@ -270,17 +270,6 @@ func (tl *timeline) cum(t int64) int64 {
 	return base + spansTotal(sp)
 }
 
-// cumFinish returns the least w with finishAt(w) >= t: C(t), plus one when
-// t lies in non-working time (a finish no earlier than t must then run
-// into the next working minute).
-func (tl *timeline) cumFinish(t int64) int64 {
-	w := tl.cum(t)
-	if tl.finishAt(w) < t {
-		w++
-	}
-	return w
-}
-
 // cumStart returns the greatest w with startAt(w) <= t: C(t), less one when
 // t lies in non-working time.
 func (tl *timeline) cumStart(t int64) int64 {

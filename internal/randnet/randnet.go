@@ -1,0 +1,185 @@
+// Package randnet makes seeded random projects for property tests,
+// benchmarks and peer comparisons. The same Config always gives the same
+// project.
+package randnet
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/critpath/critpath/schedule"
+)
+
+// Config describes a random project. The zero value of each field but
+// Tasks means its default.
+type Config struct {
+	Tasks int
+	// Preds is the mean number of predecessors per task (default 2).
+	Preds float64
+	// Window: predecessors are drawn from the previous Window tasks
+	// (default 1000), as real schedules link mostly nearby work.
+	Window int
+	// Calendar is the project calendar (default Standard).
+	Calendar string
+	// LinkTypes mixes SS, FF and SF links (about 30 %) into FS ones, with
+	// positive and negative working-time lags.
+	LinkTypes bool
+	// Mixed adds everything else a real schedule has: several calendars
+	// (Night Shift, 24 Hours, Sunday–Thursday with holidays), elapsed and
+	// percent lags, milestones, elapsed durations, constraints of every
+	// type, deadlines, a finish-by date and a summary outline.
+	Mixed bool
+	Seed  uint64
+}
+
+// Start is the start of every random project: Sunday 3 January 2027,
+// 08:00 in Dhaka.
+var Start = time.Date(2027, 1, 3, 8, 0, 0, 0, time.FixedZone("+06", 6*3600))
+
+// ID names task i so that IDs sort in task order.
+func ID(i int) string { return fmt.Sprintf("T%07d", i) }
+
+// Project returns the random project cfg describes.
+func Project(cfg Config) *schedule.Project {
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15))
+	preds := cfg.Preds
+	if preds == 0 {
+		preds = 2
+	}
+	window := cfg.Window
+	if window == 0 {
+		window = 1000
+	}
+	p := &schedule.Project{Name: fmt.Sprintf("random %d/%d", cfg.Tasks, cfg.Seed), Start: Start, Calendar: cfg.Calendar}
+	if cfg.Mixed {
+		p.Calendars = []schedule.Calendar{{
+			Name: "Dhaka", Base: schedule.SundayThursday,
+			Exceptions: []schedule.Exception{
+				{Name: "Language Martyrs' Day", From: schedule.Date{Year: 2027, Month: 2, Day: 21}, Yearly: true},
+				{Name: "Independence Day", From: schedule.Date{Year: 2027, Month: 3, Day: 26}, Yearly: true},
+				{Name: "Eid ul-Fitr", From: schedule.Date{Year: 2027, Month: 3, Day: 8}, To: schedule.Date{Year: 2027, Month: 3, Day: 12}},
+				{Name: "Saturday pour", From: schedule.Date{Year: 2027, Month: 1, Day: 16}, Working: []schedule.Interval{schedule.Span(8, 0, 14, 0)}},
+			},
+		}}
+	}
+	cals := []string{"", schedule.NightShift, schedule.TwentyFourHours, "Dhaka", schedule.Standard}
+	p.Tasks = make([]schedule.Task, cfg.Tasks)
+	for i := range p.Tasks {
+		t := &p.Tasks[i]
+		t.ID = ID(i)
+		t.Name = fmt.Sprintf("Task %d", i)
+		t.Priority = 500
+		t.Duration = schedule.Days(float64(1 + rng.IntN(10)))
+		if !cfg.Mixed {
+			continue
+		}
+		switch x := rng.Float64(); {
+		case x < 0.08:
+			t.Duration = schedule.Duration{}
+		case x < 0.12:
+			t.Duration = schedule.ElapsedDays(float64(1 + rng.IntN(5)))
+		case x < 0.25:
+			t.Duration = schedule.Hours(float64(1 + rng.IntN(30)))
+		}
+		if rng.Float64() < 0.3 {
+			t.Calendar = cals[rng.IntN(len(cals))]
+		}
+		day := func() time.Time {
+			return Start.Add(time.Duration(rng.IntN(40*24)) * time.Hour)
+		}
+		if rng.Float64() < 0.1 {
+			t.Constraint = schedule.Constraint{Type: schedule.ConstraintType(2 + rng.IntN(6)), Date: day()}
+		}
+		if rng.Float64() < 0.05 {
+			t.Deadline = day().AddDate(0, 0, 20)
+		}
+	}
+	parent := make([]int, cfg.Tasks)
+	for i := range parent {
+		parent[i] = -1
+	}
+	if cfg.Mixed && cfg.Tasks > 3 {
+		// Turn a few tasks into summaries of the tasks that follow them.
+		for i := 0; i < cfg.Tasks-2; i++ {
+			if rng.Float64() >= 0.1 {
+				continue
+			}
+			n := 1 + rng.IntN(min(6, cfg.Tasks-i-1))
+			for j := i + 1; j <= i+n; j++ {
+				if parent[j] < 0 {
+					parent[j] = i
+					p.Tasks[j].Parent = ID(i)
+				}
+			}
+			sum := &p.Tasks[i]
+			sum.Duration = schedule.Duration{}
+			if c := sum.Constraint.Type; c == schedule.FNET || c == schedule.MSO || c == schedule.MFO {
+				sum.Constraint = schedule.Constraint{}
+			}
+		}
+	}
+	isSummary := map[string]bool{}
+	for _, t := range p.Tasks {
+		if t.Parent != "" {
+			isSummary[t.Parent] = true
+		}
+	}
+	// last[j] is the greatest task index in j's subtree. Links run from j
+	// only to tasks after it, so that every edge of the network, the
+	// outline's included, runs forward in that order: no cycles.
+	last := make([]int, cfg.Tasks)
+	for i := range last {
+		last[i] = i
+	}
+	for i := cfg.Tasks - 1; i >= 0; i-- {
+		if par := parent[i]; par >= 0 {
+			last[par] = max(last[par], last[i])
+		}
+	}
+	for i := 1; i < cfg.Tasks; i++ {
+		k := int(preds)
+		if rng.Float64() < preds-float64(k) {
+			k++
+		}
+		seen := map[int]bool{}
+		for range k {
+			j := i - 1 - rng.IntN(min(i, window))
+			if seen[j] || last[j] >= i {
+				continue
+			}
+			seen[j] = true
+			l := schedule.Link{Pred: ID(j), Succ: ID(i)}
+			if cfg.LinkTypes || cfg.Mixed {
+				if x := rng.Float64(); x < 0.3 {
+					l.Type = schedule.LinkType(1 + rng.IntN(3))
+				}
+				if rng.Float64() < 0.3 {
+					l.Lag = schedule.Days(float64(rng.IntN(7) - 3))
+				}
+			}
+			if cfg.Mixed {
+				switch x := rng.Float64(); {
+				case x < 0.05:
+					l.Lag = schedule.ElapsedDays(float64(rng.IntN(5) - 1))
+				case x < 0.1 && !isSummary[l.Pred]:
+					l.Lag = schedule.PercentOf(float64(rng.IntN(150) - 50))
+				case x < 0.15:
+					l.Lag = schedule.Hours(float64(rng.IntN(20) - 5))
+				}
+				if isSummary[l.Succ] && (l.Type == schedule.FF || l.Type == schedule.SF) {
+					l.Type = schedule.FS
+				}
+			}
+			p.Links = append(p.Links, l)
+		}
+	}
+	if cfg.Mixed {
+		if rng.Float64() < 0.2 {
+			p.FinishBy = Start.AddDate(0, 3, 0)
+		}
+		p.Options.LagCalendar = schedule.LagCalendar(rng.IntN(4))
+		p.Options.TotalFloat = schedule.FloatKind(rng.IntN(3))
+	}
+	return p
+}

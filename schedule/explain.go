@@ -1,0 +1,160 @@
+package schedule
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// driving reports whether in-edge e of node v fixes v's early start: the
+// start it allows is the start v has.
+func (r *Result) driving(e edge, v int32) bool {
+	p := e.node
+	if e.kind&edgeMin != 0 {
+		return r.startClock(p) == r.es[v]
+	}
+	return r.boundIn(e, p, v, r.dur[v]) == r.es[v]
+}
+
+// longestPath marks the nodes on the longest path: from every task that
+// finishes when the project does, back along driving links (and the
+// outline's edges) to where a constraint or the project start fixes a date.
+func (r *Result) longestPath() []bool {
+	n := r.net
+	on := make([]bool, len(n.kind))
+	var stack []int32
+	for v := range n.kind {
+		if n.kind[v] == leafNode && r.finishClock(int32(v)) == r.finish {
+			on[v] = true
+			stack = append(stack, int32(v))
+		}
+	}
+	for len(stack) > 0 {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if c := n.ctype[v]; c == MSO || c == MFO {
+			continue // a fixed date: logic stops here
+		}
+		for _, e := range n.in[n.inOff[v]:n.inOff[v+1]] {
+			if p := e.node; !on[p] && r.driving(e, v) {
+				on[p] = true
+				stack = append(stack, p)
+			}
+		}
+	}
+	return on
+}
+
+// onLongestPath reports, per task, whether it lies on the longest path.
+// Summary tasks are not marked.
+func (r *Result) onLongestPath() []bool {
+	on := r.longestPath()
+	tasks := make([]bool, len(r.net.tasks))
+	for i, t := range r.net.tasks {
+		tasks[i] = !t.summary && on[t.node]
+	}
+	return tasks
+}
+
+// LongestPath returns the IDs of the tasks on the longest path, the chains
+// of driving links that fix the project finish (Primavera P6's "longest
+// path"; several chains when they tie), in topological order.
+func (r *Result) LongestPath() []string {
+	on := r.longestPath()
+	var ids []string
+	for v, ok := range on {
+		if ok && r.net.kind[v] == leafNode {
+			ids = append(ids, r.net.tasks[r.net.owner[v]].id)
+		}
+	}
+	return ids
+}
+
+// ConflictKind says what a Conflict is.
+type ConflictKind uint8
+
+const (
+	// LinkBroken: a Must Start On or Must Finish On date holds a task
+	// earlier than a link allows.
+	LinkBroken ConflictKind = iota
+	// ConstraintMissed: the early dates miss a Start No Later Than or
+	// Finish No Later Than date.
+	ConstraintMissed
+	// DeadlineMissed: the early finish is after the task's deadline.
+	DeadlineMissed
+	// FinishByMissed: the project finishes after its finish-by date.
+	FinishByMissed
+)
+
+var conflictNames = [...]string{"link broken", "constraint missed", "deadline missed", "finish-by missed"}
+
+func (k ConflictKind) String() string { return conflictNames[k] }
+
+// Conflict is a place where the schedule cannot honour the project: the
+// task (empty for FinishByMissed), the link when one is broken, the date
+// that was asked for and the date the schedule gives.
+type Conflict struct {
+	Kind   ConflictKind
+	Task   string
+	Link   *Link
+	Wanted time.Time
+	Got    time.Time
+}
+
+func (c Conflict) String() string {
+	const f = "2006-01-02 15:04"
+	switch c.Kind {
+	case LinkBroken:
+		return fmt.Sprintf("link %s broken: %q starts %s, the link allows %s", c.Link, c.Task, c.Got.Format(f), c.Wanted.Format(f))
+	case FinishByMissed:
+		return fmt.Sprintf("the project finishes %s, after its finish-by date %s", c.Got.Format(f), c.Wanted.Format(f))
+	}
+	return fmt.Sprintf("task %q: %v: %s wanted, %s scheduled", c.Task, c.Kind, c.Wanted.Format(f), c.Got.Format(f))
+}
+
+// Conflicts lists what the schedule could not honour, by task in the
+// project's order.
+func (r *Result) Conflicts() []Conflict {
+	n := r.net
+	var out []Conflict
+	at := func(v int32, w int64, finish bool) time.Time {
+		tl := n.tls[n.tl[v]]
+		if finish {
+			return wallTime(tl.finishAt(w), n.loc)
+		}
+		return wallTime(tl.startAt(w), n.loc)
+	}
+	for i := range n.tasks {
+		t := &n.tasks[i]
+		if !t.summary {
+			v := t.node
+			for e := n.inOff[v]; e < n.inOff[v+1]; e++ {
+				ed := n.in[e]
+				if li := n.inLink[e]; li >= 0 {
+					if b := r.boundIn(ed, ed.node, v, r.dur[v]); b > r.es[v] {
+						out = append(out, Conflict{Kind: LinkBroken, Task: t.id, Link: &n.links[li], Wanted: at(v, b, false), Got: at(v, r.es[v], false)})
+					}
+				}
+			}
+		}
+		switch v := t.first; n.ctype[v] {
+		case SNLT:
+			if r.es[v] > n.cdate[v] {
+				out = append(out, Conflict{Kind: ConstraintMissed, Task: t.id, Wanted: at(v, n.cdate[v], false), Got: at(v, r.es[v], false)})
+			}
+		}
+		switch v := t.last; n.ctype[v] {
+		case FNLT:
+			if r.ef[v] > n.cdate[v] {
+				out = append(out, Conflict{Kind: ConstraintMissed, Task: t.id, Wanted: at(v, n.cdate[v], true), Got: at(v, r.ef[v], true)})
+			}
+		}
+		if v := t.last; n.dead[v] != noDate && r.ef[v] > n.dead[v] {
+			out = append(out, Conflict{Kind: DeadlineMissed, Task: t.id, Wanted: at(v, n.dead[v], true), Got: at(v, r.ef[v], true)})
+		}
+	}
+	if n.finishBy != noDate && r.finish > n.finishBy {
+		out = append(out, Conflict{Kind: FinishByMissed, Wanted: wallTime(n.finishBy, n.loc), Got: wallTime(r.finish, n.loc)})
+	}
+	return slices.Clip(out)
+}

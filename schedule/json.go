@@ -1,0 +1,478 @@
+package schedule
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// The JSON encoding of a project. It is stable: fields are only ever added.
+// Every field but "start" and "tasks" may be left out.
+//
+//	{
+//	  "name": "Dhaka Tower",
+//	  "start": "2027-01-03T08:00:00+06:00",
+//	  "finish_by": "2028-12-31T17:00:00+06:00",
+//	  "time_zone": "Asia/Dhaka",
+//	  "calendar": "Dhaka",
+//	  "settings": {"minutes_per_day": 480, "minutes_per_week": 2400, "days_per_month": 20},
+//	  "options": {"total_float": "smallest", "lag_calendar": "successor", "critical_float": "0d"},
+//	  "calendars": [{
+//	    "name": "Dhaka", "base": "Sunday-Thursday",
+//	    "week": {"saturday": ["09:00-13:00"]},
+//	    "exceptions": [{"name": "Victory Day", "from": "2027-12-16", "yearly": true},
+//	                   {"name": "Eid", "from": "2027-03-08", "to": "2027-03-12"}]
+//	  }],
+//	  "tasks": [
+//	    {"id": "P", "name": "Piling"},
+//	    {"id": "P1", "name": "Bored piles", "parent": "P", "duration": "20d",
+//	     "constraint": {"type": "SNET", "date": "2027-02-01"},
+//	     "deadline": "2027-04-30", "priority": 700, "calendar": "Night Shift", "notes": "…"}
+//	  ],
+//	  "links": [{"from": "P1", "to": "P2", "type": "SS", "lag": "50%"}],
+//	  "resources": [{"id": "crew", "name": "Piling crew", "type": "work", "max_units": 2,
+//	                 "calendar": "Dhaka", "standard_rate": 1200, "group": "piling"}],
+//	  "assignments": [{"task": "P1", "resource": "crew", "units": 1}]
+//	}
+//
+// Dates are RFC 3339. A date written without an offset is read in the
+// project's time zone ("time_zone", an IANA name; without it, the offset of
+// "start"); a bare day such as "2027-02-01" means the start of that day for
+// "start" and start constraints, and its end for "finish_by", deadlines and
+// finish constraints. The encoder always writes full RFC 3339 in the
+// project's zone. Durations and lags are written as users write them:
+// "5d", "1.5h", "30m", "2w", "1mo", elapsed "2ed", and for lags "50%". A
+// missing duration is zero (a milestone), a missing link type FS, a
+// missing priority 500. Unknown fields are errors.
+
+type projectJSON struct {
+	Name        string           `json:"name,omitempty"`
+	Start       string           `json:"start"`
+	FinishBy    string           `json:"finish_by,omitempty"`
+	TimeZone    string           `json:"time_zone,omitempty"`
+	Calendar    string           `json:"calendar,omitempty"`
+	Settings    *settingsJSON    `json:"settings,omitempty"`
+	Options     *optionsJSON     `json:"options,omitempty"`
+	Calendars   []calendarJSON   `json:"calendars,omitempty"`
+	Tasks       []taskJSON       `json:"tasks"`
+	Links       []linkJSON       `json:"links,omitempty"`
+	Resources   []resourceJSON   `json:"resources,omitempty"`
+	Assignments []assignmentJSON `json:"assignments,omitempty"`
+}
+
+type settingsJSON struct {
+	MinutesPerDay  int `json:"minutes_per_day,omitempty"`
+	MinutesPerWeek int `json:"minutes_per_week,omitempty"`
+	DaysPerMonth   int `json:"days_per_month,omitempty"`
+}
+
+type optionsJSON struct {
+	TotalFloat    *FloatKind   `json:"total_float,omitempty"`
+	LagCalendar   *LagCalendar `json:"lag_calendar,omitempty"`
+	CriticalFloat string       `json:"critical_float,omitempty"`
+}
+
+type calendarJSON struct {
+	Name       string                `json:"name"`
+	Base       string                `json:"base,omitempty"`
+	Week       map[string][]Interval `json:"week,omitempty"`
+	Exceptions []exceptionJSON       `json:"exceptions,omitempty"`
+}
+
+type exceptionJSON struct {
+	Name    string     `json:"name,omitempty"`
+	From    Date       `json:"from"`
+	To      *Date      `json:"to,omitempty"`
+	Working []Interval `json:"working,omitempty"`
+	Yearly  bool       `json:"yearly,omitempty"`
+}
+
+type taskJSON struct {
+	ID         string          `json:"id"`
+	Name       string          `json:"name,omitempty"`
+	Parent     string          `json:"parent,omitempty"`
+	Duration   string          `json:"duration,omitempty"`
+	Constraint *constraintJSON `json:"constraint,omitempty"`
+	Deadline   string          `json:"deadline,omitempty"`
+	Priority   *int            `json:"priority,omitempty"`
+	Calendar   string          `json:"calendar,omitempty"`
+	Notes      string          `json:"notes,omitempty"`
+}
+
+type constraintJSON struct {
+	Type ConstraintType `json:"type"`
+	Date string         `json:"date,omitempty"`
+}
+
+type linkJSON struct {
+	From string    `json:"from"`
+	To   string    `json:"to"`
+	Type *LinkType `json:"type,omitempty"`
+	Lag  string    `json:"lag,omitempty"`
+}
+
+type resourceJSON struct {
+	ID           string       `json:"id"`
+	Name         string       `json:"name,omitempty"`
+	Type         ResourceType `json:"type"`
+	MaxUnits     float64      `json:"max_units,omitempty"`
+	Calendar     string       `json:"calendar,omitempty"`
+	StandardRate float64      `json:"standard_rate,omitempty"`
+	OvertimeRate float64      `json:"overtime_rate,omitempty"`
+	CostPerUse   float64      `json:"cost_per_use,omitempty"`
+	Group        string       `json:"group,omitempty"`
+}
+
+type assignmentJSON struct {
+	Task     string  `json:"task"`
+	Resource string  `json:"resource"`
+	Units    float64 `json:"units"`
+}
+
+const defaultPriority = 500
+
+var weekdayNames = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
+
+// ParseError reports JSON that cannot be read: where (line and column,
+// counted from 1, of the byte where reading stopped, or the field), and why.
+type ParseError struct {
+	Line, Column int
+	Field        string // e.g. `tasks[3].duration`
+	Err          error
+}
+
+func (e *ParseError) Error() string {
+	var b strings.Builder
+	b.WriteString("schedule: json")
+	if e.Line > 0 {
+		fmt.Fprintf(&b, " line %d column %d", e.Line, e.Column)
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, " %s", e.Field)
+	}
+	fmt.Fprintf(&b, ": %s", strings.TrimPrefix(e.Err.Error(), "schedule: "))
+	return b.String()
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// maxJSON bounds the size of a project document ReadJSON accepts.
+const maxJSON = 1 << 30
+
+// ReadJSON reads a project in the JSON encoding. It fails with a
+// *ParseError naming the line and column or the field, and reads at most
+// 1 GiB. The project is not checked beyond its encoding; Compile checks it.
+func ReadJSON(r io.Reader) (*Project, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxJSON+1))
+	if err != nil {
+		return nil, fmt.Errorf("schedule: reading json: %w", err)
+	}
+	if len(data) > maxJSON {
+		return nil, &ParseError{Err: fmt.Errorf("document larger than %d bytes", maxJSON)}
+	}
+	p := new(Project)
+	if err := p.UnmarshalJSON(data); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// WriteJSON writes p in the JSON encoding, indented.
+func WriteJSON(w io.Writer, p *Project) error {
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
+}
+
+// UnmarshalJSON implements json.Unmarshaler with the encoding above.
+func (p *Project) UnmarshalJSON(data []byte) error {
+	var w projectJSON
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return jsonError(data, dec, err)
+	}
+	if dec.More() {
+		return jsonError(data, dec, errors.New("data after the project"))
+	}
+	d := decoder{}
+	q, err := d.project(&w)
+	if err != nil {
+		return err
+	}
+	*p = *q
+	return nil
+}
+
+// jsonError turns encoding/json's error into a *ParseError with a line.
+func jsonError(data []byte, dec *json.Decoder, err error) error {
+	off := dec.InputOffset()
+	field := ""
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off, field = te.Offset, te.Field
+	}
+	off = min(max(off, 0), int64(len(data)))
+	line := 1 + bytes.Count(data[:off], []byte{'\n'})
+	col := int(off) - bytes.LastIndexByte(data[:off], '\n')
+	return &ParseError{Line: line, Column: col, Field: field, Err: errors.New(strings.TrimPrefix(err.Error(), "json: "))}
+}
+
+type decoder struct {
+	loc  *time.Location
+	errs []error
+}
+
+func (d *decoder) fail(field string, err error) {
+	if len(d.errs) < maxReported {
+		d.errs = append(d.errs, &ParseError{Field: field, Err: err})
+	}
+}
+
+// date reads an RFC 3339 date, or one without an offset (in the project's
+// zone), or a bare day (its start, or its end when end is set).
+func (d *decoder) date(field, s string, end bool) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, d.loc); err == nil {
+			return t
+		}
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, s, d.loc); err == nil {
+		if end {
+			t = t.AddDate(0, 0, 1)
+		}
+		return t
+	}
+	d.fail(field, fmt.Errorf("%q is not a date: want RFC 3339, e.g. 2027-01-03T08:00:00+06:00", s))
+	return time.Time{}
+}
+
+func (d *decoder) duration(field, s string) Duration {
+	if s == "" {
+		return Duration{}
+	}
+	v, err := ParseDuration(s)
+	if err != nil {
+		d.fail(field, err)
+	}
+	return v
+}
+
+func (d *decoder) project(w *projectJSON) (*Project, error) {
+	p := &Project{Name: w.Name, Calendar: w.Calendar}
+	d.loc = time.UTC
+	if w.TimeZone != "" {
+		loc, err := time.LoadLocation(w.TimeZone)
+		if err != nil {
+			return nil, &ParseError{Field: "time_zone", Err: fmt.Errorf("%q: %w", w.TimeZone, err)}
+		}
+		d.loc, p.Location = loc, loc
+	} else if t, err := time.Parse(time.RFC3339, w.Start); err == nil {
+		d.loc = t.Location()
+	}
+	if w.Start == "" {
+		d.fail("start", errors.New("the project has no start date"))
+	}
+	p.Start = d.date("start", w.Start, false)
+	p.FinishBy = d.date("finish_by", w.FinishBy, true)
+	if p.Location == nil && !p.Start.IsZero() {
+		p.Start = p.Start.In(d.loc)
+	}
+	if s := w.Settings; s != nil {
+		p.Settings = Settings{MinutesPerDay: s.MinutesPerDay, MinutesPerWeek: s.MinutesPerWeek, DaysPerMonth: s.DaysPerMonth}
+	}
+	if o := w.Options; o != nil {
+		if o.TotalFloat != nil {
+			p.Options.TotalFloat = *o.TotalFloat
+		}
+		if o.LagCalendar != nil {
+			p.Options.LagCalendar = *o.LagCalendar
+		}
+		p.Options.CriticalFloat = d.duration("options.critical_float", o.CriticalFloat)
+	}
+	for i, c := range w.Calendars {
+		cal := Calendar{Name: c.Name, Base: c.Base}
+		if c.Week != nil {
+			cal.Week = map[time.Weekday][]Interval{}
+		}
+		for name, ivs := range c.Week {
+			found := false
+			for wd, n := range weekdayNames {
+				if strings.EqualFold(name, n) {
+					cal.Week[time.Weekday(wd)] = nonNil(ivs)
+					found = true
+				}
+			}
+			if !found {
+				d.fail(fmt.Sprintf("calendars[%d].week", i), fmt.Errorf("%q is not a weekday: want sunday … saturday", name))
+			}
+		}
+		for _, e := range c.Exceptions {
+			ex := Exception{Name: e.Name, From: e.From, Working: e.Working, Yearly: e.Yearly}
+			if e.To != nil {
+				ex.To = *e.To
+			}
+			cal.Exceptions = append(cal.Exceptions, ex)
+		}
+		p.Calendars = append(p.Calendars, cal)
+	}
+	p.Tasks = make([]Task, 0, len(w.Tasks))
+	for i, t := range w.Tasks {
+		at := func(f string) string { return fmt.Sprintf("tasks[%d].%s", i, f) }
+		if t.ID != "" {
+			at = func(f string) string { return fmt.Sprintf("task %q %s", t.ID, f) }
+		}
+		task := Task{ID: t.ID, Name: t.Name, Parent: t.Parent, Calendar: t.Calendar, Notes: t.Notes, Priority: defaultPriority}
+		task.Duration = d.duration(at("duration"), t.Duration)
+		task.Deadline = d.date(at("deadline"), t.Deadline, true)
+		if t.Priority != nil {
+			task.Priority = *t.Priority
+		}
+		if c := t.Constraint; c != nil {
+			task.Constraint.Type = c.Type
+			end := c.Type == FNET || c.Type == FNLT || c.Type == MFO
+			task.Constraint.Date = d.date(at("constraint.date"), c.Date, end)
+		}
+		p.Tasks = append(p.Tasks, task)
+	}
+	for i, l := range w.Links {
+		link := Link{Pred: l.From, Succ: l.To}
+		if l.Type != nil {
+			link.Type = *l.Type
+		}
+		link.Lag = d.duration(fmt.Sprintf("links[%d].lag", i), l.Lag)
+		p.Links = append(p.Links, link)
+	}
+	for _, r := range w.Resources {
+		p.Resources = append(p.Resources, Resource{ID: r.ID, Name: r.Name, Type: r.Type, MaxUnits: r.MaxUnits,
+			Calendar: r.Calendar, StandardRate: r.StandardRate, OvertimeRate: r.OvertimeRate, CostPerUse: r.CostPerUse, Group: r.Group})
+	}
+	for _, a := range w.Assignments {
+		p.Assignments = append(p.Assignments, Assignment{Task: a.Task, Resource: a.Resource, Units: a.Units})
+	}
+	if len(d.errs) > 0 {
+		return nil, errors.Join(d.errs...)
+	}
+	return p, nil
+}
+
+func nonNil(ivs []Interval) []Interval {
+	if ivs == nil {
+		return []Interval{}
+	}
+	return ivs
+}
+
+// MarshalJSON implements json.Marshaler with the encoding above.
+func (p Project) MarshalJSON() ([]byte, error) {
+	loc := p.Location
+	if loc == nil {
+		loc = p.Start.Location()
+	}
+	date := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(loc).Format(time.RFC3339)
+	}
+	dur := func(d Duration) (string, error) {
+		if d.IsZero() && d.Unit == Minute && !d.Elapsed {
+			return "", nil
+		}
+		b, err := d.MarshalText()
+		return string(b), err
+	}
+	w := projectJSON{Name: p.Name, Start: date(p.Start), FinishBy: date(p.FinishBy), Calendar: p.Calendar}
+	if p.Location != nil {
+		w.TimeZone = p.Location.String()
+	}
+	if p.Settings != (Settings{}) {
+		w.Settings = &settingsJSON{MinutesPerDay: p.Settings.MinutesPerDay, MinutesPerWeek: p.Settings.MinutesPerWeek, DaysPerMonth: p.Settings.DaysPerMonth}
+	}
+	if p.Options != (Options{}) {
+		o := &optionsJSON{}
+		if p.Options.TotalFloat != SmallestFloat {
+			o.TotalFloat = &p.Options.TotalFloat
+		}
+		if p.Options.LagCalendar != LagSuccessor {
+			o.LagCalendar = &p.Options.LagCalendar
+		}
+		cf, err := dur(p.Options.CriticalFloat)
+		if err != nil {
+			return nil, err
+		}
+		o.CriticalFloat = cf
+		w.Options = o
+	}
+	for _, c := range p.Calendars {
+		cj := calendarJSON{Name: c.Name, Base: c.Base}
+		if c.Week != nil {
+			cj.Week = map[string][]Interval{}
+			for wd, ivs := range c.Week {
+				if wd < time.Sunday || wd > time.Saturday {
+					return nil, fmt.Errorf("schedule: calendar %q: weekday %d", c.Name, wd)
+				}
+				cj.Week[weekdayNames[wd]] = nonNil(ivs)
+			}
+		}
+		for _, e := range c.Exceptions {
+			ej := exceptionJSON{Name: e.Name, From: e.From, Working: e.Working, Yearly: e.Yearly}
+			if !e.To.IsZero() {
+				ej.To = &e.To
+			}
+			cj.Exceptions = append(cj.Exceptions, ej)
+		}
+		w.Calendars = append(w.Calendars, cj)
+	}
+	w.Tasks = make([]taskJSON, 0, len(p.Tasks))
+	for _, t := range p.Tasks {
+		tj := taskJSON{ID: t.ID, Name: t.Name, Parent: t.Parent, Deadline: date(t.Deadline), Calendar: t.Calendar, Notes: t.Notes}
+		var err error
+		if tj.Duration, err = dur(t.Duration); err != nil {
+			return nil, fmt.Errorf("schedule: task %q: %w", t.ID, err)
+		}
+		if t.Priority != defaultPriority {
+			tj.Priority = &t.Priority
+		}
+		if t.Constraint.Type != ASAP || !t.Constraint.Date.IsZero() {
+			tj.Constraint = &constraintJSON{Type: t.Constraint.Type, Date: date(t.Constraint.Date)}
+		}
+		w.Tasks = append(w.Tasks, tj)
+	}
+	for _, l := range p.Links {
+		lj := linkJSON{From: l.Pred, To: l.Succ}
+		if l.Type != FS {
+			lj.Type = &l.Type
+		}
+		var err error
+		if lj.Lag, err = dur(l.Lag); err != nil {
+			return nil, fmt.Errorf("schedule: link %s: %w", &l, err)
+		}
+		w.Links = append(w.Links, lj)
+	}
+	for _, r := range p.Resources {
+		w.Resources = append(w.Resources, resourceJSON{ID: r.ID, Name: r.Name, Type: r.Type, MaxUnits: r.MaxUnits,
+			Calendar: r.Calendar, StandardRate: r.StandardRate, OvertimeRate: r.OvertimeRate, CostPerUse: r.CostPerUse, Group: r.Group})
+	}
+	for _, a := range p.Assignments {
+		w.Assignments = append(w.Assignments, assignmentJSON(a))
+	}
+	return json.Marshal(w)
+}

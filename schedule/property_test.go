@@ -1,0 +1,418 @@
+package schedule_test
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/critpath/critpath/internal/randnet"
+	"github.com/critpath/critpath/schedule"
+)
+
+// view gives a property test what it needs about one scheduled project,
+// through the public API only.
+type view struct {
+	p     *schedule.Project
+	r     *schedule.Result
+	n     *schedule.Network
+	task  map[string]*schedule.Task
+	res   map[string]schedule.TaskResult
+	fixed map[string]bool // a Must Start/Finish On date holds it, or a subtask of it
+}
+
+func newView(t *testing.T, p *schedule.Project) *view {
+	t.Helper()
+	r, err := schedule.Run(p)
+	if err != nil {
+		t.Fatalf("%s: %v", p.Name, err)
+	}
+	v := &view{p: p, r: r, n: r.Network(), task: map[string]*schedule.Task{}, res: map[string]schedule.TaskResult{}, fixed: map[string]bool{}}
+	for i := range p.Tasks {
+		v.task[p.Tasks[i].ID] = &p.Tasks[i]
+	}
+	for _, tr := range r.Tasks() {
+		v.res[tr.ID] = tr
+	}
+	for _, tk := range p.Tasks {
+		if c := tk.Constraint.Type; c == schedule.MSO || c == schedule.MFO {
+			for id := tk.ID; id != ""; id = v.task[id].Parent {
+				v.fixed[id] = true
+			}
+		}
+	}
+	return v
+}
+
+func (v *view) calendar(id string) string {
+	if c := v.task[id].Calendar; c != "" {
+		return c
+	}
+	return v.p.Calendar
+}
+
+// wallClock reports whether a task counts wall-clock time: a milestone or
+// an elapsed duration.
+func (v *view) wallClock(id string) bool {
+	return !v.res[id].Summary && (v.res[id].Milestone || v.task[id].Duration.Elapsed)
+}
+
+// lagMinutes returns a link's lag in minutes and the calendar it runs on
+// ("" with elapsed true for round the clock).
+func (v *view) lagMinutes(t *testing.T, l schedule.Link) (lag int64, cal string, elapsed bool) {
+	d := l.Lag
+	per := map[schedule.Unit]float64{schedule.Minute: 1, schedule.Hour: 60, schedule.Day: 480, schedule.Week: 2400, schedule.Month: 9600}
+	if v.p.Settings.MinutesPerDay == 1440 {
+		per[schedule.Day] = 1440
+	}
+	if d.Elapsed {
+		per[schedule.Day], per[schedule.Week], per[schedule.Month] = 1440, 10080, 43200
+	}
+	if d.Unit == schedule.Percent {
+		i, _ := v.n.Index(l.Pred)
+		x := d.Amount * float64(v.r.Duration(i)) / 100
+		lag = int64(math.Round(x))
+	} else {
+		lag = int64(math.Round(d.Amount * per[d.Unit]))
+	}
+	switch v.p.Options.LagCalendar {
+	case schedule.LagSuccessor:
+		cal = v.calendar(l.Succ)
+	case schedule.LagPredecessor:
+		cal = v.calendar(l.Pred)
+	case schedule.Lag24Hours:
+		cal = schedule.TwentyFourHours
+	case schedule.LagProject:
+		cal = v.p.Calendar
+	}
+	return lag, cal, d.Elapsed
+}
+
+// ends returns the moment a link leaves its predecessor and the moment it
+// binds on its successor, in the early or the late schedule.
+func (v *view) ends(l schedule.Link, late bool) (from, to time.Time) {
+	p, s := v.res[l.Pred], v.res[l.Succ]
+	ps, pf, ss, sf := p.EarlyStart, p.EarlyFinish, s.EarlyStart, s.EarlyFinish
+	if late {
+		ps, pf, ss, sf = p.LateStart, p.LateFinish, s.LateStart, s.LateFinish
+	}
+	if l.Type == schedule.FS || l.Type == schedule.FF {
+		from = pf
+	} else {
+		from = ps
+	}
+	if l.Type == schedule.FF || l.Type == schedule.SF {
+		to = sf
+	} else {
+		to = ss
+	}
+	return from, to
+}
+
+// bound returns the earliest moment a link lets its successor's bound end
+// be: the predecessor's end shifted by the lag on the lag calendar.
+func (v *view) bound(t *testing.T, l schedule.Link, from time.Time) time.Time {
+	lag, cal, elapsed := v.lagMinutes(t, l)
+	switch {
+	case lag == 0:
+		return from
+	case elapsed:
+		return from.Add(time.Duration(lag) * time.Minute)
+	}
+	b, err := v.n.AddWork(cal, from, lag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// holds reports whether a link is satisfied between two moments: the
+// successor's end is no earlier than the bound, counting a finish in the
+// successor's working time (a finish in the non-working time just before
+// the bound is no earlier than it).
+func (v *view) holds(t *testing.T, l schedule.Link, from, to time.Time) bool {
+	b := v.bound(t, l, from)
+	if (l.Type == schedule.FF || l.Type == schedule.SF) && !v.wallClock(l.Succ) && !v.res[l.Succ].Summary {
+		w, err := v.n.WorkBetween(v.calendar(l.Succ), b, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w >= 0
+	}
+	return !to.Before(b)
+}
+
+func (v *view) checkLinks(t *testing.T) {
+	t.Helper()
+	broken := map[string]bool{}
+	for _, c := range v.r.Conflicts() {
+		if c.Kind == schedule.LinkBroken {
+			broken[c.Link.Pred+"→"+c.Link.Succ] = true
+		}
+	}
+	for _, l := range v.p.Links {
+		from, to := v.ends(l, false)
+		ok := v.holds(t, l, from, to)
+		switch {
+		case !ok && !v.fixed[l.Succ]:
+			t.Errorf("%s: early schedule breaks %s→%s %v lag %v: %v → %v", v.p.Name, l.Pred, l.Succ, l.Type, l.Lag, from, to)
+		case !ok && !v.res[l.Succ].Summary && !broken[l.Pred+"→"+l.Succ]:
+			t.Errorf("%s: %s→%s is broken but not reported", v.p.Name, l.Pred, l.Succ)
+		case ok && broken[l.Pred+"→"+l.Succ]:
+			t.Errorf("%s: %s→%s holds but is reported broken", v.p.Name, l.Pred, l.Succ)
+		}
+		if v.fixed[l.Pred] || v.fixed[l.Succ] {
+			continue
+		}
+		if from, to := v.ends(l, true); !v.holds(t, l, from, to) {
+			t.Errorf("%s: late schedule breaks %s→%s %v lag %v: %v → %v", v.p.Name, l.Pred, l.Succ, l.Type, l.Lag, from, to)
+		}
+	}
+}
+
+func (v *view) checkFloats(t *testing.T, lateConstraints bool) {
+	t.Helper()
+	minKid := map[string]int64{}
+	for _, tk := range v.p.Tasks {
+		tr := v.res[tk.ID]
+		if tk.Parent != "" {
+			if m, ok := minKid[tk.Parent]; !ok || tr.TotalFloat < m {
+				minKid[tk.Parent] = tr.TotalFloat
+			}
+		}
+		if !v.fixed[tk.ID] && tr.EarlyStart.Before(v.p.Start) {
+			t.Errorf("%s: %s starts %v, before the project", v.p.Name, tk.ID, tr.EarlyStart)
+		}
+		if tr.EarlyFinish.Before(tr.EarlyStart) || tr.LateFinish.Before(tr.LateStart) {
+			t.Errorf("%s: %s finishes before it starts", v.p.Name, tk.ID)
+		}
+		if tr.Summary {
+			continue
+		}
+		cal := v.calendar(tk.ID)
+		start, _ := v.n.WorkBetween(cal, tr.EarlyStart, tr.LateStart)
+		finish, _ := v.n.WorkBetween(cal, tr.EarlyFinish, tr.LateFinish)
+		want := min(start, finish)
+		switch v.p.Options.TotalFloat {
+		case schedule.FinishFloat:
+			want = finish
+		case schedule.StartFloat:
+			want = start
+		}
+		if tr.TotalFloat != want {
+			t.Errorf("%s: %s total float %d, dates say %d (start %d, finish %d)", v.p.Name, tk.ID, tr.TotalFloat, want, start, finish)
+		}
+		if tr.FreeFloat < 0 || tr.FreeFloat > max(tr.TotalFloat, 0) {
+			t.Errorf("%s: %s free float %d outside [0, %d]", v.p.Name, tk.ID, tr.FreeFloat, max(tr.TotalFloat, 0))
+		}
+		if !lateConstraints && tr.TotalFloat < 0 {
+			t.Errorf("%s: %s has float %d with nothing to miss", v.p.Name, tk.ID, tr.TotalFloat)
+		}
+		if tr.Critical != (tr.TotalFloat <= 0) {
+			t.Errorf("%s: %s critical %v with float %d", v.p.Name, tk.ID, tr.Critical, tr.TotalFloat)
+		}
+	}
+	for id, m := range minKid {
+		if got := v.res[id].TotalFloat; got != m {
+			t.Errorf("%s: summary %s float %d, subtasks' least %d", v.p.Name, id, got, m)
+		}
+	}
+}
+
+// earliest returns the earliest date a task's start (or finish) can take
+// when something requires it at or after b.
+func (v *view) earliest(t *testing.T, id string, b time.Time, finish bool) time.Time {
+	if v.wallClock(id) {
+		return b
+	}
+	cal := v.calendar(id)
+	if finish {
+		at, _ := v.n.AddWork(cal, b, 0)
+		return at
+	}
+	at, _ := v.n.AddWork(cal, b, 1)
+	return at.Add(-time.Minute)
+}
+
+// checkLongestPath checks that the longest path is made of chains of
+// driving links that end at the project finish (projects without
+// summaries).
+func (v *view) checkLongestPath(t *testing.T) {
+	t.Helper()
+	lp := v.r.LongestPath()
+	on := map[string]bool{}
+	for _, id := range lp {
+		on[id] = true
+	}
+	if len(lp) == 0 && len(v.p.Tasks) > 0 {
+		t.Fatalf("%s: no longest path", v.p.Name)
+	}
+	driven := map[string]bool{}
+	continued := map[string]bool{}
+	for _, l := range v.p.Links {
+		if !on[l.Pred] || !on[l.Succ] {
+			continue
+		}
+		from, to := v.ends(l, false)
+		if want := v.earliest(t, l.Succ, v.bound(t, l, from), l.Type == schedule.FF || l.Type == schedule.SF); to.Equal(want) {
+			driven[l.Succ], continued[l.Pred] = true, true
+		}
+	}
+	for _, id := range lp {
+		tk, tr := v.task[id], v.res[id]
+		if !driven[id] {
+			var ok bool
+			switch c := tk.Constraint; c.Type {
+			case schedule.SNET:
+				ok = tr.EarlyStart.Equal(v.earliest(t, id, c.Date, false))
+			case schedule.FNET:
+				ok = tr.EarlyFinish.Equal(v.earliest(t, id, c.Date, true))
+			case schedule.MSO, schedule.MFO:
+				ok = true
+			}
+			if !ok && !tr.EarlyStart.Equal(v.earliest(t, id, v.p.Start, false)) {
+				t.Errorf("%s: %s is on the longest path but nothing drives its start %v", v.p.Name, id, tr.EarlyStart)
+			}
+		}
+		if !continued[id] && !tr.EarlyFinish.Equal(v.r.Finish()) {
+			t.Errorf("%s: the longest path stops at %s, which finishes %v before the project (%v)", v.p.Name, id, tr.EarlyFinish, v.r.Finish())
+		}
+	}
+}
+
+// canonical encodes the schedule keyed by task ID, for comparisons across
+// input orders.
+func canonical(t *testing.T, r *schedule.Result) []byte {
+	t.Helper()
+	var rows []schedule.TaskResult
+	for _, tr := range r.Tasks() {
+		rows = append(rows, tr)
+	}
+	slices.SortFunc(rows, func(a, b schedule.TaskResult) int { return cmp.Compare(a.ID, b.ID) })
+	lp := r.LongestPath()
+	slices.Sort(lp)
+	b, err := json.Marshal(struct {
+		Start, Finish time.Time
+		Tasks         []schedule.TaskResult
+		LongestPath   []string
+		Conflicts     int
+	}{r.Start(), r.Finish(), rows, lp, len(r.Conflicts())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func shuffled(p *schedule.Project, seed uint64) *schedule.Project {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	q := *p
+	q.Tasks = slices.Clone(p.Tasks)
+	q.Links = slices.Clone(p.Links)
+	q.Calendars = slices.Clone(p.Calendars)
+	rng.Shuffle(len(q.Tasks), func(i, j int) { q.Tasks[i], q.Tasks[j] = q.Tasks[j], q.Tasks[i] })
+	rng.Shuffle(len(q.Links), func(i, j int) { q.Links[i], q.Links[j] = q.Links[j], q.Links[i] })
+	rng.Shuffle(len(q.Calendars), func(i, j int) { q.Calendars[i], q.Calendars[j] = q.Calendars[j], q.Calendars[i] })
+	return &q
+}
+
+// withoutLateConstraints strips everything that can make float negative.
+func withoutLateConstraints(p *schedule.Project) *schedule.Project {
+	q := *p
+	q.FinishBy = time.Time{}
+	q.Tasks = slices.Clone(p.Tasks)
+	for i := range q.Tasks {
+		t := &q.Tasks[i]
+		t.Deadline = time.Time{}
+		if c := t.Constraint.Type; c != schedule.SNET && c != schedule.FNET {
+			t.Constraint = schedule.Constraint{}
+		}
+	}
+	return &q
+}
+
+func hasSummaries(p *schedule.Project) bool {
+	return slices.ContainsFunc(p.Tasks, func(t schedule.Task) bool { return t.Parent != "" })
+}
+
+func TestRandomNetworkProperties(t *testing.T) {
+	n := 3000
+	if testing.Short() {
+		n = 300
+	}
+	for seed := range uint64(n) {
+		p := randnet.Project(randnet.Config{Tasks: 2 + int(seed%60), Mixed: true, Window: 12, Seed: seed})
+		v := newView(t, p)
+		v.checkLinks(t)
+		v.checkFloats(t, true)
+		free := newView(t, withoutLateConstraints(p))
+		free.checkLinks(t)
+		free.checkFloats(t, false)
+		if !hasSummaries(p) {
+			free.checkLongestPath(t)
+		}
+		if seed%5 == 0 {
+			if a, b := canonical(t, v.r), canonical(t, newView(t, shuffled(p, seed)).r); !bytes.Equal(a, b) {
+				t.Fatalf("%s: shuffled input scheduled differently", p.Name)
+			}
+		}
+		if t.Failed() {
+			t.Fatalf("seed %d failed", seed)
+		}
+	}
+}
+
+func TestLongestPathWithoutSummaries(t *testing.T) {
+	for seed := range uint64(500) {
+		p := randnet.Project(randnet.Config{Tasks: 2 + int(seed%80), LinkTypes: true, Window: 10, Seed: seed, Calendar: schedule.SundayThursday})
+		newView(t, p).checkLongestPath(t)
+		if t.Failed() {
+			t.Fatalf("seed %d failed", seed)
+		}
+	}
+}
+
+func TestCycleErrorIsDeterministic(t *testing.T) {
+	p := randnet.Project(randnet.Config{Tasks: 40, LinkTypes: true, Window: 5, Seed: 3})
+	p.Links = append(p.Links, schedule.Link{Pred: randnet.ID(39), Succ: randnet.ID(0)})
+	_, err := schedule.Compile(p)
+	ce, ok := errors.AsType[*schedule.CycleError](err)
+	if !ok {
+		t.Fatalf("got %v, want a CycleError", err)
+	}
+	if ce.Tasks[0] != randnet.ID(0) {
+		t.Errorf("cycle %v does not start at the smallest ID", ce.Tasks)
+	}
+	links := map[[2]string]bool{}
+	for _, l := range p.Links {
+		links[[2]string{l.Pred, l.Succ}] = true
+	}
+	for i, id := range ce.Tasks {
+		next := ce.Tasks[(i+1)%len(ce.Tasks)]
+		if !links[[2]string{id, next}] {
+			t.Errorf("cycle %v: no link %s→%s", ce.Tasks, id, next)
+		}
+	}
+	for s := range uint64(20) {
+		_, err2 := schedule.Compile(shuffled(p, s))
+		if err2.Error() != err.Error() {
+			t.Fatalf("shuffled input reports another cycle: %v, want %v", err2, err)
+		}
+	}
+}
+
+func ExampleCycleError() {
+	p := &schedule.Project{
+		Start: time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC),
+		Tasks: []schedule.Task{{ID: "pour"}, {ID: "cure"}, {ID: "strip"}},
+		Links: []schedule.Link{{Pred: "pour", Succ: "cure"}, {Pred: "cure", Succ: "strip"}, {Pred: "strip", Succ: "pour"}},
+	}
+	_, err := schedule.Compile(p)
+	fmt.Println(err)
+	// Output: schedule: the links form a cycle: cure → strip → pour → cure
+}

@@ -1,0 +1,82 @@
+// Command critpath schedules projects: critical path, and (as later
+// commands land) leveling, crashing, risk and file conversion.
+//
+//	critpath schedule [--json] FILE
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	_ "time/tzdata" // calendars name IANA zones; carry them on every machine
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+type command struct {
+	name, usage string
+	run         func(args []string, stdout io.Writer) error
+}
+
+var commands = []command{
+	{"schedule", "schedule [--json] FILE   schedule a project and print its dates and floats", scheduleCommand},
+}
+
+// errUsage marks an error in the command line itself (exit status 2).
+var errUsage = errors.New("usage")
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		return 2
+	}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(args[1:], stdout)
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.Is(err, errUsage):
+			fmt.Fprintf(stderr, "critpath %s: %v\nusage: critpath %s\n", c.name, err, c.usage)
+			return 2
+		}
+		fmt.Fprintf(stderr, "critpath %s: %v\n", c.name, err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "critpath: unknown command %q\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: critpath COMMAND [flags] FILE\n\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  critpath %s\n", c.usage)
+	}
+}
+
+// parseFlags parses flags that may come before or after the operands.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var operands []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return operands, nil
+		}
+		operands = append(operands, args[0])
+		args = args[1:]
+	}
+}

@@ -11,9 +11,9 @@ import (
 func (r *Result) driving(e edge, v int32) bool {
 	p := e.node
 	if e.kind&edgeMin != 0 {
-		return r.startClock(p) == r.es[v]
+		return r.startClock(p) == r.early[v][0]
 	}
-	return r.boundIn(e, p, v, r.dur[v]) == r.es[v]
+	return r.boundIn(e, p, v, r.dur[v]) == r.early[v][0]
 }
 
 // longestPath marks the nodes on the longest path: from every task that
@@ -131,26 +131,26 @@ func (r *Result) Conflicts() []Conflict {
 			for e := n.inOff[v]; e < n.inOff[v+1]; e++ {
 				ed := n.in[e]
 				if li := n.inLink[e]; li >= 0 {
-					if b := r.boundIn(ed, ed.node, v, r.dur[v]); b > r.es[v] {
-						out = append(out, Conflict{Kind: LinkBroken, Task: t.id, Link: &n.links[li], Wanted: at(v, b, false), Got: at(v, r.es[v], false)})
+					if b := r.boundIn(ed, ed.node, v, r.dur[v]); b > r.early[v][0] {
+						out = append(out, Conflict{Kind: LinkBroken, Task: t.id, Link: &n.links[li], Wanted: at(v, b, false), Got: at(v, r.early[v][0], false)})
 					}
 				}
 			}
 		}
 		switch v := t.first; n.ctype[v] {
 		case SNLT:
-			if r.es[v] > n.cdate[v] {
-				out = append(out, Conflict{Kind: ConstraintMissed, Task: t.id, Wanted: at(v, n.cdate[v], false), Got: at(v, r.es[v], false)})
+			if r.early[v][0] > n.cdate[v] {
+				out = append(out, Conflict{Kind: ConstraintMissed, Task: t.id, Wanted: at(v, n.cdate[v], false), Got: at(v, r.early[v][0], false)})
 			}
 		}
 		switch v := t.last; n.ctype[v] {
 		case FNLT:
-			if r.ef[v] > n.cdate[v] {
-				out = append(out, Conflict{Kind: ConstraintMissed, Task: t.id, Wanted: at(v, n.cdate[v], true), Got: at(v, r.ef[v], true)})
+			if r.early[v][1] > n.cdate[v] {
+				out = append(out, Conflict{Kind: ConstraintMissed, Task: t.id, Wanted: at(v, n.cdate[v], true), Got: at(v, r.early[v][1], true)})
 			}
 		}
-		if v := t.last; n.dead[v] != noDate && r.ef[v] > n.dead[v] {
-			out = append(out, Conflict{Kind: DeadlineMissed, Task: t.id, Wanted: at(v, n.dead[v], true), Got: at(v, r.ef[v], true)})
+		if v := t.last; n.dead[v] != noDate && r.early[v][1] > n.dead[v] {
+			out = append(out, Conflict{Kind: DeadlineMissed, Task: t.id, Wanted: at(v, n.dead[v], true), Got: at(v, r.early[v][1], true)})
 		}
 	}
 	if n.finishBy != noDate && r.finish > n.finishBy {

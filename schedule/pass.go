@@ -12,36 +12,35 @@ func (r *Result) Run() {
 	r.rolled = false
 }
 
+// A link of type k leaves its predecessor's finish when fromFinish(k) is 1
+// and binds its successor's finish when toFinish(k) is 1: the link types
+// are numbered so that the passes index (start, finish) pairs with them
+// and need no branch per type.
+func fromFinish(k edgeKind) int { return int(1 - k&1) }
+func toFinish(k edgeKind) int   { return int(k >> 1) }
+
 func (r *Result) forward() {
 	n := r.net
-	es, ef, dur := r.es, r.ef, r.dur
+	early, dur := r.early, r.dur
 	for t := range r.maxEF {
 		r.maxEF[t] = math.MinInt64
 	}
-	for v := range n.kind {
+	lo := n.inOff[0]
+	for v, hi := range n.inOff[1:] {
 		d := dur[v]
 		start := n.floor[v]
-		for _, e := range n.in[n.inOff[v]:n.inOff[v+1]] {
-			p := e.node
-			var b int64
-			switch e.kind {
-			case edgeKind(FS):
-				b = ef[p] + e.lag
-			case edgeKind(SS):
-				b = es[p] + e.lag
-			case edgeKind(FF):
-				b = ef[p] + e.lag - d
-			case edgeKind(SF):
-				b = es[p] + e.lag - d
-			default:
-				if e.kind&edgeMin != 0 {
-					start = min(start, r.startClock(p))
-					continue
-				}
-				b = r.boundIn(e, p, int32(v), d)
+		for _, e := range n.in[lo:hi] {
+			if k := e.kind; k <= edgeKind(SF) {
+				start = max(start, early[e.node][fromFinish(k)]+e.lag-d*int64(toFinish(k)))
+				continue
 			}
-			start = max(start, b)
+			if e.kind&edgeMin != 0 {
+				start = min(start, r.startClock(e.node))
+				continue
+			}
+			start = max(start, r.boundIn(e, e.node, int32(v), d))
 		}
+		lo = hi
 		switch n.ctype[v] {
 		case SNET:
 			start = max(start, n.cdate[v])
@@ -52,7 +51,7 @@ func (r *Result) forward() {
 		case MFO:
 			start = n.cdate[v] - d
 		}
-		es[v], ef[v] = start, start+d
+		early[v] = [2]int64{start, start + d}
 		if t := n.tl[v]; start+d > r.maxEF[t] {
 			r.maxEF[t] = start + d
 		}
@@ -60,8 +59,7 @@ func (r *Result) forward() {
 }
 
 // finishDate finds the project finish, the latest early finish, and
-// converts it (and its ceiling, the finish-by date when set) onto every
-// timeline.
+// converts it onto every timeline.
 func (r *Result) finishDate() {
 	n := r.net
 	r.finish = math.MinInt64
@@ -80,54 +78,71 @@ func (r *Result) finishDate() {
 
 func (r *Result) backward() {
 	n := r.net
-	es, ef, ls, lf, fs, dur := r.es, r.ef, r.ls, r.lf, r.fs, r.dur
+	late, dur := r.late, r.dur
+	hi := n.outOff[len(n.outOff)-1]
 	for v := len(n.kind) - 1; v >= 0; v-- {
 		d := dur[v]
-		late, free := int64(noDate), int64(noDate)
-		out := n.out[n.outOff[v]:n.outOff[v+1]]
+		lo := n.outOff[v]
+		out := n.out[lo:hi]
+		hi = lo
+		lf := int64(noDate)
 		if len(out) == 0 { // an open end: bound by the project's finish
-			free, late = r.pf[n.tl[v]], n.finBy[v]
-			if late == noDate {
-				late = free
+			lf = n.finBy[v]
+			if lf == noDate {
+				lf = r.pf[n.tl[v]]
 			}
 		}
 		for _, e := range out {
-			s := e.node
-			switch e.kind {
-			case edgeKind(FS):
-				late = min(late, ls[s]-e.lag)
-				free = min(free, fs[s]-e.lag)
-			case edgeKind(SS):
-				late = min(late, ls[s]-e.lag+d)
-				free = min(free, fs[s]-e.lag+d)
-			case edgeKind(FF):
-				late = min(late, lf[s]-e.lag)
-				free = min(free, fs[s]+dur[s]-e.lag)
-			case edgeKind(SF):
-				late = min(late, lf[s]-e.lag+d)
-				free = min(free, fs[s]+dur[s]-e.lag+d)
-			default:
-				a, b := r.boundOut(e, int32(v), s, d)
-				late, free = min(late, a), min(free, b)
+			if k := e.kind; k <= edgeKind(SF) {
+				lf = min(lf, late[e.node][toFinish(k)]+d*int64(1-fromFinish(k))-e.lag)
+				continue
 			}
+			lf = min(lf, r.boundOut(e, int32(v), e.node, d, late))
 		}
 		switch n.ctype[v] {
 		case SNLT:
-			late = min(late, n.cdate[v]+d)
+			lf = min(lf, n.cdate[v]+d)
 		case FNLT:
-			late = min(late, n.cdate[v])
+			lf = min(lf, n.cdate[v])
 		case MSO:
-			late = n.cdate[v] + d
+			lf = n.cdate[v] + d
 		case MFO:
-			late = n.cdate[v]
+			lf = n.cdate[v]
 		}
-		late = min(late, n.dead[v])
-		lf[v], ls[v] = late, late-d
+		lf = min(lf, n.dead[v])
+		late[v] = [2]int64{lf - d, lf}
+	}
+}
+
+// freeFloat computes each node's free dates, the latest start and finish
+// that delay no successor's early dates (a backward pass against the early
+// dates, through the summaries' own free dates), and from them the free
+// float of every task. Results need it only when they are read.
+func (r *Result) freeFloat() {
+	n := r.net
+	early, free, dur := r.early, r.free, r.dur
+	hi := n.outOff[len(n.outOff)-1]
+	for v := len(n.kind) - 1; v >= 0; v-- {
+		d := dur[v]
+		lo := n.outOff[v]
+		out := n.out[lo:hi]
+		hi = lo
+		ff := int64(noDate)
+		if len(out) == 0 {
+			ff = r.pf[n.tl[v]]
+		}
+		for _, e := range out {
+			if k := e.kind; k <= edgeKind(SF) {
+				ff = min(ff, free[e.node][toFinish(k)]+d*int64(1-fromFinish(k))-e.lag)
+				continue
+			}
+			ff = min(ff, r.boundOut(e, int32(v), e.node, d, free))
+		}
 		if n.kind[v] == leafNode {
-			r.ff[v] = free - ef[v]
-			fs[v] = es[v]
+			r.ff[v] = ff - early[v][1]
+			free[v] = early[v]
 		} else {
-			fs[v] = free - d
+			free[v] = [2]int64{ff - d, ff}
 		}
 	}
 }
@@ -152,7 +167,8 @@ func (r *Result) boundIn(e edge, p, v int32, d int64) int64 {
 		lag = percentOf(lag, r.dur[p])
 	}
 	if e.kind&edgeGeneral == 0 { // a percent lag between tasks on one timeline
-		return fastBound(typ, r.es[p], r.ef[p], lag, d)
+		k := edgeKind(typ)
+		return r.early[p][fromFinish(k)] + lag - d*int64(toFinish(k))
 	}
 	var t int64
 	if typ.fromFinish() {
@@ -170,62 +186,33 @@ func (r *Result) boundIn(e edge, p, v int32, d int64) int64 {
 	return b
 }
 
-func fastBound(typ LinkType, es, ef, lag, d int64) int64 {
-	switch typ {
-	case FS:
-		return ef + lag
-	case SS:
-		return es + lag
-	case FF:
-		return ef + lag - d
-	}
-	return es + lag - d
-}
 
-// boundOut is the latest finish a link allows its predecessor v, against
-// the successor's late dates and against its free (early) dates: the exact
-// inverse of boundIn.
-func (r *Result) boundOut(e edge, v, s int32, d int64) (late, free int64) {
+// boundOut is the latest finish a link allows its predecessor v against
+// the successor's dates in pairs (late, or free): the exact inverse of
+// boundIn.
+func (r *Result) boundOut(e edge, v, s int32, d int64, pairs [][2]int64) int64 {
 	n := r.net
 	tv := n.tls[n.tl[v]]
 	if e.kind&edgeMin != 0 {
-		if r.startClock(v) != r.es[s] || r.ls[s] == noDate { // v does not start its summary, or nothing bounds that start
-			return noDate, noDate
+		// Only a subtask that starts its summary is bound by the summary's start.
+		if r.startClock(v) != r.early[s][0] || pairs[s][0] == noDate {
+			return noDate
 		}
-		return tv.cumStart(r.ls[s]) + d, tv.cumStart(r.fs[s]) + d
+		return tv.cumStart(pairs[s][0]) + d
 	}
-	typ := LinkType(e.kind & edgeType)
+	k := e.kind & edgeType
 	lag := e.lag
 	if e.kind&edgePercent != 0 {
 		lag = percentOf(lag, d)
 	}
 	if e.kind&edgeGeneral == 0 {
-		late = fastBack(typ, r.ls[s], r.lf[s], lag, d)
-		free = fastBack(typ, r.fs[s], r.fs[s]+r.dur[s], lag, d)
-		return late, free
+		return pairs[s][toFinish(k)] + d*int64(1-fromFinish(k)) - lag
 	}
-	ts := n.tls[n.tl[s]]
-	lt, ft := ts.startAt(r.ls[s]), ts.startAt(r.fs[s])
-	if typ.toFinish() {
-		lt, ft = ts.startAt(r.lf[s]), ts.startAt(r.fs[s]+r.dur[s])
+	t := n.unshift(n.tls[n.tl[s]].startAt(pairs[s][toFinish(k)]), lag, e)
+	if fromFinish(k) == 1 {
+		return tv.cum(t)
 	}
-	lt, ft = n.unshift(lt, lag, e), n.unshift(ft, lag, e)
-	if typ.fromFinish() {
-		return tv.cum(lt), tv.cum(ft)
-	}
-	return tv.cumStart(lt) + d, tv.cumStart(ft) + d
-}
-
-func fastBack(typ LinkType, ls, lf, lag, d int64) int64 {
-	switch typ {
-	case FS:
-		return ls - lag
-	case SS:
-		return ls - lag + d
-	case FF:
-		return lf - lag
-	}
-	return lf - lag + d
+	return tv.cumStart(t) + d
 }
 
 // shift moves moment t by a lag: elapsed minutes, or working minutes on the
@@ -256,6 +243,6 @@ func (n *Network) unshift(t, lag int64, e edge) int64 {
 
 // startClock and finishClock return node v's early start and finish as
 // wall minutes.
-func (r *Result) startClock(v int32) int64 { return r.net.tls[r.net.tl[v]].startAt(r.es[v]) }
+func (r *Result) startClock(v int32) int64 { return r.net.tls[r.net.tl[v]].startAt(r.early[v][0]) }
 
-func (r *Result) finishClock(v int32) int64 { return r.net.tls[r.net.tl[v]].finishAt(r.ef[v]) }
+func (r *Result) finishClock(v int32) int64 { return r.net.tls[r.net.tl[v]].finishAt(r.early[v][1]) }

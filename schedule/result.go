@@ -12,9 +12,13 @@ import (
 // with other durations. A Result is not safe for concurrent use; give each
 // goroutine its own (the Network is shared).
 type Result struct {
-	net                    *Network
-	dur                    []int64
-	es, ef, ls, lf, fs, ff []int64
+	net *Network
+	dur []int64
+	// Each node's early, late and free dates as (start, finish) pairs on
+	// its timeline; free is the latest start and finish that delay no
+	// successor's early dates. ff is the free float.
+	early, late, free [][2]int64
+	ff                []int64
 	maxEF, pf              []int64 // per timeline
 	finish                 int64   // the project finish, wall minutes
 
@@ -38,14 +42,9 @@ type TaskResult struct {
 func (n *Network) NewResult() *Result {
 	nn := len(n.kind)
 	r := &Result{net: n}
-	buf := make([]int64, 7*nn)
-	r.dur, buf = buf[:nn:nn], buf[nn:]
-	r.es, buf = buf[:nn:nn], buf[nn:]
-	r.ef, buf = buf[:nn:nn], buf[nn:]
-	r.ls, buf = buf[:nn:nn], buf[nn:]
-	r.lf, buf = buf[:nn:nn], buf[nn:]
-	r.fs, buf = buf[:nn:nn], buf[nn:]
-	r.ff = buf[:nn:nn]
+	r.dur, r.ff = make([]int64, nn), make([]int64, nn)
+	pairs := make([][2]int64, 3*nn)
+	r.early, r.late, r.free = pairs[:nn:nn], pairs[nn:2*nn:2*nn], pairs[2*nn:]
 	copy(r.dur, n.dur)
 	r.maxEF = make([]int64, len(n.tls))
 	r.pf = make([]int64, len(n.tls))
@@ -147,6 +146,7 @@ func (r *Result) rollUp() {
 	if r.rolled {
 		return
 	}
+	r.freeFloat()
 	n := r.net
 	loc := n.loc
 	for i := range n.tasks {
@@ -156,18 +156,18 @@ func (r *Result) rollUp() {
 		}
 		v := t.node
 		tl := n.tls[n.tl[v]]
-		es, ef := tl.startAt(r.es[v]), tl.finishAt(r.ef[v])
-		ls, lf := tl.startAt(r.ls[v]), tl.finishAt(r.lf[v])
+		es, ef := tl.startAt(r.early[v][0]), tl.finishAt(r.early[v][1])
+		ls, lf := tl.startAt(r.late[v][0]), tl.finishAt(r.late[v][1])
 		if r.dur[v] == 0 { // a zero-length task sits at its finish
 			es, ls = ef, lf
 		}
-		finish, start := r.lf[v]-r.ef[v], r.ls[v]-r.es[v]
+		finish, start := r.late[v][1]-r.early[v][1], r.late[v][0]-r.early[v][0]
 		free := r.ff[v]
 		if n.tl[v] != t.cal { // counted in wall-clock time: count working minutes instead
 			cal := n.tls[t.cal]
 			finish = cal.cum(lf) - cal.cum(ef)
 			start = cal.cum(ls) - cal.cum(es)
-			free = cal.cum(tl.finishAt(r.ef[v]+r.ff[v])) - cal.cum(ef)
+			free = cal.cum(tl.finishAt(r.early[v][1]+r.ff[v])) - cal.cum(ef)
 		}
 		var tf int64
 		switch n.opts.TotalFloat {
@@ -191,7 +191,7 @@ func (r *Result) rollUp() {
 		s := TaskResult{
 			ID: t.id, Name: t.name,
 			Summary:    true,
-			EarlyStart: wallTime(r.es[t.first], loc), EarlyFinish: wallTime(r.ef[t.last], loc),
+			EarlyStart: wallTime(r.early[t.first][0], loc), EarlyFinish: wallTime(r.early[t.last][1], loc),
 			TotalFloat: 1 << 62, FreeFloat: 1 << 62,
 		}
 		for j, k := range n.kids[n.kidOf[i]:n.kidOf[i+1]] {

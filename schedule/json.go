@@ -219,7 +219,7 @@ func jsonError(data []byte, dec *json.Decoder, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		off = se.Offset
+		off = se.Offset - 1 // the offending byte was the last one read
 	case errors.As(err, &te):
 		off, field = te.Offset, te.Field
 	}

@@ -1,0 +1,81 @@
+// Package schedule is critpath's vocabulary and its critical-path engine.
+//
+// # The model
+//
+// A Project holds Tasks, the Links between them, working-time Calendars and
+// Resources with their Assignments. It is plain data: build it in Go, or
+// read it with ReadJSON (the encoding is documented in json.go), and let
+// Compile check it.
+//
+// A task with no duration is a milestone; a task that other tasks name as
+// their Parent is a summary, whose dates and float roll up from its
+// subtasks. Durations and lags are written as users write them (Days(5),
+// ElapsedDays(7), PercentOf(50)) and converted with the project's Settings:
+// a working day is 480 minutes unless the project says otherwise.
+//
+// # Calendars
+//
+// A Calendar is a weekly pattern with several working intervals a day,
+// dated exceptions (days off, extra or different working time; single
+// days, ranges, and yearly recurrences) and an optional base calendar it
+// inherits from. Four presets can be named without being defined:
+// Standard (Monday–Friday 08:00–12:00 and 13:00–17:00), 24 Hours, Night
+// Shift and Sunday–Thursday. Calendar hours are read in the project's time
+// zone. Compile turns each calendar into sorted working intervals with
+// cumulative working minutes, so that adding working time is a binary
+// search; yearly exceptions are laid out from two years before the project
+// start to forty years after it.
+//
+// # Scheduling
+//
+// Compile puts the tasks in topological order and the links in compact
+// arrays; Network.NewResult and Result.Run schedule it, as often as
+// needed, without allocating. A task's dates are counted in the working
+// minutes of its own calendar, so a link between two tasks on one calendar
+// is integer arithmetic; links across calendars go through wall-clock time
+// and stay exact. The rules:
+//
+//   - The four link types tie the predecessor's start or finish to the
+//     successor's start or finish, shifted by the lag: working time on the
+//     lag calendar (the successor's by default, as in Microsoft Project;
+//     Options.LagCalendar chooses P6's predecessor calendar, 24 hours or
+//     the project calendar), elapsed time, or a percentage of the
+//     predecessor's duration. Negative lags are leads.
+//   - A link into a summary holds back every subtask; a link from a summary
+//     leaves its finish (the latest subtask finish) or, for SS and SF, its
+//     start (the earliest subtask start). Links cannot tie a summary to its
+//     own subtasks, nor end FF or SF on a summary (Microsoft Project's
+//     rules).
+//   - No task starts before the project start. Start No Earlier Than and
+//     Finish No Earlier Than move tasks later; Must Start On and Must
+//     Finish On fix a task's early and late dates, overriding links
+//     (Conflicts reports a link they break) and stopping negative float
+//     from flowing through them. Start No Later Than, Finish No Later
+//     Than, deadlines and the project's finish-by date bound the late dates
+//     only: missing them shows as negative float, never as a moved task.
+//     ALAP is accepted and, for now, scheduled as soon as possible.
+//   - The late dates of a task without successors are bound by the project
+//     finish (the latest early finish) or the finish-by date; the others by
+//     their successors alone, as in the textbook backward pass.
+//   - Total float is the smaller of start and finish float (Microsoft
+//     Project), or either one (Options.TotalFloat; P6 uses finish float);
+//     free float is the delay a task can take without delaying any
+//     successor's early dates, between zero and the total float. Both are
+//     working minutes on the task's calendar. A task is critical when its
+//     total float is at most Options.CriticalFloat.
+//   - The longest path is the set of chains of driving links that fix the
+//     project finish.
+//
+// # Determinism and errors
+//
+// The same project gives the same result, bit for bit, whatever order its
+// tasks, links and calendars are listed in. Bad input is an error value,
+// never a panic: an *InputError names the task, link or calendar and wraps
+// one of the Err variables; a loop of links is a *CycleError naming one
+// loop's tasks in order.
+//
+// # Concurrency
+//
+// A Network is immutable and safe for concurrent use. A Result is not:
+// give each goroutine its own Result of the shared Network.
+package schedule

@@ -117,15 +117,10 @@ func (g *graph) outline(from, to int32, kind edgeKind) {
 // canonical order), or a *CycleError naming one loop.
 func (g *graph) topo(n *Network) ([]int32, error) {
 	nn := len(g.owner)
-	slices.SortFunc(g.edges, func(a, b gedge) int { return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to)) })
-	outOff := make([]int32, nn+1)
+	outOff, out, _ := csr(g.edges, nn, false)
 	indeg := make([]int32, nn)
 	for _, e := range g.edges {
-		outOff[e.from+1]++
 		indeg[e.to]++
-	}
-	for i := range nn {
-		outOff[i+1] += outOff[i]
 	}
 	order := make([]int32, 0, nn)
 	for v := range nn {
@@ -135,9 +130,9 @@ func (g *graph) topo(n *Network) ([]int32, error) {
 	}
 	for head := 0; head < len(order); head++ {
 		u := order[head]
-		for _, e := range g.edges[outOff[u]:outOff[u+1]] {
-			if indeg[e.to]--; indeg[e.to] == 0 {
-				order = append(order, e.to)
+		for _, e := range out[outOff[u]:outOff[u+1]] {
+			if indeg[e.node]--; indeg[e.node] == 0 {
+				order = append(order, e.node)
 			}
 		}
 	}
@@ -293,36 +288,59 @@ func (c *compiler) constrain(i int32) {
 }
 
 // csr lays the edges out by successor (in) or by predecessor (out), each
-// node's edges in the order of the node at their other end.
+// node's edges in the order of the node at their other end: a counting
+// sort, then an insertion sort of each node's few edges.
 func csr(edges []gedge, nn int, in bool) (off []int32, out []edge, link []int32) {
-	key := func(e *gedge) (int32, int32) {
-		if in {
-			return e.to, e.from
-		}
-		return e.from, e.to
-	}
-	idx := make([]int32, len(edges))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortFunc(idx, func(a, b int32) int {
-		a1, a2 := key(&edges[a])
-		b1, b2 := key(&edges[b])
-		return cmp.Or(cmp.Compare(a1, b1), cmp.Compare(a2, b2))
-	})
 	off = make([]int32, nn+1)
-	out = make([]edge, len(edges))
-	link = make([]int32, len(edges))
-	for j, i := range idx {
-		e := &edges[i]
-		k, other := key(e)
+	for i := range edges {
+		k, _ := csrKey(&edges[i], in)
 		off[k+1]++
-		out[j] = e.edge
-		out[j].node = other
-		link[j] = e.link
 	}
 	for i := range nn {
 		off[i+1] += off[i]
 	}
+	out = make([]edge, len(edges))
+	link = make([]int32, len(edges))
+	fill := slices.Clone(off[:nn])
+	for i := range edges {
+		e := &edges[i]
+		k, other := csrKey(e, in)
+		j := fill[k]
+		fill[k]++
+		out[j], link[j] = e.edge, e.link
+		out[j].node = other
+	}
+	for v := range nn {
+		lo, hi := off[v], off[v+1]
+		if hi-lo > 32 { // a hub: sort by the other end, links along
+			idx := make([]int32, hi-lo)
+			for i := range idx {
+				idx[i] = lo + int32(i)
+			}
+			slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(out[a].node, out[b].node) })
+			eo, lo2 := make([]edge, len(idx)), make([]int32, len(idx))
+			for i, j := range idx {
+				eo[i], lo2[i] = out[j], link[j]
+			}
+			copy(out[lo:hi], eo)
+			copy(link[lo:hi], lo2)
+			continue
+		}
+		for j := lo + 1; j < hi; j++ {
+			for k := j; k > lo && out[k].node < out[k-1].node; k-- {
+				out[k], out[k-1] = out[k-1], out[k]
+				link[k], link[k-1] = link[k-1], link[k]
+			}
+		}
+	}
 	return off, out, link
+}
+
+// csrKey returns the node an edge is filed under and the node at its
+// other end.
+func csrKey(e *gedge, in bool) (int32, int32) {
+	if in {
+		return e.to, e.from
+	}
+	return e.from, e.to
 }

@@ -1,7 +1,6 @@
 package schedule
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -193,40 +192,17 @@ func WriteJSON(w io.Writer, p *Project) error {
 
 // UnmarshalJSON implements json.Unmarshaler with the encoding above.
 func (p *Project) UnmarshalJSON(data []byte) error {
-	var w projectJSON
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return jsonError(data, dec, err)
-	}
-	if dec.More() {
-		return jsonError(data, dec, errors.New("data after the project"))
+	w, err := readProjectJSON(data)
+	if err != nil {
+		return err
 	}
 	d := decoder{}
-	q, err := d.project(&w)
+	q, err := d.project(w)
 	if err != nil {
 		return err
 	}
 	*p = *q
 	return nil
-}
-
-// jsonError turns encoding/json's error into a *ParseError with a line.
-func jsonError(data []byte, dec *json.Decoder, err error) error {
-	off := dec.InputOffset()
-	field := ""
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		off = se.Offset - 1 // the offending byte was the last one read
-	case errors.As(err, &te):
-		off, field = te.Offset, te.Field
-	}
-	off = min(max(off, 0), int64(len(data)))
-	line := 1 + bytes.Count(data[:off], []byte{'\n'})
-	col := int(off) - bytes.LastIndexByte(data[:off], '\n')
-	return &ParseError{Line: line, Column: col, Field: field, Err: errors.New(strings.TrimPrefix(err.Error(), "json: "))}
 }
 
 type decoder struct {
@@ -241,8 +217,9 @@ func (d *decoder) fail(field string, err error) {
 }
 
 // date reads an RFC 3339 date, or one without an offset (in the project's
-// zone), or a bare day (its start, or its end when end is set).
-func (d *decoder) date(field, s string, end bool) time.Time {
+// zone), or a bare day (its start, or its end when end is set). field
+// names the value for an error; it is called only then.
+func (d *decoder) date(field func() string, s string, end bool) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
@@ -260,20 +237,22 @@ func (d *decoder) date(field, s string, end bool) time.Time {
 		}
 		return t
 	}
-	d.fail(field, fmt.Errorf("%q is not a date: want RFC 3339, e.g. 2027-01-03T08:00:00+06:00", s))
+	d.fail(field(), fmt.Errorf("%q is not a date: want RFC 3339, e.g. 2027-01-03T08:00:00+06:00", s))
 	return time.Time{}
 }
 
-func (d *decoder) duration(field, s string) Duration {
+func (d *decoder) duration(field func() string, s string) Duration {
 	if s == "" {
 		return Duration{}
 	}
 	v, err := ParseDuration(s)
 	if err != nil {
-		d.fail(field, err)
+		d.fail(field(), err)
 	}
 	return v
 }
+
+func named(s string) func() string { return func() string { return s } }
 
 func (d *decoder) project(w *projectJSON) (*Project, error) {
 	p := &Project{Name: w.Name, Calendar: w.Calendar}
@@ -290,8 +269,8 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 	if w.Start == "" {
 		d.fail("start", errors.New("the project has no start date"))
 	}
-	p.Start = d.date("start", w.Start, false)
-	p.FinishBy = d.date("finish_by", w.FinishBy, true)
+	p.Start = d.date(named("start"), w.Start, false)
+	p.FinishBy = d.date(named("finish_by"), w.FinishBy, true)
 	if p.Location == nil && !p.Start.IsZero() {
 		p.Start = p.Start.In(d.loc)
 	}
@@ -305,7 +284,7 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		if o.LagCalendar != nil {
 			p.Options.LagCalendar = *o.LagCalendar
 		}
-		p.Options.CriticalFloat = d.duration("options.critical_float", o.CriticalFloat)
+		p.Options.CriticalFloat = d.duration(named("options.critical_float"), o.CriticalFloat)
 	}
 	for i, c := range w.Calendars {
 		cal := Calendar{Name: c.Name, Base: c.Base}
@@ -334,12 +313,17 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		p.Calendars = append(p.Calendars, cal)
 	}
 	p.Tasks = make([]Task, 0, len(w.Tasks))
-	for i, t := range w.Tasks {
-		at := func(f string) string { return fmt.Sprintf("tasks[%d].%s", i, f) }
-		if t.ID != "" {
-			at = func(f string) string { return fmt.Sprintf("task %q %s", t.ID, f) }
-		}
+	for i := range w.Tasks {
+		t := &w.Tasks[i]
 		task := Task{ID: t.ID, Name: t.Name, Parent: t.Parent, Calendar: t.Calendar, Notes: t.Notes, Priority: defaultPriority}
+		at := func(f string) func() string {
+			return func() string {
+				if t.ID != "" {
+					return fmt.Sprintf("task %q %s", t.ID, f)
+				}
+				return fmt.Sprintf("tasks[%d].%s", i, f)
+			}
+		}
 		task.Duration = d.duration(at("duration"), t.Duration)
 		task.Deadline = d.date(at("deadline"), t.Deadline, true)
 		if t.Priority != nil {
@@ -352,12 +336,13 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		}
 		p.Tasks = append(p.Tasks, task)
 	}
+	p.Links = make([]Link, 0, len(w.Links))
 	for i, l := range w.Links {
 		link := Link{Pred: l.From, Succ: l.To}
 		if l.Type != nil {
 			link.Type = *l.Type
 		}
-		link.Lag = d.duration(fmt.Sprintf("links[%d].lag", i), l.Lag)
+		link.Lag = d.duration(func() string { return fmt.Sprintf("links[%d].lag", i) }, l.Lag)
 		p.Links = append(p.Links, link)
 	}
 	for _, r := range w.Resources {

@@ -75,7 +75,7 @@ func TestJSONErrors(t *testing.T) {
 	}{
 		{"syntax", "{\n  \"start\": \"2027-01-03\",\n  \"tasks\": [\n    {\"id\": \"A\",}\n  ]\n}", []string{"line 4", "column 16"}},
 		{"unknown field", `{"start": "2027-01-03", "tasks": [], "colour": "red"}`, []string{`unknown field "colour"`, "line 1"}},
-		{"wrong type", `{"start": "2027-01-03", "tasks": [{"id": 7}]}`, []string{"tasks.id", "line 1"}},
+		{"wrong type", `{"start": "2027-01-03", "tasks": [{"id": 7}]}`, []string{"tasks[0].id", "want a string, found a number", "line 1"}},
 		{"duration", `{"start": "2027-01-03", "tasks": [{"id": "B", "duration": "5x"}]}`, []string{`task "B" duration`, `"5x"`, "not a duration"}},
 		{"date", `{"start": "2027-01-03", "tasks": [{"id": "C", "deadline": "soon"}]}`, []string{`task "C" deadline`, `"soon" is not a date`}},
 		{"no start", `{"tasks": []}`, []string{"start", "no start date"}},

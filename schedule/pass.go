@@ -186,7 +186,6 @@ func (r *Result) boundIn(e edge, p, v int32, d int64) int64 {
 	return b
 }
 
-
 // boundOut is the latest finish a link allows its predecessor v against
 // the successor's dates in pairs (late, or free): the exact inverse of
 // boundIn.

@@ -19,8 +19,8 @@ type Result struct {
 	// successor's early dates. ff is the free float.
 	early, late, free [][2]int64
 	ff                []int64
-	maxEF, pf              []int64 // per timeline
-	finish                 int64   // the project finish, wall minutes
+	maxEF, pf         []int64 // per timeline
+	finish            int64   // the project finish, wall minutes
 
 	rolled bool
 	tasks  []TaskResult // filled lazily by rollUp

@@ -88,7 +88,7 @@ func TestInputErrors(t *testing.T) {
 func TestManyProblemsReportedTogether(t *testing.T) {
 	p := &schedule.Project{Start: time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC)}
 	for i := range 50 {
-		p.Tasks = append(p.Tasks, schedule.Task{ID: string(rune('a' + i%26)) + string(rune('a'+i/26)), Duration: schedule.Days(-1)})
+		p.Tasks = append(p.Tasks, schedule.Task{ID: string(rune('a'+i%26)) + string(rune('a'+i/26)), Duration: schedule.Days(-1)})
 	}
 	_, err := schedule.Compile(p)
 	if n := strings.Count(err.Error(), "negative duration"); n != 20 {

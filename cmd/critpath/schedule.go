@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -9,7 +12,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"text/tabwriter"
+	"time"
+	"unicode/utf8"
 
 	"github.com/critpath/critpath/schedule"
 )
@@ -61,76 +65,107 @@ func readProject(path string) (*schedule.Project, error) {
 
 const dateFormat = "Mon 2006-01-02 15:04"
 
+// printTable writes the schedule as an aligned table: one row per task,
+// subtasks indented under their summary.
 func printTable(w io.Writer, p *schedule.Project, r *schedule.Result) error {
 	day := p.Settings.MinutesPerDay
 	if day == 0 {
 		day = 480
 	}
-	days := func(m int64) string { return strconv.FormatFloat(float64(m)/float64(day), 'f', -1, 64) + "d" }
-	depth := map[string]int{}
-	var depthOf func(id string) int
-	parent := map[string]string{}
-	for _, t := range p.Tasks {
-		parent[t.ID] = t.Parent
+	index := make(map[string]int, len(p.Tasks))
+	for i, t := range p.Tasks {
+		index[t.ID] = i
 	}
-	depthOf = func(id string) int {
-		d, ok := depth[id]
-		if !ok {
-			if par := parent[id]; par != "" {
-				d = depthOf(par) + 1
-			}
-			depth[id] = d
+	depth := make([]int, len(p.Tasks))
+	for i := range p.Tasks {
+		for par, hops := p.Tasks[i].Parent, 0; par != "" && hops < len(p.Tasks); hops++ {
+			depth[i]++
+			par = p.Tasks[index[par]].Parent
 		}
-		return d
 	}
-	name := p.Name
-	if name == "" {
-		name = "(unnamed project)"
-	}
-	fmt.Fprintf(w, "%s\nstart %s   finish %s\n\n", name, r.Start().Format(dateFormat), r.Finish().Format(dateFormat))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTask\tDuration\tEarly start\tEarly finish\tLate start\tLate finish\tTotal float\tFree float\t")
 	onPath := map[string]bool{}
 	for _, id := range r.LongestPath() {
 		onPath[id] = true
 	}
+	type row struct{ id, name, dur, tf, ff, mark string }
+	rows := make([]row, 0, len(p.Tasks))
+	width := [6]int{len("ID"), len("Task"), len("Duration"), len("Total float"), len("Free float")}
 	for i, t := range r.Tasks() {
-		task := &p.Tasks[i]
-		dur := task.Duration.String()
+		rw := row{id: t.ID, name: strings.Repeat("  ", depth[i]) + truncate(t.Name, 44), dur: p.Tasks[i].Duration.String(),
+			tf: days(t.TotalFloat, day), ff: days(t.FreeFloat, day)}
 		switch {
 		case t.Summary:
-			dur = ""
+			rw.dur = ""
 		case t.Milestone:
-			dur = "0d"
+			rw.dur = "0d"
 		}
-		mark := ""
 		switch {
 		case onPath[t.ID]:
-			mark = "longest path"
+			rw.mark = "longest path"
 		case t.Critical:
-			mark = "critical"
+			rw.mark = "critical"
 		}
-		label := strings.Repeat("  ", depthOf(t.ID)) + truncate(t.Name, 44)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, label, dur,
-			t.EarlyStart.Format(dateFormat), t.EarlyFinish.Format(dateFormat),
-			t.LateStart.Format(dateFormat), t.LateFinish.Format(dateFormat),
-			days(t.TotalFloat), days(t.FreeFloat), mark)
+		for k, s := range [5]string{rw.id, rw.name, rw.dur, rw.tf, rw.ff} {
+			width[k] = max(width[k], utf8.RuneCountInString(s))
+		}
+		rows = append(rows, rw)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	bw := bufio.NewWriterSize(w, 1<<16)
+	name := cmp.Or(p.Name, "(unnamed project)")
+	fmt.Fprintf(bw, "%s\nstart %s   finish %s\n\n", name, r.Start().Format(dateFormat), r.Finish().Format(dateFormat))
+	var line []byte
+	cell := func(s string, w int) {
+		line = append(line, s...)
+		for n := utf8.RuneCountInString(s); n < w+2; n++ {
+			line = append(line, ' ')
+		}
+	}
+	date := func(t time.Time) {
+		line = t.AppendFormat(line, dateFormat)
+		line = append(line, "  "...)
+	}
+	cell("ID", width[0])
+	cell("Task", width[1])
+	cell("Duration", width[2])
+	for _, h := range []string{"Early start", "Early finish", "Late start", "Late finish"} {
+		cell(h, len(dateFormat))
+	}
+	cell("Total float", width[3])
+	cell("Free float", width[4])
+	bw.Write(append(bytes.TrimRight(line, " "), '\n'))
+	for i, t := range r.Tasks() {
+		rw := &rows[i]
+		line = line[:0]
+		cell(rw.id, width[0])
+		cell(rw.name, width[1])
+		cell(rw.dur, width[2])
+		date(t.EarlyStart)
+		date(t.EarlyFinish)
+		date(t.LateStart)
+		date(t.LateFinish)
+		cell(rw.tf, width[3])
+		cell(rw.ff, width[4])
+		line = append(line, rw.mark...)
+		bw.Write(append(bytes.TrimRight(line, " "), '\n'))
 	}
 	if cs := r.Conflicts(); len(cs) > 0 {
-		fmt.Fprintf(w, "\n%d conflicts:\n", len(cs))
+		fmt.Fprintf(bw, "\n%d conflicts:\n", len(cs))
 		for _, c := range cs {
-			fmt.Fprintf(w, "  %v\n", c)
+			fmt.Fprintf(bw, "  %v\n", c)
 		}
 	}
-	return nil
+	return bw.Flush()
+}
+
+// days spells working minutes as days of the project's length.
+func days(m int64, day int) string {
+	return strconv.FormatFloat(float64(m)/float64(day), 'f', -1, 64) + "d"
 }
 
 func truncate(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
+	if utf8.RuneCountInString(s) <= n {
+		return s
 	}
-	return s
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }

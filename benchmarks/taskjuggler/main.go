@@ -95,7 +95,7 @@ func writeTJP(path string, p *schedule.Project, end time.Time, report bool) erro
 		fmt.Fprintln(w, "}")
 	}
 	if report {
-		fmt.Fprintln(w, "taskreport dates \"dates\" {\n  formats csv\n  columns id, start, end\n  timeformat \"%Y-%m-%d %H:%M\"\n}")
+		w.WriteString("taskreport dates \"dates\" {\n  formats csv\n  columns id, start, end\n  timeformat \"%Y-%m-%d %H:%M\"\n}\n")
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/critpath/critpath/internal/randnet"
 	"github.com/critpath/critpath/schedule"
@@ -95,6 +96,34 @@ func BenchmarkForward(b *testing.B) {
 				r.BareForward()
 			}
 			perLink(b, n)
+		})
+	}
+}
+
+// BenchmarkVersusBare interleaves the engine's Run with the bare passes in
+// every iteration, so that both see the same machine, and reports the
+// ratios: Run against a bare forward pass, and against a bare forward and
+// backward pass.
+func BenchmarkVersusBare(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(fmt.Sprintf("tasks=%d", size), func(b *testing.B) {
+			n := benchNetwork(b, size, schedule.Standard)
+			r := n.NewResult()
+			var engine, forward, both time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				r.Run()
+				t1 := time.Now()
+				r.BareForward()
+				t2 := time.Now()
+				r.BareForward()
+				r.BareBackward()
+				t3 := time.Now()
+				engine, forward, both = engine+t1.Sub(t0), forward+t2.Sub(t1), both+t3.Sub(t2)
+			}
+			b.ReportMetric(float64(engine)/float64(forward), "x-bare-forward")
+			b.ReportMetric(float64(engine)/float64(both), "x-bare-both")
+			b.ReportMetric(float64(engine.Nanoseconds())/float64(b.N)/float64(n.Links()), "engine-ns/link")
 		})
 	}
 }

@@ -119,6 +119,9 @@ type compiler struct {
 	cals map[string]*Calendar
 	tlOf map[string]int32 // calendar name → timeline
 	mins []int64          // task durations in minutes
+	rank []int32          // each task's place in ID order
+	ids  []int32          // the tasks in ID order
+	ends [][2]int32       // n.links' predecessor and successor tasks
 	cal  []int32          // task calendar timelines
 	def  int32            // the default calendar's timeline
 }
@@ -292,6 +295,15 @@ func (c *compiler) tasks() {
 	if len(c.errs) > 0 {
 		return
 	}
+	c.ids = make([]int32, len(n.tasks))
+	for i := range c.ids {
+		c.ids[i] = int32(i)
+	}
+	slices.SortFunc(c.ids, func(a, b int32) int { return cmp.Compare(n.tasks[a].id, n.tasks[b].id) })
+	c.rank = make([]int32, len(n.tasks))
+	for r, i := range c.ids {
+		c.rank[i] = int32(r)
+	}
 	for i := range p.Tasks {
 		t := &p.Tasks[i]
 		if t.Parent == "" {
@@ -425,15 +437,38 @@ func (c *compiler) task(i int32) {
 
 func (c *compiler) linksAndResources() {
 	p, n := c.p, c.n
-	n.links = slices.Clone(p.Links)
-	slices.SortStableFunc(n.links, func(a, b Link) int {
-		return cmp.Or(cmp.Compare(a.Succ, b.Succ), cmp.Compare(a.Pred, b.Pred), cmp.Compare(a.Type, b.Type))
+	// Links in canonical order: by successor ID, predecessor ID and type,
+	// compared by the tasks' ranks when both ends are known.
+	ends := make([][2]int32, len(p.Links))
+	order := make([]int32, len(p.Links))
+	for i, l := range p.Links {
+		pi, okp := n.byID[l.Pred]
+		si, oks := n.byID[l.Succ]
+		if !okp {
+			pi = -1
+		}
+		if !oks {
+			si = -1
+		}
+		ends[i], order[i] = [2]int32{pi, si}, int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int {
+		ea, eb, la, lb := ends[a], ends[b], &p.Links[a], &p.Links[b]
+		if min(ea[0], ea[1], eb[0], eb[1]) >= 0 {
+			return cmp.Or(cmp.Compare(c.rank[ea[1]], c.rank[eb[1]]), cmp.Compare(c.rank[ea[0]], c.rank[eb[0]]), cmp.Compare(la.Type, lb.Type))
+		}
+		return cmp.Or(cmp.Compare(la.Succ, lb.Succ), cmp.Compare(la.Pred, lb.Pred), cmp.Compare(la.Type, lb.Type))
 	})
+	n.links = make([]Link, len(order))
+	c.ends = make([][2]int32, len(order))
+	for i, k := range order {
+		n.links[i], c.ends[i] = p.Links[k], ends[k]
+	}
 	for i := range n.links {
 		l := &n.links[i]
 		fail := func(err error) { c.fail(&InputError{Link: l, Err: err}) }
-		pi, okp := n.byID[l.Pred]
-		si, oks := n.byID[l.Succ]
+		pi, si := c.ends[i][0], c.ends[i][1]
+		okp, oks := pi >= 0, si >= 0
 		switch {
 		case !okp:
 			fail(fmt.Errorf("predecessor %q: %w", l.Pred, ErrUnknownTask))
@@ -447,7 +482,7 @@ func (c *compiler) linksAndResources() {
 		case l.Type > SF:
 			fail(fmt.Errorf("type %d: %w", l.Type, ErrBadValue))
 			continue
-		case i > 0 && n.links[i-1].Pred == l.Pred && n.links[i-1].Succ == l.Succ:
+		case i > 0 && c.ends[i-1] == c.ends[i]:
 			fail(ErrDuplicateLink)
 			continue
 		case c.ancestor(pi, si) || c.ancestor(si, pi):

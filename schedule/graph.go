@@ -26,12 +26,20 @@ type gedge struct {
 // the links, and the outline's own edges.
 func (c *compiler) graph() *graph {
 	n := c.n
-	rank := make([]int32, len(n.tasks))
-	for i := range rank {
-		rank[i] = int32(i)
+	nodes, edges := len(n.tasks), len(n.links)
+	for _, t := range n.tasks {
+		if t.summary {
+			nodes += 2
+		}
+		if t.parent >= 0 {
+			edges += 3
+		}
 	}
-	slices.SortFunc(rank, func(a, b int32) int { return cmp.Compare(n.tasks[a].id, n.tasks[b].id) })
-	g := &graph{}
+	g := &graph{
+		owner: make([]int32, 0, nodes), kind: make([]nodeKind, 0, nodes),
+		tl: make([]int32, 0, nodes), dur: make([]int64, 0, nodes),
+		edges: make([]gedge, 0, edges),
+	}
 	add := func(task int32, k nodeKind, tl int32, dur int64) int32 {
 		g.owner = append(g.owner, task)
 		g.kind = append(g.kind, k)
@@ -39,7 +47,7 @@ func (c *compiler) graph() *graph {
 		g.dur = append(g.dur, dur)
 		return int32(len(g.owner) - 1)
 	}
-	for _, i := range rank {
+	for _, i := range c.ids {
 		t := &n.tasks[i]
 		if t.summary {
 			t.node = add(i, gateNode, 0, 0)
@@ -56,7 +64,7 @@ func (c *compiler) graph() *graph {
 	}
 	for li := range n.links {
 		l := &n.links[li]
-		pi, si := n.byID[l.Pred], n.byID[l.Succ]
+		pi, si := c.ends[li][0], c.ends[li][1]
 		from := n.tasks[pi].first
 		if l.Type.fromFinish() {
 			from = n.tasks[pi].last
@@ -89,7 +97,7 @@ func (c *compiler) graph() *graph {
 		}
 		g.edges = append(g.edges, e)
 	}
-	for _, i := range rank {
+	for _, i := range c.ids {
 		t := &n.tasks[i]
 		if !t.summary {
 			continue

@@ -83,21 +83,10 @@ func (r *Result) backward() {
 	for v := len(n.kind) - 1; v >= 0; v-- {
 		d := dur[v]
 		lo := n.outOff[v]
-		out := n.out[lo:hi]
+		lf := r.latestFinish(int32(v), d, n.out[lo:hi], late)
 		hi = lo
-		lf := int64(noDate)
-		if len(out) == 0 { // an open end: bound by the project's finish
+		if lo == n.outOff[v+1] && n.finBy[v] != noDate { // an open end, bound by the finish-by date
 			lf = n.finBy[v]
-			if lf == noDate {
-				lf = r.pf[n.tl[v]]
-			}
-		}
-		for _, e := range out {
-			if k := e.kind; k <= edgeKind(SF) {
-				lf = min(lf, late[e.node][toFinish(k)]+d*int64(1-fromFinish(k))-e.lag)
-				continue
-			}
-			lf = min(lf, r.boundOut(e, int32(v), e.node, d, late))
 		}
 		switch n.ctype[v] {
 		case SNLT:
@@ -125,19 +114,8 @@ func (r *Result) freeFloat() {
 	for v := len(n.kind) - 1; v >= 0; v-- {
 		d := dur[v]
 		lo := n.outOff[v]
-		out := n.out[lo:hi]
+		ff := r.latestFinish(int32(v), d, n.out[lo:hi], free)
 		hi = lo
-		ff := int64(noDate)
-		if len(out) == 0 {
-			ff = r.pf[n.tl[v]]
-		}
-		for _, e := range out {
-			if k := e.kind; k <= edgeKind(SF) {
-				ff = min(ff, free[e.node][toFinish(k)]+d*int64(1-fromFinish(k))-e.lag)
-				continue
-			}
-			ff = min(ff, r.boundOut(e, int32(v), e.node, d, free))
-		}
 		if n.kind[v] == leafNode {
 			r.ff[v] = ff - early[v][1]
 			free[v] = early[v]
@@ -145,6 +123,23 @@ func (r *Result) freeFloat() {
 			free[v] = [2]int64{ff - d, ff}
 		}
 	}
+}
+
+// latestFinish is the latest finish node v's out-edges allow it against
+// the successors' dates in pairs: the project finish for an open end.
+func (r *Result) latestFinish(v int32, d int64, out []edge, pairs [][2]int64) int64 {
+	if len(out) == 0 {
+		return r.pf[r.net.tl[v]]
+	}
+	lf := int64(noDate)
+	for _, e := range out {
+		if k := e.kind; k <= edgeKind(SF) {
+			lf = min(lf, pairs[e.node][toFinish(k)]+d*int64(1-fromFinish(k))-e.lag)
+			continue
+		}
+		lf = min(lf, r.boundOut(e, v, e.node, d, pairs))
+	}
+	return lf
 }
 
 // percentOf returns bp basis points of d, rounded half away from zero.

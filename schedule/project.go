@@ -85,21 +85,12 @@ func (c ConstraintType) String() string {
 
 // MarshalText implements encoding.TextMarshaler.
 func (c ConstraintType) MarshalText() ([]byte, error) {
-	if int(c) >= len(constraintNames) {
-		return nil, fmt.Errorf("schedule: unknown constraint type %d", c)
-	}
-	return []byte(c.String()), nil
+	return enumText("constraint type", constraintNames[:], int(c))
 }
 
 // UnmarshalText reads "ASAP", "SNET", … (case-insensitive).
 func (c *ConstraintType) UnmarshalText(text []byte) error {
-	for i, n := range constraintNames {
-		if strings.EqualFold(string(text), n) {
-			*c = ConstraintType(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("schedule: constraint type %q: want one of ASAP, ALAP, SNET, SNLT, FNET, FNLT, MSO, MFO", text)
+	return enumParse("constraint type", constraintNames[:], text, (*uint8)(c))
 }
 
 // dated reports whether the type needs a date.
@@ -132,22 +123,11 @@ func (t LinkType) String() string {
 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (t LinkType) MarshalText() ([]byte, error) {
-	if int(t) >= len(linkNames) {
-		return nil, fmt.Errorf("schedule: unknown link type %d", t)
-	}
-	return []byte(t.String()), nil
-}
+func (t LinkType) MarshalText() ([]byte, error) { return enumText("link type", linkNames[:], int(t)) }
 
 // UnmarshalText reads "FS", "SS", "FF" or "SF" (case-insensitive).
 func (t *LinkType) UnmarshalText(text []byte) error {
-	for i, n := range linkNames {
-		if strings.EqualFold(string(text), n) {
-			*t = LinkType(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("schedule: link type %q: want FS, SS, FF or SF", text)
+	return enumParse("link type", linkNames[:], text, (*uint8)(t))
 }
 
 // fromFinish reports whether the link leaves the predecessor's finish.
@@ -213,24 +193,39 @@ const (
 var floatNames = [...]string{"smallest", "finish", "start"}
 var lagCalNames = [...]string{"successor", "predecessor", "24h", "project"}
 
-func (f FloatKind) MarshalText() ([]byte, error)    { return enumText(floatNames[:], int(f)) }
-func (f *FloatKind) UnmarshalText(b []byte) error   { return enumParse(floatNames[:], b, (*uint8)(f)) }
-func (l LagCalendar) MarshalText() ([]byte, error)  { return enumText(lagCalNames[:], int(l)) }
-func (l *LagCalendar) UnmarshalText(b []byte) error { return enumParse(lagCalNames[:], b, (*uint8)(l)) }
+// MarshalText implements encoding.TextMarshaler.
+func (f FloatKind) MarshalText() ([]byte, error) { return enumText("total float", floatNames[:], int(f)) }
 
-func enumText(names []string, v int) ([]byte, error) {
+// UnmarshalText reads "smallest", "finish" or "start".
+func (f *FloatKind) UnmarshalText(b []byte) error {
+	return enumParse("total float", floatNames[:], b, (*uint8)(f))
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (l LagCalendar) MarshalText() ([]byte, error) {
+	return enumText("lag calendar", lagCalNames[:], int(l))
+}
+
+// UnmarshalText reads "successor", "predecessor", "24h" or "project".
+func (l *LagCalendar) UnmarshalText(b []byte) error {
+	return enumParse("lag calendar", lagCalNames[:], b, (*uint8)(l))
+}
+
+// enumText spells value v of an enumeration named what.
+func enumText(what string, names []string, v int) ([]byte, error) {
 	if v < 0 || v >= len(names) {
-		return nil, fmt.Errorf("schedule: value %d out of range", v)
+		return nil, fmt.Errorf("schedule: %s %d out of range", what, v)
 	}
 	return []byte(names[v]), nil
 }
 
-func enumParse(names []string, b []byte, dst *uint8) error {
+// enumParse reads one of names, case-insensitively, into *dst.
+func enumParse(what string, names []string, b []byte, dst *uint8) error {
 	for i, n := range names {
 		if strings.EqualFold(string(b), n) {
 			*dst = uint8(i)
 			return nil
 		}
 	}
-	return fmt.Errorf("schedule: %q: want one of %q", b, names)
+	return fmt.Errorf("schedule: %s %q: want one of %s", what, b, strings.Join(names, ", "))
 }

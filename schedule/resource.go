@@ -21,11 +21,11 @@ func (t ResourceType) String() string {
 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (t ResourceType) MarshalText() ([]byte, error) { return enumText(resourceTypeNames[:], int(t)) }
+func (t ResourceType) MarshalText() ([]byte, error) { return enumText("resource type", resourceTypeNames[:], int(t)) }
 
 // UnmarshalText reads "work", "material" or "cost".
 func (t *ResourceType) UnmarshalText(b []byte) error {
-	return enumParse(resourceTypeNames[:], b, (*uint8)(t))
+	return enumParse("resource type", resourceTypeNames[:], b, (*uint8)(t))
 }
 
 // Resource is a person, crew, machine, material or cost that tasks use.

@@ -194,7 +194,9 @@ var floatNames = [...]string{"smallest", "finish", "start"}
 var lagCalNames = [...]string{"successor", "predecessor", "24h", "project"}
 
 // MarshalText implements encoding.TextMarshaler.
-func (f FloatKind) MarshalText() ([]byte, error) { return enumText("total float", floatNames[:], int(f)) }
+func (f FloatKind) MarshalText() ([]byte, error) {
+	return enumText("total float", floatNames[:], int(f))
+}
 
 // UnmarshalText reads "smallest", "finish" or "start".
 func (f *FloatKind) UnmarshalText(b []byte) error {

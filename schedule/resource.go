@@ -21,7 +21,9 @@ func (t ResourceType) String() string {
 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (t ResourceType) MarshalText() ([]byte, error) { return enumText("resource type", resourceTypeNames[:], int(t)) }
+func (t ResourceType) MarshalText() ([]byte, error) {
+	return enumText("resource type", resourceTypeNames[:], int(t))
+}
 
 // UnmarshalText reads "work", "material" or "cost".
 func (t *ResourceType) UnmarshalText(b []byte) error {

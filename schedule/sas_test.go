@@ -103,3 +103,50 @@ Marketing 09FEB04 09FEB04 08MAR04 08MAR04 20 20
 		return t
 	})
 }
+
+// TestSASHoliday reproduces Output 3.3.1 of the SAS/OR User's Guide:
+// Project Management, Introduction, Example 3.3 "Project Scheduling and
+// Reporting" (PROC CPM, INTERVAL=WEEKDAY, DATE='1jul03'd, a holiday on
+// 4 July 2003), https://support.sas.com/documentation/cdl/en/orpmug/67521/
+// HTML/default/orpmug_intropm_sect014.htm: the market-survey project of
+// Moder, Phillips and Davis. The stored copies of the page print the first
+// six of its eight rows; those are checked here.
+func TestSASHoliday(t *testing.T) {
+	survey := []struct {
+		activity string
+		days     float64
+		succ     []string
+	}{
+		{"plan sur", 4, []string{"hire per", "design q"}},
+		{"hire per", 5, []string{"trn per"}},
+		{"design q", 3, []string{"trn per", "select h", "print q"}},
+		{"trn per", 3, []string{"cond sur"}},
+		{"select h", 3, []string{"cond sur"}},
+		{"print q", 4, []string{"cond sur"}},
+		{"cond sur", 10, []string{"analyze"}},
+		{"analyze", 6, nil},
+	}
+	p := &schedule.Project{
+		Start:    time.Date(2003, 7, 1, 8, 0, 0, 0, time.UTC),
+		Calendar: "Weekdays",
+		Calendars: []schedule.Calendar{{Name: "Weekdays", Base: schedule.Standard, Exceptions: []schedule.Exception{
+			{Name: "Independence Day", From: schedule.Date{Year: 2003, Month: 7, Day: 4}},
+		}}},
+	}
+	for _, a := range survey {
+		p.Tasks = append(p.Tasks, schedule.Task{ID: a.activity, Duration: schedule.Days(a.days)})
+		for _, s := range a.succ {
+			p.Links = append(p.Links, schedule.Link{Pred: a.activity, Succ: s})
+		}
+	}
+	r := mustRun(t, p)
+	const output = `
+plan sur 01JUL03 07JUL03 01JUL03 07JUL03 0 0
+hire per 08JUL03 14JUL03 08JUL03 14JUL03 0 0
+design q 08JUL03 10JUL03 09JUL03 11JUL03 1 0
+select h 11JUL03 15JUL03 15JUL03 17JUL03 2 2
+print q 11JUL03 16JUL03 14JUL03 17JUL03 1 1
+trn per 15JUL03 17JUL03 15JUL03 17JUL03 0 0
+`
+	checkSAS(t, r, output, func(t time.Time) time.Time { return t })
+}

@@ -2,6 +2,7 @@ package schedule_test
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -246,5 +247,38 @@ func TestPublishedDurations(t *testing.T) {
 		if got := taskDays(t, r, id); got != want {
 			t.Errorf("unrelated %s: got %v, want %v", id, got, want)
 		}
+	}
+}
+
+// TestHendricksonNineActivities schedules the nine-activity project of C.
+// Hendrickson, Project Management for Construction, ch. 10 ("Precedence
+// Relations and Durations for a Nine Activity Project": site clearing,
+// removal of trees, excavation, grading, trenches, formwork, sewer lines,
+// utilities, pouring concrete), with the activity-on-node algorithm of the
+// book's Table 10-7. The inputs are the book's; the stored copies reached
+// did not include its results table, so the expected dates here are the
+// algorithm's, worked by hand: critical path A–C–F–I, 30 days.
+func TestHendricksonNineActivities(t *testing.T) {
+	p := dayProject()
+	for _, a := range []struct {
+		id   string
+		days float64
+	}{{"A", 4}, {"B", 3}, {"C", 8}, {"D", 7}, {"E", 9}, {"F", 12}, {"G", 2}, {"H", 5}, {"I", 6}} {
+		p.Tasks = append(p.Tasks, schedule.Task{ID: a.id, Duration: schedule.Days(a.days)})
+	}
+	for _, l := range [][2]string{{"A", "C"}, {"A", "D"}, {"B", "E"}, {"C", "E"}, {"B", "F"}, {"C", "F"}, {"D", "G"}, {"E", "G"}, {"D", "H"}, {"E", "H"}, {"F", "I"}, {"G", "I"}} {
+		p.Links = append(p.Links, schedule.Link{Pred: l[0], Succ: l[1]})
+	}
+	r := mustRun(t, p)
+	for id, want := range map[string]days{
+		"A": {0, 4, 0, 4, 0}, "B": {0, 3, 9, 12, 9}, "C": {4, 12, 4, 12, 0}, "D": {4, 11, 15, 22, 11},
+		"E": {12, 21, 13, 22, 1}, "F": {12, 24, 12, 24, 0}, "G": {21, 23, 22, 24, 1}, "H": {21, 26, 25, 30, 4}, "I": {24, 30, 24, 30, 0},
+	} {
+		if got := taskDays(t, r, id); got != want {
+			t.Errorf("%s: got %v, want %v", id, got, want)
+		}
+	}
+	if got, want := r.LongestPath(), []string{"A", "C", "F", "I"}; !slices.Equal(got, want) {
+		t.Errorf("longest path %v, want %v", got, want)
 	}
 }

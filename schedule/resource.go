@@ -51,8 +51,10 @@ type Resource struct {
 	Group string
 }
 
-// Assignment puts a resource on a task at some units (1 = full time; for
-// a material, the quantity per working day is given by Units).
+// Assignment puts a resource on a task. Units means, for a work resource,
+// how many units work on the task (1 = one full-time unit); for a material,
+// the quantity used per working day of the task; for a cost resource, the
+// amount charged, in the project's currency.
 type Assignment struct {
 	Task     string
 	Resource string

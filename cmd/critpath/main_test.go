@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,5 +112,53 @@ func TestScheduleErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, c.code, c.want)
 			}
 		})
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestDhakaTowerGolden schedules the demo project and compares the JSON
+// with testdata/dhaka-tower.golden.json (go test -update rewrites it).
+func TestDhakaTowerGolden(t *testing.T) {
+	code, out, errOut := runCLI("schedule", "--json", "../../examples/projects/dhaka-tower.json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	golden := filepath.Join("testdata", "dhaka-tower.golden.json")
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != string(want) {
+		t.Errorf("schedule differs from %s; run go test -update after checking the change", golden)
+	}
+	var got struct {
+		Project struct{ Finish string }
+		Tasks   []struct {
+			ID          string
+			LongestPath bool `json:"longest_path"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	onPath := map[string]bool{}
+	for _, t := range got.Tasks {
+		onPath[t.ID] = t.LongestPath
+	}
+	// The longest path runs from the RAJUK approval through piling, the
+	// basement and the frame to handover.
+	for _, id := range []string{"R8", "PIL3", "BSM10", "F05-POUR", "H5"} {
+		if !onPath[id] {
+			t.Errorf("%s is not on the longest path", id)
+		}
+	}
+	if len(got.Tasks) < 140 {
+		t.Errorf("%d tasks", len(got.Tasks))
 	}
 }

@@ -21,10 +21,11 @@
 // inherits from. Four presets can be named without being defined:
 // Standard (Monday–Friday 08:00–12:00 and 13:00–17:00), 24 Hours, Night
 // Shift and Sunday–Thursday. Calendar hours are read in the project's time
-// zone. Compile turns each calendar into sorted working intervals with
-// cumulative working minutes, so that adding working time is a binary
-// search; yearly exceptions are laid out from two years before the project
-// start to forty years after it.
+// zone, and elapsed time is wall-clock time there (across a daylight-saving
+// change an elapsed day is a calendar day). Compile turns each calendar
+// into sorted working intervals with cumulative working minutes, so that
+// adding working time is a binary search; yearly exceptions are laid out
+// from two years before the project start to forty years after it.
 //
 // # Scheduling
 //

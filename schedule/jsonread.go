@@ -256,6 +256,21 @@ func (r *jsonReader) text(dst interface{ UnmarshalText([]byte) error }) error {
 	return nil
 }
 
+// optText reads a string into a new value behind *dst with the value's
+// UnmarshalText, or leaves *dst nil for a null.
+func optText[T any, P interface {
+	*T
+	UnmarshalText([]byte) error
+}](r *jsonReader, dst **T) error {
+	if r.null() {
+		*dst = nil
+		return nil
+	}
+	v := P(new(T))
+	*dst = (*T)(v)
+	return r.text(v)
+}
+
 // rawString reads a string literal at the reader's position.
 func (r *jsonReader) rawString() (string, error) {
 	b, err := r.rawBytes()
@@ -530,19 +545,9 @@ func (r *jsonReader) options(o *optionsJSON) error {
 	return r.fields(func(key []byte) error {
 		switch string(key) {
 		case "total_float":
-			if r.null() {
-				o.TotalFloat = nil
-				return nil
-			}
-			o.TotalFloat = new(FloatKind)
-			return r.text(o.TotalFloat)
+			return optText(r, &o.TotalFloat)
 		case "lag_calendar":
-			if r.null() {
-				o.LagCalendar = nil
-				return nil
-			}
-			o.LagCalendar = new(LagCalendar)
-			return r.text(o.LagCalendar)
+			return optText(r, &o.LagCalendar)
 		case "critical_float":
 			return r.str(&o.CriticalFloat)
 		}
@@ -588,12 +593,7 @@ func (r *jsonReader) exception(e *exceptionJSON) error {
 		case "from":
 			return r.text(&e.From)
 		case "to":
-			if r.null() {
-				e.To = nil
-				return nil
-			}
-			e.To = new(Date)
-			return r.text(e.To)
+			return optText(r, &e.To)
 		case "working":
 			return r.intervals(&e.Working)
 		case "yearly":
@@ -668,12 +668,7 @@ func (r *jsonReader) link(l *linkJSON) error {
 		case "to":
 			err = r.str(&l.To)
 		case "type":
-			if r.null() {
-				l.Type = nil
-				break
-			}
-			l.Type = new(LinkType)
-			err = r.text(l.Type)
+			err = optText(r, &l.Type)
 		case "lag":
 			err = r.str(&l.Lag)
 		default:

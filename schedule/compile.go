@@ -135,7 +135,6 @@ func (c *compiler) fail(e *InputError) {
 func (c *compiler) err() error { return errors.Join(c.errs...) }
 
 func (c *compiler) compile() (*Network, error) {
-	p, n := c.p, c.n
 	if err := c.project(); err != nil {
 		return nil, err
 	}
@@ -152,13 +151,12 @@ func (c *compiler) compile() (*Network, error) {
 		return nil, c.err()
 	}
 	g := c.graph()
-	order, err := g.topo(n)
+	order, err := g.topo(c.n)
 	if err != nil {
 		return nil, err
 	}
 	c.layOut(g, order)
-	_ = p
-	return n, nil
+	return c.n, nil
 }
 
 func (c *compiler) project() error {

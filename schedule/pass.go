@@ -3,8 +3,9 @@ package schedule
 import "math"
 
 // Run schedules the network with the Result's durations: a forward pass
-// for the early dates, a backward pass for the late dates and the free
-// float. It allocates nothing.
+// for the early dates and a backward pass for the late dates. It allocates
+// nothing. (Free float, which only readers of the result need, is worked
+// out when the first task is read.)
 func (r *Result) Run() {
 	r.forward()
 	r.finishDate()

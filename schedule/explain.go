@@ -1,8 +1,10 @@
 package schedule
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -70,91 +72,413 @@ func (r *Result) LongestPath() []string {
 	return ids
 }
 
-// ConflictKind says what a Conflict is.
-type ConflictKind uint8
+
+// DriverKind says what fixed a date.
+type DriverKind uint8
 
 const (
-	// LinkBroken: a Must Start On or Must Finish On date holds a task
-	// earlier than a link allows.
-	LinkBroken ConflictKind = iota
-	// ConstraintMissed: the early dates miss a Start No Later Than or
-	// Finish No Later Than date.
-	ConstraintMissed
-	// DeadlineMissed: the early finish is after the task's deadline.
-	DeadlineMissed
-	// FinishByMissed: the project finishes after its finish-by date.
-	FinishByMissed
+	// ByLink: a link; Driver.Link and Driver.Task say which.
+	ByLink DriverKind = iota
+	// ByConstraint: the task's own constraint (Driver.Constraint).
+	ByConstraint
+	// ByStart: the project start.
+	ByStart
+	// ByFinish: the project finish, which bounds a task without successors.
+	ByFinish
+	// ByFinishBy: the project's finish-by date.
+	ByFinishBy
+	// ByDeadline: the task's deadline.
+	ByDeadline
 )
 
-var conflictNames = [...]string{"link broken", "constraint missed", "deadline missed", "finish-by missed"}
+var driverNames = [...]string{"link", "constraint", "project start", "project finish", "finish-by date", "deadline"}
 
-func (k ConflictKind) String() string { return conflictNames[k] }
+func (k DriverKind) String() string { return driverNames[k] }
 
-// Conflict is a place where the schedule cannot honour the project: the
-// task (empty for FinishByMissed), the link when one is broken, the date
-// that was asked for and the date the schedule gives.
-type Conflict struct {
-	Kind   ConflictKind
-	Task   string
-	Link   *Link
-	Wanted time.Time
-	Got    time.Time
+// Driver is one thing that fixes a task's early start or late finish.
+type Driver struct {
+	Kind DriverKind
+	// Link is the driving link as the project gives it, and Task the task
+	// at its other end: the predecessor for an early start, the successor
+	// for a late finish.
+	Link *Link
+	Task string
+	// Via names the summary task a link reaches this task through: links
+	// into a summary drive its subtasks, links from a summary are driven
+	// by its subtasks.
+	Via        string
+	Constraint ConstraintType
+	// At is the moment the driver asks for, before the task's calendar
+	// moves it to working time: the difference from the task's date is a
+	// calendar gap (a night, a weekend, a holiday).
+	At time.Time
 }
 
-func (c Conflict) String() string {
-	const f = "2006-01-02 15:04"
-	switch c.Kind {
-	case LinkBroken:
-		return fmt.Sprintf("link %s broken: %q starts %s, the link allows %s", c.Link, c.Task, c.Got.Format(f), c.Wanted.Format(f))
-	case FinishByMissed:
-		return fmt.Sprintf("the project finishes %s, after its finish-by date %s", c.Got.Format(f), c.Wanted.Format(f))
-	}
-	return fmt.Sprintf("task %q: %v: %s wanted, %s scheduled", c.Task, c.Kind, c.Wanted.Format(f), c.Got.Format(f))
-}
-
-// Conflicts lists what the schedule could not honour, by task in the
-// project's order.
-func (r *Result) Conflicts() []Conflict {
-	n := r.net
-	var out []Conflict
-	at := func(v int32, w int64, finish bool) time.Time {
-		tl := n.tls[n.tl[v]]
-		if finish {
-			return wallTime(tl.finishAt(w), n.loc)
+func (d Driver) String() string {
+	var b strings.Builder
+	switch d.Kind {
+	case ByLink:
+		fmt.Fprintf(&b, "link %s", d.Link)
+		if d.Via != "" {
+			fmt.Fprintf(&b, " (through summary %q)", d.Via)
 		}
-		return wallTime(tl.startAt(w), n.loc)
+	case ByConstraint:
+		fmt.Fprintf(&b, "constraint %v", d.Constraint)
+	default:
+		b.WriteString(d.Kind.String())
 	}
+	fmt.Fprintf(&b, " at %s", d.At.Format("2006-01-02 15:04"))
+	return b.String()
+}
+
+// Explanation says why a task is where it is.
+type Explanation struct {
+	Task TaskResult
+	// Early lists what fixes the early start (several when they tie);
+	// Late what fixes the late finish.
+	Early, Late []Driver
+	// Back is the chain of driving predecessors from the task back to
+	// where a constraint or the project start fixes a date; Ahead the
+	// chain of driving successors on to the project finish or a
+	// constraint. Both start with the task itself.
+	Back, Ahead []string
+}
+
+// Explain says what drives task i's early start and late finish, and the
+// chains of drivers behind and ahead of it.
+func (r *Result) Explain(i int) Explanation {
+	n := r.net
+	x := Explanation{Task: r.Task(i)}
+	x.Early = r.earlyDrivers(n.tasks[i].node)
+	x.Late = r.lateDrivers(n.tasks[i].last)
+	x.Back = r.chain(int32(i), r.earlyDrivers, func(t *taskInfo) int32 { return t.node })
+	x.Ahead = r.chain(int32(i), r.lateDrivers, func(t *taskInfo) int32 { return t.last })
+	return x
+}
+
+// chain follows the first driver that names a task, from task i on, until
+// a driver names none (or a task repeats, which a schedule cannot have but
+// a chain must not loop on).
+func (r *Result) chain(i int32, drivers func(int32) []Driver, node func(*taskInfo) int32) []string {
+	n := r.net
+	seen := map[int32]bool{}
+	var ids []string
+	for i >= 0 && !seen[i] {
+		seen[i] = true
+		ids = append(ids, n.tasks[i].id)
+		next := int32(-1)
+		for _, d := range drivers(node(&n.tasks[i])) {
+			if d.Task != "" {
+				next = n.byID[d.Task]
+				break
+			}
+		}
+		i = next
+	}
+	return ids
+}
+
+func (r *Result) wall(w int64) time.Time { return wallTime(w, r.net.loc) }
+
+// earlyDrivers lists what fixes node v's early start, sorted by kind and
+// task ID. Outline edges are followed up to the links into summaries.
+func (r *Result) earlyDrivers(v int32) []Driver {
+	n := r.net
+	var out []Driver
+	es := r.early[v][0]
+	tl := n.tls[n.tl[v]]
+	switch c := n.ctype[v]; c {
+	case MSO, MFO:
+		at := tl.startAt(n.cdate[v])
+		if c == MFO {
+			at = tl.finishAt(n.cdate[v])
+		}
+		return []Driver{{Kind: ByConstraint, Constraint: c, At: r.wall(at)}}
+	case SNET:
+		if n.cdate[v] == es {
+			out = append(out, Driver{Kind: ByConstraint, Constraint: c, At: r.wall(tl.startAt(n.cdate[v]))})
+		}
+	case FNET:
+		if n.cdate[v]-r.dur[v] == es {
+			out = append(out, Driver{Kind: ByConstraint, Constraint: c, At: r.wall(tl.finishAt(n.cdate[v]))})
+		}
+	}
+	for j := n.inOff[v]; j < n.inOff[v+1]; j++ {
+		e := n.in[j]
+		if e.kind&edgeMin != 0 || !r.driving(e, v) {
+			continue
+		}
+		li := n.inLink[j]
+		if li < 0 { // from the gate of v's summary: what drives the summary drives v
+			via := n.tasks[n.owner[e.node]].id
+			for _, d := range r.earlyDrivers(e.node) {
+				d.Via = cmp.Or(d.Via, via)
+				out = append(out, d)
+			}
+			continue
+		}
+		p := e.node
+		lag := e.lag
+		if e.kind&edgePercent != 0 {
+			lag = percentOf(lag, r.dur[p])
+		}
+		d := Driver{Kind: ByLink, Link: &n.links[li], Task: n.tasks[n.owner[p]].id, At: r.wall(r.linkMoment(e, p, lag))}
+		if n.kind[p] == leafNode {
+			out = append(out, d)
+			continue
+		}
+		// A link from a summary: name the subtasks that fix the summary's
+		// finish (or start), so that chains go on through them.
+		d.Via = d.Task
+		for _, leaf := range r.drivingSubtasks(p) {
+			d.Task = n.tasks[n.owner[leaf]].id
+			out = append(out, d)
+		}
+	}
+	if n.kind[v] != firstNode && es == n.floor[v] && len(out) == 0 {
+		out = append(out, Driver{Kind: ByStart, At: r.wall(n.start)})
+	}
+	return sortDrivers(out)
+}
+
+// lateDrivers lists what fixes node v's late finish.
+func (r *Result) lateDrivers(v int32) []Driver {
+	n := r.net
+	var out []Driver
+	d := r.dur[v]
+	lf := r.late[v][1]
+	tl := n.tls[n.tl[v]]
+	switch c := n.ctype[v]; c {
+	case MSO, MFO:
+		at := tl.startAt(n.cdate[v])
+		if c == MFO {
+			at = tl.finishAt(n.cdate[v])
+		}
+		return []Driver{{Kind: ByConstraint, Constraint: c, At: r.wall(at)}}
+	case SNLT:
+		if n.cdate[v]+d == lf {
+			out = append(out, Driver{Kind: ByConstraint, Constraint: c, At: r.wall(tl.startAt(n.cdate[v]))})
+		}
+	case FNLT:
+		if n.cdate[v] == lf {
+			out = append(out, Driver{Kind: ByConstraint, Constraint: c, At: r.wall(tl.finishAt(n.cdate[v]))})
+		}
+	}
+	if n.dead[v] == lf {
+		out = append(out, Driver{Kind: ByDeadline, At: r.wall(tl.finishAt(lf))})
+	}
+	lo, hi := n.outOff[v], n.outOff[v+1]
+	if lo == hi {
+		if n.finBy[v] != noDate && n.finBy[v] == lf {
+			out = append(out, Driver{Kind: ByFinishBy, At: r.wall(n.finishBy)})
+		} else if r.pf[n.tl[v]] == lf {
+			out = append(out, Driver{Kind: ByFinish, At: r.wall(r.finish)})
+		}
+	}
+	for j := lo; j < hi; j++ {
+		e := n.out[j]
+		s := e.node
+		if r.boundOut(e, v, s, d, r.late) != lf {
+			continue
+		}
+		if k := n.kind[s]; k == lastNode || k == firstNode {
+			// The outline: what binds v's summary binds v.
+			via := n.tasks[n.owner[s]].id
+			for _, dr := range r.lateDrivers(s) {
+				dr.Via = cmp.Or(dr.Via, via)
+				out = append(out, dr)
+			}
+			continue
+		}
+		li := r.outLink(v, s)
+		if li < 0 {
+			continue
+		}
+		dr := Driver{Kind: ByLink, Link: &n.links[li], Task: n.tasks[n.owner[s]].id, At: r.wall(n.tls[n.tl[v]].finishAt(lf))}
+		if n.kind[s] == leafNode {
+			out = append(out, dr)
+			continue
+		}
+		// A link into a summary: name the subtasks whose late start binds it.
+		dr.Via = dr.Task
+		for _, leaf := range r.boundSubtasks(s) {
+			dr.Task = n.tasks[n.owner[leaf]].id
+			out = append(out, dr)
+		}
+	}
+	return sortDrivers(out)
+}
+
+// drivingSubtasks returns the subtasks (leaf nodes) that fix a summary's
+// first start (p a first node) or last finish (p a last node).
+func (r *Result) drivingSubtasks(p int32) []int32 {
+	n := r.net
+	var leaves []int32
+	for _, e := range n.in[n.inOff[p]:n.inOff[p+1]] {
+		if !r.driving(e, p) {
+			continue
+		}
+		if c := e.node; n.kind[c] == leafNode {
+			leaves = append(leaves, c)
+		} else {
+			leaves = append(leaves, r.drivingSubtasks(c)...)
+		}
+	}
+	return leaves
+}
+
+// boundSubtasks returns the subtasks (leaf nodes) whose late start bounds
+// a summary's gate g, so bind the links into the summary.
+func (r *Result) boundSubtasks(g int32) []int32 {
+	n := r.net
+	var leaves []int32
+	for _, e := range n.out[n.outOff[g]:n.outOff[g+1]] {
+		if r.boundOut(e, g, e.node, 0, r.late) != r.late[g][1] {
+			continue
+		}
+		if c := e.node; n.kind[c] == leafNode {
+			leaves = append(leaves, c)
+		} else {
+			leaves = append(leaves, r.boundSubtasks(c)...)
+		}
+	}
+	return leaves
+}
+
+// outLink returns the link behind the edge from node v to node s.
+func (r *Result) outLink(v, s int32) int32 {
+	n := r.net
+	for j := n.inOff[s]; j < n.inOff[s+1]; j++ {
+		if n.in[j].node == v {
+			return n.inLink[j]
+		}
+	}
+	return -1
+}
+
+func sortDrivers(ds []Driver) []Driver {
+	slices.SortStableFunc(ds, func(a, b Driver) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Task, b.Task), cmp.Compare(a.Via, b.Via))
+	})
+	return slices.CompactFunc(ds, func(a, b Driver) bool { return a.Kind == b.Kind && a.Task == b.Task && a.Link == b.Link && a.Via == b.Via })
+}
+
+// FloatPath is one of the paths that Primavera P6 calls multiple float
+// paths: a chain of driving links, with the total float of its most
+// critical task.
+type FloatPath struct {
+	Tasks []string // in topological order
+	Float int64    // working minutes on the calendar of the task that seeds the path
+}
+
+// FloatPaths returns up to max paths, most critical first. The first is
+// the longest path. Each next path is seeded by the task with the least
+// total float not yet on a path (ties: the later early finish, then the
+// smaller ID), and grows backward along its driving predecessors and
+// forward along the successors it drives (the one with the least float
+// first), stopping at tasks already on a path. P6 orders the same way in
+// its "total float" mode.
+func (r *Result) FloatPaths(max int) []FloatPath {
+	n := r.net
+	r.rollUp()
+	onPath := make([]bool, len(n.tasks))
+	var paths []FloatPath
+	if lp := r.LongestPath(); len(lp) > 0 && max > 0 {
+		f := int64(1 << 62)
+		for _, id := range lp {
+			i := n.byID[id]
+			onPath[i] = true
+			f = min(f, r.tasks[i].TotalFloat)
+		}
+		paths = append(paths, FloatPath{Tasks: lp, Float: f})
+	}
+	order := make([]int32, 0, len(n.tasks))
 	for i := range n.tasks {
-		t := &n.tasks[i]
-		if !t.summary {
-			v := t.node
-			for e := n.inOff[v]; e < n.inOff[v+1]; e++ {
-				ed := n.in[e]
-				if li := n.inLink[e]; li >= 0 {
-					if b := r.boundIn(ed, ed.node, v, r.dur[v]); b > r.early[v][0] {
-						out = append(out, Conflict{Kind: LinkBroken, Task: t.id, Link: &n.links[li], Wanted: at(v, b, false), Got: at(v, r.early[v][0], false)})
-					}
+		if !n.tasks[i].summary {
+			order = append(order, int32(i))
+		}
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		ta, tb := &r.tasks[a], &r.tasks[b]
+		return cmp.Or(cmp.Compare(ta.TotalFloat, tb.TotalFloat), -ta.EarlyFinish.Compare(tb.EarlyFinish), cmp.Compare(ta.ID, tb.ID))
+	})
+	for _, seed := range order {
+		if len(paths) >= max {
+			break
+		}
+		if onPath[seed] {
+			continue
+		}
+		onPath[seed] = true
+		nodes := []int32{n.tasks[seed].node}
+		for v := n.tasks[seed].node; ; { // backward
+			next := int32(-1)
+			for _, d := range r.earlyDrivers(v) {
+				if i := n.byID[d.Task]; d.Task != "" && !onPath[i] {
+					next = i
+					break
 				}
 			}
-		}
-		switch v := t.first; n.ctype[v] {
-		case SNLT:
-			if r.early[v][0] > n.cdate[v] {
-				out = append(out, Conflict{Kind: ConstraintMissed, Task: t.id, Wanted: at(v, n.cdate[v], false), Got: at(v, r.early[v][0], false)})
+			if next < 0 {
+				break
 			}
+			onPath[next] = true
+			v = n.tasks[next].node
+			nodes = append(nodes, v)
 		}
-		switch v := t.last; n.ctype[v] {
-		case FNLT:
-			if r.early[v][1] > n.cdate[v] {
-				out = append(out, Conflict{Kind: ConstraintMissed, Task: t.id, Wanted: at(v, n.cdate[v], true), Got: at(v, r.early[v][1], true)})
+		for v := n.tasks[seed].node; ; { // forward
+			next := int32(-1)
+			for _, s := range r.drivenTasks(v) {
+				if i := n.owner[s]; !onPath[i] && (next < 0 || r.tasks[i].TotalFloat < r.tasks[next].TotalFloat) {
+					next = i
+				}
 			}
+			if next < 0 {
+				break
+			}
+			onPath[next] = true
+			v = n.tasks[next].node
+			nodes = append(nodes, v)
 		}
-		if v := t.last; n.dead[v] != noDate && r.early[v][1] > n.dead[v] {
-			out = append(out, Conflict{Kind: DeadlineMissed, Task: t.id, Wanted: at(v, n.dead[v], true), Got: at(v, r.early[v][1], true)})
+		slices.Sort(nodes) // node order is topological order
+		p := FloatPath{Float: r.tasks[seed].TotalFloat}
+		for _, v := range nodes {
+			p.Tasks = append(p.Tasks, n.tasks[n.owner[v]].id)
+		}
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+// drivenTasks returns the leaf nodes whose early start node v drives,
+// through summaries: a link into a summary drives the subtasks it holds
+// back; a subtask that fixes its summary's finish drives what the summary
+// drives.
+func (r *Result) drivenTasks(v int32) []int32 {
+	n := r.net
+	var out []int32
+	for _, e := range n.out[n.outOff[v]:n.outOff[v+1]] {
+		s := e.node
+		in, ok := r.inEdge(s, v)
+		if !ok || !r.driving(in, s) {
+			continue
+		}
+		if n.kind[s] == leafNode {
+			out = append(out, s)
+		} else {
+			out = append(out, r.drivenTasks(s)...)
 		}
 	}
-	if n.finishBy != noDate && r.finish > n.finishBy {
-		out = append(out, Conflict{Kind: FinishByMissed, Wanted: wallTime(n.finishBy, n.loc), Got: wallTime(r.finish, n.loc)})
+	return out
+}
+
+// inEdge returns the in-edge of s that comes from v.
+func (r *Result) inEdge(s, v int32) (edge, bool) {
+	n := r.net
+	for _, e := range n.in[n.inOff[s]:n.inOff[s+1]] {
+		if e.node == v {
+			return e, true
+		}
 	}
-	return slices.Clip(out)
+	return edge{}, false
 }

@@ -166,13 +166,7 @@ func (r *Result) boundIn(e edge, p, v int32, d int64) int64 {
 		k := edgeKind(typ)
 		return r.early[p][fromFinish(k)] + lag - d*int64(toFinish(k))
 	}
-	var t int64
-	if typ.fromFinish() {
-		t = r.finishClock(p)
-	} else {
-		t = r.startClock(p)
-	}
-	t = n.shift(t, lag, e)
+	t := r.linkMoment(e, p, lag)
 	// Either end is bound in the successor's working time: a finish at t or
 	// in the non-working time just before it is no earlier than t.
 	b := n.tls[n.tl[v]].cum(t)
@@ -180,6 +174,19 @@ func (r *Result) boundIn(e edge, p, v int32, d int64) int64 {
 		return b - d
 	}
 	return b
+}
+
+// linkMoment is the moment a link from p binds its successor at: p's start
+// or finish as a moment, shifted by the lag (in minutes) on the lag
+// calendar.
+func (r *Result) linkMoment(e edge, p int32, lag int64) int64 {
+	var t int64
+	if fromFinish(e.kind&edgeType) == 1 {
+		t = r.finishClock(p)
+	} else {
+		t = r.startClock(p)
+	}
+	return r.net.shift(t, lag, e)
 }
 
 // boundOut is the latest finish a link allows its predecessor v against

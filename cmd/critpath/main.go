@@ -2,6 +2,7 @@
 // commands land) leveling, crashing, risk and file conversion.
 //
 //	critpath schedule [--json] FILE
+//	critpath explain [--json] FILE TASK-ID
 package main
 
 import (
@@ -21,7 +22,8 @@ type command struct {
 }
 
 var commands = []command{
-	{"schedule", "schedule [--json] FILE   schedule a project and print its dates and floats", scheduleCommand},
+	{"schedule", "schedule [--json] FILE          schedule a project and print its dates and floats", scheduleCommand},
+	{"explain", "explain [--json] FILE TASK-ID   say what drives a task's dates, back to the start and on to the finish", explainCommand},
 }
 
 // errUsage marks an error in the command line itself (exit status 2).

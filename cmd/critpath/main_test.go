@@ -162,3 +162,30 @@ func TestDhakaTowerGolden(t *testing.T) {
 		t.Errorf("%d tasks", len(got.Tasks))
 	}
 }
+
+func TestExplain(t *testing.T) {
+	path := write(t, "slab.json", smallProject)
+	code, out, errOut := runCLI("explain", path, "C")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"C  Cast", `driven by link "F"→"C" FS`, `driven by link "R"→"C" FS`, `bound by link "C"→"K" FS`, "back to the start:  C ← F", "on to the finish:   C → K"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runCLI("explain", "--json", path, "E")
+	var x struct {
+		LateDrivers []struct{ Kind string } `json:"late_drivers"`
+		Back        []string
+	}
+	if err := json.Unmarshal([]byte(out), &x); code != 0 || err != nil || len(x.LateDrivers) != 1 || x.LateDrivers[0].Kind != "project finish" {
+		t.Errorf("exit %d, %v: %s", code, err, out)
+	}
+	if code, _, errOut := runCLI("explain", path, "Z"); code != 1 || !strings.Contains(errOut, `no task "Z"`) {
+		t.Errorf("unknown task: exit %d, %s", code, errOut)
+	}
+	if code, _, _ := runCLI("explain", path); code != 2 {
+		t.Errorf("missing task ID: exit %d", code)
+	}
+}

@@ -72,7 +72,6 @@ func (r *Result) LongestPath() []string {
 	return ids
 }
 
-
 // DriverKind says what fixed a date.
 type DriverKind uint8
 
@@ -360,7 +359,9 @@ func sortDrivers(ds []Driver) []Driver {
 	slices.SortStableFunc(ds, func(a, b Driver) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Task, b.Task), cmp.Compare(a.Via, b.Via))
 	})
-	return slices.CompactFunc(ds, func(a, b Driver) bool { return a.Kind == b.Kind && a.Task == b.Task && a.Link == b.Link && a.Via == b.Via })
+	return slices.CompactFunc(ds, func(a, b Driver) bool {
+		return a.Kind == b.Kind && a.Task == b.Task && a.Link == b.Link && a.Via == b.Via
+	})
 }
 
 // FloatPath is one of the paths that Primavera P6 calls multiple float

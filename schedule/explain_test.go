@@ -24,7 +24,7 @@ func TestExplainDrivers(t *testing.T) {
 			{ID: "D", Duration: schedule.Days(1), Deadline: mon.AddDate(0, 0, 10)},
 		},
 		Links: []schedule.Link{
-			{Pred: "A", Succ: "C"},                                          // A finishes Wed 17:00
+			{Pred: "A", Succ: "C"}, // A finishes Wed 17:00
 			{Pred: "B", Succ: "C", Type: schedule.SS, Lag: schedule.Days(1)}, // B starts Mon: allows Tue
 			{Pred: "C", Succ: "S"},
 			{Pred: "S", Succ: "D"},

@@ -153,4 +153,12 @@ func TestRunDoesNotAllocate(t *testing.T) {
 	if a := testing.AllocsPerRun(20, r.Run); a != 0 {
 		t.Errorf("Run allocates %v times per call", a)
 	}
+	p.FromFinish, p.Finish = true, randnet.Start.AddDate(1, 0, 0)
+	if n, err = schedule.Compile(p); err != nil {
+		t.Fatal(err)
+	}
+	r = n.NewResult()
+	if a := testing.AllocsPerRun(20, r.Run); a != 0 {
+		t.Errorf("Run of a backward schedule allocates %v times per call", a)
+	}
 }

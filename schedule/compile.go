@@ -21,13 +21,15 @@ import (
 // tasks and the three nodes of a summary (its gate, where links into it
 // arrive; its first start; its last finish) keep wall-clock minutes.
 type Network struct {
-	name     string
-	loc      *time.Location
-	opts     Options
-	settings Settings
-	critical int64 // the critical float threshold, working minutes
-	start    int64 // project start, wall minutes
-	finishBy int64 // noDate when unset
+	name       string
+	loc        *time.Location
+	opts       Options
+	settings   Settings
+	critical   int64 // the critical float threshold, working minutes
+	start      int64 // project start, wall minutes (a backward schedule's first guess)
+	finishBy   int64 // noDate when unset
+	backward   bool  // scheduled from finishDate
+	finishDate int64 // the finish a backward schedule works from
 
 	tasks []taskInfo
 	byID  map[string]int32
@@ -48,7 +50,10 @@ type Network struct {
 	dur    []int64 // default duration, minutes on tl
 	floor  []int64 // the project start on tl
 	ctype  []ConstraintType
-	cdate  []int64 // the constraint date on tl
+	fop    []fwdOp // how the constraint binds the forward pass
+	bop    []bwdOp // and the backward pass
+	cdate  []int64 // the constraint date (or a manual task's start) on tl
+	late   []int32 // nodes placed as late as possible (ALAP), in order
 	dead   []int64 // the deadline on tl, or noDate
 	finBy  []int64 // the project finish-by date on tl, or noDate
 	inOff  []int32 // in-edges of node v: in[inOff[v]:inOff[v+1]]
@@ -57,6 +62,31 @@ type Network struct {
 	out    []edge
 	inLink []int32 // the link behind in[e], or -1 for the outline
 }
+
+// fwdOp and bwdOp say how a node's constraint date binds the forward and
+// the backward pass, once the constraint mode has been applied.
+type fwdOp uint8
+
+const (
+	fNone      fwdOp = iota
+	fStartMin        // start no earlier than the date
+	fFinishMin       // finish no earlier than
+	fStartMax        // start no later than, against the links
+	fFinishMax       // finish no later than, against the links
+	fStartFix        // start on the date, against the links
+	fFinishFix       // finish on the date, against the links
+	fLate            // placed at its late dates once they are known
+)
+
+type bwdOp uint8
+
+const (
+	bNone      bwdOp = iota
+	bStartMax        // late start no later than the date
+	bFinishMax       // late finish no later than
+	bStartFix        // late start on the date, whatever the successors say
+	bFinishFix       // late finish on the date
+)
 
 type nodeKind uint8
 
@@ -179,10 +209,25 @@ func (c *compiler) project() error {
 	} else {
 		n.critical = m
 	}
+	if p.Options.Constraints > MandatoryConstraints || p.Options.SummaryFloat > SubtaskFloat {
+		errs = append(errs, &InputError{Field: "options", Err: ErrBadValue})
+	}
 	n.loc = cmp.Or(p.Location, p.Start.Location())
-	if p.Start.IsZero() {
+	n.backward = p.FromFinish
+	switch {
+	case p.FromFinish && p.Finish.IsZero():
+		errs = append(errs, &InputError{Field: "finish", Err: fmt.Errorf("a project scheduled from its finish needs a finish date: %w", ErrBadDate)})
+	case p.FromFinish && !inRange(p.Finish):
+		errs = append(errs, &InputError{Field: "finish", Err: fmt.Errorf("%v: %w", p.Finish, ErrBadDate)})
+	case p.FromFinish:
+		if p.Location == nil && p.Start.IsZero() {
+			n.loc = p.Finish.Location()
+		}
+		n.finishDate = wallMinutes(p.Finish, n.loc)
+	case p.Start.IsZero():
 		errs = append(errs, &InputError{Field: "start", Err: fmt.Errorf("the project has no start date: %w", ErrBadDate)})
-	} else if !inRange(p.Start) {
+	}
+	if !p.Start.IsZero() && !inRange(p.Start) {
 		errs = append(errs, &InputError{Field: "start", Err: fmt.Errorf("%v: %w", p.Start, ErrBadDate)})
 	}
 	n.finishBy = noDate
@@ -196,7 +241,10 @@ func (c *compiler) project() error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	n.start = wallMinutes(p.Start, n.loc)
+	n.start = n.finishDate // a backward schedule works its start out
+	if !p.Start.IsZero() {
+		n.start = wallMinutes(p.Start, n.loc)
+	}
 	return nil
 }
 
@@ -229,7 +277,7 @@ func (c *compiler) calendars() {
 	n.tls = []*timeline{{identity: true}}
 	n.calNames = []string{"(wall clock)"}
 	c.tlOf = map[string]int32{}
-	anchor := DateOf(c.p.Start.In(n.loc))
+	anchor := DateOf(wallTime(n.start, n.loc))
 	names := make([]string, 0, len(c.cals))
 	for name := range c.cals {
 		names = append(names, name)
@@ -430,6 +478,14 @@ func (c *compiler) task(i int32) {
 	}
 	if !t.Deadline.IsZero() && !inRange(t.Deadline) {
 		fail("deadline", fmt.Errorf("%v: %w", t.Deadline, ErrBadDate))
+	}
+	switch {
+	case t.Manual && info.summary:
+		fail("manual", fmt.Errorf("a summary task cannot be manually scheduled here: %w", ErrBadValue))
+	case t.Manual && t.Start.IsZero():
+		fail("start", fmt.Errorf("a manually scheduled task needs its start: %w", ErrBadDate))
+	case t.Manual && !inRange(t.Start):
+		fail("start", fmt.Errorf("%v: %w", t.Start, ErrBadDate))
 	}
 }
 

@@ -73,14 +73,12 @@ func (r *Result) Conflicts() []Conflict {
 				}
 			}
 		}
-		switch v := t.first; n.ctype[v] {
-		case SNLT:
+		if v := t.first; n.ctype[v] == SNLT || n.ctype[v] == MSO {
 			if r.early[v][0] > n.cdate[v] {
 				out = append(out, Conflict{Kind: ConstraintMissed, Task: t.id, Wanted: at(v, n.cdate[v], false), Got: at(v, r.early[v][0], false)})
 			}
 		}
-		switch v := t.last; n.ctype[v] {
-		case FNLT:
+		if v := t.last; n.ctype[v] == FNLT || n.ctype[v] == MFO {
 			if r.early[v][1] > n.cdate[v] {
 				out = append(out, Conflict{Kind: ConstraintMissed, Task: t.id, Wanted: at(v, n.cdate[v], true), Got: at(v, r.early[v][1], true)})
 			}

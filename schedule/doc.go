@@ -48,24 +48,45 @@
 //     own subtasks, nor end FF or SF on a summary (Microsoft Project's
 //     rules).
 //   - No task starts before the project start. Start No Earlier Than and
-//     Finish No Earlier Than move tasks later; Must Start On and Must
-//     Finish On fix a task's early and late dates, overriding links
-//     (Conflicts reports a link they break) and stopping negative float
-//     from flowing through them. Start No Later Than, Finish No Later
-//     Than, deadlines and the project's finish-by date bound the late dates
-//     only: missing them shows as negative float, never as a moved task.
-//     ALAP is accepted and, for now, scheduled as soon as possible.
+//     Finish No Earlier Than move tasks later. How hard the other
+//     constraints are is Options.Constraints: by default, as in Microsoft
+//     Project ("tasks will always honor their constraint dates"), Start
+//     and Finish No Later Than hold a task at their date even against its
+//     links, and Must Start On and Must Finish On fix its early and late
+//     dates, so negative float stops at them; with LinksFirst links win and
+//     these constraints only bound late dates; with MandatoryConstraints
+//     (Primavera P6) only MSO and MFO override links, and negative float
+//     still flows through them. Deadlines and the project's finish-by date
+//     bound late dates only. A link a constraint breaks, and a date it
+//     misses, are reported by Conflicts.
+//   - A manually scheduled task starts on its own Start whatever its links
+//     say. An ALAP task is placed at its late dates after the backward
+//     pass, and what follows it moves with it; its float still counts from
+//     its early dates. A project with FromFinish is scheduled backward from
+//     its Finish: every task without a dated constraint is ALAP, and the
+//     start is the earliest late start. TaskResult.Start and Finish are the
+//     dates a task is scheduled on.
 //   - The late dates of a task without successors are bound by the project
 //     finish (the latest early finish) or the finish-by date; the others by
 //     their successors alone, as in the textbook backward pass.
 //   - Total float is the smaller of start and finish float (Microsoft
-//     Project), or either one (Options.TotalFloat; P6 uses finish float);
+//     Project), or either one (Options.TotalFloat; P6 uses finish float); a
+//     summary's is worked out from its rolled-up dates (Microsoft Project)
+//     or is the least of its subtasks' (Options.SummaryFloat; P6);
 //     free float is the delay a task can take without delaying any
 //     successor's early dates, between zero and the total float. Both are
 //     working minutes on the task's calendar. A task is critical when its
 //     total float is at most Options.CriticalFloat.
 //   - The longest path is the set of chains of driving links that fix the
-//     project finish.
+//     project finish. Explain says what drives any task's early start and
+//     late finish and follows the drivers back to the start and on to the
+//     finish; FloatPaths groups the tasks into P6's multiple float paths.
+//
+// # Profiles
+//
+// The zero Options are Microsoft Project's; P6Options (or Profile("p6"))
+// are Primavera P6's: finish float, lags on the predecessor's calendar,
+// mandatory constraints, WBS float from the activities.
 //
 // # Determinism and errors
 //

@@ -34,7 +34,7 @@ func (r *Result) longestPath() []bool {
 	for len(stack) > 0 {
 		v := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if c := n.ctype[v]; c == MSO || c == MFO {
+		if f := n.fop[v]; f == fStartFix || f == fFinishFix {
 			continue // a fixed date: logic stops here
 		}
 		for _, e := range n.in[n.inOff[v]:n.inOff[v+1]] {
@@ -88,9 +88,14 @@ const (
 	ByFinishBy
 	// ByDeadline: the task's deadline.
 	ByDeadline
+	// ByManual: a manually scheduled task's own start.
+	ByManual
+	// AsLateAsPossible: the task is placed at its late start (its late
+	// drivers say why there).
+	AsLateAsPossible
 )
 
-var driverNames = [...]string{"link", "constraint", "project start", "project finish", "finish-by date", "deadline"}
+var driverNames = [...]string{"link", "constraint", "project start", "project finish", "finish-by date", "deadline", "manual start", "as late as possible"}
 
 func (k DriverKind) String() string { return driverNames[k] }
 
@@ -186,20 +191,25 @@ func (r *Result) earlyDrivers(v int32) []Driver {
 	var out []Driver
 	es := r.early[v][0]
 	tl := n.tls[n.tl[v]]
-	switch c := n.ctype[v]; c {
-	case MSO, MFO:
-		at := tl.startAt(n.cdate[v])
-		if c == MFO {
-			at = tl.finishAt(n.cdate[v])
+	c, ct := n.cdate[v], n.ctype[v]
+	switch f := n.fop[v]; f {
+	case fStartFix, fFinishFix:
+		if ct == ASAP {
+			return []Driver{{Kind: ByManual, At: r.wall(tl.startAt(c))}}
 		}
-		return []Driver{{Kind: ByConstraint, Constraint: c, At: r.wall(at)}}
-	case SNET:
-		if n.cdate[v] == es {
-			out = append(out, Driver{Kind: ByConstraint, Constraint: c, At: r.wall(tl.startAt(n.cdate[v]))})
+		return []Driver{{Kind: ByConstraint, Constraint: ct, At: r.wall(r.constraintMoment(v, f == fFinishFix))}}
+	case fStartMin, fStartMax:
+		if c == es {
+			out = append(out, Driver{Kind: ByConstraint, Constraint: ct, At: r.wall(r.constraintMoment(v, false))})
 		}
-	case FNET:
-		if n.cdate[v]-r.dur[v] == es {
-			out = append(out, Driver{Kind: ByConstraint, Constraint: c, At: r.wall(tl.finishAt(n.cdate[v]))})
+	case fFinishMin, fFinishMax:
+		if c-r.dur[v] == es {
+			out = append(out, Driver{Kind: ByConstraint, Constraint: ct, At: r.wall(r.constraintMoment(v, true))})
+		}
+	}
+	if f := n.fop[v]; f == fStartMax || f == fFinishMax {
+		if len(out) > 0 { // held back against its links
+			return out
 		}
 	}
 	for j := n.inOff[v]; j < n.inOff[v+1]; j++ {
@@ -234,10 +244,23 @@ func (r *Result) earlyDrivers(v int32) []Driver {
 			out = append(out, d)
 		}
 	}
-	if n.kind[v] != firstNode && es == n.floor[v] && len(out) == 0 {
-		out = append(out, Driver{Kind: ByStart, At: r.wall(n.start)})
+	if len(out) == 0 && n.fop[v] == fLate {
+		out = append(out, Driver{Kind: AsLateAsPossible, At: r.wall(tl.startAt(es))})
+	}
+	if len(out) == 0 && n.kind[v] != firstNode && tl.startAt(es) <= max(r.start, tl.startAt(tl.cum(r.start))) {
+		out = append(out, Driver{Kind: ByStart, At: r.wall(r.start)})
 	}
 	return sortDrivers(out)
+}
+
+// constraintMoment is node v's constraint date as a moment: a start, or a
+// finish.
+func (r *Result) constraintMoment(v int32, finish bool) int64 {
+	tl := r.net.tls[r.net.tl[v]]
+	if finish {
+		return tl.finishAt(r.net.cdate[v])
+	}
+	return tl.startAt(r.net.cdate[v])
 }
 
 // lateDrivers lists what fixes node v's late finish.
@@ -247,20 +270,17 @@ func (r *Result) lateDrivers(v int32) []Driver {
 	d := r.dur[v]
 	lf := r.late[v][1]
 	tl := n.tls[n.tl[v]]
-	switch c := n.ctype[v]; c {
-	case MSO, MFO:
-		at := tl.startAt(n.cdate[v])
-		if c == MFO {
-			at = tl.finishAt(n.cdate[v])
+	c, ct := n.cdate[v], n.ctype[v]
+	switch b := n.bop[v]; b {
+	case bStartFix, bFinishFix:
+		return []Driver{{Kind: ByConstraint, Constraint: ct, At: r.wall(r.constraintMoment(v, b == bFinishFix))}}
+	case bStartMax:
+		if c+d == lf {
+			out = append(out, Driver{Kind: ByConstraint, Constraint: ct, At: r.wall(r.constraintMoment(v, false))})
 		}
-		return []Driver{{Kind: ByConstraint, Constraint: c, At: r.wall(at)}}
-	case SNLT:
-		if n.cdate[v]+d == lf {
-			out = append(out, Driver{Kind: ByConstraint, Constraint: c, At: r.wall(tl.startAt(n.cdate[v]))})
-		}
-	case FNLT:
-		if n.cdate[v] == lf {
-			out = append(out, Driver{Kind: ByConstraint, Constraint: c, At: r.wall(tl.finishAt(n.cdate[v]))})
+	case bFinishMax:
+		if c == lf {
+			out = append(out, Driver{Kind: ByConstraint, Constraint: ct, At: r.wall(r.constraintMoment(v, true))})
 		}
 	}
 	if n.dead[v] == lf {

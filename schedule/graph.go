@@ -230,6 +230,8 @@ func (c *compiler) layOut(g *graph, order []int32) {
 	n.dur = make([]int64, nn)
 	n.floor = make([]int64, nn)
 	n.ctype = make([]ConstraintType, nn)
+	n.fop = make([]fwdOp, nn)
+	n.bop = make([]bwdOp, nn)
 	n.cdate = make([]int64, nn)
 	n.dead = make([]int64, nn)
 	n.finBy = make([]int64, nn)
@@ -251,9 +253,10 @@ func (c *compiler) layOut(g *graph, order []int32) {
 			n.floor[v] = noDate
 		}
 	}
-	for i := range n.tasks {
-		c.constrain(int32(i))
+	for _, i := range c.ids {
+		c.constrain(i)
 	}
+	slices.Sort(n.late)
 
 	for i := range g.edges {
 		e := &g.edges[i]
@@ -263,32 +266,62 @@ func (c *compiler) layOut(g *graph, order []int32) {
 	n.outOff, n.out, _ = csr(g.edges, nn, false)
 }
 
-// constrain converts task i's constraint and deadline onto its nodes.
+// constrain converts task i's constraint (or manual start) and deadline
+// onto its nodes, as the constraint mode says they bind.
 func (c *compiler) constrain(i int32) {
 	p, n := c.p, c.n
 	t, info := &p.Tasks[i], &n.tasks[i]
-	at := func(v int32, ct ConstraintType, d int64) {
+	mode := n.opts.Constraints
+	set := func(v int32, ct ConstraintType, f fwdOp, b bwdOp, d int64) {
 		tl := n.tls[n.tl[v]]
-		n.ctype[v] = ct
-		switch ct {
-		case SNET, MSO, FNET, MFO, FNLT:
-			n.cdate[v] = tl.cum(d)
-		case SNLT:
+		n.ctype[v], n.fop[v], n.bop[v] = ct, f, b
+		n.cdate[v] = tl.cum(d)
+		if ct == SNLT { // no later than: the last start at or before d
 			n.cdate[v] = tl.cumStart(d)
 		}
 	}
-	if ct := t.Constraint.Type; ct.dated() {
-		d := wallMinutes(t.Constraint.Date, n.loc)
-		switch {
-		case !info.summary:
-			at(info.node, ct, d)
-		case ct == SNET:
-			at(info.node, ct, d)
-		case ct == SNLT:
-			at(info.first, ct, d)
-		case ct == FNLT:
-			at(info.last, ct, d)
-		}
+	ct := t.Constraint.Type
+	var d int64
+	if ct.dated() {
+		d = wallMinutes(t.Constraint.Date, n.loc)
+	}
+	switch {
+	case t.Manual: // its own constraint does not apply
+		set(info.node, ASAP, fStartFix, bNone, wallMinutes(t.Start, n.loc))
+	case info.summary && ct == SNET:
+		set(info.node, ct, fStartMin, bNone, d)
+	case info.summary && ct == SNLT:
+		set(info.first, ct, fNone, bStartMax, d)
+	case info.summary && ct == FNLT:
+		set(info.last, ct, fNone, bFinishMax, d)
+	case info.summary:
+	case ct == SNET:
+		set(info.node, ct, fStartMin, bNone, d)
+	case ct == FNET:
+		set(info.node, ct, fFinishMin, bNone, d)
+	case ct == SNLT && mode == HonorConstraints:
+		set(info.node, ct, fStartMax, bStartMax, d)
+	case ct == SNLT:
+		set(info.node, ct, fNone, bStartMax, d)
+	case ct == FNLT && mode == HonorConstraints:
+		set(info.node, ct, fFinishMax, bFinishMax, d)
+	case ct == FNLT:
+		set(info.node, ct, fNone, bFinishMax, d)
+	case ct == MSO && mode == HonorConstraints:
+		set(info.node, ct, fStartFix, bStartFix, d)
+	case ct == MSO && mode == LinksFirst:
+		set(info.node, ct, fStartMin, bStartMax, d)
+	case ct == MSO:
+		set(info.node, ct, fStartFix, bStartMax, d)
+	case ct == MFO && mode == HonorConstraints:
+		set(info.node, ct, fFinishFix, bFinishFix, d)
+	case ct == MFO && mode == LinksFirst:
+		set(info.node, ct, fFinishMin, bFinishMax, d)
+	case ct == MFO:
+		set(info.node, ct, fFinishFix, bFinishMax, d)
+	case ct == ALAP || n.backward:
+		n.ctype[info.node], n.fop[info.node] = ct, fLate
+		n.late = append(n.late, info.node)
 	}
 	if !t.Deadline.IsZero() {
 		n.dead[info.last] = n.tls[n.tl[info.last]].cum(wallMinutes(t.Deadline, n.loc))

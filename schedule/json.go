@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,7 +20,8 @@ import (
 //	  "time_zone": "Asia/Dhaka",
 //	  "calendar": "Dhaka",
 //	  "settings": {"minutes_per_day": 480, "minutes_per_week": 2400, "days_per_month": 20},
-//	  "options": {"total_float": "smallest", "lag_calendar": "successor", "critical_float": "0d"},
+//	  "options": {"profile": "p6", "total_float": "smallest", "lag_calendar": "successor",
+//	              "critical_float": "0d", "constraints": "honor", "summary_float": "rolled-up"},
 //	  "calendars": [{
 //	    "name": "Dhaka", "base": "Sunday-Thursday",
 //	    "week": {"saturday": ["09:00-13:00"]},
@@ -30,7 +32,9 @@ import (
 //	    {"id": "P", "name": "Piling"},
 //	    {"id": "P1", "name": "Bored piles", "parent": "P", "duration": "20d",
 //	     "constraint": {"type": "SNET", "date": "2027-02-01"},
-//	     "deadline": "2027-04-30", "priority": 700, "calendar": "Night Shift", "notes": "…"}
+//	     "deadline": "2027-04-30", "priority": 700, "calendar": "Night Shift", "notes": "…"},
+//	    {"id": "P2", "name": "Pile caps", "parent": "P", "duration": "8d",
+//	     "manual": true, "start": "2027-03-01T08:00:00+06:00"}
 //	  ],
 //	  "links": [{"from": "P1", "to": "P2", "type": "SS", "lag": "50%"}],
 //	  "resources": [{"id": "crew", "name": "Piling crew", "type": "work", "max_units": 2,
@@ -38,11 +42,16 @@ import (
 //	  "assignments": [{"task": "P1", "resource": "crew", "units": 1}]
 //	}
 //
+// A project scheduled backward sets "from_finish": true and "finish" (then
+// "start" may be left out). "profile" ("msproject" or "p6") sets every
+// option to that tool's default before the other option fields apply; the
+// encoder writes the options out one by one.
+//
 // Dates are RFC 3339. A date written without an offset is read in the
 // project's time zone ("time_zone", an IANA name; without it, the offset of
 // "start"); a bare day such as "2027-02-01" means the start of that day for
-// "start" and start constraints, and its end for "finish_by", deadlines and
-// finish constraints. The encoder always writes full RFC 3339 in the
+// "start" and start constraints, and its end for "finish_by", "finish",
+// deadlines and finish constraints. The encoder always writes full RFC 3339 in the
 // project's zone. Durations and lags are written as users write them:
 // "5d", "1.5h", "30m", "2w", "1mo", elapsed "2ed", and for lags "50%". A
 // missing duration is zero (a milestone), a missing link type FS, a
@@ -52,6 +61,8 @@ type projectJSON struct {
 	Name        string           `json:"name,omitempty"`
 	Start       string           `json:"start"`
 	FinishBy    string           `json:"finish_by,omitempty"`
+	FromFinish  bool             `json:"from_finish,omitempty"`
+	Finish      string           `json:"finish,omitempty"`
 	TimeZone    string           `json:"time_zone,omitempty"`
 	Calendar    string           `json:"calendar,omitempty"`
 	Settings    *settingsJSON    `json:"settings,omitempty"`
@@ -70,9 +81,12 @@ type settingsJSON struct {
 }
 
 type optionsJSON struct {
-	TotalFloat    *FloatKind   `json:"total_float,omitempty"`
-	LagCalendar   *LagCalendar `json:"lag_calendar,omitempty"`
-	CriticalFloat string       `json:"critical_float,omitempty"`
+	Profile       string            `json:"profile,omitempty"`
+	TotalFloat    *FloatKind        `json:"total_float,omitempty"`
+	LagCalendar   *LagCalendar      `json:"lag_calendar,omitempty"`
+	CriticalFloat string            `json:"critical_float,omitempty"`
+	Constraints   *ConstraintMode   `json:"constraints,omitempty"`
+	SummaryFloat  *SummaryFloatKind `json:"summary_float,omitempty"`
 }
 
 type calendarJSON struct {
@@ -99,6 +113,8 @@ type taskJSON struct {
 	Deadline   string          `json:"deadline,omitempty"`
 	Priority   *int            `json:"priority,omitempty"`
 	Calendar   string          `json:"calendar,omitempty"`
+	Manual     bool            `json:"manual,omitempty"`
+	Start      string          `json:"start,omitempty"`
 	Notes      string          `json:"notes,omitempty"`
 }
 
@@ -263,14 +279,15 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 			return nil, &ParseError{Field: "time_zone", Err: fmt.Errorf("%q: %w", w.TimeZone, err)}
 		}
 		d.loc, p.Location = loc, loc
-	} else if t, err := time.Parse(time.RFC3339, w.Start); err == nil {
+	} else if t, err := time.Parse(time.RFC3339, cmp.Or(w.Start, w.Finish)); err == nil {
 		d.loc = t.Location()
 	}
-	if w.Start == "" {
+	if w.Start == "" && !w.FromFinish {
 		d.fail("start", errors.New("the project has no start date"))
 	}
 	p.Start = d.date(named("start"), w.Start, false)
 	p.FinishBy = d.date(named("finish_by"), w.FinishBy, true)
+	p.FromFinish, p.Finish = w.FromFinish, d.date(named("finish"), w.Finish, true)
 	if p.Location == nil && !p.Start.IsZero() {
 		p.Start = p.Start.In(d.loc)
 	}
@@ -278,6 +295,19 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		p.Settings = Settings{MinutesPerDay: s.MinutesPerDay, MinutesPerWeek: s.MinutesPerWeek, DaysPerMonth: s.DaysPerMonth}
 	}
 	if o := w.Options; o != nil {
+		if o.Profile != "" {
+			opts, ok := Profile(o.Profile)
+			if !ok {
+				d.fail("options.profile", fmt.Errorf("%q: want msproject or p6", o.Profile))
+			}
+			p.Options = opts
+		}
+		if o.Constraints != nil {
+			p.Options.Constraints = *o.Constraints
+		}
+		if o.SummaryFloat != nil {
+			p.Options.SummaryFloat = *o.SummaryFloat
+		}
 		if o.TotalFloat != nil {
 			p.Options.TotalFloat = *o.TotalFloat
 		}
@@ -315,7 +345,7 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 	p.Tasks = make([]Task, 0, len(w.Tasks))
 	for i := range w.Tasks {
 		t := &w.Tasks[i]
-		task := Task{ID: t.ID, Name: t.Name, Parent: t.Parent, Calendar: t.Calendar, Notes: t.Notes, Priority: defaultPriority}
+		task := Task{ID: t.ID, Name: t.Name, Parent: t.Parent, Calendar: t.Calendar, Notes: t.Notes, Priority: defaultPriority, Manual: t.Manual}
 		at := func(f string) func() string {
 			return func() string {
 				if t.ID != "" {
@@ -326,6 +356,7 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		}
 		task.Duration = d.duration(at("duration"), t.Duration)
 		task.Deadline = d.date(at("deadline"), t.Deadline, true)
+		task.Start = d.date(at("start"), t.Start, false)
 		if t.Priority != nil {
 			task.Priority = *t.Priority
 		}
@@ -384,7 +415,8 @@ func (p Project) MarshalJSON() ([]byte, error) {
 		b, err := d.MarshalText()
 		return string(b), err
 	}
-	w := projectJSON{Name: p.Name, Start: date(p.Start), FinishBy: date(p.FinishBy), Calendar: p.Calendar}
+	w := projectJSON{Name: p.Name, Start: date(p.Start), FinishBy: date(p.FinishBy), Calendar: p.Calendar,
+		FromFinish: p.FromFinish, Finish: date(p.Finish)}
 	if p.Location != nil {
 		w.TimeZone = p.Location.String()
 	}
@@ -398,6 +430,12 @@ func (p Project) MarshalJSON() ([]byte, error) {
 		}
 		if p.Options.LagCalendar != LagSuccessor {
 			o.LagCalendar = &p.Options.LagCalendar
+		}
+		if p.Options.Constraints != HonorConstraints {
+			o.Constraints = &p.Options.Constraints
+		}
+		if p.Options.SummaryFloat != RolledUpFloat {
+			o.SummaryFloat = &p.Options.SummaryFloat
 		}
 		cf, err := dur(p.Options.CriticalFloat)
 		if err != nil {
@@ -428,7 +466,8 @@ func (p Project) MarshalJSON() ([]byte, error) {
 	}
 	w.Tasks = make([]taskJSON, 0, len(p.Tasks))
 	for _, t := range p.Tasks {
-		tj := taskJSON{ID: t.ID, Name: t.Name, Parent: t.Parent, Deadline: date(t.Deadline), Calendar: t.Calendar, Notes: t.Notes}
+		tj := taskJSON{ID: t.ID, Name: t.Name, Parent: t.Parent, Deadline: date(t.Deadline), Calendar: t.Calendar, Notes: t.Notes,
+			Manual: t.Manual, Start: date(t.Start)}
 		var err error
 		if tj.Duration, err = dur(t.Duration); err != nil {
 			return nil, fmt.Errorf("schedule: task %q: %w", t.ID, err)

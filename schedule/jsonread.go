@@ -487,6 +487,10 @@ func readProjectJSON(data []byte) (*projectJSON, error) {
 			return r.str(&w.Start)
 		case "finish_by":
 			return r.str(&w.FinishBy)
+		case "from_finish":
+			return r.bool(&w.FromFinish)
+		case "finish":
+			return r.str(&w.Finish)
 		case "time_zone":
 			return r.str(&w.TimeZone)
 		case "calendar":
@@ -550,6 +554,12 @@ func (r *jsonReader) options(o *optionsJSON) error {
 			return optText(r, &o.LagCalendar)
 		case "critical_float":
 			return r.str(&o.CriticalFloat)
+		case "profile":
+			return r.str(&o.Profile)
+		case "constraints":
+			return optText(r, &o.Constraints)
+		case "summary_float":
+			return optText(r, &o.SummaryFloat)
 		}
 		return errUnknownField
 	})
@@ -648,6 +658,10 @@ func (r *jsonReader) task(t *taskJSON) error {
 			err = r.str(&t.Calendar)
 		case "notes":
 			err = r.str(&t.Notes)
+		case "manual":
+			err = r.bool(&t.Manual)
+		case "start":
+			err = r.str(&t.Start)
 		default:
 			err = r.unknown(key)
 		}

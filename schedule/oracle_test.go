@@ -3,6 +3,7 @@ package schedule_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -17,12 +18,14 @@ import (
 // relaxes every link until nothing changes instead of ordering the
 // network, and shares no code with the engine.
 type oracle struct {
+	mode           schedule.ConstraintMode
 	dur            []int64
 	links          []oracleLink
 	ctype          []schedule.ConstraintType
 	cdate, dead    []int64 // minutes from the start; dead < 0: none
 	finishBy       int64   // < 0: none
 	es, ef, ls, lf []int64
+	asap           []int64 // the early starts of ALAP tasks before they are placed
 	pf             int64
 }
 
@@ -43,6 +46,23 @@ func (o *oracle) lag(l oracleLink) int64 {
 func (o *oracle) run() {
 	n := len(o.dur)
 	o.es, o.ef, o.ls, o.lf = make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	o.forward(nil)
+	o.backward()
+	alap := false
+	for _, c := range o.ctype {
+		alap = alap || c == schedule.ALAP
+	}
+	if alap { // place ALAP tasks at their late starts, then again
+		o.asap = slices.Clone(o.es)
+		o.forward(slices.Clone(o.ls))
+		o.backward()
+	}
+}
+
+// forward relaxes the early dates to a fixpoint; ALAP tasks start no
+// earlier than lateStart when it is given.
+func (o *oracle) forward(lateStart []int64) {
+	n := len(o.dur)
 	for changed := true; changed; {
 		changed = false
 		for v := range n {
@@ -63,15 +83,36 @@ func (o *oracle) run() {
 					es = max(es, o.es[l.p]+lag-o.dur[v])
 				}
 			}
-			switch o.ctype[v] {
+			honor, links := o.mode == schedule.HonorConstraints, o.mode == schedule.LinksFirst
+			switch c, d := o.cdate[v], o.dur[v]; o.ctype[v] {
 			case schedule.SNET:
-				es = max(es, o.cdate[v])
+				es = max(es, c)
 			case schedule.FNET:
-				es = max(es, o.cdate[v]-o.dur[v])
+				es = max(es, c-d)
+			case schedule.SNLT:
+				if honor {
+					es = min(es, c)
+				}
+			case schedule.FNLT:
+				if honor {
+					es = min(es, c-d)
+				}
 			case schedule.MSO:
-				es = o.cdate[v]
+				if links {
+					es = max(es, c)
+				} else {
+					es = c
+				}
 			case schedule.MFO:
-				es = o.cdate[v] - o.dur[v]
+				if links {
+					es = max(es, c-d)
+				} else {
+					es = c - d
+				}
+			case schedule.ALAP:
+				if lateStart != nil {
+					es = max(es, lateStart[v])
+				}
 			}
 			if es != o.es[v] || o.ef[v] != es+o.dur[v] {
 				o.es[v], o.ef[v], changed = es, es+o.dur[v], true
@@ -82,6 +123,10 @@ func (o *oracle) run() {
 	for v := range n {
 		o.pf = max(o.pf, o.ef[v])
 	}
+}
+
+func (o *oracle) backward() {
+	n := len(o.dur)
 	for v := range n {
 		o.lf[v], o.ls[v] = math.MaxInt64/2, math.MaxInt64/2
 	}
@@ -112,15 +157,24 @@ func (o *oracle) run() {
 					lf = o.finishBy
 				}
 			}
-			switch o.ctype[v] {
+			honor := o.mode == schedule.HonorConstraints
+			switch c, d := o.cdate[v], o.dur[v]; o.ctype[v] {
 			case schedule.SNLT:
-				lf = min(lf, o.cdate[v]+o.dur[v])
+				lf = min(lf, c+d)
 			case schedule.FNLT:
-				lf = min(lf, o.cdate[v])
+				lf = min(lf, c)
 			case schedule.MSO:
-				lf = o.cdate[v] + o.dur[v]
+				if honor {
+					lf = c + d
+				} else {
+					lf = min(lf, c+d)
+				}
 			case schedule.MFO:
-				lf = o.cdate[v]
+				if honor {
+					lf = c
+				} else {
+					lf = min(lf, c)
+				}
 			}
 			if o.dead[v] >= 0 {
 				lf = min(lf, o.dead[v])
@@ -157,7 +211,16 @@ func (o *oracle) freeFloat(v int) int64 {
 	if open {
 		ff = o.pf - o.ef[v]
 	}
-	return max(0, min(ff, o.lf[v]-o.ef[v]))
+	return max(0, min(ff, o.totalFloat(v)))
+}
+
+// totalFloat is LF − EF, counted from an ALAP task's early dates before it
+// is placed.
+func (o *oracle) totalFloat(v int) int64 {
+	if o.asap != nil && o.ctype[v] == schedule.ALAP {
+		return o.lf[v] - (o.asap[v] + o.dur[v])
+	}
+	return o.lf[v] - o.ef[v]
 }
 
 func TestAgainstOracle(t *testing.T) {
@@ -166,8 +229,9 @@ func TestAgainstOracle(t *testing.T) {
 	for seed := range uint64(2000) {
 		rng := rand.New(rand.NewPCG(seed, 99))
 		n := 1 + rng.IntN(40)
-		o := &oracle{finishBy: -1}
+		o := &oracle{finishBy: -1, mode: schedule.ConstraintMode(seed % 3)}
 		p := &schedule.Project{Start: start, Calendar: schedule.TwentyFourHours}
+		p.Options.Constraints = o.mode
 		for i := range n {
 			d := int64(rng.IntN(6)) * 1440
 			if rng.IntN(5) == 0 {
@@ -178,6 +242,9 @@ func TestAgainstOracle(t *testing.T) {
 			if rng.IntN(6) == 0 {
 				ct, cd = schedule.ConstraintType(2+rng.IntN(6)), int64(rng.IntN(20*1440))
 				task.Constraint = schedule.Constraint{Type: ct, Date: at(cd)}
+			} else if rng.IntN(8) == 0 {
+				ct = schedule.ALAP
+				task.Constraint = schedule.Constraint{Type: ct}
 			}
 			if rng.IntN(10) == 0 {
 				dl = int64(rng.IntN(30 * 1440))
@@ -219,12 +286,15 @@ func TestAgainstOracle(t *testing.T) {
 		}
 		for i := range n {
 			tr := r.Task(i)
-			got := [6]time.Time{tr.EarlyStart, tr.EarlyFinish, tr.LateStart, tr.LateFinish}
-			want := [6]time.Time{at(o.es[i]), at(o.ef[i]), at(o.ls[i]), at(o.lf[i])}
-			if got != want || tr.TotalFloat != o.lf[i]-o.ef[i] || tr.FreeFloat != o.freeFloat(i) {
-				t.Fatalf("seed %d, %s: got %v %v %v %v TF %d FF %d; oracle %v %v %v %v TF %d FF %d", seed, tr.ID,
-					got[0], got[1], got[2], got[3], tr.TotalFloat, tr.FreeFloat,
-					want[0], want[1], want[2], want[3], o.lf[i]-o.ef[i], o.freeFloat(i))
+			es := o.es[i]
+			if o.asap != nil && o.ctype[i] == schedule.ALAP {
+				es = o.asap[i]
+			}
+			got := [6]time.Time{tr.Start, tr.Finish, tr.EarlyStart, tr.EarlyFinish, tr.LateStart, tr.LateFinish}
+			want := [6]time.Time{at(o.es[i]), at(o.ef[i]), at(es), at(es + o.dur[i]), at(o.ls[i]), at(o.lf[i])}
+			if got != want || tr.TotalFloat != o.totalFloat(i) || tr.FreeFloat != o.freeFloat(i) {
+				t.Fatalf("seed %d, %s: got %v TF %d FF %d; oracle %v TF %d FF %d", seed, tr.ID,
+					got, tr.TotalFloat, tr.FreeFloat, want, o.totalFloat(i), o.freeFloat(i))
 			}
 		}
 	}

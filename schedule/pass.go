@@ -3,14 +3,68 @@ package schedule
 import "math"
 
 // Run schedules the network with the Result's durations: a forward pass
-// for the early dates and a backward pass for the late dates. It allocates
-// nothing. (Free float, which only readers of the result need, is worked
-// out when the first task is read.)
+// for the early dates and a backward pass for the late dates; then, for
+// tasks placed as late as possible, a second forward pass from their late
+// dates; a project scheduled from its finish first works out its start. It
+// allocates nothing. (Free float, which only readers of the result need,
+// is worked out when the first task is read.)
 func (r *Result) Run() {
+	n := r.net
+	if n.backward {
+		r.fromFinish()
+	} else {
+		r.forward()
+		r.finishDate()
+		r.backward()
+	}
+	if len(n.late) > 0 {
+		r.placeLate()
+	}
+	r.rolled = false
+}
+
+// placeLate puts the as-late-as-possible tasks at their late dates, keeping
+// their as-soon-as-possible early dates for their float, and moves what
+// follows them.
+func (r *Result) placeLate() {
+	for k, v := range r.net.late {
+		r.asap[k] = r.early[v]
+	}
+	r.placing = true
 	r.forward()
+	r.placing = false
 	r.finishDate()
 	r.backward()
-	r.rolled = false
+}
+
+// fromFinish schedules a project backward from its finish date: late dates
+// from the finish, then early dates from the earliest late start, until
+// the start settles (it moves only when a summary's start feeds a link).
+func (r *Result) fromFinish() {
+	n := r.net
+	start := n.start
+	for range 4 {
+		for v := range n.kind {
+			r.floor[v] = n.tls[n.tl[v]].cum(start)
+			if n.kind[v] == firstNode {
+				r.floor[v] = noDate
+			}
+		}
+		r.forward()
+		r.finishDate()
+		r.backward()
+		s := int64(noDate)
+		for v, k := range n.kind {
+			if k == leafNode {
+				s = min(s, n.tls[n.tl[v]].startAt(r.late[v][0]))
+			}
+		}
+		if s == start || s == noDate {
+			break
+		}
+		start = s
+	}
+	r.start = start
 }
 
 // A link of type k leaves its predecessor's finish when fromFinish(k) is 1
@@ -26,10 +80,14 @@ func (r *Result) forward() {
 	for t := range r.maxEF {
 		r.maxEF[t] = math.MinInt64
 	}
+	floor := n.floor
+	if n.backward {
+		floor = r.floor
+	}
 	lo := n.inOff[0]
 	for v, hi := range n.inOff[1:] {
 		d := dur[v]
-		start := n.floor[v]
+		start := floor[v]
 		for _, e := range n.in[lo:hi] {
 			if k := e.kind; k <= edgeKind(SF) {
 				start = max(start, early[e.node][fromFinish(k)]+e.lag-d*int64(toFinish(k)))
@@ -42,15 +100,23 @@ func (r *Result) forward() {
 			start = max(start, r.boundIn(e, e.node, int32(v), d))
 		}
 		lo = hi
-		switch n.ctype[v] {
-		case SNET:
-			start = max(start, n.cdate[v])
-		case FNET:
-			start = max(start, n.cdate[v]-d)
-		case MSO:
-			start = n.cdate[v]
-		case MFO:
-			start = n.cdate[v] - d
+		switch c := n.cdate[v]; n.fop[v] {
+		case fStartMin:
+			start = max(start, c)
+		case fFinishMin:
+			start = max(start, c-d)
+		case fStartMax:
+			start = min(start, c)
+		case fFinishMax:
+			start = min(start, c-d)
+		case fStartFix:
+			start = c
+		case fFinishFix:
+			start = c - d
+		case fLate:
+			if r.placing {
+				start = max(start, r.late[v][0])
+			}
 		}
 		early[v] = [2]int64{start, start + d}
 		if t := n.tl[v]; start+d > r.maxEF[t] {
@@ -72,8 +138,12 @@ func (r *Result) finishDate() {
 	if r.finish == math.MinInt64 { // no tasks
 		r.finish = n.start
 	}
+	bound := r.finish // what bounds the late dates of open ends
+	if n.backward {
+		bound = n.finishDate
+	}
 	for t, tl := range n.tls {
-		r.pf[t] = tl.cum(r.finish)
+		r.pf[t] = tl.cum(bound)
 	}
 }
 
@@ -89,15 +159,15 @@ func (r *Result) backward() {
 		if lo == n.outOff[v+1] && n.finBy[v] != noDate { // an open end, bound by the finish-by date
 			lf = n.finBy[v]
 		}
-		switch n.ctype[v] {
-		case SNLT:
-			lf = min(lf, n.cdate[v]+d)
-		case FNLT:
-			lf = min(lf, n.cdate[v])
-		case MSO:
-			lf = n.cdate[v] + d
-		case MFO:
-			lf = n.cdate[v]
+		switch c := n.cdate[v]; n.bop[v] {
+		case bStartMax:
+			lf = min(lf, c+d)
+		case bFinishMax:
+			lf = min(lf, c)
+		case bStartFix:
+			lf = c + d
+		case bFinishFix:
+			lf = c
 		}
 		lf = min(lf, n.dead[v])
 		late[v] = [2]int64{lf - d, lf}

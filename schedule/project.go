@@ -18,8 +18,14 @@ type Project struct {
 	// replaces the computed finish as every task's latest finish bound, so
 	// missing it shows as negative float. It never moves a task.
 	FinishBy time.Time
+	// FromFinish schedules the project backward from Finish, as Microsoft
+	// Project's "schedule from project finish date": every task without a
+	// dated constraint is placed as late as possible, and the start is
+	// worked out. Start may then be left zero.
+	FromFinish bool
+	Finish     time.Time
 	// Location is the time zone the calendars' hours are read in; nil
-	// means Start's location.
+	// means Start's location (Finish's when scheduling backward).
 	Location *time.Location
 	// Calendar names the default calendar; empty means Standard.
 	Calendar    string
@@ -53,7 +59,12 @@ type Task struct {
 	Priority int
 	// Calendar overrides the project calendar for this task.
 	Calendar string
-	Notes    string
+	// Manual marks a manually scheduled (pinned) task: it starts at Start
+	// whatever its links and constraint say; a link it breaks is a
+	// Conflict.
+	Manual bool
+	Start  time.Time
+	Notes  string
 }
 
 // ConstraintType says how a constraint date binds a task.
@@ -158,7 +169,7 @@ func (l *Link) String() string {
 }
 
 // Options choose between the ways the scheduling tools compute. The zero
-// value is Microsoft Project's behaviour.
+// value is Microsoft Project's behaviour; P6Options returns Primavera P6's.
 type Options struct {
 	// TotalFloat chooses the total float formula. Default: the smaller of
 	// start float and finish float, as Microsoft Project computes it.
@@ -169,6 +180,66 @@ type Options struct {
 	// CriticalFloat is the total float at or below which a task is
 	// critical, in working time. Default 0.
 	CriticalFloat Duration
+	// Constraints chooses what the late and mandatory constraints can
+	// override. Default: Microsoft Project's "tasks will always honor their
+	// constraint dates".
+	Constraints ConstraintMode
+	// SummaryFloat chooses how a summary task's total float is found.
+	// Default: from its rolled-up dates, as Microsoft Project does.
+	SummaryFloat SummaryFloatKind
+}
+
+// ConstraintMode says how hard the constraints that can contradict links
+// are: Start/Finish No Later Than and Must Start/Finish On.
+type ConstraintMode uint8
+
+const (
+	// HonorConstraints is Microsoft Project's default ("tasks will always
+	// honor their constraint dates"): SNLT and FNLT hold a task at their
+	// date even when its links want it later, and MSO and MFO fix its
+	// early and late dates, so negative float does not flow through them
+	// to their predecessors. A link they break is a Conflict.
+	HonorConstraints ConstraintMode = iota
+	// LinksFirst is Microsoft Project with that option cleared: links win;
+	// SNLT, FNLT and the late side of MSO and MFO only bound late dates
+	// (negative float), and MSO and MFO also give an earliest date.
+	LinksFirst
+	// MandatoryConstraints is Primavera P6: SNLT and FNLT only bound late
+	// dates; MSO and MFO (P6's mandatory start and finish) override links
+	// on the early side and bound the late side, so negative float from
+	// later work still flows through them to their predecessors.
+	MandatoryConstraints
+)
+
+// SummaryFloatKind chooses a summary task's total float.
+type SummaryFloatKind uint8
+
+const (
+	// RolledUpFloat: the working time between the rolled-up early and late
+	// finish (and start) on the summary's calendar, as Microsoft Project
+	// computes it.
+	RolledUpFloat SummaryFloatKind = iota
+	// SubtaskFloat: the least total float of its subtasks, as P6 shows for
+	// a WBS band.
+	SubtaskFloat
+)
+
+// P6Options returns Primavera P6's defaults: finish float, lags on the
+// predecessor's calendar, mandatory constraints, and WBS float from the
+// activities.
+func P6Options() Options {
+	return Options{TotalFloat: FinishFloat, LagCalendar: LagPredecessor, Constraints: MandatoryConstraints, SummaryFloat: SubtaskFloat}
+}
+
+// Profile returns the options of a named tool: "msproject" or "p6".
+func Profile(name string) (Options, bool) {
+	switch strings.ToLower(name) {
+	case "msproject", "ms-project", "microsoft project":
+		return Options{}, true
+	case "p6", "primavera", "primavera p6":
+		return P6Options(), true
+	}
+	return Options{}, false
 }
 
 // FloatKind chooses a total float formula.
@@ -192,6 +263,28 @@ const (
 
 var floatNames = [...]string{"smallest", "finish", "start"}
 var lagCalNames = [...]string{"successor", "predecessor", "24h", "project"}
+var constraintModeNames = [...]string{"honor", "links-first", "mandatory"}
+var summaryFloatNames = [...]string{"rolled-up", "subtasks"}
+
+// MarshalText implements encoding.TextMarshaler.
+func (m ConstraintMode) MarshalText() ([]byte, error) {
+	return enumText("constraint mode", constraintModeNames[:], int(m))
+}
+
+// UnmarshalText reads "honor", "links-first" or "mandatory".
+func (m *ConstraintMode) UnmarshalText(b []byte) error {
+	return enumParse("constraint mode", constraintModeNames[:], b, (*uint8)(m))
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (k SummaryFloatKind) MarshalText() ([]byte, error) {
+	return enumText("summary float", summaryFloatNames[:], int(k))
+}
+
+// UnmarshalText reads "rolled-up" or "subtasks".
+func (k *SummaryFloatKind) UnmarshalText(b []byte) error {
+	return enumParse("summary float", summaryFloatNames[:], b, (*uint8)(k))
+}
 
 // MarshalText implements encoding.TextMarshaler.
 func (f FloatKind) MarshalText() ([]byte, error) {

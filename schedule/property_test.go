@@ -41,13 +41,27 @@ func newView(t *testing.T, p *schedule.Project) *view {
 		v.res[tr.ID] = tr
 	}
 	for _, tk := range p.Tasks {
-		if c := tk.Constraint.Type; c == schedule.MSO || c == schedule.MFO {
+		if v.overridesLinks(&tk) {
 			for id := tk.ID; id != ""; id = v.task[id].Parent {
 				v.fixed[id] = true
 			}
 		}
 	}
 	return v
+}
+
+// overridesLinks reports whether a task's own date may break its links:
+// a manual task, or a constraint the mode makes hard.
+func (v *view) overridesLinks(t *schedule.Task) bool {
+	switch c := t.Constraint.Type; {
+	case t.Manual:
+		return true
+	case c == schedule.MSO || c == schedule.MFO:
+		return v.p.Options.Constraints != schedule.LinksFirst
+	case c == schedule.SNLT || c == schedule.FNLT:
+		return v.p.Options.Constraints == schedule.HonorConstraints
+	}
+	return false
 }
 
 func (v *view) calendar(id string) string {
@@ -98,7 +112,7 @@ func (v *view) lagMinutes(t *testing.T, l schedule.Link) (lag int64, cal string,
 // binds on its successor, in the early or the late schedule.
 func (v *view) ends(l schedule.Link, late bool) (from, to time.Time) {
 	p, s := v.res[l.Pred], v.res[l.Succ]
-	ps, pf, ss, sf := p.EarlyStart, p.EarlyFinish, s.EarlyStart, s.EarlyFinish
+	ps, pf, ss, sf := p.Start, p.Finish, s.Start, s.Finish
 	if late {
 		ps, pf, ss, sf = p.LateStart, p.LateFinish, s.LateStart, s.LateFinish
 	}
@@ -186,7 +200,7 @@ func (v *view) checkFloats(t *testing.T, lateConstraints bool) {
 				minKid[tk.Parent] = tr.TotalFloat
 			}
 		}
-		if !v.fixed[tk.ID] && tr.EarlyStart.Before(v.p.Start) {
+		if !v.fixed[tk.ID] && tr.Start.Before(v.p.Start) && !v.p.FromFinish {
 			t.Errorf("%s: %s starts %v, before the project", v.p.Name, tk.ID, tr.EarlyStart)
 		}
 		if tr.EarlyFinish.Before(tr.EarlyStart) || tr.LateFinish.Before(tr.LateStart) {
@@ -195,18 +209,8 @@ func (v *view) checkFloats(t *testing.T, lateConstraints bool) {
 		if tr.Summary {
 			continue
 		}
-		cal := v.calendar(tk.ID)
-		start, _ := v.n.WorkBetween(cal, tr.EarlyStart, tr.LateStart)
-		finish, _ := v.n.WorkBetween(cal, tr.EarlyFinish, tr.LateFinish)
-		want := min(start, finish)
-		switch v.p.Options.TotalFloat {
-		case schedule.FinishFloat:
-			want = finish
-		case schedule.StartFloat:
-			want = start
-		}
-		if tr.TotalFloat != want {
-			t.Errorf("%s: %s total float %d, dates say %d (start %d, finish %d)", v.p.Name, tk.ID, tr.TotalFloat, want, start, finish)
+		if want := v.float(v.calendar(tk.ID), tr); tr.TotalFloat != want {
+			t.Errorf("%s: %s total float %d, dates say %d", v.p.Name, tk.ID, tr.TotalFloat, want)
 		}
 		if tr.FreeFloat < 0 || tr.FreeFloat > max(tr.TotalFloat, 0) {
 			t.Errorf("%s: %s free float %d outside [0, %d]", v.p.Name, tk.ID, tr.FreeFloat, max(tr.TotalFloat, 0))
@@ -219,10 +223,29 @@ func (v *view) checkFloats(t *testing.T, lateConstraints bool) {
 		}
 	}
 	for id, m := range minKid {
-		if got := v.res[id].TotalFloat; got != m {
-			t.Errorf("%s: summary %s float %d, subtasks' least %d", v.p.Name, id, got, m)
+		tr := v.res[id]
+		want := m
+		if v.p.Options.SummaryFloat == schedule.RolledUpFloat {
+			want = v.float(v.calendar(id), tr)
+		}
+		if tr.TotalFloat != want {
+			t.Errorf("%s: summary %s float %d, want %d (subtasks' least %d)", v.p.Name, id, tr.TotalFloat, want, m)
 		}
 	}
+}
+
+// float is the total float the dates of tr give on cal, by the project's
+// formula.
+func (v *view) float(cal string, tr schedule.TaskResult) int64 {
+	start, _ := v.n.WorkBetween(cal, tr.EarlyStart, tr.LateStart)
+	finish, _ := v.n.WorkBetween(cal, tr.EarlyFinish, tr.LateFinish)
+	switch v.p.Options.TotalFloat {
+	case schedule.FinishFloat:
+		return finish
+	case schedule.StartFloat:
+		return start
+	}
+	return min(start, finish)
 }
 
 // earliest returns the earliest date a task's start (or finish) can take
@@ -270,18 +293,19 @@ func (v *view) checkLongestPath(t *testing.T) {
 			var ok bool
 			switch c := tk.Constraint; c.Type {
 			case schedule.SNET:
-				ok = tr.EarlyStart.Equal(v.earliest(t, id, c.Date, false))
+				ok = tr.Start.Equal(v.earliest(t, id, c.Date, false))
 			case schedule.FNET:
-				ok = tr.EarlyFinish.Equal(v.earliest(t, id, c.Date, true))
-			case schedule.MSO, schedule.MFO:
+				ok = tr.Finish.Equal(v.earliest(t, id, c.Date, true))
+			case schedule.MSO, schedule.MFO, schedule.ALAP:
 				ok = true
 			}
-			if !ok && !tr.EarlyStart.Equal(v.earliest(t, id, v.p.Start, false)) {
-				t.Errorf("%s: %s is on the longest path but nothing drives its start %v", v.p.Name, id, tr.EarlyStart)
+			ok = ok || tk.Manual
+			if !ok && !tr.Start.Equal(v.earliest(t, id, v.p.Start, false)) {
+				t.Errorf("%s: %s is on the longest path but nothing drives its start %v", v.p.Name, id, tr.Start)
 			}
 		}
-		if !continued[id] && !tr.EarlyFinish.Equal(v.r.Finish()) {
-			t.Errorf("%s: the longest path stops at %s, which finishes %v before the project (%v)", v.p.Name, id, tr.EarlyFinish, v.r.Finish())
+		if !continued[id] && !tr.Finish.Equal(v.r.Finish()) {
+			t.Errorf("%s: the longest path stops at %s, which finishes %v before the project (%v)", v.p.Name, id, tr.Finish, v.r.Finish())
 		}
 	}
 }
@@ -328,8 +352,8 @@ func withoutLateConstraints(p *schedule.Project) *schedule.Project {
 	q.Tasks = slices.Clone(p.Tasks)
 	for i := range q.Tasks {
 		t := &q.Tasks[i]
-		t.Deadline = time.Time{}
-		if c := t.Constraint.Type; c != schedule.SNET && c != schedule.FNET {
+		t.Deadline, t.Manual = time.Time{}, false
+		if c := t.Constraint.Type; c != schedule.SNET && c != schedule.FNET && c != schedule.ALAP {
 			t.Constraint = schedule.Constraint{}
 		}
 	}
@@ -355,6 +379,13 @@ func TestRandomNetworkProperties(t *testing.T) {
 		free.checkFloats(t, false)
 		if !hasSummaries(p) {
 			free.checkLongestPath(t)
+		}
+		if seed%4 == 0 { // the same project scheduled backward from a finish date
+			back := *free.p
+			back.FromFinish, back.Finish = true, randnet.Start.AddDate(0, 5, 0)
+			bv := newView(t, &back)
+			bv.checkLinks(t)
+			bv.checkFloats(t, true)
 		}
 		if seed%5 == 0 {
 			if a, b := canonical(t, v.r), canonical(t, newView(t, shuffled(p, seed)).r); !bytes.Equal(a, b) {

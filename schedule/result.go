@@ -3,6 +3,7 @@ package schedule
 import (
 	"fmt"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -21,6 +22,10 @@ type Result struct {
 	ff                []int64
 	maxEF, pf         []int64 // per timeline
 	finish            int64   // the project finish, wall minutes
+	start             int64   // the project start, wall minutes
+	floor             []int64 // a backward schedule's worked-out start, per node
+	asap              [][2]int64
+	placing           bool
 
 	rolled bool
 	tasks  []TaskResult // filled lazily by rollUp
@@ -29,7 +34,10 @@ type Result struct {
 // TaskResult is one task's schedule. Floats are working minutes on the
 // task's calendar.
 type TaskResult struct {
-	ID, Name                string
+	ID, Name string
+	// Start and Finish are the dates the task is scheduled on: its early
+	// dates, or its late dates when it is placed as late as possible.
+	Start, Finish           time.Time
 	EarlyStart, EarlyFinish time.Time
 	LateStart, LateFinish   time.Time
 	TotalFloat, FreeFloat   int64
@@ -49,6 +57,11 @@ func (n *Network) NewResult() *Result {
 	r.maxEF = make([]int64, len(n.tls))
 	r.pf = make([]int64, len(n.tls))
 	r.tasks = make([]TaskResult, len(n.tasks))
+	r.asap = make([][2]int64, len(n.late))
+	r.start = n.start
+	if n.backward {
+		r.floor = make([]int64, nn)
+	}
 	return r
 }
 
@@ -108,7 +121,7 @@ func (r *Result) SetDuration(i int, minutes int64) error {
 }
 
 // Start returns the project start.
-func (r *Result) Start() time.Time { return wallTime(r.net.start, r.net.loc) }
+func (r *Result) Start() time.Time { return wallTime(r.start, r.net.loc) }
 
 // Finish returns the project finish: the latest early finish.
 func (r *Result) Finish() time.Time { return wallTime(r.finish, r.net.loc) }
@@ -156,30 +169,27 @@ func (r *Result) rollUp() {
 		}
 		v := t.node
 		tl := n.tls[n.tl[v]]
-		es, ef := tl.startAt(r.early[v][0]), tl.finishAt(r.early[v][1])
+		early := r.early[v] // the scheduled dates...
+		sched := early
+		if n.fop[v] == fLate { // ...but the float of a late-placed task counts from its early dates
+			k, _ := slices.BinarySearch(n.late, v)
+			early = r.asap[k]
+		}
+		es, ef := tl.startAt(early[0]), tl.finishAt(early[1])
+		ss, sf := tl.startAt(sched[0]), tl.finishAt(sched[1])
 		ls, lf := tl.startAt(r.late[v][0]), tl.finishAt(r.late[v][1])
 		if r.dur[v] == 0 { // a zero-length task sits at its finish
-			es, ls = ef, lf
+			es, ss, ls = ef, sf, lf
 		}
-		finish, start := r.late[v][1]-r.early[v][1], r.late[v][0]-r.early[v][0]
+		cal := n.tls[t.cal]
+		tf := r.float(cal, es, ef, ls, lf)
 		free := r.ff[v]
 		if n.tl[v] != t.cal { // counted in wall-clock time: count working minutes instead
-			cal := n.tls[t.cal]
-			finish = cal.cum(lf) - cal.cum(ef)
-			start = cal.cum(ls) - cal.cum(es)
-			free = cal.cum(tl.finishAt(r.early[v][1]+r.ff[v])) - cal.cum(ef)
-		}
-		var tf int64
-		switch n.opts.TotalFloat {
-		case SmallestFloat:
-			tf = min(start, finish)
-		case FinishFloat:
-			tf = finish
-		case StartFloat:
-			tf = start
+			free = cal.cum(tl.finishAt(sched[1]+r.ff[v])) - cal.cum(sf)
 		}
 		r.tasks[i] = TaskResult{
 			ID: t.id, Name: t.name,
+			Start: wallTime(ss, loc), Finish: wallTime(sf, loc),
 			EarlyStart: wallTime(es, loc), EarlyFinish: wallTime(ef, loc),
 			LateStart: wallTime(ls, loc), LateFinish: wallTime(lf, loc),
 			TotalFloat: tf, FreeFloat: max(0, min(free, tf)),
@@ -188,22 +198,21 @@ func (r *Result) rollUp() {
 	}
 	for _, i := range n.up {
 		t := &n.tasks[i]
-		s := TaskResult{
-			ID: t.id, Name: t.name,
-			Summary:    true,
-			EarlyStart: wallTime(r.early[t.first][0], loc), EarlyFinish: wallTime(r.early[t.last][1], loc),
-			TotalFloat: 1 << 62, FreeFloat: 1 << 62,
-		}
+		s := TaskResult{ID: t.id, Name: t.name, Summary: true, TotalFloat: 1 << 62, FreeFloat: 1 << 62}
 		for j, k := range n.kids[n.kidOf[i]:n.kidOf[i+1]] {
 			kr := &r.tasks[k]
-			if j == 0 || kr.LateStart.Before(s.LateStart) {
-				s.LateStart = kr.LateStart
+			if j == 0 {
+				s.Start, s.Finish, s.EarlyStart, s.EarlyFinish, s.LateStart, s.LateFinish = kr.Start, kr.Finish, kr.EarlyStart, kr.EarlyFinish, kr.LateStart, kr.LateFinish
 			}
-			if j == 0 || kr.LateFinish.After(s.LateFinish) {
-				s.LateFinish = kr.LateFinish
-			}
+			s.Start, s.EarlyStart, s.LateStart = minTime(s.Start, kr.Start), minTime(s.EarlyStart, kr.EarlyStart), minTime(s.LateStart, kr.LateStart)
+			s.Finish, s.EarlyFinish, s.LateFinish = maxTime(s.Finish, kr.Finish), maxTime(s.EarlyFinish, kr.EarlyFinish), maxTime(s.LateFinish, kr.LateFinish)
 			s.TotalFloat = min(s.TotalFloat, kr.TotalFloat)
 			s.FreeFloat = min(s.FreeFloat, kr.FreeFloat)
+		}
+		if n.opts.SummaryFloat == RolledUpFloat {
+			w := func(t time.Time) int64 { return wallMinutes(t, loc) }
+			s.TotalFloat = r.float(n.tls[t.cal], w(s.EarlyStart), w(s.EarlyFinish), w(s.LateStart), w(s.LateFinish))
+			s.FreeFloat = max(0, min(s.FreeFloat, s.TotalFloat))
 		}
 		r.tasks[i] = s
 	}
@@ -211,4 +220,32 @@ func (r *Result) rollUp() {
 		r.tasks[i].Critical = r.tasks[i].TotalFloat <= n.critical
 	}
 	r.rolled = true
+}
+
+// float is the total float, in working minutes on cal, of a task with
+// these early and late dates (wall minutes), by the chosen formula.
+func (r *Result) float(cal *timeline, es, ef, ls, lf int64) int64 {
+	finish := cal.cum(lf) - cal.cum(ef)
+	start := cal.cum(ls) - cal.cum(es)
+	switch r.net.opts.TotalFloat {
+	case FinishFloat:
+		return finish
+	case StartFloat:
+		return start
+	}
+	return min(start, finish)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

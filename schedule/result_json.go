@@ -8,13 +8,16 @@ import (
 // The JSON encoding of a Result, as `critpath schedule --json` prints it:
 //
 //	{"project": {"name": "…", "start": "…", "finish": "…"},
-//	 "tasks": [{"id": "A", "name": "…", "early_start": "…", "early_finish": "…",
+//	 "tasks": [{"id": "A", "name": "…", "start": "…", "finish": "…",
+//	            "early_start": "…", "early_finish": "…",
 //	            "late_start": "…", "late_finish": "…", "total_float": 0,
 //	            "free_float": 0, "critical": true, "longest_path": true,
 //	            "summary": false, "milestone": false}]}
 //
-// Tasks come in the project's order; dates are RFC 3339 in the project's
-// zone; floats are working minutes on the task's calendar.
+// Tasks come in the project's order; "start" and "finish" are the dates a
+// task is scheduled on (its late dates when placed as late as possible);
+// dates are RFC 3339 in the project's zone; floats are working minutes on
+// the task's calendar.
 
 type resultJSON struct {
 	Project struct {
@@ -28,6 +31,8 @@ type resultJSON struct {
 type taskResultJSON struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`
+	Start       string `json:"start"`
+	Finish      string `json:"finish"`
 	EarlyStart  string `json:"early_start"`
 	EarlyFinish string `json:"early_finish"`
 	LateStart   string `json:"late_start"`
@@ -50,7 +55,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	w.Tasks = make([]taskResultJSON, 0, len(r.net.tasks))
 	for i, t := range r.Tasks() {
 		w.Tasks = append(w.Tasks, taskResultJSON{
-			ID: t.ID, Name: t.Name,
+			ID: t.ID, Name: t.Name, Start: f(t.Start), Finish: f(t.Finish),
 			EarlyStart: f(t.EarlyStart), EarlyFinish: f(t.EarlyFinish),
 			LateStart: f(t.LateStart), LateFinish: f(t.LateFinish),
 			TotalFloat: t.TotalFloat, FreeFloat: t.FreeFloat,

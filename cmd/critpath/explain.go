@@ -15,6 +15,7 @@ import (
 func explainCommand(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the explanation as JSON")
+	profile := fs.String("profile", "", "schedule as `tool` does: msproject or p6 (default: the file's options)")
 	operands, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -24,6 +25,9 @@ func explainCommand(args []string, stdout io.Writer) error {
 	}
 	p, err := readProject(operands[0])
 	if err != nil {
+		return err
+	}
+	if err := applyProfile(p, *profile); err != nil {
 		return err
 	}
 	r, err := schedule.Run(p)

@@ -1,8 +1,8 @@
 // Command critpath schedules projects: critical path, and (as later
 // commands land) leveling, crashing, risk and file conversion.
 //
-//	critpath schedule [--json] FILE
-//	critpath explain [--json] FILE TASK-ID
+//	critpath schedule [--json] [--profile msproject|p6] FILE
+//	critpath explain [--json] [--profile msproject|p6] FILE TASK-ID
 package main
 
 import (
@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	_ "time/tzdata" // calendars name IANA zones; carry them on every machine
 )
 
@@ -22,8 +23,8 @@ type command struct {
 }
 
 var commands = []command{
-	{"schedule", "schedule [--json] FILE          schedule a project and print its dates and floats", scheduleCommand},
-	{"explain", "explain [--json] FILE TASK-ID   say what drives a task's dates, back to the start and on to the finish", explainCommand},
+	{"schedule", "schedule [--json] [--profile msproject|p6] FILE\n      schedule a project and print its dates and floats", scheduleCommand},
+	{"explain", "explain [--json] [--profile msproject|p6] FILE TASK-ID\n      say what drives a task's dates, back to the start and on to the finish", explainCommand},
 }
 
 // errUsage marks an error in the command line itself (exit status 2).
@@ -45,7 +46,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case errors.Is(err, flag.ErrHelp):
 			return 0
 		case errors.Is(err, errUsage):
-			fmt.Fprintf(stderr, "critpath %s: %v\nusage: critpath %s\n", c.name, err, c.usage)
+			fmt.Fprintf(stderr, "critpath %s: %s\nusage: critpath %s\n", c.name, strings.TrimPrefix(err.Error(), "usage: "), c.usage)
 			return 2
 		}
 		fmt.Fprintf(stderr, "critpath %s: %v\n", c.name, err)

@@ -21,6 +21,7 @@ import (
 func scheduleCommand(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("schedule", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the schedule as JSON")
+	profile := fs.String("profile", "", "schedule as `tool` does: msproject or p6 (default: the file's options)")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -30,6 +31,9 @@ func scheduleCommand(args []string, stdout io.Writer) error {
 	}
 	p, err := readProject(files[0])
 	if err != nil {
+		return err
+	}
+	if err := applyProfile(p, *profile); err != nil {
 		return err
 	}
 	r, err := schedule.Run(p)
@@ -42,6 +46,20 @@ func scheduleCommand(args []string, stdout io.Writer) error {
 		return enc.Encode(r)
 	}
 	return printTable(stdout, p, r)
+}
+
+// applyProfile replaces the project's options with a tool's ("" keeps
+// them).
+func applyProfile(p *schedule.Project, name string) error {
+	if name == "" {
+		return nil
+	}
+	opts, ok := schedule.Profile(name)
+	if !ok {
+		return fmt.Errorf("%w: --profile %q: want msproject or p6", errUsage, name)
+	}
+	p.Options = opts
+	return nil
 }
 
 // readProject reads a project file, choosing the format by extension.

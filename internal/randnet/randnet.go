@@ -28,7 +28,8 @@ type Config struct {
 	// Mixed adds everything else a real schedule has: several calendars
 	// (Night Shift, 24 Hours, Sunday–Thursday with holidays), elapsed and
 	// percent lags, milestones, elapsed durations, constraints of every
-	// type, deadlines, a finish-by date and a summary outline.
+	// type, ALAP and manually scheduled tasks, deadlines, a finish-by date,
+	// a summary outline and random scheduling options.
 	Mixed bool
 	Seed  uint64
 }
@@ -88,8 +89,13 @@ func Project(cfg Config) *schedule.Project {
 		day := func() time.Time {
 			return Start.Add(time.Duration(rng.IntN(40*24)) * time.Hour)
 		}
-		if rng.Float64() < 0.1 {
+		switch x := rng.Float64(); {
+		case x < 0.1:
 			t.Constraint = schedule.Constraint{Type: schedule.ConstraintType(2 + rng.IntN(6)), Date: day()}
+		case x < 0.14:
+			t.Constraint = schedule.Constraint{Type: schedule.ALAP}
+		case x < 0.16:
+			t.Manual, t.Start = true, day()
 		}
 		if rng.Float64() < 0.05 {
 			t.Deadline = day().AddDate(0, 0, 20)
@@ -113,8 +119,8 @@ func Project(cfg Config) *schedule.Project {
 				}
 			}
 			sum := &p.Tasks[i]
-			sum.Duration = schedule.Duration{}
-			if c := sum.Constraint.Type; c == schedule.FNET || c == schedule.MSO || c == schedule.MFO {
+			sum.Duration, sum.Manual, sum.Start = schedule.Duration{}, false, time.Time{}
+			if c := sum.Constraint.Type; c == schedule.FNET || c == schedule.MSO || c == schedule.MFO || c == schedule.ALAP {
 				sum.Constraint = schedule.Constraint{}
 			}
 		}
@@ -180,6 +186,8 @@ func Project(cfg Config) *schedule.Project {
 		}
 		p.Options.LagCalendar = schedule.LagCalendar(rng.IntN(4))
 		p.Options.TotalFloat = schedule.FloatKind(rng.IntN(3))
+		p.Options.Constraints = schedule.ConstraintMode(rng.IntN(3))
+		p.Options.SummaryFloat = schedule.SummaryFloatKind(rng.IntN(2))
 	}
 	return p
 }

@@ -43,6 +43,9 @@ func fuzzProject(data []byte) *schedule.Project {
 		if par := next(); par%4 == 0 {
 			t.Parent = strconv.Itoa(par / 4 % n)
 		}
+		if m := next(); m%11 == 0 {
+			t.Manual, t.Start = true, start.Add(time.Duration(m)*7*time.Hour)
+		}
 		p.Tasks = append(p.Tasks, t)
 	}
 	for range next() % 40 {
@@ -55,6 +58,11 @@ func fuzzProject(data []byte) *schedule.Project {
 	}
 	p.Options.LagCalendar = schedule.LagCalendar(next() % 4)
 	p.Options.TotalFloat = schedule.FloatKind(next() % 3)
+	p.Options.Constraints = schedule.ConstraintMode(next() % 3)
+	p.Options.SummaryFloat = schedule.SummaryFloatKind(next() % 2)
+	if next()%5 == 0 {
+		p.FromFinish, p.Finish = true, start.Add(time.Duration(next())*10*time.Hour)
+	}
 	if next()%4 == 0 {
 		p.FinishBy = start.Add(time.Duration(next()) * 8 * time.Hour)
 	}

@@ -31,12 +31,13 @@ type Network struct {
 	backward   bool  // scheduled from finishDate
 	finishDate int64 // the finish a backward schedule works from
 
-	tasks []taskInfo
-	byID  map[string]int32
-	links []Link // as given, in canonical order
-	kids  []int32
-	kidOf []int32 // tasks[i]'s children are kids[kidOf[i]:kidOf[i+1]]
-	up    []int32 // summary tasks, deepest first
+	tasks     []taskInfo
+	byID      map[string]int32
+	links     []Link // as given, in canonical order
+	resources []Resource
+	kids      []int32
+	kidOf     []int32 // tasks[i]'s children are kids[kidOf[i]:kidOf[i+1]]
+	up        []int32 // summary tasks, deepest first
 
 	tls      []*timeline // 0 is wall-clock time
 	calNames []string    // by timeline index
@@ -44,16 +45,20 @@ type Network struct {
 	defCal   int32
 
 	// Nodes, in topological order.
-	kind   []nodeKind
-	owner  []int32 // the task a node belongs to
-	tl     []int32 // the timeline a node's dates are counted on
-	dur    []int64 // default duration, minutes on tl
-	floor  []int64 // the project start on tl
-	ctype  []ConstraintType
-	fop    []fwdOp // how the constraint binds the forward pass
-	bop    []bwdOp // and the backward pass
-	cdate  []int64 // the constraint date (or a manual task's start) on tl
-	late   []int32 // nodes placed as late as possible (ALAP), in order
+	kind  []nodeKind
+	owner []int32 // the task a node belongs to
+	tl    []int32 // the timeline a node's dates are counted on
+	dur   []int64 // default duration, minutes on tl
+	floor []int64 // the project start on tl
+	ctype []ConstraintType
+	fop   []fwdOp // how the constraint binds the forward pass
+	bop   []bwdOp // and the backward pass
+	cdate []int64 // the constraint date (or a manual task's start) on tl
+	late  []int32 // nodes placed as late as possible (ALAP), in order
+	// Progress, for nodes with fop fStarted or fFinished: the actual start
+	// and finish (or, in progress, the working minutes already done).
+	act    [][2]int64
+	status int64   // the status date, wall minutes, or noDate
 	dead   []int64 // the deadline on tl, or noDate
 	finBy  []int64 // the project finish-by date on tl, or noDate
 	inOff  []int32 // in-edges of node v: in[inOff[v]:inOff[v+1]]
@@ -76,6 +81,8 @@ const (
 	fStartFix        // start on the date, against the links
 	fFinishFix       // finish on the date, against the links
 	fLate            // placed at its late dates once they are known
+	fStarted         // in progress: actual start, remaining work per the progress mode
+	fFinished        // complete: actual dates
 )
 
 type bwdOp uint8
@@ -86,6 +93,7 @@ const (
 	bFinishMax       // late finish no later than
 	bStartFix        // late start on the date, whatever the successors say
 	bFinishFix       // late finish on the date
+	bFinished        // complete: late dates are the actual dates
 )
 
 type nodeKind uint8
@@ -100,6 +108,9 @@ const (
 type taskInfo struct {
 	id      string
 	name    string
+	pct     float64 // percent complete
+	as, af  int64   // actual start and finish, wall minutes, or noDate
+	assign  []assigned
 	parent  int32
 	depth   int32
 	cal     int32 // timeline of the task's calendar, for float
@@ -107,6 +118,12 @@ type taskInfo struct {
 	// node is the task's node; for a summary, its gate, with first and
 	// last its other two.
 	node, first, last int32
+}
+
+// assigned is one resource assignment of a task.
+type assigned struct {
+	resource int32
+	units    float64
 }
 
 // edge is one end of a link as a node sees it: the node at the other end,
@@ -127,6 +144,7 @@ const (
 	edgePercent edgeKind = 1 << 3 // lag is basis points of the predecessor's duration
 	edgeElapsed edgeKind = 1 << 4 // lag is elapsed minutes
 	edgeMin     edgeKind = 1 << 5 // a subtask's start feeding its summary's first start
+	edgeNoBack  edgeKind = 1 << 6 // ends on work already fixed by progress: no bound backward
 )
 
 const noDate = math.MaxInt64
@@ -149,6 +167,7 @@ type compiler struct {
 	cals map[string]*Calendar
 	tlOf map[string]int32 // calendar name → timeline
 	mins []int64          // task durations in minutes
+	rem  []int64          // remaining minutes of tasks with progress
 	rank []int32          // each task's place in ID order
 	ids  []int32          // the tasks in ID order
 	ends [][2]int32       // n.links' predecessor and successor tasks
@@ -209,7 +228,7 @@ func (c *compiler) project() error {
 	} else {
 		n.critical = m
 	}
-	if p.Options.Constraints > MandatoryConstraints || p.Options.SummaryFloat > SubtaskFloat {
+	if p.Options.Constraints > MandatoryConstraints || p.Options.SummaryFloat > SubtaskFloat || p.Options.Progress > ProgressOverride {
 		errs = append(errs, &InputError{Field: "options", Err: ErrBadValue})
 	}
 	n.loc = cmp.Or(p.Location, p.Start.Location())
@@ -238,6 +257,14 @@ func (c *compiler) project() error {
 			n.finishBy = wallMinutes(p.FinishBy, n.loc)
 		}
 	}
+	n.status = noDate
+	if !p.StatusDate.IsZero() {
+		if !inRange(p.StatusDate) {
+			errs = append(errs, &InputError{Field: "status_date", Err: fmt.Errorf("%v: %w", p.StatusDate, ErrBadDate)})
+		} else {
+			n.status = wallMinutes(p.StatusDate, n.loc)
+		}
+	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
@@ -246,6 +273,20 @@ func (c *compiler) project() error {
 		n.start = wallMinutes(p.Start, n.loc)
 	}
 	return nil
+}
+
+// floorAt is the earliest early start of node v in a project starting at
+// start: the start, or the status date when the progress mode keeps
+// remaining work after it, on v's timeline (none for a summary's first
+// start, which its subtasks fix).
+func (n *Network) floorAt(v int32, start int64) int64 {
+	if n.kind[v] == firstNode {
+		return noDate
+	}
+	if n.status != noDate && n.opts.Progress != ActualDates {
+		start = max(start, n.status)
+	}
+	return n.tls[n.tl[v]].cum(start)
 }
 
 func inRange(t time.Time) bool { y := t.Year(); return y >= minYear && y <= maxYear }
@@ -324,10 +365,11 @@ func (c *compiler) tasks() {
 	n.byID = make(map[string]int32, len(p.Tasks))
 	n.tasks = make([]taskInfo, len(p.Tasks))
 	c.mins = make([]int64, len(p.Tasks))
+	c.rem = make([]int64, len(p.Tasks))
 	c.cal = make([]int32, len(p.Tasks))
 	for i := range p.Tasks {
 		t := &p.Tasks[i]
-		n.tasks[i] = taskInfo{id: t.ID, name: t.Name, parent: -1}
+		n.tasks[i] = taskInfo{id: t.ID, name: t.Name, parent: -1, as: noDate, af: noDate}
 		if t.ID == "" {
 			c.fail(&InputError{Field: fmt.Sprintf("tasks[%d].id", i), Err: errors.New("task has no id")})
 			continue
@@ -479,6 +521,7 @@ func (c *compiler) task(i int32) {
 	if !t.Deadline.IsZero() && !inRange(t.Deadline) {
 		fail("deadline", fmt.Errorf("%v: %w", t.Deadline, ErrBadDate))
 	}
+	c.progress(i)
 	switch {
 	case t.Manual && info.summary:
 		fail("manual", fmt.Errorf("a summary task cannot be manually scheduled here: %w", ErrBadValue))
@@ -487,6 +530,65 @@ func (c *compiler) task(i int32) {
 	case t.Manual && !inRange(t.Start):
 		fail("start", fmt.Errorf("%v: %w", t.Start, ErrBadDate))
 	}
+}
+
+// progress checks task i's actual dates, percent complete and remaining
+// duration, and works out its remaining minutes.
+func (c *compiler) progress(i int32) {
+	p, n := c.p, c.n
+	t, info := &p.Tasks[i], &n.tasks[i]
+	fail := func(field string, err error) { c.fail(&InputError{Task: t.ID, Field: field, Err: err}) }
+	as, af := t.ActualStart, t.ActualFinish
+	if as.IsZero() && af.IsZero() && t.PercentComplete == 0 && t.Remaining == nil {
+		return
+	}
+	switch {
+	case info.summary:
+		fail("actual_start", fmt.Errorf("a summary task's progress comes from its subtasks: %w", ErrBadValue))
+		return
+	case math.IsNaN(t.PercentComplete) || t.PercentComplete < 0 || t.PercentComplete > 100:
+		fail("percent_complete", fmt.Errorf("%v: want 0 to 100: %w", t.PercentComplete, ErrBadValue))
+		return
+	case !af.IsZero() && as.IsZero():
+		fail("actual_finish", fmt.Errorf("an actual finish needs an actual start: %w", ErrBadDate))
+		return
+	case !as.IsZero() && !inRange(as), !af.IsZero() && !inRange(af):
+		fail("actual_start", fmt.Errorf("actual dates %v, %v: %w", as, af, ErrBadDate))
+		return
+	case !af.IsZero() && af.Before(as):
+		fail("actual_finish", fmt.Errorf("%v is before the actual start %v: %w", af, as, ErrBadDate))
+		return
+	case n.status != noDate && (wallMinutes(as, n.loc) > n.status || !af.IsZero() && wallMinutes(af, n.loc) > n.status):
+		fail("actual_start", fmt.Errorf("actual dates after the status date %v: %w", wallTime(n.status, n.loc), ErrBadDate))
+		return
+	case as.IsZero():
+		fail("actual_start", fmt.Errorf("progress needs an actual start: %w", ErrBadDate))
+		return
+	case !as.IsZero() && af.IsZero() && n.status == noDate && n.opts.Progress != ActualDates:
+		fail("actual_start", fmt.Errorf("a task in progress needs the project's status date to schedule its remaining work: %w", ErrBadDate))
+		return
+	}
+	info.pct = t.PercentComplete
+	info.as = wallMinutes(as, n.loc)
+	if !af.IsZero() {
+		info.pct, info.af = 100, wallMinutes(af, n.loc)
+	}
+	if t.Remaining != nil {
+		m, err := t.Remaining.minutes(n.settings)
+		switch {
+		case err != nil || t.Remaining.Unit == Percent:
+			fail("remaining", fmt.Errorf("%v: %w", t.Remaining, ErrBadValue))
+		case m < 0:
+			fail("remaining", fmt.Errorf("%v: %w", t.Remaining, ErrNegative))
+		default:
+			c.rem[i] = m
+			if tot := c.mins[i]; af.IsZero() && tot > 0 {
+				info.pct = 100 * float64(max(0, tot-m)) / float64(tot)
+			}
+		}
+		return
+	}
+	c.rem[i] = int64(math.Round(float64(c.mins[i]) * (100 - t.PercentComplete) / 100))
 }
 
 func (c *compiler) linksAndResources() {
@@ -578,6 +680,18 @@ func (c *compiler) linksAndResources() {
 		if a.Units < 0 || math.IsNaN(a.Units) || math.IsInf(a.Units, 0) {
 			c.fail(&InputError{Field: fmt.Sprintf("assignments[%d].units", i), Err: fmt.Errorf("%v: %w", a.Units, ErrBadValue)})
 		}
+	}
+	if len(c.errs) > 0 {
+		return
+	}
+	n.resources = slices.Clone(p.Resources)
+	ri := make(map[string]int32, len(p.Resources))
+	for i, r := range p.Resources {
+		ri[r.ID] = int32(i)
+	}
+	for _, a := range p.Assignments {
+		t := &n.tasks[n.byID[a.Task]]
+		t.assign = append(t.assign, assigned{resource: ri[a.Resource], units: a.Units})
 	}
 }
 

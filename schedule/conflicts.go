@@ -20,9 +20,12 @@ const (
 	DeadlineMissed
 	// FinishByMissed: the project finishes after its finish-by date.
 	FinishByMissed
+	// OutOfSequence: progress reported against a link: a task started
+	// (or finished) before the predecessor the link waits for.
+	OutOfSequence
 )
 
-var conflictNames = [...]string{"link broken", "constraint missed", "deadline missed", "finish-by missed"}
+var conflictNames = [...]string{"link broken", "constraint missed", "deadline missed", "finish-by missed", "out of sequence"}
 
 func (k ConflictKind) String() string { return conflictNames[k] }
 
@@ -44,6 +47,11 @@ func (c Conflict) String() string {
 		return fmt.Sprintf("link %s broken: %q starts %s, the link allows %s", c.Link, c.Task, c.Got.Format(f), c.Wanted.Format(f))
 	case FinishByMissed:
 		return fmt.Sprintf("the project finishes %s, after its finish-by date %s", c.Got.Format(f), c.Wanted.Format(f))
+	case OutOfSequence:
+		if c.Wanted.IsZero() {
+			return fmt.Sprintf("link %s: %q has progress before %q has any", c.Link, c.Task, c.Link.Pred)
+		}
+		return fmt.Sprintf("link %s: %q has progress at %s, before %q reached %s", c.Link, c.Task, c.Got.Format(f), c.Link.Pred, c.Wanted.Format(f))
 	}
 	return fmt.Sprintf("task %q: %v: %s wanted, %s scheduled", c.Task, c.Kind, c.Wanted.Format(f), c.Got.Format(f))
 }
@@ -62,7 +70,7 @@ func (r *Result) Conflicts() []Conflict {
 	}
 	for i := range n.tasks {
 		t := &n.tasks[i]
-		if !t.summary {
+		if f := n.fop[t.node]; !t.summary && f != fStarted && f != fFinished { // progress is fact: see OutOfSequence
 			v := t.node
 			for e := n.inOff[v]; e < n.inOff[v+1]; e++ {
 				ed := n.in[e]
@@ -87,8 +95,43 @@ func (r *Result) Conflicts() []Conflict {
 			out = append(out, Conflict{Kind: DeadlineMissed, Task: t.id, Wanted: at(v, n.dead[v], true), Got: at(v, r.early[v][1], true)})
 		}
 	}
+	out = append(out, r.outOfSequence()...)
 	if n.finishBy != noDate && r.finish > n.finishBy {
 		out = append(out, Conflict{Kind: FinishByMissed, Wanted: wallTime(n.finishBy, n.loc), Got: wallTime(r.finish, n.loc)})
 	}
 	return slices.Clip(out)
+}
+
+// outOfSequence lists the links that progress ran against: a successor
+// with an actual start (or finish, for FF and SF links) when the end of the
+// predecessor the link ties it to has no actual date, or a later one.
+// Lags are not counted, as in P6's out-of-sequence report.
+func (r *Result) outOfSequence() []Conflict {
+	n := r.net
+	var out []Conflict
+	wall := func(w int64) time.Time {
+		if w == noDate {
+			return time.Time{}
+		}
+		return wallTime(w, n.loc)
+	}
+	for li := range n.links {
+		l := &n.links[li]
+		p, s := &n.tasks[n.byID[l.Pred]], &n.tasks[n.byID[l.Succ]]
+		got := s.as
+		if l.Type.toFinish() {
+			got = s.af
+		}
+		if got == noDate || p.summary || s.summary {
+			continue
+		}
+		need := p.as
+		if l.Type.fromFinish() {
+			need = p.af
+		}
+		if need == noDate || need > got {
+			out = append(out, Conflict{Kind: OutOfSequence, Task: s.id, Link: l, Wanted: wall(need), Got: wall(got)})
+		}
+	}
+	return out
 }

@@ -15,7 +15,17 @@ func (r *Result) driving(e edge, v int32) bool {
 	if e.kind&edgeMin != 0 {
 		return r.startClock(p) == r.early[v][0]
 	}
-	return r.boundIn(e, p, v, r.dur[v]) == r.early[v][0]
+	start := r.early[v][0]
+	switch r.net.fop[v] {
+	case fFinished:
+		return false // history
+	case fStarted: // links drive only the remaining work, and only under retained logic
+		if r.net.opts.Progress != RetainedLogic {
+			return false
+		}
+		start = r.early[v][1] - r.dur[v]
+	}
+	return r.boundIn(e, p, v, r.dur[v]) == start
 }
 
 // longestPath marks the nodes on the longest path: from every task that
@@ -93,9 +103,13 @@ const (
 	// AsLateAsPossible: the task is placed at its late start (its late
 	// drivers say why there).
 	AsLateAsPossible
+	// ByActual: reported progress, the task's actual start (or finish).
+	ByActual
+	// ByStatusDate: no remaining work is scheduled before the status date.
+	ByStatusDate
 )
 
-var driverNames = [...]string{"link", "constraint", "project start", "project finish", "finish-by date", "deadline", "manual start", "as late as possible"}
+var driverNames = [...]string{"link", "constraint", "project start", "project finish", "finish-by date", "deadline", "manual start", "as late as possible", "actual date", "status date"}
 
 func (k DriverKind) String() string { return driverNames[k] }
 
@@ -193,6 +207,8 @@ func (r *Result) earlyDrivers(v int32) []Driver {
 	tl := n.tls[n.tl[v]]
 	c, ct := n.cdate[v], n.ctype[v]
 	switch f := n.fop[v]; f {
+	case fStarted, fFinished:
+		return []Driver{{Kind: ByActual, At: r.wall(tl.startAt(n.act[v][0]))}}
 	case fStartFix, fFinishFix:
 		if ct == ASAP {
 			return []Driver{{Kind: ByManual, At: r.wall(tl.startAt(c))}}
@@ -247,8 +263,12 @@ func (r *Result) earlyDrivers(v int32) []Driver {
 	if len(out) == 0 && n.fop[v] == fLate {
 		out = append(out, Driver{Kind: AsLateAsPossible, At: r.wall(tl.startAt(es))})
 	}
-	if len(out) == 0 && n.kind[v] != firstNode && tl.startAt(es) <= max(r.start, tl.startAt(tl.cum(r.start))) {
-		out = append(out, Driver{Kind: ByStart, At: r.wall(r.start)})
+	if len(out) == 0 && n.kind[v] != firstNode && es <= n.floorAt(v, r.start) {
+		if n.status != noDate && n.opts.Progress != ActualDates && tl.cum(n.status) > tl.cum(r.start) {
+			out = append(out, Driver{Kind: ByStatusDate, At: r.wall(n.status)})
+		} else {
+			out = append(out, Driver{Kind: ByStart, At: r.wall(r.start)})
+		}
 	}
 	return sortDrivers(out)
 }
@@ -272,6 +292,8 @@ func (r *Result) lateDrivers(v int32) []Driver {
 	tl := n.tls[n.tl[v]]
 	c, ct := n.cdate[v], n.ctype[v]
 	switch b := n.bop[v]; b {
+	case bFinished:
+		return []Driver{{Kind: ByActual, At: r.wall(tl.finishAt(n.act[v][1]))}}
 	case bStartFix, bFinishFix:
 		return []Driver{{Kind: ByConstraint, Constraint: ct, At: r.wall(r.constraintMoment(v, b == bFinishFix))}}
 	case bStartMax:
@@ -287,13 +309,6 @@ func (r *Result) lateDrivers(v int32) []Driver {
 		out = append(out, Driver{Kind: ByDeadline, At: r.wall(tl.finishAt(lf))})
 	}
 	lo, hi := n.outOff[v], n.outOff[v+1]
-	if lo == hi {
-		if n.finBy[v] != noDate && n.finBy[v] == lf {
-			out = append(out, Driver{Kind: ByFinishBy, At: r.wall(n.finishBy)})
-		} else if r.pf[n.tl[v]] == lf {
-			out = append(out, Driver{Kind: ByFinish, At: r.wall(r.finish)})
-		}
-	}
 	for j := lo; j < hi; j++ {
 		e := n.out[j]
 		s := e.node
@@ -318,11 +333,23 @@ func (r *Result) lateDrivers(v int32) []Driver {
 			out = append(out, dr)
 			continue
 		}
-		// A link into a summary: name the subtasks whose late start binds it.
+		// A link into a summary: name the subtasks whose late start binds it
+		// (or the summary, when none does: its subtasks are done).
+		leaves := r.boundSubtasks(s)
+		if len(leaves) == 0 {
+			out = append(out, dr)
+		}
 		dr.Via = dr.Task
-		for _, leaf := range r.boundSubtasks(s) {
+		for _, leaf := range leaves {
 			dr.Task = n.tasks[n.owner[leaf]].id
 			out = append(out, dr)
+		}
+	}
+	if len(out) == 0 && n.kind[v] != firstNode { // nothing after it binds it: an open end
+		if n.finBy[v] != noDate && n.finBy[v] == lf && lo == hi {
+			out = append(out, Driver{Kind: ByFinishBy, At: r.wall(n.finishBy)})
+		} else if r.pf[n.tl[v]] == lf {
+			out = append(out, Driver{Kind: ByFinish, At: r.wall(r.finish)})
 		}
 	}
 	return sortDrivers(out)

@@ -244,14 +244,14 @@ func (c *compiler) layOut(g *graph, order []int32) {
 	}
 	for v := range nn {
 		tl := n.tls[n.tl[v]]
-		n.floor[v] = tl.cum(n.start)
+		n.floor[v] = n.floorAt(int32(v), n.start)
 		n.dead[v], n.finBy[v] = noDate, noDate
 		if n.finishBy != noDate {
 			n.finBy[v] = tl.cum(n.finishBy)
 		}
-		if n.kind[v] == firstNode {
-			n.floor[v] = noDate
-		}
+	}
+	if slices.ContainsFunc(c.p.Tasks, func(t Task) bool { return !t.ActualStart.IsZero() }) {
+		n.act = make([][2]int64, nn)
 	}
 	for _, i := range c.ids {
 		c.constrain(i)
@@ -264,6 +264,22 @@ func (c *compiler) layOut(g *graph, order []int32) {
 	}
 	n.inOff, n.in, n.inLink = csr(g.edges, nn, true)
 	n.outOff, n.out, _ = csr(g.edges, nn, false)
+	// Work fixed by progress bounds nothing before it: complete tasks
+	// always, tasks in progress unless their remaining work keeps its
+	// logic; and the start of a task in progress, history, is bound by
+	// nothing after it.
+	for v := range nn {
+		from := n.fop[v]
+		for j := n.outOff[v]; j < n.outOff[v+1]; j++ {
+			e := &n.out[j]
+			to := n.fop[e.node]
+			fromStart := e.kind&edgeMin != 0 || fromFinish(e.kind&edgeType) == 0
+			started := from == fStarted && fromStart // its start is history
+			if started || to == fFinished || to == fStarted && n.opts.Progress != RetainedLogic {
+				e.kind |= edgeNoBack
+			}
+		}
+	}
 }
 
 // constrain converts task i's constraint (or manual start) and deadline
@@ -286,6 +302,19 @@ func (c *compiler) constrain(i int32) {
 		d = wallMinutes(t.Constraint.Date, n.loc)
 	}
 	switch {
+	case !t.ActualStart.IsZero(): // progress: its constraint no longer applies
+		v := info.node
+		tl := n.tls[n.tl[v]]
+		as := tl.cum(wallMinutes(t.ActualStart, n.loc))
+		if !t.ActualFinish.IsZero() || c.rem[i] == 0 {
+			af := as + c.mins[i]
+			if !t.ActualFinish.IsZero() {
+				af = max(as, tl.cum(wallMinutes(t.ActualFinish, n.loc)))
+			}
+			n.fop[v], n.bop[v], n.act[v], n.dur[v] = fFinished, bFinished, [2]int64{as, af}, af-as
+		} else {
+			n.fop[v], n.act[v], n.dur[v] = fStarted, [2]int64{as, max(0, c.mins[i]-c.rem[i])}, c.rem[i]
+		}
 	case t.Manual: // its own constraint does not apply
 		set(info.node, ASAP, fStartFix, bNone, wallMinutes(t.Start, n.loc))
 	case info.summary && ct == SNET:

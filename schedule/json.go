@@ -17,11 +17,13 @@ import (
 //	  "name": "Dhaka Tower",
 //	  "start": "2027-01-03T08:00:00+06:00",
 //	  "finish_by": "2028-12-31T17:00:00+06:00",
+//	  "status_date": "2027-03-04T17:00:00+06:00",
 //	  "time_zone": "Asia/Dhaka",
 //	  "calendar": "Dhaka",
 //	  "settings": {"minutes_per_day": 480, "minutes_per_week": 2400, "days_per_month": 20},
 //	  "options": {"profile": "p6", "total_float": "smallest", "lag_calendar": "successor",
-//	              "critical_float": "0d", "constraints": "honor", "summary_float": "rolled-up"},
+//	              "critical_float": "0d", "constraints": "honor", "summary_float": "rolled-up",
+//	              "progress": "actual-dates"},
 //	  "calendars": [{
 //	    "name": "Dhaka", "base": "Sunday-Thursday",
 //	    "week": {"saturday": ["09:00-13:00"]},
@@ -34,7 +36,8 @@ import (
 //	     "constraint": {"type": "SNET", "date": "2027-02-01"},
 //	     "deadline": "2027-04-30", "priority": 700, "calendar": "Night Shift", "notes": "…"},
 //	    {"id": "P2", "name": "Pile caps", "parent": "P", "duration": "8d",
-//	     "manual": true, "start": "2027-03-01T08:00:00+06:00"}
+//	     "manual": true, "start": "2027-03-01T08:00:00+06:00",
+//	     "actual_start": "2027-03-01T08:00:00+06:00", "percent_complete": 40, "remaining": "5d"}
 //	  ],
 //	  "links": [{"from": "P1", "to": "P2", "type": "SS", "lag": "50%"}],
 //	  "resources": [{"id": "crew", "name": "Piling crew", "type": "work", "max_units": 2,
@@ -43,15 +46,16 @@ import (
 //	}
 //
 // A project scheduled backward sets "from_finish": true and "finish" (then
-// "start" may be left out). "profile" ("msproject" or "p6") sets every
+// "start" may be left out). Progress is reported to "status_date". "profile" ("msproject" or "p6") sets every
 // option to that tool's default before the other option fields apply; the
 // encoder writes the options out one by one.
 //
 // Dates are RFC 3339. A date written without an offset is read in the
 // project's time zone ("time_zone", an IANA name; without it, the offset of
 // "start"); a bare day such as "2027-02-01" means the start of that day for
-// "start" and start constraints, and its end for "finish_by", "finish",
-// deadlines and finish constraints. The encoder always writes full RFC 3339 in the
+// "start", start constraints and actual starts, and its end for
+// "finish_by", "finish", "status_date", deadlines, finish constraints and
+// actual finishes. The encoder always writes full RFC 3339 in the
 // project's zone. Durations and lags are written as users write them:
 // "5d", "1.5h", "30m", "2w", "1mo", elapsed "2ed", and for lags "50%". A
 // missing duration is zero (a milestone), a missing link type FS, a
@@ -63,6 +67,7 @@ type projectJSON struct {
 	FinishBy    string           `json:"finish_by,omitempty"`
 	FromFinish  bool             `json:"from_finish,omitempty"`
 	Finish      string           `json:"finish,omitempty"`
+	StatusDate  string           `json:"status_date,omitempty"`
 	TimeZone    string           `json:"time_zone,omitempty"`
 	Calendar    string           `json:"calendar,omitempty"`
 	Settings    *settingsJSON    `json:"settings,omitempty"`
@@ -87,6 +92,7 @@ type optionsJSON struct {
 	CriticalFloat string            `json:"critical_float,omitempty"`
 	Constraints   *ConstraintMode   `json:"constraints,omitempty"`
 	SummaryFloat  *SummaryFloatKind `json:"summary_float,omitempty"`
+	Progress      *ProgressMode     `json:"progress,omitempty"`
 }
 
 type calendarJSON struct {
@@ -116,6 +122,11 @@ type taskJSON struct {
 	Manual     bool            `json:"manual,omitempty"`
 	Start      string          `json:"start,omitempty"`
 	Notes      string          `json:"notes,omitempty"`
+	// Progress.
+	ActualStart     string  `json:"actual_start,omitempty"`
+	ActualFinish    string  `json:"actual_finish,omitempty"`
+	PercentComplete float64 `json:"percent_complete,omitempty"`
+	Remaining       string  `json:"remaining,omitempty"`
 }
 
 type constraintJSON struct {
@@ -288,6 +299,7 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 	p.Start = d.date(named("start"), w.Start, false)
 	p.FinishBy = d.date(named("finish_by"), w.FinishBy, true)
 	p.FromFinish, p.Finish = w.FromFinish, d.date(named("finish"), w.Finish, true)
+	p.StatusDate = d.date(named("status_date"), w.StatusDate, true)
 	if p.Location == nil && !p.Start.IsZero() {
 		p.Start = p.Start.In(d.loc)
 	}
@@ -307,6 +319,9 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		}
 		if o.SummaryFloat != nil {
 			p.Options.SummaryFloat = *o.SummaryFloat
+		}
+		if o.Progress != nil {
+			p.Options.Progress = *o.Progress
 		}
 		if o.TotalFloat != nil {
 			p.Options.TotalFloat = *o.TotalFloat
@@ -357,6 +372,12 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		task.Duration = d.duration(at("duration"), t.Duration)
 		task.Deadline = d.date(at("deadline"), t.Deadline, true)
 		task.Start = d.date(at("start"), t.Start, false)
+		task.ActualStart = d.date(at("actual_start"), t.ActualStart, false)
+		task.ActualFinish = d.date(at("actual_finish"), t.ActualFinish, true)
+		task.PercentComplete = t.PercentComplete
+		if t.Remaining != "" {
+			task.Remaining = new(d.duration(at("remaining"), t.Remaining))
+		}
 		if t.Priority != nil {
 			task.Priority = *t.Priority
 		}
@@ -416,7 +437,7 @@ func (p Project) MarshalJSON() ([]byte, error) {
 		return string(b), err
 	}
 	w := projectJSON{Name: p.Name, Start: date(p.Start), FinishBy: date(p.FinishBy), Calendar: p.Calendar,
-		FromFinish: p.FromFinish, Finish: date(p.Finish)}
+		FromFinish: p.FromFinish, Finish: date(p.Finish), StatusDate: date(p.StatusDate)}
 	if p.Location != nil {
 		w.TimeZone = p.Location.String()
 	}
@@ -436,6 +457,9 @@ func (p Project) MarshalJSON() ([]byte, error) {
 		}
 		if p.Options.SummaryFloat != RolledUpFloat {
 			o.SummaryFloat = &p.Options.SummaryFloat
+		}
+		if p.Options.Progress != ActualDates {
+			o.Progress = &p.Options.Progress
 		}
 		cf, err := dur(p.Options.CriticalFloat)
 		if err != nil {
@@ -467,7 +491,15 @@ func (p Project) MarshalJSON() ([]byte, error) {
 	w.Tasks = make([]taskJSON, 0, len(p.Tasks))
 	for _, t := range p.Tasks {
 		tj := taskJSON{ID: t.ID, Name: t.Name, Parent: t.Parent, Deadline: date(t.Deadline), Calendar: t.Calendar, Notes: t.Notes,
-			Manual: t.Manual, Start: date(t.Start)}
+			Manual: t.Manual, Start: date(t.Start),
+			ActualStart: date(t.ActualStart), ActualFinish: date(t.ActualFinish), PercentComplete: t.PercentComplete}
+		if t.Remaining != nil {
+			rem, err := t.Remaining.MarshalText()
+			if err != nil {
+				return nil, fmt.Errorf("schedule: task %q: remaining: %w", t.ID, err)
+			}
+			tj.Remaining = string(rem)
+		}
 		var err error
 		if tj.Duration, err = dur(t.Duration); err != nil {
 			return nil, fmt.Errorf("schedule: task %q: %w", t.ID, err)

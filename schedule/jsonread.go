@@ -489,6 +489,8 @@ func readProjectJSON(data []byte) (*projectJSON, error) {
 			return r.str(&w.FinishBy)
 		case "from_finish":
 			return r.bool(&w.FromFinish)
+		case "status_date":
+			return r.str(&w.StatusDate)
 		case "finish":
 			return r.str(&w.Finish)
 		case "time_zone":
@@ -560,6 +562,8 @@ func (r *jsonReader) options(o *optionsJSON) error {
 			return optText(r, &o.Constraints)
 		case "summary_float":
 			return optText(r, &o.SummaryFloat)
+		case "progress":
+			return optText(r, &o.Progress)
 		}
 		return errUnknownField
 	})
@@ -662,6 +666,14 @@ func (r *jsonReader) task(t *taskJSON) error {
 			err = r.bool(&t.Manual)
 		case "start":
 			err = r.str(&t.Start)
+		case "actual_start":
+			err = r.str(&t.ActualStart)
+		case "actual_finish":
+			err = r.str(&t.ActualFinish)
+		case "percent_complete":
+			err = r.float(&t.PercentComplete)
+		case "remaining":
+			err = r.str(&t.Remaining)
 		default:
 			err = r.unknown(key)
 		}

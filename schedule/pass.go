@@ -45,10 +45,7 @@ func (r *Result) fromFinish() {
 	start := n.start
 	for range 4 {
 		for v := range n.kind {
-			r.floor[v] = n.tls[n.tl[v]].cum(start)
-			if n.kind[v] == firstNode {
-				r.floor[v] = noDate
-			}
+			r.floor[v] = n.floorAt(int32(v), start)
 		}
 		r.forward()
 		r.finishDate()
@@ -117,12 +114,42 @@ func (r *Result) forward() {
 			if r.placing {
 				start = max(start, r.late[v][0])
 			}
+		case fFinished:
+			early[v] = n.act[v]
+			r.noteFinish(int32(v))
+			continue
+		case fStarted:
+			early[v] = [2]int64{n.act[v][0], r.remainingStart(int32(v), start, floor[v]) + d}
+			r.noteFinish(int32(v))
+			continue
 		}
 		early[v] = [2]int64{start, start + d}
 		if t := n.tl[v]; start+d > r.maxEF[t] {
 			r.maxEF[t] = start + d
 		}
 	}
+}
+
+// noteFinish keeps node v's early finish for the project finish.
+func (r *Result) noteFinish(v int32) {
+	if t := r.net.tl[v]; r.early[v][1] > r.maxEF[t] {
+		r.maxEF[t] = r.early[v][1]
+	}
+}
+
+// remainingStart is when the remaining work of task-in-progress node v
+// resumes: after the work done (Microsoft Project), at the status date
+// (floor), or also after its predecessors (retained logic: bound is what
+// they and the status date allow).
+func (r *Result) remainingStart(v int32, bound, floor int64) int64 {
+	n := r.net
+	switch n.opts.Progress {
+	case RetainedLogic:
+		return bound
+	case ProgressOverride:
+		return floor
+	}
+	return n.act[v][0] + n.act[v][1]
 }
 
 // finishDate finds the project finish, the latest early finish, and
@@ -168,6 +195,9 @@ func (r *Result) backward() {
 			lf = c + d
 		case bFinishFix:
 			lf = c
+		case bFinished:
+			late[v] = n.act[v]
+			continue
 		}
 		lf = min(lf, n.dead[v])
 		late[v] = [2]int64{lf - d, lf}
@@ -199,8 +229,8 @@ func (r *Result) freeFloat() {
 // latestFinish is the latest finish node v's out-edges allow it against
 // the successors' dates in pairs: the project finish for an open end.
 func (r *Result) latestFinish(v int32, d int64, out []edge, pairs [][2]int64) int64 {
-	if len(out) == 0 {
-		return r.pf[r.net.tl[v]]
+	if r.net.kind[v] == firstNode && len(out) == 0 {
+		return noDate // nothing waits for the summary's start
 	}
 	lf := int64(noDate)
 	for _, e := range out {
@@ -209,6 +239,9 @@ func (r *Result) latestFinish(v int32, d int64, out []edge, pairs [][2]int64) in
 			continue
 		}
 		lf = min(lf, r.boundOut(e, v, e.node, d, pairs))
+	}
+	if lf == noDate && r.net.kind[v] != firstNode { // an open end (or only work fixed by progress after it)
+		return r.pf[r.net.tl[v]]
 	}
 	return lf
 }
@@ -264,6 +297,9 @@ func (r *Result) linkMoment(e edge, p int32, lag int64) int64 {
 // boundIn.
 func (r *Result) boundOut(e edge, v, s int32, d int64, pairs [][2]int64) int64 {
 	n := r.net
+	if e.kind&edgeNoBack != 0 {
+		return noDate
+	}
 	tv := n.tls[n.tl[v]]
 	if e.kind&edgeMin != 0 {
 		// Only a subtask that starts its summary is bound by the summary's start.

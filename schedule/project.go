@@ -24,6 +24,9 @@ type Project struct {
 	// worked out. Start may then be left zero.
 	FromFinish bool
 	Finish     time.Time
+	// StatusDate is the date progress is reported to (P6's data date).
+	// Under the P6 progress modes no remaining work is scheduled before it.
+	StatusDate time.Time
 	// Location is the time zone the calendars' hours are read in; nil
 	// means Start's location (Finish's when scheduling backward).
 	Location *time.Location
@@ -65,6 +68,15 @@ type Task struct {
 	Manual bool
 	Start  time.Time
 	Notes  string
+	// Progress: the actual start and finish, the share of the duration
+	// done (0–100), and the remaining duration when it is not the rest of
+	// the duration (nil: Duration × (100 − PercentComplete) / 100). A task
+	// with an actual finish is complete; with only an actual start, in
+	// progress; its remaining work is scheduled as Options.Progress says.
+	ActualStart     time.Time
+	ActualFinish    time.Time
+	PercentComplete float64
+	Remaining       *Duration
 }
 
 // ConstraintType says how a constraint date binds a task.
@@ -187,7 +199,31 @@ type Options struct {
 	// SummaryFloat chooses how a summary task's total float is found.
 	// Default: from its rolled-up dates, as Microsoft Project does.
 	SummaryFloat SummaryFloatKind
+	// Progress chooses how the remaining work of tasks in progress is
+	// scheduled. Default: as Microsoft Project does (ActualDates).
+	Progress ProgressMode
 }
+
+// ProgressMode chooses how remaining work is scheduled, after the three
+// modes Primavera P6 names.
+type ProgressMode uint8
+
+const (
+	// ActualDates is Microsoft Project's behaviour: a task in progress
+	// keeps its actual start and its remaining work follows on from the
+	// work done, whatever its links and the status date; tasks not started
+	// are scheduled by their links, before the status date if the links
+	// allow.
+	ActualDates ProgressMode = iota
+	// RetainedLogic is P6's default: no remaining work before the status
+	// date, and the remaining work of a task in progress still waits for
+	// its predecessors (an out-of-sequence task waits for the work it
+	// skipped).
+	RetainedLogic
+	// ProgressOverride: no remaining work before the status date; a task
+	// in progress goes on from the status date whatever its predecessors.
+	ProgressOverride
+)
 
 // ConstraintMode says how hard the constraints that can contradict links
 // are: Start/Finish No Later Than and Must Start/Finish On.
@@ -225,10 +261,11 @@ const (
 )
 
 // P6Options returns Primavera P6's defaults: finish float, lags on the
-// predecessor's calendar, mandatory constraints, and WBS float from the
-// activities.
+// predecessor's calendar, mandatory constraints, WBS float from the
+// activities, and retained logic.
 func P6Options() Options {
-	return Options{TotalFloat: FinishFloat, LagCalendar: LagPredecessor, Constraints: MandatoryConstraints, SummaryFloat: SubtaskFloat}
+	return Options{TotalFloat: FinishFloat, LagCalendar: LagPredecessor, Constraints: MandatoryConstraints,
+		SummaryFloat: SubtaskFloat, Progress: RetainedLogic}
 }
 
 // Profile returns the options of a named tool: "msproject" or "p6".
@@ -265,6 +302,17 @@ var floatNames = [...]string{"smallest", "finish", "start"}
 var lagCalNames = [...]string{"successor", "predecessor", "24h", "project"}
 var constraintModeNames = [...]string{"honor", "links-first", "mandatory"}
 var summaryFloatNames = [...]string{"rolled-up", "subtasks"}
+var progressNames = [...]string{"actual-dates", "retained-logic", "progress-override"}
+
+// MarshalText implements encoding.TextMarshaler.
+func (m ProgressMode) MarshalText() ([]byte, error) {
+	return enumText("progress mode", progressNames[:], int(m))
+}
+
+// UnmarshalText reads "actual-dates", "retained-logic" or "progress-override".
+func (m *ProgressMode) UnmarshalText(b []byte) error {
+	return enumParse("progress mode", progressNames[:], b, (*uint8)(m))
+}
 
 // MarshalText implements encoding.TextMarshaler.
 func (m ConstraintMode) MarshalText() ([]byte, error) {

@@ -27,8 +27,9 @@ type Result struct {
 	asap              [][2]int64
 	placing           bool
 
-	rolled bool
-	tasks  []TaskResult // filled lazily by rollUp
+	rolled  bool
+	tasks   []TaskResult // filled lazily by rollUp
+	weights []float64    // summaries' total subtask duration, for progress
 }
 
 // TaskResult is one task's schedule. Floats are working minutes on the
@@ -43,6 +44,9 @@ type TaskResult struct {
 	TotalFloat, FreeFloat   int64
 	Critical                bool
 	Summary, Milestone      bool
+	// PercentComplete is the task's progress, 0–100; a summary's is its
+	// subtasks' weighted by duration.
+	PercentComplete float64
 }
 
 // NewResult returns a Result holding the project's own durations, not yet
@@ -57,6 +61,7 @@ func (n *Network) NewResult() *Result {
 	r.maxEF = make([]int64, len(n.tls))
 	r.pf = make([]int64, len(n.tls))
 	r.tasks = make([]TaskResult, len(n.tasks))
+	r.weights = make([]float64, len(n.tasks))
 	r.asap = make([][2]int64, len(n.late))
 	r.start = n.start
 	if n.backward {
@@ -183,6 +188,12 @@ func (r *Result) rollUp() {
 		}
 		cal := n.tls[t.cal]
 		tf := r.float(cal, es, ef, ls, lf)
+		switch n.fop[v] {
+		case fFinished: // done: nothing left to float
+			tf = 0
+		case fStarted: // started: only the finish can move
+			tf = cal.cum(lf) - cal.cum(ef)
+		}
 		free := r.ff[v]
 		if n.tl[v] != t.cal { // counted in wall-clock time: count working minutes instead
 			free = cal.cum(tl.finishAt(sched[1]+r.ff[v])) - cal.cum(sf)
@@ -193,13 +204,17 @@ func (r *Result) rollUp() {
 			EarlyStart: wallTime(es, loc), EarlyFinish: wallTime(ef, loc),
 			LateStart: wallTime(ls, loc), LateFinish: wallTime(lf, loc),
 			TotalFloat: tf, FreeFloat: max(0, min(free, tf)),
-			Milestone: r.dur[v] == 0,
+			Milestone:       r.dur[v] == 0 && n.fop[v] != fStarted,
+			PercentComplete: t.pct,
 		}
 	}
 	for _, i := range n.up {
 		t := &n.tasks[i]
 		s := TaskResult{ID: t.id, Name: t.name, Summary: true, TotalFloat: 1 << 62, FreeFloat: 1 << 62}
+		var done, total float64
 		for j, k := range n.kids[n.kidOf[i]:n.kidOf[i+1]] {
+			w := r.weight(k)
+			done, total = done+w*r.tasks[k].PercentComplete/100, total+w
 			kr := &r.tasks[k]
 			if j == 0 {
 				s.Start, s.Finish, s.EarlyStart, s.EarlyFinish, s.LateStart, s.LateFinish = kr.Start, kr.Finish, kr.EarlyStart, kr.EarlyFinish, kr.LateStart, kr.LateFinish
@@ -209,6 +224,10 @@ func (r *Result) rollUp() {
 			s.TotalFloat = min(s.TotalFloat, kr.TotalFloat)
 			s.FreeFloat = min(s.FreeFloat, kr.FreeFloat)
 		}
+		if total > 0 {
+			s.PercentComplete = 100 * done / total
+		}
+		r.weights[i] = total
 		if n.opts.SummaryFloat == RolledUpFloat {
 			w := func(t time.Time) int64 { return wallMinutes(t, loc) }
 			s.TotalFloat = r.float(n.tls[t.cal], w(s.EarlyStart), w(s.EarlyFinish), w(s.LateStart), w(s.LateFinish))
@@ -220,6 +239,21 @@ func (r *Result) rollUp() {
 		r.tasks[i].Critical = r.tasks[i].TotalFloat <= n.critical
 	}
 	r.rolled = true
+}
+
+// weight is task k's duration for progress roll-ups: its full duration in
+// working minutes (done and remaining), or a summary's total.
+func (r *Result) weight(k int32) float64 {
+	t := &r.net.tasks[k]
+	if t.summary {
+		return r.weights[k]
+	}
+	v := t.node
+	switch r.net.fop[v] {
+	case fStarted:
+		return float64(r.net.act[v][1] + r.dur[v])
+	}
+	return float64(r.dur[v])
 }
 
 // float is the total float, in working minutes on cal, of a task with

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"encoding/json"
+	"math"
 	"time"
 )
 
@@ -12,7 +13,10 @@ import (
 //	            "early_start": "…", "early_finish": "…",
 //	            "late_start": "…", "late_finish": "…", "total_float": 0,
 //	            "free_float": 0, "critical": true, "longest_path": true,
-//	            "summary": false, "milestone": false}]}
+//	            "summary": false, "milestone": false, "percent_complete": 40}]}
+//
+// The project's "percent_complete" is {"duration": …, "work": …, "cost": …},
+// rounded to hundredths.
 //
 // Tasks come in the project's order; "start" and "finish" are the dates a
 // task is scheduled on (its late dates when placed as late as possible);
@@ -21,28 +25,34 @@ import (
 
 type resultJSON struct {
 	Project struct {
-		Name   string `json:"name,omitempty"`
-		Start  string `json:"start"`
-		Finish string `json:"finish"`
+		Name            string `json:"name,omitempty"`
+		Start           string `json:"start"`
+		Finish          string `json:"finish"`
+		PercentComplete struct {
+			Duration float64 `json:"duration"`
+			Work     float64 `json:"work"`
+			Cost     float64 `json:"cost"`
+		} `json:"percent_complete"`
 	} `json:"project"`
 	Tasks []taskResultJSON `json:"tasks"`
 }
 
 type taskResultJSON struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Start       string `json:"start"`
-	Finish      string `json:"finish"`
-	EarlyStart  string `json:"early_start"`
-	EarlyFinish string `json:"early_finish"`
-	LateStart   string `json:"late_start"`
-	LateFinish  string `json:"late_finish"`
-	TotalFloat  int64  `json:"total_float"`
-	FreeFloat   int64  `json:"free_float"`
-	Critical    bool   `json:"critical"`
-	LongestPath bool   `json:"longest_path"`
-	Summary     bool   `json:"summary,omitempty"`
-	Milestone   bool   `json:"milestone,omitempty"`
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Start       string  `json:"start"`
+	Finish      string  `json:"finish"`
+	EarlyStart  string  `json:"early_start"`
+	EarlyFinish string  `json:"early_finish"`
+	LateStart   string  `json:"late_start"`
+	LateFinish  string  `json:"late_finish"`
+	TotalFloat  int64   `json:"total_float"`
+	FreeFloat   int64   `json:"free_float"`
+	Critical    bool    `json:"critical"`
+	LongestPath bool    `json:"longest_path"`
+	Summary     bool    `json:"summary,omitempty"`
+	Milestone   bool    `json:"milestone,omitempty"`
+	Percent     float64 `json:"percent_complete"`
 }
 
 // MarshalJSON implements json.Marshaler with the encoding above.
@@ -51,6 +61,8 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	f := func(t time.Time) string { return t.Format(time.RFC3339) }
 	w.Project.Name = r.net.name
 	w.Project.Start, w.Project.Finish = f(r.Start()), f(r.Finish())
+	pp := r.ProjectProgress()
+	w.Project.PercentComplete.Duration, w.Project.PercentComplete.Work, w.Project.PercentComplete.Cost = round2(pp.ByDuration), round2(pp.ByWork), round2(pp.ByCost)
 	onPath := r.onLongestPath()
 	w.Tasks = make([]taskResultJSON, 0, len(r.net.tasks))
 	for i, t := range r.Tasks() {
@@ -60,8 +72,10 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 			LateStart: f(t.LateStart), LateFinish: f(t.LateFinish),
 			TotalFloat: t.TotalFloat, FreeFloat: t.FreeFloat,
 			Critical: t.Critical, LongestPath: onPath[i],
-			Summary: t.Summary, Milestone: t.Milestone,
+			Summary: t.Summary, Milestone: t.Milestone, Percent: round2(t.PercentComplete),
 		})
 	}
 	return json.Marshal(w)
 }
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }

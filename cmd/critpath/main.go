@@ -1,7 +1,7 @@
 // Command critpath schedules projects: critical path, and (as later
 // commands land) leveling, crashing, risk and file conversion.
 //
-//	critpath schedule [--json] [--profile msproject|p6] FILE
+//	critpath schedule [--json] [--profile msproject|p6] [--status-date DATE] FILE
 //	critpath explain [--json] [--profile msproject|p6] FILE TASK-ID
 package main
 
@@ -23,7 +23,7 @@ type command struct {
 }
 
 var commands = []command{
-	{"schedule", "schedule [--json] [--profile msproject|p6] FILE\n      schedule a project and print its dates and floats", scheduleCommand},
+	{"schedule", "schedule [--json] [--profile msproject|p6] [--status-date DATE] FILE\n      schedule a project and print its dates and floats", scheduleCommand},
 	{"explain", "explain [--json] [--profile msproject|p6] FILE TASK-ID\n      say what drives a task's dates, back to the start and on to the finish", explainCommand},
 }
 

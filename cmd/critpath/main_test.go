@@ -189,3 +189,33 @@ func TestExplain(t *testing.T) {
 		t.Errorf("missing task ID: exit %d", code)
 	}
 }
+
+func TestStatusDateAndProfile(t *testing.T) {
+	doc := strings.Replace(smallProject, `{"id": "F", "name": "Formwork", "duration": "3d"}`,
+		`{"id": "F", "name": "Formwork", "duration": "3d", "actual_start": "2027-01-03T08:00:00+06:00", "percent_complete": 50}`, 1)
+	path := write(t, "progress.json", doc)
+	finish := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(append([]string{"schedule", "--json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var r struct{ Project struct{ Finish string } }
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Project.Finish
+	}
+	// Microsoft Project: Formwork's rest follows on; the status date does
+	// not move it. P6: nothing left before Tuesday 12 January, so the cast
+	// waits for Formwork's rest and Rebar, and the cure ends on the 21st.
+	if got := finish(path); got != "2027-01-13T17:00:00+06:00" {
+		t.Errorf("msproject finish %s", got)
+	}
+	if got := finish("--profile", "p6", "--status-date", "2027-01-11", path); got != "2027-01-21T17:00:00+06:00" {
+		t.Errorf("p6 finish %s", got)
+	}
+	if code, _, errOut := runCLI("schedule", "--status-date", "soon", path); code != 2 || !strings.Contains(errOut, `--status-date "soon"`) {
+		t.Errorf("bad status date: exit %d, %s", code, errOut)
+	}
+}

@@ -22,6 +22,7 @@ func scheduleCommand(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("schedule", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the schedule as JSON")
 	profile := fs.String("profile", "", "schedule as `tool` does: msproject or p6 (default: the file's options)")
+	status := fs.String("status-date", "", "report progress to `date` (RFC 3339, or a day: its end)")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -34,6 +35,9 @@ func scheduleCommand(args []string, stdout io.Writer) error {
 		return err
 	}
 	if err := applyProfile(p, *profile); err != nil {
+		return err
+	}
+	if err := applyStatusDate(p, *status); err != nil {
 		return err
 	}
 	r, err := schedule.Run(p)
@@ -60,6 +64,32 @@ func applyProfile(p *schedule.Project, name string) error {
 	}
 	p.Options = opts
 	return nil
+}
+
+// applyStatusDate sets the project's status date ("" keeps it): RFC 3339,
+// a time without an offset, or a bare day meaning its end, in the
+// project's time zone.
+func applyStatusDate(p *schedule.Project, s string) error {
+	if s == "" {
+		return nil
+	}
+	loc := p.Location
+	if loc == nil {
+		loc = p.Start.Location()
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		p.StatusDate = t
+		return nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02T15:04", s, loc); err == nil {
+		p.StatusDate = t
+		return nil
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
+		p.StatusDate = t.AddDate(0, 0, 1)
+		return nil
+	}
+	return fmt.Errorf("%w: --status-date %q: want RFC 3339 or YYYY-MM-DD", errUsage, s)
 }
 
 // readProject reads a project file, choosing the format by extension.

@@ -180,6 +180,9 @@ func Project(cfg Config) *schedule.Project {
 			p.Links = append(p.Links, l)
 		}
 	}
+	if cfg.Mixed && rng.Float64() < 0.4 {
+		progress(p, rng)
+	}
 	if cfg.Mixed {
 		if rng.Float64() < 0.2 {
 			p.FinishBy = Start.AddDate(0, 3, 0)
@@ -190,4 +193,40 @@ func Project(cfg Config) *schedule.Project {
 		p.Options.SummaryFloat = schedule.SummaryFloatKind(rng.IntN(2))
 	}
 	return p
+}
+
+// progress reports progress at a random status date: what the schedule
+// has done by then, give or take, and a few tasks started out of sequence.
+func progress(p *schedule.Project, rng *rand.Rand) {
+	r, err := schedule.Run(p)
+	if err != nil {
+		return
+	}
+	status := Start.Add(time.Duration(24*(3+rng.IntN(40))) * time.Hour)
+	p.StatusDate = status
+	p.Options.Progress = schedule.ProgressMode(rng.IntN(3))
+	for i := range p.Tasks {
+		t := &p.Tasks[i]
+		tr := r.Task(i)
+		if tr.Summary {
+			continue
+		}
+		start := tr.Start
+		if rng.Float64() < 0.05 && start.After(status) { // out of sequence: started early
+			start = status.Add(-time.Duration(rng.IntN(48)) * time.Hour)
+		}
+		if !start.Before(status) {
+			continue
+		}
+		t.ActualStart = start
+		switch finish := tr.Finish.Add(time.Duration(rng.IntN(24)-8) * time.Hour); {
+		case finish.After(start) && !finish.After(status) && rng.Float64() < 0.9:
+			t.ActualFinish = finish
+		default:
+			t.PercentComplete = float64(rng.IntN(100))
+			if rng.Float64() < 0.3 {
+				t.Remaining = new(schedule.Days(float64(rng.IntN(6))))
+			}
+		}
+	}
 }

@@ -46,6 +46,14 @@ func fuzzProject(data []byte) *schedule.Project {
 		if m := next(); m%11 == 0 {
 			t.Manual, t.Start = true, start.Add(time.Duration(m)*7*time.Hour)
 		}
+		if a := next(); a%6 == 0 {
+			t.ActualStart = start.Add(time.Duration(a) * 3 * time.Hour)
+			if f := next(); f%2 == 0 {
+				t.ActualFinish = t.ActualStart.Add(time.Duration(f) * time.Hour)
+			} else {
+				t.PercentComplete = float64(f % 101)
+			}
+		}
 		p.Tasks = append(p.Tasks, t)
 	}
 	for range next() % 40 {
@@ -60,6 +68,10 @@ func fuzzProject(data []byte) *schedule.Project {
 	p.Options.TotalFloat = schedule.FloatKind(next() % 3)
 	p.Options.Constraints = schedule.ConstraintMode(next() % 3)
 	p.Options.SummaryFloat = schedule.SummaryFloatKind(next() % 2)
+	p.Options.Progress = schedule.ProgressMode(next() % 3)
+	if next()%2 == 0 {
+		p.StatusDate = start.Add(time.Duration(next()) * 6 * time.Hour)
+	}
 	if next()%5 == 0 {
 		p.FromFinish, p.Finish = true, start.Add(time.Duration(next())*10*time.Hour)
 	}

@@ -55,6 +55,7 @@ type Network struct {
 	bop   []bwdOp // and the backward pass
 	cdate []int64 // the constraint date (or a manual task's start) on tl
 	late  []int32 // nodes placed as late as possible (ALAP), in order
+	plain []uint8 // plainIn, plainOut: the passes' common cases
 	// Progress, for nodes with fop fStarted or fFinished: the actual start
 	// and finish (or, in progress, the working minutes already done).
 	act    [][2]int64
@@ -95,6 +96,28 @@ const (
 	bFinishFix       // late finish on the date
 	bFinished        // complete: late dates are the actual dates
 )
+
+// A node is plainIn when all its in-edges are on its own timeline with
+// plain lags and it has no constraint, progress or placement: the forward
+// pass then needs only integer sums. It is plainOut likewise for its
+// out-edges, with successors, and no late constraint or deadline.
+const (
+	plainIn uint8 = 1 << iota
+	plainOut
+)
+
+// setPlain works out node v's plain bits.
+func (n *Network) setPlain(v int32) {
+	var p uint8
+	if n.fop[v] == fNone && !slices.ContainsFunc(n.in[n.inOff[v]:n.inOff[v+1]], func(e edge) bool { return e.kind > edgeKind(SF) }) {
+		p |= plainIn
+	}
+	out := n.out[n.outOff[v]:n.outOff[v+1]]
+	if n.bop[v] == bNone && n.dead[v] == noDate && len(out) > 0 && !slices.ContainsFunc(out, func(e edge) bool { return e.kind > edgeKind(SF) }) {
+		p |= plainOut
+	}
+	n.plain[v] = p
+}
 
 type nodeKind uint8
 

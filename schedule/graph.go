@@ -268,6 +268,12 @@ func (c *compiler) layOut(g *graph, order []int32) {
 	// always, tasks in progress unless their remaining work keeps its
 	// logic; and the start of a task in progress, history, is bound by
 	// nothing after it.
+	defer func() {
+		n.plain = make([]uint8, nn)
+		for v := range nn {
+			n.setPlain(int32(v))
+		}
+	}()
 	for v := range nn {
 		from := n.fop[v]
 		for j := n.outOff[v]; j < n.outOff[v+1]; j++ {

@@ -73,7 +73,6 @@ func toFinish(k edgeKind) int   { return int(k >> 1) }
 
 func (r *Result) forward() {
 	n := r.net
-	early, dur := r.early, r.dur
 	for t := range r.maxEF {
 		r.maxEF[t] = math.MinInt64
 	}
@@ -81,60 +80,71 @@ func (r *Result) forward() {
 	if n.backward {
 		floor = r.floor
 	}
+	early, maxEF, tl, dur, plain := r.early, r.maxEF, n.tl, r.dur, n.plain
 	lo := n.inOff[0]
 	for v, hi := range n.inOff[1:] {
-		d := dur[v]
-		start := floor[v]
-		for _, e := range n.in[lo:hi] {
-			if k := e.kind; k <= edgeKind(SF) {
+		var e [2]int64
+		if plain[v]&plainIn != 0 { // earlyOf's common case, inline: links on one timeline, no constraint
+			d := dur[v]
+			start := floor[v]
+			for _, e := range n.in[lo:hi] {
+				k := e.kind
 				start = max(start, early[e.node][fromFinish(k)]+e.lag-d*int64(toFinish(k)))
-				continue
 			}
-			if e.kind&edgeMin != 0 {
-				start = min(start, r.startClock(e.node))
-				continue
-			}
-			start = max(start, r.boundIn(e, e.node, int32(v), d))
+			e = [2]int64{start, start + d}
+		} else {
+			e = r.earlyOf(int32(v), floor[v])
 		}
 		lo = hi
-		switch c := n.cdate[v]; n.fop[v] {
-		case fStartMin:
-			start = max(start, c)
-		case fFinishMin:
-			start = max(start, c-d)
-		case fStartMax:
-			start = min(start, c)
-		case fFinishMax:
-			start = min(start, c-d)
-		case fStartFix:
-			start = c
-		case fFinishFix:
-			start = c - d
-		case fLate:
-			if r.placing {
-				start = max(start, r.late[v][0])
-			}
-		case fFinished:
-			early[v] = n.act[v]
-			r.noteFinish(int32(v))
-			continue
-		case fStarted:
-			early[v] = [2]int64{n.act[v][0], r.remainingStart(int32(v), start, floor[v]) + d}
-			r.noteFinish(int32(v))
-			continue
-		}
-		early[v] = [2]int64{start, start + d}
-		if t := n.tl[v]; start+d > r.maxEF[t] {
-			r.maxEF[t] = start + d
+		early[v] = e
+		if t := tl[v]; e[1] > maxEF[t] {
+			maxEF[t] = e[1]
 		}
 	}
 }
 
-// noteFinish keeps node v's early finish for the project finish.
-func (r *Result) noteFinish(v int32) {
-	if t := r.net.tl[v]; r.early[v][1] > r.maxEF[t] {
-		r.maxEF[t] = r.early[v][1]
+// earlyOf is node v's early start and finish from its predecessors' early
+// dates and its own constraint, progress or placement; floor is the
+// earliest start the project allows it.
+func (r *Result) earlyOf(v int32, floor int64) [2]int64 {
+	n := r.net
+	early := r.early
+	d := r.dur[v]
+	start := floor
+	for _, e := range n.in[n.inOff[v]:n.inOff[v+1]] {
+		if k := e.kind; k <= edgeKind(SF) {
+			start = max(start, early[e.node][fromFinish(k)]+e.lag-d*int64(toFinish(k)))
+			continue
+		}
+		if e.kind&edgeMin != 0 {
+			start = min(start, r.startClock(e.node))
+			continue
+		}
+		start = max(start, r.boundIn(e, e.node, v, d))
 	}
+	switch c := n.cdate[v]; n.fop[v] {
+	case fStartMin:
+		start = max(start, c)
+	case fFinishMin:
+		start = max(start, c-d)
+	case fStartMax:
+		start = min(start, c)
+	case fFinishMax:
+		start = min(start, c-d)
+	case fStartFix:
+		start = c
+	case fFinishFix:
+		start = c - d
+	case fLate:
+		if r.placing {
+			start = max(start, r.late[v][0])
+		}
+	case fFinished:
+		return n.act[v]
+	case fStarted:
+		return [2]int64{n.act[v][0], r.remainingStart(v, start, floor) + d}
+	}
+	return [2]int64{start, start + d}
 }
 
 // remainingStart is when the remaining work of task-in-progress node v
@@ -176,32 +186,49 @@ func (r *Result) finishDate() {
 
 func (r *Result) backward() {
 	n := r.net
-	late, dur := r.late, r.dur
+	late, dur, plain := r.late, r.dur, n.plain
 	hi := n.outOff[len(n.outOff)-1]
-	for v := len(n.kind) - 1; v >= 0; v-- {
-		d := dur[v]
+	for v := len(late) - 1; v >= 0; v-- {
 		lo := n.outOff[v]
-		lf := r.latestFinish(int32(v), d, n.out[lo:hi], late)
+		if plain[v]&plainOut != 0 { // lateOf's common case, inline: successors on one timeline, no constraint
+			d := dur[v]
+			lf := int64(noDate)
+			for _, e := range n.out[lo:hi] {
+				k := e.kind
+				lf = min(lf, late[e.node][toFinish(k)]+d*int64(1-fromFinish(k))-e.lag)
+			}
+			late[v] = [2]int64{lf - d, lf}
+		} else {
+			late[v] = r.lateOf(int32(v))
+		}
 		hi = lo
-		if lo == n.outOff[v+1] && n.finBy[v] != noDate { // an open end, bound by the finish-by date
-			lf = n.finBy[v]
-		}
-		switch c := n.cdate[v]; n.bop[v] {
-		case bStartMax:
-			lf = min(lf, c+d)
-		case bFinishMax:
-			lf = min(lf, c)
-		case bStartFix:
-			lf = c + d
-		case bFinishFix:
-			lf = c
-		case bFinished:
-			late[v] = n.act[v]
-			continue
-		}
-		lf = min(lf, n.dead[v])
-		late[v] = [2]int64{lf - d, lf}
 	}
+}
+
+// lateOf is node v's late start and finish from its successors' late
+// dates, the project's finish and its own constraint and deadline.
+func (r *Result) lateOf(v int32) [2]int64 {
+	n := r.net
+	d := r.dur[v]
+	lo, hi := n.outOff[v], n.outOff[v+1]
+	lf := r.latestFinish(v, d, n.out[lo:hi], r.late)
+	if lo == hi && n.finBy[v] != noDate { // an open end, bound by the finish-by date
+		lf = n.finBy[v]
+	}
+	switch c := n.cdate[v]; n.bop[v] {
+	case bStartMax:
+		lf = min(lf, c+d)
+	case bFinishMax:
+		lf = min(lf, c)
+	case bStartFix:
+		lf = c + d
+	case bFinishFix:
+		lf = c
+	case bFinished:
+		return n.act[v]
+	}
+	lf = min(lf, n.dead[v])
+	return [2]int64{lf - d, lf}
 }
 
 // freeFloat computes each node's free dates, the latest start and finish
@@ -209,20 +236,22 @@ func (r *Result) backward() {
 // dates, through the summaries' own free dates), and from them the free
 // float of every task. Results need it only when they are read.
 func (r *Result) freeFloat() {
+	for v := len(r.free) - 1; v >= 0; v-- {
+		r.freeOf(int32(v))
+	}
+}
+
+// freeOf works out node v's free dates and, for a task, its free float,
+// from its successors' free dates.
+func (r *Result) freeOf(v int32) {
 	n := r.net
-	early, free, dur := r.early, r.free, r.dur
-	hi := n.outOff[len(n.outOff)-1]
-	for v := len(n.kind) - 1; v >= 0; v-- {
-		d := dur[v]
-		lo := n.outOff[v]
-		ff := r.latestFinish(int32(v), d, n.out[lo:hi], free)
-		hi = lo
-		if n.kind[v] == leafNode {
-			r.ff[v] = ff - early[v][1]
-			free[v] = early[v]
-		} else {
-			free[v] = [2]int64{ff - d, ff}
-		}
+	d := r.dur[v]
+	ff := r.latestFinish(v, d, n.out[n.outOff[v]:n.outOff[v+1]], r.free)
+	if n.kind[v] == leafNode {
+		r.ff[v] = ff - r.early[v][1]
+		r.free[v] = r.early[v]
+	} else {
+		r.free[v] = [2]int64{ff - d, ff}
 	}
 }
 

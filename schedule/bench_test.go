@@ -162,3 +162,75 @@ func TestRunDoesNotAllocate(t *testing.T) {
 		t.Errorf("Run of a backward schedule allocates %v times per call", a)
 	}
 }
+
+// BenchmarkEdit changes one task's duration in a 100,000-task network, by
+// two days and back, three ways, interleaved in one loop so that each
+// ratio compares timings from the same run:
+//
+//   - edit: Editor.Apply, which recomputes only the affected cone and
+//     returns the delta;
+//   - reschedule: what a caller without the editor does: set the duration
+//     in the project, compile it, schedule it and read every task's
+//     result;
+//   - rerun: re-run an already compiled network with the new duration and
+//     read every task's result (the cheapest full recomputation there is,
+//     and only possible for edits that keep the network's shape).
+//
+// The task is the first, from the middle of the network on, whose change
+// moves about 1,000 tasks without moving the project finish.
+func BenchmarkEdit(b *testing.B) {
+	p := randnet.Project(randnet.Config{Tasks: 100_000, LinkTypes: true, Calendar: schedule.Standard, Seed: 1})
+	ed, err := schedule.NewEditor(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pick, cone := -1, 0
+	for i := 50_000; i < len(p.Tasks) && pick < 0; i += 31 {
+		if ed.Result().Task(i).TotalFloat < 2*480 {
+			continue
+		}
+		d, err := ed.Preview(schedule.SetDuration{Task: p.Tasks[i].ID, Duration: schedule.Days(p.Tasks[i].Duration.Amount + 2)})
+		if err == nil && len(d.Changes) >= 900 && len(d.Changes) <= 1100 && d.Finish[0].Equal(d.Finish[1]) {
+			pick, cone = i, len(d.Changes)
+		}
+	}
+	if pick < 0 {
+		b.Fatal("no task with a cone of about 1,000")
+	}
+	id := p.Tasks[pick].ID
+	durs := [2]schedule.Duration{schedule.Days(p.Tasks[pick].Duration.Amount + 2), p.Tasks[pick].Duration}
+	n, err := schedule.Compile(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rerun := n.NewResult()
+	mins := [2]int64{int64(durs[0].Amount * 480), int64(durs[1].Amount * 480)}
+	var tEdit, tReschedule, tRerun time.Duration
+	k := 0
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := ed.Apply(schedule.SetDuration{Task: id, Duration: durs[k%2]}); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		p.Tasks[pick].Duration = durs[k%2]
+		full, err := schedule.Run(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range full.Tasks() {
+		}
+		t2 := time.Now()
+		rerun.SetDuration(pick, mins[k%2])
+		rerun.Run()
+		for range rerun.Tasks() {
+		}
+		t3 := time.Now()
+		tEdit, tReschedule, tRerun = tEdit+t1.Sub(t0), tReschedule+t2.Sub(t1), tRerun+t3.Sub(t2)
+		k++
+	}
+	b.ReportMetric(float64(cone), "tasks-changed")
+	b.ReportMetric(float64(tEdit.Nanoseconds())/float64(b.N), "edit-ns")
+	b.ReportMetric(float64(tReschedule)/float64(tEdit), "x-faster-than-reschedule")
+	b.ReportMetric(float64(tRerun)/float64(tEdit), "x-faster-than-rerun")
+}

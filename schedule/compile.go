@@ -109,7 +109,7 @@ const (
 // setPlain works out node v's plain bits.
 func (n *Network) setPlain(v int32) {
 	var p uint8
-	if n.fop[v] == fNone && !slices.ContainsFunc(n.in[n.inOff[v]:n.inOff[v+1]], func(e edge) bool { return e.kind > edgeKind(SF) }) {
+	if n.fop[v] == fNone && !slices.ContainsFunc(n.in[n.inOff[v]:n.inOff[v+1]], func(e edge) bool { return e.kind > edgeKind(SF) }) && n.kind[v] != firstNode {
 		p |= plainIn
 	}
 	out := n.out[n.outOff[v]:n.outOff[v+1]]
@@ -179,8 +179,12 @@ const maxTimelines = math.MaxInt16
 // error naming the task, link or calendar: problems with single parts are
 // *InputError values (up to 20, joined), a loop of links a *CycleError.
 func Compile(p *Project) (*Network, error) {
-	c := compiler{p: p, n: &Network{name: p.Name, opts: p.Options}}
+	c := newCompiler(p)
 	return c.compile()
+}
+
+func newCompiler(p *Project) *compiler {
+	return &compiler{p: p, n: &Network{name: p.Name, opts: p.Options}}
 }
 
 type compiler struct {
@@ -562,6 +566,7 @@ func (c *compiler) progress(i int32) {
 	t, info := &p.Tasks[i], &n.tasks[i]
 	fail := func(field string, err error) { c.fail(&InputError{Task: t.ID, Field: field, Err: err}) }
 	as, af := t.ActualStart, t.ActualFinish
+	info.pct, info.as, info.af, c.rem[i] = 0, noDate, noDate, 0
 	if as.IsZero() && af.IsZero() && t.PercentComplete == 0 && t.Remaining == nil {
 		return
 	}

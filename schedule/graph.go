@@ -250,9 +250,6 @@ func (c *compiler) layOut(g *graph, order []int32) {
 			n.finBy[v] = tl.cum(n.finishBy)
 		}
 	}
-	if slices.ContainsFunc(c.p.Tasks, func(t Task) bool { return !t.ActualStart.IsZero() }) {
-		n.act = make([][2]int64, nn)
-	}
 	for _, i := range c.ids {
 		c.constrain(i)
 	}
@@ -264,10 +261,6 @@ func (c *compiler) layOut(g *graph, order []int32) {
 	}
 	n.inOff, n.in, n.inLink = csr(g.edges, nn, true)
 	n.outOff, n.out, _ = csr(g.edges, nn, false)
-	// Work fixed by progress bounds nothing before it: complete tasks
-	// always, tasks in progress unless their remaining work keeps its
-	// logic; and the start of a task in progress, history, is bound by
-	// nothing after it.
 	defer func() {
 		n.plain = make([]uint8, nn)
 		for v := range nn {
@@ -275,16 +268,7 @@ func (c *compiler) layOut(g *graph, order []int32) {
 		}
 	}()
 	for v := range nn {
-		from := n.fop[v]
-		for j := n.outOff[v]; j < n.outOff[v+1]; j++ {
-			e := &n.out[j]
-			to := n.fop[e.node]
-			fromStart := e.kind&edgeMin != 0 || fromFinish(e.kind&edgeType) == 0
-			started := from == fStarted && fromStart // its start is history
-			if started || to == fFinished || to == fStarted && n.opts.Progress != RetainedLogic {
-				e.kind |= edgeNoBack
-			}
-		}
+		n.markNoBack(int32(v))
 	}
 }
 
@@ -302,6 +286,12 @@ func (c *compiler) constrain(i int32) {
 			n.cdate[v] = tl.cumStart(d)
 		}
 	}
+	for _, v := range [...]int32{info.node, info.first, info.last} { // start afresh (an edit may call again)
+		n.ctype[v], n.fop[v], n.bop[v], n.cdate[v], n.dead[v] = ASAP, fNone, bNone, 0, noDate
+	}
+	if !info.summary {
+		n.dur[info.node] = c.mins[i]
+	}
 	ct := t.Constraint.Type
 	var d int64
 	if ct.dated() {
@@ -309,6 +299,9 @@ func (c *compiler) constrain(i int32) {
 	}
 	switch {
 	case !t.ActualStart.IsZero(): // progress: its constraint no longer applies
+		if n.act == nil {
+			n.act = make([][2]int64, len(n.kind))
+		}
 		v := info.node
 		tl := n.tls[n.tl[v]]
 		as := tl.cum(wallMinutes(t.ActualStart, n.loc))
@@ -360,6 +353,23 @@ func (c *compiler) constrain(i int32) {
 	}
 	if !t.Deadline.IsZero() {
 		n.dead[info.last] = n.tls[n.tl[info.last]].cum(wallMinutes(t.Deadline, n.loc))
+	}
+}
+
+// markNoBack sets or clears edgeNoBack on node v's out-edges: work fixed
+// by progress bounds nothing before it (complete tasks always, tasks in
+// progress unless their remaining work keeps its logic), and the start of
+// a task in progress, history, is bound by nothing after it.
+func (n *Network) markNoBack(v int32) {
+	from := n.fop[v]
+	for j := n.outOff[v]; j < n.outOff[v+1]; j++ {
+		e := &n.out[j]
+		to := n.fop[e.node]
+		fromStart := e.kind&edgeMin != 0 || fromFinish(e.kind&edgeType) == 0
+		e.kind &^= edgeNoBack
+		if from == fStarted && fromStart || to == fFinished || to == fStarted && n.opts.Progress != RetainedLogic {
+			e.kind |= edgeNoBack
+		}
 	}
 }
 

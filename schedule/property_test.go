@@ -463,3 +463,10 @@ func ExampleCycleError() {
 	fmt.Println(err)
 	// Output: schedule: the links form a cycle: cure → strip → pour → cure
 }
+
+func mustJSON(t *testing.T, data []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -26,6 +26,7 @@ type Result struct {
 	floor             []int64 // a backward schedule's worked-out start, per node
 	asap              [][2]int64
 	placing           bool
+	journal           journal // scratch for incremental updates
 
 	rolled  bool
 	tasks   []TaskResult // filled lazily by rollUp
@@ -166,79 +167,100 @@ func (r *Result) rollUp() {
 	}
 	r.freeFloat()
 	n := r.net
-	loc := n.loc
 	for i := range n.tasks {
-		t := &n.tasks[i]
-		if t.summary {
-			continue
-		}
-		v := t.node
-		tl := n.tls[n.tl[v]]
-		early := r.early[v] // the scheduled dates...
-		sched := early
-		if n.fop[v] == fLate { // ...but the float of a late-placed task counts from its early dates
-			k, _ := slices.BinarySearch(n.late, v)
-			early = r.asap[k]
-		}
-		es, ef := tl.startAt(early[0]), tl.finishAt(early[1])
-		ss, sf := tl.startAt(sched[0]), tl.finishAt(sched[1])
-		ls, lf := tl.startAt(r.late[v][0]), tl.finishAt(r.late[v][1])
-		if r.dur[v] == 0 { // a zero-length task sits at its finish
-			es, ss, ls = ef, sf, lf
-		}
-		cal := n.tls[t.cal]
-		tf := r.float(cal, es, ef, ls, lf)
-		switch n.fop[v] {
-		case fFinished: // done: nothing left to float
-			tf = 0
-		case fStarted: // started: only the finish can move
-			tf = cal.cum(lf) - cal.cum(ef)
-		}
-		free := r.ff[v]
-		if n.tl[v] != t.cal { // counted in wall-clock time: count working minutes instead
-			free = cal.cum(tl.finishAt(sched[1]+r.ff[v])) - cal.cum(sf)
-		}
-		r.tasks[i] = TaskResult{
-			ID: t.id, Name: t.name,
-			Start: wallTime(ss, loc), Finish: wallTime(sf, loc),
-			EarlyStart: wallTime(es, loc), EarlyFinish: wallTime(ef, loc),
-			LateStart: wallTime(ls, loc), LateFinish: wallTime(lf, loc),
-			TotalFloat: tf, FreeFloat: max(0, min(free, tf)),
-			Milestone:       r.dur[v] == 0 && n.fop[v] != fStarted,
-			PercentComplete: t.pct,
+		if !n.tasks[i].summary {
+			r.tasks[i] = r.leafResult(int32(i))
 		}
 	}
 	for _, i := range n.up {
-		t := &n.tasks[i]
-		s := TaskResult{ID: t.id, Name: t.name, Summary: true, TotalFloat: 1 << 62, FreeFloat: 1 << 62}
-		var done, total float64
-		for j, k := range n.kids[n.kidOf[i]:n.kidOf[i+1]] {
-			w := r.weight(k)
-			done, total = done+w*r.tasks[k].PercentComplete/100, total+w
-			kr := &r.tasks[k]
-			if j == 0 {
-				s.Start, s.Finish, s.EarlyStart, s.EarlyFinish, s.LateStart, s.LateFinish = kr.Start, kr.Finish, kr.EarlyStart, kr.EarlyFinish, kr.LateStart, kr.LateFinish
-			}
-			s.Start, s.EarlyStart, s.LateStart = minTime(s.Start, kr.Start), minTime(s.EarlyStart, kr.EarlyStart), minTime(s.LateStart, kr.LateStart)
-			s.Finish, s.EarlyFinish, s.LateFinish = maxTime(s.Finish, kr.Finish), maxTime(s.EarlyFinish, kr.EarlyFinish), maxTime(s.LateFinish, kr.LateFinish)
-			s.TotalFloat = min(s.TotalFloat, kr.TotalFloat)
-			s.FreeFloat = min(s.FreeFloat, kr.FreeFloat)
-		}
-		if total > 0 {
-			s.PercentComplete = 100 * done / total
-		}
-		r.weights[i] = total
-		if n.opts.SummaryFloat == RolledUpFloat {
-			w := func(t time.Time) int64 { return wallMinutes(t, loc) }
-			s.TotalFloat = r.float(n.tls[t.cal], w(s.EarlyStart), w(s.EarlyFinish), w(s.LateStart), w(s.LateFinish))
-			s.FreeFloat = max(0, min(s.FreeFloat, s.TotalFloat))
-		}
-		r.tasks[i] = s
-	}
-	for i := range r.tasks {
-		r.tasks[i].Critical = r.tasks[i].TotalFloat <= n.critical
+		r.tasks[i] = r.summaryResult(i)
 	}
 	r.rolled = true
+}
+
+// leafResult is task i's schedule, from its node; i is not a summary.
+func (r *Result) leafResult(i int32) TaskResult {
+	n := r.net
+	t := &n.tasks[i]
+	v := t.node
+	tl := n.tls[n.tl[v]]
+	early, late := r.early[v], r.late[v] // the scheduled dates...
+	sched := early
+	if n.fop[v] == fLate { // ...but the float of a late-placed task counts from its early dates
+		k, _ := slices.BinarySearch(n.late, v)
+		early = r.asap[k]
+	}
+	es, ef := tl.startAt(early[0]), tl.finishAt(early[1])
+	ls, lf := tl.startAt(late[0]), tl.finishAt(late[1])
+	ss, sf := es, ef
+	if sched != early {
+		ss, sf = tl.startAt(sched[0]), tl.finishAt(sched[1])
+	}
+	if r.dur[v] == 0 { // a zero-length task sits at its finish
+		es, ss, ls = ef, sf, lf
+	}
+	var tf, free int64
+	if n.tl[v] == t.cal { // counted on the task's own calendar already
+		tf = r.floatOf(late[0]-early[0], late[1]-early[1])
+		free = r.ff[v]
+	} else { // counted in wall-clock time: count working minutes instead
+		cal := n.tls[t.cal]
+		tf = r.floatOf(cal.cum(ls)-cal.cum(es), cal.cum(lf)-cal.cum(ef))
+		free = cal.cum(tl.finishAt(sched[1]+r.ff[v])) - cal.cum(sf)
+	}
+	switch n.fop[v] {
+	case fFinished: // done: nothing left to float
+		tf = 0
+	case fStarted: // started: only the finish can move
+		tf = n.tls[t.cal].cum(lf) - n.tls[t.cal].cum(ef)
+	}
+	res := TaskResult{
+		ID: t.id, Name: t.name,
+		EarlyStart: wallTime(es, n.loc), EarlyFinish: wallTime(ef, n.loc),
+		LateStart: wallTime(ls, n.loc), LateFinish: wallTime(lf, n.loc),
+		TotalFloat: tf, FreeFloat: max(0, min(free, tf)),
+		Critical:        tf <= n.critical,
+		Milestone:       r.dur[v] == 0 && n.fop[v] != fStarted,
+		PercentComplete: t.pct,
+	}
+	res.Start, res.Finish = res.EarlyStart, res.EarlyFinish
+	if ss != es || sf != ef {
+		res.Start, res.Finish = wallTime(ss, n.loc), wallTime(sf, n.loc)
+	}
+	return res
+}
+
+// summaryResult rolls summary task i's schedule up from its subtasks'
+// results, which must be current.
+func (r *Result) summaryResult(i int32) TaskResult {
+	n := r.net
+	loc := n.loc
+	t := &n.tasks[i]
+	s := TaskResult{ID: t.id, Name: t.name, Summary: true, TotalFloat: 1 << 62, FreeFloat: 1 << 62}
+	var done, total float64
+	for j, k := range n.kids[n.kidOf[i]:n.kidOf[i+1]] {
+		w := r.weight(k)
+		done, total = done+w*r.tasks[k].PercentComplete/100, total+w
+		kr := &r.tasks[k]
+		if j == 0 {
+			s.Start, s.Finish, s.EarlyStart, s.EarlyFinish, s.LateStart, s.LateFinish = kr.Start, kr.Finish, kr.EarlyStart, kr.EarlyFinish, kr.LateStart, kr.LateFinish
+		}
+		s.Start, s.EarlyStart, s.LateStart = minTime(s.Start, kr.Start), minTime(s.EarlyStart, kr.EarlyStart), minTime(s.LateStart, kr.LateStart)
+		s.Finish, s.EarlyFinish, s.LateFinish = maxTime(s.Finish, kr.Finish), maxTime(s.EarlyFinish, kr.EarlyFinish), maxTime(s.LateFinish, kr.LateFinish)
+		s.TotalFloat = min(s.TotalFloat, kr.TotalFloat)
+		s.FreeFloat = min(s.FreeFloat, kr.FreeFloat)
+	}
+	if total > 0 {
+		s.PercentComplete = 100 * done / total
+	}
+	r.weights[i] = total
+	if n.opts.SummaryFloat == RolledUpFloat {
+		w := func(t time.Time) int64 { return wallMinutes(t, loc) }
+		s.TotalFloat = r.float(n.tls[t.cal], w(s.EarlyStart), w(s.EarlyFinish), w(s.LateStart), w(s.LateFinish))
+		s.FreeFloat = max(0, min(s.FreeFloat, s.TotalFloat))
+	}
+	s.Critical = s.TotalFloat <= n.critical
+	return s
 }
 
 // weight is task k's duration for progress roll-ups: its full duration in
@@ -259,8 +281,12 @@ func (r *Result) weight(k int32) float64 {
 // float is the total float, in working minutes on cal, of a task with
 // these early and late dates (wall minutes), by the chosen formula.
 func (r *Result) float(cal *timeline, es, ef, ls, lf int64) int64 {
-	finish := cal.cum(lf) - cal.cum(ef)
-	start := cal.cum(ls) - cal.cum(es)
+	return r.floatOf(cal.cum(ls)-cal.cum(es), cal.cum(lf)-cal.cum(ef))
+}
+
+// floatOf is the total float from the start and finish floats, by the
+// chosen formula.
+func (r *Result) floatOf(start, finish int64) int64 {
 	switch r.net.opts.TotalFloat {
 	case FinishFloat:
 		return finish

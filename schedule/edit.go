@@ -1,0 +1,542 @@
+package schedule
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Edit is one change to a scheduled project: SetDuration, SetConstraint,
+// SetProgress, AddTask, RemoveTask, AddLink, RemoveLink, Assign or
+// Unassign.
+type Edit interface {
+	// reshapes reports whether the edit changes the network's shape (adds
+	// or removes a task, link or assignment, turns a task into a
+	// milestone or to elapsed time, or involves an ALAP task): those are
+	// applied by compiling the project again.
+	reshapes(e *Editor) bool
+	// apply makes the change to p, finding tasks with at.
+	apply(p *Project, at func(id string) (int, error)) error
+}
+
+// SetDuration sets a task's duration.
+type SetDuration struct {
+	Task     string
+	Duration Duration
+}
+
+// SetConstraint sets a task's constraint.
+type SetConstraint struct {
+	Task       string
+	Constraint Constraint
+}
+
+// SetProgress sets a task's actual dates, percent complete and remaining
+// duration, as Task's fields of those names.
+type SetProgress struct {
+	Task                      string
+	ActualStart, ActualFinish time.Time
+	PercentComplete           float64
+	Remaining                 *Duration
+}
+
+// AddTask adds a task.
+type AddTask struct{ Task Task }
+
+// RemoveTask removes a task with its links and assignments. A summary
+// task cannot be removed while it has subtasks.
+type RemoveTask struct{ Task string }
+
+// AddLink adds a link.
+type AddLink struct{ Link Link }
+
+// RemoveLink removes the link from Pred to Succ.
+type RemoveLink struct{ Pred, Succ string }
+
+// Assign puts a resource on a task.
+type Assign struct{ Assignment Assignment }
+
+// Unassign takes a resource off a task.
+type Unassign struct{ Task, Resource string }
+
+// Change is one task's schedule before and after an edit; Old is zero for
+// an added task and New for a removed one.
+type Change struct {
+	ID       string
+	Old, New TaskResult
+}
+
+// Delta is what an edit changed: the tasks whose dates or floats moved (in
+// the project's order, removed tasks last), the project finish before and
+// after, and how many nodes were recomputed.
+type Delta struct {
+	Changes    []Change
+	Finish     [2]time.Time
+	Recomputed int
+}
+
+// ErrNoSuchLink is returned by RemoveLink for a link the project lacks.
+var ErrNoSuchLink = errors.New("no such link")
+
+// Editor holds a project and its schedule and applies edits to both,
+// recomputing only what they affect. An Editor is not safe for concurrent
+// use.
+type Editor struct {
+	p   *Project
+	c   *compiler
+	r   *Result
+	ids map[string]int32
+}
+
+// NewEditor schedules a copy of p for editing. It fails as Compile does.
+func NewEditor(p *Project) (*Editor, error) {
+	e := &Editor{p: cloneProject(p)}
+	if err := e.rebuild(e.p); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// rebuild compiles and schedules p from scratch.
+func (e *Editor) rebuild(p *Project) error {
+	c := newCompiler(p)
+	n, err := c.compile()
+	if err != nil {
+		return err
+	}
+	r := n.NewResult()
+	r.Run()
+	r.rollUp()
+	e.p, e.c, e.r = p, c, r
+	return nil
+}
+
+// Project returns the edited project. It belongs to the editor: do not
+// change it.
+func (e *Editor) Project() *Project { return e.p }
+
+// Result returns the current schedule. It belongs to the editor: do not
+// Run it.
+func (e *Editor) Result() *Result { return e.r }
+
+// Apply makes the edits, in order, and returns what they changed. If one
+// is rejected (an unknown task, a cycle, a bad value) none is made, and
+// the error says why.
+func (e *Editor) Apply(edits ...Edit) (Delta, error) {
+	return e.change(edits, false)
+}
+
+// Preview returns what the edits would change, changing nothing.
+func (e *Editor) Preview(edits ...Edit) (Delta, error) {
+	return e.change(edits, true)
+}
+
+func (e *Editor) change(edits []Edit, preview bool) (Delta, error) {
+	n := e.c.n
+	if len(n.late) > 0 || n.backward || slices.ContainsFunc(edits, func(ed Edit) bool { return ed.reshapes(e) }) {
+		return e.full(edits, preview)
+	}
+	return e.incremental(edits, preview)
+}
+
+// full applies the edits to a copy of the project, schedules it from
+// scratch and compares every task.
+func (e *Editor) full(edits []Edit, preview bool) (Delta, error) {
+	next := cloneProject(e.p)
+	at := func(id string) (int, error) {
+		if i := slices.IndexFunc(next.Tasks, func(t Task) bool { return t.ID == id }); i >= 0 {
+			return i, nil
+		}
+		return 0, &InputError{Task: id, Err: ErrUnknownTask}
+	}
+	for _, ed := range edits {
+		if err := ed.apply(next, at); err != nil {
+			return Delta{}, err
+		}
+	}
+	old := *e
+	if err := e.rebuild(next); err != nil {
+		*e = old
+		return Delta{}, err
+	}
+	d := diff(old.r, e.r)
+	d.Recomputed = len(e.r.net.kind)
+	if preview {
+		*e = old
+	}
+	return d, nil
+}
+
+// incremental makes the edits in place, applies the edited tasks to the
+// network and updates the schedule from them.
+func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
+	c, n, r := e.c, e.c.n, e.r
+	var tasks []int32 // the tasks the edits touched
+	var olds []Task   // and their values before
+	at := func(id string) (int, error) {
+		i, ok := n.byID[id]
+		if !ok {
+			return 0, &InputError{Task: id, Err: ErrUnknownTask}
+		}
+		if !slices.Contains(tasks, i) {
+			tasks, olds = append(tasks, i), append(olds, e.p.Tasks[i])
+		}
+		return int(i), nil
+	}
+	put := func() {
+		for k, i := range tasks {
+			e.p.Tasks[i] = olds[k]
+		}
+	}
+	for _, ed := range edits {
+		if err := ed.apply(e.p, at); err != nil {
+			put()
+			return Delta{}, err
+		}
+	}
+	saved := saveNodes(n, tasks)
+	type taskSave struct {
+		info           taskInfo
+		mins, rem, cal int64
+	}
+	savedTasks := make([]taskSave, len(tasks))
+	for k, i := range tasks {
+		savedTasks[k] = taskSave{n.tasks[i], c.mins[i], c.rem[i], int64(c.cal[i])}
+	}
+	restore := func() {
+		saved.restore(n)
+		for _, v := range saved.nodes {
+			r.dur[v] = n.dur[v]
+		}
+		for k, i := range tasks {
+			s := savedTasks[k]
+			n.tasks[i], c.mins[i], c.rem[i], c.cal[i] = s.info, s.mins, s.rem, int32(s.cal)
+		}
+		put()
+	}
+	// Check the edited tasks as Compile checks them.
+	c.p, c.errs = e.p, nil
+	for _, i := range tasks {
+		c.task(i)
+	}
+	if len(c.errs) > 0 {
+		err := c.err()
+		restore()
+		return Delta{}, err
+	}
+	var touched []int32
+	for _, i := range tasks {
+		c.constrain(i)
+		t := &n.tasks[i]
+		for _, v := range [...]int32{t.node, t.first, t.last} {
+			if !slices.Contains(touched, v) {
+				touched = append(touched, v)
+			}
+		}
+	}
+	for _, v := range touched {
+		r.dur[v] = n.dur[v]
+		n.markNoBack(v)
+		for _, p := range n.in[n.inOff[v]:n.inOff[v+1]] {
+			n.markNoBack(p.node)
+		}
+	}
+	for _, v := range touched {
+		n.setPlain(v)
+		for _, p := range n.in[n.inOff[v]:n.inOff[v+1]] {
+			n.setPlain(p.node)
+		}
+	}
+	j := r.begin()
+	oldFinish := r.Finish()
+	if !r.update(touched, j) {
+		// The finish moved: everything's late dates move with it.
+		r.undo(j)
+		old := r.snapshot()
+		r.Run()
+		r.rolled = false
+		r.rollUp()
+		d := diffTasks(n, old.tasks, r.tasks)
+		d.Finish = [2]time.Time{oldFinish, r.Finish()}
+		d.Recomputed = len(n.kind)
+		if preview {
+			r.restoreSnapshot(old)
+			restore()
+		}
+		return d, nil
+	}
+	d := Delta{Finish: [2]time.Time{oldFinish, r.Finish()}, Recomputed: j.visited}
+	order := make([]int, 0, len(j.taskIdx)) // the changed ones, in the project's order
+	for k, i := range j.taskIdx {
+		if !sameResult(j.taskOld[k], r.tasks[i]) {
+			order = append(order, k)
+		}
+	}
+	slices.SortFunc(order, func(a, b int) int { return int(j.taskIdx[a] - j.taskIdx[b]) })
+	d.Changes = make([]Change, len(order))
+	for x, k := range order {
+		i := j.taskIdx[k]
+		d.Changes[x] = Change{ID: n.tasks[i].id, Old: j.taskOld[k], New: r.tasks[i]}
+	}
+	if preview {
+		r.undo(j)
+		restore()
+	}
+	return d, nil
+}
+
+// nodeSaves keeps the network state an edit may change on some nodes.
+type nodeSaves struct {
+	nodes []int32
+	ctype []ConstraintType
+	fop   []fwdOp
+	bop   []bwdOp
+	cdate []int64
+	dead  []int64
+	dur   []int64
+	act   [][2]int64
+	plain []uint8
+	edges []edge // out-edges of the nodes and of their predecessors, in order
+}
+
+func saveNodes(n *Network, tasks []int32) *nodeSaves {
+	s := &nodeSaves{}
+	for _, i := range tasks {
+		t := &n.tasks[i]
+		for _, v := range [...]int32{t.node, t.first, t.last} {
+			if !slices.Contains(s.nodes, v) {
+				s.nodes = append(s.nodes, v)
+			}
+		}
+	}
+	with := slices.Clone(s.nodes)
+	for _, v := range s.nodes {
+		for _, p := range n.in[n.inOff[v]:n.inOff[v+1]] {
+			if !slices.Contains(with, p.node) {
+				with = append(with, p.node)
+			}
+		}
+	}
+	s.nodes = with
+	for _, v := range s.nodes {
+		s.ctype = append(s.ctype, n.ctype[v])
+		s.fop = append(s.fop, n.fop[v])
+		s.bop = append(s.bop, n.bop[v])
+		s.cdate = append(s.cdate, n.cdate[v])
+		s.dead = append(s.dead, n.dead[v])
+		s.dur = append(s.dur, n.dur[v])
+		s.plain = append(s.plain, n.plain[v])
+		if n.act != nil {
+			s.act = append(s.act, n.act[v])
+		}
+		s.edges = append(s.edges, n.out[n.outOff[v]:n.outOff[v+1]]...)
+	}
+	return s
+}
+
+func (s *nodeSaves) restore(n *Network) {
+	k := 0
+	for x, v := range s.nodes {
+		n.ctype[v], n.fop[v], n.bop[v], n.cdate[v], n.dead[v], n.dur[v], n.plain[v] = s.ctype[x], s.fop[x], s.bop[x], s.cdate[x], s.dead[x], s.dur[x], s.plain[x]
+		if x < len(s.act) {
+			n.act[v] = s.act[x]
+		}
+		k += copy(n.out[n.outOff[v]:n.outOff[v+1]], s.edges[k:])
+	}
+}
+
+// snapshot is a copy of a Result's computed values.
+type snapshot struct {
+	early, late, free [][2]int64
+	ff, maxEF, pf     []int64
+	finish            int64
+	tasks             []TaskResult
+}
+
+func (r *Result) snapshot() *snapshot {
+	return &snapshot{slices.Clone(r.early), slices.Clone(r.late), slices.Clone(r.free),
+		slices.Clone(r.ff), slices.Clone(r.maxEF), slices.Clone(r.pf), r.finish, slices.Clone(r.tasks)}
+}
+
+func (r *Result) restoreSnapshot(s *snapshot) {
+	copy(r.early, s.early)
+	copy(r.late, s.late)
+	copy(r.free, s.free)
+	copy(r.ff, s.ff)
+	copy(r.maxEF, s.maxEF)
+	copy(r.pf, s.pf)
+	r.finish = s.finish
+	copy(r.tasks, s.tasks)
+}
+
+// diff compares two schedules task by task, by ID.
+func diff(old, new *Result) Delta {
+	d := Delta{Finish: [2]time.Time{old.Finish(), new.Finish()}}
+	old.rollUp()
+	new.rollUp()
+	for i, t := range new.tasks {
+		j, ok := old.net.byID[t.ID]
+		switch {
+		case !ok:
+			d.Changes = append(d.Changes, Change{ID: t.ID, New: t})
+		case !sameResult(old.tasks[j], t):
+			d.Changes = append(d.Changes, Change{ID: t.ID, Old: old.tasks[j], New: new.tasks[i]})
+		}
+	}
+	for _, t := range old.tasks {
+		if _, ok := new.net.byID[t.ID]; !ok {
+			d.Changes = append(d.Changes, Change{ID: t.ID, Old: t})
+		}
+	}
+	return d
+}
+
+// diffTasks compares two sets of results of one network.
+func diffTasks(n *Network, old, new []TaskResult) Delta {
+	var d Delta
+	for i := range new {
+		if !sameResult(old[i], new[i]) {
+			d.Changes = append(d.Changes, Change{ID: n.tasks[i].id, Old: old[i], New: new[i]})
+		}
+	}
+	return d
+}
+
+func sameResult(a, b TaskResult) bool {
+	return a.ID == b.ID && a.Start.Equal(b.Start) && a.Finish.Equal(b.Finish) &&
+		a.EarlyStart.Equal(b.EarlyStart) && a.EarlyFinish.Equal(b.EarlyFinish) &&
+		a.LateStart.Equal(b.LateStart) && a.LateFinish.Equal(b.LateFinish) &&
+		a.TotalFloat == b.TotalFloat && a.FreeFloat == b.FreeFloat && a.Critical == b.Critical &&
+		a.Milestone == b.Milestone && a.Summary == b.Summary && a.PercentComplete == b.PercentComplete
+}
+
+// cloneProject copies p deeply enough that edits to the copy never reach
+// p: the lists are copied (their elements are values).
+func cloneProject(p *Project) *Project {
+	q := *p
+	q.Calendars = slices.Clone(p.Calendars)
+	q.Tasks = slices.Clone(p.Tasks)
+	q.Links = slices.Clone(p.Links)
+	q.Resources = slices.Clone(p.Resources)
+	q.Assignments = slices.Clone(p.Assignments)
+	return &q
+}
+
+// current returns the editor's task of that ID, if any.
+func (e *Editor) current(id string) (*Task, bool) {
+	i, ok := e.c.n.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return &e.p.Tasks[i], true
+}
+
+func (s SetDuration) reshapes(e *Editor) bool {
+	t, ok := e.current(s.Task)
+	if !ok {
+		return false
+	}
+	// A task turning into a milestone, or to or from elapsed time, counts
+	// time another way.
+	oldMin, _ := t.Duration.minutes(e.c.n.settings)
+	newMin, _ := s.Duration.minutes(e.c.n.settings)
+	return (oldMin == 0) != (newMin == 0) || t.Duration.Elapsed != s.Duration.Elapsed
+}
+
+func (s SetDuration) apply(p *Project, at func(string) (int, error)) error {
+	i, err := at(s.Task)
+	if err == nil {
+		p.Tasks[i].Duration = s.Duration
+	}
+	return err
+}
+
+func (s SetConstraint) reshapes(e *Editor) bool {
+	t, ok := e.current(s.Task)
+	return ok && (t.Constraint.Type == ALAP || s.Constraint.Type == ALAP)
+}
+
+func (s SetConstraint) apply(p *Project, at func(string) (int, error)) error {
+	i, err := at(s.Task)
+	if err == nil {
+		p.Tasks[i].Constraint = s.Constraint
+	}
+	return err
+}
+
+func (s SetProgress) reshapes(e *Editor) bool {
+	t, ok := e.current(s.Task)
+	return ok && t.Constraint.Type == ALAP // progress takes an ALAP task off the late list, or puts it back
+}
+
+func (s SetProgress) apply(p *Project, at func(string) (int, error)) error {
+	i, err := at(s.Task)
+	if err == nil {
+		t := &p.Tasks[i]
+		t.ActualStart, t.ActualFinish, t.PercentComplete, t.Remaining = s.ActualStart, s.ActualFinish, s.PercentComplete, s.Remaining
+	}
+	return err
+}
+
+func (AddTask) reshapes(*Editor) bool { return true }
+
+func (a AddTask) apply(p *Project, at func(string) (int, error)) error {
+	if _, err := at(a.Task.ID); err == nil {
+		return &InputError{Task: a.Task.ID, Err: ErrDuplicateTask}
+	}
+	p.Tasks = append(p.Tasks, a.Task)
+	return nil
+}
+
+func (RemoveTask) reshapes(*Editor) bool { return true }
+
+func (rm RemoveTask) apply(p *Project, at func(string) (int, error)) error {
+	i, err := at(rm.Task)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(p.Tasks, func(t Task) bool { return t.Parent == rm.Task }) {
+		return &InputError{Task: rm.Task, Err: fmt.Errorf("a summary task with subtasks cannot be removed: %w", ErrBadValue)}
+	}
+	p.Tasks = slices.Delete(p.Tasks, i, i+1)
+	p.Links = slices.DeleteFunc(p.Links, func(l Link) bool { return l.Pred == rm.Task || l.Succ == rm.Task })
+	p.Assignments = slices.DeleteFunc(p.Assignments, func(a Assignment) bool { return a.Task == rm.Task })
+	return nil
+}
+
+func (AddLink) reshapes(*Editor) bool { return true }
+
+func (a AddLink) apply(p *Project, _ func(string) (int, error)) error {
+	p.Links = append(p.Links, a.Link)
+	return nil
+}
+
+func (RemoveLink) reshapes(*Editor) bool { return true }
+
+func (rm RemoveLink) apply(p *Project, _ func(string) (int, error)) error {
+	k := slices.IndexFunc(p.Links, func(l Link) bool { return l.Pred == rm.Pred && l.Succ == rm.Succ })
+	if k < 0 {
+		return &InputError{Link: &Link{Pred: rm.Pred, Succ: rm.Succ}, Err: ErrNoSuchLink}
+	}
+	p.Links = slices.Delete(p.Links, k, k+1)
+	return nil
+}
+
+func (Assign) reshapes(*Editor) bool { return true }
+
+func (a Assign) apply(p *Project, _ func(string) (int, error)) error {
+	p.Assignments = append(p.Assignments, a.Assignment)
+	return nil
+}
+
+func (Unassign) reshapes(*Editor) bool { return true }
+
+func (u Unassign) apply(p *Project, _ func(string) (int, error)) error {
+	k := slices.IndexFunc(p.Assignments, func(a Assignment) bool { return a.Task == u.Task && a.Resource == u.Resource })
+	if k < 0 {
+		return &InputError{Task: u.Task, Field: "assignments", Err: fmt.Errorf("resource %q is not assigned", u.Resource)}
+	}
+	p.Assignments = slices.Delete(p.Assignments, k, k+1)
+	return nil
+}

@@ -1,0 +1,152 @@
+package schedule_test
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/critpath/critpath/internal/randnet"
+	"github.com/critpath/critpath/schedule"
+)
+
+// randomEdit makes an edit, valid or not, for project p.
+func randomEdit(rng *rand.Rand, p *schedule.Project, k int) schedule.Edit {
+	if len(p.Tasks) == 0 {
+		return schedule.AddTask{Task: schedule.Task{ID: fmt.Sprintf("new%d", k), Duration: schedule.Days(2)}}
+	}
+	t := p.Tasks[rng.IntN(len(p.Tasks))]
+	other := p.Tasks[rng.IntN(len(p.Tasks))]
+	day := randnet.Start.Add(time.Duration(rng.IntN(60*24)) * time.Hour)
+	switch x := rng.IntN(100); {
+	case x < 45:
+		d := schedule.Days(float64(rng.IntN(12)))
+		if rng.IntN(10) == 0 {
+			d = schedule.Hours(float64(rng.IntN(30) - 2))
+		}
+		return schedule.SetDuration{Task: t.ID, Duration: d}
+	case x < 60:
+		c := schedule.Constraint{Type: schedule.ConstraintType(rng.IntN(8)), Date: day}
+		return schedule.SetConstraint{Task: t.ID, Constraint: c}
+	case x < 70:
+		sp := schedule.SetProgress{Task: t.ID}
+		if !p.StatusDate.IsZero() && rng.IntN(3) > 0 {
+			sp.ActualStart = p.StatusDate.Add(-time.Duration(rng.IntN(400)) * time.Hour)
+			if rng.IntN(2) == 0 {
+				sp.ActualFinish = sp.ActualStart.Add(time.Duration(rng.IntN(100)) * time.Hour)
+			} else {
+				sp.PercentComplete = float64(rng.IntN(100))
+			}
+		}
+		return sp
+	case x < 77:
+		return schedule.AddLink{Link: schedule.Link{Pred: t.ID, Succ: other.ID, Type: schedule.LinkType(rng.IntN(4)), Lag: schedule.Days(float64(rng.IntN(5) - 2))}}
+	case x < 82 && len(p.Links) > 0:
+		l := p.Links[rng.IntN(len(p.Links))]
+		return schedule.RemoveLink{Pred: l.Pred, Succ: l.Succ}
+	case x < 88:
+		return schedule.AddTask{Task: schedule.Task{ID: fmt.Sprintf("new%d", k), Duration: schedule.Days(float64(1 + rng.IntN(5))), Parent: []string{"", t.ID}[rng.IntN(2)]}}
+	case x < 92:
+		return schedule.RemoveTask{Task: t.ID}
+	default:
+		return schedule.SetDuration{Task: "nobody", Duration: schedule.Days(1)}
+	}
+}
+
+// TestEditsMatchFullReschedule applies random edits, valid and not, and
+// checks after each that the editor's schedule is byte for byte a full
+// reschedule of its project, that the delta names exactly the tasks that
+// changed, and that a preview and a rejected edit change nothing.
+func TestEditsMatchFullReschedule(t *testing.T) {
+	runs := 200
+	if testing.Short() {
+		runs = 40
+	}
+	for seed := range uint64(runs) {
+		rng := rand.New(rand.NewPCG(seed, 5))
+		p := randnet.Project(randnet.Config{Tasks: 5 + int(seed%40), Mixed: seed%3 != 0, LinkTypes: true, Window: 8, Seed: seed})
+		e, err := schedule.NewEditor(p)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		for k := range 25 {
+			ed := randomEdit(rng, e.Project(), k)
+			before := canonical(t, e.Result())
+			preview, perr := e.Preview(ed)
+			if after := canonical(t, e.Result()); !bytes.Equal(before, after) {
+				t.Fatalf("seed %d edit %d %#v: preview changed the schedule", seed, k, ed)
+			}
+			delta, err := e.Apply(ed)
+			if (err == nil) != (perr == nil) {
+				t.Fatalf("seed %d edit %d %#v: preview said %v, apply %v", seed, k, ed, perr, err)
+			}
+			if err != nil {
+				checkTyped(t, err)
+				if after := canonical(t, e.Result()); !bytes.Equal(before, after) {
+					t.Fatalf("seed %d edit %d %#v rejected (%v) but changed the schedule", seed, k, ed, err)
+				}
+				continue
+			}
+			full, ferr := schedule.Run(e.Project())
+			if ferr != nil {
+				t.Fatalf("seed %d edit %d %#v: applied, but the project no longer compiles: %v", seed, k, ed, ferr)
+			}
+			if a, b := canonical(t, e.Result()), canonical(t, full); !bytes.Equal(a, b) {
+				t.Fatalf("seed %d edit %d %#v: incremental schedule differs from a full reschedule\n%s\n%s", seed, k, ed, a, b)
+			}
+			if !sameChanges(delta, preview) {
+				t.Fatalf("seed %d edit %d %#v: preview and apply differ:\n%v\n%v", seed, k, ed, preview.Changes, delta.Changes)
+			}
+			checkDelta(t, before, canonical(t, e.Result()), delta, fmt.Sprintf("seed %d edit %d %#v", seed, k, ed))
+		}
+	}
+}
+
+func sameChanges(a, b schedule.Delta) bool {
+	return slices.EqualFunc(a.Changes, b.Changes, func(x, y schedule.Change) bool { return x.ID == y.ID })
+}
+
+// checkDelta checks that the delta lists exactly the tasks whose results
+// differ between the two canonical schedules.
+func checkDelta(t *testing.T, before, after []byte, d schedule.Delta, what string) {
+	t.Helper()
+	var b, a struct{ Tasks []schedule.TaskResult }
+	mustJSON(t, before, &b)
+	mustJSON(t, after, &a)
+	old := map[string]schedule.TaskResult{}
+	for _, tr := range b.Tasks {
+		old[tr.ID] = tr
+	}
+	want := map[string]bool{}
+	for _, tr := range a.Tasks {
+		if o, ok := old[tr.ID]; !ok || !sameTask(o, tr) {
+			want[tr.ID] = true
+		}
+		delete(old, tr.ID)
+	}
+	for id := range old {
+		want[id] = true
+	}
+	got := map[string]bool{}
+	for _, c := range d.Changes {
+		got[c.ID] = true
+	}
+	for id := range want {
+		if !got[id] {
+			t.Fatalf("%s: %s changed but is not in the delta", what, id)
+		}
+	}
+	for id := range got {
+		if !want[id] {
+			t.Fatalf("%s: %s is in the delta but did not change", what, id)
+		}
+	}
+}
+
+func sameTask(a, b schedule.TaskResult) bool {
+	return a.Start.Equal(b.Start) && a.Finish.Equal(b.Finish) && a.EarlyStart.Equal(b.EarlyStart) && a.EarlyFinish.Equal(b.EarlyFinish) &&
+		a.LateStart.Equal(b.LateStart) && a.LateFinish.Equal(b.LateFinish) && a.TotalFloat == b.TotalFloat && a.FreeFloat == b.FreeFloat &&
+		a.Critical == b.Critical && a.Summary == b.Summary && a.Milestone == b.Milestone && a.PercentComplete == b.PercentComplete
+}

@@ -129,24 +129,27 @@ const (
 )
 
 type taskInfo struct {
-	id      string
-	name    string
-	pct     float64 // percent complete
-	as, af  int64   // actual start and finish, wall minutes, or noDate
-	assign  []assigned
-	parent  int32
-	depth   int32
-	cal     int32 // timeline of the task's calendar, for float
-	summary bool
+	id        string
+	name      string
+	pct       float64 // percent complete
+	fixedCost float64
+	as, af    int64 // actual start and finish, wall minutes, or noDate
+	assign    []assigned
+	parent    int32
+	depth     int32
+	cal       int32 // timeline of the task's calendar, for float
+	summary   bool
 	// node is the task's node; for a summary, its gate, with first and
 	// last its other two.
 	node, first, last int32
 }
 
-// assigned is one resource assignment of a task.
+// assigned is one resource assignment of a task: the resource, the
+// assignment in the project, and its units and work as resolved.
 type assigned struct {
-	resource int32
-	units    float64
+	resource, index int32
+	units           float64
+	work            int64 // minutes, work resources only
 }
 
 // edge is one end of a link as a node sees it: the node at the other end,
@@ -188,18 +191,19 @@ func newCompiler(p *Project) *compiler {
 }
 
 type compiler struct {
-	p    *Project
-	n    *Network
-	errs []error
-	cals map[string]*Calendar
-	tlOf map[string]int32 // calendar name → timeline
-	mins []int64          // task durations in minutes
-	rem  []int64          // remaining minutes of tasks with progress
-	rank []int32          // each task's place in ID order
-	ids  []int32          // the tasks in ID order
-	ends [][2]int32       // n.links' predecessor and successor tasks
-	cal  []int32          // task calendar timelines
-	def  int32            // the default calendar's timeline
+	p     *Project
+	n     *Network
+	errs  []error
+	cals  map[string]*Calendar
+	tlOf  map[string]int32  // calendar name → timeline
+	hours map[string]*hours // calendar name → its working time
+	mins  []int64           // task durations in minutes
+	rem   []int64           // remaining minutes of tasks with progress
+	rank  []int32           // each task's place in ID order
+	ids   []int32           // the tasks in ID order
+	ends  [][2]int32        // n.links' predecessor and successor tasks
+	cal   []int32           // task calendar timelines
+	def   int32             // the default calendar's timeline
 }
 
 func (c *compiler) fail(e *InputError) {
@@ -223,6 +227,12 @@ func (c *compiler) compile() (*Network, error) {
 		return nil, c.err()
 	}
 	c.linksAndResources()
+	if len(c.errs) > 0 {
+		return nil, c.err()
+	}
+	for i := range c.p.Tasks {
+		c.task(int32(i))
+	}
 	if len(c.errs) > 0 {
 		return nil, c.err()
 	}
@@ -345,6 +355,7 @@ func (c *compiler) calendars() {
 	n.tls = []*timeline{{identity: true}}
 	n.calNames = []string{"(wall clock)"}
 	c.tlOf = map[string]int32{}
+	c.hours = map[string]*hours{}
 	anchor := DateOf(wallTime(n.start, n.loc))
 	names := make([]string, 0, len(c.cals))
 	for name := range c.cals {
@@ -356,11 +367,17 @@ func (c *compiler) calendars() {
 		return
 	}
 	for _, name := range names {
-		tl, err := compileCalendar(c.cals[name], c.cals, anchor)
+		h, err := resolveCalendar(c.cals[name], c.cals, anchor)
 		if err != nil {
 			c.fail(&InputError{Calendar: name, Err: err})
 			continue
 		}
+		tl, err := h.compile()
+		if err != nil {
+			c.fail(&InputError{Calendar: name, Err: err})
+			continue
+		}
+		c.hours[name] = h
 		if tl.identity {
 			c.tlOf[name] = 0
 			continue
@@ -436,9 +453,6 @@ func (c *compiler) tasks() {
 		return
 	}
 	c.outline()
-	for i := range p.Tasks {
-		c.task(int32(i))
-	}
 }
 
 // outline computes depths, rejects loops of parents, and lists children.
@@ -532,6 +546,11 @@ func (c *compiler) task(i int32) {
 		default:
 			c.mins[i] = m
 		}
+	}
+	c.work(i)
+	info.fixedCost = t.FixedCost
+	if math.IsNaN(t.FixedCost) || math.IsInf(t.FixedCost, 0) || t.FixedCost < 0 {
+		fail("fixed_cost", fmt.Errorf("%v: %w", t.FixedCost, ErrBadValue))
 	}
 	if t.Priority < 0 || t.Priority > 1000 {
 		fail("priority", fmt.Errorf("%d: want 0 to 1000: %w", t.Priority, ErrBadValue))
@@ -717,9 +736,9 @@ func (c *compiler) linksAndResources() {
 	for i, r := range p.Resources {
 		ri[r.ID] = int32(i)
 	}
-	for _, a := range p.Assignments {
+	for k, a := range p.Assignments {
 		t := &n.tasks[n.byID[a.Task]]
-		t.assign = append(t.assign, assigned{resource: ri[a.Resource], units: a.Units})
+		t.assign = append(t.assign, assigned{resource: ri[a.Resource], index: int32(k), units: a.Units})
 	}
 }
 

@@ -16,8 +16,9 @@ type Edit interface {
 	// milestone or to elapsed time, or involves an ALAP task): those are
 	// applied by compiling the project again.
 	reshapes(e *Editor) bool
-	// apply makes the change to p, finding tasks with at.
-	apply(p *Project, at func(id string) (int, error)) error
+	// apply makes the change to p, finding tasks with at; s is the
+	// project's settings, resolved.
+	apply(p *Project, at func(id string) (int, error), s Settings) error
 }
 
 // SetDuration sets a task's duration.
@@ -151,7 +152,7 @@ func (e *Editor) full(edits []Edit, preview bool) (Delta, error) {
 		return 0, &InputError{Task: id, Err: ErrUnknownTask}
 	}
 	for _, ed := range edits {
-		if err := ed.apply(next, at); err != nil {
+		if err := ed.apply(next, at, e.c.n.settings); err != nil {
 			return Delta{}, err
 		}
 	}
@@ -190,7 +191,7 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 		}
 	}
 	for _, ed := range edits {
-		if err := ed.apply(e.p, at); err != nil {
+		if err := ed.apply(e.p, at, e.c.n.settings); err != nil {
 			put()
 			return Delta{}, err
 		}
@@ -441,15 +442,43 @@ func (s SetDuration) reshapes(e *Editor) bool {
 	// time another way.
 	oldMin, _ := t.Duration.minutes(e.c.n.settings)
 	newMin, _ := s.Duration.minutes(e.c.n.settings)
-	return (oldMin == 0) != (newMin == 0) || t.Duration.Elapsed != s.Duration.Elapsed
+	if (oldMin == 0) != (newMin == 0) || t.Duration.Elapsed != s.Duration.Elapsed {
+		return true
+	}
+	// Work that must be rewritten in the assignments.
+	n := e.c.n
+	for _, a := range n.tasks[n.byID[s.Task]].assign {
+		if n.resources[a.resource].Type == WorkResource && (t.Type == FixedWork || !t.Work.IsZero() || !e.p.Assignments[a.index].Work.IsZero()) {
+			return true
+		}
+	}
+	return false
 }
 
-func (s SetDuration) apply(p *Project, at func(string) (int, error)) error {
+// apply sets the duration and keeps the work as the task's type says: a
+// fixed-work task keeps its work and its units follow; otherwise the units
+// stay and the work follows.
+func (s SetDuration) apply(p *Project, at func(string) (int, error), set Settings) error {
 	i, err := at(s.Task)
-	if err == nil {
-		p.Tasks[i].Duration = s.Duration
+	if err != nil {
+		return err
 	}
-	return err
+	t := &p.Tasks[i]
+	_, idx, sh, werr := workOf(p, i, set)
+	t.Duration = s.Duration
+	if werr != nil || len(idx) == 0 {
+		return nil // Compile reports what is wrong
+	}
+	d, derr := s.Duration.minutes(set)
+	t.Work = Duration{}
+	for k, ai := range idx {
+		a := &p.Assignments[ai]
+		a.Work = Duration{}
+		if t.Type == FixedWork && derr == nil && d > 0 {
+			a.Work, a.Units = hoursOf(sh[k].work), float64(sh[k].work)/float64(d)
+		}
+	}
+	return nil
 }
 
 func (s SetConstraint) reshapes(e *Editor) bool {
@@ -457,7 +486,7 @@ func (s SetConstraint) reshapes(e *Editor) bool {
 	return ok && (t.Constraint.Type == ALAP || s.Constraint.Type == ALAP)
 }
 
-func (s SetConstraint) apply(p *Project, at func(string) (int, error)) error {
+func (s SetConstraint) apply(p *Project, at func(string) (int, error), _ Settings) error {
 	i, err := at(s.Task)
 	if err == nil {
 		p.Tasks[i].Constraint = s.Constraint
@@ -470,7 +499,7 @@ func (s SetProgress) reshapes(e *Editor) bool {
 	return ok && t.Constraint.Type == ALAP // progress takes an ALAP task off the late list, or puts it back
 }
 
-func (s SetProgress) apply(p *Project, at func(string) (int, error)) error {
+func (s SetProgress) apply(p *Project, at func(string) (int, error), _ Settings) error {
 	i, err := at(s.Task)
 	if err == nil {
 		t := &p.Tasks[i]
@@ -481,7 +510,7 @@ func (s SetProgress) apply(p *Project, at func(string) (int, error)) error {
 
 func (AddTask) reshapes(*Editor) bool { return true }
 
-func (a AddTask) apply(p *Project, at func(string) (int, error)) error {
+func (a AddTask) apply(p *Project, at func(string) (int, error), _ Settings) error {
 	if _, err := at(a.Task.ID); err == nil {
 		return &InputError{Task: a.Task.ID, Err: ErrDuplicateTask}
 	}
@@ -491,7 +520,7 @@ func (a AddTask) apply(p *Project, at func(string) (int, error)) error {
 
 func (RemoveTask) reshapes(*Editor) bool { return true }
 
-func (rm RemoveTask) apply(p *Project, at func(string) (int, error)) error {
+func (rm RemoveTask) apply(p *Project, at func(string) (int, error), _ Settings) error {
 	i, err := at(rm.Task)
 	if err != nil {
 		return err
@@ -507,14 +536,14 @@ func (rm RemoveTask) apply(p *Project, at func(string) (int, error)) error {
 
 func (AddLink) reshapes(*Editor) bool { return true }
 
-func (a AddLink) apply(p *Project, _ func(string) (int, error)) error {
+func (a AddLink) apply(p *Project, _ func(string) (int, error), _ Settings) error {
 	p.Links = append(p.Links, a.Link)
 	return nil
 }
 
 func (RemoveLink) reshapes(*Editor) bool { return true }
 
-func (rm RemoveLink) apply(p *Project, _ func(string) (int, error)) error {
+func (rm RemoveLink) apply(p *Project, _ func(string) (int, error), _ Settings) error {
 	k := slices.IndexFunc(p.Links, func(l Link) bool { return l.Pred == rm.Pred && l.Succ == rm.Succ })
 	if k < 0 {
 		return &InputError{Link: &Link{Pred: rm.Pred, Succ: rm.Succ}, Err: ErrNoSuchLink}
@@ -525,18 +554,110 @@ func (rm RemoveLink) apply(p *Project, _ func(string) (int, error)) error {
 
 func (Assign) reshapes(*Editor) bool { return true }
 
-func (a Assign) apply(p *Project, _ func(string) (int, error)) error {
+// apply adds the assignment. On an effort-driven task the work stays as
+// it was, shared again by units (so the duration, or for a fixed-duration
+// task the units, shrink); otherwise the new resource brings its own work.
+func (a Assign) apply(p *Project, at func(string) (int, error), s Settings) error {
+	i, err := at(a.Assignment.Task)
+	if err != nil {
+		return err
+	}
+	_, idx, sh, werr := workOf(p, i, s)
 	p.Assignments = append(p.Assignments, a.Assignment)
+	if werr == nil && len(idx) > 0 && isWorkResource(p, a.Assignment.Resource) {
+		reshare(p, i, idx, sh, p.Tasks[i].EffortDriven && a.Assignment.Work.IsZero())
+	}
 	return nil
+}
+
+// reshare rewrites task i's work after an assignment comes or goes: shared
+// again by units when effortDriven, else as each remaining assignment has
+// it. idx and sh are the task's work assignments before the change.
+func reshare(p *Project, i int, idx []int, sh []share, effortDriven bool) {
+	t := &p.Tasks[i]
+	var total int64
+	for k := range sh {
+		total += sh[k].work
+	}
+	t.Work = Duration{}
+	if effortDriven {
+		t.Work = hoursOf(total)
+	}
+	for k, ai := range idx {
+		if ai < len(p.Assignments) && p.Assignments[ai].Task == t.ID {
+			p.Assignments[ai].Work = Duration{}
+			if !effortDriven {
+				p.Assignments[ai].Work = hoursOf(sh[k].work)
+			}
+		}
+	}
 }
 
 func (Unassign) reshapes(*Editor) bool { return true }
 
-func (u Unassign) apply(p *Project, _ func(string) (int, error)) error {
+// apply removes the assignment. On an effort-driven task the remaining
+// work resources take up its work; otherwise its work goes with it.
+func (u Unassign) apply(p *Project, at func(string) (int, error), s Settings) error {
+	i, err := at(u.Task)
+	if err != nil {
+		return err
+	}
 	k := slices.IndexFunc(p.Assignments, func(a Assignment) bool { return a.Task == u.Task && a.Resource == u.Resource })
 	if k < 0 {
 		return &InputError{Task: u.Task, Field: "assignments", Err: fmt.Errorf("resource %q is not assigned", u.Resource)}
 	}
+	_, idx, sh, werr := workOf(p, i, s)
 	p.Assignments = slices.Delete(p.Assignments, k, k+1)
+	if werr != nil || !isWorkResource(p, u.Resource) {
+		return nil
+	}
+	x := slices.Index(idx, k) // the removed share: drop it, and renumber the rest
+	idx, kept := slices.Delete(idx, x, x+1), slices.Delete(slices.Clone(sh), x, x+1)
+	for j := range idx {
+		if idx[j] > k {
+			idx[j]--
+		}
+	}
+	if len(idx) == 0 {
+		p.Tasks[i].Work = Duration{}
+		return nil
+	}
+	if p.Tasks[i].EffortDriven {
+		kept[0].work += sh[x].work // the total stays
+	}
+	reshare(p, i, idx, kept, p.Tasks[i].EffortDriven)
 	return nil
+}
+
+// workOf returns task i's work-resource assignments in p (their indexes)
+// and their shares as resolved, with the task's duration in minutes.
+func workOf(p *Project, i int, s Settings) (int64, []int, []share, error) {
+	t := &p.Tasks[i]
+	var idx []int
+	var sh []share
+	for k, a := range p.Assignments {
+		if a.Task != t.ID || !isWorkResource(p, a.Resource) {
+			continue
+		}
+		w, err := workMinutes(a.Work, s)
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		idx, sh = append(idx, k), append(sh, share{units: a.Units, work: w})
+	}
+	d, err := t.Duration.minutes(s)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	total, err := workMinutes(t.Work, s)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	d, _, err = resolveShares(t.Type, d, total, sh)
+	return d, idx, sh, err
+}
+
+func isWorkResource(p *Project, id string) bool {
+	k := slices.IndexFunc(p.Resources, func(r Resource) bool { return r.ID == id })
+	return k >= 0 && p.Resources[k].Type == WorkResource
 }

@@ -127,6 +127,12 @@ type taskJSON struct {
 	ActualFinish    string  `json:"actual_finish,omitempty"`
 	PercentComplete float64 `json:"percent_complete,omitempty"`
 	Remaining       string  `json:"remaining,omitempty"`
+	// Work.
+	Type                    TaskType `json:"type,omitempty"`
+	EffortDriven            bool     `json:"effort_driven,omitempty"`
+	Work                    string   `json:"work,omitempty"`
+	IgnoreResourceCalendars bool     `json:"ignore_resource_calendars,omitempty"`
+	FixedCost               float64  `json:"fixed_cost,omitempty"`
 }
 
 type constraintJSON struct {
@@ -157,6 +163,7 @@ type assignmentJSON struct {
 	Task     string  `json:"task"`
 	Resource string  `json:"resource"`
 	Units    float64 `json:"units"`
+	Work     string  `json:"work,omitempty"`
 }
 
 const defaultPriority = 500
@@ -375,6 +382,8 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		task.ActualStart = d.date(at("actual_start"), t.ActualStart, false)
 		task.ActualFinish = d.date(at("actual_finish"), t.ActualFinish, true)
 		task.PercentComplete = t.PercentComplete
+		task.Type, task.EffortDriven, task.IgnoreResourceCalendars, task.FixedCost = t.Type, t.EffortDriven, t.IgnoreResourceCalendars, t.FixedCost
+		task.Work = d.duration(at("work"), t.Work)
 		if t.Remaining != "" {
 			task.Remaining = new(d.duration(at("remaining"), t.Remaining))
 		}
@@ -401,8 +410,9 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		p.Resources = append(p.Resources, Resource{ID: r.ID, Name: r.Name, Type: r.Type, MaxUnits: r.MaxUnits,
 			Calendar: r.Calendar, StandardRate: r.StandardRate, OvertimeRate: r.OvertimeRate, CostPerUse: r.CostPerUse, Group: r.Group})
 	}
-	for _, a := range w.Assignments {
-		p.Assignments = append(p.Assignments, Assignment{Task: a.Task, Resource: a.Resource, Units: a.Units})
+	for i, a := range w.Assignments {
+		work := d.duration(func() string { return fmt.Sprintf("assignments[%d].work", i) }, a.Work)
+		p.Assignments = append(p.Assignments, Assignment{Task: a.Task, Resource: a.Resource, Units: a.Units, Work: work})
 	}
 	if len(d.errs) > 0 {
 		return nil, errors.Join(d.errs...)
@@ -492,7 +502,8 @@ func (p Project) MarshalJSON() ([]byte, error) {
 	for _, t := range p.Tasks {
 		tj := taskJSON{ID: t.ID, Name: t.Name, Parent: t.Parent, Deadline: date(t.Deadline), Calendar: t.Calendar, Notes: t.Notes,
 			Manual: t.Manual, Start: date(t.Start),
-			ActualStart: date(t.ActualStart), ActualFinish: date(t.ActualFinish), PercentComplete: t.PercentComplete}
+			ActualStart: date(t.ActualStart), ActualFinish: date(t.ActualFinish), PercentComplete: t.PercentComplete,
+			Type: t.Type, EffortDriven: t.EffortDriven, IgnoreResourceCalendars: t.IgnoreResourceCalendars, FixedCost: t.FixedCost}
 		if t.Remaining != nil {
 			rem, err := t.Remaining.MarshalText()
 			if err != nil {
@@ -503,6 +514,9 @@ func (p Project) MarshalJSON() ([]byte, error) {
 		var err error
 		if tj.Duration, err = dur(t.Duration); err != nil {
 			return nil, fmt.Errorf("schedule: task %q: %w", t.ID, err)
+		}
+		if tj.Work, err = dur(t.Work); err != nil {
+			return nil, fmt.Errorf("schedule: task %q: work: %w", t.ID, err)
 		}
 		if t.Priority != defaultPriority {
 			tj.Priority = &t.Priority
@@ -528,7 +542,11 @@ func (p Project) MarshalJSON() ([]byte, error) {
 			Calendar: r.Calendar, StandardRate: r.StandardRate, OvertimeRate: r.OvertimeRate, CostPerUse: r.CostPerUse, Group: r.Group})
 	}
 	for _, a := range p.Assignments {
-		w.Assignments = append(w.Assignments, assignmentJSON(a))
+		work, err := dur(a.Work)
+		if err != nil {
+			return nil, fmt.Errorf("schedule: assignment of %q to %q: work: %w", a.Resource, a.Task, err)
+		}
+		w.Assignments = append(w.Assignments, assignmentJSON{Task: a.Task, Resource: a.Resource, Units: a.Units, Work: work})
 	}
 	return json.Marshal(w)
 }

@@ -674,6 +674,16 @@ func (r *jsonReader) task(t *taskJSON) error {
 			err = r.float(&t.PercentComplete)
 		case "remaining":
 			err = r.str(&t.Remaining)
+		case "type":
+			err = r.text(&t.Type)
+		case "effort_driven":
+			err = r.bool(&t.EffortDriven)
+		case "work":
+			err = r.str(&t.Work)
+		case "ignore_resource_calendars":
+			err = r.bool(&t.IgnoreResourceCalendars)
+		case "fixed_cost":
+			err = r.float(&t.FixedCost)
 		default:
 			err = r.unknown(key)
 		}
@@ -739,6 +749,8 @@ func (r *jsonReader) assignment(a *assignmentJSON) error {
 			return r.str(&a.Resource)
 		case "units":
 			return r.float(&a.Units)
+		case "work":
+			return r.str(&a.Work)
 		}
 		return errUnknownField
 	})

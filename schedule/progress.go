@@ -52,24 +52,33 @@ func (r *Result) sumProgress(i int32, s *progressSums) {
 		return
 	}
 	dur := r.weight(i) // working minutes, done and remaining
-	hours := dur / 60
-	days := dur / float64(n.settings.MinutesPerDay)
-	var work, cost float64
+	work, cost := r.workCost(i)
+	f := t.pct / 100
+	for k, w := range [3]float64{dur, float64(work), cost} {
+		s.done[k] += f * w
+		s.total[k] += w
+	}
+}
+
+// workCost returns leaf task i's work (minutes of its work resources) and
+// cost: work at its resources' rates, materials by the day, cost
+// resources, costs per use and the task's fixed cost.
+func (r *Result) workCost(i int32) (work int64, cost float64) {
+	n := r.net
+	t := &n.tasks[i]
+	days := r.weight(i) / float64(n.settings.MinutesPerDay)
+	cost = t.fixedCost
 	for _, a := range t.assign {
 		res := &n.resources[a.resource]
 		switch res.Type {
 		case WorkResource:
-			work += a.units * hours
-			cost += a.units*hours*res.StandardRate + res.CostPerUse
+			work += a.work
+			cost += float64(a.work)/60*res.StandardRate + res.CostPerUse
 		case MaterialResource:
 			cost += a.units*days*res.StandardRate + res.CostPerUse
 		case CostResource:
 			cost += a.units
 		}
 	}
-	f := t.pct / 100
-	for k, w := range [3]float64{dur, work, cost} {
-		s.done[k] += f * w
-		s.total[k] += w
-	}
+	return work, cost
 }

@@ -77,6 +77,54 @@ type Task struct {
 	ActualFinish    time.Time
 	PercentComplete float64
 	Remaining       *Duration
+	// Work and task type, for a task with work resources assigned: work
+	// is duration × units per assignment. Type says which of the three
+	// an edit keeps (Microsoft Project's task types); Work, when set, is
+	// the task's total work, shared among its assignments by their units
+	// when EffortDriven (see Assignment for how the three are resolved).
+	Type         TaskType
+	EffortDriven bool
+	Work         Duration
+	// IgnoreResourceCalendars schedules the task on its own calendar
+	// alone; otherwise it works only when its calendar and all its work
+	// resources' calendars do.
+	IgnoreResourceCalendars bool
+	// FixedCost is a cost of the task apart from its resources.
+	FixedCost float64
+}
+
+// TaskType says which of a task's duration, units and work stays as it
+// is when an edit changes another: Microsoft Project's task types.
+type TaskType uint8
+
+const (
+	// FixedUnits keeps each assignment's units: a new duration changes
+	// the work; new work changes the duration. Microsoft Project's
+	// default.
+	FixedUnits TaskType = iota
+	// FixedDuration keeps the duration: new work changes the units.
+	FixedDuration
+	// FixedWork keeps the work: a new duration changes the units.
+	FixedWork
+)
+
+var taskTypeNames = [...]string{"fixed_units", "fixed_duration", "fixed_work"}
+
+func (t TaskType) String() string {
+	if int(t) < len(taskTypeNames) {
+		return taskTypeNames[t]
+	}
+	return fmt.Sprintf("TaskType(%d)", t)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (t TaskType) MarshalText() ([]byte, error) {
+	return enumText("task type", taskTypeNames[:], int(t))
+}
+
+// UnmarshalText reads "fixed_units", "fixed_duration" or "fixed_work".
+func (t *TaskType) UnmarshalText(b []byte) error {
+	return enumParse("task type", taskTypeNames[:], b, (*uint8)(t))
 }
 
 // ConstraintType says how a constraint date binds a task.

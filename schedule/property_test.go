@@ -65,10 +65,8 @@ func (v *view) overridesLinks(t *schedule.Task) bool {
 }
 
 func (v *view) calendar(id string) string {
-	if c := v.task[id].Calendar; c != "" {
-		return c
-	}
-	return v.p.Calendar
+	i, _ := v.n.Index(id)
+	return v.n.Calendar(i)
 }
 
 // wallClock reports whether a task counts wall-clock time: a milestone or

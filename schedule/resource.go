@@ -55,8 +55,23 @@ type Resource struct {
 // how many units work on the task (1 = one full-time unit); for a material,
 // the quantity used per working day of the task; for a cost resource, the
 // amount charged, in the project's currency.
+//
+// Work is a work resource's effort on the task in working time (80h: two
+// people for a week); zero means duration × units. A task's duration,
+// units and work are resolved as Microsoft Project keeps them consistent:
+//
+//   - an effort-driven task with its Work set and no assignment's Work
+//     set shares that work among its assignments in proportion to units;
+//   - on a FixedDuration task, the duration stands and an assignment with
+//     work gets units = work ÷ duration;
+//   - on a FixedUnits or FixedWork task with work given, the units stand
+//     and the duration is the longest assignment's work ÷ units;
+//   - an assignment without work gets duration × units.
+//
+// Editor keeps them consistent across edits as the task's type says.
 type Assignment struct {
 	Task     string
 	Resource string
 	Units    float64
+	Work     Duration
 }

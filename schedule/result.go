@@ -48,6 +48,11 @@ type TaskResult struct {
 	// PercentComplete is the task's progress, 0–100; a summary's is its
 	// subtasks' weighted by duration.
 	PercentComplete float64
+	// Work is the minutes of work of the task's work resources, and Cost
+	// what the task costs (see Result.Progress); a summary's are its
+	// subtasks' summed.
+	Work int64
+	Cost float64
 }
 
 // NewResult returns a Result holding the project's own durations, not yet
@@ -98,6 +103,21 @@ func (n *Network) Index(id string) (int, bool) {
 
 // ID returns the ID of task i.
 func (n *Network) ID(i int) string { return n.tasks[i].id }
+
+// Calendar returns the name of the calendar task i works on ("" for the
+// project's): its own or, when it has work resources whose calendars it
+// does not ignore, the time all of them share, named "A ∩ B ∩ …".
+// Network's WorkBetween and AddWork accept the name.
+func (n *Network) Calendar(i int) string {
+	switch c := n.tasks[i].cal; {
+	case c == n.defCal:
+		return ""
+	case c == 0:
+		return TwentyFourHours
+	default:
+		return n.calNames[c]
+	}
+}
 
 // Duration returns task i's duration in minutes, working minutes on its
 // calendar or, for an elapsed task, elapsed minutes. A summary's is zero.
@@ -223,6 +243,7 @@ func (r *Result) leafResult(i int32) TaskResult {
 		Milestone:       r.dur[v] == 0 && n.fop[v] != fStarted,
 		PercentComplete: t.pct,
 	}
+	res.Work, res.Cost = r.workCost(i)
 	res.Start, res.Finish = res.EarlyStart, res.EarlyFinish
 	if ss != es || sf != ef {
 		res.Start, res.Finish = wallTime(ss, n.loc), wallTime(sf, n.loc)
@@ -236,7 +257,7 @@ func (r *Result) summaryResult(i int32) TaskResult {
 	n := r.net
 	loc := n.loc
 	t := &n.tasks[i]
-	s := TaskResult{ID: t.id, Name: t.name, Summary: true, TotalFloat: 1 << 62, FreeFloat: 1 << 62}
+	s := TaskResult{ID: t.id, Name: t.name, Summary: true, TotalFloat: 1 << 62, FreeFloat: 1 << 62, Cost: t.fixedCost}
 	var done, total float64
 	for j, k := range n.kids[n.kidOf[i]:n.kidOf[i+1]] {
 		w := r.weight(k)
@@ -249,6 +270,7 @@ func (r *Result) summaryResult(i int32) TaskResult {
 		s.Finish, s.EarlyFinish, s.LateFinish = maxTime(s.Finish, kr.Finish), maxTime(s.EarlyFinish, kr.EarlyFinish), maxTime(s.LateFinish, kr.LateFinish)
 		s.TotalFloat = min(s.TotalFloat, kr.TotalFloat)
 		s.FreeFloat = min(s.FreeFloat, kr.FreeFloat)
+		s.Work, s.Cost = s.Work+kr.Work, s.Cost+kr.Cost
 	}
 	if total > 0 {
 		s.PercentComplete = 100 * done / total

@@ -13,7 +13,8 @@ import (
 //	            "early_start": "…", "early_finish": "…",
 //	            "late_start": "…", "late_finish": "…", "total_float": 0,
 //	            "free_float": 0, "critical": true, "longest_path": true,
-//	            "summary": false, "milestone": false, "percent_complete": 40}]}
+//	            "summary": false, "milestone": false, "percent_complete": 40,
+//	            "work_hours": 80, "cost": 28000}]}
 //
 // The project's "percent_complete" is {"duration": …, "work": …, "cost": …},
 // rounded to hundredths.
@@ -53,6 +54,8 @@ type taskResultJSON struct {
 	Summary     bool    `json:"summary,omitempty"`
 	Milestone   bool    `json:"milestone,omitempty"`
 	Percent     float64 `json:"percent_complete"`
+	Work        float64 `json:"work_hours,omitempty"`
+	Cost        float64 `json:"cost,omitempty"`
 }
 
 // MarshalJSON implements json.Marshaler with the encoding above.
@@ -73,6 +76,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 			TotalFloat: t.TotalFloat, FreeFloat: t.FreeFloat,
 			Critical: t.Critical, LongestPath: onPath[i],
 			Summary: t.Summary, Milestone: t.Milestone, Percent: round2(t.PercentComplete),
+			Work: round2(float64(t.Work) / 60), Cost: round2(t.Cost),
 		})
 	}
 	return json.Marshal(w)

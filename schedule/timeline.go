@@ -52,34 +52,99 @@ const (
 // compileCalendar compiles cal, resolving its base through cals. anchor is
 // the project's start day, around which yearly exceptions are laid out.
 func compileCalendar(cal *Calendar, cals map[string]*Calendar, anchor Date) (*timeline, error) {
+	h, err := resolveCalendar(cal, cals, anchor)
+	if err != nil {
+		return nil, err
+	}
+	tl, err := h.compile()
+	if err != nil {
+		return nil, fmt.Errorf("schedule: calendar %q: %w", cal.Name, err)
+	}
+	return tl, nil
+}
+
+// hours is a calendar resolved through its bases: the working intervals
+// of each weekday (0 = Monday) and of each exception day (by day number).
+type hours struct {
+	week [7][]Interval
+	days map[int64][]Interval
+}
+
+func resolveCalendar(cal *Calendar, cals map[string]*Calendar, anchor Date) (*hours, error) {
 	chain, err := baseChain(cal, cals)
 	if err != nil {
 		return nil, err
 	}
-	var week [7][]Interval
+	h := &hours{}
 	for d := range 7 {
 		for _, c := range chain { // from the calendar itself to its root base
 			if ivs, ok := c.Week[time.Weekday((d+1)%7)]; ok {
-				week[d] = ivs
+				h.week[d] = ivs
 				break
 			}
 		}
-		if err := checkIntervals(week[d]); err != nil {
+		if err := checkIntervals(h.week[d]); err != nil {
 			return nil, fmt.Errorf("schedule: calendar %q: %s: %w", cal.Name, time.Weekday((d+1)%7), err)
 		}
 	}
+	if h.days, err = exceptionDays(chain, anchor); err != nil {
+		return nil, fmt.Errorf("schedule: calendar %q: %w", cal.Name, err)
+	}
+	return h, nil
+}
+
+// intersect returns the hours in which both h and o work.
+func (h *hours) intersect(o *hours) *hours {
+	x := &hours{days: map[int64][]Interval{}}
+	for d := range 7 {
+		x.week[d] = intersectIntervals(h.week[d], o.week[d])
+	}
+	day := func(hs *hours, k int64) []Interval {
+		if ivs, ok := hs.days[k]; ok {
+			return ivs
+		}
+		return hs.week[weekdayOf(k)]
+	}
+	for _, m := range []map[int64][]Interval{h.days, o.days} {
+		for k := range m {
+			x.days[k] = intersectIntervals(day(h, k), day(o, k))
+		}
+	}
+	return x
+}
+
+// weekdayOf returns day number k's weekday, 0 = Monday.
+func weekdayOf(k int64) int {
+	w := k * minutesPerDay
+	return int((w - weekStart(weekOf(w))) / minutesPerDay)
+}
+
+// intersectIntervals returns the time two sorted lists of intervals share.
+func intersectIntervals(a, b []Interval) []Interval {
+	out := []Interval{}
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		if s, e := max(a[i].Start, b[j].Start), min(a[i].End, b[j].End); s < e {
+			out = append(out, Interval{s, e})
+		}
+		if a[i].End < b[j].End {
+			i++
+		} else {
+			j++
+		}
+	}
+	return out
+}
+
+// compile lays h out as a timeline.
+func (h *hours) compile() (*timeline, error) {
+	week, days := &h.week, h.days
 	tl := &timeline{}
 	tl.pattern = weekSpans(func(d int) []Interval { return week[d] })
 	for _, s := range tl.pattern {
 		tl.perWeek += int64(s.end - s.start)
 	}
 	if tl.perWeek == 0 {
-		return nil, fmt.Errorf("schedule: calendar %q: %w", cal.Name, ErrNoWorkingTime)
-	}
-
-	days, err := exceptionDays(chain, anchor)
-	if err != nil {
-		return nil, fmt.Errorf("schedule: calendar %q: %w", cal.Name, err)
+		return nil, ErrNoWorkingTime
 	}
 	if len(days) == 0 {
 		tl.identity = len(tl.pattern) == 1 && tl.pattern[0].start == 0 && tl.pattern[0].end == minutesPerWeek

@@ -6,6 +6,7 @@ package randnet
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/critpath/critpath/schedule"
@@ -191,8 +192,51 @@ func Project(cfg Config) *schedule.Project {
 		p.Options.TotalFloat = schedule.FloatKind(rng.IntN(3))
 		p.Options.Constraints = schedule.ConstraintMode(rng.IntN(3))
 		p.Options.SummaryFloat = schedule.SummaryFloatKind(rng.IntN(2))
+		resources(p, rng, isSummary)
 	}
 	return p
+}
+
+// resources assigns a crew, a crane on 24 Hours, cement and a permit fee
+// to some tasks, with random task types, effort-driven work and work
+// given per task or per assignment.
+func resources(p *schedule.Project, rng *rand.Rand, isSummary map[string]bool) {
+	p.Resources = []schedule.Resource{
+		{ID: "crew", Name: "Masons", MaxUnits: 3, StandardRate: 350, CostPerUse: 100, Group: "masons"},
+		{ID: "crane", Name: "Tower crane", Calendar: schedule.TwentyFourHours, StandardRate: 2000},
+		{ID: "cement", Name: "Cement", Type: schedule.MaterialResource, StandardRate: 560},
+		{ID: "fee", Name: "RAJUK fee", Type: schedule.CostResource},
+	}
+	units := []float64{0.5, 1, 2}
+	for i := range p.Tasks {
+		t := &p.Tasks[i]
+		if isSummary[t.ID] || t.Duration.IsZero() || rng.Float64() >= 0.3 {
+			continue
+		}
+		t.Type = schedule.TaskType(rng.IntN(3))
+		t.EffortDriven = rng.Float64() < 0.5
+		t.FixedCost = float64(rng.IntN(3) * 1000)
+		t.IgnoreResourceCalendars = t.Calendar == schedule.NightShift || rng.Float64() < 0.1
+		work := rng.Float64() < 0.3
+		if work {
+			t.Work = schedule.Hours(float64(4 * (1 + rng.IntN(20))))
+		}
+		for _, r := range p.Resources {
+			if rng.Float64() >= 0.5 {
+				continue
+			}
+			a := schedule.Assignment{Task: t.ID, Resource: r.ID, Units: units[rng.IntN(len(units))]}
+			if r.Type == schedule.WorkResource && !work && rng.Float64() < 0.2 {
+				a.Work = schedule.Hours(float64(4 * (1 + rng.IntN(20))))
+			}
+			p.Assignments = append(p.Assignments, a)
+		}
+		if !slices.ContainsFunc(p.Assignments, func(a schedule.Assignment) bool {
+			return a.Task == t.ID && (a.Resource == "crew" || a.Resource == "crane")
+		}) {
+			t.Work = schedule.Duration{}
+		}
+	}
 }
 
 // progress reports progress at a random status date: what the schedule

@@ -129,16 +129,17 @@ const (
 )
 
 type taskInfo struct {
-	id        string
-	name      string
-	pct       float64 // percent complete
-	fixedCost float64
-	as, af    int64 // actual start and finish, wall minutes, or noDate
-	assign    []assigned
-	parent    int32
-	depth     int32
-	cal       int32 // timeline of the task's calendar, for float
-	summary   bool
+	id         string
+	name       string
+	pct        float64 // percent complete
+	fixedCost  float64
+	actualCost float64 // or -1
+	as, af     int64   // actual start and finish, wall minutes, or noDate
+	assign     []assigned
+	parent     int32
+	depth      int32
+	cal        int32 // timeline of the task's calendar, for float
+	summary    bool
 	// node is the task's node; for a summary, its gate, with first and
 	// last its other two.
 	node, first, last int32
@@ -548,9 +549,15 @@ func (c *compiler) task(i int32) {
 		}
 	}
 	c.work(i)
-	info.fixedCost = t.FixedCost
+	info.fixedCost, info.actualCost = t.FixedCost, -1
 	if math.IsNaN(t.FixedCost) || math.IsInf(t.FixedCost, 0) || t.FixedCost < 0 {
 		fail("fixed_cost", fmt.Errorf("%v: %w", t.FixedCost, ErrBadValue))
+	}
+	if ac := t.ActualCost; ac != nil {
+		if math.IsNaN(*ac) || math.IsInf(*ac, 0) || *ac < 0 {
+			fail("actual_cost", fmt.Errorf("%v: %w", *ac, ErrBadValue))
+		}
+		info.actualCost = *ac
 	}
 	if t.Priority < 0 || t.Priority > 1000 {
 		fail("priority", fmt.Errorf("%d: want 0 to 1000: %w", t.Priority, ErrBadValue))

@@ -421,6 +421,7 @@ func cloneProject(p *Project) *Project {
 	q.Links = slices.Clone(p.Links)
 	q.Resources = slices.Clone(p.Resources)
 	q.Assignments = slices.Clone(p.Assignments)
+	q.Baselines = slices.Clone(p.Baselines)
 	return &q
 }
 

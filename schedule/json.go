@@ -37,12 +37,20 @@ import (
 //	     "deadline": "2027-04-30", "priority": 700, "calendar": "Night Shift", "notes": "…"},
 //	    {"id": "P2", "name": "Pile caps", "parent": "P", "duration": "8d",
 //	     "manual": true, "start": "2027-03-01T08:00:00+06:00",
-//	     "actual_start": "2027-03-01T08:00:00+06:00", "percent_complete": 40, "remaining": "5d"}
+//	     "actual_start": "2027-03-01T08:00:00+06:00", "percent_complete": 40, "remaining": "5d",
+//	     "actual_cost": 52000},
+//	    {"id": "P3", "name": "Pile tests", "parent": "P", "type": "fixed_work",
+//	     "effort_driven": true, "work": "96h", "ignore_resource_calendars": false,
+//	     "fixed_cost": 45000}
 //	  ],
 //	  "links": [{"from": "P1", "to": "P2", "type": "SS", "lag": "50%"}],
 //	  "resources": [{"id": "crew", "name": "Piling crew", "type": "work", "max_units": 2,
 //	                 "calendar": "Dhaka", "standard_rate": 1200, "group": "piling"}],
-//	  "assignments": [{"task": "P1", "resource": "crew", "units": 1}]
+//	  "assignments": [{"task": "P1", "resource": "crew", "units": 1},
+//	                  {"task": "P3", "resource": "crew", "units": 0.5, "work": "96h"}],
+//	  "baselines": [{"name": "Baseline", "tasks": [
+//	    {"id": "P1", "start": "2027-02-01T08:00:00+06:00", "finish": "2027-02-28T17:00:00+06:00",
+//	     "duration": "20d", "work": "160h", "cost": 192000}]}]
 //	}
 //
 // A project scheduled backward sets "from_finish": true and "finish" (then
@@ -77,6 +85,21 @@ type projectJSON struct {
 	Links       []linkJSON       `json:"links,omitempty"`
 	Resources   []resourceJSON   `json:"resources,omitempty"`
 	Assignments []assignmentJSON `json:"assignments,omitempty"`
+	Baselines   []baselineJSON   `json:"baselines,omitempty"`
+}
+
+type baselineJSON struct {
+	Name  string             `json:"name"`
+	Tasks []baselineTaskJSON `json:"tasks"`
+}
+
+type baselineTaskJSON struct {
+	ID       string  `json:"id"`
+	Start    string  `json:"start"`
+	Finish   string  `json:"finish"`
+	Duration string  `json:"duration,omitempty"`
+	Work     string  `json:"work,omitempty"`
+	Cost     float64 `json:"cost,omitempty"`
 }
 
 type settingsJSON struct {
@@ -133,6 +156,7 @@ type taskJSON struct {
 	Work                    string   `json:"work,omitempty"`
 	IgnoreResourceCalendars bool     `json:"ignore_resource_calendars,omitempty"`
 	FixedCost               float64  `json:"fixed_cost,omitempty"`
+	ActualCost              *float64 `json:"actual_cost,omitempty"`
 }
 
 type constraintJSON struct {
@@ -382,7 +406,7 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		task.ActualStart = d.date(at("actual_start"), t.ActualStart, false)
 		task.ActualFinish = d.date(at("actual_finish"), t.ActualFinish, true)
 		task.PercentComplete = t.PercentComplete
-		task.Type, task.EffortDriven, task.IgnoreResourceCalendars, task.FixedCost = t.Type, t.EffortDriven, t.IgnoreResourceCalendars, t.FixedCost
+		task.Type, task.EffortDriven, task.IgnoreResourceCalendars, task.FixedCost, task.ActualCost = t.Type, t.EffortDriven, t.IgnoreResourceCalendars, t.FixedCost, t.ActualCost
 		task.Work = d.duration(at("work"), t.Work)
 		if t.Remaining != "" {
 			task.Remaining = new(d.duration(at("remaining"), t.Remaining))
@@ -413,6 +437,17 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 	for i, a := range w.Assignments {
 		work := d.duration(func() string { return fmt.Sprintf("assignments[%d].work", i) }, a.Work)
 		p.Assignments = append(p.Assignments, Assignment{Task: a.Task, Resource: a.Resource, Units: a.Units, Work: work})
+	}
+	for i, b := range w.Baselines {
+		bl := Baseline{Name: b.Name, Tasks: make([]BaselineTask, len(b.Tasks))}
+		for k, t := range b.Tasks {
+			at := func(f string) func() string {
+				return func() string { return fmt.Sprintf("baselines[%d].tasks[%d].%s", i, k, f) }
+			}
+			bl.Tasks[k] = BaselineTask{ID: t.ID, Start: d.date(at("start"), t.Start, false), Finish: d.date(at("finish"), t.Finish, true),
+				Duration: d.duration(at("duration"), t.Duration), Work: d.duration(at("work"), t.Work), Cost: t.Cost}
+		}
+		p.Baselines = append(p.Baselines, bl)
 	}
 	if len(d.errs) > 0 {
 		return nil, errors.Join(d.errs...)
@@ -503,7 +538,8 @@ func (p Project) MarshalJSON() ([]byte, error) {
 		tj := taskJSON{ID: t.ID, Name: t.Name, Parent: t.Parent, Deadline: date(t.Deadline), Calendar: t.Calendar, Notes: t.Notes,
 			Manual: t.Manual, Start: date(t.Start),
 			ActualStart: date(t.ActualStart), ActualFinish: date(t.ActualFinish), PercentComplete: t.PercentComplete,
-			Type: t.Type, EffortDriven: t.EffortDriven, IgnoreResourceCalendars: t.IgnoreResourceCalendars, FixedCost: t.FixedCost}
+			Type: t.Type, EffortDriven: t.EffortDriven, IgnoreResourceCalendars: t.IgnoreResourceCalendars, FixedCost: t.FixedCost,
+			ActualCost: t.ActualCost}
 		if t.Remaining != nil {
 			rem, err := t.Remaining.MarshalText()
 			if err != nil {
@@ -547,6 +583,21 @@ func (p Project) MarshalJSON() ([]byte, error) {
 			return nil, fmt.Errorf("schedule: assignment of %q to %q: work: %w", a.Resource, a.Task, err)
 		}
 		w.Assignments = append(w.Assignments, assignmentJSON{Task: a.Task, Resource: a.Resource, Units: a.Units, Work: work})
+	}
+	for _, b := range p.Baselines {
+		bj := baselineJSON{Name: b.Name, Tasks: make([]baselineTaskJSON, len(b.Tasks))}
+		for k, t := range b.Tasks {
+			tj := baselineTaskJSON{ID: t.ID, Start: date(t.Start), Finish: date(t.Finish), Cost: t.Cost}
+			var err error
+			if tj.Duration, err = dur(t.Duration); err != nil {
+				return nil, fmt.Errorf("schedule: baseline %q: task %q: duration: %w", b.Name, t.ID, err)
+			}
+			if tj.Work, err = dur(t.Work); err != nil {
+				return nil, fmt.Errorf("schedule: baseline %q: task %q: work: %w", b.Name, t.ID, err)
+			}
+			bj.Tasks[k] = tj
+		}
+		w.Baselines = append(w.Baselines, bj)
 	}
 	return json.Marshal(w)
 }

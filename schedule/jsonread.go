@@ -521,6 +521,8 @@ func readProjectJSON(data []byte) (*projectJSON, error) {
 			return list(r, &w.Resources, r.resource)
 		case "assignments":
 			return list(r, &w.Assignments, r.assignment)
+		case "baselines":
+			return list(r, &w.Baselines, r.baseline)
 		}
 		return errUnknownField
 	})
@@ -684,6 +686,13 @@ func (r *jsonReader) task(t *taskJSON) error {
 			err = r.bool(&t.IgnoreResourceCalendars)
 		case "fixed_cost":
 			err = r.float(&t.FixedCost)
+		case "actual_cost":
+			if r.null() {
+				t.ActualCost = nil
+				break
+			}
+			t.ActualCost = new(float64)
+			err = r.float(t.ActualCost)
 		default:
 			err = r.unknown(key)
 		}
@@ -751,6 +760,38 @@ func (r *jsonReader) assignment(a *assignmentJSON) error {
 			return r.float(&a.Units)
 		case "work":
 			return r.str(&a.Work)
+		}
+		return errUnknownField
+	})
+}
+
+func (r *jsonReader) baseline(b *baselineJSON) error {
+	return r.fields(func(key []byte) error {
+		switch string(key) {
+		case "name":
+			return r.str(&b.Name)
+		case "tasks":
+			return list(r, &b.Tasks, r.baselineTask)
+		}
+		return errUnknownField
+	})
+}
+
+func (r *jsonReader) baselineTask(t *baselineTaskJSON) error {
+	return r.fields(func(key []byte) error {
+		switch string(key) {
+		case "id":
+			return r.str(&t.ID)
+		case "start":
+			return r.str(&t.Start)
+		case "finish":
+			return r.str(&t.Finish)
+		case "duration":
+			return r.str(&t.Duration)
+		case "work":
+			return r.str(&t.Work)
+		case "cost":
+			return r.float(&t.Cost)
 		}
 		return errUnknownField
 	})

@@ -39,6 +39,8 @@ type Project struct {
 	Links       []Link
 	Resources   []Resource
 	Assignments []Assignment
+	// Baselines are saved schedules, by name (see Result.SaveBaseline).
+	Baselines []Baseline
 }
 
 // Task is an activity, a milestone (zero duration) or, when other tasks
@@ -91,6 +93,9 @@ type Task struct {
 	IgnoreResourceCalendars bool
 	// FixedCost is a cost of the task apart from its resources.
 	FixedCost float64
+	// ActualCost, when set, is what the task has cost so far, for earned
+	// value; nil means its cost × its percent complete.
+	ActualCost *float64
 }
 
 // TaskType says which of a task's duration, units and work stays as it

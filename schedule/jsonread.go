@@ -1,7 +1,6 @@
 package schedule
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -271,6 +270,22 @@ func optText[T any, P interface {
 	return r.text(v)
 }
 
+// validUTF8 replaces each byte of b that is not part of valid UTF-8 with
+// U+FFFD, as encoding/json does (bytes.ToValidUTF8 replaces a run of them
+// with one).
+func validUTF8(b []byte) []byte {
+	if utf8.Valid(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+8)
+	for len(b) > 0 {
+		c, n := utf8.DecodeRune(b)
+		out = utf8.AppendRune(out, c) // RuneError, U+FFFD, for a bad byte (n = 1)
+		b = b[n:]
+	}
+	return out
+}
+
 // rawString reads a string literal at the reader's position.
 func (r *jsonReader) rawString() (string, error) {
 	b, err := r.rawBytes()
@@ -289,7 +304,7 @@ func (r *jsonReader) rawBytes() ([]byte, error) {
 			b := r.data[r.pos:i]
 			r.pos = i + 1
 			if !utf8.Valid(b) {
-				b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
+				b = validUTF8(b)
 			}
 			return b, nil
 		}
@@ -306,7 +321,7 @@ func (r *jsonReader) rawBytes() ([]byte, error) {
 		switch {
 		case c == '"':
 			r.pos = i + 1
-			return []byte(strings.ToValidUTF8(b.String(), "\uFFFD")), nil
+			return validUTF8([]byte(b.String())), nil
 		case c < 0x20:
 			return nil, r.errAt(i, "control character %q in a string", c)
 		case c != '\\':

@@ -676,37 +676,10 @@ func (c *compiler) linksAndResources() {
 	}
 	for i := range n.links {
 		l := &n.links[i]
-		fail := func(err error) { c.fail(&InputError{Link: l, Err: err}) }
-		pi, si := c.ends[i][0], c.ends[i][1]
-		okp, oks := pi >= 0, si >= 0
-		switch {
-		case !okp:
-			fail(fmt.Errorf("predecessor %q: %w", l.Pred, ErrUnknownTask))
-			continue
-		case !oks:
-			fail(fmt.Errorf("successor %q: %w", l.Succ, ErrUnknownTask))
-			continue
-		case pi == si:
-			fail(ErrSelfLink)
-			continue
-		case l.Type > SF:
-			fail(fmt.Errorf("type %d: %w", l.Type, ErrBadValue))
-			continue
-		case i > 0 && c.ends[i-1] == c.ends[i]:
-			fail(ErrDuplicateLink)
-			continue
-		case c.ancestor(pi, si) || c.ancestor(si, pi):
-			fail(ErrSummaryLink)
-			continue
-		case n.tasks[si].summary && l.Type.toFinish():
-			fail(fmt.Errorf("a %v link cannot end on a summary task, as in Microsoft Project: %w", l.Type, ErrBadValue))
-			continue
-		case l.Lag.Unit == Percent && n.tasks[pi].summary:
-			fail(fmt.Errorf("a percent lag needs a predecessor with a duration, not a summary: %w", ErrBadUnit))
-			continue
-		}
-		if _, err := l.Lag.minutes(n.settings); err != nil {
-			fail(fmt.Errorf("lag: %v: %w", err, ErrBadValue))
+		if i > 0 && c.ends[i-1] == c.ends[i] && min(c.ends[i][0], c.ends[i][1]) >= 0 {
+			c.fail(&InputError{Link: l, Err: ErrDuplicateLink})
+		} else if err := c.checkLink(l, c.ends[i][0], c.ends[i][1]); err != nil {
+			c.fail(&InputError{Link: l, Err: err})
 		}
 	}
 	rs := map[string]bool{}
@@ -747,6 +720,32 @@ func (c *compiler) linksAndResources() {
 		t := &n.tasks[n.byID[a.Task]]
 		t.assign = append(t.assign, assigned{resource: ri[a.Resource], index: int32(k), units: a.Units})
 	}
+}
+
+// checkLink checks link l from task pi to task si (-1: unknown), all but
+// for duplicates.
+func (c *compiler) checkLink(l *Link, pi, si int32) error {
+	n := c.n
+	switch {
+	case pi < 0:
+		return fmt.Errorf("predecessor %q: %w", l.Pred, ErrUnknownTask)
+	case si < 0:
+		return fmt.Errorf("successor %q: %w", l.Succ, ErrUnknownTask)
+	case pi == si:
+		return ErrSelfLink
+	case l.Type > SF:
+		return fmt.Errorf("type %d: %w", l.Type, ErrBadValue)
+	case c.ancestor(pi, si) || c.ancestor(si, pi):
+		return ErrSummaryLink
+	case n.tasks[si].summary && l.Type.toFinish():
+		return fmt.Errorf("a %v link cannot end on a summary task, as in Microsoft Project: %w", l.Type, ErrBadValue)
+	case l.Lag.Unit == Percent && n.tasks[pi].summary:
+		return fmt.Errorf("a percent lag needs a predecessor with a duration, not a summary: %w", ErrBadUnit)
+	}
+	if _, err := l.Lag.minutes(n.settings); err != nil {
+		return fmt.Errorf("lag: %v: %w", err, ErrBadValue)
+	}
+	return nil
 }
 
 // ancestor reports whether task a is an outline ancestor of task b.

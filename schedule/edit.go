@@ -68,9 +68,9 @@ type Change struct {
 	Old, New TaskResult
 }
 
-// Delta is what an edit changed: the tasks whose dates or floats moved (in
-// the project's order, removed tasks last), the project finish before and
-// after, and how many nodes were recomputed.
+// Delta is what an edit changed: the tasks whose dates, floats, progress,
+// work or cost moved (in the project's order, removed tasks last), the
+// project finish before and after, and how many nodes were recomputed.
 type Delta struct {
 	Changes    []Change
 	Finish     [2]time.Time
@@ -190,9 +190,35 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 			e.p.Tasks[i] = olds[k]
 		}
 	}
+	var undos []func() // of the link edits, in order
+	var ends []int32   // the nodes at their ends
+	unlink := func() {
+		for _, u := range slices.Backward(undos) {
+			u()
+		}
+		for _, v := range ends {
+			n.markNoBack(v)
+			n.setPlain(v)
+			for _, p := range n.in[n.inOff[v]:n.inOff[v+1]] {
+				n.markNoBack(p.node)
+				n.setPlain(p.node)
+			}
+		}
+	}
 	for _, ed := range edits {
-		if err := ed.apply(e.p, at, e.c.n.settings); err != nil {
+		var err error
+		if le, ok := ed.(linkEdit); ok {
+			var from, to int32
+			var undo func()
+			if from, to, undo, err = le.relink(e); err == nil {
+				undos, ends = append(undos, undo), append(ends, from, to)
+			}
+		} else {
+			err = ed.apply(e.p, at, e.c.n.settings)
+		}
+		if err != nil {
 			put()
+			unlink()
 			return Delta{}, err
 		}
 	}
@@ -203,7 +229,9 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 	}
 	savedTasks := make([]taskSave, len(tasks))
 	for k, i := range tasks {
-		savedTasks[k] = taskSave{n.tasks[i], c.mins[i], c.rem[i], int64(c.cal[i])}
+		info := n.tasks[i]
+		info.assign = slices.Clone(info.assign) // c.work resolves them in place
+		savedTasks[k] = taskSave{info, c.mins[i], c.rem[i], int64(c.cal[i])}
 	}
 	restore := func() {
 		saved.restore(n)
@@ -215,6 +243,7 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 			n.tasks[i], c.mins[i], c.rem[i], c.cal[i] = s.info, s.mins, s.rem, int32(s.cal)
 		}
 		put()
+		unlink()
 	}
 	// Check the edited tasks as Compile checks them.
 	c.p, c.errs = e.p, nil
@@ -226,7 +255,7 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 		restore()
 		return Delta{}, err
 	}
-	var touched []int32
+	touched := slices.Compact(slices.Sorted(slices.Values(ends)))
 	for _, i := range tasks {
 		c.constrain(i)
 		t := &n.tasks[i]
@@ -409,7 +438,8 @@ func sameResult(a, b TaskResult) bool {
 		a.EarlyStart.Equal(b.EarlyStart) && a.EarlyFinish.Equal(b.EarlyFinish) &&
 		a.LateStart.Equal(b.LateStart) && a.LateFinish.Equal(b.LateFinish) &&
 		a.TotalFloat == b.TotalFloat && a.FreeFloat == b.FreeFloat && a.Critical == b.Critical &&
-		a.Milestone == b.Milestone && a.Summary == b.Summary && a.PercentComplete == b.PercentComplete
+		a.Milestone == b.Milestone && a.Summary == b.Summary && a.PercentComplete == b.PercentComplete &&
+		a.Work == b.Work && a.Cost == b.Cost
 }
 
 // cloneProject copies p deeply enough that edits to the copy never reach
@@ -535,14 +565,10 @@ func (rm RemoveTask) apply(p *Project, at func(string) (int, error), _ Settings)
 	return nil
 }
 
-func (AddLink) reshapes(*Editor) bool { return true }
-
 func (a AddLink) apply(p *Project, _ func(string) (int, error), _ Settings) error {
 	p.Links = append(p.Links, a.Link)
 	return nil
 }
-
-func (RemoveLink) reshapes(*Editor) bool { return true }
 
 func (rm RemoveLink) apply(p *Project, _ func(string) (int, error), _ Settings) error {
 	k := slices.IndexFunc(p.Links, func(l Link) bool { return l.Pred == rm.Pred && l.Succ == rm.Succ })

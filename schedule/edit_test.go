@@ -50,6 +50,12 @@ func randomEdit(rng *rand.Rand, p *schedule.Project, k int) schedule.Edit {
 		return schedule.AddTask{Task: schedule.Task{ID: fmt.Sprintf("new%d", k), Duration: schedule.Days(float64(1 + rng.IntN(5))), Parent: []string{"", t.ID}[rng.IntN(2)]}}
 	case x < 92:
 		return schedule.RemoveTask{Task: t.ID}
+	case x < 95 && len(p.Resources) > 0:
+		r := p.Resources[rng.IntN(len(p.Resources))]
+		return schedule.Assign{Assignment: schedule.Assignment{Task: t.ID, Resource: r.ID, Units: float64(1 + rng.IntN(3))}}
+	case x < 98 && len(p.Assignments) > 0:
+		a := p.Assignments[rng.IntN(len(p.Assignments))]
+		return schedule.Unassign{Task: a.Task, Resource: a.Resource}
 	default:
 		return schedule.SetDuration{Task: "nobody", Duration: schedule.Days(1)}
 	}
@@ -64,6 +70,7 @@ func TestEditsMatchFullReschedule(t *testing.T) {
 	if testing.Short() {
 		runs = 40
 	}
+	inPlace := 0 // link edits made without compiling again
 	for seed := range uint64(runs) {
 		rng := rand.New(rand.NewPCG(seed, 5))
 		p := randnet.Project(randnet.Config{Tasks: 5 + int(seed%40), Mixed: seed%3 != 0, LinkTypes: true, Window: 8, Seed: seed})
@@ -73,12 +80,22 @@ func TestEditsMatchFullReschedule(t *testing.T) {
 		}
 		for k := range 25 {
 			ed := randomEdit(rng, e.Project(), k)
-			before := canonical(t, e.Result())
-			preview, perr := e.Preview(ed)
-			if after := canonical(t, e.Result()); !bytes.Equal(before, after) {
-				t.Fatalf("seed %d edit %d %#v: preview changed the schedule", seed, k, ed)
+			edits := []schedule.Edit{ed}
+			for rng.IntN(5) == 0 { // now and then several at once
+				edits = append(edits, randomEdit(rng, e.Project(), 100+len(edits)))
 			}
-			delta, err := e.Apply(ed)
+			switch ed.(type) {
+			case schedule.AddLink, schedule.RemoveLink:
+				if schedule.InPlace(e, ed) {
+					inPlace++
+				}
+			}
+			before := canonical(t, e.Result())
+			preview, perr := e.Preview(edits...)
+			if after := canonical(t, e.Result()); !bytes.Equal(before, after) {
+				t.Fatalf("seed %d edit %d %#v: preview changed the schedule", seed, k, edits)
+			}
+			delta, err := e.Apply(edits...)
 			if (err == nil) != (perr == nil) {
 				t.Fatalf("seed %d edit %d %#v: preview said %v, apply %v", seed, k, ed, perr, err)
 			}
@@ -99,8 +116,11 @@ func TestEditsMatchFullReschedule(t *testing.T) {
 			if !sameChanges(delta, preview) {
 				t.Fatalf("seed %d edit %d %#v: preview and apply differ:\n%v\n%v", seed, k, ed, preview.Changes, delta.Changes)
 			}
-			checkDelta(t, before, canonical(t, e.Result()), delta, fmt.Sprintf("seed %d edit %d %#v", seed, k, ed))
+			checkDelta(t, before, canonical(t, e.Result()), delta, fmt.Sprintf("seed %d edit %d %#v", seed, k, edits))
 		}
+	}
+	if inPlace < runs/2 {
+		t.Errorf("only %d link edits made in place", inPlace)
 	}
 }
 
@@ -148,5 +168,6 @@ func checkDelta(t *testing.T, before, after []byte, d schedule.Delta, what strin
 func sameTask(a, b schedule.TaskResult) bool {
 	return a.Start.Equal(b.Start) && a.Finish.Equal(b.Finish) && a.EarlyStart.Equal(b.EarlyStart) && a.EarlyFinish.Equal(b.EarlyFinish) &&
 		a.LateStart.Equal(b.LateStart) && a.LateFinish.Equal(b.LateFinish) && a.TotalFloat == b.TotalFloat && a.FreeFloat == b.FreeFloat &&
-		a.Critical == b.Critical && a.Summary == b.Summary && a.Milestone == b.Milestone && a.PercentComplete == b.PercentComplete
+		a.Critical == b.Critical && a.Summary == b.Summary && a.Milestone == b.Milestone && a.PercentComplete == b.PercentComplete &&
+		a.Work == b.Work && a.Cost == b.Cost
 }

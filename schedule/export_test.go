@@ -45,3 +45,7 @@ func (n *Network) Links() int { return len(n.in) }
 
 // Forward runs only the engine's forward pass.
 func (r *Result) Forward() { r.forward() }
+
+// InPlace reports whether the editor would apply ed without compiling the
+// project again.
+func InPlace(e *Editor, ed Edit) bool { return !ed.reshapes(e) }

@@ -63,39 +63,8 @@ func (c *compiler) graph() *graph {
 		t.first, t.last = t.node, t.node
 	}
 	for li := range n.links {
-		l := &n.links[li]
-		pi, si := c.ends[li][0], c.ends[li][1]
-		from := n.tasks[pi].first
-		if l.Type.fromFinish() {
-			from = n.tasks[pi].last
-		}
-		to := n.tasks[si].node
-		lag, _ := l.Lag.minutes(n.settings)
-		e := gedge{from: from, to: to, link: int32(li), edge: edge{kind: edgeKind(l.Type), lag: lag}}
-		var lagTL int32
-		switch n.opts.LagCalendar {
-		case LagSuccessor:
-			lagTL = c.cal[si]
-		case LagPredecessor:
-			lagTL = c.cal[pi]
-		case Lag24Hours:
-			lagTL = 0
-		case LagProject:
-			lagTL = c.def
-		}
-		if l.Lag.Elapsed {
-			e.kind |= edgeElapsed
-			lagTL = 0
-		}
-		if l.Lag.Unit == Percent {
-			e.kind |= edgePercent
-		}
-		e.lagCal = int16(lagTL)
-		same := g.tl[from] == g.tl[to]
-		if !same || (lagTL != g.tl[to] && (lag != 0 || e.kind&edgePercent != 0)) {
-			e.kind |= edgeGeneral
-		}
-		g.edges = append(g.edges, e)
+		from, to, e := c.linkEdge(&n.links[li], c.ends[li][0], c.ends[li][1], g.tl)
+		g.edges = append(g.edges, gedge{from: from, to: to, link: int32(li), edge: e})
 	}
 	for _, i := range c.ids {
 		t := &n.tasks[i]
@@ -110,6 +79,41 @@ func (c *compiler) graph() *graph {
 		}
 	}
 	return g
+}
+
+// linkEdge returns the nodes link l from task pi to task si joins, and its
+// edge (edge.node unset); tl gives the nodes' timelines.
+func (c *compiler) linkEdge(l *Link, pi, si int32, tl []int32) (from, to int32, e edge) {
+	n := c.n
+	from, to = n.tasks[pi].first, n.tasks[si].node
+	if l.Type.fromFinish() {
+		from = n.tasks[pi].last
+	}
+	lag, _ := l.Lag.minutes(n.settings)
+	e = edge{kind: edgeKind(l.Type), lag: lag}
+	var lagTL int32
+	switch n.opts.LagCalendar {
+	case LagSuccessor:
+		lagTL = c.cal[si]
+	case LagPredecessor:
+		lagTL = c.cal[pi]
+	case Lag24Hours:
+		lagTL = 0
+	case LagProject:
+		lagTL = c.def
+	}
+	if l.Lag.Elapsed {
+		e.kind |= edgeElapsed
+		lagTL = 0
+	}
+	if l.Lag.Unit == Percent {
+		e.kind |= edgePercent
+	}
+	e.lagCal = int16(lagTL)
+	if tl[from] != tl[to] || (lagTL != tl[to] && (lag != 0 || e.kind&edgePercent != 0)) {
+		e.kind |= edgeGeneral
+	}
+	return from, to, e
 }
 
 // outline adds an edge of the outline, general unless both ends count

@@ -1,0 +1,161 @@
+package schedule
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+)
+
+// linkEdit is an edit that adds or removes a link in place: the editor
+// inserts or deletes the edge in the compiled network (its topological
+// order still holds) instead of compiling again.
+type linkEdit interface {
+	// relink makes the change to the network and the project, returning
+	// the nodes at the link's ends and how to undo it.
+	relink(e *Editor) (from, to int32, undo func(), err error)
+}
+
+// linkEnds returns the tasks at l's ends and the nodes its edge would
+// join, with ok false when l is not a valid new link whose edge keeps the
+// network's order (then it goes the full way, which also reports errors).
+func (e *Editor) linkEnds(l *Link) (pi, si, from, to int32, ok bool) {
+	c, n := e.c, e.c.n
+	pi, okp := n.byID[l.Pred]
+	si, oks := n.byID[l.Succ]
+	if !okp || !oks || c.checkLink(l, pi, si) != nil {
+		return 0, 0, 0, 0, false
+	}
+	from, to, _ = c.linkEdge(l, pi, si, n.tl)
+	return pi, si, from, to, from < to
+}
+
+// findLink returns the place in n.links of the link from task pi to task
+// si, or where such a link goes (found false).
+func (e *Editor) findLink(pi, si int32, typ LinkType) (int, bool) {
+	c := e.c
+	key := func(k int) int {
+		end := c.ends[k]
+		return cmp.Or(cmp.Compare(c.rank[end[1]], c.rank[si]), cmp.Compare(c.rank[end[0]], c.rank[pi]))
+	}
+	k := sort.Search(len(c.ends), func(k int) bool {
+		return cmp.Or(key(k), cmp.Compare(e.c.n.links[k].Type, typ)) >= 0
+	})
+	// One link at most joins two tasks, whatever its type.
+	for _, j := range []int{k - 1, k} {
+		if j >= 0 && j < len(c.ends) && key(j) == 0 {
+			return j, true
+		}
+	}
+	return k, false
+}
+
+func (a AddLink) reshapes(e *Editor) bool {
+	l := a.Link
+	pi, si, _, _, ok := e.linkEnds(&l)
+	if !ok {
+		return true
+	}
+	_, dup := e.findLink(pi, si, l.Type)
+	return dup
+}
+
+func (a AddLink) relink(e *Editor) (from, to int32, undo func(), err error) {
+	l := a.Link
+	pi, si, from, to, ok := e.linkEnds(&l)
+	k, dup := e.findLink(pi, si, l.Type)
+	if !ok || dup { // an earlier edit of the same call made it so
+		return 0, 0, nil, &InputError{Link: &l, Err: ErrDuplicateLink}
+	}
+	e.insertLink(k, l, pi, si)
+	e.p.Links = append(e.p.Links, l)
+	return from, to, func() {
+		e.deleteLink(k)
+		e.p.Links = e.p.Links[:len(e.p.Links)-1]
+	}, nil
+}
+
+func (rm RemoveLink) reshapes(e *Editor) bool {
+	n := e.c.n
+	pi, okp := n.byID[rm.Pred]
+	si, oks := n.byID[rm.Succ]
+	if !okp || !oks {
+		return true
+	}
+	_, found := e.findLink(pi, si, 0)
+	return !found
+}
+
+func (rm RemoveLink) relink(e *Editor) (from, to int32, undo func(), err error) {
+	n := e.c.n
+	pi, si := n.byID[rm.Pred], n.byID[rm.Succ]
+	k, found := e.findLink(pi, si, 0)
+	at := slices.IndexFunc(e.p.Links, func(l Link) bool { return l.Pred == rm.Pred && l.Succ == rm.Succ })
+	if !found || at < 0 { // an earlier edit of the same call removed it
+		return 0, 0, nil, &InputError{Link: &Link{Pred: rm.Pred, Succ: rm.Succ}, Err: ErrNoSuchLink}
+	}
+	l := n.links[k]
+	from, to, _ = e.c.linkEdge(&l, pi, si, n.tl)
+	e.deleteLink(k)
+	e.p.Links = slices.Delete(e.p.Links, at, at+1)
+	return from, to, func() { // the edge's progress flags are set afresh after
+		e.insertLink(k, l, pi, si)
+		e.p.Links = slices.Insert(e.p.Links, at, l)
+	}, nil
+}
+
+// insertLink puts link l from task pi to task si at place k of n.links
+// and its edge into the network's in- and out-edges.
+func (e *Editor) insertLink(k int, l Link, pi, si int32) {
+	c, n := e.c, e.c.n
+	// A new array: Explanations and Conflicts hold pointers into the old.
+	n.links = slices.Insert(slices.Clip(n.links), k, l)
+	c.ends = slices.Insert(c.ends, k, [2]int32{pi, si})
+	for j, li := range n.inLink {
+		if li >= int32(k) {
+			n.inLink[j] = li + 1
+		}
+	}
+	from, to, ed := c.linkEdge(&l, pi, si, n.tl)
+	in := n.inOff[to] + int32(edgesBefore(n.in[n.inOff[to]:n.inOff[to+1]], from))
+	ed.node = from
+	n.in = slices.Insert(n.in, int(in), ed)
+	n.inLink = slices.Insert(n.inLink, int(in), int32(k))
+	shift(n.inOff[to+1:], 1)
+	out := n.outOff[from] + int32(edgesBefore(n.out[n.outOff[from]:n.outOff[from+1]], to))
+	ed.node = to
+	n.out = slices.Insert(n.out, int(out), ed)
+	shift(n.outOff[from+1:], 1)
+}
+
+// deleteLink takes link k out of n.links and its edge out of the network.
+func (e *Editor) deleteLink(k int) {
+	c, n := e.c, e.c.n
+	pi, si := c.ends[k][0], c.ends[k][1]
+	from, to, _ := c.linkEdge(&n.links[k], pi, si, n.tl)
+	n.links = slices.Delete(slices.Clone(n.links), k, k+1)
+	c.ends = slices.Delete(c.ends, k, k+1)
+	in := n.inOff[to] + int32(edgesBefore(n.in[n.inOff[to]:n.inOff[to+1]], from))
+	n.in = slices.Delete(n.in, int(in), int(in)+1)
+	n.inLink = slices.Delete(n.inLink, int(in), int(in)+1)
+	shift(n.inOff[to+1:], -1)
+	for j, li := range n.inLink {
+		if li > int32(k) {
+			n.inLink[j] = li - 1
+		}
+	}
+	out := n.outOff[from] + int32(edgesBefore(n.out[n.outOff[from]:n.outOff[from+1]], to))
+	n.out = slices.Delete(n.out, int(out), int(out)+1)
+	shift(n.outOff[from+1:], -1)
+}
+
+// edgesBefore counts the edges, sorted by the node at their other end,
+// whose other end comes before v.
+func edgesBefore(es []edge, v int32) int {
+	return sort.Search(len(es), func(i int) bool { return es[i].node >= v })
+}
+
+func shift(off []int32, by int32) {
+	for i := range off {
+		off[i] += by
+	}
+}

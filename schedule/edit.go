@@ -190,7 +190,8 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 			e.p.Tasks[i] = olds[k]
 		}
 	}
-	var undos []func() // of the link edits, in order
+	tlsLen := len(n.tls)
+	var undos []func() // of the link and assignment edits, in order
 	var ends []int32   // the nodes at their ends
 	unlink := func() {
 		for _, u := range slices.Backward(undos) {
@@ -207,7 +208,12 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 	}
 	for _, ed := range edits {
 		var err error
-		if le, ok := ed.(linkEdit); ok {
+		if ae, ok := ed.(assignEdit); ok {
+			var undo func()
+			if undo, err = ae.reassign(e, at); err == nil {
+				undos = append(undos, undo)
+			}
+		} else if le, ok := ed.(linkEdit); ok {
 			var from, to int32
 			var undo func()
 			if from, to, undo, err = le.relink(e); err == nil {
@@ -244,6 +250,14 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 		}
 		put()
 		unlink()
+		if len(n.tls) > tlsLen { // drop calendar intersections made meanwhile
+			for name, tl := range c.tlOf {
+				if tl >= int32(tlsLen) {
+					delete(c.tlOf, name)
+				}
+			}
+			n.tls, n.calNames = n.tls[:tlsLen], n.calNames[:tlsLen]
+		}
 	}
 	// Check the edited tasks as Compile checks them.
 	c.p, c.errs = e.p, nil
@@ -254,6 +268,14 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 		err := c.err()
 		restore()
 		return Delta{}, err
+	}
+	for k, i := range tasks {
+		// A task now counted on another calendar, or turned into a
+		// milestone or back, has nodes and edges of another shape.
+		if s := &savedTasks[k]; int64(c.cal[i]) != s.cal || (c.mins[i] == 0) != (s.mins == 0) {
+			restore()
+			return e.full(edits, preview)
+		}
 	}
 	touched := slices.Compact(slices.Sorted(slices.Values(ends)))
 	for _, i := range tasks {
@@ -579,7 +601,7 @@ func (rm RemoveLink) apply(p *Project, _ func(string) (int, error), _ Settings) 
 	return nil
 }
 
-func (Assign) reshapes(*Editor) bool { return true }
+func (a Assign) reshapes(e *Editor) bool { return e.summaryOrUnknown(a.Assignment.Task) }
 
 // apply adds the assignment. On an effort-driven task the work stays as
 // it was, shared again by units (so the duration, or for a fixed-duration
@@ -620,7 +642,14 @@ func reshare(p *Project, i int, idx []int, sh []share, effortDriven bool) {
 	}
 }
 
-func (Unassign) reshapes(*Editor) bool { return true }
+func (u Unassign) reshapes(e *Editor) bool { return e.summaryOrUnknown(u.Task) }
+
+// summaryOrUnknown reports whether the task is a summary or not in the
+// project: edits to its assignments go the full way.
+func (e *Editor) summaryOrUnknown(id string) bool {
+	i, ok := e.c.n.byID[id]
+	return !ok || e.c.n.tasks[i].summary
+}
 
 // apply removes the assignment. On an effort-driven task the remaining
 // work resources take up its work; otherwise its work goes with it.

@@ -2,6 +2,8 @@ package schedule
 
 import (
 	"cmp"
+	"fmt"
+	"math"
 	"slices"
 	"sort"
 )
@@ -157,5 +159,97 @@ func edgesBefore(es []edge, v int32) int {
 func shift(off []int32, by int32) {
 	for i := range off {
 		off[i] += by
+	}
+}
+
+// assignEdit is an edit that adds or removes an assignment in place: the
+// editor updates the task's resolved assignments and recomputes it as an
+// edited task.
+type assignEdit interface {
+	// reassign makes the change to the project and to the task's
+	// assignments in the network, finding (and marking) the task with at,
+	// and returns how to undo what at does not.
+	reassign(e *Editor, at func(string) (int, error)) (undo func(), err error)
+}
+
+// saveAssignments returns task i's assignments as they are, and a function
+// that puts them back into the project and the network.
+func (e *Editor) saveAssignments(i int) func() {
+	info := &e.c.n.tasks[i]
+	as := slices.Clone(info.assign)
+	vals := make([]Assignment, len(as))
+	for k, a := range as {
+		vals[k] = e.p.Assignments[a.index]
+	}
+	return func() {
+		info.assign = as
+		for k, a := range as {
+			e.p.Assignments[a.index] = vals[k]
+		}
+	}
+}
+
+func (a Assign) reassign(e *Editor, at func(string) (int, error)) (func(), error) {
+	n := e.c.n
+	i, err := at(a.Assignment.Task)
+	if err != nil {
+		return nil, err
+	}
+	ri := slices.IndexFunc(n.resources, func(r Resource) bool { return r.ID == a.Assignment.Resource })
+	switch u := a.Assignment.Units; {
+	case ri < 0:
+		return nil, &InputError{Task: a.Assignment.Task, Field: "assignments", Err: fmt.Errorf("%q: unknown resource", a.Assignment.Resource)}
+	case u < 0 || math.IsNaN(u) || math.IsInf(u, 0):
+		return nil, &InputError{Task: a.Assignment.Task, Field: "assignments", Err: fmt.Errorf("units %v: %w", u, ErrBadValue)}
+	}
+	put := e.saveAssignments(i)
+	if err := a.apply(e.p, at, n.settings); err != nil {
+		put()
+		return nil, err
+	}
+	info := &n.tasks[i]
+	info.assign = append(slices.Clip(info.assign), assigned{resource: int32(ri), index: int32(len(e.p.Assignments) - 1), units: a.Assignment.Units})
+	return func() {
+		e.p.Assignments = e.p.Assignments[:len(e.p.Assignments)-1]
+		put()
+	}, nil
+}
+
+func (u Unassign) reassign(e *Editor, at func(string) (int, error)) (func(), error) {
+	n := e.c.n
+	i, err := at(u.Task)
+	if err != nil {
+		return nil, err
+	}
+	info := &n.tasks[i]
+	x := slices.IndexFunc(info.assign, func(a assigned) bool { return n.resources[a.resource].ID == u.Resource })
+	if x < 0 {
+		return nil, &InputError{Task: u.Task, Field: "assignments", Err: fmt.Errorf("resource %q is not assigned", u.Resource)}
+	}
+	k := info.assign[x].index
+	gone := e.p.Assignments[k]
+	put := e.saveAssignments(i)
+	if err := u.apply(e.p, at, n.settings); err != nil {
+		put()
+		return nil, err
+	}
+	renumber(n, k, -1)
+	info.assign = slices.Delete(slices.Clone(info.assign), x, x+1)
+	return func() {
+		e.p.Assignments = slices.Insert(e.p.Assignments, int(k), gone)
+		renumber(n, k, +1)
+		put()
+	}, nil
+}
+
+// renumber moves the assignments' places in the project past k by one,
+// after one is removed there (by −1) or put back (by +1).
+func renumber(n *Network, k int32, by int32) {
+	for t := range n.tasks {
+		for j := range n.tasks[t].assign {
+			if a := &n.tasks[t].assign[j]; a.index > k || by > 0 && a.index >= k {
+				a.index += by
+			}
+		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/critpath/critpath/interchange/psplib"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -106,8 +107,18 @@ func readProject(path string) (*schedule.Project, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		return p, nil
+	case ".sm":
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		in, err := psplib.Read(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return in.Project, nil
 	default:
-		return nil, fmt.Errorf("%s: unknown file type %q (readable: .json)", path, ext)
+		return nil, fmt.Errorf("%s: unknown file type %q (readable: .json, .sm)", path, ext)
 	}
 }
 

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/critpath/critpath/interchange/psplib"
+	"github.com/critpath/critpath/internal/feasible"
+)
+
+// TestLevelJSON levels PSPLIB's j301_1 (testdata; optimum 43) and checks
+// the printed schedule with the independent checker.
+func TestLevelJSON(t *testing.T) {
+	path := filepath.Join("testdata", "j301_1.sm")
+	code, out, errOut := runCLI("level", path, "--schedules", "2000", "--seed", "7", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Makespan int            `json:"makespan"`
+		Starts   map[string]int `json:"starts"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	b, _ := os.ReadFile(path)
+	in, err := psplib.Read(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	starts := make([]int, len(in.Durations))
+	for j := range starts {
+		s, ok := got.Starts[strconv.Itoa(j+1)]
+		if !ok {
+			t.Fatalf("job %d has no start", j+1)
+		}
+		starts[j] = s
+	}
+	if err := feasible.Check(in.Durations, in.Demands, in.Capacities, in.Successors, starts, got.Makespan); err != nil {
+		t.Fatal(err)
+	}
+	if got.Makespan < 43 || got.Makespan > 44 {
+		t.Errorf("makespan %d, want 43 (the optimum) or 44", got.Makespan)
+	}
+	// The same seed prints the same schedule.
+	if _, again, _ := runCLI("level", path, "--schedules", "2000", "--seed", "7", "--json"); again != out {
+		t.Errorf("the same seed printed another schedule")
+	}
+}
+
+func TestLevelErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"level"}, 2, "want one FILE"},
+		{[]string{"level", "x.sm", "--schedules", "-1"}, 2, "--schedules -1"},
+		{[]string{"level", write(t, "p.json", smallProject)}, 1, "PSPLIB .sm files so far"},
+		{[]string{"level", write(t, "bad.sm", "jobs : 1\n")}, 1, "line 1"},
+	} {
+		code, _, errOut := runCLI(c.args...)
+		if code != c.code || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, %q; want exit %d and %q", c.args, code, errOut, c.code, c.want)
+		}
+	}
+}

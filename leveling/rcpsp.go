@@ -1,0 +1,434 @@
+package leveling
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// Problem is a resource-constrained project scheduling problem in whole
+// periods (the RCPSP of the literature): jobs that may not be interrupted,
+// finish-to-start precedence without lag, and renewable resources whose
+// capacity is the same in every period. Job j uses Demands[j][r] units of
+// resource r in every period it runs.
+type Problem struct {
+	Durations  []int
+	Demands    [][]int
+	Capacities []int
+	Successors [][]int
+}
+
+// Options tune Solve. The zero value is the fast default: one pass of the
+// best priority rule, justified.
+type Options struct {
+	// Schedules is the budget: how many schedules the search may generate,
+	// each pass of a schedule-generation scheme (justification passes
+	// included) counting as one. Below 3 (the default) it is one pass of
+	// the LFT rule and its double justification.
+	Schedules int
+	// Seed seeds the search; the same seed and budget give the same
+	// schedule.
+	Seed uint64
+}
+
+// Solution is a feasible schedule: each job's start period, the makespan,
+// and how many schedules were generated to find it.
+type Solution struct {
+	Starts    []int
+	Makespan  int
+	Schedules int
+}
+
+// ErrProblem is wrapped by the errors Solve returns for a problem that
+// cannot be scheduled as given.
+var ErrProblem = errors.New("leveling: bad problem")
+
+// Limits on a problem's size, so that the time grid stays bounded.
+const (
+	maxJobs     = 1 << 20
+	maxResource = 64
+	maxHorizon  = 1 << 26 // the sum of durations, in periods
+)
+
+// Solve finds a short feasible schedule of p: serial schedule generation
+// over activity lists, each schedule improved by double justification
+// (forward–backward improvement), searched by a genetic algorithm seeded
+// by regret-biased sampling of the latest-finish-time rule. It stops early
+// when ctx is done, returning the best schedule so far.
+func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
+	s, err := newSolver(p)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(opts.Seed, 0x5eed_1e7e1))
+	best := s.search(ctx, max(opts.Schedules, 3), rng)
+	sol := &Solution{Starts: make([]int, s.n), Makespan: int(best.makespan), Schedules: s.generated}
+	for j, t := range best.starts {
+		sol.Starts[j] = int(t)
+	}
+	return sol, nil
+}
+
+// solver holds a problem in flat arrays and the scratch of its passes.
+type solver struct {
+	n, r    int
+	dur     []int32
+	dem     []int32   // dem[j*r+k]
+	uses    [][]int32 // the resources job j needs
+	cap     []int32
+	preds   [][]int32
+	succs   [][]int32
+	topo    []int32 // a topological order
+	rank    []int32 // each job's place in it
+	lft     []int32 // latest finish, resources ignored
+	horizon int32
+
+	avail     []int32 // avail[t*r+k]: what is left of resource k in period t
+	used      int32   // periods of avail touched by the current pass
+	generated int
+}
+
+func newSolver(p *Problem) (*solver, error) {
+	n, r := len(p.Durations), len(p.Capacities)
+	switch {
+	case n == 0 || n > maxJobs:
+		return nil, fmt.Errorf("%w: %d jobs", ErrProblem, n)
+	case r > maxResource:
+		return nil, fmt.Errorf("%w: %d resources, at most %d", ErrProblem, r, maxResource)
+	case len(p.Demands) != n || len(p.Successors) != n:
+		return nil, fmt.Errorf("%w: %d durations, %d demand rows, %d successor lists", ErrProblem, n, len(p.Demands), len(p.Successors))
+	}
+	s := &solver{n: n, r: r, dur: make([]int32, n), dem: make([]int32, n*r), uses: make([][]int32, n),
+		cap: make([]int32, r), preds: make([][]int32, n), succs: make([][]int32, n)}
+	for k, c := range p.Capacities {
+		if c < 0 || c > math.MaxInt32 {
+			return nil, fmt.Errorf("%w: resource %d: capacity %d", ErrProblem, k+1, c)
+		}
+		s.cap[k] = int32(c)
+	}
+	var total int64
+	for j := range n {
+		d := p.Durations[j]
+		if d < 0 || d > maxHorizon {
+			return nil, fmt.Errorf("%w: job %d: duration %d", ErrProblem, j+1, d)
+		}
+		s.dur[j], total = int32(d), total+int64(d)
+		if len(p.Demands[j]) != r {
+			return nil, fmt.Errorf("%w: job %d: %d demands for %d resources", ErrProblem, j+1, len(p.Demands[j]), r)
+		}
+		for k, q := range p.Demands[j] {
+			if q < 0 || q > p.Capacities[k] {
+				return nil, fmt.Errorf("%w: job %d: demand %d of resource %d, capacity %d", ErrProblem, j+1, q, k+1, p.Capacities[k])
+			}
+			if q > 0 && d > 0 {
+				s.dem[j*r+k] = int32(q)
+				s.uses[j] = append(s.uses[j], int32(k))
+			}
+		}
+		for _, x := range p.Successors[j] {
+			if x < 0 || x >= n || x == j {
+				return nil, fmt.Errorf("%w: job %d: successor %d", ErrProblem, j+1, x+1)
+			}
+			s.succs[j] = append(s.succs[j], int32(x))
+			s.preds[x] = append(s.preds[x], int32(j))
+		}
+	}
+	if total > maxHorizon {
+		return nil, fmt.Errorf("%w: durations add up to %d periods, at most %d", ErrProblem, total, maxHorizon)
+	}
+	s.horizon = int32(total) + 1
+	if err := s.order(); err != nil {
+		return nil, err
+	}
+	s.avail = make([]int32, int(s.horizon)*r)
+	for t := range int(s.horizon) {
+		copy(s.avail[t*r:], s.cap)
+	}
+	return s, nil
+}
+
+// order finds a topological order (Kahn, smallest job first) and the
+// latest finish times of the resource-free schedule.
+func (s *solver) order() error {
+	indeg := make([]int32, s.n)
+	for j := range s.n {
+		indeg[j] = int32(len(s.preds[j]))
+	}
+	var ready []int32
+	for j := range s.n {
+		if indeg[j] == 0 {
+			ready = append(ready, int32(j))
+		}
+	}
+	for len(ready) > 0 {
+		j := ready[0]
+		ready = ready[1:]
+		s.topo = append(s.topo, j)
+		for _, x := range s.succs[j] {
+			if indeg[x]--; indeg[x] == 0 {
+				ready = append(ready, x)
+			}
+		}
+	}
+	if len(s.topo) != s.n {
+		return fmt.Errorf("%w: the precedence relations form a cycle", ErrProblem)
+	}
+	s.rank = make([]int32, s.n)
+	for i, j := range s.topo {
+		s.rank[j] = int32(i)
+	}
+	ef := make([]int32, s.n)
+	var length int32
+	for _, j := range s.topo {
+		for _, p := range s.preds[j] {
+			ef[j] = max(ef[j], ef[p])
+		}
+		ef[j] += s.dur[j]
+		length = max(length, ef[j])
+	}
+	s.lft = make([]int32, s.n)
+	for _, j := range slices.Backward(s.topo) {
+		s.lft[j] = length
+		for _, x := range s.succs[j] {
+			s.lft[j] = min(s.lft[j], s.lft[x]-s.dur[x])
+		}
+	}
+	return nil
+}
+
+// schedule is a feasible schedule and the activity list that produced it.
+type schedule struct {
+	list     []int32
+	starts   []int32
+	makespan int32
+}
+
+// serial runs the serial schedule-generation scheme: the jobs of list
+// (precedence-feasible for preds), each at the earliest period its
+// predecessors and the resources allow. starts receives the start of
+// each job; it returns the makespan.
+func (s *solver) serial(list []int32, preds [][]int32, starts []int32) int32 {
+	s.generated++
+	r := s.r
+	// Reset what the previous pass used.
+	for t := range int(s.used) {
+		copy(s.avail[t*r:t*r+r], s.cap)
+	}
+	s.used = 0
+	var makespan int32
+	for _, j := range list {
+		var t int32
+		for _, p := range preds[j] {
+			t = max(t, starts[p]+s.dur[p])
+		}
+		d, uses := s.dur[j], s.uses[j]
+	fit:
+		for k := int32(0); k < d && len(uses) > 0; k++ {
+			row := s.avail[int(t+k)*r:]
+			for _, q := range uses {
+				if row[q] < s.dem[int(j)*r+int(q)] {
+					t += k + 1
+					k = -1
+					continue fit
+				}
+			}
+		}
+		for k := t; k < t+d; k++ {
+			row := s.avail[int(k)*r:]
+			for _, q := range uses {
+				row[q] -= s.dem[int(j)*r+int(q)]
+			}
+		}
+		starts[j] = t
+		makespan = max(makespan, t+d)
+		s.used = max(s.used, t+d)
+	}
+	return makespan
+}
+
+// justify improves sc by double justification: every job as late as the
+// others allow (a backward serial pass in order of decreasing finish),
+// then every job as early as possible (a forward pass in order of the new
+// starts). Neither pass lengthens the schedule; sc's list becomes the
+// order of its new starts.
+func (s *solver) justify(sc *schedule, tmp []int32) {
+	list := sc.list
+	finish := func(j int32) int32 { return sc.starts[j] + s.dur[j] }
+	slices.SortFunc(list, func(a, b int32) int { // successors first, ties (zero durations) in reverse topological order
+		if fa, fb := finish(a), finish(b); fa != fb {
+			return int(fb - fa)
+		}
+		if sc.starts[a] != sc.starts[b] {
+			return int(sc.starts[b] - sc.starts[a])
+		}
+		return int(s.rank[b] - s.rank[a])
+	})
+	// Backward: time runs from the end; a job's successors come first.
+	m := s.serial(list, s.succs, tmp)
+	for j := range s.n { // back to forward time
+		tmp[j] = m - tmp[j] - s.dur[j]
+	}
+	slices.SortFunc(list, func(a, b int32) int { // predecessors first
+		if tmp[a] != tmp[b] {
+			return int(tmp[a] - tmp[b])
+		}
+		if fa, fb := tmp[a]+s.dur[a], tmp[b]+s.dur[b]; fa != fb {
+			return int(fa - fb)
+		}
+		return int(s.rank[a] - s.rank[b])
+	})
+	sc.makespan = s.serial(list, s.preds, sc.starts)
+}
+
+// decode turns sc.list into a justified schedule.
+func (s *solver) decode(sc *schedule, tmp []int32) {
+	sc.makespan = s.serial(sc.list, s.preds, sc.starts)
+	s.justify(sc, tmp)
+}
+
+// sample draws a precedence-feasible activity list by regret-biased
+// random sampling on the latest-finish-time rule (Drexl 1991): among the
+// eligible jobs, one with a smaller latest finish is likelier, in
+// proportion to its regret plus one.
+func (s *solver) sample(rng *rand.Rand, list []int32) {
+	indeg := make([]int32, s.n)
+	for j := range s.n {
+		indeg[j] = int32(len(s.preds[j]))
+	}
+	var eligible []int32
+	for j := range s.n {
+		if indeg[j] == 0 {
+			eligible = append(eligible, int32(j))
+		}
+	}
+	weights := make([]float64, 0, s.n)
+	for i := range s.n {
+		var pick int
+		if rng == nil { // the pure rule: smallest latest finish, then smallest job
+			for k, j := range eligible {
+				if s.lft[j] < s.lft[eligible[pick]] || s.lft[j] == s.lft[eligible[pick]] && j < eligible[pick] {
+					pick = k
+				}
+			}
+		} else {
+			worst := int32(0)
+			for _, j := range eligible {
+				worst = max(worst, s.lft[j])
+			}
+			weights = weights[:0]
+			var sum float64
+			for _, j := range eligible {
+				w := float64(worst-s.lft[j]) + 1
+				weights, sum = append(weights, w), sum+w
+			}
+			x := rng.Float64() * sum
+			for pick = 0; pick < len(eligible)-1 && x >= weights[pick]; pick++ {
+				x -= weights[pick]
+			}
+		}
+		j := eligible[pick]
+		eligible = slices.Delete(eligible, pick, pick+1)
+		list[i] = j
+		for _, x := range s.succs[j] {
+			if indeg[x]--; indeg[x] == 0 {
+				eligible = append(eligible, x)
+			}
+		}
+	}
+}
+
+func (s *solver) newSchedule() *schedule {
+	return &schedule{list: make([]int32, s.n), starts: make([]int32, s.n)}
+}
+
+// search runs the search within budget schedules and returns the best.
+func (s *solver) search(ctx context.Context, budget int, rng *rand.Rand) *schedule {
+	tmp := make([]int32, s.n)
+	best := s.newSchedule()
+	s.sample(nil, best.list)
+	s.decode(best, tmp)
+	const perDecode = 3 // a pass and its two justification passes
+	pop := min(40, (budget-s.generated)/perDecode/4)
+	if pop < 2 || s.n < 3 {
+		return best
+	}
+	population := make([]*schedule, 0, 2*pop)
+	population = append(population, best)
+	for len(population) < pop && s.generated+perDecode <= budget {
+		sc := s.newSchedule()
+		s.sample(rng, sc.list)
+		s.decode(sc, tmp)
+		population = append(population, sc)
+	}
+	pos := make([]int32, s.n)
+	for s.generated+2*perDecode <= budget && ctx.Err() == nil {
+		// Pair parents at random; each pair gives two children.
+		rng.Shuffle(len(population), func(a, b int) { population[a], population[b] = population[b], population[a] })
+		parents := len(population)
+		for i := 0; i+1 < parents && s.generated+2*perDecode <= budget; i += 2 {
+			mother, father := population[i], population[i+1]
+			q1 := rng.IntN(s.n)
+			q2 := q1 + rng.IntN(s.n-q1)
+			for _, pair := range [2][2]*schedule{{mother, father}, {father, mother}} {
+				child := s.newSchedule()
+				s.crossover(pair[0].list, pair[1].list, q1, q2, child.list, pos)
+				s.mutate(rng, child.list)
+				s.decode(child, tmp)
+				population = append(population, child)
+			}
+		}
+		// The best survive; among equals, the newer (more diverse).
+		slices.SortStableFunc(population, func(a, b *schedule) int { return int(a.makespan - b.makespan) })
+		population = population[:min(len(population), pop)]
+	}
+	for _, sc := range population {
+		if sc.makespan < best.makespan {
+			best = sc
+		}
+	}
+	return best
+}
+
+// crossover is the two-point crossover of activity lists (Hartmann 1998):
+// the child takes the mother's first q1 jobs, then the father's jobs it
+// lacks up to position q2, then the mother's rest, in their order. The
+// child of two precedence-feasible lists is precedence-feasible.
+func (s *solver) crossover(mother, father []int32, q1, q2 int, child, seen []int32) {
+	for j := range seen {
+		seen[j] = 0
+	}
+	i := 0
+	take := func(from []int32, upto int) {
+		for _, j := range from {
+			if i >= upto {
+				return
+			}
+			if seen[j] == 0 {
+				seen[j] = 1
+				child[i] = j
+				i++
+			}
+		}
+	}
+	take(mother[:q1], q1)
+	take(father, q2)
+	take(mother, s.n)
+}
+
+// mutate swaps neighbouring jobs that do not depend on each other, each
+// with a small probability.
+func (s *solver) mutate(rng *rand.Rand, list []int32) {
+	const rate = 0.05
+	for i := 0; i+1 < len(list); i++ {
+		if rng.Float64() >= rate {
+			continue
+		}
+		a, b := list[i], list[i+1]
+		if !slices.Contains(s.succs[a], b) {
+			list[i], list[i+1] = b, a
+		}
+	}
+}

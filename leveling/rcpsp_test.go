@@ -1,0 +1,203 @@
+package leveling_test
+
+import (
+	"bytes"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/critpath/critpath/interchange/psplib"
+	"github.com/critpath/critpath/internal/feasible"
+	"github.com/critpath/critpath/leveling"
+)
+
+// check checks a schedule with the independent checker.
+func check(p *leveling.Problem, sol *leveling.Solution) error {
+	return feasible.Check(p.Durations, p.Demands, p.Capacities, p.Successors, sol.Starts, sol.Makespan)
+}
+
+func problemOf(in *psplib.Instance) *leveling.Problem {
+	return &leveling.Problem{Durations: in.Durations, Demands: in.Demands, Capacities: in.Capacities, Successors: in.Successors}
+}
+
+func instance(t testing.TB, path string) (*leveling.Problem, *psplib.Instance) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := psplib.Read(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return problemOf(in), in
+}
+
+// cpmLength is the critical-path length, resources aside: a lower bound.
+func cpmLength(p *leveling.Problem) int {
+	n := len(p.Durations)
+	ef := make([]int, n)
+	changed := true
+	for changed { // Bellman–Ford style: independent of the solver's order
+		changed = false
+		for j := range n {
+			for _, x := range p.Successors[j] {
+				if f := ef[j] + p.Durations[x]; f > ef[x] {
+					ef[x], changed = f, true
+				}
+			}
+			if ef[j] < p.Durations[j] {
+				ef[j], changed = p.Durations[j], true
+			}
+		}
+	}
+	return slices.Max(ef)
+}
+
+// TestTextbook: three jobs of one resource of capacity 2, each needing 1
+// or 2: the optimum is known by hand.
+func TestTextbook(t *testing.T) {
+	// A (3 periods, 2 units) and B (2, 1) in parallel, then C (2, 1) after
+	// A. A and B cannot overlap: the best is B, then A, then C (7), or A,
+	// then B with C (5).
+	p := &leveling.Problem{
+		Durations:  []int{3, 2, 2},
+		Demands:    [][]int{{2}, {1}, {1}},
+		Capacities: []int{2},
+		Successors: [][]int{{2}, {}, {}},
+	}
+	for _, budget := range []int{0, 50} {
+		sol, err := leveling.Solve(t.Context(), p, leveling.Options{Schedules: budget})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := check(p, sol); err != nil {
+			t.Fatal(err)
+		}
+		if sol.Makespan != 5 {
+			t.Errorf("budget %d: makespan %d, want 5 (starts %v)", budget, sol.Makespan, sol.Starts)
+		}
+	}
+}
+
+// TestPSPLIBInstances levels a J30 instance to its proven optimum and a
+// J120 instance near its best known makespan.
+func TestPSPLIBInstances(t *testing.T) {
+	cases := []struct {
+		file      string
+		optimum   int // proven (J30) or best known (J120)
+		within    int // how far above it the search may stop
+		schedules int
+	}{
+		{"j301_1.sm", 43, 0, 5000},
+		{"j1201_1.sm", 105, 6, 5000},
+	}
+	for _, c := range cases {
+		p, _ := instance(t, filepath.Join("testdata", c.file))
+		sol, err := leveling.Solve(t.Context(), p, leveling.Options{Schedules: c.schedules, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := check(p, sol); err != nil {
+			t.Fatalf("%s: %v", c.file, err)
+		}
+		if sol.Makespan < c.optimum || sol.Makespan > c.optimum+c.within {
+			t.Errorf("%s: makespan %d, want %d to %d", c.file, sol.Makespan, c.optimum, c.optimum+c.within)
+		}
+		if sol.Schedules > c.schedules {
+			t.Errorf("%s: %d schedules, budget %d", c.file, sol.Schedules, c.schedules)
+		}
+	}
+}
+
+// randomProblem is a random RCPSP: jobs in index order, successors later.
+func randomProblem(rng *rand.Rand, n, r int) *leveling.Problem {
+	p := &leveling.Problem{Durations: make([]int, n), Demands: make([][]int, n), Successors: make([][]int, n), Capacities: make([]int, r)}
+	for k := range r {
+		p.Capacities[k] = 1 + rng.IntN(10)
+	}
+	for j := range n {
+		p.Durations[j] = rng.IntN(8)
+		p.Demands[j] = make([]int, r)
+		for k := range r {
+			if rng.IntN(2) == 0 {
+				p.Demands[j][k] = rng.IntN(p.Capacities[k] + 1)
+			}
+		}
+		for x := j + 1; x < n; x++ {
+			if rng.IntN(n) < 2 {
+				p.Successors[j] = append(p.Successors[j], x)
+			}
+		}
+	}
+	// Shuffle the job numbers, so that the index order is not topological.
+	perm := rng.Perm(n)
+	q := &leveling.Problem{Durations: make([]int, n), Demands: make([][]int, n), Successors: make([][]int, n), Capacities: p.Capacities}
+	for j := range n {
+		q.Durations[perm[j]], q.Demands[perm[j]] = p.Durations[j], p.Demands[j]
+		for _, x := range p.Successors[j] {
+			q.Successors[perm[j]] = append(q.Successors[perm[j]], perm[x])
+		}
+	}
+	return q
+}
+
+// TestRandomProblems checks on random problems that every schedule is
+// feasible, no shorter than the critical path, within budget, and the
+// same for the same seed; and that a larger budget never does worse than
+// the fast default.
+func TestRandomProblems(t *testing.T) {
+	for seed := range uint64(300) {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		p := randomProblem(rng, 1+rng.IntN(40), 1+rng.IntN(4))
+		fast, err := leveling.Solve(t.Context(), p, leveling.Options{})
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		opts := leveling.Options{Schedules: 300, Seed: seed}
+		sol, err := leveling.Solve(t.Context(), p, opts)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		for _, s := range []*leveling.Solution{fast, sol} {
+			if err := check(p, s); err != nil {
+				t.Fatalf("seed %d: %v", seed, err)
+			}
+		}
+		switch again, _ := leveling.Solve(t.Context(), p, opts); {
+		case sol.Makespan < cpmLength(p):
+			t.Fatalf("seed %d: makespan %d below the critical path %d", seed, sol.Makespan, cpmLength(p))
+		case sol.Makespan > fast.Makespan:
+			t.Fatalf("seed %d: %d schedules gave %d, the fast default %d", seed, sol.Schedules, sol.Makespan, fast.Makespan)
+		case sol.Schedules > opts.Schedules:
+			t.Fatalf("seed %d: %d schedules over a budget of %d", seed, sol.Schedules, opts.Schedules)
+		case !slices.Equal(again.Starts, sol.Starts):
+			t.Fatalf("seed %d: the same seed gave another schedule", seed)
+		}
+	}
+}
+
+func TestBadProblems(t *testing.T) {
+	ok := func() *leveling.Problem {
+		return &leveling.Problem{Durations: []int{1, 1}, Demands: [][]int{{1}, {1}}, Capacities: []int{1}, Successors: [][]int{{1}, {}}}
+	}
+	cases := map[string]func(p *leveling.Problem){
+		"cycle":              func(p *leveling.Problem) { p.Successors[1] = []int{0} },
+		"self":               func(p *leveling.Problem) { p.Successors[0] = []int{0} },
+		"unknown successor":  func(p *leveling.Problem) { p.Successors[0] = []int{7} },
+		"demand > capacity":  func(p *leveling.Problem) { p.Demands[0][0] = 2 },
+		"negative duration":  func(p *leveling.Problem) { p.Durations[0] = -1 },
+		"missing demand row": func(p *leveling.Problem) { p.Demands = p.Demands[:1] },
+		"no jobs":            func(p *leveling.Problem) { *p = leveling.Problem{} },
+	}
+	for name, edit := range cases {
+		p := ok()
+		edit(p)
+		if _, err := leveling.Solve(t.Context(), p, leveling.Options{}); !errors.Is(err, leveling.ErrProblem) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

@@ -37,8 +37,9 @@ func main() {
 	schedules := flag.Int("schedules", 5000, "schedules per instance")
 	seed := flag.Uint64("seed", 1, "the seed of every run")
 	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "instances run at once")
+	every := flag.Int("every", 1, "run every n-th instance only (a quick look; the figures use all)")
 	flag.Parse()
-	if err := run(*corpus, *set, *schedules, *seed, *workers); err != nil {
+	if err := run(*corpus, *set, *schedules, *seed, *workers, *every); err != nil {
 		fmt.Fprintln(os.Stderr, "psplib:", err)
 		os.Exit(1)
 	}
@@ -50,7 +51,7 @@ type result struct {
 	elapsed             time.Duration
 }
 
-func run(corpus, set string, schedules int, seed uint64, workers int) error {
+func run(corpus, set string, schedules int, seed uint64, workers, every int) error {
 	if corpus == "" {
 		return fmt.Errorf("no corpus: pass -corpus or set CRITPATH_CORPUS")
 	}
@@ -60,6 +61,13 @@ func run(corpus, set string, schedules int, seed uint64, workers int) error {
 		return fmt.Errorf("no instances in %s", filepath.Join(dir, set))
 	}
 	slices.Sort(files)
+	if every > 1 {
+		var some []string
+		for i := 0; i < len(files); i += every {
+			some = append(some, files[i])
+		}
+		files = some
+	}
 	best, err := table(filepath.Join(dir, "solutions", set+"hrs.sm"))
 	if err != nil {
 		return err

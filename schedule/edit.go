@@ -84,10 +84,11 @@ var ErrNoSuchLink = errors.New("no such link")
 // recomputing only what they affect. An Editor is not safe for concurrent
 // use.
 type Editor struct {
-	p   *Project
-	c   *compiler
-	r   *Result
-	ids map[string]int32
+	p       *Project
+	c       *compiler
+	r       *Result
+	ids     map[string]int32
+	removed []removal // by the edit in hand
 }
 
 // NewEditor schedules a copy of p for editing. It fails as Compile does.
@@ -135,7 +136,9 @@ func (e *Editor) Preview(edits ...Edit) (Delta, error) {
 
 func (e *Editor) change(edits []Edit, preview bool) (Delta, error) {
 	n := e.c.n
-	if len(n.late) > 0 || n.backward || slices.ContainsFunc(edits, func(ed Edit) bool { return ed.reshapes(e) }) {
+	removes := slices.ContainsFunc(edits, func(ed Edit) bool { _, ok := ed.(RemoveTask); return ok })
+	if len(n.late) > 0 || n.backward || removes && len(edits) > 1 || // a removal renumbers the tasks the others name
+		slices.ContainsFunc(edits, func(ed Edit) bool { return ed.reshapes(e) }) {
 		return e.full(edits, preview)
 	}
 	return e.incremental(edits, preview)
@@ -191,40 +194,38 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 		}
 	}
 	tlsLen := len(n.tls)
-	var undos []func() // of the link and assignment edits, in order
-	var ends []int32   // the nodes at their ends
+	oldFinish := r.Finish()
+	e.removed = e.removed[:0]
+	var undos []func()      // of the structural edits, in order
+	var touchedIDs []string // the tasks whose nodes they touched
 	unlink := func() {
 		for _, u := range slices.Backward(undos) {
 			u()
 		}
-		for _, v := range ends {
-			n.markNoBack(v)
-			n.setPlain(v)
-			for _, p := range n.in[n.inOff[v]:n.inOff[v+1]] {
-				n.markNoBack(p.node)
-				n.setPlain(p.node)
-			}
-		}
 	}
 	for _, ed := range edits {
 		var err error
-		if ae, ok := ed.(assignEdit); ok {
-			var undo func()
-			if undo, err = ae.reassign(e, at); err == nil {
-				undos = append(undos, undo)
-			}
-		} else if le, ok := ed.(linkEdit); ok {
-			var from, to int32
-			var undo func()
-			if from, to, undo, err = le.relink(e); err == nil {
-				undos, ends = append(undos, undo), append(ends, from, to)
-			}
-		} else {
+		var ids []string
+		var undo func()
+		switch x := ed.(type) {
+		case taskEdit:
+			ids, undo, err = x.retask(e, at)
+		case assignEdit:
+			undo, err = x.reassign(e, at)
+		case linkEdit:
+			ids, undo, err = x.relink(e)
+		default:
 			err = ed.apply(e.p, at, e.c.n.settings)
+		}
+		if err == nil && undo != nil {
+			undos, touchedIDs = append(undos, undo), append(touchedIDs, ids...)
 		}
 		if err != nil {
 			put()
 			unlink()
+			if errors.Is(err, errFull) {
+				return e.full(edits, preview)
+			}
 			return Delta{}, err
 		}
 	}
@@ -277,7 +278,14 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 			return e.full(edits, preview)
 		}
 	}
-	touched := slices.Compact(slices.Sorted(slices.Values(ends)))
+	var touched []int32
+	for _, id := range touchedIDs {
+		if i, ok := n.byID[id]; ok {
+			t := &n.tasks[i]
+			touched = append(touched, t.node, t.first, t.last)
+		}
+	}
+	touched = slices.Compact(slices.Sorted(slices.Values(touched)))
 	for _, i := range tasks {
 		c.constrain(i)
 		t := &n.tasks[i]
@@ -301,7 +309,6 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 		}
 	}
 	j := r.begin()
-	oldFinish := r.Finish()
 	if !r.update(touched, j) {
 		// The finish moved: everything's late dates move with it.
 		r.undo(j)
@@ -311,6 +318,9 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 		r.rollUp()
 		d := diffTasks(n, old.tasks, r.tasks)
 		d.Finish = [2]time.Time{oldFinish, r.Finish()}
+		for _, rm := range e.removed {
+			d.Changes = append(d.Changes, Change{ID: rm.id, Old: rm.old})
+		}
 		d.Recomputed = len(n.kind)
 		if preview {
 			r.restoreSnapshot(old)
@@ -330,6 +340,9 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 	for x, k := range order {
 		i := j.taskIdx[k]
 		d.Changes[x] = Change{ID: n.tasks[i].id, Old: j.taskOld[k], New: r.tasks[i]}
+	}
+	for _, rm := range e.removed {
+		d.Changes = append(d.Changes, Change{ID: rm.id, Old: rm.old})
 	}
 	if preview {
 		r.undo(j)
@@ -561,8 +574,6 @@ func (s SetProgress) apply(p *Project, at func(string) (int, error), _ Settings)
 	return err
 }
 
-func (AddTask) reshapes(*Editor) bool { return true }
-
 func (a AddTask) apply(p *Project, at func(string) (int, error), _ Settings) error {
 	if _, err := at(a.Task.ID); err == nil {
 		return &InputError{Task: a.Task.ID, Err: ErrDuplicateTask}
@@ -570,8 +581,6 @@ func (a AddTask) apply(p *Project, at func(string) (int, error), _ Settings) err
 	p.Tasks = append(p.Tasks, a.Task)
 	return nil
 }
-
-func (RemoveTask) reshapes(*Editor) bool { return true }
 
 func (rm RemoveTask) apply(p *Project, at func(string) (int, error), _ Settings) error {
 	i, err := at(rm.Task)

@@ -2,6 +2,7 @@ package schedule_test
 
 import (
 	"bytes"
+	"os"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -70,8 +71,11 @@ func TestEditsMatchFullReschedule(t *testing.T) {
 	if testing.Short() {
 		runs = 40
 	}
-	inPlace := 0 // link edits made without compiling again
+	inPlace, tasksInPlace := 0, 0 // link and task edits made without compiling again
 	for seed := range uint64(runs) {
+		if os.Getenv("EDIT_SEED") != "" && fmt.Sprint(seed) != os.Getenv("EDIT_SEED") {
+			continue
+		}
 		rng := rand.New(rand.NewPCG(seed, 5))
 		p := randnet.Project(randnet.Config{Tasks: 5 + int(seed%40), Mixed: seed%3 != 0, LinkTypes: true, Window: 8, Seed: seed})
 		e, err := schedule.NewEditor(p)
@@ -89,8 +93,15 @@ func TestEditsMatchFullReschedule(t *testing.T) {
 				if schedule.InPlace(e, ed) {
 					inPlace++
 				}
+			case schedule.AddTask, schedule.RemoveTask:
+				if schedule.InPlace(e, ed) {
+					tasksInPlace++
+				}
 			}
 			before := canonical(t, e.Result())
+			if os.Getenv("EDIT_SEED") != "" {
+				t.Logf("edit %d: %#v (in place %v)", k, edits, schedule.InPlace(e, ed))
+			}
 			preview, perr := e.Preview(edits...)
 			if after := canonical(t, e.Result()); !bytes.Equal(before, after) {
 				t.Fatalf("seed %d edit %d %#v: preview changed the schedule", seed, k, edits)
@@ -106,6 +117,12 @@ func TestEditsMatchFullReschedule(t *testing.T) {
 				}
 				continue
 			}
+			if d := schedule.CheckNetwork(e); d != "" {
+				t.Fatalf("seed %d edit %d %#v: the editor's network differs from a fresh compile:\n%s", seed, k, edits, d)
+			}
+			if d := schedule.CheckValues(e); d != "" {
+				t.Fatalf("seed %d edit %d %#v: the editor's node values differ from a fresh schedule: %s", seed, k, edits, d)
+			}
 			full, ferr := schedule.Run(e.Project())
 			if ferr != nil {
 				t.Fatalf("seed %d edit %d %#v: applied, but the project no longer compiles: %v", seed, k, ed, ferr)
@@ -119,8 +136,8 @@ func TestEditsMatchFullReschedule(t *testing.T) {
 			checkDelta(t, before, canonical(t, e.Result()), delta, fmt.Sprintf("seed %d edit %d %#v", seed, k, edits))
 		}
 	}
-	if inPlace < runs/2 {
-		t.Errorf("only %d link edits made in place", inPlace)
+	if inPlace < runs/2 || tasksInPlace < runs/2 {
+		t.Errorf("only %d link edits and %d task edits made in place", inPlace, tasksInPlace)
 	}
 }
 

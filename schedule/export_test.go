@@ -49,3 +49,11 @@ func (r *Result) Forward() { r.forward() }
 // InPlace reports whether the editor would apply ed without compiling the
 // project again.
 func InPlace(e *Editor, ed Edit) bool { return !ed.reshapes(e) }
+
+// CheckNetwork returns how the editor's network differs from a fresh
+// compile of its project ("" when it does not).
+func CheckNetwork(e *Editor) string { return NetworkDiff(e) }
+
+// CheckValues returns how the editor's node values differ from a fresh
+// schedule's ("" when they do not).
+func CheckValues(e *Editor) string { return ValuesDiff(e) }

@@ -208,8 +208,11 @@ func (r *Result) update(touched []int32, j *journal) bool {
 			bw.add(e.node)
 		}
 	}
-	for _, v := range touched {
+	for _, v := range touched { // and their predecessors, whose links to them may have changed kind
 		bw.add(v)
+		for _, e := range n.in[n.inOff[v]:n.inOff[v+1]] {
+			bw.add(e.node)
+		}
 	}
 	for v := bw.last(); v >= 0; v = bw.last() {
 		j.visited++

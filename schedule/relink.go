@@ -13,8 +13,8 @@ import (
 // order still holds) instead of compiling again.
 type linkEdit interface {
 	// relink makes the change to the network and the project, returning
-	// the nodes at the link's ends and how to undo it.
-	relink(e *Editor) (from, to int32, undo func(), err error)
+	// the tasks at the link's ends and how to undo it.
+	relink(e *Editor) (ends []string, undo func(), err error)
 }
 
 // linkEnds returns the tasks at l's ends and the nodes its edge would
@@ -61,18 +61,19 @@ func (a AddLink) reshapes(e *Editor) bool {
 	return dup
 }
 
-func (a AddLink) relink(e *Editor) (from, to int32, undo func(), err error) {
+func (a AddLink) relink(e *Editor) ([]string, func(), error) {
 	l := a.Link
 	pi, si, from, to, ok := e.linkEnds(&l)
 	k, dup := e.findLink(pi, si, l.Type)
 	if !ok || dup { // an earlier edit of the same call made it so
-		return 0, 0, nil, &InputError{Link: &l, Err: ErrDuplicateLink}
+		return nil, nil, &InputError{Link: &l, Err: ErrDuplicateLink}
 	}
 	e.insertLink(k, l, pi, si)
 	e.p.Links = append(e.p.Links, l)
-	return from, to, func() {
+	return []string{l.Pred, l.Succ}, func() {
 		e.deleteLink(k)
 		e.p.Links = e.p.Links[:len(e.p.Links)-1]
+		e.refresh(from, to)
 	}, nil
 }
 
@@ -87,21 +88,22 @@ func (rm RemoveLink) reshapes(e *Editor) bool {
 	return !found
 }
 
-func (rm RemoveLink) relink(e *Editor) (from, to int32, undo func(), err error) {
+func (rm RemoveLink) relink(e *Editor) ([]string, func(), error) {
 	n := e.c.n
 	pi, si := n.byID[rm.Pred], n.byID[rm.Succ]
 	k, found := e.findLink(pi, si, 0)
 	at := slices.IndexFunc(e.p.Links, func(l Link) bool { return l.Pred == rm.Pred && l.Succ == rm.Succ })
 	if !found || at < 0 { // an earlier edit of the same call removed it
-		return 0, 0, nil, &InputError{Link: &Link{Pred: rm.Pred, Succ: rm.Succ}, Err: ErrNoSuchLink}
+		return nil, nil, &InputError{Link: &Link{Pred: rm.Pred, Succ: rm.Succ}, Err: ErrNoSuchLink}
 	}
 	l := n.links[k]
-	from, to, _ = e.c.linkEdge(&l, pi, si, n.tl)
+	from, to, _ := e.c.linkEdge(&l, pi, si, n.tl)
 	e.deleteLink(k)
 	e.p.Links = slices.Delete(e.p.Links, at, at+1)
-	return from, to, func() { // the edge's progress flags are set afresh after
+	return []string{l.Pred, l.Succ}, func() {
 		e.insertLink(k, l, pi, si)
 		e.p.Links = slices.Insert(e.p.Links, at, l)
+		e.refresh(from, to)
 	}, nil
 }
 
@@ -175,14 +177,13 @@ type assignEdit interface {
 // saveAssignments returns task i's assignments as they are, and a function
 // that puts them back into the project and the network.
 func (e *Editor) saveAssignments(i int) func() {
-	info := &e.c.n.tasks[i]
-	as := slices.Clone(info.assign)
+	as := slices.Clone(e.c.n.tasks[i].assign)
 	vals := make([]Assignment, len(as))
 	for k, a := range as {
 		vals[k] = e.p.Assignments[a.index]
 	}
 	return func() {
-		info.assign = as
+		e.c.n.tasks[i].assign = as // by index: an added task may have moved the array
 		for k, a := range as {
 			e.p.Assignments[a.index] = vals[k]
 		}

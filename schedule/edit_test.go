@@ -2,9 +2,9 @@ package schedule_test
 
 import (
 	"bytes"
-	"os"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 	"time"

@@ -159,19 +159,22 @@ func newSolver(p *Problem) (*solver, error) {
 	return s, nil
 }
 
+// sources returns each job's count of predecessors and the jobs without
+// any, smallest first.
+func (s *solver) sources() (indeg, sources []int32) {
+	indeg = make([]int32, s.n)
+	for j := range s.n {
+		if indeg[j] = int32(len(s.preds[j])); indeg[j] == 0 {
+			sources = append(sources, int32(j))
+		}
+	}
+	return indeg, sources
+}
+
 // order finds a topological order (Kahn, smallest job first) and the
 // latest finish times of the resource-free schedule.
 func (s *solver) order() error {
-	indeg := make([]int32, s.n)
-	for j := range s.n {
-		indeg[j] = int32(len(s.preds[j]))
-	}
-	var ready []int32
-	for j := range s.n {
-		if indeg[j] == 0 {
-			ready = append(ready, int32(j))
-		}
-	}
+	indeg, ready := s.sources()
 	for len(ready) > 0 {
 		j := ready[0]
 		ready = ready[1:]
@@ -303,16 +306,7 @@ func (s *solver) decode(sc *schedule, tmp []int32) {
 // eligible jobs, one with a smaller latest finish is likelier, in
 // proportion to its regret plus one.
 func (s *solver) sample(rng *rand.Rand, list []int32) {
-	indeg := make([]int32, s.n)
-	for j := range s.n {
-		indeg[j] = int32(len(s.preds[j]))
-	}
-	var eligible []int32
-	for j := range s.n {
-		if indeg[j] == 0 {
-			eligible = append(eligible, int32(j))
-		}
-	}
+	indeg, eligible := s.sources()
 	weights := make([]float64, 0, s.n)
 	for i := range s.n {
 		var pick int

@@ -73,6 +73,7 @@ func TestEditsMatchFullReschedule(t *testing.T) {
 	}
 	inPlace, tasksInPlace := 0, 0 // link and task edits made without compiling again
 	for seed := range uint64(runs) {
+		// EDIT_SEED=n replays one seed and logs its edits, for debugging.
 		if os.Getenv("EDIT_SEED") != "" && fmt.Sprint(seed) != os.Getenv("EDIT_SEED") {
 			continue
 		}

@@ -387,30 +387,37 @@ func (e *Editor) renumberTasks(i, by int32) {
 	e.r.journal.seen = nil
 }
 
+// shiftNodes moves every reference to a node from v on by one: down (by
+// −1) after node v is deleted, up (by +1) before one is inserted at v.
+func (e *Editor) shiftNodes(v, by int32) {
+	n := e.c.n
+	move := func(x *int32) {
+		if *x > v || by > 0 && *x >= v {
+			*x += by
+		}
+	}
+	for k := range n.in {
+		move(&n.in[k].node)
+	}
+	for k := range n.out {
+		move(&n.out[k].node)
+	}
+	for k := range n.tasks {
+		t := &n.tasks[k]
+		move(&t.node)
+		move(&t.first)
+		move(&t.last)
+	}
+	for k := range n.late {
+		move(&n.late[k])
+	}
+}
+
 // insertNode makes node v a new leaf of task i, counted on timeline tl
 // with duration dur: every node from v on moves up by one.
 func (e *Editor) insertNode(v, i, tl int32, dur int64) {
 	n, r := e.c.n, e.r
-	up := func(x *int32) {
-		if *x >= v {
-			*x++
-		}
-	}
-	for k := range n.in {
-		up(&n.in[k].node)
-	}
-	for k := range n.out {
-		up(&n.out[k].node)
-	}
-	for k := range n.tasks {
-		t := &n.tasks[k]
-		up(&t.node)
-		up(&t.first)
-		up(&t.last)
-	}
-	for k := range n.late {
-		up(&n.late[k])
-	}
+	e.shiftNodes(v, +1)
 	n.kind = slices.Insert(n.kind, int(v), leafNode)
 	n.owner = slices.Insert(n.owner, int(v), i)
 	n.tl = slices.Insert(n.tl, int(v), tl)
@@ -445,26 +452,7 @@ func (e *Editor) insertNode(v, i, tl int32, dur int64) {
 // moves down by one.
 func (e *Editor) deleteNode(v int32) {
 	n, r := e.c.n, e.r
-	down := func(x *int32) {
-		if *x > v {
-			*x--
-		}
-	}
-	for k := range n.in {
-		down(&n.in[k].node)
-	}
-	for k := range n.out {
-		down(&n.out[k].node)
-	}
-	for k := range n.tasks {
-		t := &n.tasks[k]
-		down(&t.node)
-		down(&t.first)
-		down(&t.last)
-	}
-	for k := range n.late {
-		down(&n.late[k])
-	}
+	e.shiftNodes(v, -1)
 	at := int(v)
 	n.kind = slices.Delete(n.kind, at, at+1)
 	n.owner = slices.Delete(n.owner, at, at+1)

@@ -354,17 +354,22 @@ func (s *solver) search(ctx context.Context, budget int, rng *rand.Rand) *schedu
 	for j := range s.n {
 		prio[j] = float64(s.lft[j])
 	}
-	// The best rule's schedule, justified until justifying stops helping
-	// (or the budget ends): the fast default, and the search's first.
+	// The best rule's schedule, justified until two rounds in a row bring
+	// nothing (a round that keeps the makespan still moves jobs, which
+	// the next may use), or the budget ends: the fast default, and the
+	// search's first.
 	if budget > 0 {
 		budget = max(budget, 3)
 	}
 	best := s.newSchedule()
 	best.makespan = s.parallel(prio, best.list, best.starts)
 	s.justify(best, tmp)
-	for m := int32(-1); best.makespan != m && (budget <= 0 || s.generated+2 <= budget); {
-		m = best.makespan
+	for idle := 0; idle < 3 && (budget <= 0 || s.generated+2 <= budget); idle++ {
+		m := best.makespan
 		s.justify(best, tmp)
+		if best.makespan < m {
+			idle = -1
+		}
 	}
 	if budget <= 0 {
 		return best

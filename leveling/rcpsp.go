@@ -211,8 +211,8 @@ func (s *solver) order() error {
 	return nil
 }
 
-// schedule is a feasible schedule and the activity list that produced it.
-type schedule struct {
+// candidate is a feasible schedule and the activity list that produced it.
+type candidate struct {
 	list     []int32
 	starts   []int32
 	makespan int32
@@ -266,7 +266,7 @@ func (s *solver) serial(list []int32, preds [][]int32, starts []int32) int32 {
 // then every job as early as possible (a forward pass in order of the new
 // starts). Neither pass lengthens the schedule; sc's list becomes the
 // order of its new starts.
-func (s *solver) justify(sc *schedule, tmp []int32) {
+func (s *solver) justify(sc *candidate, tmp []int32) {
 	list := sc.list
 	finish := func(j int32) int32 { return sc.starts[j] + s.dur[j] }
 	slices.SortFunc(list, func(a, b int32) int { // successors first, ties (zero durations) in reverse topological order
@@ -296,7 +296,7 @@ func (s *solver) justify(sc *schedule, tmp []int32) {
 }
 
 // decode turns sc.list into a justified schedule.
-func (s *solver) decode(sc *schedule, tmp []int32) {
+func (s *solver) decode(sc *candidate, tmp []int32) {
 	sc.makespan = s.serial(sc.list, s.preds, sc.starts)
 	s.justify(sc, tmp)
 }
@@ -343,12 +343,12 @@ func (s *solver) sample(rng *rand.Rand, list []int32) {
 	}
 }
 
-func (s *solver) newSchedule() *schedule {
-	return &schedule{list: make([]int32, s.n), starts: make([]int32, s.n)}
+func (s *solver) newSchedule() *candidate {
+	return &candidate{list: make([]int32, s.n), starts: make([]int32, s.n)}
 }
 
 // search runs the search within budget schedules and returns the best.
-func (s *solver) search(ctx context.Context, budget int, rng *rand.Rand) *schedule {
+func (s *solver) search(ctx context.Context, budget int, rng *rand.Rand) *candidate {
 	tmp := make([]int32, s.n)
 	prio := make([]float64, s.n)
 	for j := range s.n {
@@ -381,7 +381,7 @@ func (s *solver) search(ctx context.Context, budget int, rng *rand.Rand) *schedu
 	if pop < 2 || s.n < 3 {
 		return best
 	}
-	population := make([]*schedule, 0, 2*pop)
+	population := make([]*candidate, 0, 2*pop)
 	population = append(population, best)
 	for len(population) < pop && s.generated+perDecode <= budget {
 		sc := s.newSchedule()
@@ -395,7 +395,7 @@ func (s *solver) search(ctx context.Context, budget int, rng *rand.Rand) *schedu
 		parents := len(population)
 		for i := 0; i+1 < parents && s.generated+2*perDecode <= budget; i += 2 {
 			mother, father := population[i], population[i+1]
-			for _, pair := range [2][2]*schedule{{mother, father}, {father, mother}} {
+			for _, pair := range [2][2]*candidate{{mother, father}, {father, mother}} {
 				child := s.newSchedule()
 				s.peakCrossover(rng, pair[0], pair[1], child.list)
 				s.mutate(rng, child.list)
@@ -404,7 +404,7 @@ func (s *solver) search(ctx context.Context, budget int, rng *rand.Rand) *schedu
 			}
 		}
 		// The best survive, one of each schedule while there are enough.
-		slices.SortStableFunc(population, func(a, b *schedule) int { return int(a.makespan - b.makespan) })
+		slices.SortStableFunc(population, func(a, b *candidate) int { return int(a.makespan - b.makespan) })
 		population = distinct(population, pop)
 		population = population[:min(len(population), pop)]
 	}
@@ -524,9 +524,9 @@ func (s *solver) parallelOn(preds, succs [][]int32, priority []float64, list, st
 
 // distinct moves schedules that repeat an earlier one (the same starts)
 // behind the others, as long as at least keep remain in front.
-func distinct(sorted []*schedule, keep int) []*schedule {
-	front := make([]*schedule, 0, len(sorted))
-	var back []*schedule
+func distinct(sorted []*candidate, keep int) []*candidate {
+	front := make([]*candidate, 0, len(sorted))
+	var back []*candidate
 	for i, sc := range sorted {
 		dup := false
 		for k := len(front) - 1; k >= 0 && front[k].makespan == sc.makespan; k-- {
@@ -550,7 +550,7 @@ func distinct(sorted []*schedule, keep int) []*schedule {
 // before it in the mother's order, then those it starts inside it in the
 // father's order, then the rest in the mother's order. The child of two
 // precedence-feasible lists is precedence-feasible.
-func (s *solver) peakCrossover(rng *rand.Rand, mother, father *schedule, child []int32) {
+func (s *solver) peakCrossover(rng *rand.Rand, mother, father *candidate, child []int32) {
 	m := int(father.makespan)
 	if m == 0 {
 		copy(child, mother.list)

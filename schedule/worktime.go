@@ -2,6 +2,8 @@ package schedule
 
 import (
 	"fmt"
+	"iter"
+	"math"
 	"time"
 )
 
@@ -38,4 +40,49 @@ func (n *Network) AddWork(calendar string, t time.Time, minutes int64) (time.Tim
 		return time.Time{}, fmt.Errorf("schedule: %d minutes: %w", minutes, ErrBadValue)
 	}
 	return wallTime(tl.finishAt(tl.cum(wallMinutes(t, n.loc))+minutes), n.loc), nil
+}
+
+// WorkingTime returns the working intervals of the named calendar ("" is
+// the project's) between from and to, in order, each as its start and
+// end, clipped to [from, to).
+func (n *Network) WorkingTime(calendar string, from, to time.Time) (iter.Seq2[time.Time, time.Time], error) {
+	tl, err := n.timeline(calendar)
+	if err != nil {
+		return nil, err
+	}
+	a, b := wallMinutes(from, n.loc), wallMinutes(to, n.loc)
+	return func(yield func(time.Time, time.Time) bool) {
+		for t := a; t < b; {
+			s, e := tl.span(t)
+			if s >= b {
+				return
+			}
+			if !yield(wallTime(s, n.loc), wallTime(min(e, b), n.loc)) {
+				return
+			}
+			t = e
+		}
+	}, nil
+}
+
+// span returns the first working interval [s, e) that ends after t,
+// starting no earlier than t. Intervals that meet at the end of a week
+// come as two.
+func (tl *timeline) span(t int64) (s, e int64) {
+	if tl.identity {
+		return t, math.MaxInt64 / 4
+	}
+	s = tl.startAt(tl.cum(t)) // t, or the next working minute
+	if s < t {
+		s = t
+	}
+	k := weekOf(s)
+	_, sp := tl.week(k)
+	mow := int32(s - weekStart(k))
+	for _, x := range sp {
+		if mow < x.end {
+			return s, weekStart(k) + int64(x.end)
+		}
+	}
+	return s, weekStart(k+1) // not reached: s is working time
 }

@@ -1,0 +1,158 @@
+package leveling
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/critpath/critpath/schedule"
+)
+
+// Conflict is an over-allocation: over [From, To) the tasks in Uses ask
+// more of Resource than it has, Available (its max units while its
+// calendar works, nothing outside it), by Excess. The interval runs over
+// the nights and holidays in which the same tasks pause.
+type Conflict struct {
+	Resource  string
+	From, To  time.Time
+	Demand    float64
+	Available float64
+	Excess    float64
+	Uses      []Use
+}
+
+// Use is one task's demand on a resource during a conflict.
+type Use struct {
+	Task  string
+	Units float64
+}
+
+// tolerance absorbs the rounding of fractional units.
+const tolerance = 1e-9
+
+// Conflicts returns every over-allocation of p's work resources in the
+// schedule r (a schedule of p): for each resource in the project's order,
+// the intervals where the units its tasks ask for exceed what it has,
+// merged while the same tasks are involved. A task asks for its
+// assignment's units during its working time from its start to its
+// finish (round the clock for an elapsed duration), finished and started
+// work included; material and cost resources are not leveled and never
+// conflict.
+func Conflicts(p *schedule.Project, r *schedule.Result) ([]Conflict, error) {
+	n := r.Network()
+	type event struct {
+		at    time.Time
+		task  int
+		units float64 // added at the start, taken away at the end
+	}
+	byRes := map[string][]event{}
+	for i, tr := range r.Tasks() {
+		if tr.Summary || !tr.Start.Before(tr.Finish) {
+			continue
+		}
+		cal := n.Calendar(i)
+		if p.Tasks[i].Duration.Elapsed {
+			cal = schedule.TwentyFourHours
+		}
+		for _, a := range r.Assignments(i) {
+			k := slices.IndexFunc(p.Resources, func(res schedule.Resource) bool { return res.ID == a.Resource })
+			if k < 0 || p.Resources[k].Type != schedule.WorkResource || a.Units <= 0 {
+				continue
+			}
+			seq, err := n.WorkingTime(cal, tr.Start, tr.Finish)
+			if err != nil {
+				return nil, fmt.Errorf("leveling: task %q: %w", tr.ID, err)
+			}
+			for s, e := range seq {
+				byRes[a.Resource] = append(byRes[a.Resource], event{s, i, a.Units}, event{e, i, -a.Units})
+			}
+		}
+	}
+	var out []Conflict
+	for _, res := range p.Resources {
+		evs := byRes[res.ID]
+		if len(evs) == 0 {
+			continue
+		}
+		max := res.MaxUnits
+		if max == 0 {
+			max = 1
+		}
+		// The resource's own working time bounds what it has.
+		first, last := evs[0].at, evs[0].at
+		for _, ev := range evs {
+			first, last = minTime(first, ev.at), maxTime(last, ev.at)
+		}
+		seq, err := n.WorkingTime(res.Calendar, first, last)
+		if err != nil {
+			return nil, fmt.Errorf("leveling: resource %q: %w", res.ID, err)
+		}
+		var avail []event // task -1: the capacity steps
+		for s, e := range seq {
+			avail = append(avail, event{s, -1, max}, event{e, -1, -max})
+		}
+		evs = append(evs, avail...)
+		slices.SortStableFunc(evs, func(a, b event) int { return a.at.Compare(b.at) })
+		active := map[int]float64{}
+		var capacity float64
+		joinable := false // may the next conflict extend the last one?
+		for k := 0; k < len(evs); {
+			at := evs[k].at
+			for ; k < len(evs) && evs[k].at.Equal(at); k++ {
+				ev := evs[k]
+				if ev.task < 0 {
+					capacity += ev.units
+					continue
+				}
+				if active[ev.task] += ev.units; active[ev.task] < tolerance {
+					delete(active, ev.task)
+				}
+			}
+			if k == len(evs) {
+				break
+			}
+			var demand float64
+			for _, u := range active {
+				demand += u
+			}
+			if demand <= capacity+tolerance {
+				joinable = joinable && demand < tolerance // a pause in the work, not a fit
+				continue
+			}
+			c := Conflict{Resource: res.ID, From: at, To: evs[k].at, Demand: demand, Available: max0(capacity), Excess: demand - max0(capacity)}
+			for t, u := range active {
+				c.Uses = append(c.Uses, Use{Task: p.Tasks[t].ID, Units: u})
+			}
+			slices.SortFunc(c.Uses, func(a, b Use) int { return cmp.Compare(a.Task, b.Task) })
+			if m := len(out); joinable && out[m-1].Demand == c.Demand && out[m-1].Available == c.Available && slices.Equal(out[m-1].Uses, c.Uses) {
+				out[m-1].To = c.To // the same conflict goes on, over the nights and holidays
+				continue
+			}
+			out = append(out, c)
+			joinable = true
+		}
+	}
+	return out, nil
+}
+
+func max0(x float64) float64 {
+	if x < tolerance {
+		return 0
+	}
+	return x
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

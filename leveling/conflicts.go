@@ -82,7 +82,12 @@ func Conflicts(p *schedule.Project, r *schedule.Result) ([]Conflict, error) {
 		// The resource's own working time bounds what it has.
 		first, last := evs[0].at, evs[0].at
 		for _, ev := range evs {
-			first, last = minTime(first, ev.at), maxTime(last, ev.at)
+			if ev.at.Before(first) {
+				first = ev.at
+			}
+			if ev.at.After(last) {
+				last = ev.at
+			}
 		}
 		seq, err := n.WorkingTime(res.Calendar, first, last)
 		if err != nil {
@@ -141,18 +146,4 @@ func max0(x float64) float64 {
 		return 0
 	}
 	return x
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }

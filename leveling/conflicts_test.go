@@ -37,7 +37,7 @@ func TestConflicts(t *testing.T) {
 	p := &schedule.Project{
 		Start: monday,
 		Tasks: []schedule.Task{
-			{ID: "walls", Duration: schedule.Days(3)},  // Mon–Wed
+			{ID: "walls", Duration: schedule.Days(3)},   // Mon–Wed
 			{ID: "plaster", Duration: schedule.Days(4)}, // Wed–Mon, after walls start by 2 days
 			{ID: "lift", Duration: schedule.Days(1), Constraint: schedule.Constraint{Type: schedule.SNET, Date: at(5, 8)}, IgnoreResourceCalendars: true},
 		},

@@ -84,5 +84,5 @@ func (tl *timeline) span(t int64) (s, e int64) {
 			return s, weekStart(k) + int64(x.end)
 		}
 	}
-	return s, weekStart(k+1) // not reached: s is working time
+	return s, weekStart(k + 1) // not reached: s is working time
 }

@@ -14,18 +14,19 @@ import (
 // calendar works, nothing outside it), by Excess. The interval runs over
 // the nights and holidays in which the same tasks pause.
 type Conflict struct {
-	Resource  string
-	From, To  time.Time
-	Demand    float64
-	Available float64
-	Excess    float64
-	Uses      []Use
+	Resource  string    `json:"resource"`
+	From      time.Time `json:"from"`
+	To        time.Time `json:"to"`
+	Demand    float64   `json:"demand"`
+	Available float64   `json:"available"`
+	Excess    float64   `json:"excess"`
+	Uses      []Use     `json:"uses"`
 }
 
 // Use is one task's demand on a resource during a conflict.
 type Use struct {
-	Task  string
-	Units float64
+	Task  string  `json:"task"`
+	Units float64 `json:"units"`
 }
 
 // tolerance absorbs the rounding of fractional units.

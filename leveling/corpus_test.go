@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/critpath/critpath/interchange/psplib"
 	"github.com/critpath/critpath/leveling"
 )
 
@@ -46,6 +48,30 @@ func TestCorpus(t *testing.T) {
 		}
 		if o, ok := opt[name]; ok && sol.Makespan < o {
 			t.Fatalf("%s: makespan %d below the proven optimum %d", name, sol.Makespan, o)
+		}
+	}
+	// Level, on the projects of every tenth J30 instance: no conflict
+	// left, and the checker agrees.
+	for k, f := range files {
+		if k%10 != 0 || !strings.Contains(filepath.Base(f), "j30") {
+			continue
+		}
+		p, in := instance(t, f)
+		l, err := leveling.Level(t.Context(), in.Project, leveling.LevelOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if len(l.Unresolved) != 0 {
+			t.Fatalf("%s: %d conflicts left", f, len(l.Unresolved))
+		}
+		starts, makespan := make([]int, len(p.Durations)), 0
+		for j := range starts {
+			tr, _ := l.Result.Lookup(psplib.ID(j))
+			starts[j] = int(tr.Start.Sub(psplib.Start) / (24 * time.Hour))
+			makespan = max(makespan, starts[j]+p.Durations[j])
+		}
+		if err := check(p, &leveling.Solution{Starts: starts, Makespan: makespan}); err != nil {
+			t.Fatalf("%s: leveled project: %v", f, err)
 		}
 	}
 }

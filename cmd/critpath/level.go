@@ -11,14 +11,16 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/critpath/critpath/interchange/psplib"
 	"github.com/critpath/critpath/leveling"
 )
 
-// levelCommand levels a PSPLIB instance: `critpath level FILE.sm
+// levelCommand levels a PSPLIB instance — `critpath level FILE.sm
 // --schedules N --seed S --json` prints {"makespan": M, "starts": {"1":
-// 0, "2": 3, …}} (job number → start period).
+// 0, "2": 3, …}} (job number → start period) — or any readable project,
+// printing each delay with its reason and the conflicts left.
 func levelCommand(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("level", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -36,7 +38,7 @@ func levelCommand(args []string, stdout io.Writer) error {
 	}
 	path := operands[0]
 	if ext := strings.ToLower(filepath.Ext(path)); ext != ".sm" {
-		return fmt.Errorf("%s: leveling reads PSPLIB .sm files so far, not %q", path, ext)
+		return levelProject(path, *asJSON, stdout)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -77,4 +79,47 @@ func writeLevelJSON(w io.Writer, sol *leveling.Solution) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// levelProject levels a project file with leveling.Level.
+func levelProject(path string, asJSON bool, stdout io.Writer) error {
+	p, err := readProject(path)
+	if err != nil {
+		return err
+	}
+	l, err := leveling.Level(context.Background(), p, leveling.LevelOptions{})
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if asJSON {
+		type delayJSON struct {
+			Task     string       `json:"task"`
+			From     time.Time    `json:"from"`
+			To       time.Time    `json:"to"`
+			Resource string       `json:"resource"`
+			Conflict [2]time.Time `json:"conflict"`
+			Winner   string       `json:"winner"`
+			Rule     string       `json:"rule"`
+		}
+		out := struct {
+			Finish     time.Time           `json:"finish"`
+			Delays     []delayJSON         `json:"delays"`
+			Unresolved []leveling.Conflict `json:"unresolved"`
+		}{Finish: l.Result.Finish(), Delays: []delayJSON{}, Unresolved: l.Unresolved}
+		for _, d := range l.Delays {
+			out.Delays = append(out.Delays, delayJSON{d.Task, d.From, d.To, d.Resource, [2]time.Time{d.ConflictFrom, d.ConflictTo}, d.Winner, d.Rule})
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	fmt.Fprintf(stdout, "leveled: finish %s, %d delays, %d conflicts left\n\n", l.Result.Finish().Format(dateFormat), len(l.Delays), len(l.Unresolved))
+	for _, d := range l.Delays {
+		fmt.Fprintf(stdout, "%s: from %s to after %s — %s over-allocated %s to %s; %s kept its place (%s)\n",
+			d.Task, d.From.Format(dateFormat), d.To.Format(dateFormat), d.Resource, d.ConflictFrom.Format(dateFormat), d.ConflictTo.Format(dateFormat), d.Winner, d.Rule)
+	}
+	for _, c := range l.Unresolved {
+		fmt.Fprintf(stdout, "left: %s over-allocated %s to %s by %g (%d tasks)\n", c.Resource, c.From.Format(dateFormat), c.To.Format(dateFormat), c.Excess, len(c.Uses))
+	}
+	return nil
 }

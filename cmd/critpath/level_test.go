@@ -61,12 +61,43 @@ func TestLevelErrors(t *testing.T) {
 	}{
 		{[]string{"level"}, 2, "want one FILE"},
 		{[]string{"level", "x.sm", "--schedules", "-1"}, 2, "--schedules -1"},
-		{[]string{"level", write(t, "p.json", smallProject)}, 1, "PSPLIB .sm files so far"},
 		{[]string{"level", write(t, "bad.sm", "jobs : 1\n")}, 1, "line 1"},
 	} {
 		code, _, errOut := runCLI(c.args...)
 		if code != c.code || !strings.Contains(errOut, c.want) {
 			t.Errorf("%v: exit %d, %q; want exit %d and %q", c.args, code, errOut, c.code, c.want)
 		}
+	}
+}
+
+// TestLevelProject levels two tasks that share a crew of one: the one
+// with float waits, and the reason names the resource and the winner.
+func TestLevelProject(t *testing.T) {
+	path := write(t, "crew.json", `{
+  "start": "2027-03-01T08:00:00Z",
+  "tasks": [{"id": "A", "duration": "3d"}, {"id": "B", "duration": "2d"}],
+  "resources": [{"id": "crew", "type": "work", "max_units": 1}],
+  "assignments": [{"task": "A", "resource": "crew", "units": 1}, {"task": "B", "resource": "crew", "units": 1}]
+}`)
+	code, out, errOut := runCLI("level", path, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Finish string `json:"finish"`
+		Delays []struct {
+			Task, Resource, Winner, Rule string
+		} `json:"delays"`
+		Unresolved []any `json:"unresolved"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got.Finish != "2027-03-05T17:00:00Z" || len(got.Delays) != 1 || got.Delays[0].Task != "B" || got.Delays[0].Winner != "A" ||
+		got.Delays[0].Resource != "crew" || len(got.Unresolved) != 0 {
+		t.Errorf("%s", out)
+	}
+	if code, out, _ := runCLI("level", path); code != 0 || !strings.Contains(out, "B: from") || !strings.Contains(out, "A kept its place") {
+		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

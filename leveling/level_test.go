@@ -1,0 +1,133 @@
+package leveling_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/critpath/critpath/interchange/psplib"
+	"github.com/critpath/critpath/internal/feasible"
+	"github.com/critpath/critpath/leveling"
+	"github.com/critpath/critpath/schedule"
+)
+
+// twoOnOneCrew is A (3 days) and B (2 days), unlinked, each needing the
+// one crew: they cannot overlap.
+func twoOnOneCrew() *schedule.Project {
+	return &schedule.Project{
+		Start:       monday,
+		Tasks:       []schedule.Task{{ID: "A", Duration: schedule.Days(3), Priority: 500}, {ID: "B", Duration: schedule.Days(2), Priority: 500}},
+		Resources:   []schedule.Resource{{ID: "crew", MaxUnits: 1}},
+		Assignments: []schedule.Assignment{{Task: "A", Resource: "crew", Units: 1}, {Task: "B", Resource: "crew", Units: 1}},
+	}
+}
+
+func level(t *testing.T, p *schedule.Project, opts leveling.LevelOptions) *leveling.Leveled {
+	t.Helper()
+	l, err := leveling.Level(t.Context(), p, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func start(t *testing.T, l *leveling.Leveled, id string) time.Time {
+	t.Helper()
+	tr, ok := l.Result.Lookup(id)
+	if !ok {
+		t.Fatalf("no task %s", id)
+	}
+	return tr.Start
+}
+
+func TestLevelStandard(t *testing.T) {
+	l := level(t, twoOnOneCrew(), leveling.LevelOptions{})
+	// B has a day of float, A none: B waits for A (Mon–Wed), Thu–Fri.
+	if len(l.Delays) != 1 || len(l.Unresolved) != 0 {
+		t.Fatalf("delays %+v, unresolved %+v", l.Delays, l.Unresolved)
+	}
+	d := l.Delays[0]
+	if d.Task != "B" || d.Winner != "A" || d.Resource != "crew" || !d.From.Equal(at(1, 8)) || !d.To.Equal(at(3, 17)) || d.Rule == "" {
+		t.Errorf("delay %+v", d)
+	}
+	if s := start(t, l, "B"); !s.Equal(at(4, 8)) {
+		t.Errorf("B starts %v, want Thu 4 08:00", s)
+	}
+	if s := start(t, l, "A"); !s.Equal(at(1, 8)) {
+		t.Errorf("A moved to %v", s)
+	}
+}
+
+func TestLevelOptions(t *testing.T) {
+	// Priority 1000 never moves: A waits for B this time.
+	p := twoOnOneCrew()
+	p.Tasks[1].Priority = 1000
+	if l := level(t, p, leveling.LevelOptions{}); len(l.Delays) != 1 || l.Delays[0].Task != "A" || l.Delays[0].Rule != "may not move" {
+		t.Errorf("priority 1000: %+v", l.Delays)
+	}
+	// A manually scheduled task is pinned.
+	p = twoOnOneCrew()
+	p.Tasks[1].Manual, p.Tasks[1].Start = true, monday
+	if l := level(t, p, leveling.LevelOptions{}); len(l.Delays) != 1 || l.Delays[0].Task != "A" {
+		t.Errorf("pinned: %+v", l.Delays)
+	}
+	// By ID, the first task listed keeps its place even with more float.
+	p = twoOnOneCrew()
+	p.Tasks[0], p.Tasks[1] = p.Tasks[1], p.Tasks[0] // B listed first
+	if l := level(t, p, leveling.LevelOptions{Order: leveling.ByID}); len(l.Delays) != 1 || l.Delays[0].Task != "A" || l.Delays[0].Winner != "B" {
+		t.Errorf("by ID: %+v", l.Delays)
+	}
+	// Within float: B has one day of float but must wait three: nothing
+	// moves and the conflict stays.
+	if l := level(t, twoOnOneCrew(), leveling.LevelOptions{WithinFloat: true}); len(l.Delays) != 0 || len(l.Unresolved) != 1 {
+		t.Errorf("within float: delays %+v, unresolved %+v", l.Delays, l.Unresolved)
+	}
+	// A date range that ends before the conflict starts leaves it.
+	if l := level(t, twoOnOneCrew(), leveling.LevelOptions{To: at(1, 0)}); len(l.Delays) != 0 || len(l.Unresolved) != 1 {
+		t.Errorf("date range: delays %+v, unresolved %+v", l.Delays, l.Unresolved)
+	}
+}
+
+// TestLevelPSPLIB levels PSPLIB's j301_1 as a project (days on a
+// round-the-clock calendar) and checks the leveled starts with the
+// independent checker: precedence and capacity in every period.
+func TestLevelPSPLIB(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "j301_1.sm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := psplib.Read(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := level(t, in.Project, leveling.LevelOptions{})
+	if len(l.Unresolved) != 0 {
+		t.Fatalf("%d conflicts left: %+v", len(l.Unresolved), l.Unresolved[0])
+	}
+	starts := make([]int, len(in.Durations))
+	makespan := 0
+	for j := range starts {
+		tr, _ := l.Result.Lookup(psplib.ID(j))
+		starts[j] = int(tr.Start.Sub(psplib.Start) / (24 * time.Hour))
+		makespan = max(makespan, starts[j]+in.Durations[j])
+	}
+	if err := feasible.Check(in.Durations, in.Demands, in.Capacities, in.Successors, starts, makespan); err != nil {
+		t.Fatal(err)
+	}
+	if makespan < 43 {
+		t.Errorf("makespan %d below the optimum 43", makespan)
+	}
+	t.Logf("j301_1 leveled to %d periods with %d delays (optimum 43)", makespan, len(l.Delays))
+	// The same project levels the same way.
+	again := level(t, in.Project, leveling.LevelOptions{})
+	if len(again.Delays) != len(l.Delays) {
+		t.Fatalf("%d delays, then %d", len(l.Delays), len(again.Delays))
+	}
+	for k := range l.Delays {
+		if l.Delays[k] != again.Delays[k] {
+			t.Fatalf("delay %d: %+v, then %+v", k, l.Delays[k], again.Delays[k])
+		}
+	}
+}

@@ -230,3 +230,29 @@ func orderName(o Order) string {
 	}
 	return "standard order: priority, then least total float, then earliest start"
 }
+
+// Move is one change of a leveling plan, as an edit a caller can apply to
+// the original project (schedule.Editor.Apply), and why.
+type Move struct {
+	Edit schedule.Edit
+	Why  Delay
+}
+
+// Plan returns the leveling as moves: for each delayed task, in the order
+// of its last delay, the constraint that holds it where leveling put it.
+// Applied to the project Level was given, they give the leveled schedule.
+func (l *Leveled) Plan() []Move {
+	last := map[string]int{}
+	for k, d := range l.Delays {
+		last[d.Task] = k
+	}
+	var moves []Move
+	for k, d := range l.Delays {
+		if last[d.Task] != k {
+			continue
+		}
+		i := slices.IndexFunc(l.Project.Tasks, func(t schedule.Task) bool { return t.ID == d.Task })
+		moves = append(moves, Move{Edit: schedule.SetConstraint{Task: d.Task, Constraint: l.Project.Tasks[i].Constraint}, Why: d})
+	}
+	return moves
+}

@@ -1,8 +1,6 @@
 package leveling_test
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -94,14 +92,7 @@ func TestLevelOptions(t *testing.T) {
 // round-the-clock calendar) and checks the leveled starts with the
 // independent checker: precedence and capacity in every period.
 func TestLevelPSPLIB(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("testdata", "j301_1.sm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := psplib.Read(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, in := instance(t, filepath.Join("testdata", "j301_1.sm"))
 	l := level(t, in.Project, leveling.LevelOptions{})
 	if len(l.Unresolved) != 0 {
 		t.Fatalf("%d conflicts left: %+v", len(l.Unresolved), l.Unresolved[0])
@@ -129,5 +120,93 @@ func TestLevelPSPLIB(t *testing.T) {
 		if l.Delays[k] != again.Delays[k] {
 			t.Fatalf("delay %d: %+v, then %+v", k, l.Delays[k], again.Delays[k])
 		}
+	}
+}
+
+// TestCriticalPath: C follows A by a link; B waited for A's crew. After
+// leveling, B (finishing last) waits for A by the crew: the path is A, then
+// B by the resource.
+func TestCriticalPath(t *testing.T) {
+	p := twoOnOneCrew()
+	p.Tasks = append(p.Tasks, schedule.Task{ID: "C", Duration: schedule.Days(1), Priority: 500})
+	p.Links = []schedule.Link{{Pred: "A", Succ: "C"}}
+	l := level(t, p, leveling.LevelOptions{})
+	path := l.CriticalPath()
+	if len(path) != 2 || path[0].Task != "A" || path[1].Task != "B" || path[1].Resource != "crew" || path[1].Link != nil {
+		t.Fatalf("%+v", path)
+	}
+	// Without the crew conflict, the path runs by the link.
+	p.Assignments = p.Assignments[:1]
+	l = level(t, p, leveling.LevelOptions{})
+	if path := l.CriticalPath(); len(path) != 2 || path[0].Task != "A" || path[1].Task != "C" || path[1].Link == nil || path[1].Resource != "" {
+		t.Fatalf("%+v", path)
+	}
+}
+
+// TestPlan applies the plan's moves to the original project through an
+// editor and gets the leveled schedule.
+func TestPlan(t *testing.T) {
+	_, in := instance(t, filepath.Join("testdata", "j301_1.sm"))
+	l := level(t, in.Project, leveling.LevelOptions{})
+	ed, err := schedule.NewEditor(in.Project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range l.Plan() {
+		if m.Why.Task == "" || m.Why.Winner == "" {
+			t.Errorf("a move without its reason: %+v", m)
+		}
+		if _, err := ed.Apply(m.Edit); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, want := range l.Result.Tasks() {
+		if got := ed.Result().Task(i); !got.Start.Equal(want.Start) || !got.Finish.Equal(want.Finish) {
+			t.Fatalf("%s: %v–%v after the plan, %v–%v leveled", want.ID, got.Start, got.Finish, want.Start, want.Finish)
+		}
+	}
+}
+
+// TestAlternatives ranks the ways out of the crew conflict (Mon–Tue): a
+// free mason of the same group takes A or B, nothing moves; added
+// capacity, nothing moves, at 16 working hours of the crew's rate; A
+// waits two days for B or B three for A, either way the finish moves from
+// Wednesday to Friday, the shorter delay first.
+func TestAlternatives(t *testing.T) {
+	p := twoOnOneCrew()
+	p.Resources[0].Group, p.Resources[0].StandardRate = "masons", 100
+	p.Resources = append(p.Resources, schedule.Resource{ID: "crew2", MaxUnits: 1, Group: "masons"})
+	r, err := schedule.Run(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := leveling.Conflicts(p, r)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("%v %+v", err, cs)
+	}
+	alts, err := leveling.Alternatives(p, r, cs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := 24 * time.Hour
+	want := []struct {
+		kind  leveling.AlternativeKind
+		task  string
+		moves time.Duration
+	}{
+		{leveling.Substitute, "A", 0}, {leveling.Substitute, "B", 0}, {leveling.AddCapacity, "", 0},
+		{leveling.DelayTask, "A", 2 * day}, {leveling.DelayTask, "B", 2 * day},
+	}
+	if len(alts) != len(want) {
+		t.Fatalf("%d alternatives: %+v", len(alts), alts)
+	}
+	for k, w := range want {
+		a := alts[k]
+		if a.Kind != w.kind || a.Task != w.task || a.FinishMoves != w.moves {
+			t.Errorf("alternative %d: %v %s moves the finish %v; want %v %s, %v", k, a.Kind, a.Task, a.FinishMoves, w.kind, w.task, w.moves)
+		}
+	}
+	if c := alts[2]; c.Units != 1 || c.Cost != 100*16 {
+		t.Errorf("added capacity: %+v", c)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/critpath/critpath/interchange/psplib"
 	"github.com/critpath/critpath/internal/feasible"
+	"github.com/critpath/critpath/internal/randnet"
 	"github.com/critpath/critpath/leveling"
 	"github.com/critpath/critpath/schedule"
 )
@@ -208,5 +209,72 @@ func TestAlternatives(t *testing.T) {
 	}
 	if c := alts[2]; c.Units != 1 || c.Cost != 100*16 {
 		t.Errorf("added capacity: %+v", c)
+	}
+}
+
+// TestSmooth: A (Mon–Wed) and B (2 days, three days of free float) share
+// the crew; C (5 days, no resource) sets the finish. Smoothing moves B to
+// Thu–Fri: 8 crew-hours every day instead of 16, 16, 8, and the finish
+// stays.
+func TestSmooth(t *testing.T) {
+	p := &schedule.Project{
+		Start:       monday,
+		Tasks:       []schedule.Task{{ID: "A", Duration: schedule.Days(3)}, {ID: "B", Duration: schedule.Days(2)}, {ID: "C", Duration: schedule.Days(5)}},
+		Resources:   []schedule.Resource{{ID: "crew", MaxUnits: 2}},
+		Assignments: []schedule.Assignment{{Task: "A", Resource: "crew", Units: 1}, {Task: "B", Resource: "crew", Units: 1}},
+	}
+	r, err := schedule.Run(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := leveling.Smooth(t.Context(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Before != 2*256+64 || s.After != 5*64 {
+		t.Errorf("squared usage %v → %v, want 576 → 320", s.Before, s.After)
+	}
+	if tr, _ := s.Result.Lookup("B"); !tr.Start.Equal(at(4, 8)) {
+		t.Errorf("B starts %v, want Thu 4 08:00", tr.Start)
+	}
+	if !s.Result.Finish().Equal(r.Finish()) {
+		t.Errorf("finish moved from %v to %v", r.Finish(), s.Result.Finish())
+	}
+	if len(s.Moves) != 1 || s.Moves[0].Why.Task != "B" {
+		t.Errorf("moves %+v", s.Moves)
+	}
+}
+
+// TestSmoothRandom: on random projects smoothing never moves the finish
+// or a task it did not slide, and never raises the squared usage.
+func TestSmoothRandom(t *testing.T) {
+	moved := 0
+	for seed := range uint64(15) {
+		p := randnet.Project(randnet.Config{Tasks: 25, Mixed: true, Seed: seed})
+		p.FinishBy = time.Time{}
+		r, err := schedule.Run(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := leveling.Smooth(t.Context(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s.Result.Finish().Equal(r.Finish()) || s.After > s.Before+1e-6 {
+			t.Fatalf("seed %d: finish %v → %v, squared usage %v → %v", seed, r.Finish(), s.Result.Finish(), s.Before, s.After)
+		}
+		movedIDs := map[string]bool{}
+		for _, m := range s.Moves {
+			movedIDs[m.Why.Task] = true
+		}
+		for i, tr := range r.Tasks() {
+			if after := s.Result.Task(i); !tr.Summary && !movedIDs[tr.ID] && !after.Start.Equal(tr.Start) {
+				t.Fatalf("seed %d: %s moved from %v to %v, not by smoothing", seed, tr.ID, tr.Start, after.Start)
+			}
+		}
+		moved += len(s.Moves)
+	}
+	if moved == 0 {
+		t.Errorf("smoothing moved nothing in 15 random projects")
 	}
 }

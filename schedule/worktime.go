@@ -42,6 +42,10 @@ func (n *Network) AddWork(calendar string, t time.Time, minutes int64) (time.Tim
 	return wallTime(tl.finishAt(tl.cum(wallMinutes(t, n.loc))+minutes), n.loc), nil
 }
 
+// Settings returns the project's settings as the network uses them, the
+// defaults filled in.
+func (n *Network) Settings() Settings { return n.settings }
+
 // WorkingTime returns the working intervals of the named calendar ("" is
 // the project's) between from and to, in order, each as its start and
 // end, clipped to [from, to).

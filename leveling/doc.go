@@ -1,16 +1,35 @@
 // Package leveling resolves resource over-allocation by delaying tasks.
 //
-// Its core is Solve, for the resource-constrained project scheduling
-// problem in whole periods (the RCPSP on which the literature compares
-// heuristics, read from PSPLIB files by interchange/psplib): the parallel
+// For a project (a schedule.Project and its schedule):
+//
+//   - Conflicts lists each work resource's over-allocations: when, by how
+//     much, and which tasks ask for it.
+//   - Level delays tasks conflict by conflict, as Microsoft Project's
+//     leveling does, each delay with its reason (the resource, the
+//     conflict, the task that kept its place and the rule); options for
+//     the order (standard, priority, ID, LFT, LST), priority 1000 and
+//     pinned tasks, leveling within float, a date range, and several
+//     passes keeping the best. Its result gives the resource-constrained
+//     critical path and the leveling as a plan of edits.
+//   - Smooth lowers peaks and day-to-day swings within free float without
+//     moving the finish; Alternatives ranks the ways out of one conflict
+//     (a substitute of the same group, added capacity, delays) by their
+//     effect on the finish.
+//
+// Tasks are never shortened, and never split: the engine schedules a task
+// as one piece, so splitting is not an option yet.
+//
+// For the resource-constrained project scheduling problem in whole
+// periods (the RCPSP on which the literature compares heuristics, read
+// from PSPLIB files by interchange/psplib), Solve runs the parallel
 // schedule-generation scheme with the latest-finish-time rule, double
 // justification (forward–backward improvement) of every schedule, and a
 // genetic algorithm over activity lists with peak crossover, all within a
 // budget of generated schedules. benchmarks/README.md gives its figures on
 // PSPLIB's J30, J60 and J120 sets.
 //
-// Solve is deterministic: the same problem, seed and budget give the same
-// schedule. It is safe to call concurrently on different problems; it
-// never logs and never panics on data (a bad problem is an error wrapping
-// ErrProblem).
+// Everything here is deterministic: the same input, options and seed give
+// the same result. Functions are safe to call concurrently on different
+// inputs; they never log and never panic on data (a bad problem is an
+// error wrapping ErrProblem or ErrLevel).
 package leveling

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -16,13 +17,17 @@ import (
 type Order uint8
 
 const (
-	// Standard: higher priority first, then less total float, then the
-	// earlier start, then the ID.
+	// Standard: less total float first (minimum slack), then the earlier
+	// start, then higher priority, then the project's order.
 	Standard Order = iota
 	// ByPriority: higher priority first, then Standard.
 	ByPriority
 	// ByID: the task listed first in the project keeps its place.
 	ByID
+	// LatestFinish: the earlier late finish first (the LFT rule).
+	LatestFinish
+	// LatestStart: the earlier late start first (the LST rule).
+	LatestStart
 )
 
 // LevelOptions tune Level. The zero value levels everything, in the standard
@@ -35,8 +40,15 @@ type LevelOptions struct {
 	// From and To, when set, bound the conflicts resolved to those that
 	// start in [From, To).
 	From, To time.Time
-	// MaxDelays bounds the work (default 100 per task).
+	// MaxDelays bounds the work of one pass (default 100 per task).
 	MaxDelays int
+	// Passes is how many leveling passes to try, keeping the one that
+	// leaves the fewest conflicts (then finishes first, then delays
+	// least): the orders Standard, LatestFinish, LatestStart, ByPriority
+	// and ByID, then Standard with its ties and near-ties broken at
+	// random (seeded by Seed). Zero or one: a single pass in Order.
+	Passes int
+	Seed   uint64
 }
 
 // Delay is one task moved to resolve a conflict, and why: Resource was
@@ -75,6 +87,47 @@ var ErrLevel = errors.New("leveling")
 // it never delays a task of priority 1000, a manually scheduled task, a
 // started one, or one whose constraint is neither ASAP nor SNET.
 func Level(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Leveled, error) {
+	if opts.Passes <= 1 {
+		return levelOnce(ctx, p, opts, nil)
+	}
+	orders := []Order{Standard, LatestFinish, LatestStart, ByPriority, ByID}
+	rng := rand.New(rand.NewPCG(opts.Seed, 0x1e7e1))
+	var best *Leveled
+	for pass := range opts.Passes {
+		o := opts
+		var jitter map[string]float64
+		if pass < len(orders) {
+			o.Order = orders[pass]
+		} else {
+			o.Order, jitter = Standard, map[string]float64{}
+			for _, t := range p.Tasks {
+				jitter[t.ID] = rng.Float64() * 8 * 60 // up to a day of float
+			}
+		}
+		l, err := levelOnce(ctx, p, o, jitter)
+		if err != nil {
+			return nil, err
+		}
+		if best == nil || better(l, best) {
+			best = l
+		}
+	}
+	return best, nil
+}
+
+func better(a, b *Leveled) bool {
+	if len(a.Unresolved) != len(b.Unresolved) {
+		return len(a.Unresolved) < len(b.Unresolved)
+	}
+	if fa, fb := a.Result.Finish(), b.Result.Finish(); !fa.Equal(fb) {
+		return fa.Before(fb)
+	}
+	return len(a.Delays) < len(b.Delays)
+}
+
+// levelOnce is one leveling pass; jitter, when set, is added to each
+// task's total float in the Standard order.
+func levelOnce(ctx context.Context, p *schedule.Project, opts LevelOptions, jitter map[string]float64) (*Leveled, error) {
 	ed, err := schedule.NewEditor(p)
 	if err != nil {
 		return nil, err
@@ -82,6 +135,16 @@ func Level(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Levele
 	limit := cmp.Or(opts.MaxDelays, 100*max(1, len(p.Tasks)))
 	out := &Leveled{}
 	stuck := map[string]bool{} // conflicts left as they are, by resource and start
+	// The order is fixed from the schedule before leveling: a task can
+	// then only wait for tasks ranked above it, never they for it, and
+	// the passes end.
+	rank := slices.Collect(func(yield func(schedule.TaskResult) bool) {
+		for _, tr := range ed.Result().Tasks() {
+			if !yield(tr) {
+				return
+			}
+		}
+	})
 	for len(out.Delays) < limit {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -95,7 +158,18 @@ func Level(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Levele
 		if !ok {
 			break
 		}
-		d, ok := choose(q, r, c, opts)
+		d, ok := choose(q, r, c, opts, rank, jitter, func(task string, until time.Time, stay []string) bool {
+			d, err := ed.Preview(schedule.SetConstraint{Task: task, Constraint: schedule.Constraint{Type: schedule.SNET, Date: until}})
+			if err != nil {
+				return true
+			}
+			for _, ch := range d.Changes {
+				if slices.Contains(stay, ch.ID) && !ch.Old.Start.Equal(ch.New.Start) {
+					return true
+				}
+			}
+			return false
+		})
 		if !ok {
 			stuck[key(c)] = true
 			continue
@@ -142,7 +216,8 @@ func firstToResolve(cs []Conflict, opts LevelOptions, stuck map[string]bool) (Co
 // the order's sequence keep their place while the resource can carry
 // them; the first that does not fit and may move is delayed to the
 // earliest finish of the tasks that stay.
-func choose(p *schedule.Project, r *schedule.Result, c Conflict, opts LevelOptions) (Delay, bool) {
+func choose(p *schedule.Project, r *schedule.Result, c Conflict, opts LevelOptions, rank []schedule.TaskResult, jitter map[string]float64,
+	drags func(task string, until time.Time, stay []string) bool) (Delay, bool) {
 	n := r.Network()
 	type cand struct {
 		i     int
@@ -167,16 +242,22 @@ func choose(p *schedule.Project, r *schedule.Result, c Conflict, opts LevelOptio
 			return 1
 		}
 		ta, tb := &p.Tasks[a.i], &p.Tasks[b.i]
+		ra, rb := &rank[a.i], &rank[b.i] // as before leveling
+		standard := func() int {
+			fa, fb := float64(ra.TotalFloat)+jitter[ra.ID], float64(rb.TotalFloat)+jitter[rb.ID]
+			return cmp.Or(cmp.Compare(fa, fb), ra.Start.Compare(rb.Start), cmp.Compare(tb.Priority, ta.Priority), cmp.Compare(a.i, b.i))
+		}
 		switch opts.Order {
 		case ByID:
 			return cmp.Compare(a.i, b.i)
 		case ByPriority:
-			if x := cmp.Compare(tb.Priority, ta.Priority); x != 0 {
-				return x
-			}
+			return cmp.Or(cmp.Compare(tb.Priority, ta.Priority), standard())
+		case LatestFinish:
+			return cmp.Or(ra.LateFinish.Compare(rb.LateFinish), standard())
+		case LatestStart:
+			return cmp.Or(ra.LateStart.Compare(rb.LateStart), standard())
 		}
-		return cmp.Or(cmp.Compare(tb.Priority, ta.Priority), cmp.Compare(a.tr.TotalFloat, b.tr.TotalFloat),
-			a.tr.Start.Compare(b.tr.Start), cmp.Compare(a.i, b.i))
+		return standard()
 	})
 	var load float64
 	var stay []cand
@@ -196,6 +277,13 @@ func choose(p *schedule.Project, r *schedule.Result, c Conflict, opts LevelOptio
 			}
 		}
 		if !until.After(x.tr.Start) {
+			continue
+		}
+		var ids []string
+		for _, s := range stay {
+			ids = append(ids, s.tr.ID)
+		}
+		if drags(x.tr.ID, until, ids) { // it leads them: delaying it would push them too
 			continue
 		}
 		if opts.WithinFloat {
@@ -226,9 +314,13 @@ func orderName(o Order) string {
 	case ByID:
 		return "order by ID"
 	case ByPriority:
-		return "order by priority"
+		return "order by priority, then least total float"
+	case LatestFinish:
+		return "earliest late finish first"
+	case LatestStart:
+		return "earliest late start first"
 	}
-	return "standard order: priority, then least total float, then earliest start"
+	return "standard order: least total float, then earliest start, then priority"
 }
 
 // Move is one change of a leveling plan, as an edit a caller can apply to

@@ -278,3 +278,29 @@ func TestSmoothRandom(t *testing.T) {
 		t.Errorf("smoothing moved nothing in 15 random projects")
 	}
 }
+
+// TestLevelPasses: more passes never finish later than one, stay
+// feasible, and the same seed gives the same leveling.
+func TestLevelPasses(t *testing.T) {
+	_, in := instance(t, filepath.Join("testdata", "j301_1.sm"))
+	days := func(l *leveling.Leveled) int { return int(l.Result.Finish().Sub(psplib.Start) / (24 * time.Hour)) }
+	one := level(t, in.Project, leveling.LevelOptions{})
+	many := level(t, in.Project, leveling.LevelOptions{Passes: 30, Seed: 3})
+	again := level(t, in.Project, leveling.LevelOptions{Passes: 30, Seed: 3})
+	if days(many) > days(one) || len(many.Unresolved) != 0 {
+		t.Fatalf("30 passes: %d days, %d conflicts left; one pass %d days", days(many), len(many.Unresolved), days(one))
+	}
+	if days(again) != days(many) || len(again.Delays) != len(many.Delays) {
+		t.Fatalf("same seed: %d days and %d delays, then %d and %d", days(many), len(many.Delays), days(again), len(again.Delays))
+	}
+	starts, makespan := make([]int, len(in.Durations)), 0
+	for j := range starts {
+		tr, _ := many.Result.Lookup(psplib.ID(j))
+		starts[j] = int(tr.Start.Sub(psplib.Start) / (24 * time.Hour))
+		makespan = max(makespan, starts[j]+in.Durations[j])
+	}
+	if err := feasible.Check(in.Durations, in.Demands, in.Capacities, in.Successors, starts, makespan); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("j301_1: one pass %d days, 30 passes %d (optimum 43)", days(one), days(many))
+}

@@ -24,7 +24,7 @@ import (
 func levelCommand(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("level", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
-	schedules := fs.Int("schedules", 0, "how many schedules the search may generate (0: one pass of the best rule, justified)")
+	schedules := fs.Int("schedules", 0, "how many schedules the search may generate (0: one pass of the best rule; for a project, its leveling passes)")
 	seed := fs.Uint64("seed", 0, "the search's seed")
 	operands, err := parseFlags(fs, args)
 	if err != nil {
@@ -38,7 +38,7 @@ func levelCommand(args []string, stdout io.Writer) error {
 	}
 	path := operands[0]
 	if ext := strings.ToLower(filepath.Ext(path)); ext != ".sm" {
-		return levelProject(path, *asJSON, stdout)
+		return levelProject(path, leveling.LevelOptions{Passes: *schedules, Seed: *seed}, *asJSON, stdout)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -82,12 +82,12 @@ func writeLevelJSON(w io.Writer, sol *leveling.Solution) error {
 }
 
 // levelProject levels a project file with leveling.Level.
-func levelProject(path string, asJSON bool, stdout io.Writer) error {
+func levelProject(path string, opts leveling.LevelOptions, asJSON bool, stdout io.Writer) error {
 	p, err := readProject(path)
 	if err != nil {
 		return err
 	}
-	l, err := leveling.Level(context.Background(), p, leveling.LevelOptions{})
+	l, err := leveling.Level(context.Background(), p, opts)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

@@ -304,3 +304,32 @@ func TestLevelPasses(t *testing.T) {
 	}
 	t.Logf("j301_1: one pass %d days, 30 passes %d (optimum 43)", days(one), days(many))
 }
+
+// TestLevelRandom levels random projects (calendars, every link type,
+// progress, constraints): each pass ends with few delays, every delay
+// moves its task later, and leveling never adds conflicts.
+func TestLevelRandom(t *testing.T) {
+	for seed := range uint64(25) {
+		p := randnet.Project(randnet.Config{Tasks: 30, Mixed: true, Seed: seed})
+		r, err := schedule.Run(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, err := leveling.Conflicts(p, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := leveling.Level(t.Context(), p, leveling.LevelOptions{Passes: 3, Seed: seed})
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if len(l.Delays) > 5*len(p.Tasks) || len(l.Unresolved) > len(before) {
+			t.Fatalf("seed %d: %d delays; conflicts %d before, %d after", seed, len(l.Delays), len(before), len(l.Unresolved))
+		}
+		for _, d := range l.Delays {
+			if !d.To.After(d.From) || d.Winner == "" || d.Resource == "" {
+				t.Fatalf("seed %d: delay %+v", seed, d)
+			}
+		}
+	}
+}

@@ -48,24 +48,21 @@ func Conflicts(p *schedule.Project, r *schedule.Result) ([]Conflict, error) {
 		units float64 // added at the start, taken away at the end
 	}
 	byRes := map[string][]event{}
+	work := workResources(p)
 	for i, tr := range r.Tasks() {
 		if tr.Summary || !tr.Start.Before(tr.Finish) {
 			continue
 		}
-		cal := n.Calendar(i)
-		if p.Tasks[i].Duration.Elapsed {
-			cal = schedule.TwentyFourHours
+		cal, uses := demands(p, r, i, work)
+		if len(uses) == 0 {
+			continue
 		}
-		for _, a := range r.Assignments(i) {
-			k := slices.IndexFunc(p.Resources, func(res schedule.Resource) bool { return res.ID == a.Resource })
-			if k < 0 || p.Resources[k].Type != schedule.WorkResource || a.Units <= 0 {
-				continue
-			}
-			seq, err := n.WorkingTime(cal, tr.Start, tr.Finish)
-			if err != nil {
-				return nil, fmt.Errorf("leveling: task %q: %w", tr.ID, err)
-			}
-			for s, e := range seq {
+		seq, err := n.WorkingTime(cal, tr.Start, tr.Finish)
+		if err != nil {
+			return nil, fmt.Errorf("leveling: task %q: %w", tr.ID, err)
+		}
+		for s, e := range seq {
+			for _, a := range uses {
 				byRes[a.Resource] = append(byRes[a.Resource], event{s, i, a.Units}, event{e, i, -a.Units})
 			}
 		}
@@ -147,4 +144,30 @@ func max0(x float64) float64 {
 		return 0
 	}
 	return x
+}
+
+// workResources is the set of p's work resources, the ones leveling
+// levels.
+func workResources(p *schedule.Project) map[string]bool {
+	m := make(map[string]bool, len(p.Resources))
+	for _, res := range p.Resources {
+		m[res.ID] = res.Type == schedule.WorkResource
+	}
+	return m
+}
+
+// demands returns the calendar task i works on (round the clock for an
+// elapsed duration) and its assignments to work resources.
+func demands(p *schedule.Project, r *schedule.Result, i int, work map[string]bool) (string, []schedule.AssignmentResult) {
+	cal := r.Network().Calendar(i)
+	if p.Tasks[i].Duration.Elapsed {
+		cal = schedule.TwentyFourHours
+	}
+	var uses []schedule.AssignmentResult
+	for _, a := range r.Assignments(i) {
+		if work[a.Resource] && a.Units > 0 {
+			uses = append(uses, a)
+		}
+	}
+	return cal, uses
 }

@@ -138,13 +138,10 @@ func levelOnce(ctx context.Context, p *schedule.Project, opts LevelOptions, jitt
 	// The order is fixed from the schedule before leveling: a task can
 	// then only wait for tasks ranked above it, never they for it, and
 	// the passes end.
-	rank := slices.Collect(func(yield func(schedule.TaskResult) bool) {
-		for _, tr := range ed.Result().Tasks() {
-			if !yield(tr) {
-				return
-			}
-		}
-	})
+	rank := make([]schedule.TaskResult, len(p.Tasks))
+	for i, tr := range ed.Result().Tasks() {
+		rank[i] = tr
+	}
 	for len(out.Delays) < limit {
 		if err := ctx.Err(); err != nil {
 			return nil, err

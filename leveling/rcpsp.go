@@ -309,28 +309,20 @@ func (s *solver) sample(rng *rand.Rand, list []int32) {
 	indeg, eligible := s.sources()
 	weights := make([]float64, 0, s.n)
 	for i := range s.n {
-		var pick int
-		if rng == nil { // the pure rule: smallest latest finish, then smallest job
-			for k, j := range eligible {
-				if s.lft[j] < s.lft[eligible[pick]] || s.lft[j] == s.lft[eligible[pick]] && j < eligible[pick] {
-					pick = k
-				}
-			}
-		} else {
-			worst := int32(0)
-			for _, j := range eligible {
-				worst = max(worst, s.lft[j])
-			}
-			weights = weights[:0]
-			var sum float64
-			for _, j := range eligible {
-				w := float64(worst-s.lft[j]) + 1
-				weights, sum = append(weights, w), sum+w
-			}
-			x := rng.Float64() * sum
-			for pick = 0; pick < len(eligible)-1 && x >= weights[pick]; pick++ {
-				x -= weights[pick]
-			}
+		worst := int32(0)
+		for _, j := range eligible {
+			worst = max(worst, s.lft[j])
+		}
+		weights = weights[:0]
+		var sum float64
+		for _, j := range eligible {
+			w := float64(worst-s.lft[j]) + 1
+			weights, sum = append(weights, w), sum+w
+		}
+		x := rng.Float64() * sum
+		pick := 0
+		for ; pick < len(eligible)-1 && x >= weights[pick]; pick++ {
+			x -= weights[pick]
 		}
 		j := eligible[pick]
 		eligible = slices.Delete(eligible, pick, pick+1)

@@ -103,7 +103,6 @@ func Smooth(ctx context.Context, p *schedule.Project) (*Smoothed, error) {
 // each task's part, so a task can be tried elsewhere.
 type usage struct {
 	n       *schedule.Network
-	p       *schedule.Project
 	cal     []string
 	current [][2]time.Time               // each task's start and finish
 	daily   map[string]map[int64]float64 // resource → day number → unit-hours
@@ -112,37 +111,20 @@ type usage struct {
 
 func newUsage(p *schedule.Project, r *schedule.Result) (*usage, error) {
 	n := r.Network()
-	u := &usage{n: n, p: p, daily: map[string]map[int64]float64{}, tasks: make([][]schedule.AssignmentResult, len(p.Tasks)),
+	u := &usage{n: n, daily: map[string]map[int64]float64{}, tasks: make([][]schedule.AssignmentResult, len(p.Tasks)),
 		cal: make([]string, len(p.Tasks)), current: make([][2]time.Time, len(p.Tasks))}
+	work := workResources(p)
 	for i, tr := range r.Tasks() {
 		if tr.Summary {
 			continue
 		}
-		u.cal[i] = n.Calendar(i)
-		if p.Tasks[i].Duration.Elapsed {
-			u.cal[i] = schedule.TwentyFourHours
-		}
-		for _, a := range r.Assignments(i) {
-			k := resourceIndex(p, a.Resource)
-			if k >= 0 && p.Resources[k].Type == schedule.WorkResource && a.Units > 0 {
-				u.tasks[i] = append(u.tasks[i], a)
-			}
-		}
+		u.cal[i], u.tasks[i] = demands(p, r, i, work)
 		u.current[i] = [2]time.Time{tr.Start, tr.Finish}
 		if err := u.add(i, tr.Start, tr.Finish, 1); err != nil {
 			return nil, err
 		}
 	}
 	return u, nil
-}
-
-func resourceIndex(p *schedule.Project, id string) int {
-	for k := range p.Resources {
-		if p.Resources[k].ID == id {
-			return k
-		}
-	}
-	return -1
 }
 
 // add adds (sign 1) or takes away (−1) task i's usage between s and f.

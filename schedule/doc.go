@@ -82,6 +82,31 @@
 //     late finish and follows the drivers back to the start and on to the
 //     finish; FloatPaths groups the tasks into P6's multiple float paths.
 //
+// # Progress, work and cost
+//
+// Actual starts and finishes, percent complete and remaining duration are
+// scheduled against the project's status date three ways
+// (Options.Progress: P6's retained logic, progress override and actual
+// dates); out-of-sequence progress is a Conflict, and Result.Progress
+// rolls progress up by duration, work and cost. Assignments carry units
+// and work: a task's type (fixed units, duration or work) and
+// effort-driven flag say how duration × units = work is resolved, as in
+// Microsoft Project, and a task works when its calendar and its work
+// resources' calendars all do (unless it ignores resource calendars).
+// Result.SaveBaseline, Result.Compare and Result.EarnedValue compare a
+// schedule with a saved baseline (variances, BCWS, BCWP, ACWP, SPI, CPI,
+// EAC …).
+//
+// # Edits
+//
+// An Editor holds a project and its schedule; Apply and Preview take
+// edits (durations, constraints, progress, tasks, links, assignments) and
+// return a Delta of the tasks that changed, old and new. Edits are made
+// in the compiled network, recomputing only the cone they reach; an edit
+// that reshapes what the network cannot take in place (a new summary, a
+// task moving to another calendar, a project with ALAP tasks or scheduled
+// backward) compiles the project again. A rejected edit changes nothing.
+//
 // # Profiles
 //
 // The zero Options are Microsoft Project's; P6Options (or Profile("p6"))
@@ -98,6 +123,8 @@
 //
 // # Concurrency
 //
-// A Network is immutable and safe for concurrent use. A Result is not:
-// give each goroutine its own Result of the shared Network.
+// A Network is immutable and safe for concurrent use, except one an Editor
+// holds: the Editor changes it in place as it applies edits. A Result is
+// not safe for concurrent use: give each goroutine its own Result of the
+// shared Network. An Editor is not safe for concurrent use.
 package schedule

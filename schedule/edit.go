@@ -87,7 +87,6 @@ type Editor struct {
 	p       *Project
 	c       *compiler
 	r       *Result
-	ids     map[string]int32
 	removed []removal // by the edit in hand
 }
 

@@ -120,36 +120,21 @@ func (e *Editor) insertLink(k int, l Link, pi, si int32) {
 		}
 	}
 	from, to, ed := c.linkEdge(&l, pi, si, n.tl)
-	in := n.inOff[to] + int32(edgesBefore(n.in[n.inOff[to]:n.inOff[to+1]], from))
-	ed.node = from
-	n.in = slices.Insert(n.in, int(in), ed)
-	n.inLink = slices.Insert(n.inLink, int(in), int32(k))
-	shift(n.inOff[to+1:], 1)
-	out := n.outOff[from] + int32(edgesBefore(n.out[n.outOff[from]:n.outOff[from+1]], to))
-	ed.node = to
-	n.out = slices.Insert(n.out, int(out), ed)
-	shift(n.outOff[from+1:], 1)
+	e.insertEdge(from, to, ed, int32(k))
 }
 
 // deleteLink takes link k out of n.links and its edge out of the network.
 func (e *Editor) deleteLink(k int) {
 	c, n := e.c, e.c.n
-	pi, si := c.ends[k][0], c.ends[k][1]
-	from, to, _ := c.linkEdge(&n.links[k], pi, si, n.tl)
+	from, to, _ := c.linkEdge(&n.links[k], c.ends[k][0], c.ends[k][1], n.tl)
 	n.links = slices.Delete(slices.Clone(n.links), k, k+1)
 	c.ends = slices.Delete(c.ends, k, k+1)
-	in := n.inOff[to] + int32(edgesBefore(n.in[n.inOff[to]:n.inOff[to+1]], from))
-	n.in = slices.Delete(n.in, int(in), int(in)+1)
-	n.inLink = slices.Delete(n.inLink, int(in), int(in)+1)
-	shift(n.inOff[to+1:], -1)
+	e.deleteEdge(from, to)
 	for j, li := range n.inLink {
 		if li > int32(k) {
 			n.inLink[j] = li - 1
 		}
 	}
-	out := n.outOff[from] + int32(edgesBefore(n.out[n.outOff[from]:n.outOff[from+1]], to))
-	n.out = slices.Delete(n.out, int(out), int(out)+1)
-	shift(n.outOff[from+1:], -1)
 }
 
 // edgesBefore counts the edges, sorted by the node at their other end,

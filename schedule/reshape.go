@@ -65,12 +65,7 @@ func (a AddTask) retask(e *Editor, at func(string) (int, error)) ([]string, func
 	n.kidOf = append(n.kidOf, n.kidOf[len(n.kidOf)-1])
 	if par >= 0 {
 		n.tasks[i].depth = n.tasks[par].depth + 1
-		kids := n.kids[n.kidOf[par]:n.kidOf[par+1]]
-		k := int(n.kidOf[par]) + sort.Search(len(kids), func(k int) bool { return n.tasks[kids[k]].id >= t.ID })
-		n.kids = slices.Insert(n.kids, k, i)
-		for q := par + 1; int(q) < len(n.kidOf); q++ {
-			n.kidOf[q]++
-		}
+		e.adopt(par, i, true)
 	}
 	r.tasks, r.weights = append(r.tasks, TaskResult{}), append(r.weights, 0)
 	// Work out its duration and calendar, as Compile does.
@@ -94,10 +89,7 @@ func (a AddTask) retask(e *Editor, at func(string) (int, error)) ([]string, func
 	info := &n.tasks[i]
 	info.node, info.first, info.last, info.cal = v, v, v, c.cal[i]
 	if par >= 0 {
-		pt := &n.tasks[par]
-		e.insertEdge(pt.node, v, outlineEdge(n, pt.node, v, edgeKind(SS)), -1)
-		e.insertEdge(v, pt.first, outlineEdge(n, v, pt.first, edgeMin|edgeGeneral), -1)
-		e.insertEdge(v, pt.last, outlineEdge(n, v, pt.last, edgeKind(FF)), -1)
+		e.outline(par, v, true)
 	}
 	if _, err := at(t.ID); err != nil { // mark it edited: constrained and checked with the rest
 		return nil, nil, err
@@ -108,10 +100,7 @@ func (a AddTask) retask(e *Editor, at func(string) (int, error)) ([]string, func
 	}
 	return touched, func() {
 		if par >= 0 {
-			pt := &n.tasks[par]
-			e.deleteEdge(pt.node, v)
-			e.deleteEdge(v, pt.first)
-			e.deleteEdge(v, pt.last)
+			e.outline(par, v, false)
 		}
 		e.deleteNode(v)
 		e.unaddTask(i)
@@ -139,6 +128,41 @@ func (e *Editor) refresh(nodes ...int32) {
 	}
 }
 
+// outline adds (add true) or removes the edges of the outline between
+// summary task par's nodes and node v of its subtask.
+func (e *Editor) outline(par, v int32, add bool) {
+	n := e.c.n
+	pt := &n.tasks[par]
+	if !add {
+		e.deleteEdge(pt.node, v)
+		e.deleteEdge(v, pt.first)
+		e.deleteEdge(v, pt.last)
+		return
+	}
+	e.insertEdge(pt.node, v, outlineEdge(n, pt.node, v, edgeKind(SS)), -1)
+	e.insertEdge(v, pt.first, outlineEdge(n, v, pt.first, edgeMin|edgeGeneral), -1)
+	e.insertEdge(v, pt.last, outlineEdge(n, v, pt.last, edgeKind(FF)), -1)
+}
+
+// adopt adds (add true) or removes task i among summary task par's
+// children, which are kept in ID order.
+func (e *Editor) adopt(par, i int32, add bool) {
+	n := e.c.n
+	kids := n.kids[n.kidOf[par]:n.kidOf[par+1]]
+	by := int32(1)
+	if add {
+		k := int(n.kidOf[par]) + sort.Search(len(kids), func(k int) bool { return n.tasks[kids[k]].id >= n.tasks[i].id })
+		n.kids = slices.Insert(n.kids, k, i)
+	} else {
+		k := slices.Index(kids, i) + int(n.kidOf[par])
+		n.kids = slices.Delete(n.kids, k, k+1)
+		by = -1
+	}
+	for q := par + 1; int(q) < len(n.kidOf); q++ {
+		n.kidOf[q] += by
+	}
+}
+
 // outlineEdge is the edge of the outline from node from to node to, as
 // graph.outline makes it.
 func outlineEdge(n *Network, from, to int32, kind edgeKind) edge {
@@ -153,11 +177,7 @@ func (e *Editor) unaddTask(i int32) {
 	c, n, r := e.c, e.c.n, e.r
 	t := &n.tasks[i]
 	if par := t.parent; par >= 0 {
-		k := slices.Index(n.kids[n.kidOf[par]:n.kidOf[par+1]], i) + int(n.kidOf[par])
-		n.kids = slices.Delete(n.kids, k, k+1)
-		for q := par + 1; int(q) < len(n.kidOf); q++ {
-			n.kidOf[q]--
-		}
+		e.adopt(par, i, false)
 	}
 	n.kidOf = n.kidOf[:len(n.kidOf)-1]
 	rank := c.rank[i]
@@ -238,10 +258,7 @@ func (rm RemoveTask) retask(e *Editor, _ func(string) (int, error)) ([]string, f
 	// Its outline edges, its node, the task.
 	par := info.parent
 	if par >= 0 {
-		pt := &n.tasks[par]
-		e.deleteEdge(pt.node, v)
-		e.deleteEdge(v, pt.first)
-		e.deleteEdge(v, pt.last)
+		e.outline(par, v, false)
 	}
 	saved := nodeValues{n.kind[v], n.owner[v], n.tl[v], n.dur[v], r.dur[v], r.early[v], r.late[v], r.free[v], r.ff[v]}
 	e.deleteNode(v)
@@ -261,10 +278,7 @@ func (rm RemoveTask) retask(e *Editor, _ func(string) (int, error)) ([]string, f
 		r.dur[v], r.early[v], r.late[v], r.free[v], r.ff[v] = saved.rdur, saved.early, saved.late, saved.free, saved.ff
 		n.tasks[i].node, n.tasks[i].first, n.tasks[i].last = v, v, v
 		if par >= 0 {
-			pt := &n.tasks[par]
-			e.insertEdge(pt.node, v, outlineEdge(n, pt.node, v, edgeKind(SS)), -1)
-			e.insertEdge(v, pt.first, outlineEdge(n, v, pt.first, edgeMin|edgeGeneral), -1)
-			e.insertEdge(v, pt.last, outlineEdge(n, v, pt.last, edgeKind(FF)), -1)
+			e.outline(par, v, true)
 		}
 		n.tasks[i].assign = nil  // renumber must not reach its own
 		for q, at := range idx { // assigns holds them from the last
@@ -301,11 +315,7 @@ func (e *Editor) deleteTask(i int32) {
 	c, n, r := e.c, e.c.n, e.r
 	t := &n.tasks[i]
 	if par := t.parent; par >= 0 {
-		k := slices.Index(n.kids[n.kidOf[par]:n.kidOf[par+1]], i) + int(n.kidOf[par])
-		n.kids = slices.Delete(n.kids, k, k+1)
-		for q := par + 1; int(q) < len(n.kidOf); q++ {
-			n.kidOf[q]--
-		}
+		e.adopt(par, i, false)
 	}
 	n.kidOf = slices.Delete(n.kidOf, int(i), int(i)+1) // i has no kids: its range was empty
 	delete(n.byID, t.id)
@@ -342,12 +352,7 @@ func (e *Editor) undeleteTask(i int32, task Task, info taskInfo, res TaskResult,
 	n.byID[info.id] = i
 	n.kidOf = slices.Insert(n.kidOf, int(i), n.kidOf[i])
 	if par := info.parent; par >= 0 {
-		kids := n.kids[n.kidOf[par]:n.kidOf[par+1]]
-		k := int(n.kidOf[par]) + sort.Search(len(kids), func(k int) bool { return n.tasks[kids[k]].id >= info.id })
-		n.kids = slices.Insert(n.kids, k, i)
-		for q := par + 1; int(q) < len(n.kidOf); q++ {
-			n.kidOf[q]++
-		}
+		e.adopt(par, i, true)
 	}
 }
 

@@ -54,13 +54,21 @@ func (r *Result) SaveBaseline(name string) Baseline {
 	return b
 }
 
-// span returns task i's duration in working minutes on its calendar, from
-// its scheduled start to its finish (a summary's from its subtasks').
+// span returns task i's duration in working minutes on its calendar: the
+// working time of its segments (a summary's from its subtasks' first
+// start to their last finish).
 func (r *Result) span(i int) int64 {
-	t := &r.tasks[i]
 	tl := r.net.tls[r.net.tasks[i].cal]
 	loc := r.net.loc
-	return tl.cum(wallMinutes(t.Finish, loc)) - tl.cum(wallMinutes(t.Start, loc))
+	in := func(s, f time.Time) int64 { return tl.cum(wallMinutes(f, loc)) - tl.cum(wallMinutes(s, loc)) }
+	if t := &r.tasks[i]; t.Summary {
+		return in(t.Start, t.Finish)
+	}
+	var w int64
+	for _, s := range r.Segments(i) {
+		w += in(s.Start, s.Finish)
+	}
+	return w
 }
 
 // Variance is how a task's schedule differs from its baseline: start,

@@ -49,6 +49,7 @@ type Network struct {
 	owner []int32 // the task a node belongs to
 	tl    []int32 // the timeline a node's dates are counted on
 	dur   []int64 // default duration, minutes on tl
+	gap   []int64 // a split task's pauses still to come, minutes on tl
 	floor []int64 // the project start on tl
 	ctype []ConstraintType
 	fop   []fwdOp // how the constraint binds the forward pass
@@ -109,6 +110,10 @@ const (
 // setPlain works out node v's plain bits.
 func (n *Network) setPlain(v int32) {
 	var p uint8
+	if n.gap[v] != 0 { // a split task: its span is not its duration
+		n.plain[v] = 0
+		return
+	}
 	if n.fop[v] == fNone && !slices.ContainsFunc(n.in[n.inOff[v]:n.inOff[v+1]], func(e edge) bool { return e.kind > edgeKind(SF) }) && n.kind[v] != firstNode {
 		p |= plainIn
 	}
@@ -136,6 +141,7 @@ type taskInfo struct {
 	actualCost float64 // or -1
 	as, af     int64   // actual start and finish, wall minutes, or noDate
 	assign     []assigned
+	splits     []pause // in order
 	parent     int32
 	depth      int32
 	cal        int32 // timeline of the task's calendar, for float
@@ -151,6 +157,22 @@ type assigned struct {
 	resource, index int32
 	units           float64
 	work            int64 // minutes, work resources only
+}
+
+// pause is one split of a task, in minutes of its node's timeline: after
+// at minutes of work (done and remaining) it stops for gap.
+type pause struct{ at, gap int64 }
+
+// gaps returns the pauses of task t before work position w, and from it on.
+func (t *taskInfo) gaps(w int64) (before, after int64) {
+	for _, p := range t.splits {
+		if p.at < w {
+			before += p.gap
+		} else {
+			after += p.gap
+		}
+	}
+	return before, after
 }
 
 // edge is one end of a link as a node sees it: the node at the other end,
@@ -575,6 +597,7 @@ func (c *compiler) task(i int32) {
 		fail("deadline", fmt.Errorf("%v: %w", t.Deadline, ErrBadDate))
 	}
 	c.progress(i)
+	c.splits(i)
 	switch {
 	case t.Manual && info.summary:
 		fail("manual", fmt.Errorf("a summary task cannot be manually scheduled here: %w", ErrBadValue))
@@ -643,6 +666,55 @@ func (c *compiler) progress(i int32) {
 		return
 	}
 	c.rem[i] = int64(math.Round(float64(c.mins[i]) * (100 - t.PercentComplete) / 100))
+}
+
+// splits checks task i's splits and converts them to minutes.
+func (c *compiler) splits(i int32) {
+	t, info := &c.p.Tasks[i], &c.n.tasks[i]
+	info.splits = nil
+	if len(t.Splits) == 0 {
+		return
+	}
+	if info.summary {
+		c.fail(&InputError{Task: t.ID, Field: "splits", Err: fmt.Errorf("a summary task cannot be split: %w", ErrBadValue)})
+		return
+	}
+	total := c.mins[i] // the work, done and remaining
+	if info.as != noDate && info.af == noDate {
+		total = max(c.mins[i], c.rem[i])
+	}
+	splits := make([]pause, 0, len(t.Splits))
+	var prev, span int64
+	for k, s := range t.Splits {
+		var m [2]int64
+		for j, d := range [2]Duration{s.At, s.Gap} {
+			field := fmt.Sprintf("splits[%d].%s", k, [2]string{"at", "gap"}[j])
+			fail := func(err error) { c.fail(&InputError{Task: t.ID, Field: field, Err: err}) }
+			var err error
+			switch m[j], err = d.minutes(c.n.settings); {
+			case d.Unit == Percent:
+				fail(fmt.Errorf("%v: %w", d, ErrBadUnit))
+			case d.Elapsed != t.Duration.Elapsed && !d.IsZero():
+				fail(fmt.Errorf("%v: a split counts in the task's own time (elapsed: %v): %w", d, t.Duration.Elapsed, ErrBadUnit))
+			case err != nil:
+				fail(fmt.Errorf("%v: %w", err, ErrBadValue))
+			case m[j] <= 0:
+				fail(fmt.Errorf("%v: want more than zero: %w", d, ErrBadValue))
+			case j == 0 && m[j] <= prev:
+				fail(fmt.Errorf("%v: not after the split before it: %w", d, ErrBadValue))
+			case j == 1 && span+m[j] > maxMinutes:
+				fail(fmt.Errorf("%v: the pauses add up to more than can be scheduled: %w", d, ErrBadValue))
+			default:
+				continue
+			}
+			return
+		}
+		prev, span = m[0], span+m[1]
+		if m[0] < total { // one at or past the end of the work pauses nothing
+			splits = append(splits, pause{m[0], m[1]})
+		}
+	}
+	info.splits = splits
 }
 
 func (c *compiler) linksAndResources() {

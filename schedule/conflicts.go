@@ -75,7 +75,7 @@ func (r *Result) Conflicts() []Conflict {
 			for e := n.inOff[v]; e < n.inOff[v+1]; e++ {
 				ed := n.in[e]
 				if li := n.inLink[e]; li >= 0 {
-					if b := r.boundIn(ed, ed.node, v, r.dur[v]); b > r.early[v][0] {
+					if b := r.boundIn(ed, ed.node, v, r.nodeSpan(v)); b > r.early[v][0] {
 						out = append(out, Conflict{Kind: LinkBroken, Task: t.id, Link: &n.links[li], Wanted: at(v, b, false), Got: at(v, r.early[v][0], false)})
 					}
 				}

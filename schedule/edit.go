@@ -8,8 +8,8 @@ import (
 )
 
 // Edit is one change to a scheduled project: SetDuration, SetConstraint,
-// SetProgress, AddTask, RemoveTask, AddLink, RemoveLink, Assign or
-// Unassign.
+// SetProgress, SetSplits, AddTask, RemoveTask, AddLink, RemoveLink, Assign
+// or Unassign.
 type Edit interface {
 	// reshapes reports whether the edit changes the network's shape (adds
 	// or removes a task, link or assignment, turns a task into a
@@ -40,6 +40,13 @@ type SetProgress struct {
 	ActualStart, ActualFinish time.Time
 	PercentComplete           float64
 	Remaining                 *Duration
+}
+
+// SetSplits sets a task's splits (Task.Splits); none joins its work up
+// again.
+type SetSplits struct {
+	Task   string
+	Splits []Split
 }
 
 // AddTask adds a task.
@@ -359,6 +366,7 @@ type nodeSaves struct {
 	cdate []int64
 	dead  []int64
 	dur   []int64
+	gap   []int64
 	act   [][2]int64
 	plain []uint8
 	edges []edge // out-edges of the nodes and of their predecessors, in order
@@ -390,6 +398,7 @@ func saveNodes(n *Network, tasks []int32) *nodeSaves {
 		s.cdate = append(s.cdate, n.cdate[v])
 		s.dead = append(s.dead, n.dead[v])
 		s.dur = append(s.dur, n.dur[v])
+		s.gap = append(s.gap, n.gap[v])
 		s.plain = append(s.plain, n.plain[v])
 		if n.act != nil {
 			s.act = append(s.act, n.act[v])
@@ -402,7 +411,7 @@ func saveNodes(n *Network, tasks []int32) *nodeSaves {
 func (s *nodeSaves) restore(n *Network) {
 	k := 0
 	for x, v := range s.nodes {
-		n.ctype[v], n.fop[v], n.bop[v], n.cdate[v], n.dead[v], n.dur[v], n.plain[v] = s.ctype[x], s.fop[x], s.bop[x], s.cdate[x], s.dead[x], s.dur[x], s.plain[x]
+		n.ctype[v], n.fop[v], n.bop[v], n.cdate[v], n.dead[v], n.dur[v], n.gap[v], n.plain[v] = s.ctype[x], s.fop[x], s.bop[x], s.cdate[x], s.dead[x], s.dur[x], s.gap[x], s.plain[x]
 		if x < len(s.act) {
 			n.act[v] = s.act[x]
 		}
@@ -569,6 +578,16 @@ func (s SetProgress) apply(p *Project, at func(string) (int, error), _ Settings)
 	if err == nil {
 		t := &p.Tasks[i]
 		t.ActualStart, t.ActualFinish, t.PercentComplete, t.Remaining = s.ActualStart, s.ActualFinish, s.PercentComplete, s.Remaining
+	}
+	return err
+}
+
+func (s SetSplits) reshapes(*Editor) bool { return false }
+
+func (s SetSplits) apply(p *Project, at func(string) (int, error), _ Settings) error {
+	i, err := at(s.Task)
+	if err == nil {
+		p.Tasks[i].Splits = slices.Clone(s.Splits)
 	}
 	return err
 }

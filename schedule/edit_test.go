@@ -22,6 +22,8 @@ func randomEdit(rng *rand.Rand, p *schedule.Project, k int) schedule.Edit {
 	other := p.Tasks[rng.IntN(len(p.Tasks))]
 	day := randnet.Start.Add(time.Duration(rng.IntN(60*24)) * time.Hour)
 	switch x := rng.IntN(100); {
+	case x < 5:
+		return schedule.SetSplits{Task: t.ID, Splits: randnet.Splits(rng, t.Duration, true)}
 	case x < 45:
 		d := schedule.Days(float64(rng.IntN(12)))
 		if rng.IntN(10) == 0 {

@@ -23,9 +23,9 @@ func (r *Result) driving(e edge, v int32) bool {
 		if r.net.opts.Progress != RetainedLogic {
 			return false
 		}
-		start = r.early[v][1] - r.dur[v]
+		start = r.early[v][1] - r.nodeSpan(v)
 	}
-	return r.boundIn(e, p, v, r.dur[v]) == start
+	return r.boundIn(e, p, v, r.nodeSpan(v)) == start
 }
 
 // longestPath marks the nodes on the longest path: from every task that
@@ -219,7 +219,7 @@ func (r *Result) earlyDrivers(v int32) []Driver {
 			out = append(out, Driver{Kind: ByConstraint, Constraint: ct, At: r.wall(r.constraintMoment(v, false))})
 		}
 	case fFinishMin, fFinishMax:
-		if c-r.dur[v] == es {
+		if c-r.nodeSpan(v) == es {
 			out = append(out, Driver{Kind: ByConstraint, Constraint: ct, At: r.wall(r.constraintMoment(v, true))})
 		}
 	}
@@ -287,7 +287,7 @@ func (r *Result) constraintMoment(v int32, finish bool) int64 {
 func (r *Result) lateDrivers(v int32) []Driver {
 	n := r.net
 	var out []Driver
-	d := r.dur[v]
+	d := r.nodeSpan(v)
 	lf := r.late[v][1]
 	tl := n.tls[n.tl[v]]
 	c, ct := n.cdate[v], n.ctype[v]

@@ -232,6 +232,7 @@ func (c *compiler) layOut(g *graph, order []int32) {
 	n.owner = make([]int32, nn)
 	n.tl = make([]int32, nn)
 	n.dur = make([]int64, nn)
+	n.gap = make([]int64, nn)
 	n.floor = make([]int64, nn)
 	n.ctype = make([]ConstraintType, nn)
 	n.fop = make([]fwdOp, nn)
@@ -295,6 +296,7 @@ func (c *compiler) constrain(i int32) {
 	}
 	if !info.summary {
 		n.dur[info.node] = c.mins[i]
+		_, n.gap[info.node] = info.gaps(0)
 	}
 	ct := t.Constraint.Type
 	var d int64
@@ -314,9 +316,11 @@ func (c *compiler) constrain(i int32) {
 			if !t.ActualFinish.IsZero() {
 				af = max(as, tl.cum(wallMinutes(t.ActualFinish, n.loc)))
 			}
-			n.fop[v], n.bop[v], n.act[v], n.dur[v] = fFinished, bFinished, [2]int64{as, af}, af-as
+			n.fop[v], n.bop[v], n.act[v], n.dur[v], n.gap[v] = fFinished, bFinished, [2]int64{as, af}, af-as, 0
 		} else {
-			n.fop[v], n.act[v], n.dur[v] = fStarted, [2]int64{as, max(0, c.mins[i]-c.rem[i])}, c.rem[i]
+			done := max(0, c.mins[i]-c.rem[i])
+			n.fop[v], n.act[v], n.dur[v] = fStarted, [2]int64{as, done}, c.rem[i]
+			_, n.gap[v] = info.gaps(done)
 		}
 	case t.Manual: // its own constraint does not apply
 		set(info.node, ASAP, fStartFix, bNone, wallMinutes(t.Start, n.loc))

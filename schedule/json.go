@@ -151,12 +151,19 @@ type taskJSON struct {
 	PercentComplete float64 `json:"percent_complete,omitempty"`
 	Remaining       string  `json:"remaining,omitempty"`
 	// Work.
-	Type                    TaskType `json:"type,omitempty"`
-	EffortDriven            bool     `json:"effort_driven,omitempty"`
-	Work                    string   `json:"work,omitempty"`
-	IgnoreResourceCalendars bool     `json:"ignore_resource_calendars,omitempty"`
-	FixedCost               float64  `json:"fixed_cost,omitempty"`
-	ActualCost              *float64 `json:"actual_cost,omitempty"`
+	Type                    TaskType    `json:"type,omitempty"`
+	EffortDriven            bool        `json:"effort_driven,omitempty"`
+	Work                    string      `json:"work,omitempty"`
+	IgnoreResourceCalendars bool        `json:"ignore_resource_calendars,omitempty"`
+	FixedCost               float64     `json:"fixed_cost,omitempty"`
+	ActualCost              *float64    `json:"actual_cost,omitempty"`
+	Splits                  []splitJSON `json:"splits,omitempty"`
+	NoSplit                 bool        `json:"no_split,omitempty"`
+}
+
+type splitJSON struct {
+	At  string `json:"at"`
+	Gap string `json:"gap"`
 }
 
 type constraintJSON struct {
@@ -408,6 +415,11 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		task.PercentComplete = t.PercentComplete
 		task.Type, task.EffortDriven, task.IgnoreResourceCalendars, task.FixedCost, task.ActualCost = t.Type, t.EffortDriven, t.IgnoreResourceCalendars, t.FixedCost, t.ActualCost
 		task.Work = d.duration(at("work"), t.Work)
+		task.NoSplit = t.NoSplit
+		for k, s := range t.Splits {
+			task.Splits = append(task.Splits, Split{At: d.duration(at(fmt.Sprintf("splits[%d].at", k)), s.At),
+				Gap: d.duration(at(fmt.Sprintf("splits[%d].gap", k)), s.Gap)})
+		}
 		if t.Remaining != "" {
 			task.Remaining = new(d.duration(at("remaining"), t.Remaining))
 		}
@@ -539,7 +551,18 @@ func (p Project) MarshalJSON() ([]byte, error) {
 			Manual: t.Manual, Start: date(t.Start),
 			ActualStart: date(t.ActualStart), ActualFinish: date(t.ActualFinish), PercentComplete: t.PercentComplete,
 			Type: t.Type, EffortDriven: t.EffortDriven, IgnoreResourceCalendars: t.IgnoreResourceCalendars, FixedCost: t.FixedCost,
-			ActualCost: t.ActualCost}
+			ActualCost: t.ActualCost, NoSplit: t.NoSplit}
+		for k, s := range t.Splits {
+			var sj splitJSON
+			var err error
+			if sj.At, err = dur(s.At); err == nil {
+				sj.Gap, err = dur(s.Gap)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("schedule: task %q: splits[%d]: %w", t.ID, k, err)
+			}
+			tj.Splits = append(tj.Splits, sj)
+		}
 		if t.Remaining != nil {
 			rem, err := t.Remaining.MarshalText()
 			if err != nil {

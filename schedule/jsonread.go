@@ -708,11 +708,27 @@ func (r *jsonReader) task(t *taskJSON) error {
 			}
 			t.ActualCost = new(float64)
 			err = r.float(t.ActualCost)
+		case "splits":
+			err = list(r, &t.Splits, r.split)
+		case "no_split":
+			err = r.bool(&t.NoSplit)
 		default:
 			err = r.unknown(key)
 		}
 	}
 	return err
+}
+
+func (r *jsonReader) split(s *splitJSON) error {
+	return r.fields(func(key []byte) error {
+		switch string(key) {
+		case "at":
+			return r.str(&s.At)
+		case "gap":
+			return r.str(&s.Gap)
+		}
+		return errUnknownField
+	})
 }
 
 func (r *jsonReader) link(l *linkJSON) error {

@@ -109,7 +109,7 @@ func (r *Result) forward() {
 func (r *Result) earlyOf(v int32, floor int64) [2]int64 {
 	n := r.net
 	early := r.early
-	d := r.dur[v]
+	d := r.nodeSpan(v)
 	start := floor
 	for _, e := range n.in[n.inOff[v]:n.inOff[v+1]] {
 		if k := e.kind; k <= edgeKind(SF) {
@@ -159,8 +159,14 @@ func (r *Result) remainingStart(v int32, bound, floor int64) int64 {
 	case ProgressOverride:
 		return floor
 	}
-	return n.act[v][0] + n.act[v][1]
+	done := n.act[v][1]
+	paused, _ := n.tasks[n.owner[v]].gaps(done)
+	return n.act[v][0] + done + paused
 }
+
+// nodeSpan is node v's length from its start to its finish: its duration and
+// the pauses of its splits still to come.
+func (r *Result) nodeSpan(v int32) int64 { return r.dur[v] + r.net.gap[v] }
 
 // finishDate finds the project finish, the latest early finish, and
 // converts it onto every timeline.
@@ -209,7 +215,7 @@ func (r *Result) backward() {
 // dates, the project's finish and its own constraint and deadline.
 func (r *Result) lateOf(v int32) [2]int64 {
 	n := r.net
-	d := r.dur[v]
+	d := r.nodeSpan(v)
 	lo, hi := n.outOff[v], n.outOff[v+1]
 	lf := r.latestFinish(v, d, n.out[lo:hi], r.late)
 	if lo == hi && n.finBy[v] != noDate { // an open end, bound by the finish-by date
@@ -245,7 +251,7 @@ func (r *Result) freeFloat() {
 // from its successors' free dates.
 func (r *Result) freeOf(v int32) {
 	n := r.net
-	d := r.dur[v]
+	d := r.nodeSpan(v)
 	ff := r.latestFinish(v, d, n.out[n.outOff[v]:n.outOff[v+1]], r.free)
 	if n.kind[v] == leafNode {
 		r.ff[v] = ff - r.early[v][1]
@@ -340,7 +346,7 @@ func (r *Result) boundOut(e edge, v, s int32, d int64, pairs [][2]int64) int64 {
 	k := e.kind & edgeType
 	lag := e.lag
 	if e.kind&edgePercent != 0 {
-		lag = percentOf(lag, d)
+		lag = percentOf(lag, r.dur[v])
 	}
 	if e.kind&edgeGeneral == 0 {
 		return pairs[s][toFinish(k)] + d*int64(1-fromFinish(k)) - lag

@@ -96,6 +96,24 @@ type Task struct {
 	// ActualCost, when set, is what the task has cost so far, for earned
 	// value; nil means its cost × its percent complete.
 	ActualCost *float64
+	// Splits are pauses in the task's work, in the order they come (see
+	// Split); leveling adds them when LevelOptions allow it. NoSplit
+	// forbids leveling to split the task (Microsoft Project's "leveling
+	// can split" cleared); splits already given stay.
+	Splits  []Split
+	NoSplit bool
+}
+
+// Split is a pause in a task's work, Microsoft Project's split task:
+// after At of its work, counted from its start, the task stops for Gap,
+// then goes on. Both are in the task's own time — working time on its
+// calendar, or elapsed time for an elapsed task — so the pause moves
+// with the task. A split within the work already done is history; one at
+// or after it delays the remaining work; one at or past the end of the
+// work (after the duration shrank, say) pauses nothing. A split task's finish is its start
+// plus its duration plus its gaps; its work and cost are its duration's.
+type Split struct {
+	At, Gap Duration
 }
 
 // TaskType says which of a task's duration, units and work stays as it

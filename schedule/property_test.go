@@ -188,6 +188,66 @@ func (v *view) checkLinks(t *testing.T) {
 	}
 }
 
+// checkSegments checks each task's segments against its duration and
+// splits: a task not started works its duration in them, from its start
+// to its finish, pausing between them for its gaps; every task's
+// segments are in order and inside its dates.
+func (v *view) checkSegments(t *testing.T) {
+	t.Helper()
+	for i, tk := range v.p.Tasks {
+		tr := v.res[tk.ID]
+		segs := v.r.Segments(i)
+		if tr.Summary {
+			if segs != nil {
+				t.Errorf("%s: summary %s has segments", v.p.Name, tk.ID)
+			}
+			continue
+		}
+		if len(segs) == 0 || !segs[0].Start.Equal(tr.Start) && tk.ActualStart.IsZero() || !segs[len(segs)-1].Finish.Equal(tr.Finish) {
+			t.Errorf("%s: %s from %v to %v: segments %v", v.p.Name, tk.ID, tr.Start, tr.Finish, segs)
+			continue
+		}
+		for k := 1; k < len(segs); k++ {
+			if segs[k].Start.Before(segs[k-1].Finish) || segs[k].Finish.Before(segs[k].Start) {
+				t.Errorf("%s: %s: segments out of order: %v", v.p.Name, tk.ID, segs)
+			}
+		}
+		if !tk.ActualStart.IsZero() || tr.Milestone {
+			continue
+		}
+		cal := v.calendar(tk.ID)
+		if tk.Duration.Elapsed {
+			cal = schedule.TwentyFourHours
+		}
+		work := func(a, b time.Time) int64 {
+			w, err := v.n.WorkBetween(cal, a, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return w
+		}
+		var done int64
+		var gaps []int64
+		for k, s := range segs {
+			done += work(s.Start, s.Finish)
+			if k > 0 {
+				gaps = append(gaps, work(segs[k-1].Finish, s.Start))
+			}
+		}
+		var want []int64 // the splits inside the work, in minutes
+		per := int64(60)
+		for _, sp := range tk.Splits {
+			if int64(sp.At.Amount)*per < v.r.Duration(i) {
+				want = append(want, int64(sp.Gap.Amount)*per)
+			}
+		}
+		if done != v.r.Duration(i) || !slices.Equal(gaps, want) {
+			t.Errorf("%s: %s (%v, splits %v): segments %v work %d minutes with gaps %v; want %d with %v",
+				v.p.Name, tk.ID, tk.Duration, tk.Splits, segs, done, gaps, v.r.Duration(i), want)
+		}
+	}
+}
+
 func (v *view) checkFloats(t *testing.T, lateConstraints bool) {
 	t.Helper()
 	minKid := map[string]int64{}
@@ -335,12 +395,17 @@ func canonical(t *testing.T, r *schedule.Result) []byte {
 	slices.SortFunc(rows, func(a, b schedule.TaskResult) int { return cmp.Compare(a.ID, b.ID) })
 	lp := r.LongestPath()
 	slices.Sort(lp)
+	segs := map[string][]schedule.Segment{}
+	for i := range r.Network().Len() {
+		segs[r.Network().ID(i)] = r.Segments(i)
+	}
 	b, err := json.Marshal(struct {
 		Start, Finish time.Time
 		Tasks         []schedule.TaskResult
 		LongestPath   []string
 		Conflicts     int
-	}{r.Start(), r.Finish(), rows, lp, len(r.Conflicts())})
+		Segments      map[string][]schedule.Segment
+	}{r.Start(), r.Finish(), rows, lp, len(r.Conflicts()), segs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,6 +453,7 @@ func TestRandomNetworkProperties(t *testing.T) {
 		v := newView(t, p)
 		v.checkLinks(t)
 		v.checkFloats(t, true)
+		v.checkSegments(t)
 		free := newView(t, withoutLateConstraints(p))
 		free.checkLinks(t)
 		free.checkFloats(t, false)

@@ -158,6 +158,77 @@ func (r *Result) Task(i int) TaskResult {
 	return r.tasks[i]
 }
 
+// Segment is a stretch of a task's work without a pause: from Start to
+// Finish it works as its calendar lets it. Done marks work already done.
+type Segment struct {
+	Start, Finish time.Time
+	Done          bool
+}
+
+// Segments returns task i's work as its splits and its progress cut it,
+// in order: one segment for a task that is neither split nor in progress
+// (a milestone's starts and finishes at once), none for a summary. A task
+// in progress has its done work first, up to its stop, then its remaining
+// work from where it resumes.
+func (r *Result) Segments(i int) []Segment {
+	n := r.net
+	t := &n.tasks[i]
+	if t.summary {
+		return nil
+	}
+	v := t.node
+	if len(t.splits) == 0 && n.fop[v] != fStarted {
+		tr := r.Task(i)
+		return []Segment{{Start: tr.Start, Finish: tr.Finish, Done: n.fop[v] == fFinished}}
+	}
+	tl := n.tls[n.tl[v]]
+	var out []Segment
+	// emit adds the work from position from to to (minutes of work from
+	// the task's start), beginning at moment at on its timeline and
+	// pausing at each split in [from, to).
+	emit := func(at, from, to int64, done bool) {
+		add := func(a, b int64) {
+			if b > a {
+				out = append(out, Segment{Start: wallTime(tl.startAt(a), n.loc), Finish: wallTime(tl.finishAt(b), n.loc), Done: done})
+			}
+		}
+		pos := from
+		for _, p := range t.splits {
+			if p.at < from || p.at >= to {
+				continue
+			}
+			add(at, at+p.at-pos)
+			at, pos = at+p.at-pos+p.gap, p.at
+		}
+		add(at, at+to-pos)
+	}
+	sched := r.early[v]
+	switch n.fop[v] {
+	case fFinished: // history: its splits from its actual start; the last piece ends at its actual finish
+		af := wallTime(tl.finishAt(n.act[v][1]), n.loc)
+		emit(n.act[v][0], 0, maxMinutes, true)
+		out = slices.DeleteFunc(out, func(s Segment) bool { return !s.Start.Before(af) })
+		if len(out) == 0 { // finished the moment it started
+			out = append(out, Segment{Start: af, Finish: af, Done: true})
+		}
+		out[len(out)-1].Finish = af
+	case fStarted:
+		done, resume := n.act[v][1], sched[1]-r.nodeSpan(v)
+		emit(n.act[v][0], 0, done, true)
+		// Work reported done beyond where the rest resumes (more done
+		// than the time since the actual start holds) ends there.
+		rs := wallTime(tl.startAt(resume), n.loc)
+		out = slices.DeleteFunc(out, func(s Segment) bool { return !s.Start.Before(rs) })
+		if k := len(out) - 1; k >= 0 && out[k].Finish.After(rs) {
+			out[k].Finish = rs
+		}
+		emit(resume, done, done+r.dur[v], false)
+	default:
+		emit(sched[0], 0, r.dur[v], false)
+	}
+	return out
+}
+
 // Lookup returns the schedule of the task with that ID.
 func (r *Result) Lookup(id string) (TaskResult, bool) {
 	i, ok := r.net.byID[id]

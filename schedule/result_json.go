@@ -14,7 +14,8 @@ import (
 //	            "late_start": "…", "late_finish": "…", "total_float": 0,
 //	            "free_float": 0, "critical": true, "longest_path": true,
 //	            "summary": false, "milestone": false, "percent_complete": 40,
-//	            "work_hours": 80, "cost": 28000}]}
+//	            "work_hours": 80, "cost": 28000,
+//	            "segments": [{"start": "…", "finish": "…", "done": true}, …]}]}
 //
 // The project's "percent_complete" is {"duration": …, "work": …, "cost": …},
 // rounded to hundredths.
@@ -22,7 +23,8 @@ import (
 // Tasks come in the project's order; "start" and "finish" are the dates a
 // task is scheduled on (its late dates when placed as late as possible);
 // dates are RFC 3339 in the project's zone; floats are working minutes on
-// the task's calendar.
+// the task's calendar. "segments" (Result.Segments) is there only for a
+// task whose work is cut in pieces: split, or in progress.
 
 type resultJSON struct {
 	Project struct {
@@ -39,23 +41,30 @@ type resultJSON struct {
 }
 
 type taskResultJSON struct {
-	ID          string  `json:"id"`
-	Name        string  `json:"name"`
-	Start       string  `json:"start"`
-	Finish      string  `json:"finish"`
-	EarlyStart  string  `json:"early_start"`
-	EarlyFinish string  `json:"early_finish"`
-	LateStart   string  `json:"late_start"`
-	LateFinish  string  `json:"late_finish"`
-	TotalFloat  int64   `json:"total_float"`
-	FreeFloat   int64   `json:"free_float"`
-	Critical    bool    `json:"critical"`
-	LongestPath bool    `json:"longest_path"`
-	Summary     bool    `json:"summary,omitempty"`
-	Milestone   bool    `json:"milestone,omitempty"`
-	Percent     float64 `json:"percent_complete"`
-	Work        float64 `json:"work_hours,omitempty"`
-	Cost        float64 `json:"cost,omitempty"`
+	ID          string        `json:"id"`
+	Name        string        `json:"name"`
+	Start       string        `json:"start"`
+	Finish      string        `json:"finish"`
+	EarlyStart  string        `json:"early_start"`
+	EarlyFinish string        `json:"early_finish"`
+	LateStart   string        `json:"late_start"`
+	LateFinish  string        `json:"late_finish"`
+	TotalFloat  int64         `json:"total_float"`
+	FreeFloat   int64         `json:"free_float"`
+	Critical    bool          `json:"critical"`
+	LongestPath bool          `json:"longest_path"`
+	Summary     bool          `json:"summary,omitempty"`
+	Milestone   bool          `json:"milestone,omitempty"`
+	Percent     float64       `json:"percent_complete"`
+	Work        float64       `json:"work_hours,omitempty"`
+	Cost        float64       `json:"cost,omitempty"`
+	Segments    []segmentJSON `json:"segments,omitempty"`
+}
+
+type segmentJSON struct {
+	Start  string `json:"start"`
+	Finish string `json:"finish"`
+	Done   bool   `json:"done,omitempty"`
 }
 
 // MarshalJSON implements json.Marshaler with the encoding above.
@@ -69,6 +78,12 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	onPath := r.onLongestPath()
 	w.Tasks = make([]taskResultJSON, 0, len(r.net.tasks))
 	for i, t := range r.Tasks() {
+		var segs []segmentJSON
+		if info := &r.net.tasks[i]; len(info.splits) > 0 || r.net.fop[info.node] == fStarted {
+			for _, s := range r.Segments(i) {
+				segs = append(segs, segmentJSON{f(s.Start), f(s.Finish), s.Done})
+			}
+		}
 		w.Tasks = append(w.Tasks, taskResultJSON{
 			ID: t.ID, Name: t.Name, Start: f(t.Start), Finish: f(t.Finish),
 			EarlyStart: f(t.EarlyStart), EarlyFinish: f(t.EarlyFinish),
@@ -76,7 +91,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 			TotalFloat: t.TotalFloat, FreeFloat: t.FreeFloat,
 			Critical: t.Critical, LongestPath: onPath[i],
 			Summary: t.Summary, Milestone: t.Milestone, Percent: round2(t.PercentComplete),
-			Work: round2(float64(t.Work) / 60), Cost: round2(t.Cost),
+			Work: round2(float64(t.Work) / 60), Cost: round2(t.Cost), Segments: segs,
 		})
 	}
 	return json.Marshal(w)

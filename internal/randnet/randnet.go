@@ -193,8 +193,48 @@ func Project(cfg Config) *schedule.Project {
 		p.Options.Constraints = schedule.ConstraintMode(rng.IntN(3))
 		p.Options.SummaryFloat = schedule.SummaryFloatKind(rng.IntN(2))
 		resources(p, rng, isSummary)
+		splits(p, rand.New(rand.NewPCG(cfg.Seed, 0x5b117)), isSummary)
 	}
 	return p
+}
+
+// splits splits about one task in ten, drawing from its own stream so
+// that the rest of a project stays as it was before splits were drawn.
+func splits(p *schedule.Project, rng *rand.Rand, isSummary map[string]bool) {
+	for i := range p.Tasks {
+		t := &p.Tasks[i]
+		if !isSummary[t.ID] && rng.Float64() < 0.1 {
+			t.Splits = Splits(rng, t.Duration, false)
+		}
+	}
+}
+
+// Splits returns up to three random splits for a task of duration d, in
+// d's own time; a few lie past its end. With bad, now and then one is
+// wrong (a zero gap, or out of order), for tests of rejected input.
+func Splits(rng *rand.Rand, d schedule.Duration, bad bool) []schedule.Split {
+	unit := schedule.Hours
+	if d.Elapsed {
+		unit = func(n float64) schedule.Duration {
+			return schedule.Duration{Amount: n, Unit: schedule.Hour, Elapsed: true}
+		}
+	}
+	var out []schedule.Split
+	at := 0
+	for range rng.IntN(4) {
+		at += 1 + rng.IntN(24)
+		out = append(out, schedule.Split{At: unit(float64(at)), Gap: unit(float64(1 + rng.IntN(30)))})
+	}
+	if !bad {
+		return out
+	}
+	if len(out) > 0 && rng.IntN(20) == 0 {
+		out[rng.IntN(len(out))].Gap = unit(0)
+	}
+	if len(out) > 1 && rng.IntN(20) == 0 {
+		out[0], out[1] = out[1], out[0]
+	}
+	return out
 }
 
 // resources assigns a crew, a crane on 24 Hours, cement and a permit fee

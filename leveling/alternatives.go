@@ -21,9 +21,16 @@ const (
 	AddCapacity
 	// DelayTask: one task waits until the others free the resource.
 	DelayTask
+	// SplitTask: one task that began before the conflict keeps the work
+	// done by then where it is and pauses until the others free the
+	// resource.
+	SplitTask
 )
 
-var alternativeNames = [...]string{"substitute", "add capacity", "delay"}
+var alternativeNames = [...]string{"substitute", "add capacity", "delay", "split"}
+
+// kindRank orders the kinds of alternative that move the finish alike.
+var kindRank = [...]int{Substitute: 0, AddCapacity: 1, SplitTask: 2, DelayTask: 3}
 
 func (k AlternativeKind) String() string {
 	if int(k) < len(alternativeNames) {
@@ -34,8 +41,7 @@ func (k AlternativeKind) String() string {
 
 // Alternative is one way to resolve a conflict, with its effect on the
 // project finish and the edits that make it (none for AddCapacity, which
-// changes the resource). Splitting a task is not offered: the engine does
-// not split tasks.
+// changes the resource).
 type Alternative struct {
 	Kind AlternativeKind
 	Task string // the task delayed or reassigned
@@ -43,8 +49,8 @@ type Alternative struct {
 	// capacity grows by Units (AddCapacity).
 	Resource string
 	Units    float64
-	// Delay is how far the task moves, in working minutes on its
-	// calendar (DelayTask).
+	// Delay is how far the task moves (DelayTask) or how long it pauses
+	// (SplitTask), in working minutes on its calendar.
 	Delay int64
 	// Cost is what added capacity costs over the conflict's working
 	// hours, at the resource's overtime rate (its standard rate when it
@@ -59,8 +65,11 @@ type Alternative struct {
 
 // Alternatives returns the ways to resolve conflict c of schedule r of
 // project p, ranked: those that move the project finish least first,
-// then substitutes before added capacity before delays, then the
-// smaller delay.
+// then substitutes before added capacity before splits (the task finishes
+// sooner than delayed whole) before delays, then the smaller delay. Tasks of priority 1000, manually scheduled ones
+// and those with a constraint other than ASAP or SNET are never moved; a
+// started task is only split, after its work done; a task with NoSplit
+// is never split.
 func Alternatives(p *schedule.Project, r *schedule.Result, c Conflict) ([]Alternative, error) {
 	ed, err := schedule.NewEditor(p)
 	if err != nil {
@@ -91,18 +100,27 @@ func Alternatives(p *schedule.Project, r *schedule.Result, c Conflict) ([]Altern
 			}
 		}
 		t := &p.Tasks[i]
-		if until.IsZero() || !until.After(tr.Start) || t.Manual || t.Priority >= 1000 || !t.ActualStart.IsZero() ||
-			t.Constraint.Type != schedule.ASAP && t.Constraint.Type != schedule.SNET {
+		if until.IsZero() || t.Manual || t.Priority >= 1000 ||
+			t.ActualStart.IsZero() && t.Constraint.Type != schedule.ASAP && t.Constraint.Type != schedule.SNET {
 			continue
 		}
-		edit := schedule.SetConstraint{Task: u.Task, Constraint: schedule.Constraint{Type: schedule.SNET, Date: until}}
-		d, err := ed.Preview(edit)
-		if err != nil {
-			continue
+		try := func(kind AlternativeKind, from time.Time, edit schedule.Edit) {
+			d, err := ed.Preview(edit)
+			if err != nil {
+				return
+			}
+			delay, _ := n.WorkBetween(n.Calendar(i), from, until)
+			out = append(out, Alternative{Kind: kind, Task: u.Task, Delay: delay, Finish: d.Finish[1],
+				FinishMoves: d.Finish[1].Sub(finish), Edits: []schedule.Edit{edit}})
 		}
-		delay, _ := n.WorkBetween(n.Calendar(i), tr.Start, until)
-		out = append(out, Alternative{Kind: DelayTask, Task: u.Task, Delay: delay, Finish: d.Finish[1],
-			FinishMoves: d.Finish[1].Sub(finish), Edits: []schedule.Edit{edit}})
+		if until.After(tr.Start) && t.ActualStart.IsZero() {
+			try(DelayTask, tr.Start, schedule.SetConstraint{Task: u.Task, Constraint: schedule.Constraint{Type: schedule.SNET, Date: until}})
+		}
+		if !t.NoSplit && workedBefore(r, i, c.From) {
+			if splits, err := r.SplitAt(i, c.From, until); err == nil {
+				try(SplitTask, c.From, schedule.SetSplits{Task: u.Task, Splits: splits})
+			}
+		}
 	}
 	// Substitutes: a resource of the same group that is free.
 	if group := p.Resources[res].Group; group != "" {
@@ -129,7 +147,7 @@ func Alternatives(p *schedule.Project, r *schedule.Result, c Conflict) ([]Altern
 	out = append(out, Alternative{Kind: AddCapacity, Resource: c.Resource, Units: c.Excess,
 		Cost: c.Excess * rate * float64(minutes) / 60, Finish: finish})
 	slices.SortStableFunc(out, func(a, b Alternative) int {
-		return cmp.Or(cmp.Compare(a.FinishMoves, b.FinishMoves), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Delay, b.Delay))
+		return cmp.Or(cmp.Compare(a.FinishMoves, b.FinishMoves), cmp.Compare(kindRank[a.Kind], kindRank[b.Kind]), cmp.Compare(a.Delay, b.Delay))
 	})
 	return out, nil
 }

@@ -36,10 +36,10 @@ const tolerance = 1e-9
 // schedule r (a schedule of p): for each resource in the project's order,
 // the intervals where the units its tasks ask for exceed what it has,
 // merged while the same tasks are involved. A task asks for its
-// assignment's units during its working time from its start to its
-// finish (round the clock for an elapsed duration), finished and started
-// work included; material and cost resources are not leveled and never
-// conflict.
+// assignment's units during the working time of its segments (round the
+// clock for an elapsed duration) — not in the pauses of a split task —
+// finished and started work included; material and cost resources are
+// not leveled and never conflict.
 func Conflicts(p *schedule.Project, r *schedule.Result) ([]Conflict, error) {
 	n := r.Network()
 	type event struct {
@@ -57,13 +57,15 @@ func Conflicts(p *schedule.Project, r *schedule.Result) ([]Conflict, error) {
 		if len(uses) == 0 {
 			continue
 		}
-		seq, err := n.WorkingTime(cal, tr.Start, tr.Finish)
-		if err != nil {
-			return nil, fmt.Errorf("leveling: task %q: %w", tr.ID, err)
-		}
-		for s, e := range seq {
-			for _, a := range uses {
-				byRes[a.Resource] = append(byRes[a.Resource], event{s, i, a.Units}, event{e, i, -a.Units})
+		for _, sg := range r.Segments(i) {
+			seq, err := n.WorkingTime(cal, sg.Start, sg.Finish)
+			if err != nil {
+				return nil, fmt.Errorf("leveling: task %q: %w", tr.ID, err)
+			}
+			for s, e := range seq {
+				for _, a := range uses {
+					byRes[a.Resource] = append(byRes[a.Resource], event{s, i, a.Units}, event{e, i, -a.Units})
+				}
 			}
 		}
 	}

@@ -110,7 +110,7 @@ func TestConflictsAgainstMinutes(t *testing.T) {
 		over := func(res schedule.Resource, m time.Time) bool {
 			var demand float64
 			for i, tr := range r.Tasks() {
-				if tr.Summary || m.Before(tr.Start) || !m.Before(tr.Finish) {
+				if tr.Summary || !slices.ContainsFunc(r.Segments(i), func(s schedule.Segment) bool { return !m.Before(s.Start) && m.Before(s.Finish) }) {
 					continue
 				}
 				cal := n.Calendar(i)

@@ -37,6 +37,13 @@ type LevelOptions struct {
 	// WithinFloat delays a task only within its total float: a conflict
 	// that would need more stays, reported.
 	WithinFloat bool
+	// Split lets leveling split a task's remaining work, as Microsoft
+	// Project's "leveling can create splits in remaining work": a task
+	// that has worked before a conflict keeps that work where it is and
+	// pauses until the resource is free, instead of moving whole. It is
+	// how a started task's remaining work is leveled. Tasks with NoSplit
+	// move whole.
+	Split bool
 	// From and To, when set, bound the conflicts resolved to those that
 	// start in [From, To).
 	From, To time.Time
@@ -53,10 +60,12 @@ type LevelOptions struct {
 
 // Delay is one task moved to resolve a conflict, and why: Resource was
 // over-allocated over [ConflictFrom, ConflictTo), Winner kept its place by
-// Rule, and Task now starts no earlier than To (it was at From).
+// Rule, and Task now starts no earlier than To (it was at From) — or,
+// when Split, its work before From stays and the rest pauses until To.
 type Delay struct {
 	Task                     string
 	From, To                 time.Time
+	Split                    bool
 	Resource                 string
 	ConflictFrom, ConflictTo time.Time
 	Winner                   string
@@ -66,7 +75,7 @@ type Delay struct {
 // Leveled is a leveled schedule: the project with the delays as
 // start-no-earlier-than constraints, its schedule, the delays in the order
 // they were made, and the conflicts that remain (those the options forbid
-// resolving, or that no delay can).
+// resolving, or that no delay can). Split tasks carry their splits.
 type Leveled struct {
 	Project    *schedule.Project
 	Result     *schedule.Result
@@ -81,11 +90,14 @@ var ErrLevel = errors.New("leveling")
 // Project's leveling does, with every delay explained: it takes the
 // earliest conflict, lets the tasks that come first in the chosen order
 // keep their place up to the resource's capacity, and delays the others
-// to the earliest finish among those that stay; then it reschedules (only
-// the delayed task's cone, through schedule.Editor) and goes on until no
-// conflict is left that it may resolve. Tasks never shortened nor split;
-// it never delays a task of priority 1000, a manually scheduled task, a
-// started one, or one whose constraint is neither ASAP nor SNET.
+// to the earliest finish among those that stay — or, with Split, pauses
+// the remaining work of one that began before the conflict until then;
+// then it reschedules (only the changed task's cone, through
+// schedule.Editor) and goes on until no conflict is left that it may
+// resolve. Tasks are never shortened; it never moves a task of priority
+// 1000 or a manually scheduled task, and it moves a started task or one
+// whose constraint is neither ASAP nor SNET only by splitting it (a
+// started one after its work done).
 func Level(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Leveled, error) {
 	if opts.Passes <= 1 {
 		return levelOnce(ctx, p, opts, nil)
@@ -155,8 +167,8 @@ func levelOnce(ctx context.Context, p *schedule.Project, opts LevelOptions, jitt
 		if !ok {
 			break
 		}
-		d, ok := choose(q, r, c, opts, rank, jitter, func(task string, until time.Time, stay []string) bool {
-			d, err := ed.Preview(schedule.SetConstraint{Task: task, Constraint: schedule.Constraint{Type: schedule.SNET, Date: until}})
+		d, edit, ok := choose(q, r, c, opts, rank, jitter, func(edit schedule.Edit, stay []string) bool {
+			d, err := ed.Preview(edit)
 			if err != nil {
 				return true
 			}
@@ -171,12 +183,7 @@ func levelOnce(ctx context.Context, p *schedule.Project, opts LevelOptions, jitt
 			stuck[key(c)] = true
 			continue
 		}
-		i, _ := r.Network().Index(d.Task)
-		con := schedule.Constraint{Type: schedule.SNET, Date: d.To}
-		if old := q.Tasks[i].Constraint; old.Type == schedule.SNET && old.Date.After(d.To) {
-			con = old
-		}
-		if _, err := ed.Apply(schedule.SetConstraint{Task: d.Task, Constraint: con}); err != nil {
+		if _, err := ed.Apply(edit); err != nil {
 			return nil, fmt.Errorf("leveling: delaying %s: %w", d.Task, err)
 		}
 		out.Delays = append(out.Delays, d)
@@ -209,26 +216,29 @@ func firstToResolve(cs []Conflict, opts LevelOptions, stuck map[string]bool) (Co
 	return best, found
 }
 
-// choose picks the task to delay in conflict c, and how far: the tasks in
-// the order's sequence keep their place while the resource can carry
-// them; the first that does not fit and may move is delayed to the
-// earliest finish of the tasks that stay.
+// choose picks the task to move in conflict c, how far, and the edit that
+// moves it: the tasks in the order's sequence keep their place while the
+// resource can carry them; the first that does not fit and may move is
+// delayed to the earliest finish of the tasks that stay, or split there
+// when it worked before the conflict and the options allow.
 func choose(p *schedule.Project, r *schedule.Result, c Conflict, opts LevelOptions, rank []schedule.TaskResult, jitter map[string]float64,
-	drags func(task string, until time.Time, stay []string) bool) (Delay, bool) {
+	drags func(edit schedule.Edit, stay []string) bool) (Delay, schedule.Edit, bool) {
 	n := r.Network()
 	type cand struct {
 		i     int
 		use   Use
 		tr    schedule.TaskResult
 		fixed bool // may not move
+		split bool // moves by splitting
 	}
 	var cands []cand
 	for _, u := range c.Uses {
 		i, _ := n.Index(u.Task)
 		t := &p.Tasks[i]
-		fixed := t.Priority >= 1000 || t.Manual || !t.ActualStart.IsZero() ||
-			t.Constraint.Type != schedule.ASAP && t.Constraint.Type != schedule.SNET
-		cands = append(cands, cand{i, u, r.Task(i), fixed})
+		pinned := t.Priority >= 1000 || t.Manual
+		whole := t.ActualStart.IsZero() && (t.Constraint.Type == schedule.ASAP || t.Constraint.Type == schedule.SNET)
+		split := !pinned && opts.Split && !t.NoSplit && (whole || !t.ActualStart.IsZero()) && workedBefore(r, i, c.From)
+		cands = append(cands, cand{i, u, r.Task(i), pinned || !whole && !split, split})
 	}
 	rule := orderName(opts.Order)
 	slices.SortStableFunc(cands, func(a, b cand) int {
@@ -273,18 +283,33 @@ func choose(p *schedule.Project, r *schedule.Result, c Conflict, opts LevelOptio
 				until = s.tr.Finish
 			}
 		}
-		if !until.After(x.tr.Start) {
-			continue
+		from := x.tr.Start
+		var edit schedule.Edit
+		if x.split {
+			splits, err := r.SplitAt(x.i, c.From, until)
+			if err != nil {
+				continue
+			}
+			from, edit = c.From, schedule.SetSplits{Task: x.tr.ID, Splits: splits}
+		} else {
+			if !until.After(x.tr.Start) {
+				continue
+			}
+			con := schedule.Constraint{Type: schedule.SNET, Date: until}
+			if old := p.Tasks[x.i].Constraint; old.Type == schedule.SNET && old.Date.After(until) {
+				con = old
+			}
+			edit = schedule.SetConstraint{Task: x.tr.ID, Constraint: con}
 		}
 		var ids []string
 		for _, s := range stay {
 			ids = append(ids, s.tr.ID)
 		}
-		if drags(x.tr.ID, until, ids) { // it leads them: delaying it would push them too
+		if drags(edit, ids) { // it leads them: moving it would push them too
 			continue
 		}
 		if opts.WithinFloat {
-			w, err := n.WorkBetween(n.Calendar(x.i), x.tr.Start, until)
+			w, err := n.WorkBetween(n.Calendar(x.i), from, until)
 			if err != nil || w > x.tr.TotalFloat {
 				continue
 			}
@@ -300,10 +325,23 @@ func choose(p *schedule.Project, r *schedule.Result, c Conflict, opts LevelOptio
 		if winner.fixed {
 			why = "may not move"
 		}
-		return Delay{Task: x.tr.ID, From: x.tr.Start, To: until, Resource: c.Resource,
-			ConflictFrom: c.From, ConflictTo: c.To, Winner: winner.tr.ID, Rule: why}, true
+		return Delay{Task: x.tr.ID, From: from, To: until, Split: x.split, Resource: c.Resource,
+			ConflictFrom: c.From, ConflictTo: c.To, Winner: winner.tr.ID, Rule: why}, edit, true
 	}
-	return Delay{}, false
+	return Delay{}, nil, false
+}
+
+// workedBefore reports whether task i has work before moment at and none
+// done after it: it can pause there.
+func workedBefore(r *schedule.Result, i int, at time.Time) bool {
+	before := false
+	for _, s := range r.Segments(i) {
+		if s.Done && s.Finish.After(at) {
+			return false
+		}
+		before = before || s.Start.Before(at)
+	}
+	return before
 }
 
 func orderName(o Order) string {
@@ -328,20 +366,29 @@ type Move struct {
 }
 
 // Plan returns the leveling as moves: for each delayed task, in the order
-// of its last delay, the constraint that holds it where leveling put it.
+// of its last delay, the constraint that holds it where leveling put it;
+// for each split one, in the order of its last split, its splits.
 // Applied to the project Level was given, they give the leveled schedule.
 func (l *Leveled) Plan() []Move {
-	last := map[string]int{}
+	type kind struct {
+		task  string
+		split bool
+	}
+	last := map[kind]int{}
 	for k, d := range l.Delays {
-		last[d.Task] = k
+		last[kind{d.Task, d.Split}] = k
 	}
 	var moves []Move
 	for k, d := range l.Delays {
-		if last[d.Task] != k {
+		if last[kind{d.Task, d.Split}] != k {
 			continue
 		}
-		i := slices.IndexFunc(l.Project.Tasks, func(t schedule.Task) bool { return t.ID == d.Task })
-		moves = append(moves, Move{Edit: schedule.SetConstraint{Task: d.Task, Constraint: l.Project.Tasks[i].Constraint}, Why: d})
+		t := &l.Project.Tasks[slices.IndexFunc(l.Project.Tasks, func(t schedule.Task) bool { return t.ID == d.Task })]
+		var edit schedule.Edit = schedule.SetConstraint{Task: d.Task, Constraint: t.Constraint}
+		if d.Split {
+			edit = schedule.SetSplits{Task: d.Task, Splits: t.Splits}
+		}
+		moves = append(moves, Move{Edit: edit, Why: d})
 	}
 	return moves
 }

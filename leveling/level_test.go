@@ -2,6 +2,7 @@ package leveling_test
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -306,9 +307,12 @@ func TestLevelPasses(t *testing.T) {
 }
 
 // TestLevelRandom levels random projects (calendars, every link type,
-// progress, constraints): each pass ends with few delays, every delay
-// moves its task later, and leveling never adds conflicts.
+// progress, constraints, splits), every other one allowing splits: each
+// pass ends with few delays, every delay moves its task later, leveling
+// never adds conflicts, and the plan applied to the project gives the
+// leveled schedule.
 func TestLevelRandom(t *testing.T) {
+	splits := 0
 	for seed := range uint64(25) {
 		p := randnet.Project(randnet.Config{Tasks: 30, Mixed: true, Seed: seed})
 		r, err := schedule.Run(p)
@@ -319,9 +323,24 @@ func TestLevelRandom(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l, err := leveling.Level(t.Context(), p, leveling.LevelOptions{Passes: 3, Seed: seed})
+		l, err := leveling.Level(t.Context(), p, leveling.LevelOptions{Passes: 3, Seed: seed, Split: seed%2 == 1})
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
+		}
+		ed, err := schedule.NewEditor(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range l.Plan() {
+			if _, err := ed.Apply(m.Edit); err != nil {
+				t.Fatalf("seed %d: %+v: %v", seed, m, err)
+			}
+		}
+		for i, want := range l.Result.Tasks() {
+			if got := ed.Result().Task(i); !got.Start.Equal(want.Start) || !got.Finish.Equal(want.Finish) ||
+				!slices.Equal(ed.Result().Segments(i), l.Result.Segments(i)) {
+				t.Fatalf("seed %d: %s: %v–%v after the plan, %v–%v leveled", seed, want.ID, got.Start, got.Finish, want.Start, want.Finish)
+			}
 		}
 		if len(l.Delays) > 5*len(p.Tasks) || len(l.Unresolved) > len(before) {
 			t.Fatalf("seed %d: %d delays; conflicts %d before, %d after", seed, len(l.Delays), len(before), len(l.Unresolved))
@@ -330,6 +349,13 @@ func TestLevelRandom(t *testing.T) {
 			if !d.To.After(d.From) || d.Winner == "" || d.Resource == "" {
 				t.Fatalf("seed %d: delay %+v", seed, d)
 			}
+			if d.Split {
+				splits++
+			}
 		}
 	}
+	if splits == 0 {
+		t.Error("no task split in 12 random projects that allow it")
+	}
+	t.Logf("%d splits", splits)
 }

@@ -19,14 +19,20 @@ type Step struct {
 // CriticalPath returns the resource-constrained critical path of a
 // leveled schedule: from a task that finishes the project back through
 // what fixes each start — a driving link, or the leveling delay that made
-// it wait for a resource and the task that held it — in time order. It is
+// it wait for a resource and the task that held it; for a task leveling
+// split, the pause that made its work wait — in time order. It is
 // the chain to shorten to finish sooner; float off it stays meaningful.
 func (l *Leveled) CriticalPath() []Step {
 	r := l.Result
 	n := r.Network()
 	waited := map[string]Delay{} // each task's last delay
+	paused := map[string]Delay{} // and its last split
 	for _, d := range l.Delays {
-		waited[d.Task] = d
+		if d.Split {
+			paused[d.Task] = d
+		} else {
+			waited[d.Task] = d
+		}
 	}
 	// The task finishing last (the first in the project's order on a tie).
 	last, lastIdx := r.Finish(), -1
@@ -49,6 +55,13 @@ func (l *Leveled) CriticalPath() []Step {
 		seen[id] = true
 		step := Step{Task: id}
 		next := -1
+		if w, ok := paused[id]; ok { // its finish waits on its pause
+			step.Resource = w.Resource
+			next, _ = n.Index(w.Winner)
+			path = append(path, step)
+			i = next
+			continue
+		}
 		x := r.Explain(i)
 		for _, d := range x.Early {
 			switch {

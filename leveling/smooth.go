@@ -26,7 +26,7 @@ type Smoothed struct {
 // working days at a time, to where the sum over resources and days of the
 // squared usage is least; it goes over the tasks again while that helps.
 // A task within its free float moves nothing else. Tasks of priority 1000,
-// manually scheduled or started ones, and those whose constraint is
+// manually scheduled, started or split ones, and those whose constraint is
 // neither ASAP nor SNET stay.
 func Smooth(ctx context.Context, p *schedule.Project) (*Smoothed, error) {
 	ed, err := schedule.NewEditor(p)
@@ -51,7 +51,7 @@ func Smooth(ctx context.Context, p *schedule.Project) (*Smoothed, error) {
 			t := &ed.Project().Tasks[i]
 			tr := r.Task(i)
 			day := int64(n.Settings().MinutesPerDay)
-			if tr.Summary || tr.FreeFloat < day || t.Priority >= 1000 || t.Manual || !t.ActualStart.IsZero() ||
+			if tr.Summary || tr.FreeFloat < day || t.Priority >= 1000 || t.Manual || !t.ActualStart.IsZero() || len(u.current[i]) != 1 ||
 				t.Constraint.Type != schedule.ASAP && t.Constraint.Type != schedule.SNET || len(u.tasks[i]) == 0 {
 				continue
 			}
@@ -86,8 +86,7 @@ func Smooth(ctx context.Context, p *schedule.Project) (*Smoothed, error) {
 				}
 				continue
 			}
-			nt := ed.Result().Task(i)
-			u.place(i, nt.Start, nt.Finish)
+			u.place(i, ed.Result().Segments(i))
 			out.Moves = append(out.Moves, Move{Edit: edit, Why: Delay{Task: id, From: tr.Start, To: best, Rule: "smoothing: less squared daily usage, within free float"}})
 			moved = true
 		}
@@ -104,7 +103,7 @@ func Smooth(ctx context.Context, p *schedule.Project) (*Smoothed, error) {
 type usage struct {
 	n       *schedule.Network
 	cal     []string
-	current [][2]time.Time               // each task's start and finish
+	current [][]schedule.Segment         // each task's work
 	daily   map[string]map[int64]float64 // resource → day number → unit-hours
 	tasks   [][]schedule.AssignmentResult
 }
@@ -112,26 +111,36 @@ type usage struct {
 func newUsage(p *schedule.Project, r *schedule.Result) (*usage, error) {
 	n := r.Network()
 	u := &usage{n: n, daily: map[string]map[int64]float64{}, tasks: make([][]schedule.AssignmentResult, len(p.Tasks)),
-		cal: make([]string, len(p.Tasks)), current: make([][2]time.Time, len(p.Tasks))}
+		cal: make([]string, len(p.Tasks)), current: make([][]schedule.Segment, len(p.Tasks))}
 	work := workResources(p)
 	for i, tr := range r.Tasks() {
 		if tr.Summary {
 			continue
 		}
 		u.cal[i], u.tasks[i] = demands(p, r, i, work)
-		u.current[i] = [2]time.Time{tr.Start, tr.Finish}
-		if err := u.add(i, tr.Start, tr.Finish, 1); err != nil {
+		u.current[i] = r.Segments(i)
+		if err := u.add(i, u.current[i], 1); err != nil {
 			return nil, err
 		}
 	}
 	return u, nil
 }
 
-// add adds (sign 1) or takes away (−1) task i's usage between s and f.
-func (u *usage) add(i int, s, f time.Time, sign float64) error {
+// add adds (sign 1) or takes away (−1) task i's usage in segments segs.
+func (u *usage) add(i int, segs []schedule.Segment, sign float64) error {
 	if len(u.tasks[i]) == 0 {
 		return nil
 	}
+	for _, sg := range segs {
+		if err := u.addSpan(i, sg.Start, sg.Finish, sign); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addSpan adds (sign 1) or takes away (−1) task i's usage between s and f.
+func (u *usage) addSpan(i int, s, f time.Time, sign float64) error {
 	seq, err := u.n.WorkingTime(u.cal[i], s, f)
 	if err != nil {
 		return err
@@ -192,20 +201,17 @@ func (u *usage) taskScore(i int) float64 {
 // trial returns the score on task i's resources were it between s and f.
 func (u *usage) trial(i int, s, f time.Time) float64 {
 	cur := u.current[i]
-	u.add(i, cur[0], cur[1], -1)
-	u.add(i, s, f, 1)
+	u.place(i, []schedule.Segment{{Start: s, Finish: f}})
 	sc := u.taskScore(i)
-	u.add(i, s, f, -1)
-	u.add(i, cur[0], cur[1], 1)
+	u.place(i, cur)
 	return sc
 }
 
-// place moves task i's usage to between s and f.
-func (u *usage) place(i int, s, f time.Time) {
-	cur := u.current[i]
-	u.add(i, cur[0], cur[1], -1)
-	u.add(i, s, f, 1)
-	u.current[i] = [2]time.Time{s, f}
+// place moves task i's usage to segments segs.
+func (u *usage) place(i int, segs []schedule.Segment) {
+	u.add(i, u.current[i], -1)
+	u.add(i, segs, 1)
+	u.current[i] = segs
 }
 
 // movesOthers reports whether the delta moves a task other than task i

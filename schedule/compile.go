@@ -146,6 +146,7 @@ type taskInfo struct {
 	depth      int32
 	cal        int32 // timeline of the task's calendar, for float
 	summary    bool
+	elapsed    bool // its duration counts elapsed time
 	// node is the task's node; for a summary, its gate, with first and
 	// last its other two.
 	node, first, last int32
@@ -557,7 +558,7 @@ func (c *compiler) task(i int32) {
 	if !ok {
 		fail("calendar", fmt.Errorf("%q: %w", t.Calendar, ErrUnknownCalendar))
 	}
-	c.cal[i], info.cal = tl, tl
+	c.cal[i], info.cal, info.elapsed = tl, tl, t.Duration.Elapsed
 	if !info.summary {
 		switch m, err := t.Duration.minutes(n.settings); {
 		case t.Duration.Unit == Percent:

@@ -238,3 +238,49 @@ func TestSetSplits(t *testing.T) {
 		t.Errorf("joined up: finish %v, %v", d.Finish, err)
 	}
 }
+
+// TestSplitAt splits a task where a caller drags its bar apart: the work
+// before stays, a pause that begins where another ends joins it, and
+// work done or the task's start cannot be split.
+func TestSplitAt(t *testing.T) {
+	p := splitProject()
+	r := runSplit(t, p)
+	splits, err := r.SplitAt(0, day(6, 8), day(7, 8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []schedule.Split{{At: schedule.Minutes(960), Gap: schedule.Minutes(480)}}; !slices.Equal(splits, want) {
+		t.Fatalf("splits %v, want %v", splits, want)
+	}
+	p.Tasks[0].Splits = splits
+	r = runSplit(t, p)
+	if got, want := r.Segments(0), []schedule.Segment{seg(4, 8, 5, 17, false), seg(7, 8, 8, 17, false)}; !slices.Equal(got, want) {
+		t.Errorf("segments %v, want %v", got, want)
+	}
+	// Splitting again where the work resumes makes the pause longer.
+	if splits, err = r.SplitAt(0, day(7, 8), day(8, 8)); err != nil || len(splits) != 1 || splits[0].Gap != schedule.Minutes(960) {
+		t.Errorf("joined: %v, %v", splits, err)
+	}
+	// A second pause, in the afternoon of Thursday.
+	if splits, err = r.SplitAt(0, day(7, 13), day(8, 13)); err != nil || len(splits) != 2 || splits[1] != (schedule.Split{At: schedule.Minutes(1200), Gap: schedule.Minutes(480)}) {
+		t.Errorf("second: %v, %v", splits, err)
+	}
+	for _, c := range []struct {
+		name     string
+		from, to time.Time
+	}{{"at the start", day(4, 8), day(5, 8)}, {"after the finish", day(11, 8), day(12, 8)}, {"backwards", day(5, 8), day(4, 12)}} {
+		if _, err := r.SplitAt(0, c.from, c.to); !errors.Is(err, schedule.ErrBadValue) {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	// In progress: done Monday and Tuesday; the split can only come later.
+	p.Tasks[0].Splits = nil
+	p.StatusDate, p.Tasks[0].ActualStart, p.Tasks[0].PercentComplete = day(6, 8), day(4, 8), 50
+	r = runSplit(t, p)
+	if _, err := r.SplitAt(0, day(5, 8), day(6, 8)); !errors.Is(err, schedule.ErrBadValue) {
+		t.Errorf("split in work done: %v", err)
+	}
+	if splits, err = r.SplitAt(0, day(6, 8), day(7, 8)); err != nil || splits[0] != (schedule.Split{At: schedule.Minutes(960), Gap: schedule.Minutes(480)}) {
+		t.Errorf("split at the stop: %v, %v", splits, err)
+	}
+}

@@ -26,6 +26,8 @@ func levelCommand(args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 	schedules := fs.Int("schedules", 0, "how many schedules the search may generate (0: one pass of the best rule; for a project, its leveling passes)")
 	seed := fs.Uint64("seed", 0, "the search's seed")
+	split := fs.Bool("split", false, "let leveling split a project's tasks: the work before a conflict stays, the rest pauses")
+	withinFloat := fs.Bool("within-float", false, "delay a project's tasks only within their total float")
 	operands, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -38,7 +40,7 @@ func levelCommand(args []string, stdout io.Writer) error {
 	}
 	path := operands[0]
 	if ext := strings.ToLower(filepath.Ext(path)); ext != ".sm" {
-		return levelProject(path, leveling.LevelOptions{Passes: *schedules, Seed: *seed}, *asJSON, stdout)
+		return levelProject(path, leveling.LevelOptions{Passes: *schedules, Seed: *seed, Split: *split, WithinFloat: *withinFloat}, *asJSON, stdout)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -96,6 +98,7 @@ func levelProject(path string, opts leveling.LevelOptions, asJSON bool, stdout i
 			Task     string       `json:"task"`
 			From     time.Time    `json:"from"`
 			To       time.Time    `json:"to"`
+			Split    bool         `json:"split,omitempty"`
 			Resource string       `json:"resource"`
 			Conflict [2]time.Time `json:"conflict"`
 			Winner   string       `json:"winner"`
@@ -107,7 +110,7 @@ func levelProject(path string, opts leveling.LevelOptions, asJSON bool, stdout i
 			Unresolved []leveling.Conflict `json:"unresolved"`
 		}{Finish: l.Result.Finish(), Delays: []delayJSON{}, Unresolved: l.Unresolved}
 		for _, d := range l.Delays {
-			out.Delays = append(out.Delays, delayJSON{d.Task, d.From, d.To, d.Resource, [2]time.Time{d.ConflictFrom, d.ConflictTo}, d.Winner, d.Rule})
+			out.Delays = append(out.Delays, delayJSON{d.Task, d.From, d.To, d.Split, d.Resource, [2]time.Time{d.ConflictFrom, d.ConflictTo}, d.Winner, d.Rule})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -115,7 +118,11 @@ func levelProject(path string, opts leveling.LevelOptions, asJSON bool, stdout i
 	}
 	fmt.Fprintf(stdout, "leveled: finish %s, %d delays, %d conflicts left\n\n", l.Result.Finish().Format(dateFormat), len(l.Delays), len(l.Unresolved))
 	for _, d := range l.Delays {
-		fmt.Fprintf(stdout, "%s: from %s to after %s — %s over-allocated %s to %s; %s kept its place (%s)\n",
+		move := "from %s to after %s"
+		if d.Split {
+			move = "split: paused from %s until %s"
+		}
+		fmt.Fprintf(stdout, "%s: "+move+" — %s over-allocated %s to %s; %s kept its place (%s)\n",
 			d.Task, d.From.Format(dateFormat), d.To.Format(dateFormat), d.Resource, d.ConflictFrom.Format(dateFormat), d.ConflictTo.Format(dateFormat), d.Winner, d.Rule)
 	}
 	for _, c := range l.Unresolved {

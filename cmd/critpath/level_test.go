@@ -101,3 +101,31 @@ func TestLevelProject(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
+
+// TestLevelSplitFlag: A (4 days) clashes with B (2 days from Wednesday,
+// driving C); with --split A keeps Monday and Tuesday and pauses while B
+// has the crew.
+func TestLevelSplitFlag(t *testing.T) {
+	path := write(t, "split.json", `{
+  "start": "2027-03-01T08:00:00Z",
+  "tasks": [{"id": "A", "duration": "4d"},
+            {"id": "B", "duration": "2d", "constraint": {"type": "SNET", "date": "2027-03-03T08:00:00Z"}},
+            {"id": "C", "duration": "10d"}],
+  "links": [{"from": "B", "to": "C"}],
+  "resources": [{"id": "crew", "type": "work", "max_units": 1}],
+  "assignments": [{"task": "A", "resource": "crew", "units": 1}, {"task": "B", "resource": "crew", "units": 1}]
+}`)
+	code, out, errOut := runCLI("level", path, "--split", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `"split": true`) || !strings.Contains(out, `"from": "2027-03-03T08:00:00Z"`) {
+		t.Errorf("%s", out)
+	}
+	if code, out, _ := runCLI("level", path, "--split"); code != 0 || !strings.Contains(out, "A: split: paused from") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if code, out, _ := runCLI("level", path); code != 0 || strings.Contains(out, "split") {
+		t.Errorf("without --split: exit %d:\n%s", code, out)
+	}
+}

@@ -3,7 +3,7 @@
 //
 //	critpath schedule [--json] [--profile msproject|p6] [--status-date DATE] FILE
 //	critpath explain [--json] [--profile msproject|p6] FILE TASK-ID
-//	critpath level [--schedules N] [--seed S] [--json] FILE
+//	critpath level [--schedules N] [--seed S] [--split] [--within-float] [--json] FILE
 package main
 
 import (
@@ -26,7 +26,7 @@ type command struct {
 var commands = []command{
 	{"schedule", "schedule [--json] [--profile msproject|p6] [--status-date DATE] FILE\n      schedule a project and print its dates and floats", scheduleCommand},
 	{"explain", "explain [--json] [--profile msproject|p6] FILE TASK-ID\n      say what drives a task's dates, back to the start and on to the finish", explainCommand},
-	{"level", "level [--schedules N] [--seed S] [--json] FILE\n      level resources: a project, each delay with its reason; a PSPLIB .sm instance, the shortest schedule found within N schedules", levelCommand},
+	{"level", "level [--schedules N] [--seed S] [--split] [--within-float] [--json] FILE\n      level resources: a project, each delay with its reason; a PSPLIB .sm instance, the shortest schedule found within N schedules", levelCommand},
 }
 
 // errUsage marks an error in the command line itself (exit status 2).

@@ -95,14 +95,18 @@
 // resources' calendars all do (unless it ignores resource calendars).
 // Result.SaveBaseline, Result.Compare and Result.EarnedValue compare a
 // schedule with a saved baseline (variances, BCWS, BCWP, ACWP, SPI, CPI,
-// EAC …).
+// EAC …). A task can be split (Task.Splits): its work pauses and goes on,
+// the pauses moving with it; Result.Segments gives each task's pieces of
+// work, done ones marked, and Result.SplitAt makes a split where a bar is
+// dragged apart.
 //
 // # Edits
 //
 // An Editor holds a project and its schedule; Apply and Preview take
-// edits (durations, constraints, progress, tasks, links, assignments) and
-// return a Delta of the tasks that changed, old and new. Edits are made
-// in the compiled network, recomputing only the cone they reach; an edit
+// edits (durations, constraints, progress, splits, tasks, links,
+// assignments) and return a Delta of the tasks that changed, old and new.
+// Edits are made in the compiled network, recomputing only the cone they
+// reach; an edit
 // that reshapes what the network cannot take in place (a new summary, a
 // task moving to another calendar, a project with ALAP tasks or scheduled
 // backward) compiles the project again. A rejected edit changes nothing.

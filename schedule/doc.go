@@ -106,10 +106,10 @@
 // edits (durations, constraints, progress, splits, tasks, links,
 // assignments) and return a Delta of the tasks that changed, old and new.
 // Edits are made in the compiled network, recomputing only the cone they
-// reach; an edit
-// that reshapes what the network cannot take in place (a new summary, a
-// task moving to another calendar, a project with ALAP tasks or scheduled
-// backward) compiles the project again. A rejected edit changes nothing.
+// reach; an edit that reshapes what the network cannot take in place (a
+// new summary, a task moving to another calendar, a project with ALAP
+// tasks or scheduled backward) compiles the project again. A rejected edit
+// changes nothing.
 //
 // # Profiles
 //

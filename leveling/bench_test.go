@@ -1,9 +1,11 @@
 package leveling_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 
+	"github.com/critpath/critpath/internal/randnet"
 	"github.com/critpath/critpath/leveling"
 )
 
@@ -21,4 +23,23 @@ func BenchmarkSolveJ120(b *testing.B) {
 		makespan = sol.Makespan
 	}
 	b.ReportMetric(float64(makespan), "makespan")
+}
+
+// BenchmarkLevel levels random projects (calendars, every link type,
+// ALAP tasks, progress, constraints, splits, four resources) in one pass.
+func BenchmarkLevel(b *testing.B) {
+	for _, n := range []int{300, 1000} {
+		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
+			p := randnet.Project(randnet.Config{Tasks: n, Mixed: true, Seed: 11})
+			var delays int
+			for b.Loop() {
+				l, err := leveling.Level(b.Context(), p, leveling.LevelOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				delays = len(l.Delays)
+			}
+			b.ReportMetric(float64(delays), "delays")
+		})
+	}
 }

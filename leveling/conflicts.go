@@ -43,10 +43,12 @@ const tolerance = 1e-9
 func Conflicts(p *schedule.Project, r *schedule.Result) ([]Conflict, error) {
 	n := r.Network()
 	type event struct {
-		at    time.Time
+		at    int64 // Unix seconds
 		task  int
 		units float64 // added at the start, taken away at the end
 	}
+	loc := r.Start().Location()
+	at := func(s int64) time.Time { return time.Unix(s, 0).In(loc) }
 	byRes := map[string][]event{}
 	work := workResources(p)
 	for i, tr := range r.Tasks() {
@@ -64,7 +66,7 @@ func Conflicts(p *schedule.Project, r *schedule.Result) ([]Conflict, error) {
 			}
 			for s, e := range seq {
 				for _, a := range uses {
-					byRes[a.Resource] = append(byRes[a.Resource], event{s, i, a.Units}, event{e, i, -a.Units})
+					byRes[a.Resource] = append(byRes[a.Resource], event{s.Unix(), i, a.Units}, event{e.Unix(), i, -a.Units})
 				}
 			}
 		}
@@ -75,36 +77,33 @@ func Conflicts(p *schedule.Project, r *schedule.Result) ([]Conflict, error) {
 		if len(evs) == 0 {
 			continue
 		}
-		max := res.MaxUnits
-		if max == 0 {
-			max = 1
+		most := res.MaxUnits
+		if most == 0 {
+			most = 1
 		}
 		// The resource's own working time bounds what it has.
 		first, last := evs[0].at, evs[0].at
 		for _, ev := range evs {
-			if ev.at.Before(first) {
-				first = ev.at
-			}
-			if ev.at.After(last) {
-				last = ev.at
-			}
+			first, last = min(first, ev.at), max(last, ev.at)
 		}
-		seq, err := n.WorkingTime(res.Calendar, first, last)
+		seq, err := n.WorkingTime(res.Calendar, at(first), at(last))
 		if err != nil {
 			return nil, fmt.Errorf("leveling: resource %q: %w", res.ID, err)
 		}
 		var avail []event // task -1: the capacity steps
 		for s, e := range seq {
-			avail = append(avail, event{s, -1, max}, event{e, -1, -max})
+			avail = append(avail, event{s.Unix(), -1, most}, event{e.Unix(), -1, -most})
 		}
 		evs = append(evs, avail...)
-		slices.SortStableFunc(evs, func(a, b event) int { return a.at.Compare(b.at) })
+		// The order of events at one moment does not matter: the sums
+		// are read once all of them are in.
+		slices.SortFunc(evs, func(a, b event) int { return cmp.Compare(a.at, b.at) })
 		active := map[int]float64{}
 		var capacity float64
 		joinable := false // may the next conflict extend the last one?
 		for k := 0; k < len(evs); {
-			at := evs[k].at
-			for ; k < len(evs) && evs[k].at.Equal(at); k++ {
+			now := evs[k].at
+			for ; k < len(evs) && evs[k].at == now; k++ {
 				ev := evs[k]
 				if ev.task < 0 {
 					capacity += ev.units
@@ -125,7 +124,7 @@ func Conflicts(p *schedule.Project, r *schedule.Result) ([]Conflict, error) {
 				joinable = joinable && demand < tolerance // a pause in the work, not a fit
 				continue
 			}
-			c := Conflict{Resource: res.ID, From: at, To: evs[k].at, Demand: demand, Available: max0(capacity), Excess: demand - max0(capacity)}
+			c := Conflict{Resource: res.ID, From: at(now), To: at(evs[k].at), Demand: demand, Available: max0(capacity), Excess: demand - max0(capacity)}
 			for t, u := range active {
 				c.Uses = append(c.Uses, Use{Task: p.Tasks[t].ID, Units: u})
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"time"
 )
@@ -228,6 +229,54 @@ type compiler struct {
 	ends  [][2]int32        // n.links' predecessor and successor tasks
 	cal   []int32           // task calendar timelines
 	def   int32             // the default calendar's timeline
+	cache *timelineCache    // compiled calendars kept across compiles, or nil
+}
+
+// timelineCache keeps the calendars, and intersections of them, that
+// compiles of one project made, for the next compile of it (an Editor's,
+// whose edits never change calendars). It holds while the calendars, the
+// start they are laid out from and the zone stay as they were.
+type timelineCache struct {
+	cals   []Calendar
+	anchor Date
+	loc    *time.Location
+	byName map[string]compiledCalendar
+}
+
+type compiledCalendar struct {
+	h  *hours
+	tl *timeline
+}
+
+// use readies the cache for a compile of calendars laid out from anchor
+// in loc, emptying it when they differ from its own.
+func (tc *timelineCache) use(cals []Calendar, anchor Date, loc *time.Location) {
+	if tc.byName != nil && tc.anchor == anchor && tc.loc == loc && reflect.DeepEqual(tc.cals, cals) {
+		return
+	}
+	*tc = timelineCache{cals: slices.Clone(cals), anchor: anchor, loc: loc, byName: map[string]compiledCalendar{}}
+}
+
+// compiled returns the timeline of calendar (or intersection) name,
+// compiling h() when the cache lacks it.
+func (c *compiler) compiled(name string, h func() (*hours, error)) (*hours, *timeline, error) {
+	if c.cache != nil {
+		if cc, ok := c.cache.byName[name]; ok {
+			return cc.h, cc.tl, nil
+		}
+	}
+	hs, err := h()
+	if err != nil {
+		return nil, nil, err
+	}
+	tl, err := hs.compile()
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.cache != nil {
+		c.cache.byName[name] = compiledCalendar{hs, tl}
+	}
+	return hs, tl, nil
 }
 
 func (c *compiler) fail(e *InputError) {
@@ -390,13 +439,11 @@ func (c *compiler) calendars() {
 		c.fail(&InputError{Field: "calendars", Err: fmt.Errorf("%d calendars: at most %d: %w", len(names), maxTimelines-1, ErrBadValue)})
 		return
 	}
+	if c.cache != nil {
+		c.cache.use(p.Calendars, anchor, n.loc)
+	}
 	for _, name := range names {
-		h, err := resolveCalendar(c.cals[name], c.cals, anchor)
-		if err != nil {
-			c.fail(&InputError{Calendar: name, Err: err})
-			continue
-		}
-		tl, err := h.compile()
+		h, tl, err := c.compiled(name, func() (*hours, error) { return resolveCalendar(c.cals[name], c.cals, anchor) })
 		if err != nil {
 			c.fail(&InputError{Calendar: name, Err: err})
 			continue

@@ -94,7 +94,8 @@ type Editor struct {
 	p       *Project
 	c       *compiler
 	r       *Result
-	removed []removal // by the edit in hand
+	removed []removal     // by the edit in hand
+	cache   timelineCache // the calendars compiled, for compiling again
 }
 
 // NewEditor schedules a copy of p for editing. It fails as Compile does.
@@ -109,6 +110,7 @@ func NewEditor(p *Project) (*Editor, error) {
 // rebuild compiles and schedules p from scratch.
 func (e *Editor) rebuild(p *Project) error {
 	c := newCompiler(p)
+	c.cache = &e.cache
 	n, err := c.compile()
 	if err != nil {
 		return err
@@ -143,11 +145,24 @@ func (e *Editor) Preview(edits ...Edit) (Delta, error) {
 func (e *Editor) change(edits []Edit, preview bool) (Delta, error) {
 	n := e.c.n
 	removes := slices.ContainsFunc(edits, func(ed Edit) bool { _, ok := ed.(RemoveTask); return ok })
-	if len(n.late) > 0 || n.backward || removes && len(edits) > 1 || // a removal renumbers the tasks the others name
+	if n.backward || removes && len(edits) > 1 || // a removal renumbers the tasks the others name
+		len(n.late) > 0 && slices.ContainsFunc(edits, func(ed Edit) bool { return !valueEdit(ed) }) ||
 		slices.ContainsFunc(edits, func(ed Edit) bool { return ed.reshapes(e) }) {
 		return e.full(edits, preview)
 	}
 	return e.incremental(edits, preview)
+}
+
+// valueEdit reports whether ed changes only a task's values, not the
+// network's shape: with ALAP tasks in the project (which the cone update
+// does not place) the editor makes such edits in place and runs the whole
+// schedule again rather than compiling it again.
+func valueEdit(ed Edit) bool {
+	switch ed.(type) {
+	case SetDuration, SetConstraint, SetProgress, SetSplits:
+		return true
+	}
+	return false
 }
 
 // full applies the edits to a copy of the project, schedules it from
@@ -314,9 +329,14 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 			n.setPlain(p.node)
 		}
 	}
+	if len(n.late) > 0 { // constrain listed an edited ALAP task again
+		slices.Sort(n.late)
+		n.late = slices.Compact(n.late)
+	}
 	j := r.begin()
-	if !r.update(touched, j) {
-		// The finish moved: everything's late dates move with it.
+	if len(n.late) > 0 || !r.update(touched, j) {
+		// The finish moved, everything's late dates moving with it; or
+		// ALAP tasks must be placed again.
 		r.undo(j)
 		old := r.snapshot()
 		r.Run()

@@ -166,11 +166,13 @@ func (c *compiler) intersection(names []string) (int32, error) {
 	if tl, ok := c.tlOf[key]; ok {
 		return tl, nil
 	}
-	h := c.hours[names[0]]
-	for _, name := range names[1:] {
-		h = h.intersect(c.hours[name])
-	}
-	tl, err := h.compile()
+	_, tl, err := c.compiled(key, func() (*hours, error) {
+		h := c.hours[names[0]]
+		for _, name := range names[1:] {
+			h = h.intersect(c.hours[name])
+		}
+		return h, nil
+	})
 	switch {
 	case errors.Is(err, ErrNoWorkingTime):
 		return 0, fmt.Errorf("%s: %w", key, ErrNoSharedTime)

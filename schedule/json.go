@@ -159,6 +159,12 @@ type taskJSON struct {
 	ActualCost              *float64    `json:"actual_cost,omitempty"`
 	Splits                  []splitJSON `json:"splits,omitempty"`
 	NoSplit                 bool        `json:"no_split,omitempty"`
+	Crash                   *crashJSON  `json:"crash,omitempty"`
+}
+
+type crashJSON struct {
+	Duration string  `json:"duration"`
+	Cost     float64 `json:"cost"`
 }
 
 type splitJSON struct {
@@ -416,6 +422,9 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		task.Type, task.EffortDriven, task.IgnoreResourceCalendars, task.FixedCost, task.ActualCost = t.Type, t.EffortDriven, t.IgnoreResourceCalendars, t.FixedCost, t.ActualCost
 		task.Work = d.duration(at("work"), t.Work)
 		task.NoSplit = t.NoSplit
+		if c := t.Crash; c != nil {
+			task.Crash = &Crash{Duration: d.duration(at("crash.duration"), c.Duration), Cost: c.Cost}
+		}
 		for k, s := range t.Splits {
 			task.Splits = append(task.Splits, Split{At: d.duration(at(fmt.Sprintf("splits[%d].at", k)), s.At),
 				Gap: d.duration(at(fmt.Sprintf("splits[%d].gap", k)), s.Gap)})
@@ -562,6 +571,13 @@ func (p Project) MarshalJSON() ([]byte, error) {
 				return nil, fmt.Errorf("schedule: task %q: splits[%d]: %w", t.ID, k, err)
 			}
 			tj.Splits = append(tj.Splits, sj)
+		}
+		if c := t.Crash; c != nil {
+			d, err := dur(c.Duration)
+			if err != nil {
+				return nil, fmt.Errorf("schedule: task %q: crash.duration: %w", t.ID, err)
+			}
+			tj.Crash = &crashJSON{Duration: d, Cost: c.Cost}
 		}
 		if t.Remaining != nil {
 			rem, err := t.Remaining.MarshalText()

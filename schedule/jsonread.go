@@ -712,6 +712,21 @@ func (r *jsonReader) task(t *taskJSON) error {
 			err = list(r, &t.Splits, r.split)
 		case "no_split":
 			err = r.bool(&t.NoSplit)
+		case "crash":
+			if r.null() {
+				t.Crash = nil
+				break
+			}
+			t.Crash = &crashJSON{}
+			err = r.fields(func(key []byte) error {
+				switch string(key) {
+				case "duration":
+					return r.str(&t.Crash.Duration)
+				case "cost":
+					return r.float(&t.Crash.Cost)
+				}
+				return errUnknownField
+			})
 		default:
 			err = r.unknown(key)
 		}

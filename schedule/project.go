@@ -102,6 +102,20 @@ type Task struct {
 	// can split" cleared); splits already given stay.
 	Splits  []Split
 	NoSplit bool
+	// Crash, when set, says how far the task can be shortened and what it
+	// then costs, for time–cost trade-offs (package optimize); the
+	// scheduler itself ignores it.
+	Crash *Crash
+}
+
+// Crash is a task's crash point, as the time–cost trade-off has it: the
+// task can be shortened to Duration, where it costs Cost in all. Its
+// normal point is its Duration and its cost as scheduled (its resources
+// and fixed cost); between the two the cost is linear, so each working
+// day saved costs the same: the cost slope.
+type Crash struct {
+	Duration Duration
+	Cost     float64
 }
 
 // Split is a pause in a task's work, Microsoft Project's split task:

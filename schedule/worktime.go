@@ -46,6 +46,11 @@ func (n *Network) AddWork(calendar string, t time.Time, minutes int64) (time.Tim
 // defaults filled in.
 func (n *Network) Settings() Settings { return n.settings }
 
+// Minutes returns d in minutes by the project's settings: working
+// minutes, or elapsed ones for an elapsed d (a percent is returned in
+// basis points).
+func (n *Network) Minutes(d Duration) (int64, error) { return d.minutes(n.settings) }
+
 // WorkingTime returns the working intervals of the named calendar ("" is
 // the project's) between from and to, in order, each as its start and
 // end, clipped to [from, to).

@@ -1,0 +1,341 @@
+package optimize_test
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize/convex/lp"
+
+	"github.com/critpath/critpath/optimize"
+	"github.com/critpath/critpath/schedule"
+)
+
+// start is the start of the test projects; they run round the clock with
+// 24-hour days, so a day of duration is a calendar day.
+var start = time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
+
+func days(n int) time.Time { return start.AddDate(0, 0, n) }
+
+func project(tasks ...schedule.Task) *schedule.Project {
+	return &schedule.Project{Start: start, Calendar: schedule.TwentyFourHours,
+		Settings: schedule.Settings{MinutesPerDay: 1440, MinutesPerWeek: 7 * 1440}, Tasks: tasks}
+}
+
+// task is a task of d days crashable to c days at k per day (c = d: not
+// crashable).
+func task(id string, d, c int, k float64) schedule.Task {
+	t := schedule.Task{ID: id, Duration: schedule.Days(float64(d))}
+	if c < d {
+		t.Crash = &schedule.Crash{Duration: schedule.Days(float64(c)), Cost: k * float64(d-c)}
+	}
+	return t
+}
+
+// fiveTasks is the instance on which crashing the cheapest critical task
+// first spends 7 to finish by day 9, where 6 is enough.
+func fiveTasks() *schedule.Project {
+	p := project(task("A", 4, 2, 3), task("B", 6, 6, 0), task("C", 3, 1, 1), task("D", 6, 6, 0), task("E", 4, 2, 3))
+	p.Links = []schedule.Link{{Pred: "A", Succ: "C"}, {Pred: "C", Succ: "E"}, {Pred: "A", Succ: "D"}, {Pred: "B", Succ: "E"}}
+	return p
+}
+
+func shortened(pl *optimize.Plan) map[string]float64 {
+	out := map[string]float64{}
+	for _, s := range pl.Tasks {
+		out[s.Task] = s.From.Amount - s.To.Amount
+	}
+	return out
+}
+
+// TestFiveTasks: by day 9 the optimum shortens A and E a day each (6) and
+// leaves C — the greedy's first choice — alone; by day 10, C alone (1);
+// by day 8, A and E two days each (12).
+func TestFiveTasks(t *testing.T) {
+	cases := []struct {
+		by   int
+		cost float64
+		cut  map[string]float64
+	}{
+		{9, 6, map[string]float64{"A": 1, "E": 1}},
+		{10, 1, map[string]float64{"C": 1}},
+		{8, 12, map[string]float64{"A": 2, "E": 2}},
+		{11, 0, map[string]float64{}},
+	}
+	for _, c := range cases {
+		pl, err := optimize.CompressTo(t.Context(), fiveTasks(), days(c.by))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(pl.Cost-c.cost) > 1e-9 || fmt.Sprint(shortened(pl)) != fmt.Sprint(c.cut) || pl.Finish.After(days(c.by)) {
+			t.Errorf("by day %d: cost %v, shortened %v, finish %v; want %v, %v", c.by, pl.Cost, shortened(pl), pl.Finish, c.cost, c.cut)
+		}
+	}
+	if _, err := optimize.CompressTo(t.Context(), fiveTasks(), days(7)); !errors.Is(err, optimize.ErrTooEarly) {
+		t.Errorf("by day 7: %v, want ErrTooEarly", err)
+	}
+	for id, want := range map[string]float64{"A": 3, "C": 1, "E": 3} {
+		if k, err := optimize.CostSlope(fiveTasks(), id); err != nil || k != want {
+			t.Errorf("slope of %s: %v, %v; want %v", id, k, err, want)
+		}
+	}
+	if _, err := optimize.CostSlope(fiveTasks(), "B"); !errors.Is(err, optimize.ErrNotCrashable) {
+		t.Errorf("slope of B: %v", err)
+	}
+}
+
+// TestCurve: the five tasks' time–cost curve has its breakpoints at days
+// 11 (nothing spent), 10 (1), 9 (6) and 8 (12); the budget of 3.5 buys
+// day 10 and 2.5/5 of the way to day 9.
+func TestCurve(t *testing.T) {
+	pts, err := optimize.Curve(t.Context(), fiveTasks())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		day  int
+		cost float64
+	}{{11, 0}, {10, 1}, {9, 6}, {8, 12}}
+	if len(pts) != len(want) {
+		t.Fatalf("%d points: %+v", len(pts), pts)
+	}
+	for k, w := range want {
+		if !pts[k].Finish.Equal(days(w.day)) || math.Abs(pts[k].Cost-w.cost) > 1e-9 {
+			t.Errorf("point %d: %v at %v, want day %d at %v", k, pts[k].Finish, pts[k].Cost, w.day, w.cost)
+		}
+	}
+	pl, err := optimize.CrashWithin(t.Context(), fiveTasks(), 3.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2.5 more at 5 per day buys half a day: 12 hours.
+	if want := days(10).Add(-12 * time.Hour); !pl.Finish.Equal(want) || pl.Cost > 3.5+1e-9 {
+		t.Errorf("within 3.5: finish %v at %v, want %v", pl.Finish, pl.Cost, want)
+	}
+}
+
+// TestReverseCritical: B follows A start-to-start and finish-to-finish, a
+// day behind each; C follows B's start by 4 days. Shortening B would only
+// start it later (its finish is tied to A's) and C with it: B is cheap to
+// crash but never crashed; A is.
+func TestReverseCritical(t *testing.T) {
+	p := project(task("A", 10, 6, 5), task("B", 8, 2, 0.5), task("C", 6, 6, 0), schedule.Task{ID: "M"})
+	p.Links = []schedule.Link{
+		{Pred: "A", Succ: "B", Type: schedule.SS, Lag: schedule.Days(1)},
+		{Pred: "A", Succ: "M", Lag: schedule.Days(1)}, // the finish-to-finish, through a milestone
+		{Pred: "M", Succ: "B", Type: schedule.FF},
+		{Pred: "B", Succ: "C", Type: schedule.SS, Lag: schedule.Days(4)},
+	}
+	r, err := schedule.Run(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Finish().Equal(days(13)) {
+		t.Fatalf("normal finish %v, want day 13", r.Finish())
+	}
+	// By day 12, C must start by day 6, B by day 2: A finishes by day 9.
+	for by, want := range map[int]float64{13: 0, 12: 5, 11: 10} {
+		pl, err := optimize.CompressTo(t.Context(), p, days(by))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := shortened(pl)["B"]; ok || pl.Finish.After(days(by)) || math.Abs(pl.Cost-want) > 1e-9 {
+			t.Errorf("by day %d: %+v; want A alone, at %v", by, pl, want)
+		}
+	}
+	// B cannot start before day 1, so C not before day 5.
+	if _, err := optimize.CompressTo(t.Context(), p, days(10)); !errors.Is(err, optimize.ErrTooEarly) {
+		t.Errorf("by day 10: %v", err)
+	}
+}
+
+// randomInstance is a random project of up to 30 tasks: durations of 1 to
+// 12 days, most crashable, links to earlier tasks, 30 % of them SS, FF or
+// SF, lags of −3 to +4 days.
+func randomInstance(seed uint64, size int) *schedule.Project {
+	rng := rand.New(rand.NewPCG(seed, 0xc4a5))
+	n := 2 + rng.IntN(size-1)
+	var tasks []schedule.Task
+	for i := range n {
+		d := 1 + rng.IntN(12)
+		c := d
+		if rng.IntN(5) > 0 {
+			c = rng.IntN(d)
+		}
+		tasks = append(tasks, task(fmt.Sprintf("T%02d", i), d, c, float64(1+rng.IntN(40))/4))
+	}
+	p := project(tasks...)
+	for i := 1; i < n; i++ {
+		seen := map[int]bool{}
+		for range 1 + rng.IntN(2) {
+			j := rng.IntN(i)
+			if seen[j] {
+				continue
+			}
+			seen[j] = true
+			l := schedule.Link{Pred: tasks[j].ID, Succ: tasks[i].ID}
+			if rng.Float64() < 0.3 {
+				l.Type = schedule.LinkType(1 + rng.IntN(3))
+			}
+			if rng.Float64() < 0.4 {
+				l.Lag = schedule.Days(float64(rng.IntN(8) - 3))
+			}
+			p.Links = append(p.Links, l)
+		}
+	}
+	return p
+}
+
+// lpOptimum solves the time–cost LP of p for a finish within T days with
+// gonum's simplex, written independently of the package: variables
+// S_i (start, ≥ 0) and y_i (minutes saved, 0 ≤ y_i ≤ normal − crash),
+// minimize Σ k_i y_i subject to every link and S_i + d_i − y_i ≤ T.
+func lpOptimum(p *schedule.Project, T float64) (float64, error) {
+	n := len(p.Tasks)
+	idx := map[string]int{}
+	normal, saving, slope := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i, t := range p.Tasks {
+		idx[t.ID] = i
+		normal[i] = t.Duration.Amount
+		if t.Crash != nil {
+			saving[i] = t.Duration.Amount - t.Crash.Duration.Amount
+			slope[i] = t.Crash.Cost / saving[i]
+		}
+	}
+	var rows [][]float64 // G x ≤ h over x = (S, y)
+	var h []float64
+	add := func(h0 float64, coef map[int]float64) {
+		row := make([]float64, 2*n)
+		for k, v := range coef {
+			row[k] += v
+		}
+		rows, h = append(rows, row), append(h, h0)
+	}
+	S := func(i int) int { return i }
+	Y := func(i int) int { return n + i }
+	for i := range n {
+		add(saving[i], map[int]float64{Y(i): 1})
+		add(T-normal[i], map[int]float64{S(i): 1, Y(i): -1})
+	}
+	for _, l := range p.Links {
+		a, b := idx[l.Pred], idx[l.Succ]
+		lag := l.Lag.Amount
+		switch l.Type { // each: pred's end + lag ≤ succ's end, ends as the type says
+		case schedule.FS:
+			add(-normal[a]-lag, map[int]float64{S(a): 1, Y(a): -1, S(b): -1})
+		case schedule.SS:
+			add(-lag, map[int]float64{S(a): 1, S(b): -1})
+		case schedule.FF:
+			add(normal[b]-normal[a]-lag, map[int]float64{S(a): 1, Y(a): -1, S(b): -1, Y(b): 1})
+		case schedule.SF:
+			add(normal[b]-lag, map[int]float64{S(a): 1, S(b): -1, Y(b): 1})
+		}
+	}
+	// Standard form: a slack per row, rows with h < 0 negated.
+	m := len(rows)
+	A := mat.NewDense(m, 2*n+m, nil)
+	b := make([]float64, m)
+	for r, row := range rows {
+		sign := 1.0
+		if h[r] < 0 {
+			sign = -1
+		}
+		for k, v := range row {
+			A.Set(r, k, sign*v)
+		}
+		A.Set(r, 2*n+r, sign)
+		b[r] = sign * h[r]
+	}
+	c := make([]float64, 2*n+m)
+	copy(c[n:], slope)
+	opt, _, err := lp.Simplex(c, A, b, 1e-10, nil)
+	return opt, err
+}
+
+// TestAgainstSimplex: on 300 random instances and three target dates each
+// — the normal finish, and two between it and the shortest — the plan's
+// cost equals gonum's simplex optimum within 1e-9 relative, every plan
+// is feasible (durations between crash and normal, the schedule with them
+// meets the date with every link holding, as the scheduler computes it),
+// and a date the package calls too early is one the simplex finds
+// infeasible.
+func TestAgainstSimplex(t *testing.T) {
+	solved, early := 0, 0
+	for seed := range uint64(300) {
+		p := randomInstance(seed, 30)
+		r, err := schedule.Run(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		normal := r.Finish().Sub(start).Minutes()
+		for k, frac := range []float64{1, 0.85, 0.6} {
+			T := math.Round(normal * frac / 1440) // whole days
+			pl, err := optimize.CompressTo(t.Context(), p, days(int(T)))
+			want, lperr := lpOptimum(p, T)
+			if errors.Is(err, optimize.ErrTooEarly) {
+				early++
+				if lperr == nil {
+					t.Fatalf("seed %d target %d: too early, but the simplex finds %v", seed, k, want)
+				}
+				continue
+			}
+			if err != nil || lperr != nil {
+				t.Fatalf("seed %d target %d (day %v): %v; simplex: %v", seed, k, T, err, lperr)
+			}
+			solved++
+			if math.Abs(pl.Cost-want) > 1e-9*max(1, math.Abs(want)) {
+				t.Fatalf("seed %d target day %v: cost %v, simplex %v", seed, T, pl.Cost, want)
+			}
+			if pl.Finish.After(days(int(T))) {
+				t.Fatalf("seed %d target day %v: the plan finishes %v", seed, T, pl.Finish)
+			}
+			checkPlan(t, p, pl)
+		}
+	}
+	t.Logf("%d targets solved, %d too early", solved, early)
+	if solved < 600 || early == 0 {
+		t.Errorf("%d targets solved, %d too early: the test checks too little", solved, early)
+	}
+}
+
+// checkPlan checks that each shortening lies between the crash and the
+// normal duration and that the project with them schedules with every
+// link holding.
+func checkPlan(t *testing.T, p *schedule.Project, pl *optimize.Plan) {
+	t.Helper()
+	q := *p
+	q.Tasks = append([]schedule.Task(nil), p.Tasks...)
+	for _, s := range pl.Tasks {
+		for i := range q.Tasks {
+			if q.Tasks[i].ID != s.Task {
+				continue
+			}
+			tk := &q.Tasks[i]
+			if s.To.Amount*unit(s.To) < tk.Crash.Duration.Amount*1440-1e-9 || s.To.Amount*unit(s.To) > tk.Duration.Amount*1440 {
+				t.Fatalf("%s shortened to %v: outside %v–%v", s.Task, s.To, tk.Crash.Duration, tk.Duration)
+			}
+			tk.Duration = s.To
+		}
+	}
+	r, err := schedule.Run(&q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Conflicts()) > 0 {
+		t.Fatalf("conflicts with the plan: %+v", r.Conflicts())
+	}
+	if !r.Finish().Equal(pl.Finish) {
+		t.Fatalf("the plan says %v, the scheduler %v", pl.Finish, r.Finish())
+	}
+}
+
+func unit(d schedule.Duration) float64 {
+	if d.Unit == schedule.Day {
+		return 1440
+	}
+	return 1
+}

@@ -1,0 +1,253 @@
+package optimize
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/critpath/critpath/schedule"
+)
+
+// ErrNotCrashable is wrapped by CostSlope's error for a task that cannot
+// be shortened: no crash point, a crash duration not shorter than its
+// duration, a summary, or work already started.
+var ErrNotCrashable = errors.New("task cannot be crashed")
+
+// ErrUnsupported is wrapped by errors about a link the time–cost model
+// cannot hold as a linear constraint: from a summary's start (SS, SF) or
+// to a summary's finish (FF, SF), each of which ties a task to the
+// earliest or latest of several.
+var ErrUnsupported = errors.New("not a linear constraint")
+
+// model is a project's time–cost network. Time runs on one axis: working
+// minutes of the project calendar from the project start, each task's
+// duration and each lag counted in its own minutes — exact when the
+// project works on one calendar; otherwise an approximation that
+// CompressTo checks, and corrects, with the scheduler.
+type model struct {
+	p      *schedule.Project
+	r      *schedule.Result // the project as scheduled
+	n      *schedule.Network
+	normal []int64   // each task's duration, minutes (summaries: 0)
+	crash  []int64   // its shortest
+	slope  []float64 // cost per minute saved (0: not crashable)
+	arcs   []arc     // every constraint but the target
+}
+
+// Nodes: the project's start S and end E, then each task's start and
+// finish (a summary's: the gate its subtasks start after, and a finish
+// after all of theirs).
+const nodeS, nodeE = 0, 1
+
+func startNode(i int) int32  { return int32(2 + 2*i) }
+func finishNode(i int) int32 { return int32(3 + 2*i) }
+
+func newModel(p *schedule.Project) (*model, error) {
+	r, err := schedule.Run(p)
+	if err != nil {
+		return nil, err
+	}
+	n := r.Network()
+	m := &model{p: p, r: r, n: n, normal: make([]int64, len(p.Tasks)), crash: make([]int64, len(p.Tasks)), slope: make([]float64, len(p.Tasks))}
+	summary := map[string]bool{}
+	for _, t := range p.Tasks {
+		if t.Parent != "" {
+			summary[t.Parent] = true
+		}
+	}
+	// ge adds π_b ≥ π_a + l; le adds π_b ≤ π_a + l.
+	ge := func(b, a int32, l int64) { m.arcs = append(m.arcs, arc{b, a, -l}) }
+	le := func(b, a int32, l int64) { m.arcs = append(m.arcs, arc{a, b, l}) }
+	offset := func(t time.Time) int64 { w, _ := n.WorkBetween("", r.Start(), t); return w }
+	pinned := make([]bool, len(p.Tasks)) // dates fixed whatever the links say
+	for i := range p.Tasks {
+		t := &p.Tasks[i]
+		s, f := startNode(i), finishNode(i)
+		if parent := t.Parent; parent != "" {
+			k, _ := n.Index(parent)
+			ge(s, startNode(k), 0)
+			ge(finishNode(k), f, 0)
+		}
+		ge(s, nodeS, 0)
+		le(f, nodeE, 0)
+		if summary[t.ID] {
+			if t.Crash != nil {
+				return nil, &schedule.InputError{Task: t.ID, Field: "crash", Err: fmt.Errorf("a summary task's duration comes from its subtasks: %w", ErrNotCrashable)}
+			}
+			if c := t.Constraint; c.Type == schedule.SNET {
+				ge(s, nodeS, offset(c.Date))
+			}
+			continue
+		}
+		tr := r.Task(i)
+		m.normal[i], m.crash[i] = r.Duration(i), r.Duration(i)
+		switch {
+		case !t.ActualStart.IsZero(), t.Manual:
+			// Progress and manual dates are fixed: the work done, or the
+			// date the user set, stays.
+			pinned[i] = true
+			a := offset(tr.Start)
+			ge(s, nodeS, a)
+			le(s, nodeS, a)
+			if !t.ActualStart.IsZero() {
+				b := offset(tr.Finish)
+				ge(f, nodeS, b)
+				le(f, nodeS, b)
+				break
+			}
+			fallthrough
+		default:
+			if t.Crash != nil {
+				c, k, err := m.crashPoint(i, tr.Cost)
+				if err != nil {
+					return nil, err
+				}
+				m.crash[i], m.slope[i] = c, k
+			}
+		}
+		ge(f, s, m.crash[i])
+		le(f, s, m.normal[i])
+		if pinned[i] {
+			continue
+		}
+		c := t.Constraint
+		honor := p.Options.Constraints == schedule.HonorConstraints
+		switch c.Type {
+		case schedule.SNET:
+			ge(s, nodeS, offset(c.Date))
+		case schedule.FNET:
+			ge(f, nodeS, offset(c.Date))
+		case schedule.MSO:
+			ge(s, nodeS, offset(c.Date))
+			le(s, nodeS, offset(c.Date))
+			pinned[i] = p.Options.Constraints != schedule.LinksFirst
+		case schedule.MFO:
+			ge(f, nodeS, offset(c.Date))
+			le(f, nodeS, offset(c.Date))
+			pinned[i] = p.Options.Constraints != schedule.LinksFirst
+		case schedule.SNLT:
+			if honor {
+				le(s, nodeS, offset(c.Date))
+			}
+		case schedule.FNLT:
+			if honor {
+				le(f, nodeS, offset(c.Date))
+			}
+		}
+	}
+	for k := range p.Links {
+		l := &p.Links[k]
+		pi, _ := n.Index(l.Pred)
+		si, _ := n.Index(l.Succ)
+		if pinned[si] { // a fixed date overrides its links
+			continue
+		}
+		from, to := finishNode(pi), startNode(si)
+		switch l.Type {
+		case schedule.SS:
+			from = startNode(pi)
+		case schedule.FF:
+			to = finishNode(si)
+		case schedule.SF:
+			from, to = startNode(pi), finishNode(si)
+		}
+		switch {
+		case summary[l.Pred] && (l.Type == schedule.SS || l.Type == schedule.SF):
+			return nil, &schedule.InputError{Link: l, Err: fmt.Errorf("a link from a summary task's start: %w", ErrUnsupported)}
+		case summary[l.Succ] && (l.Type == schedule.FF || l.Type == schedule.SF):
+			return nil, &schedule.InputError{Link: l, Err: fmt.Errorf("a link to a summary task's finish: %w", ErrUnsupported)}
+		}
+		lag, err := n.Minutes(l.Lag)
+		if err != nil {
+			return nil, &schedule.InputError{Link: l, Field: "lag", Err: err}
+		}
+		if l.Lag.Unit == schedule.Percent { // of the predecessor's normal duration
+			lag = int64(math.Round(float64(lag) * float64(m.normal[pi]) / 10000))
+		}
+		ge(to, from, lag)
+	}
+	return m, nil
+}
+
+// crashPoint checks task i's crash point and returns its crash duration
+// in minutes and its cost slope per minute, from its normal cost.
+func (m *model) crashPoint(i int, normalCost float64) (int64, float64, error) {
+	t := &m.p.Tasks[i]
+	fail := func(field string, err error) (int64, float64, error) {
+		return 0, 0, &schedule.InputError{Task: t.ID, Field: field, Err: err}
+	}
+	c := t.Crash
+	d, err := m.n.Minutes(c.Duration)
+	switch {
+	case err != nil:
+		return fail("crash.duration", err)
+	case c.Duration.Unit == schedule.Percent:
+		return fail("crash.duration", fmt.Errorf("%v: %w", c.Duration, schedule.ErrBadUnit))
+	case c.Duration.Elapsed != t.Duration.Elapsed && !c.Duration.IsZero():
+		return fail("crash.duration", fmt.Errorf("%v: counted otherwise than the task's duration %v: %w", c.Duration, t.Duration, schedule.ErrBadUnit))
+	case d < 0:
+		return fail("crash.duration", fmt.Errorf("%v: %w", c.Duration, schedule.ErrNegative))
+	case d >= m.normal[i]:
+		return fail("crash.duration", fmt.Errorf("%v is not shorter than the duration, %d minutes: %w", c.Duration, m.normal[i], ErrNotCrashable))
+	case math.IsNaN(c.Cost) || math.IsInf(c.Cost, 0):
+		return fail("crash.cost", fmt.Errorf("%v: %w", c.Cost, schedule.ErrBadValue))
+	case c.Cost < normalCost:
+		return fail("crash.cost", fmt.Errorf("%v is less than the normal cost %v: %w", c.Cost, normalCost, schedule.ErrBadValue))
+	}
+	return d, (c.Cost - normalCost) / float64(m.normal[i]-d), nil
+}
+
+// net returns the flow network for a target of T minutes after the start
+// (none: T < 0).
+func (m *model) net(T int64) *flowNet {
+	arcs := append([]arc(nil), m.arcs...)
+	if T >= 0 {
+		arcs = append(arcs, arc{nodeS, nodeE, T})
+	}
+	b := make([]float64, 2+2*len(m.p.Tasks))
+	for i, k := range m.slope {
+		b[finishNode(i)] += k
+		b[startNode(i)] -= k
+	}
+	return newFlowNet(len(b), arcs, b)
+}
+
+// solution is an optimal schedule for a target: each task's duration, the
+// project's length and what the shortenings cost.
+type solution struct {
+	dur    []int64
+	length int64
+	cost   float64
+}
+
+// solve returns the cheapest schedule finishing within T minutes, or
+// errInfeasible.
+func (m *model) solve(T int64) (*solution, error) {
+	g := m.net(T)
+	p, err := g.feasible()
+	if err != nil {
+		return nil, err
+	}
+	p, _ = g.solve(p)
+	s := &solution{dur: make([]int64, len(m.normal)), length: p[nodeE] - p[nodeS]}
+	for i := range m.normal {
+		s.dur[i] = p[finishNode(i)] - p[startNode(i)]
+		if m.slope[i] > 0 {
+			s.cost += m.slope[i] * float64(m.normal[i]-s.dur[i])
+		}
+	}
+	return s, nil
+}
+
+// shortest returns the least length the project can have, every task
+// that helps crashed: minus the shortest path from E to S. It fails when
+// the constraints contradict each other whatever the durations (a
+// constraint held against links, a date fixed before its predecessors).
+func (m *model) shortest() (int64, error) {
+	dist, err := m.net(-1).shortestFrom([]int32{nodeE})
+	if err != nil {
+		return 0, err
+	}
+	return -dist[nodeS], nil
+}

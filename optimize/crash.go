@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/critpath/critpath/schedule"
@@ -144,154 +143,89 @@ type Point struct {
 	Plan   *Plan
 }
 
-// Curve returns the project's time–cost curve, from the normal schedule
-// (no cost) to the shortest it can be: piecewise linear and convex, given
-// by its breakpoints, latest finish first; between two of them the cost
-// is linear. It is found by evaluating the exact optimum where the
-// tangents of known points meet (the sandwich method), so each breakpoint
-// costs a few solves.
+// Curve returns the project's time–cost curve, from the longest finish
+// that costs nothing to the shortest the project can be: piecewise linear
+// and convex, given by its breakpoints, latest first; between two of them
+// the cost is linear. It is computed in one sweep (Fulkerson's
+// parametric flow): from the cheapest flow with no deadline, each shortest
+// path from the project's end back to its start is the next breakpoint.
 func Curve(ctx context.Context, p *schedule.Project) ([]Point, error) {
-	m, err := newModel(p)
-	if err != nil {
-		return nil, err
-	}
-	lo, err := m.shortest()
-	if err != nil {
-		return nil, fmt.Errorf("optimize: the project's dates contradict its links: %w", err)
-	}
-	hi, _ := m.n.WorkBetween("", m.r.Start(), m.r.Finish())
-	hi = max(hi, lo)
-	costs := map[int64]float64{}
-	cost := func(T int64) (float64, error) {
-		if c, ok := costs[T]; ok {
-			return c, nil
-		}
-		if err := ctx.Err(); err != nil {
-			return 0, err
-		}
-		s, err := m.solve(T)
-		if err != nil {
-			return 0, err
-		}
-		costs[T] = s.cost
-		return s.cost, nil
-	}
-	// Breakpoints lie on whole minutes; the curve is convex. Between two
-	// points known to be breakpoints or ends, a point in the middle tells
-	// whether the curve is straight there.
-	var walk func(a, b int64) error
-	walk = func(a, b int64) error {
-		if b-a < 2 {
-			return nil
-		}
-		ca, _ := cost(a)
-		cb, _ := cost(b)
-		mid := a + (b-a)/2
-		cm, err := cost(mid)
-		if err != nil {
-			return err
-		}
-		line := ca + (cb-ca)*float64(mid-a)/float64(b-a)
-		if math.Abs(cm-line) <= 1e-9*max(1, math.Abs(line)) {
-			// Straight at mid: straight from a to b, as the curve is
-			// convex and meets the chord at an inner point.
-			return nil
-		}
-		if err := walk(a, mid); err != nil {
-			return err
-		}
-		return walk(mid, b)
-	}
-	if _, err := cost(lo); err != nil {
-		return nil, err
-	}
-	if _, err := cost(hi); err != nil {
-		return nil, err
-	}
-	if err := walk(lo, hi); err != nil {
-		return nil, err
-	}
-	// Keep the points where the slope changes, latest first.
-	Ts := make([]int64, 0, len(costs))
-	for T := range costs {
-		Ts = append(Ts, T)
-	}
-	slices.Sort(Ts)
-	var keep []int64
-	for k, T := range Ts {
-		if k > 0 && k < len(Ts)-1 {
-			a, b := Ts[k-1], Ts[k+1]
-			line := costs[a] + (costs[b]-costs[a])*float64(T-a)/float64(b-a)
-			if math.Abs(costs[T]-line) <= 1e-9*max(1, math.Abs(line)) {
-				continue
-			}
-		}
-		keep = append(keep, T)
-	}
 	var out []Point
-	for _, T := range slices.Backward(keep) {
-		s, err := m.solve(T)
-		if err != nil {
-			return nil, err
-		}
+	err := sweep(ctx, p, func(m *model, s *solution) (bool, error) {
 		pl, err := m.plan(s)
 		if err != nil {
-			return nil, err
+			return false, err
 		}
 		out = append(out, Point{Finish: pl.Finish, Cost: s.cost, Plan: pl})
+		return true, nil
+	})
+	return out, err
+}
+
+// sweep calls each with the optimal schedule at each breakpoint of p's
+// time–cost curve, latest first, until it returns false or an error.
+func sweep(ctx context.Context, p *schedule.Project, each func(*model, *solution) (bool, error)) error {
+	m, err := newModel(p)
+	if err != nil {
+		return err
 	}
-	return out, nil
+	if _, err := m.shortest(); err != nil {
+		return fmt.Errorf("optimize: the project's dates contradict its links: %w", err)
+	}
+	g := m.net(-1)
+	p0, err := g.feasible()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	g.solve(p0).parametric(nodeS, nodeE, func(pot []int64) bool {
+		if ferr = ctx.Err(); ferr != nil {
+			return false
+		}
+		var more bool
+		more, ferr = each(m, m.solution(pot))
+		return more && ferr == nil
+	})
+	return ferr
 }
 
 // CrashWithin returns the plan that finishes earliest for at most budget:
-// on the time–cost curve, the earliest point within the budget, or a
-// point between two breakpoints where the budget runs out.
+// the earliest breakpoint of the time–cost curve within the budget, or
+// the point between two breakpoints where the budget runs out (to the
+// whole minute that keeps within it).
 func CrashWithin(ctx context.Context, p *schedule.Project, budget float64) (*Plan, error) {
 	if math.IsNaN(budget) || budget < 0 {
 		return nil, fmt.Errorf("optimize: budget %v: %w", budget, schedule.ErrBadValue)
 	}
-	m, err := newModel(p)
-	if err != nil {
-		return nil, err
-	}
-	lo, err := m.shortest()
-	if err != nil {
-		return nil, fmt.Errorf("optimize: the project's dates contradict its links: %w", err)
-	}
-	hi, _ := m.n.WorkBetween("", m.r.Start(), m.r.Finish())
-	// The cost falls as T grows: find the least T whose cost fits.
-	fits := func(T int64) (bool, *solution, error) {
-		if err := ctx.Err(); err != nil {
-			return false, nil, err
+	var best *solution
+	var mod *model
+	err := sweep(ctx, p, func(m *model, s *solution) (bool, error) {
+		mod = m
+		if s.cost <= budget+1e-9*max(1, budget) {
+			best = s
+			return true, nil
 		}
-		s, err := m.solve(T)
-		if err != nil {
-			return false, nil, err
+		// The budget runs out between the last point and this one, where
+		// the cost is linear: the least whole minute within it.
+		if best == nil {
+			return false, nil
 		}
-		return s.cost <= budget+1e-9*max(1, budget), s, nil
-	}
-	ok, best, err := fits(lo)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		a, b := lo, max(hi, lo) // cost(a) > budget ≥ cost(b)
-		_, best, err = fits(b)
-		if err != nil {
-			return nil, err
-		}
-		for b-a > 1 {
-			mid := a + (b-a)/2
-			ok, s, err := fits(mid)
+		frac := (budget - best.cost) / (s.cost - best.cost)
+		T := best.length - int64(math.Floor(frac*float64(best.length-s.length)))
+		if T < best.length {
+			x, err := m.solve(T)
 			if err != nil {
-				return nil, err
+				return false, err
 			}
-			if ok {
-				b, best = mid, s
-			} else {
-				a = mid
-			}
+			best = x
 		}
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return m.plan(best)
+	if best == nil { // cannot happen: the first breakpoint costs nothing
+		return nil, fmt.Errorf("optimize: no plan within %v", budget)
+	}
+	return mod.plan(best)
 }

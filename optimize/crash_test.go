@@ -153,12 +153,11 @@ func TestReverseCritical(t *testing.T) {
 	}
 }
 
-// randomInstance is a random project of up to 30 tasks: durations of 1 to
-// 12 days, most crashable, links to earlier tasks, 30 % of them SS, FF or
+// randomInstance is a random project of n tasks: durations of 1 to 12
+// days, most crashable, links to earlier tasks, 30 % of them SS, FF or
 // SF, lags of −3 to +4 days.
-func randomInstance(seed uint64, size int) *schedule.Project {
+func randomInstance(seed uint64, n int) *schedule.Project {
 	rng := rand.New(rand.NewPCG(seed, 0xc4a5))
-	n := 2 + rng.IntN(size-1)
 	var tasks []schedule.Task
 	for i := range n {
 		d := 1 + rng.IntN(12)
@@ -266,7 +265,7 @@ func lpOptimum(p *schedule.Project, T float64) (float64, error) {
 func TestAgainstSimplex(t *testing.T) {
 	solved, early := 0, 0
 	for seed := range uint64(300) {
-		p := randomInstance(seed, 30)
+		p := randomInstance(seed, 2+int(seed%29)) // 2 to 30 tasks
 		r, err := schedule.Run(p)
 		if err != nil {
 			t.Fatal(err)
@@ -338,4 +337,53 @@ func unit(d schedule.Duration) float64 {
 		return 1440
 	}
 	return 1
+}
+
+// TestCurveAgainstSimplex: on 40 random instances every breakpoint of
+// the curve costs what gonum's simplex finds for its finish, the curve is
+// convex, it is straight between breakpoints (the exact cost halfway
+// between two lies on the chord), and it ends where the project can go
+// no shorter.
+func TestCurveAgainstSimplex(t *testing.T) {
+	for seed := range uint64(40) {
+		p := randomInstance(500+seed, 2+int(seed%15))
+		pts, err := optimize.Curve(t.Context(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		minutes := func(at time.Time) float64 { return at.Sub(start).Minutes() }
+		for k, pt := range pts {
+			want, err := lpOptimum(p, minutes(pt.Finish)/1440)
+			if err != nil || math.Abs(pt.Cost-want) > 1e-9*max(1, want) {
+				t.Fatalf("seed %d point %d (%v): cost %v, simplex %v %v", seed, k, pt.Finish, pt.Cost, want, err)
+			}
+			if k == 0 {
+				continue
+			}
+			prev := pts[k-1]
+			if !pt.Finish.Before(prev.Finish) || pt.Cost <= prev.Cost {
+				t.Fatalf("seed %d: point %d (%v, %v) after (%v, %v)", seed, k, pt.Finish, pt.Cost, prev.Finish, prev.Cost)
+			}
+			if k >= 2 { // slopes steepen
+				s1 := (prev.Cost - pts[k-2].Cost) / (minutes(pts[k-2].Finish) - minutes(prev.Finish))
+				s2 := (pt.Cost - prev.Cost) / (minutes(prev.Finish) - minutes(pt.Finish))
+				if s2 <= s1*(1+1e-12) {
+					t.Fatalf("seed %d: slopes %v then %v: not a breakpoint of a convex curve", seed, s1, s2)
+				}
+			}
+			mid := prev.Finish.Add(pt.Finish.Sub(prev.Finish) / 2).Truncate(time.Minute)
+			pl, err := optimize.CompressTo(t.Context(), p, mid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			chord := prev.Cost + (pt.Cost-prev.Cost)*(minutes(prev.Finish)-minutes(mid))/(minutes(prev.Finish)-minutes(pt.Finish))
+			if math.Abs(pl.Cost-chord) > 1e-9*max(1, chord) {
+				t.Fatalf("seed %d: at %v the cost is %v, off the chord (%v)", seed, mid, pl.Cost, chord)
+			}
+		}
+		last := pts[len(pts)-1].Finish
+		if _, err := optimize.CompressTo(t.Context(), p, last.Add(-time.Minute)); !errors.Is(err, optimize.ErrTooEarly) {
+			t.Fatalf("seed %d: the curve ends at %v, but a minute earlier is possible: %v", seed, last, err)
+		}
+	}
 }

@@ -1,7 +1,6 @@
 package optimize
 
 import (
-	"container/heap"
 	"errors"
 	"math"
 )
@@ -120,93 +119,155 @@ func (g *flowNet) shortestFrom(roots []int32) ([]int64, error) {
 	return p, nil
 }
 
-// solve runs successive shortest paths from the feasible potentials p and
-// returns optimal potentials (a schedule) and the flow on each arc.
-func (g *flowNet) solve(p []int64) ([]int64, []float64) {
-	x := make([]float64, len(g.arcs))
-	excess := make([]float64, g.nodes) // supply still to send (b < 0), or demand still to meet (b > 0), as −b
+// flowState is a flow being built: the flow on each arc, potentials that
+// keep every residual arc's reduced cost at or above zero, and scratch.
+type flowState struct {
+	g    *flowNet
+	p    []int64
+	x    []float64
+	eps  float64
+	dist []int64
+	done []bool
+	via  []int32 // the arc a path reached each node by, +1; negative for a reverse arc
+	h    distHeap
+}
+
+func (g *flowNet) state(p []int64) *flowState {
 	var total float64
-	for v, b := range g.b {
-		excess[v] = -b
+	for _, b := range g.b {
 		total += math.Abs(b)
 	}
-	eps := 1e-12 * max(total, 1)
-	dist := make([]int64, g.nodes)
-	done := make([]bool, g.nodes)
-	via := make([]int32, g.nodes) // the arc a path reached each node by, +1; negative for a reverse arc
-	var h distHeap
-	for s := range g.nodes {
-		for excess[s] > eps {
-			// Dijkstra from s on reduced costs, to the nearest node still
-			// short of flow.
-			for v := range dist {
-				dist[v], done[v], via[v] = inf, false, 0
+	return &flowState{g: g, p: p, x: make([]float64, len(g.arcs)), eps: 1e-12 * max(total, 1),
+		dist: make([]int64, g.nodes), done: make([]bool, g.nodes), via: make([]int32, g.nodes)}
+}
+
+// path runs Dijkstra from s on reduced costs over the residual arcs until
+// it settles a node for which stop is true, and returns it (−1 if none is
+// reached); then it raises the potentials by the distances, capped at the
+// target's, so that reduced costs stay nonnegative.
+func (f *flowState) path(s int32, stop func(v int32) bool) int32 {
+	g, p, x, dist, done, via := f.g, f.p, f.x, f.dist, f.done, f.via
+	for v := range dist {
+		dist[v], done[v], via[v] = inf, false, 0
+	}
+	dist[s] = 0
+	f.h = append(f.h[:0], distItem{s, 0})
+	t := int32(-1)
+	for len(f.h) > 0 {
+		it := f.h.pop()
+		u := it.v
+		if done[u] || it.d != dist[u] {
+			continue
+		}
+		done[u] = true
+		if stop(u) {
+			t = u
+			break
+		}
+		for _, k := range g.out[g.outOff[u]:g.outOff[u+1]] { // forward: uncapacitated
+			a := g.arcs[k]
+			if d := dist[u] + a.w + p[u] - p[a.v]; d < dist[a.v] {
+				dist[a.v], via[a.v] = d, k+1
+				f.h.push(distItem{a.v, d})
 			}
-			dist[s] = 0
-			h = append(h[:0], distItem{int32(s), 0})
-			t := int32(-1)
-			for len(h) > 0 {
-				it := heap.Pop(&h).(distItem)
-				u := it.v
-				if done[u] || it.d != dist[u] {
-					continue
-				}
-				done[u] = true
-				if excess[u] < -eps {
-					t = u
-					break
-				}
-				for _, k := range g.out[g.outOff[u]:g.outOff[u+1]] { // forward: uncapacitated
-					a := g.arcs[k]
-					if d := dist[u] + a.w + p[u] - p[a.v]; d < dist[a.v] {
-						dist[a.v], via[a.v] = d, k+1
-						heap.Push(&h, distItem{a.v, d})
-					}
-				}
-				for _, k := range g.in[g.inOff[u]:g.inOff[u+1]] { // reverse: up to the flow
-					a := g.arcs[k]
-					if x[k] <= eps {
-						continue
-					}
-					if d := dist[u] - a.w + p[u] - p[a.u]; d < dist[a.u] {
-						dist[a.u], via[a.u] = d, -(k + 1)
-						heap.Push(&h, distItem{a.u, d})
-					}
-				}
+		}
+		for _, k := range g.in[g.inOff[u]:g.inOff[u+1]] { // reverse: up to the flow
+			a := g.arcs[k]
+			if x[k] <= f.eps {
+				continue
 			}
+			if d := dist[u] - a.w + p[u] - p[a.u]; d < dist[a.u] {
+				dist[a.u], via[a.u] = d, -(k + 1)
+				f.h.push(distItem{a.u, d})
+			}
+		}
+	}
+	if t >= 0 {
+		for v := range p {
+			p[v] += min(dist[v], dist[t])
+		}
+	}
+	return t
+}
+
+// capacity returns what the path from s to t can carry: the least flow
+// on the reverse arcs it takes (+Inf when it takes none).
+func (f *flowState) capacity(s, t int32) float64 {
+	c := math.Inf(1)
+	for v := t; v != s; {
+		if k := f.via[v]; k < 0 {
+			c = min(c, f.x[-k-1])
+			v = f.g.arcs[-k-1].v
+		} else {
+			v = f.g.arcs[k-1].u
+		}
+	}
+	return c
+}
+
+// augment sends delta along the path from s to t.
+func (f *flowState) augment(s, t int32, delta float64) {
+	for v := t; v != s; {
+		if k := f.via[v]; k < 0 {
+			f.x[-k-1] -= delta
+			v = f.g.arcs[-k-1].v
+		} else {
+			f.x[k-1] += delta
+			v = f.g.arcs[k-1].u
+		}
+	}
+}
+
+// solve runs successive shortest paths from the feasible potentials p,
+// meeting every node's b, and returns the state: optimal potentials (a
+// schedule) and an optimal flow.
+func (g *flowNet) solve(p []int64) *flowState {
+	f := g.state(p)
+	excess := make([]float64, g.nodes) // supply still to send (b < 0), or demand still to meet (b > 0), as −b
+	for v, b := range g.b {
+		excess[v] = -b
+	}
+	short := func(v int32) bool { return excess[v] < -f.eps }
+	for s := range int32(g.nodes) {
+		for excess[s] > f.eps {
+			t := f.path(s, short)
 			if t < 0 { // cannot happen: every task's start reaches its finish
 				panic("optimize: no path for the flow")
 			}
-			for v := range p {
-				p[v] += min(dist[v], dist[t])
-			}
-			// Augment along the path by what it can carry.
-			delta := min(excess[s], -excess[t])
-			for v := t; v != int32(s); {
-				k := via[v]
-				if k < 0 {
-					a := g.arcs[-k-1]
-					delta = min(delta, x[-k-1])
-					v = a.v
-				} else {
-					v = g.arcs[k-1].u
-				}
-			}
-			for v := t; v != int32(s); {
-				k := via[v]
-				if k < 0 {
-					x[-k-1] -= delta
-					v = g.arcs[-k-1].v
-				} else {
-					x[k-1] += delta
-					v = g.arcs[k-1].u
-				}
-			}
+			delta := min(excess[s], -excess[t], f.capacity(s, t))
+			f.augment(s, t, delta)
 			excess[s] -= delta
 			excess[t] += delta
 		}
 	}
-	return p, x
+	return f
+}
+
+// parametric lowers the target from where the flow state leaves it
+// (none: no flow on the project's arc) step by step, as Fulkerson's
+// algorithm does: each shortest path from E back to S in the residual
+// network is the next breakpoint of the time–cost curve, at the length
+// minus that path's. At each distinct length it calls each with the
+// potentials, a schedule optimal for that target; it stops at the least
+// length, where the path has no capacity limit, or when each says so.
+func (f *flowState) parametric(S, E int32, each func(p []int64) bool) {
+	last := int64(inf)
+	for {
+		if f.path(E, func(v int32) bool { return v == S }) < 0 {
+			return // cannot happen: every finish reaches the project start
+		}
+		if T := f.p[E] - f.p[S]; T != last {
+			last = T
+			if !each(f.p) {
+				return
+			}
+		}
+		delta := f.capacity(E, S)
+		if math.IsInf(delta, 1) {
+			return
+		}
+		f.augment(E, S, delta)
+	}
 }
 
 type distItem struct {
@@ -214,20 +275,44 @@ type distItem struct {
 	d int64
 }
 
+// distHeap is a binary min-heap of tentative distances, ties by node.
 type distHeap []distItem
 
-func (h distHeap) Len() int { return len(h) }
-func (h distHeap) Less(i, j int) bool {
-	if h[i].d != h[j].d {
-		return h[i].d < h[j].d
+func (a distItem) less(b distItem) bool { return a.d < b.d || a.d == b.d && a.v < b.v }
+
+func (h *distHeap) push(it distItem) {
+	*h = append(*h, it)
+	q := *h
+	for k := len(q) - 1; k > 0; {
+		up := (k - 1) / 2
+		if !q[k].less(q[up]) {
+			break
+		}
+		q[k], q[up] = q[up], q[k]
+		k = up
 	}
-	return h[i].v < h[j].v
 }
-func (h distHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *distHeap) Push(x any)   { *h = append(*h, x.(distItem)) }
-func (h *distHeap) Pop() any {
-	old := *h
-	it := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return it
+
+func (h *distHeap) pop() distItem {
+	q := *h
+	top := q[0]
+	last := len(q) - 1
+	q[0] = q[last]
+	q = q[:last]
+	for k := 0; ; {
+		c := 2*k + 1
+		if c >= len(q) {
+			break
+		}
+		if c+1 < len(q) && q[c+1].less(q[c]) {
+			c++
+		}
+		if !q[c].less(q[k]) {
+			break
+		}
+		q[k], q[c] = q[c], q[k]
+		k = c
+	}
+	*h = q
+	return top
 }

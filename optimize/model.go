@@ -229,7 +229,11 @@ func (m *model) solve(T int64) (*solution, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, _ = g.solve(p)
+	return m.solution(g.solve(p).p), nil
+}
+
+// solution reads a schedule off potentials p.
+func (m *model) solution(p []int64) *solution {
 	s := &solution{dur: make([]int64, len(m.normal)), length: p[nodeE] - p[nodeS]}
 	for i := range m.normal {
 		s.dur[i] = p[finishNode(i)] - p[startNode(i)]
@@ -237,7 +241,7 @@ func (m *model) solve(T int64) (*solution, error) {
 			s.cost += m.slope[i] * float64(m.normal[i]-s.dur[i])
 		}
 	}
-	return s, nil
+	return s
 }
 
 // shortest returns the least length the project can have, every task

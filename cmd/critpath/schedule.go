@@ -74,23 +74,28 @@ func applyStatusDate(p *schedule.Project, s string) error {
 	if s == "" {
 		return nil
 	}
+	t, err := parseDate(p, "--status-date", s)
+	p.StatusDate = t
+	return err
+}
+
+// parseDate reads a date given as flag name: RFC 3339, a time without an
+// offset, or a bare day meaning its end, in the project's time zone.
+func parseDate(p *schedule.Project, name, s string) (time.Time, error) {
 	loc := p.Location
 	if loc == nil {
 		loc = p.Start.Location()
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		p.StatusDate = t
-		return nil
+		return t, nil
 	}
 	if t, err := time.ParseInLocation("2006-01-02T15:04", s, loc); err == nil {
-		p.StatusDate = t
-		return nil
+		return t, nil
 	}
 	if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
-		p.StatusDate = t.AddDate(0, 0, 1)
-		return nil
+		return t.AddDate(0, 0, 1), nil
 	}
-	return fmt.Errorf("%w: --status-date %q: want RFC 3339 or YYYY-MM-DD", errUsage, s)
+	return time.Time{}, fmt.Errorf("%w: %s %q: want RFC 3339 or YYYY-MM-DD", errUsage, name, s)
 }
 
 // readProject reads a project file, choosing the format by extension.

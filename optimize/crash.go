@@ -14,12 +14,28 @@ import (
 // cannot finish by, however much is spent.
 var ErrTooEarly = errors.New("project cannot finish that early")
 
-// Plan is a way to finish sooner: the tasks to shorten, what that costs
-// over the normal cost, and the finish the scheduler then computes.
+// Plan is a way to finish sooner: the tasks to shorten and the links to
+// overlap, what that costs over the normal cost (the shortenings' cost
+// and the overlaps' rework exposure), and the finish the scheduler then
+// computes, Saved working minutes (on the project calendar) before the
+// finish as planned.
 type Plan struct {
 	Finish time.Time
+	Saved  int64
 	Cost   float64
+	Rework float64      // the part of Cost that is rework
 	Tasks  []Shortening // in the project's order
+	Links  []Overlap    // in the project's order
+}
+
+// Overlap is one finish-to-start link fast-tracked: its successor starts
+// Overlap (working time) sooner relative to its predecessor's finish —
+// the link's lag goes from Lag to NewLag — exposing Rework.
+type Overlap struct {
+	Pred, Succ  string
+	Lag, NewLag schedule.Duration
+	Overlap     schedule.Duration
+	Rework      float64
 }
 
 // Shortening is one task crashed: from its duration to a shorter one, at
@@ -30,11 +46,21 @@ type Shortening struct {
 	Cost     float64
 }
 
-// Edits returns the plan as edits to the project it was made for.
-func (pl *Plan) Edits() []schedule.Edit {
+// Edits returns the plan as edits to the project it was made for: a new
+// duration for each task shortened, each overlapped link replaced by one
+// with its new lag.
+func (pl *Plan) Edits(p *schedule.Project) []schedule.Edit {
 	var out []schedule.Edit
 	for _, s := range pl.Tasks {
 		out = append(out, schedule.SetDuration{Task: s.Task, Duration: s.To})
+	}
+	for _, o := range pl.Links {
+		for _, l := range p.Links {
+			if l.Pred == o.Pred && l.Succ == o.Succ {
+				l.Lag = o.NewLag
+				out = append(out, schedule.RemoveLink{Pred: l.Pred, Succ: l.Succ}, schedule.AddLink{Link: l})
+			}
+		}
 	}
 	return out
 }
@@ -43,7 +69,7 @@ func (pl *Plan) Edits() []schedule.Edit {
 // its normal point (its duration and its cost as scheduled) and its crash
 // point. It fails, naming the task, for a task that cannot be crashed.
 func CostSlope(p *schedule.Project, id string) (float64, error) {
-	m, err := newModel(p)
+	m, err := newModel(p, Options{Crash: true})
 	if err != nil {
 		return 0, err
 	}
@@ -59,15 +85,29 @@ func CostSlope(p *schedule.Project, id string) (float64, error) {
 	return m.slope[i] * float64(m.n.Settings().MinutesPerDay), nil
 }
 
-// CompressTo returns the cheapest plan that brings the project finish to
-// date or before: exact for linear costs — the optimum of the linear
-// program — and over every link type and lag, so a task whose shortening
-// would lengthen the project (through start-to-start and finish-to-finish
-// links) is never shortened. A date the project already meets needs an
-// empty plan; one it cannot meet even fully crashed is ErrTooEarly, with
-// the earliest finish it can reach.
+// CompressTo returns the cheapest plan of shortenings that brings the
+// project finish to date or before: exact for linear costs — the optimum
+// of the linear program — and over every link type and lag, so a task
+// whose shortening would lengthen the project (through start-to-start and
+// finish-to-finish links) is never shortened. A date the project already
+// meets needs an empty plan; one it cannot meet even fully crashed is
+// ErrTooEarly, with the earliest finish it can reach.
 func CompressTo(ctx context.Context, p *schedule.Project, date time.Time) (*Plan, error) {
-	m, err := newModel(p)
+	return Compress(ctx, p, date, Options{Crash: true})
+}
+
+// FastTrack returns the plan of least rework that brings the project
+// finish to date or before by overlapping finish-to-start links (each up
+// to its Overlap, at its ReworkCost), crashing nothing.
+func FastTrack(ctx context.Context, p *schedule.Project, date time.Time) (*Plan, error) {
+	return Compress(ctx, p, date, Options{FastTrack: true})
+}
+
+// Compress returns the cheapest plan that brings the project finish to
+// date or before by what opts allow — crashing, fast-tracking, or both
+// weighed against each other in one linear program.
+func Compress(ctx context.Context, p *schedule.Project, date time.Time, opts Options) (*Plan, error) {
+	m, err := newModel(p, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -120,19 +160,37 @@ func (m *model) plan(s *solution) (*Plan, error) {
 			continue
 		}
 		t := &m.p.Tasks[i]
-		to := schedule.Minutes(float64(d))
-		if d%int64(set.MinutesPerDay) == 0 && !t.Duration.Elapsed {
-			to = schedule.Days(float64(d / int64(set.MinutesPerDay)))
-		}
-		to.Elapsed = t.Duration.Elapsed
+		to := inUnits(d, set, t.Duration.Elapsed)
 		pl.Tasks = append(pl.Tasks, Shortening{Task: t.ID, From: t.Duration, To: to, Cost: m.slope[i] * float64(m.normal[i]-d)})
 		pl.Cost += m.slope[i] * float64(m.normal[i]-d)
 	}
-	if _, err := ed.Apply(pl.Edits()...); err != nil {
+	for k, o := range m.overlaps {
+		used := s.overlap[k]
+		if used == 0 {
+			continue
+		}
+		l := &m.p.Links[o.link]
+		pl.Links = append(pl.Links, Overlap{Pred: l.Pred, Succ: l.Succ, Lag: l.Lag, NewLag: inUnits(o.lag-used, set, false),
+			Overlap: inUnits(used, set, false), Rework: o.rework * float64(used)})
+		pl.Rework += o.rework * float64(used)
+	}
+	pl.Cost += pl.Rework
+	if _, err := ed.Apply(pl.Edits(m.p)...); err != nil {
 		return nil, fmt.Errorf("optimize: applying the plan: %w", err)
 	}
 	pl.Finish = ed.Result().Finish()
+	pl.Saved, _ = m.n.WorkBetween("", pl.Finish, m.r.Finish())
 	return pl, nil
+}
+
+// inUnits spells minutes as whole days when they are, else as minutes.
+func inUnits(minutes int64, set schedule.Settings, elapsed bool) schedule.Duration {
+	d := schedule.Minutes(float64(minutes))
+	if day := int64(set.MinutesPerDay); !elapsed && minutes%day == 0 {
+		d = schedule.Days(float64(minutes / day))
+	}
+	d.Elapsed = elapsed
+	return d
 }
 
 // Point is one breakpoint of the time–cost curve: the finish, the least
@@ -149,9 +207,9 @@ type Point struct {
 // the cost is linear. It is computed in one sweep (Fulkerson's
 // parametric flow): from the cheapest flow with no deadline, each shortest
 // path from the project's end back to its start is the next breakpoint.
-func Curve(ctx context.Context, p *schedule.Project) ([]Point, error) {
+func Curve(ctx context.Context, p *schedule.Project, opts Options) ([]Point, error) {
 	var out []Point
-	err := sweep(ctx, p, func(m *model, s *solution) (bool, error) {
+	err := sweep(ctx, p, opts, func(m *model, s *solution) (bool, error) {
 		pl, err := m.plan(s)
 		if err != nil {
 			return false, err
@@ -164,8 +222,8 @@ func Curve(ctx context.Context, p *schedule.Project) ([]Point, error) {
 
 // sweep calls each with the optimal schedule at each breakpoint of p's
 // time–cost curve, latest first, until it returns false or an error.
-func sweep(ctx context.Context, p *schedule.Project, each func(*model, *solution) (bool, error)) error {
-	m, err := newModel(p)
+func sweep(ctx context.Context, p *schedule.Project, opts Options, each func(*model, *solution) (bool, error)) error {
+	m, err := newModel(p, opts)
 	if err != nil {
 		return err
 	}
@@ -189,17 +247,23 @@ func sweep(ctx context.Context, p *schedule.Project, each func(*model, *solution
 	return ferr
 }
 
-// CrashWithin returns the plan that finishes earliest for at most budget:
-// the earliest breakpoint of the time–cost curve within the budget, or
-// the point between two breakpoints where the budget runs out (to the
-// whole minute that keeps within it).
+// CrashWithin returns the plan of shortenings that finishes earliest for
+// at most budget (see Within).
 func CrashWithin(ctx context.Context, p *schedule.Project, budget float64) (*Plan, error) {
+	return Within(ctx, p, budget, Options{Crash: true})
+}
+
+// Within returns the plan that finishes earliest for at most budget by
+// what opts allow: the earliest breakpoint of the time–cost curve within
+// the budget, or the point between two breakpoints where the budget runs
+// out (to the whole minute that keeps within it).
+func Within(ctx context.Context, p *schedule.Project, budget float64, opts Options) (*Plan, error) {
 	if math.IsNaN(budget) || budget < 0 {
 		return nil, fmt.Errorf("optimize: budget %v: %w", budget, schedule.ErrBadValue)
 	}
 	var best *solution
 	var mod *model
-	err := sweep(ctx, p, func(m *model, s *solution) (bool, error) {
+	err := sweep(ctx, p, opts, func(m *model, s *solution) (bool, error) {
 		mod = m
 		if s.cost <= budget+1e-9*max(1, budget) {
 			best = s

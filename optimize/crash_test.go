@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -92,7 +93,7 @@ func TestFiveTasks(t *testing.T) {
 // 11 (nothing spent), 10 (1), 9 (6) and 8 (12); the budget of 3.5 buys
 // day 10 and 2.5/5 of the way to day 9.
 func TestCurve(t *testing.T) {
-	pts, err := optimize.Curve(t.Context(), fiveTasks())
+	pts, err := optimize.Curve(t.Context(), fiveTasks(), optimize.Options{Crash: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,6 +184,9 @@ func randomInstance(seed uint64, n int) *schedule.Project {
 			if rng.Float64() < 0.4 {
 				l.Lag = schedule.Days(float64(rng.IntN(8) - 3))
 			}
+			if l.Type == schedule.FS && rng.Float64() < 0.4 { // may be fast-tracked
+				l.Overlap, l.ReworkCost = schedule.Days(float64(1+rng.IntN(3))), float64(rng.IntN(40))/4
+			}
 			p.Links = append(p.Links, l)
 		}
 	}
@@ -191,16 +195,30 @@ func randomInstance(seed uint64, n int) *schedule.Project {
 
 // lpOptimum solves the time–cost LP of p for a finish within T days with
 // gonum's simplex, written independently of the package: variables
-// S_i (start, ≥ 0) and y_i (minutes saved, 0 ≤ y_i ≤ normal − crash),
-// minimize Σ k_i y_i subject to every link and S_i + d_i − y_i ≤ T.
-func lpOptimum(p *schedule.Project, T float64) (float64, error) {
+// S_i (start, ≥ 0) and y_i (days saved, 0 ≤ y_i ≤ normal − crash),
+// minimize Σ k_i y_i subject to every link and S_i + d_i − y_i ≤ T. With
+// fastTrack, each finish-to-start link with an overlap has a variable
+// o_l (days of overlap, 0 ≤ o_l ≤ its overlap) taken off its lag, at its
+// rework cost; crash says whether tasks may be shortened.
+func lpOptimum(p *schedule.Project, T float64, crash, fastTrack bool) (float64, error) {
+	var ft []int // the links that may overlap
+	for k, l := range p.Links {
+		if fastTrack && l.Type == schedule.FS && !l.Overlap.IsZero() {
+			ft = append(ft, k)
+		}
+	}
+	return lpSolve(p, T, crash, ft)
+}
+
+func lpSolve(p *schedule.Project, T float64, crash bool, ft []int) (float64, error) {
 	n := len(p.Tasks)
+	nv := 2*n + len(ft) // S, y, o
 	idx := map[string]int{}
 	normal, saving, slope := make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, t := range p.Tasks {
 		idx[t.ID] = i
 		normal[i] = t.Duration.Amount
-		if t.Crash != nil {
+		if t.Crash != nil && crash {
 			saving[i] = t.Duration.Amount - t.Crash.Duration.Amount
 			slope[i] = t.Crash.Cost / saving[i]
 		}
@@ -208,7 +226,7 @@ func lpOptimum(p *schedule.Project, T float64) (float64, error) {
 	var rows [][]float64 // G x ≤ h over x = (S, y)
 	var h []float64
 	add := func(h0 float64, coef map[int]float64) {
-		row := make([]float64, 2*n)
+		row := make([]float64, nv)
 		for k, v := range coef {
 			row[k] += v
 		}
@@ -220,12 +238,20 @@ func lpOptimum(p *schedule.Project, T float64) (float64, error) {
 		add(saving[i], map[int]float64{Y(i): 1})
 		add(T-normal[i], map[int]float64{S(i): 1, Y(i): -1})
 	}
-	for _, l := range p.Links {
+	O := func(k int) int { return 2*n + k }
+	for k := range ft {
+		add(p.Links[ft[k]].Overlap.Amount, map[int]float64{O(k): 1})
+	}
+	for li, l := range p.Links {
 		a, b := idx[l.Pred], idx[l.Succ]
 		lag := l.Lag.Amount
 		switch l.Type { // each: pred's end + lag ≤ succ's end, ends as the type says
 		case schedule.FS:
-			add(-normal[a]-lag, map[int]float64{S(a): 1, Y(a): -1, S(b): -1})
+			coef := map[int]float64{S(a): 1, Y(a): -1, S(b): -1}
+			if k := slices.Index(ft, li); k >= 0 {
+				coef[O(k)] = -1
+			}
+			add(-normal[a]-lag, coef)
 		case schedule.SS:
 			add(-lag, map[int]float64{S(a): 1, S(b): -1})
 		case schedule.FF:
@@ -236,7 +262,7 @@ func lpOptimum(p *schedule.Project, T float64) (float64, error) {
 	}
 	// Standard form: a slack per row, rows with h < 0 negated.
 	m := len(rows)
-	A := mat.NewDense(m, 2*n+m, nil)
+	A := mat.NewDense(m, nv+m, nil)
 	b := make([]float64, m)
 	for r, row := range rows {
 		sign := 1.0
@@ -246,22 +272,26 @@ func lpOptimum(p *schedule.Project, T float64) (float64, error) {
 		for k, v := range row {
 			A.Set(r, k, sign*v)
 		}
-		A.Set(r, 2*n+r, sign)
+		A.Set(r, nv+r, sign)
 		b[r] = sign * h[r]
 	}
-	c := make([]float64, 2*n+m)
+	c := make([]float64, nv+m)
 	copy(c[n:], slope)
+	for k, li := range ft {
+		c[O(k)] = p.Links[li].ReworkCost
+	}
 	opt, _, err := lp.Simplex(c, A, b, 1e-10, nil)
 	return opt, err
 }
 
 // TestAgainstSimplex: on 300 random instances and three target dates each
-// — the normal finish, and two between it and the shortest — the plan's
-// cost equals gonum's simplex optimum within 1e-9 relative, every plan
-// is feasible (durations between crash and normal, the schedule with them
-// meets the date with every link holding, as the scheduler computes it),
-// and a date the package calls too early is one the simplex finds
-// infeasible.
+// — the normal finish, and two between it and the shortest — crashing,
+// fast-tracking or both (a third of the instances each), the plan's cost
+// equals gonum's simplex optimum within 1e-9 relative, every plan is
+// feasible (durations between crash and normal, overlaps within what the
+// links allow, the schedule with them meets the date with every link
+// holding, as the scheduler computes it), and a date the package calls
+// too early is one the simplex finds infeasible.
 func TestAgainstSimplex(t *testing.T) {
 	solved, early := 0, 0
 	for seed := range uint64(300) {
@@ -270,11 +300,12 @@ func TestAgainstSimplex(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		opts := []optimize.Options{{Crash: true}, {FastTrack: true}, {Crash: true, FastTrack: true}}[seed%3]
 		normal := r.Finish().Sub(start).Minutes()
 		for k, frac := range []float64{1, 0.85, 0.6} {
 			T := math.Round(normal * frac / 1440) // whole days
-			pl, err := optimize.CompressTo(t.Context(), p, days(int(T)))
-			want, lperr := lpOptimum(p, T)
+			pl, err := optimize.Compress(t.Context(), p, days(int(T)), opts)
+			want, lperr := lpOptimum(p, T, opts.Crash, opts.FastTrack)
 			if errors.Is(err, optimize.ErrTooEarly) {
 				early++
 				if lperr == nil {
@@ -302,28 +333,31 @@ func TestAgainstSimplex(t *testing.T) {
 }
 
 // checkPlan checks that each shortening lies between the crash and the
-// normal duration and that the project with them schedules with every
-// link holding.
+// normal duration and each overlap within its link's, and that the
+// project with the plan's edits schedules with every link holding.
 func checkPlan(t *testing.T, p *schedule.Project, pl *optimize.Plan) {
 	t.Helper()
-	q := *p
-	q.Tasks = append([]schedule.Task(nil), p.Tasks...)
 	for _, s := range pl.Tasks {
-		for i := range q.Tasks {
-			if q.Tasks[i].ID != s.Task {
-				continue
-			}
-			tk := &q.Tasks[i]
-			if s.To.Amount*unit(s.To) < tk.Crash.Duration.Amount*1440-1e-9 || s.To.Amount*unit(s.To) > tk.Duration.Amount*1440 {
-				t.Fatalf("%s shortened to %v: outside %v–%v", s.Task, s.To, tk.Crash.Duration, tk.Duration)
-			}
-			tk.Duration = s.To
+		i := slices.IndexFunc(p.Tasks, func(x schedule.Task) bool { return x.ID == s.Task })
+		tk := &p.Tasks[i]
+		if s.To.Amount*unit(s.To) < tk.Crash.Duration.Amount*1440-1e-9 || s.To.Amount*unit(s.To) > tk.Duration.Amount*1440 {
+			t.Fatalf("%s shortened to %v: outside %v–%v", s.Task, s.To, tk.Crash.Duration, tk.Duration)
 		}
 	}
-	r, err := schedule.Run(&q)
+	for _, o := range pl.Links {
+		k := slices.IndexFunc(p.Links, func(l schedule.Link) bool { return l.Pred == o.Pred && l.Succ == o.Succ })
+		if l := p.Links[k]; o.Overlap.Amount*unit(o.Overlap) > l.Overlap.Amount*1440 || o.Overlap.Amount <= 0 {
+			t.Fatalf("%s→%s overlapped %v: outside 0–%v", o.Pred, o.Succ, o.Overlap, l.Overlap)
+		}
+	}
+	ed, err := schedule.NewEditor(p)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := ed.Apply(pl.Edits(p)...); err != nil {
+		t.Fatal(err)
+	}
+	r := ed.Result()
 	if len(r.Conflicts()) > 0 {
 		t.Fatalf("conflicts with the plan: %+v", r.Conflicts())
 	}
@@ -347,13 +381,13 @@ func unit(d schedule.Duration) float64 {
 func TestCurveAgainstSimplex(t *testing.T) {
 	for seed := range uint64(40) {
 		p := randomInstance(500+seed, 2+int(seed%15))
-		pts, err := optimize.Curve(t.Context(), p)
+		pts, err := optimize.Curve(t.Context(), p, optimize.Options{Crash: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		minutes := func(at time.Time) float64 { return at.Sub(start).Minutes() }
 		for k, pt := range pts {
-			want, err := lpOptimum(p, minutes(pt.Finish)/1440)
+			want, err := lpOptimum(p, minutes(pt.Finish)/1440, true, false)
 			if err != nil || math.Abs(pt.Cost-want) > 1e-9*max(1, want) {
 				t.Fatalf("seed %d point %d (%v): cost %v, simplex %v %v", seed, k, pt.Finish, pt.Cost, want, err)
 			}
@@ -385,5 +419,68 @@ func TestCurveAgainstSimplex(t *testing.T) {
 		if _, err := optimize.CompressTo(t.Context(), p, last.Add(-time.Minute)); !errors.Is(err, optimize.ErrTooEarly) {
 			t.Fatalf("seed %d: the curve ends at %v, but a minute earlier is possible: %v", seed, last, err)
 		}
+	}
+}
+
+// fastTrackProject: foundation (10 days) → frame (10) → fit-out (5), all
+// finish-to-start; the frame may start up to 4 days before the
+// foundation is done at 500 of rework a day, the fit-out up to 2 days
+// before the frame is at 2,000 a day; the fit-out can be crashed to 3
+// days at 800 a day. Normal finish: day 25.
+func fastTrackProject() *schedule.Project {
+	p := project(task("foundation", 10, 10, 0), task("frame", 10, 10, 0), task("fitout", 5, 3, 800))
+	p.Links = []schedule.Link{
+		{Pred: "foundation", Succ: "frame", Overlap: schedule.Days(4), ReworkCost: 500},
+		{Pred: "frame", Succ: "fitout", Overlap: schedule.Days(2), ReworkCost: 2000},
+	}
+	return p
+}
+
+// TestFastTrack: to day 22, overlap the frame 3 days (1,500); to day 20,
+// 4 days and the fit-out 1 (4,000); day 18 is out of reach by overlaps
+// alone. With crashing too: to day 20, overlap 4 and crash the fit-out a
+// day (2,800); to day 18, that and a second day of crash and a day's
+// overlap of the fit-out (5,600).
+func TestFastTrack(t *testing.T) {
+	type link struct {
+		to   string
+		days float64
+	}
+	cases := []struct {
+		by     int
+		opts   optimize.Options
+		cost   float64
+		rework float64
+		links  []link
+		cut    map[string]float64
+	}{
+		{22, optimize.Options{FastTrack: true}, 1500, 1500, []link{{"frame", 3}}, map[string]float64{}},
+		{20, optimize.Options{FastTrack: true}, 4000, 4000, []link{{"frame", 4}, {"fitout", 1}}, map[string]float64{}},
+		{20, optimize.Options{FastTrack: true, Crash: true}, 2800, 2000, []link{{"frame", 4}}, map[string]float64{"fitout": 1}},
+		{18, optimize.Options{FastTrack: true, Crash: true}, 5600, 4000, []link{{"frame", 4}, {"fitout", 1}}, map[string]float64{"fitout": 2}},
+	}
+	for _, c := range cases {
+		pl, err := optimize.Compress(t.Context(), fastTrackProject(), days(c.by), c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []link
+		for _, o := range pl.Links {
+			got = append(got, link{o.Succ, o.Overlap.Amount * unit(o.Overlap) / 1440})
+		}
+		if math.Abs(pl.Cost-c.cost) > 1e-9 || math.Abs(pl.Rework-c.rework) > 1e-9 || fmt.Sprint(got) != fmt.Sprint(c.links) ||
+			fmt.Sprint(shortened(pl)) != fmt.Sprint(c.cut) || !pl.Finish.Equal(days(c.by)) || pl.Saved != int64(25-c.by)*1440 {
+			t.Errorf("by day %d %+v: %+v, overlaps %v, shortened %v", c.by, c.opts, pl, got, shortened(pl))
+		}
+		checkPlan(t, fastTrackProject(), pl)
+	}
+	if _, err := optimize.FastTrack(t.Context(), fastTrackProject(), days(18)); !errors.Is(err, optimize.ErrTooEarly) {
+		t.Errorf("day 18 by overlaps alone: %v", err)
+	}
+	bad := fastTrackProject()
+	bad.Links[0].ReworkCost = -1
+	var ie *schedule.InputError
+	if _, err := optimize.FastTrack(t.Context(), bad, days(22)); !errors.As(err, &ie) || ie.Field != "rework_cost" || ie.Link == nil {
+		t.Errorf("negative rework cost: %v", err)
 	}
 }

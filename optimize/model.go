@@ -33,6 +33,30 @@ type model struct {
 	crash  []int64   // its shortest
 	slope  []float64 // cost per minute saved (0: not crashable)
 	arcs   []arc     // every constraint but the target
+	// Fast-tracking: each link that may overlap, with a node of its own
+	// (see newModel).
+	overlaps []overlap
+}
+
+// overlap is a finish-to-start link fast-tracking may overlap: from the
+// predecessor's finish node to the successor's start, normally lag
+// minutes, at least lag − most, at rework cost per minute of overlap.
+type overlap struct {
+	link      int // in the project
+	from, to  int32
+	node      int32
+	lag, most int64
+	rework    float64
+}
+
+// Options choose what Compress may do to finish sooner.
+type Options struct {
+	// Crash shortens tasks that have a crash point, at their cost slopes.
+	Crash bool
+	// FastTrack lets the successor of a finish-to-start link with an
+	// Overlap start that much before its predecessor finishes, at the
+	// link's rework cost per working day of overlap.
+	FastTrack bool
 }
 
 // Nodes: the project's start S and end E, then each task's start and
@@ -43,7 +67,7 @@ const nodeS, nodeE = 0, 1
 func startNode(i int) int32  { return int32(2 + 2*i) }
 func finishNode(i int) int32 { return int32(3 + 2*i) }
 
-func newModel(p *schedule.Project) (*model, error) {
+func newModel(p *schedule.Project, opts Options) (*model, error) {
 	r, err := schedule.Run(p)
 	if err != nil {
 		return nil, err
@@ -98,7 +122,7 @@ func newModel(p *schedule.Project) (*model, error) {
 			}
 			fallthrough
 		default:
-			if t.Crash != nil {
+			if t.Crash != nil && opts.Crash {
 				c, k, err := m.crashPoint(i, tr.Cost)
 				if err != nil {
 					return nil, err
@@ -165,6 +189,26 @@ func newModel(p *schedule.Project) (*model, error) {
 		if l.Lag.Unit == schedule.Percent { // of the predecessor's normal duration
 			lag = int64(math.Round(float64(lag) * float64(m.normal[pi]) / 10000))
 		}
+		if opts.FastTrack && l.Type == schedule.FS && !l.Overlap.IsZero() {
+			most, err := m.n.Minutes(l.Overlap)
+			switch {
+			case err != nil, l.Overlap.Unit == schedule.Percent, most < 0:
+				return nil, &schedule.InputError{Link: l, Field: "overlap", Err: fmt.Errorf("%v: %w", l.Overlap, schedule.ErrBadValue)}
+			case math.IsNaN(l.ReworkCost) || math.IsInf(l.ReworkCost, 0) || l.ReworkCost < 0:
+				return nil, &schedule.InputError{Link: l, Field: "rework_cost", Err: fmt.Errorf("%v: %w", l.ReworkCost, schedule.ErrBadValue)}
+			}
+			// A node φ between the two ends, like a task's finish: the
+			// successor starts after φ, and φ lies between lag − most and
+			// lag after the predecessor's finish, each minute short of
+			// lag costing the rework.
+			day := float64(m.n.Settings().MinutesPerDay)
+			o := overlap{link: k, from: from, to: to, node: int32(2 + 2*len(p.Tasks) + len(m.overlaps)), lag: lag, most: most, rework: l.ReworkCost / day}
+			m.overlaps = append(m.overlaps, o)
+			ge(o.node, from, lag-most)
+			le(o.node, from, lag)
+			ge(to, o.node, 0)
+			continue
+		}
 		ge(to, from, lag)
 	}
 	return m, nil
@@ -205,20 +249,26 @@ func (m *model) net(T int64) *flowNet {
 	if T >= 0 {
 		arcs = append(arcs, arc{nodeS, nodeE, T})
 	}
-	b := make([]float64, 2+2*len(m.p.Tasks))
+	b := make([]float64, 2+2*len(m.p.Tasks)+len(m.overlaps))
 	for i, k := range m.slope {
 		b[finishNode(i)] += k
 		b[startNode(i)] -= k
 	}
+	for _, o := range m.overlaps {
+		b[o.node] += o.rework
+		b[o.from] -= o.rework
+	}
 	return newFlowNet(len(b), arcs, b)
 }
 
-// solution is an optimal schedule for a target: each task's duration, the
-// project's length and what the shortenings cost.
+// solution is an optimal schedule for a target: each task's duration,
+// each overlapping link's overlap, the project's length and what the
+// shortenings and overlaps cost.
 type solution struct {
-	dur    []int64
-	length int64
-	cost   float64
+	dur     []int64
+	overlap []int64 // by m.overlaps
+	length  int64
+	cost    float64
 }
 
 // solve returns the cheapest schedule finishing within T minutes, or
@@ -240,6 +290,13 @@ func (m *model) solution(p []int64) *solution {
 		if m.slope[i] > 0 {
 			s.cost += m.slope[i] * float64(m.normal[i]-s.dur[i])
 		}
+	}
+	// The overlap a link takes is what the schedule needs of it: how far
+	// the successor starts before the predecessor's finish plus the lag.
+	for _, o := range m.overlaps {
+		used := max(0, o.lag-(p[o.to]-p[o.from]))
+		s.overlap = append(s.overlap, used)
+		s.cost += o.rework * float64(used)
 	}
 	return s
 }

@@ -178,10 +178,12 @@ type constraintJSON struct {
 }
 
 type linkJSON struct {
-	From string    `json:"from"`
-	To   string    `json:"to"`
-	Type *LinkType `json:"type,omitempty"`
-	Lag  string    `json:"lag,omitempty"`
+	From       string    `json:"from"`
+	To         string    `json:"to"`
+	Type       *LinkType `json:"type,omitempty"`
+	Lag        string    `json:"lag,omitempty"`
+	Overlap    string    `json:"overlap,omitempty"`
+	ReworkCost float64   `json:"rework_cost,omitempty"`
 }
 
 type resourceJSON struct {
@@ -449,6 +451,8 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 			link.Type = *l.Type
 		}
 		link.Lag = d.duration(func() string { return fmt.Sprintf("links[%d].lag", i) }, l.Lag)
+		link.Overlap = d.duration(func() string { return fmt.Sprintf("links[%d].overlap", i) }, l.Overlap)
+		link.ReworkCost = l.ReworkCost
 		p.Links = append(p.Links, link)
 	}
 	for _, r := range w.Resources {
@@ -610,6 +614,10 @@ func (p Project) MarshalJSON() ([]byte, error) {
 		if lj.Lag, err = dur(l.Lag); err != nil {
 			return nil, fmt.Errorf("schedule: link %s: %w", &l, err)
 		}
+		if lj.Overlap, err = dur(l.Overlap); err != nil {
+			return nil, fmt.Errorf("schedule: link %s: overlap: %w", &l, err)
+		}
+		lj.ReworkCost = l.ReworkCost
 		w.Links = append(w.Links, lj)
 	}
 	for _, r := range p.Resources {

@@ -762,6 +762,10 @@ func (r *jsonReader) link(l *linkJSON) error {
 			err = optText(r, &l.Type)
 		case "lag":
 			err = r.str(&l.Lag)
+		case "overlap":
+			err = r.str(&l.Overlap)
+		case "rework_cost":
+			err = r.float(&l.ReworkCost)
 		default:
 			err = r.unknown(key)
 		}

@@ -252,6 +252,13 @@ type Link struct {
 	Pred, Succ string
 	Type       LinkType
 	Lag        Duration
+	// Overlap is how far fast-tracking may let the successor of a
+	// finish-to-start link start before the predecessor finishes (plus
+	// the lag), in working time; ReworkCost what each working day of
+	// overlap is expected to cost in rework (package optimize). The
+	// scheduler itself ignores both.
+	Overlap    Duration
+	ReworkCost float64
 }
 
 func (l *Link) String() string {

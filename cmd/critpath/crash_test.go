@@ -71,3 +71,25 @@ func TestCrashErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCrashFastTrack: the frame may start 4 days before the foundation is
+// done (500 a day of rework), the fit-out can be crashed a day (800):
+// finishing by day 20 takes both.
+func TestCrashFastTrack(t *testing.T) {
+	path := write(t, "ft.json", `{
+  "start": "2027-03-01T00:00:00Z", "calendar": "24 Hours",
+  "settings": {"minutes_per_day": 1440, "minutes_per_week": 10080},
+  "tasks": [{"id": "foundation", "duration": "10d"}, {"id": "frame", "duration": "10d"},
+            {"id": "fitout", "duration": "5d", "crash": {"duration": "3d", "cost": 1600}}],
+  "links": [{"from": "foundation", "to": "frame", "overlap": "4d", "rework_cost": 500},
+            {"from": "frame", "to": "fitout"}]
+}`)
+	code, out, errOut := runCLI("crash", "--to", "2027-03-21T00:00:00Z", "--fast-track", path)
+	if code != 0 || !strings.Contains(out, "costs 2800.00") || !strings.Contains(out, "foundation→frame: overlap 4d (lag -4d), rework exposure 2000.00") ||
+		!strings.Contains(out, "fitout: 5d → 4d, 800.00") || !strings.Contains(out, "5 working days sooner") {
+		t.Errorf("exit %d: %s\n%s", code, errOut, out)
+	}
+	if code, _, errOut := runCLI("crash", "--to", "2027-03-21T00:00:00Z", path); code != 1 || !strings.Contains(errOut, "cannot finish that early") {
+		t.Errorf("without --fast-track: exit %d: %s", code, errOut)
+	}
+}

@@ -4,7 +4,7 @@
 //	critpath schedule [--json] [--profile msproject|p6] [--status-date DATE] FILE
 //	critpath explain [--json] [--profile msproject|p6] FILE TASK-ID
 //	critpath level [--schedules N] [--seed S] [--split] [--within-float] [--json] FILE
-//	critpath crash (--to DATE | --budget AMOUNT | --curve) [--json] FILE
+//	critpath crash (--to DATE | --budget AMOUNT | --curve) [--fast-track] [--json] FILE
 package main
 
 import (
@@ -28,7 +28,7 @@ var commands = []command{
 	{"schedule", "schedule [--json] [--profile msproject|p6] [--status-date DATE] FILE\n      schedule a project and print its dates and floats", scheduleCommand},
 	{"explain", "explain [--json] [--profile msproject|p6] FILE TASK-ID\n      say what drives a task's dates, back to the start and on to the finish", explainCommand},
 	{"level", "level [--schedules N] [--seed S] [--split] [--within-float] [--json] FILE\n      level resources: a project, each delay with its reason; a PSPLIB .sm instance, the shortest schedule found within N schedules", levelCommand},
-	{"crash", "crash (--to DATE | --budget AMOUNT | --curve) [--json] FILE\n      the cheapest shortenings that finish by a date, the earliest finish a budget buys, or the whole time–cost curve", crashCommand},
+	{"crash", "crash (--to DATE | --budget AMOUNT | --curve) [--fast-track] [--json] FILE\n      the cheapest shortenings that finish by a date, the earliest finish a budget buys, or the whole time–cost curve", crashCommand},
 }
 
 // errUsage marks an error in the command line itself (exit status 2).

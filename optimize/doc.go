@@ -1,0 +1,34 @@
+// Package optimize answers the time–cost questions of a schedule exactly:
+// how cheaply can the project finish by a date (CompressTo), how early
+// can it finish for a budget (CrashWithin), what does every finish cost
+// (Curve), and what if phases overlap (FastTrack; Compress weighs
+// crashing and overlapping together).
+//
+// A task crashes linearly between its normal point (its duration and its
+// cost as scheduled) and its crash point (schedule.Task.Crash); CostSlope
+// is the cost of a working day saved. A finish-to-start link may overlap
+// by up to schedule.Link.Overlap at schedule.Link.ReworkCost a day.
+//
+// The answers are the optimum of the linear program over event times —
+// not the textbook "crash the cheapest critical task" greedy, which never
+// un-crashes and overspends. The program is solved as the dual of an
+// uncapacitated min-cost flow (Kelley and Fulkerson): successive shortest
+// paths keep potentials that are a feasible schedule, in whole minutes,
+// and end on an optimal one; the whole curve comes from one parametric
+// sweep. Every link type and lag is a constraint, so a task whose
+// shortening would lengthen the project (through start-to-start and
+// finish-to-finish links) is never shortened. The tests hold the optimum
+// to gonum's simplex on random instances.
+//
+// Time runs on the project calendar's working minutes from the project
+// start: exact for a project on one calendar. With several calendars the
+// plan is checked with the scheduler and the target tightened until the
+// scheduled finish meets the date. Percent lags count the predecessor's
+// normal duration; progress, manual dates and Must Start/Finish On dates
+// stay fixed. A link from a summary's start or to a summary's finish is
+// not a linear constraint and is refused (ErrUnsupported).
+//
+// Plans are data — per task the new duration and its cost, per link the
+// overlap and new lag, the new finish — and Plan.Edits gives them as
+// schedule edits.
+package optimize

@@ -169,15 +169,9 @@ func TestPlan(t *testing.T) {
 	}
 }
 
-// TestAlternatives ranks the ways out of the crew conflict (Mon–Tue): a
-// free mason of the same group takes A or B, nothing moves; added
-// capacity, nothing moves, at 16 working hours of the crew's rate; A
-// waits two days for B or B three for A, either way the finish moves from
-// Wednesday to Friday, the shorter delay first.
-func TestAlternatives(t *testing.T) {
-	p := twoOnOneCrew()
-	p.Resources[0].Group, p.Resources[0].StandardRate = "masons", 100
-	p.Resources = append(p.Resources, schedule.Resource{ID: "crew2", MaxUnits: 1, Group: "masons"})
+// alternatives returns the alternatives for p's one conflict.
+func alternatives(t *testing.T, p *schedule.Project) []leveling.Alternative {
+	t.Helper()
 	r, err := schedule.Run(p)
 	if err != nil {
 		t.Fatal(err)
@@ -190,6 +184,19 @@ func TestAlternatives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return alts
+}
+
+// TestAlternatives ranks the ways out of the crew conflict (Mon–Tue): a
+// free mason of the same group takes A or B, nothing moves; added
+// capacity, nothing moves, at 16 working hours of the crew's rate; A
+// waits two days for B or B three for A, either way the finish moves from
+// Wednesday to Friday, the shorter delay first.
+func TestAlternatives(t *testing.T) {
+	p := twoOnOneCrew()
+	p.Resources[0].Group, p.Resources[0].StandardRate = "masons", 100
+	p.Resources = append(p.Resources, schedule.Resource{ID: "crew2", MaxUnits: 1, Group: "masons"})
+	alts := alternatives(t, p)
 	day := 24 * time.Hour
 	want := []struct {
 		kind  leveling.AlternativeKind

@@ -136,19 +136,7 @@ func TestCriticalPathSplit(t *testing.T) {
 // later) leaves the finish, the split first; B delayed moves it two days.
 // B began with the clash, so it cannot be split.
 func TestAlternativesSplit(t *testing.T) {
-	p := splitCrew()
-	r, err := schedule.Run(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := leveling.Conflicts(p, r)
-	if err != nil || len(cs) != 1 {
-		t.Fatalf("%v %+v", err, cs)
-	}
-	alts, err := leveling.Alternatives(p, r, cs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	alts := alternatives(t, splitCrew())
 	want := []struct {
 		kind  leveling.AlternativeKind
 		task  string

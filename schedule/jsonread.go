@@ -652,20 +652,7 @@ func (r *jsonReader) task(t *taskJSON) error {
 		case "duration":
 			err = r.str(&t.Duration)
 		case "constraint":
-			if r.null() {
-				t.Constraint = nil
-				break
-			}
-			t.Constraint = &constraintJSON{}
-			err = r.fields(func(key []byte) error {
-				switch string(key) {
-				case "type":
-					return r.text(&t.Constraint.Type)
-				case "date":
-					return r.str(&t.Constraint.Date)
-				}
-				return errUnknownField
-			})
+			err = optional(r, &t.Constraint, r.constraint)
 		case "deadline":
 			err = r.str(&t.Deadline)
 		case "priority":
@@ -713,25 +700,46 @@ func (r *jsonReader) task(t *taskJSON) error {
 		case "no_split":
 			err = r.bool(&t.NoSplit)
 		case "crash":
-			if r.null() {
-				t.Crash = nil
-				break
-			}
-			t.Crash = &crashJSON{}
-			err = r.fields(func(key []byte) error {
-				switch string(key) {
-				case "duration":
-					return r.str(&t.Crash.Duration)
-				case "cost":
-					return r.float(&t.Crash.Cost)
-				}
-				return errUnknownField
-			})
+			err = optional(r, &t.Crash, r.crash)
 		default:
 			err = r.unknown(key)
 		}
 	}
 	return err
+}
+
+// optional reads an object that may be null into *dst, nil for null.
+func optional[T any](r *jsonReader, dst **T, read func(*T) error) error {
+	if r.null() {
+		*dst = nil
+		return nil
+	}
+	*dst = new(T)
+	return read(*dst)
+}
+
+func (r *jsonReader) constraint(c *constraintJSON) error {
+	return r.fields(func(key []byte) error {
+		switch string(key) {
+		case "type":
+			return r.text(&c.Type)
+		case "date":
+			return r.str(&c.Date)
+		}
+		return errUnknownField
+	})
+}
+
+func (r *jsonReader) crash(c *crashJSON) error {
+	return r.fields(func(key []byte) error {
+		switch string(key) {
+		case "duration":
+			return r.str(&c.Duration)
+		case "cost":
+			return r.float(&c.Cost)
+		}
+		return errUnknownField
+	})
 }
 
 func (r *jsonReader) split(s *splitJSON) error {

@@ -80,6 +80,7 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte(`{"name": "x\u00e9", "start": "2027-01-03", "tasks": [{"id": "a", "priority": 7, "constraint": {"type": "SNET", "date": "2027-01-05"}}], "links": [{"from": "a", "to": "b", "lag": "2ed"}]}`))
 	f.Add([]byte(`{"start": "s", "tasks": [], "calendars": [{"name": "c", "week": {"monday": ["08:00-12:00"]}, "exceptions": [{"from": "2027-01-01", "yearly": true}]}], "resources": [{"id": "r", "type": "cost", "max_units": 1e1}]}`))
 	f.Add([]byte(`{"start": "s", "tasks": [{"id": "a", "type": "fixed_work", "effort_driven": true, "work": "8h", "actual_cost": null, "fixed_cost": 2}], "assignments": [{"task": "a", "resource": "r", "units": 1, "work": "4h"}], "baselines": [{"name": "B", "tasks": [{"id": "a", "start": "2027-01-03", "finish": "2027-01-04", "cost": 5}]}]}`))
+	f.Add([]byte(`{"start": "2027-01-03", "tasks": [{"id": "a", "duration": "3d", "splits": [{"at": "1d", "gap": "4h"}], "no_split": true, "crash": {"duration": "2d", "cost": 9}}, {"id": "b", "crash": null}], "links": [{"from": "a", "to": "b", "overlap": "1d", "rework_cost": 3}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ours, err := readProjectJSON(data)
 		if err != nil {

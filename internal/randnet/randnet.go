@@ -198,13 +198,24 @@ func Project(cfg Config) *schedule.Project {
 	return p
 }
 
-// splits splits about one task in ten, drawing from its own stream so
-// that the rest of a project stays as it was before splits were drawn.
+// splits splits about one task in ten, and gives about one in ten a
+// crash point and one link in ten an overlap for fast-tracking (which
+// the scheduler ignores), drawing from its own stream so that the rest
+// of a project stays as it was before these were drawn.
 func splits(p *schedule.Project, rng *rand.Rand, isSummary map[string]bool) {
 	for i := range p.Tasks {
 		t := &p.Tasks[i]
 		if !isSummary[t.ID] && rng.Float64() < 0.1 {
 			t.Splits = Splits(rng, t.Duration, false)
+		}
+		if !isSummary[t.ID] && rng.Float64() < 0.1 {
+			t.Crash = &schedule.Crash{Duration: schedule.Duration{Amount: t.Duration.Amount / 2, Unit: t.Duration.Unit, Elapsed: t.Duration.Elapsed},
+				Cost: float64(rng.IntN(5000))}
+		}
+	}
+	for k := range p.Links {
+		if l := &p.Links[k]; l.Type == schedule.FS && rng.Float64() < 0.1 {
+			l.Overlap, l.ReworkCost = schedule.Days(float64(1+rng.IntN(3))), float64(rng.IntN(900))
 		}
 	}
 }

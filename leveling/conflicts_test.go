@@ -17,7 +17,8 @@ func at(day, hour int) time.Time {
 	return time.Date(2027, 3, day, hour, 0, 0, 0, time.UTC)
 }
 
-func conflicts(t *testing.T, p *schedule.Project) []leveling.Conflict {
+// conflicts schedules p and returns its schedule and over-allocations.
+func conflicts(t *testing.T, p *schedule.Project) (*schedule.Result, []leveling.Conflict) {
 	t.Helper()
 	r, err := schedule.Run(p)
 	if err != nil {
@@ -27,7 +28,7 @@ func conflicts(t *testing.T, p *schedule.Project) []leveling.Conflict {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cs
+	return r, cs
 }
 
 // TestConflicts: two masons' tasks overlap by two days on a crew of one;
@@ -49,7 +50,7 @@ func TestConflicts(t *testing.T) {
 			{Task: "lift", Resource: "crane", Units: 1},
 		},
 	}
-	cs := conflicts(t, p)
+	_, cs := conflicts(t, p)
 	if len(cs) != 2 {
 		t.Fatalf("%d conflicts, want 2: %+v", len(cs), cs)
 	}
@@ -76,13 +77,13 @@ func TestNoConflicts(t *testing.T) {
 		Resources:   []schedule.Resource{{ID: "crew", MaxUnits: 2}},
 		Assignments: []schedule.Assignment{{Task: "a", Resource: "crew", Units: 1}, {Task: "b", Resource: "crew", Units: 1}, {Task: "c", Resource: "crew", Units: 1.5}},
 	}
-	if cs := conflicts(t, p); len(cs) != 0 {
+	if _, cs := conflicts(t, p); len(cs) != 0 {
 		t.Errorf("%+v", cs)
 	}
 	// Half a unit more on b overlaps nothing new; on a it does: a and b
 	// ask 2.5 of 2 on Mon and Tue.
 	p.Assignments[0].Units = 1.5
-	cs := conflicts(t, p)
+	_, cs := conflicts(t, p)
 	if len(cs) != 1 || cs[0].Excess != 0.5 || !cs[0].From.Equal(at(1, 8)) || !cs[0].To.Equal(at(2, 17)) {
 		t.Errorf("%+v", cs)
 	}
@@ -97,14 +98,7 @@ func TestConflictsAgainstMinutes(t *testing.T) {
 	found := 0
 	for seed := range uint64(20) {
 		p := randnet.Project(randnet.Config{Tasks: 30, Mixed: true, Seed: seed})
-		r, err := schedule.Run(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cs, err := leveling.Conflicts(p, r)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r, cs := conflicts(t, p)
 		found += len(cs)
 		n := r.Network()
 		over := func(res schedule.Resource, m time.Time) bool {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/critpath/critpath/interchange/psplib"
-	"github.com/critpath/critpath/internal/feasible"
 	"github.com/critpath/critpath/internal/randnet"
 	"github.com/critpath/critpath/leveling"
 	"github.com/critpath/critpath/schedule"
@@ -99,16 +98,7 @@ func TestLevelPSPLIB(t *testing.T) {
 	if len(l.Unresolved) != 0 {
 		t.Fatalf("%d conflicts left: %+v", len(l.Unresolved), l.Unresolved[0])
 	}
-	starts := make([]int, len(in.Durations))
-	makespan := 0
-	for j := range starts {
-		tr, _ := l.Result.Lookup(psplib.ID(j))
-		starts[j] = int(tr.Start.Sub(psplib.Start) / (24 * time.Hour))
-		makespan = max(makespan, starts[j]+in.Durations[j])
-	}
-	if err := feasible.Check(in.Durations, in.Demands, in.Capacities, in.Successors, starts, makespan); err != nil {
-		t.Fatal(err)
-	}
+	makespan := checkLeveled(t, "j301_1", in, l)
 	if makespan < 43 {
 		t.Errorf("makespan %d below the optimum 43", makespan)
 	}
@@ -172,13 +162,9 @@ func TestPlan(t *testing.T) {
 // alternatives returns the alternatives for p's one conflict.
 func alternatives(t *testing.T, p *schedule.Project) []leveling.Alternative {
 	t.Helper()
-	r, err := schedule.Run(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := leveling.Conflicts(p, r)
-	if err != nil || len(cs) != 1 {
-		t.Fatalf("%v %+v", err, cs)
+	r, cs := conflicts(t, p)
+	if len(cs) != 1 {
+		t.Fatalf("%d conflicts: %+v", len(cs), cs)
 	}
 	alts, err := leveling.Alternatives(p, r, cs[0])
 	if err != nil {
@@ -301,15 +287,7 @@ func TestLevelPasses(t *testing.T) {
 	if days(again) != days(many) || len(again.Delays) != len(many.Delays) {
 		t.Fatalf("same seed: %d days and %d delays, then %d and %d", days(many), len(many.Delays), days(again), len(again.Delays))
 	}
-	starts, makespan := make([]int, len(in.Durations)), 0
-	for j := range starts {
-		tr, _ := many.Result.Lookup(psplib.ID(j))
-		starts[j] = int(tr.Start.Sub(psplib.Start) / (24 * time.Hour))
-		makespan = max(makespan, starts[j]+in.Durations[j])
-	}
-	if err := feasible.Check(in.Durations, in.Demands, in.Capacities, in.Successors, starts, makespan); err != nil {
-		t.Fatal(err)
-	}
+	checkLeveled(t, "j301_1", in, many)
 	t.Logf("j301_1: one pass %d days, 30 passes %d (optimum 43)", days(one), days(many))
 }
 
@@ -322,14 +300,7 @@ func TestLevelRandom(t *testing.T) {
 	splits := 0
 	for seed := range uint64(25) {
 		p := randnet.Project(randnet.Config{Tasks: 30, Mixed: true, Seed: seed})
-		r, err := schedule.Run(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		before, err := leveling.Conflicts(p, r)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, before := conflicts(t, p)
 		l, err := leveling.Level(t.Context(), p, leveling.LevelOptions{Passes: 3, Seed: seed, Split: seed%2 == 1})
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/critpath/critpath/interchange/psplib"
 	"github.com/critpath/critpath/internal/feasible"
@@ -17,6 +18,23 @@ import (
 // check checks a schedule with the independent checker.
 func check(p *leveling.Problem, sol *leveling.Solution) error {
 	return feasible.Check(p.Durations, p.Demands, p.Capacities, p.Successors, sol.Starts, sol.Makespan)
+}
+
+// checkLeveled reads a leveled PSPLIB project's starts (whole days from
+// psplib.Start) and checks them with the independent checker; it returns
+// the makespan.
+func checkLeveled(t *testing.T, name string, in *psplib.Instance, l *leveling.Leveled) int {
+	t.Helper()
+	sol := &leveling.Solution{Starts: make([]int, len(in.Durations))}
+	for j := range sol.Starts {
+		tr, _ := l.Result.Lookup(psplib.ID(j))
+		sol.Starts[j] = int(tr.Start.Sub(psplib.Start) / (24 * time.Hour))
+		sol.Makespan = max(sol.Makespan, sol.Starts[j]+in.Durations[j])
+	}
+	if err := check(problemOf(in), sol); err != nil {
+		t.Fatalf("%s: leveled project: %v", name, err)
+	}
+	return sol.Makespan
 }
 
 func problemOf(in *psplib.Instance) *leveling.Problem {

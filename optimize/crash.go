@@ -113,7 +113,7 @@ func Compress(ctx context.Context, p *schedule.Project, date time.Time, opts Opt
 	}
 	shortest, err := m.shortest()
 	if err != nil {
-		return nil, fmt.Errorf("optimize: the project's dates contradict its links: %w", err)
+		return nil, err
 	}
 	T, err := m.n.WorkBetween("", m.r.Start(), date)
 	if err != nil {
@@ -147,16 +147,13 @@ func Compress(ctx context.Context, p *schedule.Project, date time.Time, opts Opt
 	return nil, fmt.Errorf("optimize: finish by %v: the calendars keep the plan late", date)
 }
 
-// plan turns a solution into a plan, and schedules it for its finish.
+// plan turns a solution into a plan, and previews it on the project for
+// its finish.
 func (m *model) plan(s *solution) (*Plan, error) {
 	pl := &Plan{}
 	set := m.n.Settings()
-	ed, err := schedule.NewEditor(m.p)
-	if err != nil {
-		return nil, err
-	}
 	for i, d := range s.dur {
-		if m.slope[i] == 0 && d == m.normal[i] || d >= m.normal[i] {
+		if d >= m.normal[i] {
 			continue
 		}
 		t := &m.p.Tasks[i]
@@ -175,10 +172,11 @@ func (m *model) plan(s *solution) (*Plan, error) {
 		pl.Rework += o.rework * float64(used)
 	}
 	pl.Cost += pl.Rework
-	if _, err := ed.Apply(pl.Edits(m.p)...); err != nil {
+	d, err := m.ed.Preview(pl.Edits(m.p)...)
+	if err != nil {
 		return nil, fmt.Errorf("optimize: applying the plan: %w", err)
 	}
-	pl.Finish = ed.Result().Finish()
+	pl.Finish = d.Finish[1]
 	pl.Saved, _ = m.n.WorkBetween("", pl.Finish, m.r.Finish())
 	return pl, nil
 }
@@ -228,7 +226,7 @@ func sweep(ctx context.Context, p *schedule.Project, opts Options, each func(*mo
 		return err
 	}
 	if _, err := m.shortest(); err != nil {
-		return fmt.Errorf("optimize: the project's dates contradict its links: %w", err)
+		return err
 	}
 	g := m.net(-1)
 	p0, err := g.feasible()

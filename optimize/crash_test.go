@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -515,5 +516,19 @@ func TestFastTrack(t *testing.T) {
 	var ie *schedule.InputError
 	if _, err := optimize.FastTrack(t.Context(), bad, days(22)); !errors.As(err, &ie) || ie.Field != "rework_cost" || ie.Link == nil {
 		t.Errorf("negative rework cost: %v", err)
+	}
+}
+
+// TestContradiction: B must start by day 2 (held there against its link,
+// as Microsoft Project honours constraint dates), yet follows A of 5
+// days that can only be crashed to 4: no durations make the dates and
+// the link agree, and CompressTo says so rather than ErrTooEarly.
+func TestContradiction(t *testing.T) {
+	p := project(task("A", 5, 4, 1), task("B", 1, 1, 0))
+	p.Tasks[1].Constraint = schedule.Constraint{Type: schedule.SNLT, Date: days(2)}
+	p.Links = []schedule.Link{{Pred: "A", Succ: "B"}}
+	_, err := optimize.CompressTo(t.Context(), p, days(20))
+	if err == nil || errors.Is(err, optimize.ErrTooEarly) || !strings.Contains(err.Error(), "contradict") {
+		t.Errorf("got %v", err)
 	}
 }

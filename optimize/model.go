@@ -27,7 +27,8 @@ var ErrUnsupported = errors.New("not a linear constraint")
 // CompressTo checks, and corrects, with the scheduler.
 type model struct {
 	p      *schedule.Project
-	r      *schedule.Result // the project as scheduled
+	ed     *schedule.Editor // the project as scheduled, to preview plans on
+	r      *schedule.Result // its schedule
 	n      *schedule.Network
 	normal []int64   // each task's duration, minutes (summaries: 0)
 	crash  []int64   // its shortest
@@ -68,12 +69,13 @@ func startNode(i int) int32  { return int32(2 + 2*i) }
 func finishNode(i int) int32 { return int32(3 + 2*i) }
 
 func newModel(p *schedule.Project, opts Options) (*model, error) {
-	r, err := schedule.Run(p)
+	ed, err := schedule.NewEditor(p)
 	if err != nil {
 		return nil, err
 	}
+	r := ed.Result()
 	n := r.Network()
-	m := &model{p: p, r: r, n: n, normal: make([]int64, len(p.Tasks)), crash: make([]int64, len(p.Tasks)), slope: make([]float64, len(p.Tasks))}
+	m := &model{p: p, ed: ed, r: r, n: n, normal: make([]int64, len(p.Tasks)), crash: make([]int64, len(p.Tasks)), slope: make([]float64, len(p.Tasks))}
 	summary := map[string]bool{}
 	for _, t := range p.Tasks {
 		if t.Parent != "" {
@@ -308,7 +310,7 @@ func (m *model) solution(p []int64) *solution {
 func (m *model) shortest() (int64, error) {
 	dist, err := m.net(-1).shortestFrom([]int32{nodeE})
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("optimize: the project's dates contradict its links: %w", err)
 	}
 	return -dist[nodeS], nil
 }

@@ -99,9 +99,8 @@ func Alternatives(p *schedule.Project, r *schedule.Result, c Conflict) ([]Altern
 				until = f
 			}
 		}
-		t := &p.Tasks[i]
-		if until.IsZero() || t.Manual || t.Priority >= 1000 ||
-			t.ActualStart.IsZero() && t.Constraint.Type != schedule.ASAP && t.Constraint.Type != schedule.SNET {
+		m := mobilityOf(&p.Tasks[i])
+		if until.IsZero() {
 			continue
 		}
 		try := func(kind AlternativeKind, from time.Time, edit schedule.Edit) {
@@ -113,10 +112,10 @@ func Alternatives(p *schedule.Project, r *schedule.Result, c Conflict) ([]Altern
 			out = append(out, Alternative{Kind: kind, Task: u.Task, Delay: delay, Finish: d.Finish[1],
 				FinishMoves: d.Finish[1].Sub(finish), Edits: []schedule.Edit{edit}})
 		}
-		if until.After(tr.Start) && t.ActualStart.IsZero() {
+		if m.whole && until.After(tr.Start) {
 			try(DelayTask, tr.Start, schedule.SetConstraint{Task: u.Task, Constraint: schedule.Constraint{Type: schedule.SNET, Date: until}})
 		}
-		if !t.NoSplit && workedBefore(r, i, c.From) {
+		if m.split && workedBefore(r, i, c.From) {
 			if splits, err := r.SplitAt(i, c.From, until); err == nil {
 				try(SplitTask, c.From, schedule.SetSplits{Task: u.Task, Splits: splits})
 			}

@@ -99,8 +99,8 @@ func Conflicts(p *schedule.Project, r *schedule.Result) ([]Conflict, error) {
 		// are read once all of them are in.
 		slices.SortFunc(evs, func(a, b event) int { return cmp.Compare(a.at, b.at) })
 		active := map[int]float64{}
-		var capacity float64
-		joinable := false // may the next conflict extend the last one?
+		var capacity, demand float64 // running sums, over events in a fixed order
+		joinable := false            // may the next conflict extend the last one?
 		for k := 0; k < len(evs); {
 			now := evs[k].at
 			for ; k < len(evs) && evs[k].at == now; k++ {
@@ -109,6 +109,7 @@ func Conflicts(p *schedule.Project, r *schedule.Result) ([]Conflict, error) {
 					capacity += ev.units
 					continue
 				}
+				demand += ev.units
 				if active[ev.task] += ev.units; active[ev.task] < tolerance {
 					delete(active, ev.task)
 				}
@@ -116,20 +117,20 @@ func Conflicts(p *schedule.Project, r *schedule.Result) ([]Conflict, error) {
 			if k == len(evs) {
 				break
 			}
-			var demand float64
-			for _, u := range active {
-				demand += u
-			}
 			if demand <= capacity+tolerance {
 				joinable = joinable && demand < tolerance // a pause in the work, not a fit
 				continue
 			}
-			c := Conflict{Resource: res.ID, From: at(now), To: at(evs[k].at), Demand: demand, Available: max0(capacity), Excess: demand - max0(capacity)}
+			c := Conflict{Resource: res.ID, From: at(now), To: at(evs[k].at), Available: max0(capacity)}
 			for t, u := range active {
 				c.Uses = append(c.Uses, Use{Task: p.Tasks[t].ID, Units: u})
 			}
 			slices.SortFunc(c.Uses, func(a, b Use) int { return cmp.Compare(a.Task, b.Task) })
-			if m := len(out); joinable && out[m-1].Demand == c.Demand && out[m-1].Available == c.Available && slices.Equal(out[m-1].Uses, c.Uses) {
+			for _, u := range c.Uses { // in task order: the same uses, the same figure
+				c.Demand += u.Units
+			}
+			c.Excess = c.Demand - c.Available
+			if m := len(out); joinable && out[m-1].Available == c.Available && slices.Equal(out[m-1].Uses, c.Uses) {
 				out[m-1].To = c.To // the same conflict goes on, over the nights and holidays
 				continue
 			}

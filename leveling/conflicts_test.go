@@ -2,6 +2,9 @@ package leveling_test
 
 import (
 	"cmp"
+	"fmt"
+	"math"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -151,5 +154,26 @@ func TestConflictsAgainstMinutes(t *testing.T) {
 	}
 	if found < 20 {
 		t.Errorf("only %d conflicts in 20 random projects: the test checks little", found)
+	}
+}
+
+// TestConflictsDeterministic: three tasks ask 0.1, 0.2 and 0.3 of a crew
+// of 0.5 all Monday: one conflict, over the lunch break, the same every
+// time (fractional units summed in a fixed order).
+func TestConflictsDeterministic(t *testing.T) {
+	p := &schedule.Project{Start: monday, Resources: []schedule.Resource{{ID: "crew", MaxUnits: 0.5}}}
+	for k, u := range []float64{0.1, 0.2, 0.3} {
+		id := fmt.Sprint("T", k)
+		p.Tasks = append(p.Tasks, schedule.Task{ID: id, Duration: schedule.Days(1)})
+		p.Assignments = append(p.Assignments, schedule.Assignment{Task: id, Resource: "crew", Units: u})
+	}
+	_, first := conflicts(t, p)
+	if len(first) != 1 || !first[0].From.Equal(at(1, 8)) || !first[0].To.Equal(at(1, 17)) || math.Abs(first[0].Demand-0.6) > 1e-12 {
+		t.Fatalf("%+v", first)
+	}
+	for range 100 {
+		if _, cs := conflicts(t, p); !reflect.DeepEqual(cs, first) {
+			t.Fatalf("%+v, then %+v", first, cs)
+		}
 	}
 }

@@ -1,4 +1,5 @@
-// Package leveling resolves resource over-allocation by delaying tasks.
+// Package leveling resolves resource over-allocation by delaying tasks or,
+// when allowed, splitting them.
 //
 // For a project (a schedule.Project and its schedule):
 //
@@ -8,16 +9,17 @@
 //     leveling does, each delay with its reason (the resource, the
 //     conflict, the task that kept its place and the rule); options for
 //     the order (standard, priority, ID, LFT, LST), priority 1000 and
-//     pinned tasks, leveling within float, a date range, and several
-//     passes keeping the best. Its result gives the resource-constrained
+//     pinned tasks, leveling within float, a date range, splitting the
+//     remaining work of tasks (started ones too), and several passes
+//     keeping the best. Its result gives the resource-constrained
 //     critical path and the leveling as a plan of edits.
 //   - Smooth lowers peaks and day-to-day swings within free float without
 //     moving the finish; Alternatives ranks the ways out of one conflict
-//     (a substitute of the same group, added capacity, delays) by their
-//     effect on the finish.
+//     (a substitute of the same group, added capacity, splits, delays) by
+//     their effect on the finish.
 //
-// Tasks are never shortened, and never split: the engine schedules a task
-// as one piece, so splitting is not an option yet.
+// Tasks are never shortened. A split (schedule.Task.Splits) pauses a
+// task's work and moves the rest later; the work before it stays.
 //
 // For the resource-constrained project scheduling problem in whole
 // periods (the RCPSP on which the literature compares heuristics, read

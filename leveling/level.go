@@ -95,9 +95,9 @@ var ErrLevel = errors.New("leveling")
 // then it reschedules (only the changed task's cone, through
 // schedule.Editor) and goes on until no conflict is left that it may
 // resolve. Tasks are never shortened; it never moves a task of priority
-// 1000 or a manually scheduled task, and it moves a started task or one
-// whose constraint is neither ASAP nor SNET only by splitting it (a
-// started one after its work done).
+// 1000, a manually scheduled one or one whose constraint is neither ASAP
+// nor SNET, and it moves a started task only by splitting it, after its
+// work done.
 func Level(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Leveled, error) {
 	if opts.Passes <= 1 {
 		return levelOnce(ctx, p, opts, nil)
@@ -154,15 +154,15 @@ func levelOnce(ctx context.Context, p *schedule.Project, opts LevelOptions, jitt
 	for i, tr := range ed.Result().Tasks() {
 		rank[i] = tr
 	}
+	cs, err := Conflicts(ed.Project(), ed.Result())
+	if err != nil {
+		return nil, err
+	}
 	for len(out.Delays) < limit {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		q, r := ed.Project(), ed.Result()
-		cs, err := Conflicts(q, r)
-		if err != nil {
-			return nil, err
-		}
 		c, ok := firstToResolve(cs, opts, stuck)
 		if !ok {
 			break
@@ -187,13 +187,11 @@ func levelOnce(ctx context.Context, p *schedule.Project, opts LevelOptions, jitt
 			return nil, fmt.Errorf("leveling: delaying %s: %w", d.Task, err)
 		}
 		out.Delays = append(out.Delays, d)
+		if cs, err = Conflicts(ed.Project(), ed.Result()); err != nil {
+			return nil, err
+		}
 	}
-	out.Project, out.Result = ed.Project(), ed.Result()
-	cs, err := Conflicts(out.Project, out.Result)
-	if err != nil {
-		return nil, err
-	}
-	out.Unresolved = cs
+	out.Project, out.Result, out.Unresolved = ed.Project(), ed.Result(), cs
 	return out, nil
 }
 
@@ -234,11 +232,9 @@ func choose(p *schedule.Project, r *schedule.Result, c Conflict, opts LevelOptio
 	var cands []cand
 	for _, u := range c.Uses {
 		i, _ := n.Index(u.Task)
-		t := &p.Tasks[i]
-		pinned := t.Priority >= 1000 || t.Manual
-		whole := t.ActualStart.IsZero() && (t.Constraint.Type == schedule.ASAP || t.Constraint.Type == schedule.SNET)
-		split := !pinned && opts.Split && !t.NoSplit && (whole || !t.ActualStart.IsZero()) && workedBefore(r, i, c.From)
-		cands = append(cands, cand{i, u, r.Task(i), pinned || !whole && !split, split})
+		m := mobilityOf(&p.Tasks[i])
+		split := opts.Split && m.split && workedBefore(r, i, c.From)
+		cands = append(cands, cand{i, u, r.Task(i), !m.whole && !split, split})
 	}
 	rule := orderName(opts.Order)
 	slices.SortStableFunc(cands, func(a, b cand) int {
@@ -291,15 +287,8 @@ func choose(p *schedule.Project, r *schedule.Result, c Conflict, opts LevelOptio
 				continue
 			}
 			from, edit = c.From, schedule.SetSplits{Task: x.tr.ID, Splits: splits}
-		} else {
-			if !until.After(x.tr.Start) {
-				continue
-			}
-			con := schedule.Constraint{Type: schedule.SNET, Date: until}
-			if old := p.Tasks[x.i].Constraint; old.Type == schedule.SNET && old.Date.After(until) {
-				con = old
-			}
-			edit = schedule.SetConstraint{Task: x.tr.ID, Constraint: con}
+		} else { // x works at c.From, so starts before until: a later start
+			edit = schedule.SetConstraint{Task: x.tr.ID, Constraint: schedule.Constraint{Type: schedule.SNET, Date: until}}
 		}
 		var ids []string
 		for _, s := range stay {
@@ -329,6 +318,22 @@ func choose(p *schedule.Project, r *schedule.Result, c Conflict, opts LevelOptio
 			ConflictFrom: c.From, ConflictTo: c.To, Winner: winner.tr.ID, Rule: why}, edit, true
 	}
 	return Delay{}, nil, false
+}
+
+// mobility is how leveling may move a task: whole (delayed), or by a
+// split of its remaining work (when the options allow splits).
+type mobility struct{ whole, split bool }
+
+// mobilityOf says how t may move: not at all when of priority 1000 or
+// manually scheduled; whole when not started and its constraint is ASAP or
+// SNET; by a split when it may move whole or has started, unless NoSplit.
+func mobilityOf(t *schedule.Task) mobility {
+	if t.Priority >= 1000 || t.Manual {
+		return mobility{}
+	}
+	started := !t.ActualStart.IsZero()
+	whole := !started && (t.Constraint.Type == schedule.ASAP || t.Constraint.Type == schedule.SNET)
+	return mobility{whole: whole, split: (whole || started) && !t.NoSplit}
 }
 
 // workedBefore reports whether task i has work before moment at and none
@@ -383,7 +388,8 @@ func (l *Leveled) Plan() []Move {
 		if last[kind{d.Task, d.Split}] != k {
 			continue
 		}
-		t := &l.Project.Tasks[slices.IndexFunc(l.Project.Tasks, func(t schedule.Task) bool { return t.ID == d.Task })]
+		i, _ := l.Result.Network().Index(d.Task)
+		t := &l.Project.Tasks[i]
 		var edit schedule.Edit = schedule.SetConstraint{Task: d.Task, Constraint: t.Constraint}
 		if d.Split {
 			edit = schedule.SetSplits{Task: d.Task, Splits: t.Splits}

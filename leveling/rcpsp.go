@@ -346,7 +346,7 @@ func (s *solver) search(ctx context.Context, budget int, rng *rand.Rand) *candid
 	for j := range s.n {
 		prio[j] = float64(s.lft[j])
 	}
-	// The best rule's schedule, justified until two rounds in a row bring
+	// The best rule's schedule, justified until three rounds in a row bring
 	// nothing (a round that keeps the makespan still moves jobs, which
 	// the next may use), or the budget ends: the fast default, and the
 	// search's first.

@@ -3,7 +3,6 @@ package leveling
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/critpath/critpath/schedule"
@@ -24,7 +23,8 @@ type Smoothed struct {
 // without moving the project finish (Burgess's method): task by task,
 // latest first, it slides a task later within its free float, whole
 // working days at a time, to where the sum over resources and days of the
-// squared usage is least; it goes over the tasks again while that helps.
+// squared usage is least; it goes over the tasks again while that helps,
+// four times at most.
 // A task within its free float moves nothing else. Tasks of priority 1000,
 // manually scheduled, started or split ones, and those whose constraint is
 // neither ASAP nor SNET stay.
@@ -40,6 +40,7 @@ func Smooth(ctx context.Context, p *schedule.Project) (*Smoothed, error) {
 	}
 	out.Before = u.score()
 	finish := ed.Result().Finish()
+	day := int64(ed.Result().Network().Settings().MinutesPerDay)
 	for pass := 0; pass < 4; pass++ {
 		moved := false
 		r := ed.Result()
@@ -50,21 +51,18 @@ func Smooth(ctx context.Context, p *schedule.Project) (*Smoothed, error) {
 			}
 			t := &ed.Project().Tasks[i]
 			tr := r.Task(i)
-			day := int64(n.Settings().MinutesPerDay)
-			if tr.Summary || tr.FreeFloat < day || t.Priority >= 1000 || t.Manual || !t.ActualStart.IsZero() || len(u.current[i]) != 1 ||
-				t.Constraint.Type != schedule.ASAP && t.Constraint.Type != schedule.SNET || len(u.tasks[i]) == 0 {
+			if tr.Summary || tr.FreeFloat < day || !mobilityOf(t).whole || len(u.current[i]) != 1 || len(u.tasks[i]) == 0 {
 				continue
 			}
-			cal := n.Calendar(i)
 			dur := r.Duration(i)
 			best, bestScore := tr.Start, u.score()
 			base := bestScore - u.taskScore(i)
-			for k := int64(1); k*day <= tr.FreeFloat; k++ {
-				s, err := n.AddWork(cal, tr.Start, k*day)
+			for k := int64(1); k*day <= tr.FreeFloat; k++ { // free float counts on the task's calendar
+				s, err := n.AddWork(n.Calendar(i), tr.Start, k*day)
 				if err != nil {
 					break
 				}
-				f, _ := n.AddWork(cal, s, dur)
+				f, _ := n.AddWork(u.cal[i], s, dur) // its duration round the clock when elapsed
 				if sc := base + u.trial(i, s, f); sc < bestScore-tolerance {
 					best, bestScore = s, sc
 				}
@@ -78,7 +76,7 @@ func Smooth(ctx context.Context, p *schedule.Project) (*Smoothed, error) {
 			if err != nil {
 				return nil, fmt.Errorf("leveling: smoothing %s: %w", id, err)
 			}
-			if !d.Finish[1].Equal(finish) || movesOthers(d, ed.Project(), i) {
+			if !d.Finish[1].Equal(finish) || movesOthers(d, ed.Project(), ed.Result().Network(), i) {
 				// It moved more than itself (its free float counted in
 				// another calendar than the one it slid in): put it back.
 				if _, err := ed.Apply(schedule.SetConstraint{Task: id, Constraint: old}); err != nil {
@@ -216,15 +214,15 @@ func (u *usage) place(i int, segs []schedule.Segment) {
 
 // movesOthers reports whether the delta moves a task other than task i
 // and its summaries.
-func movesOthers(d schedule.Delta, p *schedule.Project, i int) bool {
-	mine := map[string]bool{p.Tasks[i].ID: true}
-	for parent := p.Tasks[i].Parent; parent != "" && !mine[parent]; {
-		mine[parent] = true
-		j := slices.IndexFunc(p.Tasks, func(t schedule.Task) bool { return t.ID == parent })
-		if j < 0 {
+func movesOthers(d schedule.Delta, p *schedule.Project, n *schedule.Network, i int) bool {
+	mine := map[string]bool{}
+	for t := &p.Tasks[i]; ; {
+		mine[t.ID] = true
+		j, ok := n.Index(t.Parent)
+		if !ok {
 			break
 		}
-		parent = p.Tasks[j].Parent
+		t = &p.Tasks[j]
 	}
 	for _, c := range d.Changes {
 		if !mine[c.ID] && (!c.Old.Start.Equal(c.New.Start) || !c.Old.Finish.Equal(c.New.Finish)) {

@@ -42,6 +42,9 @@ func levelCommand(args []string, stdout io.Writer) error {
 	if ext := strings.ToLower(filepath.Ext(path)); ext != ".sm" {
 		return levelProject(path, leveling.LevelOptions{Passes: *schedules, Seed: *seed, Split: *split, WithinFloat: *withinFloat}, *asJSON, stdout)
 	}
+	if *split || *withinFloat {
+		return fmt.Errorf("%w: --split and --within-float level a project, not a PSPLIB instance", errUsage)
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -108,7 +111,7 @@ func levelProject(path string, opts leveling.LevelOptions, asJSON bool, stdout i
 			Finish     time.Time           `json:"finish"`
 			Delays     []delayJSON         `json:"delays"`
 			Unresolved []leveling.Conflict `json:"unresolved"`
-		}{Finish: l.Result.Finish(), Delays: []delayJSON{}, Unresolved: l.Unresolved}
+		}{Finish: l.Result.Finish(), Delays: []delayJSON{}, Unresolved: append([]leveling.Conflict{}, l.Unresolved...)}
 		for _, d := range l.Delays {
 			out.Delays = append(out.Delays, delayJSON{d.Task, d.From, d.To, d.Split, d.Resource, [2]time.Time{d.ConflictFrom, d.ConflictTo}, d.Winner, d.Rule})
 		}

@@ -61,6 +61,7 @@ func TestLevelErrors(t *testing.T) {
 	}{
 		{[]string{"level"}, 2, "want one FILE"},
 		{[]string{"level", "x.sm", "--schedules", "-1"}, 2, "--schedules -1"},
+		{[]string{"level", "x.sm", "--split"}, 2, "not a PSPLIB instance"},
 		{[]string{"level", write(t, "bad.sm", "jobs : 1\n")}, 1, "line 1"},
 	} {
 		code, _, errOut := runCLI(c.args...)
@@ -94,7 +95,7 @@ func TestLevelProject(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	if got.Finish != "2027-03-05T17:00:00Z" || len(got.Delays) != 1 || got.Delays[0].Task != "B" || got.Delays[0].Winner != "A" ||
-		got.Delays[0].Resource != "crew" || len(got.Unresolved) != 0 {
+		got.Delays[0].Resource != "crew" || got.Unresolved == nil || len(got.Unresolved) != 0 {
 		t.Errorf("%s", out)
 	}
 	if code, out, _ := runCLI("level", path); code != 0 || !strings.Contains(out, "B: from") || !strings.Contains(out, "A kept its place") {

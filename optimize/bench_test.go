@@ -1,7 +1,6 @@
 package optimize_test
 
 import (
-	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -65,5 +64,4 @@ func BenchmarkCurve(b *testing.B) {
 		points = len(pts)
 	}
 	b.ReportMetric(float64(points), "breakpoints")
-	_ = fmt.Sprint()
 }

@@ -69,20 +69,30 @@ func (pl *Plan) Edits(p *schedule.Project) []schedule.Edit {
 // its normal point (its duration and its cost as scheduled) and its crash
 // point. It fails, naming the task, for a task that cannot be crashed.
 func CostSlope(p *schedule.Project, id string) (float64, error) {
-	m, err := newModel(p, Options{Crash: true})
+	r, err := schedule.Run(p)
 	if err != nil {
 		return 0, err
 	}
-	i, ok := m.n.Index(id)
-	switch {
-	case !ok:
+	n := r.Network()
+	i, ok := n.Index(id)
+	if !ok {
 		return 0, &schedule.InputError{Task: id, Err: schedule.ErrUnknownTask}
-	case p.Tasks[i].Crash == nil:
-		return 0, &schedule.InputError{Task: id, Field: "crash", Err: fmt.Errorf("no crash point: %w", ErrNotCrashable)}
-	case !p.Tasks[i].ActualStart.IsZero():
-		return 0, &schedule.InputError{Task: id, Field: "crash", Err: fmt.Errorf("work has started: %w", ErrNotCrashable)}
 	}
-	return m.slope[i] * float64(m.n.Settings().MinutesPerDay), nil
+	t, tr := &p.Tasks[i], r.Task(i)
+	why := ""
+	switch {
+	case t.Crash == nil:
+		why = "no crash point"
+	case tr.Summary:
+		why = "a summary task's duration comes from its subtasks"
+	case !t.ActualStart.IsZero():
+		why = "work has started"
+	}
+	if why != "" {
+		return 0, &schedule.InputError{Task: id, Field: "crash", Err: fmt.Errorf("%s: %w", why, ErrNotCrashable)}
+	}
+	_, k, err := crashPoint(n, t, r.Duration(i), tr.Cost)
+	return k * float64(n.Settings().MinutesPerDay), err
 }
 
 // CompressTo returns the cheapest plan of shortenings that brings the
@@ -124,8 +134,9 @@ func Compress(ctx context.Context, p *schedule.Project, date time.Time, opts Opt
 		return nil, fmt.Errorf("optimize: finish by %v: the earliest is %v: %w", date, at, ErrTooEarly)
 	}
 	// The time axis is exact on one calendar; on several, the scheduler
-	// may find the plan late: tighten the target by the overshoot and
-	// solve again.
+	// may find the plan late: tighten the target below the plan's length
+	// on the axis by the overshoot and solve again; late even at the
+	// shortest, the date is too early.
 	for range 8 {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -139,10 +150,13 @@ func Compress(ctx context.Context, p *schedule.Project, date time.Time, opts Opt
 			return nil, err
 		}
 		over, _ := m.n.WorkBetween("", date, pl.Finish)
-		if over <= 0 || T-over < shortest {
+		switch {
+		case over <= 0:
 			return pl, nil
+		case min(T, s.length) <= shortest: // the calendars keep even the shortest plan late
+			return nil, fmt.Errorf("optimize: finish by %v: the earliest is %v: %w", date, pl.Finish, ErrTooEarly)
 		}
-		T -= over
+		T = max(min(T, s.length)-over, shortest) // tighter than the plan's own length on the axis
 	}
 	return nil, fmt.Errorf("optimize: finish by %v: the calendars keep the plan late", date)
 }
@@ -159,7 +173,6 @@ func (m *model) plan(s *solution) (*Plan, error) {
 		t := &m.p.Tasks[i]
 		to := inUnits(d, set, t.Duration.Elapsed)
 		pl.Tasks = append(pl.Tasks, Shortening{Task: t.ID, From: t.Duration, To: to, Cost: m.slope[i] * float64(m.normal[i]-d)})
-		pl.Cost += m.slope[i] * float64(m.normal[i]-d)
 	}
 	for k, o := range m.overlaps {
 		used := s.overlap[k]
@@ -171,7 +184,7 @@ func (m *model) plan(s *solution) (*Plan, error) {
 			Overlap: inUnits(used, set, false), Rework: o.rework * float64(used)})
 		pl.Rework += o.rework * float64(used)
 	}
-	pl.Cost += pl.Rework
+	pl.Cost = s.cost // the shortenings' and the overlaps' costs, as solution sums them
 	d, err := m.ed.Preview(pl.Edits(m.p)...)
 	if err != nil {
 		return nil, fmt.Errorf("optimize: applying the plan: %w", err)

@@ -211,7 +211,7 @@ func randomInstance(seed uint64, n int) *schedule.Project {
 				l.Lag = schedule.Days(float64(rng.IntN(8) - 3))
 			}
 			if l.Type == schedule.FS && rng.Float64() < 0.4 { // may be fast-tracked
-				l.Overlap, l.ReworkCost = schedule.Days(float64(1+rng.IntN(3))), float64(rng.IntN(40))/4
+				l.Overlap, l.ReworkCost = schedule.Days(float64(1+rng.IntN(3))), float64(1+rng.IntN(40))/4
 			}
 			p.Links = append(p.Links, l)
 		}
@@ -529,6 +529,55 @@ func TestContradiction(t *testing.T) {
 	p.Links = []schedule.Link{{Pred: "A", Succ: "B"}}
 	_, err := optimize.CompressTo(t.Context(), p, days(20))
 	if err == nil || errors.Is(err, optimize.ErrTooEarly) || !strings.Contains(err.Error(), "contradict") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// TestCalendarTooEarly: A works mornings only (4 hours a day), so its 4
+// days of 24 hours take 24 mornings, crashed 18; the axis of the project's
+// 24-hour calendar would promise a finish in 3 days. The plan the
+// scheduler can meet is far later: CompressTo says the date is too early
+// rather than return a late plan.
+func TestCalendarTooEarly(t *testing.T) {
+	mornings := map[time.Weekday][]schedule.Interval{}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		mornings[d] = []schedule.Interval{schedule.Span(8, 0, 12, 0)}
+	}
+	p := project(task("A", 4, 3, 10))
+	p.Calendars = []schedule.Calendar{{Name: "Mornings", Week: mornings}}
+	p.Tasks[0].Calendar = "Mornings"
+	if _, err := optimize.CompressTo(t.Context(), p, days(4)); !errors.Is(err, optimize.ErrTooEarly) {
+		t.Fatalf("by day 4: %v", err)
+	}
+	// By a date the scheduler can meet, the plan meets it.
+	pl, err := optimize.CompressTo(t.Context(), p, days(22))
+	if err != nil || pl.Finish.After(days(22)) {
+		t.Errorf("by day 22: %+v, %v", pl, err)
+	}
+}
+
+// TestMustStartLinksFirst: B must start on day 1 but follows A (4 days).
+// With links first (Microsoft Project's option cleared) the scheduler
+// takes the date as an earliest start, and so does CompressTo: finishing
+// by day 4 needs A crashed a day.
+func TestMustStartLinksFirst(t *testing.T) {
+	p := project(task("A", 4, 2, 5), task("B", 1, 1, 0))
+	p.Options.Constraints = schedule.LinksFirst
+	p.Tasks[1].Constraint = schedule.Constraint{Type: schedule.MSO, Date: days(1)}
+	p.Links = []schedule.Link{{Pred: "A", Succ: "B"}}
+	pl, err := optimize.CompressTo(t.Context(), p, days(4))
+	if err != nil || pl.Cost != 5 || !pl.Finish.Equal(days(4)) {
+		t.Errorf("%+v, %v", pl, err)
+	}
+}
+
+// TestFreeCrashRefused: a crash point that costs no more than the normal
+// point is refused — the optimum would shorten such a task for nothing.
+func TestFreeCrashRefused(t *testing.T) {
+	p := fiveTasks()
+	p.Tasks[2].Crash.Cost = 0
+	var ie *schedule.InputError
+	if _, err := optimize.CompressTo(t.Context(), p, days(11)); !errors.As(err, &ie) || ie.Task != "C" || ie.Field != "crash.cost" {
 		t.Errorf("got %v", err)
 	}
 }

@@ -127,7 +127,6 @@ type flowState struct {
 	x    []float64
 	eps  float64
 	dist []int64
-	done []bool
 	via  []int32 // the arc a path reached each node by, +1; negative for a reverse arc
 	h    distHeap
 }
@@ -138,7 +137,7 @@ func (g *flowNet) state(p []int64) *flowState {
 		total += math.Abs(b)
 	}
 	return &flowState{g: g, p: p, x: make([]float64, len(g.arcs)), eps: 1e-12 * max(total, 1),
-		dist: make([]int64, g.nodes), done: make([]bool, g.nodes), via: make([]int32, g.nodes)}
+		dist: make([]int64, g.nodes), via: make([]int32, g.nodes)}
 }
 
 // path runs Dijkstra from s on reduced costs over the residual arcs until
@@ -146,9 +145,9 @@ func (g *flowNet) state(p []int64) *flowState {
 // reached); then it raises the potentials by the distances, capped at the
 // target's, so that reduced costs stay nonnegative.
 func (f *flowState) path(s int32, stop func(v int32) bool) int32 {
-	g, p, x, dist, done, via := f.g, f.p, f.x, f.dist, f.done, f.via
+	g, p, x, dist, via := f.g, f.p, f.x, f.dist, f.via
 	for v := range dist {
-		dist[v], done[v], via[v] = inf, false, 0
+		dist[v], via[v] = inf, 0
 	}
 	dist[s] = 0
 	f.h = append(f.h[:0], distItem{s, 0})
@@ -156,10 +155,9 @@ func (f *flowState) path(s int32, stop func(v int32) bool) int32 {
 	for len(f.h) > 0 {
 		it := f.h.pop()
 		u := it.v
-		if done[u] || it.d != dist[u] {
+		if it.d != dist[u] { // stale: a shorter path came since; reduced costs ≥ 0 settle a node once
 			continue
 		}
-		done[u] = true
 		if stop(u) {
 			t = u
 			break

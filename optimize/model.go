@@ -34,6 +34,7 @@ type model struct {
 	crash  []int64   // its shortest
 	slope  []float64 // cost per minute saved (0: not crashable)
 	arcs   []arc     // every constraint but the target
+	g      *flowNet  // the arcs and the target, built on first use
 	// Fast-tracking: each link that may overlap, with a node of its own
 	// (see newModel).
 	overlaps []overlap
@@ -41,13 +42,13 @@ type model struct {
 
 // overlap is a finish-to-start link fast-tracking may overlap: from the
 // predecessor's finish node to the successor's start, normally lag
-// minutes, at least lag − most, at rework cost per minute of overlap.
+// minutes, at rework cost per minute of overlap.
 type overlap struct {
-	link      int // in the project
-	from, to  int32
-	node      int32
-	lag, most int64
-	rework    float64
+	link     int // in the project
+	from, to int32
+	node     int32
+	lag      int64
+	rework   float64
 }
 
 // Options choose what Compress may do to finish sooner.
@@ -76,12 +77,6 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 	r := ed.Result()
 	n := r.Network()
 	m := &model{p: p, ed: ed, r: r, n: n, normal: make([]int64, len(p.Tasks)), crash: make([]int64, len(p.Tasks)), slope: make([]float64, len(p.Tasks))}
-	summary := map[string]bool{}
-	for _, t := range p.Tasks {
-		if t.Parent != "" {
-			summary[t.Parent] = true
-		}
-	}
 	// ge adds π_b ≥ π_a + l; le adds π_b ≤ π_a + l.
 	ge := func(b, a int32, l int64) { m.arcs = append(m.arcs, arc{b, a, -l}) }
 	le := func(b, a int32, l int64) { m.arcs = append(m.arcs, arc{a, b, l}) }
@@ -97,7 +92,8 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 		}
 		ge(s, nodeS, 0)
 		le(f, nodeE, 0)
-		if summary[t.ID] {
+		tr := r.Task(i)
+		if tr.Summary {
 			if t.Crash != nil {
 				return nil, &schedule.InputError{Task: t.ID, Field: "crash", Err: fmt.Errorf("a summary task's duration comes from its subtasks: %w", ErrNotCrashable)}
 			}
@@ -106,7 +102,6 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 			}
 			continue
 		}
-		tr := r.Task(i)
 		m.normal[i], m.crash[i] = r.Duration(i), r.Duration(i)
 		switch {
 		case !t.ActualStart.IsZero(), t.Manual:
@@ -125,7 +120,7 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 			fallthrough
 		default:
 			if t.Crash != nil && opts.Crash {
-				c, k, err := m.crashPoint(i, tr.Cost)
+				c, k, err := crashPoint(n, t, m.normal[i], tr.Cost)
 				if err != nil {
 					return nil, err
 				}
@@ -144,14 +139,18 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 			ge(s, nodeS, offset(c.Date))
 		case schedule.FNET:
 			ge(f, nodeS, offset(c.Date))
-		case schedule.MSO:
-			ge(s, nodeS, offset(c.Date))
-			le(s, nodeS, offset(c.Date))
-			pinned[i] = p.Options.Constraints != schedule.LinksFirst
-		case schedule.MFO:
-			ge(f, nodeS, offset(c.Date))
-			le(f, nodeS, offset(c.Date))
-			pinned[i] = p.Options.Constraints != schedule.LinksFirst
+		case schedule.MSO, schedule.MFO:
+			// A fixed date, or with links first only an earliest one, as
+			// the scheduler takes it.
+			end := s
+			if c.Type == schedule.MFO {
+				end = f
+			}
+			ge(end, nodeS, offset(c.Date))
+			if p.Options.Constraints != schedule.LinksFirst {
+				le(end, nodeS, offset(c.Date))
+				pinned[i] = true
+			}
 		case schedule.SNLT:
 			if honor {
 				le(s, nodeS, offset(c.Date))
@@ -179,9 +178,9 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 			from, to = startNode(pi), finishNode(si)
 		}
 		switch {
-		case summary[l.Pred] && (l.Type == schedule.SS || l.Type == schedule.SF):
+		case r.Task(pi).Summary && (l.Type == schedule.SS || l.Type == schedule.SF):
 			return nil, &schedule.InputError{Link: l, Err: fmt.Errorf("a link from a summary task's start: %w", ErrUnsupported)}
-		case summary[l.Succ] && (l.Type == schedule.FF || l.Type == schedule.SF):
+		case r.Task(si).Summary && (l.Type == schedule.FF || l.Type == schedule.SF):
 			return nil, &schedule.InputError{Link: l, Err: fmt.Errorf("a link to a summary task's finish: %w", ErrUnsupported)}
 		}
 		lag, err := n.Minutes(l.Lag)
@@ -198,13 +197,15 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 				return nil, &schedule.InputError{Link: l, Field: "overlap", Err: fmt.Errorf("%v: %w", l.Overlap, schedule.ErrBadValue)}
 			case math.IsNaN(l.ReworkCost) || math.IsInf(l.ReworkCost, 0) || l.ReworkCost < 0:
 				return nil, &schedule.InputError{Link: l, Field: "rework_cost", Err: fmt.Errorf("%v: %w", l.ReworkCost, schedule.ErrBadValue)}
+			case l.ReworkCost == 0: // an overlap for nothing would be taken for no reason
+				return nil, &schedule.InputError{Link: l, Field: "rework_cost", Err: fmt.Errorf("an overlap without a rework cost is a lead: give the link a negative lag: %w", schedule.ErrBadValue)}
 			}
 			// A node φ between the two ends, like a task's finish: the
 			// successor starts after φ, and φ lies between lag − most and
 			// lag after the predecessor's finish, each minute short of
 			// lag costing the rework.
 			day := float64(m.n.Settings().MinutesPerDay)
-			o := overlap{link: k, from: from, to: to, node: int32(2 + 2*len(p.Tasks) + len(m.overlaps)), lag: lag, most: most, rework: l.ReworkCost / day}
+			o := overlap{link: k, from: from, to: to, node: int32(2 + 2*len(p.Tasks) + len(m.overlaps)), lag: lag, rework: l.ReworkCost / day}
 			m.overlaps = append(m.overlaps, o)
 			ge(o.node, from, lag-most)
 			le(o.node, from, lag)
@@ -216,15 +217,15 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 	return m, nil
 }
 
-// crashPoint checks task i's crash point and returns its crash duration
-// in minutes and its cost slope per minute, from its normal cost.
-func (m *model) crashPoint(i int, normalCost float64) (int64, float64, error) {
-	t := &m.p.Tasks[i]
+// crashPoint checks task t's crash point and returns its crash duration
+// in minutes and its cost slope per minute, from its normal duration and
+// cost.
+func crashPoint(n *schedule.Network, t *schedule.Task, normal int64, normalCost float64) (int64, float64, error) {
 	fail := func(field string, err error) (int64, float64, error) {
 		return 0, 0, &schedule.InputError{Task: t.ID, Field: field, Err: err}
 	}
 	c := t.Crash
-	d, err := m.n.Minutes(c.Duration)
+	d, err := n.Minutes(c.Duration)
 	switch {
 	case err != nil:
 		return fail("crash.duration", err)
@@ -234,33 +235,39 @@ func (m *model) crashPoint(i int, normalCost float64) (int64, float64, error) {
 		return fail("crash.duration", fmt.Errorf("%v: counted otherwise than the task's duration %v: %w", c.Duration, t.Duration, schedule.ErrBadUnit))
 	case d < 0:
 		return fail("crash.duration", fmt.Errorf("%v: %w", c.Duration, schedule.ErrNegative))
-	case d >= m.normal[i]:
-		return fail("crash.duration", fmt.Errorf("%v is not shorter than the duration, %d minutes: %w", c.Duration, m.normal[i], ErrNotCrashable))
+	case d >= normal:
+		return fail("crash.duration", fmt.Errorf("%v is not shorter than the duration, %d minutes: %w", c.Duration, normal, ErrNotCrashable))
 	case math.IsNaN(c.Cost) || math.IsInf(c.Cost, 0):
 		return fail("crash.cost", fmt.Errorf("%v: %w", c.Cost, schedule.ErrBadValue))
-	case c.Cost < normalCost:
-		return fail("crash.cost", fmt.Errorf("%v is less than the normal cost %v: %w", c.Cost, normalCost, schedule.ErrBadValue))
+	case c.Cost <= normalCost:
+		// A shortening for nothing would be taken for no reason: such a
+		// task's duration is its crash duration.
+		return fail("crash.cost", fmt.Errorf("%v is not more than the normal cost %v: %w", c.Cost, normalCost, schedule.ErrBadValue))
 	}
-	return d, (c.Cost - normalCost) / float64(m.normal[i]-d), nil
+	return d, (c.Cost - normalCost) / float64(normal-d), nil
 }
 
 // net returns the flow network for a target of T minutes after the start
-// (none: T < 0).
+// (none: T < 0). It is built once; the target is its last arc.
 func (m *model) net(T int64) *flowNet {
-	arcs := append([]arc(nil), m.arcs...)
+	if m.g == nil {
+		b := make([]float64, 2+2*len(m.p.Tasks)+len(m.overlaps))
+		for i, k := range m.slope {
+			b[finishNode(i)] += k
+			b[startNode(i)] -= k
+		}
+		for _, o := range m.overlaps {
+			b[o.node] += o.rework
+			b[o.from] -= o.rework
+		}
+		m.g = newFlowNet(len(b), append(m.arcs, arc{nodeS, nodeE, inf}), b)
+	}
+	target := &m.g.arcs[len(m.g.arcs)-1]
+	target.w = inf // no bound: far beyond any schedule, yet no overflow in sums
 	if T >= 0 {
-		arcs = append(arcs, arc{nodeS, nodeE, T})
+		target.w = T
 	}
-	b := make([]float64, 2+2*len(m.p.Tasks)+len(m.overlaps))
-	for i, k := range m.slope {
-		b[finishNode(i)] += k
-		b[startNode(i)] -= k
-	}
-	for _, o := range m.overlaps {
-		b[o.node] += o.rework
-		b[o.from] -= o.rework
-	}
-	return newFlowNet(len(b), arcs, b)
+	return m.g
 }
 
 // solution is an optimal schedule for a target: each task's duration,

@@ -142,7 +142,8 @@ type taskInfo struct {
 	actualCost float64 // or -1
 	as, af     int64   // actual start and finish, wall minutes, or noDate
 	assign     []assigned
-	splits     []pause // in order
+	splits     []pause // in order, all of them
+	live       int32   // how many of them lie inside the work (the first ones)
 	parent     int32
 	depth      int32
 	cal        int32 // timeline of the task's calendar, for float
@@ -165,9 +166,13 @@ type assigned struct {
 // at minutes of work (done and remaining) it stops for gap.
 type pause struct{ at, gap int64 }
 
+// pauses returns the task's splits that lie inside its work: those that
+// pause it.
+func (t *taskInfo) pauses() []pause { return t.splits[:t.live] }
+
 // gaps returns the pauses of task t before work position w, and from it on.
 func (t *taskInfo) gaps(w int64) (before, after int64) {
-	for _, p := range t.splits {
+	for _, p := range t.pauses() {
 		if p.at < w {
 			before += p.gap
 		} else {
@@ -719,7 +724,7 @@ func (c *compiler) progress(i int32) {
 // splits checks task i's splits and converts them to minutes.
 func (c *compiler) splits(i int32) {
 	t, info := &c.p.Tasks[i], &c.n.tasks[i]
-	info.splits = nil
+	info.splits, info.live = nil, 0
 	if len(t.Splits) == 0 {
 		return
 	}
@@ -736,8 +741,9 @@ func (c *compiler) splits(i int32) {
 	for k, s := range t.Splits {
 		var m [2]int64
 		for j, d := range [2]Duration{s.At, s.Gap} {
-			field := fmt.Sprintf("splits[%d].%s", k, [2]string{"at", "gap"}[j])
-			fail := func(err error) { c.fail(&InputError{Task: t.ID, Field: field, Err: err}) }
+			fail := func(err error) {
+				c.fail(&InputError{Task: t.ID, Field: fmt.Sprintf("splits[%d].%s", k, [2]string{"at", "gap"}[j]), Err: err})
+			}
 			var err error
 			switch m[j], err = d.minutes(c.n.settings); {
 			case d.Unit == Percent:
@@ -758,8 +764,9 @@ func (c *compiler) splits(i int32) {
 			return
 		}
 		prev, span = m[0], span+m[1]
+		splits = append(splits, pause{m[0], m[1]})
 		if m[0] < total { // one at or past the end of the work pauses nothing
-			splits = append(splits, pause{m[0], m[1]})
+			info.live++
 		}
 	}
 	info.splits = splits

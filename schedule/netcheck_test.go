@@ -33,7 +33,7 @@ func NetworkDiff(e *Editor) string {
 				es = append(es, fmt.Sprintf("←%s kind=%d lag=%d link=%s", name(ed.node), ed.kind, ed.lag, ls))
 			}
 			slices.Sort(es)
-			out = append(out, fmt.Sprintf("%s tl=%s dur=%d fop=%d bop=%d ctype=%d cdate=%d dead=%d plain=%d %v", name(int32(v)), n.calNames[n.tl[v]], n.dur[v], n.fop[v], n.bop[v], n.ctype[v], n.cdate[v], n.dead[v], n.plain[v], es))
+			out = append(out, fmt.Sprintf("%s tl=%s dur=%d gap=%d fop=%d bop=%d ctype=%d cdate=%d dead=%d plain=%d %v", name(int32(v)), n.calNames[n.tl[v]], n.dur[v], n.gap[v], n.fop[v], n.bop[v], n.ctype[v], n.cdate[v], n.dead[v], n.plain[v], es))
 		}
 		slices.Sort(out)
 		return out

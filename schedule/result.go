@@ -177,7 +177,7 @@ func (r *Result) Segments(i int) []Segment {
 		return nil
 	}
 	v := t.node
-	if len(t.splits) == 0 && n.fop[v] != fStarted {
+	if !r.segmented(i) {
 		tr := r.Task(i)
 		return []Segment{{Start: tr.Start, Finish: tr.Finish, Done: n.fop[v] == fFinished}}
 	}
@@ -193,7 +193,7 @@ func (r *Result) Segments(i int) []Segment {
 			}
 		}
 		pos := from
-		for _, p := range t.splits {
+		for _, p := range t.pauses() {
 			if p.at < from || p.at >= to {
 				continue
 			}
@@ -227,6 +227,13 @@ func (r *Result) Segments(i int) []Segment {
 		emit(sched[0], 0, r.dur[v], false)
 	}
 	return out
+}
+
+// segmented reports whether leaf task i's work is cut in pieces: split,
+// or in progress.
+func (r *Result) segmented(i int) bool {
+	t := &r.net.tasks[i]
+	return t.live > 0 || r.net.fop[t.node] == fStarted
 }
 
 // Lookup returns the schedule of the task with that ID.
@@ -363,12 +370,7 @@ func (r *Result) weight(k int32) float64 {
 	if t.summary {
 		return r.weights[k]
 	}
-	v := t.node
-	switch r.net.fop[v] {
-	case fStarted:
-		return float64(r.net.act[v][1] + r.dur[v])
-	}
-	return float64(r.dur[v])
+	return float64(r.workEnd(t.node))
 }
 
 // float is the total float, in working minutes on cal, of a task with

@@ -79,7 +79,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	w.Tasks = make([]taskResultJSON, 0, len(r.net.tasks))
 	for i, t := range r.Tasks() {
 		var segs []segmentJSON
-		if info := &r.net.tasks[i]; len(info.splits) > 0 || r.net.fop[info.node] == fStarted {
+		if !t.Summary && r.segmented(i) {
 			for _, s := range r.Segments(i) {
 				segs = append(segs, segmentJSON{f(s.Start), f(s.Finish), s.Done})
 			}

@@ -261,6 +261,15 @@ func TestSplitAt(t *testing.T) {
 	if splits, err = r.SplitAt(0, day(7, 8), day(8, 8)); err != nil || len(splits) != 1 || splits[0].Gap != schedule.Minutes(960) {
 		t.Errorf("joined: %v, %v", splits, err)
 	}
+	// A split past the end of the work stays, pausing nothing, when
+	// another is made.
+	p.Tasks[0].Splits = append(p.Tasks[0].Splits, schedule.Split{At: schedule.Days(6), Gap: schedule.Days(2)})
+	r = runSplit(t, p)
+	if splits, err = r.SplitAt(0, day(7, 8), day(8, 8)); err != nil || len(splits) != 2 || splits[1] != (schedule.Split{At: schedule.Minutes(2880), Gap: schedule.Minutes(960)}) {
+		t.Errorf("past the end: %v, %v", splits, err)
+	}
+	p.Tasks[0].Splits = p.Tasks[0].Splits[:1]
+	r = runSplit(t, p)
 	// A second pause, in the afternoon of Thursday.
 	if splits, err = r.SplitAt(0, day(7, 13), day(8, 13)); err != nil || len(splits) != 2 || splits[1] != (schedule.Split{At: schedule.Minutes(1200), Gap: schedule.Minutes(480)}) {
 		t.Errorf("second: %v, %v", splits, err)

@@ -215,7 +215,7 @@ func splits(p *schedule.Project, rng *rand.Rand, isSummary map[string]bool) {
 	}
 	for k := range p.Links {
 		if l := &p.Links[k]; l.Type == schedule.FS && rng.Float64() < 0.1 {
-			l.Overlap, l.ReworkCost = schedule.Days(float64(1+rng.IntN(3))), float64(rng.IntN(900))
+			l.Overlap, l.ReworkCost = schedule.Days(float64(1+rng.IntN(3))), float64(1+rng.IntN(900))
 		}
 	}
 }

@@ -5,9 +5,12 @@
 // crashing and overlapping together).
 //
 // A task crashes linearly between its normal point (its duration and its
-// cost as scheduled) and its crash point (schedule.Task.Crash); CostSlope
-// is the cost of a working day saved. A finish-to-start link may overlap
-// by up to schedule.Link.Overlap at schedule.Link.ReworkCost a day.
+// cost as scheduled) and its crash point (schedule.Task.Crash), which must
+// cost more; CostSlope is the cost of a working day saved. A
+// finish-to-start link may overlap by up to schedule.Link.Overlap at
+// schedule.Link.ReworkCost a day, which must be more than nothing. As
+// every shortening and overlap costs something, the optimum takes none it
+// does not need.
 //
 // The answers are the optimum of the linear program over event times —
 // not the textbook "crash the cheapest critical task" greedy, which never
@@ -23,9 +26,11 @@
 // Time runs on the project calendar's working minutes from the project
 // start: exact for a project on one calendar. With several calendars the
 // plan is checked with the scheduler and the target tightened until the
-// scheduled finish meets the date. Percent lags count the predecessor's
-// normal duration; progress, manual dates and Must Start/Finish On dates
-// stay fixed. A link from a summary's start or to a summary's finish is
+// scheduled finish meets the date, or found too early when even the
+// shortest plan misses it. Percent lags count the predecessor's normal
+// duration; progress and manual dates stay fixed, and Must Start/Finish On
+// dates too unless links come first (Options.Constraints), where they are
+// earliest dates as the scheduler takes them. A link from a summary's start or to a summary's finish is
 // not a linear constraint and is refused (ErrUnsupported).
 //
 // Plans are data — per task the new duration and its cost, per link the

@@ -297,20 +297,11 @@ func (r *Result) leafResult(i int32) TaskResult {
 	if r.dur[v] == 0 { // a zero-length task sits at its finish
 		es, ss, ls = ef, sf, lf
 	}
-	var tf, free int64
-	if n.tl[v] == t.cal { // counted on the task's own calendar already
-		tf = r.floatOf(late[0]-early[0], late[1]-early[1])
-		free = r.ff[v]
-	} else { // counted in wall-clock time: count working minutes instead
+	tf := r.totalFloat(i)
+	free := r.ff[v]
+	if n.tl[v] != t.cal { // counted in wall-clock time: count working minutes instead
 		cal := n.tls[t.cal]
-		tf = r.floatOf(cal.cum(ls)-cal.cum(es), cal.cum(lf)-cal.cum(ef))
 		free = cal.cum(tl.finishAt(sched[1]+r.ff[v])) - cal.cum(sf)
-	}
-	switch n.fop[v] {
-	case fFinished: // done: nothing left to float
-		tf = 0
-	case fStarted: // started: only the finish can move
-		tf = n.tls[t.cal].cum(lf) - n.tls[t.cal].cum(ef)
 	}
 	res := TaskResult{
 		ID: t.id, Name: t.name,

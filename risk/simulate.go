@@ -1,0 +1,398 @@
+package risk
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+
+	"github.com/critpath/critpath/schedule"
+)
+
+// Options steer a simulation. The zero value runs 1,000 iterations with
+// seed 0 on every core, sampling at random, with the unmitigated risks,
+// and reports the project and milestone finishes.
+type Options struct {
+	// Iterations is how many times the project is sampled and scheduled.
+	// Default 1,000.
+	Iterations int
+	// Seed makes the run: the same seed, model and project give the same
+	// result, byte for byte, whatever Workers and GOMAXPROCS are.
+	Seed uint64
+	// Workers is how many goroutines schedule iterations. Default
+	// GOMAXPROCS.
+	Workers int
+	// LatinHypercube stratifies every sampled quantity within each block
+	// of iterations instead of drawing it at random.
+	LatinHypercube bool
+	// Mitigated runs the risk register with its post-response values.
+	Mitigated bool
+	// Tasks adds the per-task statistics: criticality, sensitivity,
+	// cruciality, schedule sensitivity, merge bias, the risk score's
+	// high-risk tasks and each contingency's drivers. They cost a float
+	// read per task per iteration and 4 bytes per varying task per
+	// iteration.
+	Tasks bool
+	// Percentile is the confidence the contingency plan is set at, 1–99.
+	// Default 80.
+	Percentile float64
+	// Tolerance, when above zero, stops the run early once the 95 %
+	// confidence interval of the project finish's Percentile is narrower
+	// than this many working days; the check runs after every
+	// checkEvery blocks, so the stop is the same on every run.
+	Tolerance float64
+	// Progress, when not nil, is called after each block of iterations
+	// is merged, with the iterations done and the total asked for, from
+	// the goroutine that called Simulate.
+	Progress func(done, total int)
+}
+
+// blockSize is how many iterations make a block: the unit of work given
+// to a worker, the span of Latin hypercube strata and of each
+// correlation reordering. It is part of what a seed means: changing it
+// changes results.
+const blockSize = 500
+
+// checkEvery is how many blocks pass between early-stop checks.
+const checkEvery = 4
+
+// maxIterations bounds a run's memory.
+const maxIterations = 10_000_000
+
+// Simulate samples the model's durations and risks, schedules the project
+// with each sample, and returns the statistics. Durations are working
+// time on each task's calendar, so every link type, lag, calendar and
+// constraint of the project applies to every iteration. It fails on a
+// project that does not schedule, a model that does not fit it (the error
+// names the entry and field), a cancelled ctx, or a Distribution that
+// panics.
+func Simulate(ctx context.Context, p *schedule.Project, m *Model, opts Options) (*Analysis, error) {
+	n := cmp.Or(opts.Iterations, 1000)
+	if n < 1 || n > maxIterations {
+		return nil, fmt.Errorf("risk: %d iterations: want 1 to %d: %w", opts.Iterations, maxIterations, ErrBadModel)
+	}
+	pct := cmp.Or(opts.Percentile, 80)
+	if !finite(pct) || pct < 1 || pct > 99 {
+		return nil, fmt.Errorf("risk: percentile %v: want 1 to 99: %w", opts.Percentile, ErrBadModel)
+	}
+	if opts.Workers < 0 || !finite(opts.Tolerance) || opts.Tolerance < 0 {
+		return nil, fmt.Errorf("risk: workers %d, tolerance %v: want 0 or more: %w", opts.Workers, opts.Tolerance, ErrBadModel)
+	}
+	s, err := compile(p, m, opts.Mitigated)
+	if err != nil {
+		return nil, err
+	}
+	run := newRun(s, n, opts)
+	done, err := run.execute(ctx, cmp.Or(opts.Workers, runtime.GOMAXPROCS(0)))
+	if err != nil {
+		return nil, err
+	}
+	return run.analyse(done, pct), nil
+}
+
+// run is one simulation's shared state: what each iteration recorded,
+// written by the workers at the iteration's index, and the per-block
+// counts, merged in block order.
+type run struct {
+	s     *sim
+	n     int
+	opts  Options
+	pct   float64
+	seed  uint64
+	tasks bool
+
+	length     []int64   // project length per iteration, project minutes
+	milestones [][]int64 // each milestone's finish per iteration
+	durs       [][]float32
+	crit       []int64 // per leaf: iterations it was critical in
+	starts     []int64 // per merge point: its starts summed
+}
+
+func newRun(s *sim, n int, opts Options) *run {
+	r := &run{s: s, n: n, opts: opts, seed: opts.Seed, tasks: opts.Tasks}
+	r.length = make([]int64, n)
+	r.milestones = make([][]int64, len(s.milestones))
+	for k := range r.milestones {
+		r.milestones[k] = make([]int64, n)
+	}
+	if r.tasks {
+		r.durs = make([][]float32, len(s.vary))
+		for k := range r.durs {
+			r.durs[k] = make([]float32, n)
+		}
+		r.crit = make([]int64, len(s.leaves))
+		r.starts = make([]int64, len(s.merges))
+	}
+	return r
+}
+
+// blockOut is what one block counted.
+type blockOut struct {
+	index  int
+	crit   []int32
+	starts []int64
+	err    error
+}
+
+// execute runs the blocks on workers goroutines and merges their counts
+// in block order, stopping early when the tolerance is met. It returns
+// how many iterations the result holds.
+func (r *run) execute(ctx context.Context, workers int) (int, error) {
+	blocks := (r.n + blockSize - 1) / blockSize
+	workers = max(1, min(workers, blocks))
+	stop := make(chan struct{})
+	tokens := make(chan struct{}, 2*workers) // bounds how far workers run ahead of the merge
+	jobs := make(chan int)
+	results := make(chan *blockOut)
+	free := make(chan *blockOut, 3*workers)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(jobs)
+		for b := range blocks {
+			select {
+			case tokens <- struct{}{}:
+			case <-stop:
+				return
+			}
+			select {
+			case jobs <- b:
+			case <-stop:
+				return
+			}
+		}
+	})
+	for range workers {
+		wg.Go(func() {
+			w := newWorker(r)
+			for b := range jobs {
+				var out *blockOut
+				select {
+				case out = <-free:
+				default:
+					out = &blockOut{crit: make([]int32, len(r.crit)), starts: make([]int64, len(r.starts))}
+				}
+				out.index, out.err = b, w.safeBlock(b, out)
+				select {
+				case results <- out:
+				case <-stop:
+					return
+				}
+			}
+		})
+	}
+	defer wg.Wait()
+	defer close(stop)
+
+	pending := map[int]*blockOut{}
+	merged := 0
+	for merged < blocks {
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case out := <-results:
+			pending[out.index] = out
+		}
+		for out := pending[merged]; out != nil; out = pending[merged] {
+			if out.err != nil {
+				return 0, out.err
+			}
+			delete(pending, merged)
+			for k, c := range out.crit {
+				r.crit[k] += int64(c)
+			}
+			for k, v := range out.starts {
+				r.starts[k] += v
+			}
+			select {
+			case free <- out:
+			default:
+			}
+			<-tokens
+			merged++
+			done := min(r.n, merged*blockSize)
+			if r.opts.Progress != nil {
+				r.opts.Progress(done, r.n)
+			}
+			if merged < blocks && merged%checkEvery == 0 && r.narrow(done) {
+				return done, nil
+			}
+		}
+	}
+	return r.n, nil
+}
+
+// narrow reports whether the first done iterations pin the project
+// finish's percentile within the tolerance.
+func (r *run) narrow(done int) bool {
+	if r.opts.Tolerance <= 0 {
+		return false
+	}
+	f := r.finish(-1, r.length[:done])
+	est := f.Percentile(cmp.Or(r.opts.Percentile, 80))
+	return est.High-est.Low < r.opts.Tolerance
+}
+
+// worker is one goroutine's scratch: its own Result to schedule, random
+// streams, and the block's samples. Nothing in it is allocated per
+// iteration.
+type worker struct {
+	r    *run
+	s    *sim
+	res  *schedule.Result
+	pcg  rand.PCG // the iteration's stream
+	bpcg rand.PCG // the block's stream: strata and score permutations
+	brng *rand.Rand
+
+	u, x, hit []float64
+	perm      []int32
+	row       []float32
+
+	vdw                       []float64 // normal scores for a full block
+	icS, icE, icF, icInv, icM []float64
+	icOut, icVals, vdwScratch []float64
+	icOrder                   []int32
+}
+
+func newWorker(r *run) *worker {
+	s := r.s
+	w := &worker{r: r, s: s, res: s.net.NewResult()}
+	w.brng = rand.New(&w.bpcg)
+	w.u = make([]float64, blockSize*s.uniforms())
+	w.x = make([]float64, blockSize*len(s.unc))
+	w.hit = make([]float64, len(s.events))
+	w.perm = make([]int32, blockSize)
+	if r.tasks {
+		w.row = make([]float32, len(s.vary))
+	}
+	if k := len(s.corr); k > 0 {
+		w.icS, w.icOut = make([]float64, blockSize*k), make([]float64, blockSize*k)
+		w.icE, w.icF, w.icInv, w.icM = make([]float64, k*k), make([]float64, k*k), make([]float64, k*k), make([]float64, k*k)
+		w.icVals, w.icOrder = make([]float64, blockSize), make([]int32, blockSize)
+		w.vdw, w.vdwScratch = normalScores(blockSize), make([]float64, blockSize)
+	}
+	return w
+}
+
+// scores returns the van der Waerden normal scores Φ⁻¹(i/(n+1)) for a
+// block of n.
+func (w *worker) scores(n int) []float64 {
+	if n == blockSize {
+		return w.vdw
+	}
+	copy(w.vdwScratch, normalScores(n))
+	return w.vdwScratch[:n]
+}
+
+func normalScores(n int) []float64 {
+	out := make([]float64, n)
+	for i := range n {
+		out[i] = stdNormal.Quantile(float64(i+1) / float64(n+1))
+	}
+	return out
+}
+
+// mix is SplitMix64's finalizer: it spreads seeds that differ in a bit.
+func mix(z uint64) uint64 {
+	z += 0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// uniform is a draw from the open interval (0, 1).
+func uniform(src *rand.PCG) float64 { return (float64(src.Uint64()>>11) + 0.5) * 0x1p-53 }
+
+// safeBlock runs block b, turning a panic (from a Distribution supplied
+// by the caller) into an error.
+func (w *worker) safeBlock(b int, out *blockOut) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("risk: block %d: a distribution panicked: %v", b, p)
+		}
+	}()
+	w.block(b, out)
+	return nil
+}
+
+// block samples and schedules the iterations of block b, writing what each
+// iteration gives at its index and the block's counts to out.
+func (w *worker) block(b int, out *blockOut) {
+	r, s := w.r, w.s
+	first := b * blockSize
+	n := min(blockSize, r.n-first)
+	kk, nu := s.uniforms(), len(s.unc)
+	u := w.u[:n*kk]
+	for i := range n { // each iteration's own stream, from the seed and its number
+		it := uint64(first + i)
+		w.pcg.Seed(mix(r.seed^mix(it)), mix(it^0x5851f42d4c957f2d))
+		for j := range kk {
+			u[i*kk+j] = uniform(&w.pcg)
+		}
+	}
+	w.bpcg.Seed(mix(r.seed^0xb10c), mix(uint64(b)))
+	if r.opts.LatinHypercube {
+		perm := w.perm[:n]
+		for j := range kk {
+			for i := range perm {
+				perm[i] = int32(i)
+			}
+			w.brng.Shuffle(n, func(a, c int) { perm[a], perm[c] = perm[c], perm[a] })
+			for i := range n {
+				u[i*kk+j] = (float64(perm[i]) + u[i*kk+j]) / float64(n)
+			}
+		}
+	}
+	x := w.x[:n*nu]
+	for i := range n {
+		for j, v := range s.unc {
+			x[i*nu+j] = v.dist.Quantile(u[i*kk+j])
+		}
+	}
+	if len(s.corr) > 0 {
+		w.imanConover(x, nu, n, w.brng)
+	}
+	clear(out.crit)
+	clear(out.starts)
+	for i := range n {
+		it := first + i
+		ev := u[i*kk+nu : (i+1)*kk]
+		for h := range s.events {
+			e := &s.events[h]
+			w.hit[h] = math.NaN()
+			if ev[2*h] < e.prob {
+				w.hit[h] = e.impact.Quantile(ev[2*h+1])
+			}
+		}
+		s.durations(w.res, x[i*nu:(i+1)*nu], w.hit, w.row)
+		w.res.Run()
+		w.record(it, out)
+	}
+}
+
+// record keeps what iteration it scheduled.
+func (w *worker) record(it int, out *blockOut) {
+	r, s, res := w.r, w.s, w.res
+	r.length[it] = res.Length()
+	for k, i := range s.milestones {
+		_, f := res.Span(i)
+		r.milestones[k][it] = f
+	}
+	if !r.tasks {
+		return
+	}
+	for k, d := range w.row {
+		r.durs[k][it] = d
+	}
+	for k, i := range s.leaves {
+		if res.Critical(i) {
+			out.crit[k]++
+		}
+	}
+	for k, i := range s.merges {
+		st, _ := res.Span(i)
+		out.starts[k] += st
+	}
+}

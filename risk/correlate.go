@@ -74,15 +74,16 @@ func (s *sim) correlations(m *Model, uncOfTask map[int]int32) error {
 	}
 	k := len(s.corr)
 	// Normal scores with Pearson correlation ρ have rank correlation
-	// (6/π)·asin(ρ/2): ask the scores for the ρ that gives the rank
-	// correlation wanted.
+	// (6/π)·asin(ρ/2), and in a sample of n, on average, (6/(π(n+1)))·
+	// (asin ρ + (n−2)·asin(ρ/2)) (Moran 1948): ask the scores of a block
+	// for the ρ that gives the rank correlation wanted.
 	c := make([]float64, k*k)
 	for r := range k {
 		c[r*k+r] = 1
 	}
 	for p, rank := range given {
 		a, b := pos[p.a], pos[p.b]
-		c[a*k+b] = 2 * math.Sin(math.Pi*rank/6)
+		c[a*k+b] = scoreCorrelation(rank, blockSize)
 		c[b*k+a] = c[a*k+b]
 	}
 	chol := cholesky(c, k)
@@ -93,7 +94,7 @@ func (s *sim) correlations(m *Model, uncOfTask map[int]int32) error {
 		}
 		s.repair = &Repair{}
 		for p, rank := range given {
-			used := 6 / math.Pi * math.Asin(fixed[pos[p.a]*k+pos[p.b]]/2)
+			used := rankCorrelation(fixed[pos[p.a]*k+pos[p.b]], blockSize)
 			s.repair.Pairs = append(s.repair.Pairs, RepairedPair{A: s.net.ID(s.unc[p.a].task), B: s.net.ID(s.unc[p.b].task), Given: rank, Used: used})
 			s.repair.MaxChange = max(s.repair.MaxChange, math.Abs(used-rank))
 		}
@@ -106,6 +107,28 @@ func (s *sim) correlations(m *Model, uncOfTask map[int]int32) error {
 	}
 	s.target = chol
 	return nil
+}
+
+// rankCorrelation is the mean rank correlation of n normal pairs with
+// Pearson correlation rho.
+func rankCorrelation(rho float64, n int) float64 {
+	f := float64(n)
+	return 6 / (math.Pi * (f + 1)) * (math.Asin(rho) + (f-2)*math.Asin(rho/2))
+}
+
+// scoreCorrelation inverts rankCorrelation by bisection: it is increasing
+// in rho, from −1 at −1 to 1 at 1.
+func scoreCorrelation(rank float64, n int) float64 {
+	lo, hi := -1.0, 1.0
+	for range 100 {
+		mid := (lo + hi) / 2
+		if rankCorrelation(mid, n) < rank {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return (lo + hi) / 2
 }
 
 func cmpStrings(a, b string) int {

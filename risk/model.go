@@ -150,6 +150,8 @@ func compile(p *schedule.Project, m *Model, mitigated bool) (*sim, error) {
 			return 0, fmt.Errorf("risk: %s: no task %q: %w", field, id, ErrBadModel)
 		case det.Task(i).Summary:
 			return 0, fmt.Errorf("risk: %s: task %q is a summary; its duration comes from its subtasks: %w", field, id, ErrBadModel)
+		case det.Task(i).Milestone:
+			return 0, fmt.Errorf("risk: %s: task %q is a milestone; it has no duration to vary: %w", field, id, ErrBadModel)
 		}
 		return i, nil
 	}
@@ -211,7 +213,7 @@ func compile(p *schedule.Project, m *Model, mitigated bool) (*sim, error) {
 	}
 	for i := range net.Len() {
 		_, u := uncOfTask[i]
-		if !u && len(hitBy[i]) == 0 {
+		if !u && len(hitBy[i]) == 0 || det.Task(i).PercentComplete == 100 { // a finished task's dates are history
 			continue
 		}
 		per, err := perUnit(i)

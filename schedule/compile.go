@@ -111,7 +111,7 @@ const (
 // setPlain works out node v's plain bits.
 func (n *Network) setPlain(v int32) {
 	var p uint8
-	if n.gap[v] != 0 { // a split task: its span is not its duration
+	if o := n.owner[v]; n.gap[v] != 0 || o >= 0 && n.kind[v] == leafNode && len(n.tasks[o].splits) > 0 { // a split task: its span is not its duration, or need not be
 		n.plain[v] = 0
 		return
 	}
@@ -169,6 +169,17 @@ type pause struct{ at, gap int64 }
 // pauses returns the task's splits that lie inside its work: those that
 // pause it.
 func (t *taskInfo) pauses() []pause { return t.splits[:t.live] }
+
+// gapsWithin returns the pauses of task t from work position from up to
+// (not including) to.
+func (t *taskInfo) gapsWithin(from, to int64) (gap int64) {
+	for _, p := range t.splits {
+		if p.at >= from && p.at < to {
+			gap += p.gap
+		}
+	}
+	return gap
+}
 
 // gaps returns the pauses of task t before work position w, and from it on.
 func (t *taskInfo) gaps(w int64) (before, after int64) {

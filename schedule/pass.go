@@ -166,7 +166,12 @@ func (r *Result) remainingStart(v int32, bound, floor int64) int64 {
 
 // nodeSpan is node v's length from its start to its finish: its duration and
 // the pauses of its splits still to come.
-func (r *Result) nodeSpan(v int32) int64 { return r.dur[v] + r.net.gap[v] }
+func (r *Result) nodeSpan(v int32) int64 {
+	if r.gap != nil {
+		return r.dur[v] + r.gap[v]
+	}
+	return r.dur[v] + r.net.gap[v]
+}
 
 // finishDate finds the project finish, the latest early finish, and
 // converts it onto every timeline.

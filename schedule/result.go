@@ -27,6 +27,10 @@ type Result struct {
 	asap              [][2]int64
 	placing           bool
 	journal           journal // scratch for incremental updates
+	// gap holds the nodes' pauses when SetDuration has changed a split
+	// task's (a longer task may reach more of its splits); nil means the
+	// network's.
+	gap []int64
 
 	rolled  bool
 	tasks   []TaskResult // filled lazily by rollUp
@@ -142,7 +146,14 @@ func (r *Result) SetDuration(i int, minutes int64) error {
 	case minutes < 0 || minutes > maxMinutes:
 		return fmt.Errorf("schedule: task %q: duration %d minutes: %w", t.id, minutes, ErrBadValue)
 	}
-	r.dur[t.node] = minutes
+	v := t.node
+	r.dur[v] = minutes
+	if len(t.splits) > 0 && r.net.fop[v] != fFinished {
+		if r.gap == nil {
+			r.gap = slices.Clone(r.net.gap)
+		}
+		r.gap[v] = t.gapsWithin(r.workStart(v), r.workEnd(v))
+	}
 	return nil
 }
 
@@ -193,7 +204,7 @@ func (r *Result) Segments(i int) []Segment {
 			}
 		}
 		pos := from
-		for _, p := range t.pauses() {
+		for _, p := range t.splits {
 			if p.at < from || p.at >= to {
 				continue
 			}
@@ -233,7 +244,8 @@ func (r *Result) Segments(i int) []Segment {
 // or in progress.
 func (r *Result) segmented(i int) bool {
 	t := &r.net.tasks[i]
-	return t.live > 0 || r.net.fop[t.node] == fStarted
+	v := t.node
+	return r.net.fop[v] == fStarted || len(t.splits) > 0 && t.splits[0].at < r.workEnd(v) && r.net.fop[v] != fFinished || t.live > 0
 }
 
 // Lookup returns the schedule of the task with that ID.

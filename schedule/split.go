@@ -64,6 +64,15 @@ func (r *Result) SplitAt(i int, from, to time.Time) ([]Split, error) {
 	return out, nil
 }
 
+// workStart is the work position node v's remaining work starts from:
+// the work done of a task in progress, else 0.
+func (r *Result) workStart(v int32) int64 {
+	if r.net.fop[v] == fStarted {
+		return r.net.act[v][1]
+	}
+	return 0
+}
+
 // workEnd is node v's work position at its finish: its work, done and
 // remaining.
 func (r *Result) workEnd(v int32) int64 {

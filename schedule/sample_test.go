@@ -1,6 +1,8 @@
 package schedule_test
 
 import (
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -43,4 +45,51 @@ func mustWork(t *testing.T, n *schedule.Network, a, b time.Time) int64 {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// Re-running a Result with other durations gives the schedule of the
+// project compiled with those durations: dates, floats and segments (a
+// split task that grows reaches more of its splits, one that shrinks
+// fewer).
+func TestRerunMatchesCompile(t *testing.T) {
+	for seed := range uint64(300) {
+		p := randnet.Project(randnet.Config{Tasks: 3 + int(seed%50), Mixed: true, Seed: seed})
+		r, err := schedule.Run(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := r.Network()
+		rng := rand.New(rand.NewPCG(seed, 3))
+		assigned := map[string]bool{}
+		for _, a := range p.Assignments {
+			assigned[a.Task] = true
+		}
+		changed := *p
+		changed.Tasks = slices.Clone(p.Tasks)
+		for i := range changed.Tasks {
+			task := &changed.Tasks[i]
+			planned, _ := n.Minutes(task.Duration)
+			if r.Task(i).Summary || task.Duration.IsZero() || !task.ActualStart.IsZero() || assigned[task.ID] || planned != r.Duration(i) || rng.IntN(2) == 0 {
+				continue
+			}
+			m := int64(1 + rng.IntN(int(3*planned)))
+			if err := r.SetDuration(i, m); err != nil {
+				t.Fatal(err)
+			}
+			task.Duration = schedule.Duration{Amount: float64(m), Elapsed: task.Duration.Elapsed}
+		}
+		r.Run()
+		want, err := schedule.Run(&changed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range n.Len() {
+			if got, w := r.Task(i), want.Task(i); got != w {
+				t.Fatalf("%s: task %s re-run:\n%+v\ncompiled:\n%+v", p.Name, got.ID, got, w)
+			}
+			if got, w := r.Segments(i), want.Segments(i); !slices.Equal(got, w) {
+				t.Fatalf("%s: task %s segments re-run %v, compiled %v", p.Name, n.ID(i), got, w)
+			}
+		}
+	}
 }

@@ -182,21 +182,22 @@ func compile(p *schedule.Project, m *Model, mitigated bool) (*sim, error) {
 			field = fmt.Sprintf("risks[%d] (%s)", k, e.ID)
 		}
 		ev := eventVar{prob: e.Probability, impact: e.Impact, factor: e.Factor}
-		if mitigated && e.Mitigated != nil {
-			ev.prob = e.Mitigated.Probability
-			if e.Mitigated.Impact != nil {
-				ev.impact = e.Mitigated.Impact
-			}
-			field += ".mitigated"
+		if err := ev.check(field); err != nil {
+			return nil, err
 		}
-		switch {
-		case !finite(ev.prob) || ev.prob < 0 || ev.prob > 1:
-			return nil, fmt.Errorf("risk: %s.probability %v: want 0 to 1: %w", field, ev.prob, ErrBadModel)
-		case ev.impact == nil:
-			return nil, fmt.Errorf("risk: %s.impact: missing: %w", field, ErrBadModel)
-		case ev.factor && ev.impact.Quantile(1e-12) < 0:
-			return nil, fmt.Errorf("risk: %s.impact: a factor below zero: %w", field, ErrBadModel)
-		case len(e.Tasks) == 0:
+		if e.Mitigated != nil {
+			post := eventVar{prob: e.Mitigated.Probability, impact: e.Mitigated.Impact, factor: e.Factor}
+			if post.impact == nil { // the response changes the probability only
+				post.impact = e.Impact
+			}
+			if err := post.check(field + ".mitigated"); err != nil {
+				return nil, err
+			}
+			if mitigated {
+				ev = post
+			}
+		}
+		if len(e.Tasks) == 0 {
 			return nil, fmt.Errorf("risk: %s.tasks: the event hits no task: %w", field, ErrBadModel)
 		}
 		for j, id := range e.Tasks {
@@ -237,6 +238,19 @@ func compile(p *schedule.Project, m *Model, mitigated bool) (*sim, error) {
 	}
 	s.outline(p)
 	return s, nil
+}
+
+// check validates an event's probability and impact; field names it.
+func (ev *eventVar) check(field string) error {
+	switch {
+	case !finite(ev.prob) || ev.prob < 0 || ev.prob > 1:
+		return fmt.Errorf("risk: %s.probability %v: want 0 to 1: %w", field, ev.prob, ErrBadModel)
+	case ev.impact == nil:
+		return fmt.Errorf("risk: %s.impact: missing: %w", field, ErrBadModel)
+	case ev.factor && ev.impact.Quantile(1e-12) < 0:
+		return fmt.Errorf("risk: %s.impact: a factor below zero: %w", field, ErrBadModel)
+	}
+	return nil
 }
 
 // outline finds the tasks the statistics follow: leaves for criticality,

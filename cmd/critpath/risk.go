@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/critpath/critpath/risk"
+	"github.com/critpath/critpath/schedule"
+)
+
+// riskCommand runs a Monte Carlo risk analysis: `critpath risk FILE`,
+// where FILE is a risk document naming its project (see risk.File).
+func riskCommand(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("risk", flag.ContinueOnError)
+	iterations := fs.Int("iterations", 1000, "sample and schedule the project `n` times")
+	seed := fs.Uint64("seed", 0, "random seed: the same seed gives the same result")
+	workers := fs.Int("workers", 0, "goroutines (default: every core); results do not depend on it")
+	lhs := fs.Bool("lhs", false, "Latin hypercube sampling")
+	mitigated := fs.Bool("mitigated", false, "run the risk register with its post-response values")
+	percentile := fs.Float64("percentile", 80, "set the contingency at this `percentile`")
+	tolerance := fs.Float64("tolerance", 0, "stop once the percentile's 95% interval is narrower than this many `days`")
+	tasks := fs.Bool("tasks", true, "per-task statistics: criticality, sensitivity, high-risk tasks, drivers")
+	asJSON := fs.Bool("json", false, "print JSON")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return fmt.Errorf("%w: want one risk document", errUsage)
+	}
+	if *iterations < 1 {
+		return fmt.Errorf("%w: --iterations %d: want 1 or more", errUsage, *iterations)
+	}
+	doc, p, err := readRisk(files[0])
+	if err != nil {
+		return err
+	}
+	opts := risk.Options{Iterations: *iterations, Seed: *seed, Workers: *workers, LatinHypercube: *lhs, Mitigated: *mitigated,
+		Tasks: *tasks, Percentile: *percentile, Tolerance: *tolerance}
+	if bar := newProgressBar(os.Stderr); bar != nil {
+		opts.Progress = bar.update
+		defer bar.done()
+	}
+	a, err := risk.Simulate(context.Background(), p, doc.Model, opts)
+	if err != nil {
+		return fmt.Errorf("%s: %w", files[0], err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(a)
+	}
+	return printRisk(stdout, p, a, *seed)
+}
+
+// readRisk reads a risk document and its project, inline or at a path
+// relative to the document.
+func readRisk(path string) (*risk.File, *schedule.Project, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	doc, err := risk.ReadFile(f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if doc.Project != nil {
+		return doc, doc.Project, nil
+	}
+	pp := doc.ProjectPath
+	if !filepath.IsAbs(pp) {
+		pp = filepath.Join(filepath.Dir(path), pp)
+	}
+	p, err := readProject(pp)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: project: %w", path, err)
+	}
+	return doc, p, nil
+}
+
+func printRisk(w io.Writer, p *schedule.Project, a *risk.Analysis, seed uint64) error {
+	name := p.Name
+	if name == "" {
+		name = "project"
+	}
+	f := a.Project
+	fmt.Fprintf(w, "%s: %d iterations, seed %d\n", name, a.Iterations, seed)
+	fmt.Fprintf(w, "finish as planned %s (%.4g working days); mean %.4g days, sd %.3g\n",
+		f.DeterministicDate.Format(dateFormat), f.Deterministic, f.Mean, f.StdDev)
+	for _, pct := range []float64{10, 50, 80, 90} {
+		e := f.Percentile(pct)
+		fmt.Fprintf(w, "  P%-3g %s  %.4g days (95%% interval %.4g–%.4g)\n", pct, e.Date.Format(dateFormat), e.Days, e.Low, e.High)
+	}
+	fmt.Fprintf(w, "risk score %.1f: %.1f%% of iterations finish later than planned\n", a.Score, a.Score)
+	if a.Repair != nil {
+		fmt.Fprintf(w, "correlations repaired (no durations could have them), largest change %.3g:\n", a.Repair.MaxChange)
+		for _, pr := range a.Repair.Pairs {
+			fmt.Fprintf(w, "  %s–%s: %.3g → %.3g\n", pr.A, pr.B, pr.Given, pr.Used)
+		}
+	}
+	if len(a.Contingency) > 0 {
+		fmt.Fprintf(w, "\ncontingency at P%g:\n", a.Contingency[0].Percentile)
+	}
+	for _, c := range a.Contingency {
+		task := c.Task
+		if task == "" {
+			task = "(project)"
+		}
+		var drivers []string
+		for _, d := range c.Drivers {
+			drivers = append(drivers, fmt.Sprintf("%s %.2f", d.Task, d.Sensitivity))
+		}
+		fmt.Fprintf(w, "  %-14s %+8.4g days  %s", task, c.Days, c.Date.Format(dateFormat))
+		if len(drivers) > 0 {
+			fmt.Fprintf(w, "  driven by %s", strings.Join(drivers, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+	if len(a.HighRisk) > 0 {
+		fmt.Fprintf(w, "\nhigh-risk tasks (score = criticality × |sensitivity|):\n  %-14s %11s %11s %6s %6s\n", "task", "criticality", "sensitivity", "SSI", "score")
+		for _, t := range a.HighRisk {
+			fmt.Fprintf(w, "  %-14s %11.2f %11.2f %6.2f %6.2f\n", t.Task, t.Criticality, t.Sensitivity, t.SSI, t.Score)
+		}
+	}
+	merges := slices.DeleteFunc(slices.Clone(a.Tasks), func(t risk.TaskRisk) bool { return !t.Merge || t.MergeBias < 0.05 })
+	slices.SortStableFunc(merges, func(x, y risk.TaskRisk) int { return cmpFloat(y.MergeBias, x.MergeBias) })
+	if len(merges) > 0 {
+		fmt.Fprintln(w, "\nmerge bias (mean start later than planned, where paths merge):")
+		for _, t := range merges[:min(5, len(merges))] {
+			fmt.Fprintf(w, "  %-14s %+.3g days\n", t.Task, t.MergeBias)
+		}
+	}
+	return nil
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// progressBar draws a run's progress on a terminal.
+type progressBar struct {
+	w    io.Writer
+	last int
+}
+
+// newProgressBar returns a bar drawing on f, or nil when f is not a
+// terminal.
+func newProgressBar(f *os.File) *progressBar {
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return &progressBar{w: f, last: -1}
+}
+
+func (b *progressBar) update(done, total int) {
+	const width = 40
+	pct := 100 * done / total
+	if pct == b.last {
+		return
+	}
+	b.last = pct
+	filled := width * done / total
+	fmt.Fprintf(b.w, "\r[%s%s] %3d%% %d/%d", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), pct, done, total)
+}
+
+func (b *progressBar) done() { fmt.Fprint(b.w, "\r\033[K") }

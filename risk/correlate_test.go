@@ -63,7 +63,7 @@ func TestRankCorrelation(t *testing.T) {
 		}
 		pairs := map[[2]int]float64{{0, 1}: 0.8, {0, 2}: -0.4, {1, 2}: -0.3, {2, 3}: 0.5, {0, 3}: 0, {1, 3}: 0}
 		for pr, want := range pairs {
-			if got := spearman(r.durs[pr[0]], r.durs[pr[1]]); math.Abs(got-want) > 0.01 {
+			if got := spearman(r.column(pr[0], r.n), r.column(pr[1], r.n)); math.Abs(got-want) > 0.01 {
 				t.Errorf("lhs %v: T%d–T%d rank correlation %.4f, want %.2f", lhs, pr[0]+1, pr[1]+1, got, want)
 			}
 		}
@@ -71,7 +71,7 @@ func TestRankCorrelation(t *testing.T) {
 			continue
 		}
 		for k := range dists {
-			a, b := slices.Clone(free.durs[k]), slices.Clone(r.durs[k])
+			a, b := free.column(k, free.n), r.column(k, r.n)
 			slices.Sort(a)
 			slices.Sort(b)
 			if !slices.Equal(a, b) {
@@ -101,7 +101,7 @@ func TestCorrelationRepair(t *testing.T) {
 		}
 		a, _ := r.s.net.Index(pr.A)
 		b, _ := r.s.net.Index(pr.B)
-		if got := spearman(r.durs[a], r.durs[b]); math.Abs(got-pr.Used) > 0.02 {
+		if got := spearman(r.column(a, r.n), r.column(b, r.n)); math.Abs(got-pr.Used) > 0.02 {
 			t.Errorf("%s–%s: achieved %.3f, repaired target %.3f", pr.A, pr.B, got, pr.Used)
 		}
 	}
@@ -118,7 +118,7 @@ func TestLatinHypercube(t *testing.T) {
 	m := &Model{Durations: []Uncertainty{{Task: "T1", Dist: must(Uniform(0, 500))}}}
 	r := sampled(t, p, m, Options{Iterations: 2 * blockSize, Seed: 5, LatinHypercube: true})
 	for b := range 2 {
-		block := slices.Clone(r.durs[0][b*blockSize : (b+1)*blockSize])
+		block := r.column(0, r.n)[b*blockSize : (b+1)*blockSize]
 		slices.Sort(block)
 		for k, d := range block { // stratum k is [k, k+1) days: [480k, 480(k+1)) minutes
 			if d < float32(480*k) || d > float32(480*(k+1)) {
@@ -147,5 +147,20 @@ func TestNoAllocations(t *testing.T) {
 	out := &blockOut{crit: make([]int32, len(r.crit)), starts: make([]int64, len(r.starts))}
 	if allocs := testing.AllocsPerRun(5, func() { w.block(0, out) }); allocs != 0 {
 		t.Errorf("%v allocations per block of %d iterations, want 0", allocs, blockSize)
+	}
+}
+
+// Ranks of whole minutes (the fast path) and of any values agree.
+func TestRanks(t *testing.T) {
+	xs := []float64{5, 3, 5, 1, 9, 3, 3, 1e9, 0}
+	want := []float32{6.5, 4, 6.5, 2, 8, 4, 4, 9, 1}
+	if got := rankOf(xs); !slices.Equal(got, want) {
+		t.Errorf("ranks %v, want %v", got, want)
+	}
+	if got := rankSlow(xs); !slices.Equal(got, want) {
+		t.Errorf("slow ranks %v, want %v", got, want)
+	}
+	if got := rankOf([]float64{0.5, 0.25, 0.5}); !slices.Equal(got, []float32{2.5, 1, 2.5}) {
+		t.Errorf("fractional ranks %v", got)
 	}
 }

@@ -106,10 +106,10 @@ func PERTShape(lo, mode, hi, lambda float64) (Distribution, error) {
 type scaledBeta struct {
 	lo, width float64
 	beta      distuv.Beta
-	table     []float64
+	table     *cdfTable
 }
 
-func (s scaledBeta) Quantile(p float64) float64 { return s.lo + s.width*tableQuantile(s.table, p) }
+func (s scaledBeta) Quantile(p float64) float64 { return s.lo + s.width*s.table.quantile(p) }
 func (s scaledBeta) CDF(x float64) float64 {
 	switch u := (x - s.lo) / s.width; {
 	case u <= 0:
@@ -125,43 +125,60 @@ func (s scaledBeta) Variance() float64 { return s.width * s.width * s.beta.Varia
 
 // betaCells is the number of equal cells of [0, 1] on which a beta CDF is
 // tabulated. Within a cell the CDF is taken as linear; for the shapes
-// BetaPERT makes (α, β ≥ 1) the quantile is then good to about 1e-7 of
+// BetaPERT makes (α, β ≥ 1) the quantile is then good to about 1e-5 of
 // the range.
 const betaCells = 1024
 
-var betaTables sync.Map // [2]float64{α, β} → []float64, shared: many tasks have the same shape
+// cdfTable is a CDF tabulated at k/cells, k = 0…cells, with a guide for
+// inverting it in constant time: guide[j] is the first k with cdf[k] ≥
+// j/cells.
+type cdfTable struct {
+	cdf   []float64
+	guide []uint16
+}
 
-// betaTable returns the regularized incomplete beta function I(x; a, b) at
-// x = k/betaCells, k = 0…betaCells, from gonum's implementation.
-func betaTable(a, b float64) []float64 {
+var betaTables sync.Map // [2]float64{α, β} → *cdfTable, shared: tasks often have one shape
+
+// betaTable returns the table of the regularized incomplete beta function
+// I(x; a, b), from gonum's implementation.
+func betaTable(a, b float64) *cdfTable {
 	key := [2]float64{a, b}
 	if t, ok := betaTables.Load(key); ok {
-		return t.([]float64)
+		return t.(*cdfTable)
 	}
-	t := make([]float64, betaCells+1)
+	cdf := make([]float64, betaCells+1)
 	for k := 1; k < betaCells; k++ {
-		t[k] = mathext.RegIncBeta(a, b, float64(k)/betaCells)
+		cdf[k] = mathext.RegIncBeta(a, b, float64(k)/betaCells)
 	}
-	t[betaCells] = 1
+	cdf[betaCells] = 1
 	for k := 1; k <= betaCells; k++ { // monotone, whatever rounding did
-		t[k] = max(t[k], t[k-1])
+		cdf[k] = max(cdf[k], cdf[k-1])
+	}
+	t := &cdfTable{cdf: cdf, guide: make([]uint16, betaCells+1)}
+	k := 1
+	for j := range t.guide {
+		for k < betaCells && cdf[k] < float64(j)/betaCells {
+			k++
+		}
+		t.guide[j] = uint16(k)
 	}
 	betaTables.Store(key, t)
 	return t
 }
 
-// tableQuantile inverts a CDF tabulated on equal cells of [0, 1], linear
-// within each cell.
-func tableQuantile(t []float64, p float64) float64 {
-	k, _ := slices.BinarySearch(t, p) // t[k-1] < p ≤ t[k]
-	switch {
-	case k <= 0:
-		return 0
-	case k >= len(t):
-		return 1
+// quantile inverts the table for 0 < p < 1, linearly within a cell.
+func (t *cdfTable) quantile(p float64) float64 {
+	cells := len(t.cdf) - 1
+	j := min(cells, max(0, int(p*float64(cells))))
+	k := max(1, int(t.guide[j])) // cdf[k] ≥ j/cells; p ≥ j/cells, so step up
+	for k < cells && t.cdf[k] < p {
+		k++
 	}
-	lo, hi := t[k-1], t[k]
-	return (float64(k-1) + (p-lo)/(hi-lo)) / float64(len(t)-1)
+	lo, hi := t.cdf[k-1], t.cdf[k]
+	if hi <= lo {
+		return float64(k) / float64(cells)
+	}
+	return (float64(k-1) + min(1, max(0, (p-lo)/(hi-lo)))) / float64(cells)
 }
 
 // Trigen returns the triangle whose pLow and pHigh quantiles are low and

@@ -106,9 +106,9 @@ type run struct {
 
 	length     []int64   // project length per iteration, project minutes
 	milestones [][]int64 // each milestone's finish per iteration
-	durs       [][]float32
-	crit       []int64 // per leaf: iterations it was critical in
-	starts     []int64 // per merge point: its starts summed
+	durs       []float32 // with Tasks: the varying tasks' durations, iteration by iteration (len(s.vary) each)
+	crit       []int64   // per leaf: iterations it was critical in
+	starts     []int64   // per merge point: its starts summed
 }
 
 func newRun(s *sim, n int, opts Options) *run {
@@ -119,10 +119,7 @@ func newRun(s *sim, n int, opts Options) *run {
 		r.milestones[k] = make([]int64, n)
 	}
 	if r.tasks {
-		r.durs = make([][]float32, len(s.vary))
-		for k := range r.durs {
-			r.durs[k] = make([]float32, n)
-		}
+		r.durs = make([]float32, n*len(s.vary))
 		r.crit = make([]int64, len(s.leaves))
 		r.starts = make([]int64, len(s.merges))
 	}
@@ -248,7 +245,6 @@ type worker struct {
 
 	u, x, hit []float64
 	perm      []int32
-	row       []float32
 
 	vdw                       []float64 // normal scores for a full block
 	icS, icE, icF, icInv, icM []float64
@@ -264,9 +260,6 @@ func newWorker(r *run) *worker {
 	w.x = make([]float64, blockSize*len(s.unc))
 	w.hit = make([]float64, len(s.events))
 	w.perm = make([]int32, blockSize)
-	if r.tasks {
-		w.row = make([]float32, len(s.vary))
-	}
 	if k := len(s.corr); k > 0 {
 		w.icS, w.icOut = make([]float64, blockSize*k), make([]float64, blockSize*k)
 		w.icE, w.icF, w.icInv, w.icM = make([]float64, k*k), make([]float64, k*k), make([]float64, k*k), make([]float64, k*k)
@@ -366,7 +359,11 @@ func (w *worker) block(b int, out *blockOut) {
 				w.hit[h] = e.impact.Quantile(ev[2*h+1])
 			}
 		}
-		s.durations(w.res, x[i*nu:(i+1)*nu], w.hit, w.row)
+		var row []float32 // where this iteration's durations are kept
+		if r.tasks {
+			row = r.durs[it*len(s.vary) : (it+1)*len(s.vary)]
+		}
+		s.durations(w.res, x[i*nu:(i+1)*nu], w.hit, row)
 		w.res.Run()
 		w.record(it, out)
 	}
@@ -382,9 +379,6 @@ func (w *worker) record(it int, out *blockOut) {
 	}
 	if !r.tasks {
 		return
-	}
-	for k, d := range w.row {
-		r.durs[k][it] = d
 	}
 	for k, i := range s.leaves {
 		if res.Critical(i) {

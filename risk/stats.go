@@ -290,7 +290,7 @@ func (r *run) taskStats(n int) ([]TaskRisk, map[int][]float32, []float32) {
 			xs := make([]float64, n)
 			for k := range next {
 				i := s.vary[k]
-				for j, d := range r.durs[k][:n] {
+				for j, d := range r.column(k, n) {
 					xs[j] = float64(d)
 				}
 				mean, sd := meanSD(xs)
@@ -344,6 +344,16 @@ func (r *run) drivers(task int, samples []int64, ranks map[int][]float32, length
 	return out[:min(5, len(out))]
 }
 
+// column returns varying task k's durations in the first n iterations.
+func (r *run) column(k, n int) []float32 {
+	v := len(r.s.vary)
+	out := make([]float32, n)
+	for j := range out {
+		out[j] = r.durs[j*v+k]
+	}
+	return out
+}
+
 func meanSD(xs []float64) (mean, sd float64) {
 	for _, x := range xs {
 		mean += x
@@ -391,25 +401,58 @@ func pearson32(x, y []float32) float64 {
 	return sxy / math.Sqrt(sxx*syy)
 }
 
-// rankOf returns the ranks of xs, 1…n, ties sharing their mean rank.
+// rankOf returns the ranks of xs, 1…n, ties sharing their mean rank. The
+// values are whole minutes (durations and finishes are), so each is
+// packed with its index into one integer key and the keys sorted as
+// integers.
 func rankOf(xs []float64) []float32 {
+	n := len(xs)
+	ranks := make([]float32, n)
+	if n == 0 {
+		return ranks
+	}
+	lo, hi := slices.Min(xs), slices.Max(xs)
+	if hi-lo >= 1<<31 || n >= 1<<32 || slices.ContainsFunc(xs, func(x float64) bool { return x != math.Trunc(x) }) {
+		return rankSlow(xs)
+	}
+	keys := make([]uint64, n)
+	for i, x := range xs {
+		keys[i] = uint64(x-lo)<<32 | uint64(i)
+	}
+	slices.Sort(keys)
+	for a := 0; a < n; {
+		b := a + 1
+		for b < n && keys[b]>>32 == keys[a]>>32 {
+			b++
+		}
+		r := float32(float64(a+b+1) / 2) // mean of ranks a+1 … b
+		for _, k := range keys[a:b] {
+			ranks[uint32(k)] = r
+		}
+		a = b
+	}
+	return ranks
+}
+
+// rankSlow is rankOf for any values.
+func rankSlow(xs []float64) []float32 {
 	n := len(xs)
 	order := make([]int32, n)
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(xs[a], xs[b]) })
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Or(cmp.Compare(xs[a], xs[b]), cmp.Compare(a, b)) })
 	ranks := make([]float32, n)
-	for lo := 0; lo < n; {
-		hi := lo + 1
-		for hi < n && xs[order[hi]] == xs[order[lo]] {
-			hi++
+	for a := 0; a < n; {
+		b := a + 1
+		for b < n && xs[order[b]] == xs[order[a]] {
+			b++
 		}
-		r := float32(float64(lo+hi+1) / 2) // mean of ranks lo+1 … hi
-		for _, k := range order[lo:hi] {
+		r := float32(float64(a+b+1) / 2)
+		for _, k := range order[a:b] {
 			ranks[k] = r
 		}
-		lo = hi
+		a = b
 	}
 	return ranks
 }

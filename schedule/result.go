@@ -31,6 +31,10 @@ type Result struct {
 	// task's (a longer task may reach more of its splits); nil means the
 	// network's.
 	gap []int64
+	// origin is the start on the project calendar's working-minute count,
+	// for the start originAt (see originMinutes).
+	origin, originAt int64
+	hasOrigin        bool
 
 	rolled  bool
 	tasks   []TaskResult // filled lazily by rollUp

@@ -13,8 +13,16 @@ import (
 // Length returns the project's length in project minutes: the working
 // minutes on the project calendar from its start to its finish.
 func (r *Result) Length() int64 {
-	cal := r.net.tls[r.net.defCal]
-	return cal.cum(r.finish) - cal.cum(r.start)
+	return r.net.tls[r.net.defCal].cum(r.finish) - r.originMinutes()
+}
+
+// originMinutes is the project start on the project calendar's count of
+// working minutes, kept while the start does not move.
+func (r *Result) originMinutes() int64 {
+	if !r.hasOrigin || r.originAt != r.start {
+		r.origin, r.originAt, r.hasOrigin = r.net.tls[r.net.defCal].cum(r.start), r.start, true
+	}
+	return r.origin
 }
 
 // Span returns task i's scheduled start and finish in project minutes. A
@@ -23,7 +31,7 @@ func (r *Result) Span(i int) (start, finish int64) {
 	n := r.net
 	t := &n.tasks[i]
 	cal := n.tls[n.defCal]
-	origin := cal.cum(r.start)
+	origin := r.originMinutes()
 	if t.summary {
 		start, finish = 1<<62, -1<<62
 		for _, k := range n.kids[n.kidOf[i]:n.kidOf[i+1]] {
@@ -60,7 +68,7 @@ func (r *Result) Critical(i int) bool {
 // = 0), as a finish is dated.
 func (r *Result) At(m int64) time.Time {
 	cal := r.net.tls[r.net.defCal]
-	w := cal.cum(r.start) + m
+	w := r.originMinutes() + m
 	if m <= 0 {
 		return wallTime(cal.startAt(w), r.net.loc)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/critpath/critpath/internal/randnet"
 	"github.com/critpath/critpath/schedule"
@@ -41,30 +42,55 @@ func benchModel(n int) (*schedule.Project, *Model) {
 	return p, m
 }
 
-// BenchmarkSimulate reports iterations per second of whole runs with the
-// task statistics (criticality, sensitivity, …) on, on one and two
-// workers.
+// BenchmarkSimulate reports iterations per second with the task
+// statistics (criticality, sensitivity, …) on: of the simulation itself
+// on one worker and on two, interleaved in each loop, with the speed-up;
+// and of the whole call on two workers (compiling the model and working
+// out the statistics too).
 func BenchmarkSimulate(b *testing.B) {
+	const iterations = 4000
 	for _, n := range []int{1000, 3614} {
 		p, m := benchModel(n)
-		for _, workers := range []int{1, 2} {
-			b.Run(fmt.Sprintf("tasks=%d/workers=%d", n, workers), func(b *testing.B) {
-				const iterations = 2000
-				for b.Loop() {
-					if _, err := Simulate(context.Background(), p, m, Options{Iterations: iterations, Seed: 1, Workers: workers, Tasks: true}); err != nil {
+		s, err := compile(p, m, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
+			var one, two, whole time.Duration
+			for b.Loop() {
+				for _, workers := range []int{1, 2} {
+					r := newRun(s, iterations, Options{Tasks: true, Seed: 1})
+					t0 := time.Now()
+					if _, err := r.execute(context.Background(), workers); err != nil {
 						b.Fatal(err)
 					}
+					if workers == 1 {
+						one += time.Since(t0)
+					} else {
+						two += time.Since(t0)
+					}
 				}
-				b.ReportMetric(float64(iterations*b.N)/b.Elapsed().Seconds(), "iter/s")
-			})
-		}
+				t0 := time.Now()
+				if _, err := Simulate(context.Background(), p, m, Options{Iterations: iterations, Seed: 1, Workers: 2, Tasks: true}); err != nil {
+					b.Fatal(err)
+				}
+				whole += time.Since(t0)
+			}
+			its := float64(iterations * b.N)
+			b.ReportMetric(its/one.Seconds(), "iter/s-1-worker")
+			b.ReportMetric(its/two.Seconds(), "iter/s-2-workers")
+			b.ReportMetric(float64(one)/float64(two), "speedup")
+			b.ReportMetric(its/whole.Seconds(), "iter/s-whole-call")
+		})
 	}
 }
 
-// BenchmarkIteration times one block of iterations on one worker, per
-// iteration: sampled (uniforms, quantiles, correlation, risk events, then
-// the schedule pass and the statistics) against the same pass and
-// statistics with the durations sampled beforehand. Both allocate nothing.
+// BenchmarkIteration times one block of iterations on one worker:
+// sampled (uniforms, quantiles, correlation, risk events, then the
+// schedule pass and the statistics) against the same pass and statistics
+// with the durations sampled beforehand, the two interleaved in each loop
+// so that the machine's drift hits both alike. It reports each per
+// iteration and their ratio; both allocate nothing.
 func BenchmarkIteration(b *testing.B) {
 	for _, n := range []int{1000, 3614} {
 		p, m := benchModel(n)
@@ -75,13 +101,6 @@ func BenchmarkIteration(b *testing.B) {
 		r := newRun(s, blockSize, Options{Tasks: true, Seed: 1})
 		w := newWorker(r)
 		out := &blockOut{crit: make([]int32, len(r.crit)), starts: make([]int64, len(r.starts))}
-		b.Run(fmt.Sprintf("tasks=%d/sampled", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				w.block(0, out)
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*blockSize), "ns/iter")
-		})
 		pre := make([][]int64, blockSize) // the durations block 0 sampled
 		w.block(0, out)
 		for it := range blockSize {
@@ -90,22 +109,33 @@ func BenchmarkIteration(b *testing.B) {
 				pre[it][k] = int64(r.durs[it*len(s.vary)+k])
 			}
 		}
-		b.Run(fmt.Sprintf("tasks=%d/presampled", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				clear(out.crit)
-				clear(out.starts)
-				for it := range blockSize {
-					row := r.durs[it*len(s.vary) : (it+1)*len(s.vary)]
-					for k, i := range s.vary {
-						_ = w.res.SetDuration(i, pre[it][k])
-						row[k] = float32(pre[it][k])
-					}
-					w.res.Run()
-					w.record(it, out)
+		presampled := func() {
+			clear(out.crit)
+			clear(out.starts)
+			for it := range blockSize {
+				row := r.durs[it*len(s.vary) : (it+1)*len(s.vary)]
+				for k, i := range s.vary {
+					_ = w.res.SetDuration(i, pre[it][k])
+					row[k] = float32(pre[it][k])
 				}
+				w.res.Run()
+				w.record(it, out)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*blockSize), "ns/iter")
+		}
+		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var sampled, given time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				w.block(0, out)
+				t1 := time.Now()
+				presampled()
+				sampled, given = sampled+t1.Sub(t0), given+time.Since(t1)
+			}
+			per := float64(b.N * blockSize)
+			b.ReportMetric(float64(sampled.Nanoseconds())/per, "ns/sampled-iter")
+			b.ReportMetric(float64(given.Nanoseconds())/per, "ns/presampled-iter")
+			b.ReportMetric(float64(sampled)/float64(given), "sampled/presampled")
 		})
 	}
 }

@@ -238,13 +238,13 @@ func choleskyTo(l, a []float64, k int) bool {
 }
 
 // imanConover reorders, within one block of n iterations, the values of
-// the correlated uncertainties (columns of x, which has stride cols, at
-// s.corr) so that their ranks follow normal scores correlated by
+// the correlated uncertainties (x holds them iteration by iteration, in
+// the order of s.corr) so that their ranks follow normal scores correlated by
 // s.target (Iman and Conover 1982). Each column is only permuted: its
 // values as a multiset are unchanged. The scores' own sample correlation
 // is corrected for first, so every block's score correlation is the
 // target exactly.
-func (w *worker) imanConover(x []float64, cols, n int, rng *rand.Rand) {
+func (w *worker) imanConover(x []float64, n int, rng *rand.Rand) {
 	s := w.s
 	k := len(s.corr)
 	if k < 2 || n < 2 {
@@ -294,15 +294,15 @@ func (w *worker) imanConover(x []float64, cols, n int, rng *rand.Rand) {
 		}
 	}
 	order, vals := w.icOrder[:n], w.icVals[:n]
-	for a, u := range s.corr {
+	for a := range k {
 		for i := range n {
 			order[i] = int32(i)
-			vals[i] = x[i*cols+int(u)]
+			vals[i] = x[i*k+a]
 		}
 		slices.SortFunc(order, func(p, q int32) int { return cmpFloat(out[int(p)*k+a], out[int(q)*k+a]) })
 		slices.Sort(vals)
 		for r, i := range order {
-			x[int(i)*cols+int(u)] = vals[r]
+			x[int(i)*k+a] = vals[r]
 		}
 	}
 }

@@ -62,8 +62,8 @@ func TestGolden(t *testing.T) {
 		seed uint64
 		opts risk.Options
 	}{
-		{1, risk.Options{Iterations: 3000, Tasks: true}},
-		{2, risk.Options{Iterations: 2500, Tasks: true, LatinHypercube: true, Mitigated: true, Percentile: 90}},
+		{1, risk.Options{Iterations: 2000, Tasks: true}},
+		{2, risk.Options{Iterations: 1600, Tasks: true, LatinHypercube: true, Mitigated: true, Percentile: 90}},
 	} {
 		t.Run(fmt.Sprint("seed ", c.seed), func(t *testing.T) {
 			var first []byte
@@ -198,7 +198,7 @@ func TestStopsAndProgress(t *testing.T) {
 	var counts []int
 	for _, workers := range []int{1, 4} {
 		var last int
-		a, err := risk.Simulate(context.Background(), p, m, risk.Options{Iterations: 200_000, Seed: 4, Workers: workers, Tolerance: 2,
+		a, err := risk.Simulate(context.Background(), p, m, risk.Options{Iterations: 200_000, Seed: 4, Workers: workers, Tolerance: 3,
 			Progress: func(done, total int) {
 				if done <= last || total != 200_000 {
 					t.Errorf("progress %d of %d after %d", done, total, last)
@@ -212,9 +212,10 @@ func TestStopsAndProgress(t *testing.T) {
 			t.Errorf("progress ended at %d, the analysis holds %d", last, a.Iterations)
 		}
 		e := a.Project.Percentile(80)
-		if a.Iterations >= 200_000 || e.High-e.Low >= 2 {
+		if a.Iterations >= 200_000 || e.High-e.Low >= 3 {
 			t.Errorf("stopped after %d iterations with the P80 interval %.2f days wide", a.Iterations, e.High-e.Low)
 		}
+		t.Logf("%d workers: stopped after %d iterations", workers, a.Iterations)
 		counts = append(counts, a.Iterations)
 	}
 	if counts[0] != counts[1] {

@@ -95,6 +95,7 @@ type sim struct {
 	hits    []int32
 
 	corr   []int32   // uncertainties in the correlation matrix
+	free   []int32   // the others
 	target []float64 // its Pearson matrix for normal scores, len(corr)², repaired
 	repair *Repair
 
@@ -235,6 +236,11 @@ func compile(p *schedule.Project, m *Model, mitigated bool) (*sim, error) {
 	s.hitOff = append(s.hitOff, int32(len(s.hits)))
 	if err := s.correlations(m, uncOfTask); err != nil {
 		return nil, err
+	}
+	for u := range s.unc {
+		if !slices.Contains(s.corr, int32(u)) {
+			s.free = append(s.free, int32(u))
+		}
 	}
 	s.outline(p)
 	return s, nil

@@ -243,8 +243,9 @@ type worker struct {
 	bpcg rand.PCG // the block's stream: strata and score permutations
 	brng *rand.Rand
 
-	u, x, hit []float64
-	perm      []int32
+	x, hit []float64 // an iteration's uncertainties' values and events' impacts
+	xc     []float64 // the block's correlated values, iteration by iteration
+	perm   []int32   // with Latin hypercube sampling: each variable's strata, block by block
 
 	vdw                       []float64 // normal scores for a full block
 	icS, icE, icF, icInv, icM []float64
@@ -256,10 +257,12 @@ func newWorker(r *run) *worker {
 	s := r.s
 	w := &worker{r: r, s: s, res: s.net.NewResult()}
 	w.brng = rand.New(&w.bpcg)
-	w.u = make([]float64, blockSize*s.uniforms())
-	w.x = make([]float64, blockSize*len(s.unc))
+	w.x = make([]float64, len(s.unc))
 	w.hit = make([]float64, len(s.events))
-	w.perm = make([]int32, blockSize)
+	if r.opts.LatinHypercube {
+		w.perm = make([]int32, blockSize*s.uniforms())
+	}
+	w.xc = make([]float64, blockSize*len(s.corr))
 	if k := len(s.corr); k > 0 {
 		w.icS, w.icOut = make([]float64, blockSize*k), make([]float64, blockSize*k)
 		w.icE, w.icF, w.icInv, w.icM = make([]float64, k*k), make([]float64, k*k), make([]float64, k*k), make([]float64, k*k)
@@ -312,61 +315,87 @@ func (w *worker) safeBlock(b int, out *blockOut) (err error) {
 
 // block samples and schedules the iterations of block b, writing what each
 // iteration gives at its index and the block's counts to out.
+//
+// Each iteration's stream gives, in order, a uniform for each correlated
+// uncertainty (s.corr), for each other uncertainty (s.free), and two for
+// each event (whether it happens, its impact). The correlated values of
+// the whole block are drawn first and reordered together; the rest are
+// drawn iteration by iteration, the stream seeded again, so that a block
+// never holds more than its correlated values.
 func (w *worker) block(b int, out *blockOut) {
 	r, s := w.r, w.s
 	first := b * blockSize
 	n := min(blockSize, r.n-first)
-	kk, nu := s.uniforms(), len(s.unc)
-	u := w.u[:n*kk]
-	for i := range n { // each iteration's own stream, from the seed and its number
-		it := uint64(first + i)
-		w.pcg.Seed(mix(r.seed^mix(it)), mix(it^0x5851f42d4c957f2d))
-		for j := range kk {
-			u[i*kk+j] = uniform(&w.pcg)
-		}
-	}
+	kc := len(s.corr)
 	w.bpcg.Seed(mix(r.seed^0xb10c), mix(uint64(b)))
-	if r.opts.LatinHypercube {
-		perm := w.perm[:n]
+	lhs := r.opts.LatinHypercube
+	if lhs { // a random stratum of the block for each variable and iteration
+		kk := s.uniforms()
 		for j := range kk {
+			perm := w.perm[j*blockSize : j*blockSize+n]
 			for i := range perm {
 				perm[i] = int32(i)
 			}
 			w.brng.Shuffle(n, func(a, c int) { perm[a], perm[c] = perm[c], perm[a] })
-			for i := range n {
-				u[i*kk+j] = (float64(perm[i]) + u[i*kk+j]) / float64(n)
+		}
+	}
+	// draw is variable j's uniform for iteration i of the block.
+	draw := func(i, j int) float64 {
+		u := uniform(&w.pcg)
+		if lhs {
+			u = (float64(w.perm[j*blockSize+i]) + u) / float64(n)
+		}
+		return u
+	}
+	xc := w.xc[:n*kc]
+	if kc > 0 {
+		for i := range n {
+			w.seedIteration(first + i)
+			for c, u := range s.corr {
+				xc[i*kc+c] = s.unc[u].dist.Quantile(draw(i, c))
 			}
 		}
-	}
-	x := w.x[:n*nu]
-	for i := range n {
-		for j, v := range s.unc {
-			x[i*nu+j] = v.dist.Quantile(u[i*kk+j])
-		}
-	}
-	if len(s.corr) > 0 {
-		w.imanConover(x, nu, n, w.brng)
+		w.imanConover(xc, n, w.brng)
 	}
 	clear(out.crit)
 	clear(out.starts)
+	x := w.x
 	for i := range n {
 		it := first + i
-		ev := u[i*kk+nu : (i+1)*kk]
+		w.seedIteration(it)
+		for c, u := range s.corr {
+			_ = w.pcg.Uint64() // drawn above
+			x[u] = xc[i*kc+c]
+		}
+		j := kc
+		for _, u := range s.free {
+			x[u] = s.unc[u].dist.Quantile(draw(i, j))
+			j++
+		}
 		for h := range s.events {
 			e := &s.events[h]
+			happens, impact := draw(i, j), draw(i, j+1)
+			j += 2
 			w.hit[h] = math.NaN()
-			if ev[2*h] < e.prob {
-				w.hit[h] = e.impact.Quantile(ev[2*h+1])
+			if happens < e.prob {
+				w.hit[h] = e.impact.Quantile(impact)
 			}
 		}
 		var row []float32 // where this iteration's durations are kept
 		if r.tasks {
 			row = r.durs[it*len(s.vary) : (it+1)*len(s.vary)]
 		}
-		s.durations(w.res, x[i*nu:(i+1)*nu], w.hit, row)
+		s.durations(w.res, x, w.hit, row)
 		w.res.Run()
 		w.record(it, out)
 	}
+}
+
+// seedIteration starts iteration it's own stream, made from the seed and
+// the iteration's number.
+func (w *worker) seedIteration(it int) {
+	u := uint64(it)
+	w.pcg.Seed(mix(w.r.seed^mix(u)), mix(u^0x5851f42d4c957f2d))
 }
 
 // record keeps what iteration it scheduled.

@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -98,9 +99,7 @@ func (s *sim) correlations(m *Model, uncOfTask map[int]int32) error {
 			s.repair.Pairs = append(s.repair.Pairs, RepairedPair{A: s.net.ID(s.unc[p.a].task), B: s.net.ID(s.unc[p.b].task), Given: rank, Used: used})
 			s.repair.MaxChange = max(s.repair.MaxChange, math.Abs(used-rank))
 		}
-		slices.SortFunc(s.repair.Pairs, func(x, y RepairedPair) int {
-			return cmpStrings(x.A+"\x00"+x.B, y.A+"\x00"+y.B)
-		})
+		slices.SortFunc(s.repair.Pairs, func(x, y RepairedPair) int { return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B)) })
 		if chol = cholesky(fixed, k); chol == nil {
 			return fmt.Errorf("risk: correlations: the repaired matrix is still not positive-definite: %w", ErrBadModel)
 		}
@@ -129,16 +128,6 @@ func scoreCorrelation(rank float64, n int) float64 {
 		}
 	}
 	return (lo + hi) / 2
-}
-
-func cmpStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // nearestCorrelation returns the correlation matrix nearest c (k×k,
@@ -299,7 +288,7 @@ func (w *worker) imanConover(x []float64, n int, rng *rand.Rand) {
 			order[i] = int32(i)
 			vals[i] = x[i*k+a]
 		}
-		slices.SortFunc(order, func(p, q int32) int { return cmpFloat(out[int(p)*k+a], out[int(q)*k+a]) })
+		slices.SortFunc(order, func(p, q int32) int { return cmp.Compare(out[int(p)*k+a], out[int(q)*k+a]) })
 		slices.Sort(vals)
 		for r, i := range order {
 			x[int(i)*k+a] = vals[r]

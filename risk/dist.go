@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -310,7 +311,7 @@ func Discrete(values, weights []float64) (Distribution, error) {
 		pts[i] = vw{v, w}
 		total += w
 	}
-	slices.SortStableFunc(pts, func(a, b vw) int { return cmpFloat(a.v, b.v) })
+	slices.SortStableFunc(pts, func(a, b vw) int { return cmp.Compare(a.v, b.v) })
 	d := discrete{}
 	var cum float64
 	for i, p := range pts {
@@ -362,14 +363,4 @@ func (d discrete) Variance() float64 {
 		prev = d.cum[i]
 	}
 	return s
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

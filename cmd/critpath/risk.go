@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -131,7 +132,7 @@ func printRisk(w io.Writer, p *schedule.Project, a *risk.Analysis, seed uint64) 
 		}
 	}
 	merges := slices.DeleteFunc(slices.Clone(a.Tasks), func(t risk.TaskRisk) bool { return !t.Merge || t.MergeBias < 0.05 })
-	slices.SortStableFunc(merges, func(x, y risk.TaskRisk) int { return cmpFloat(y.MergeBias, x.MergeBias) })
+	slices.SortStableFunc(merges, func(x, y risk.TaskRisk) int { return cmp.Compare(y.MergeBias, x.MergeBias) })
 	if len(merges) > 0 {
 		fmt.Fprintln(w, "\nmerge bias (mean start later than planned, where paths merge):")
 		for _, t := range merges[:min(5, len(merges))] {
@@ -139,16 +140,6 @@ func printRisk(w io.Writer, p *schedule.Project, a *risk.Analysis, seed uint64) 
 		}
 	}
 	return nil
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // progressBar draws a run's progress on a terminal.

@@ -5,6 +5,7 @@
 //	critpath explain [--json] [--profile msproject|p6] FILE TASK-ID
 //	critpath level [--schedules N] [--seed S] [--split] [--within-float] [--json] FILE
 //	critpath crash (--to DATE | --budget AMOUNT | --curve) [--fast-track] [--json] FILE
+//	critpath convert IN OUT
 //	critpath risk [--iterations N] [--seed S] [--lhs] [--mitigated] [--percentile P] [--tolerance DAYS] [--json] FILE
 package main
 
@@ -30,6 +31,7 @@ var commands = []command{
 	{"explain", "explain [--json] [--profile msproject|p6] FILE TASK-ID\n      say what drives a task's dates, back to the start and on to the finish", explainCommand},
 	{"level", "level [--schedules N] [--seed S] [--split] [--within-float] [--json] FILE\n      level resources: a project, each delay with its reason; a PSPLIB .sm instance, the shortest schedule found within N schedules", levelCommand},
 	{"crash", "crash (--to DATE | --budget AMOUNT | --curve) [--fast-track] [--json] FILE\n      the cheapest shortenings that finish by a date, the earliest finish a budget buys, or the whole time–cost curve", crashCommand},
+	{"convert", "convert IN OUT\n      convert a project between formats, chosen by extension: .json, .xml (Microsoft Project XML), .sm (read only)", convertCommand},
 	{"risk", "risk [--iterations N] [--seed S] [--lhs] [--mitigated] [--percentile P] [--tolerance DAYS] [--json] FILE\n      Monte Carlo schedule risk: finish distributions, contingency, high-risk tasks (FILE is a risk document naming its project)", riskCommand},
 }
 

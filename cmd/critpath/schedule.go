@@ -8,14 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/critpath/critpath/interchange/psplib"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -96,35 +93,6 @@ func parseDate(p *schedule.Project, name, s string) (time.Time, error) {
 		return t.AddDate(0, 0, 1), nil
 	}
 	return time.Time{}, fmt.Errorf("%w: %s %q: want RFC 3339 or YYYY-MM-DD", errUsage, name, s)
-}
-
-// readProject reads a project file, choosing the format by extension.
-func readProject(path string) (*schedule.Project, error) {
-	switch ext := strings.ToLower(filepath.Ext(path)); ext {
-	case ".json":
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		p, err := schedule.ReadJSON(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return p, nil
-	case ".sm":
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		in, err := psplib.Read(bytes.NewReader(b))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return in.Project, nil
-	default:
-		return nil, fmt.Errorf("%s: unknown file type %q (readable: .json, .sm)", path, ext)
-	}
 }
 
 const dateFormat = "Mon 2006-01-02 15:04"

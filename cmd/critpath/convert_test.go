@@ -1,0 +1,68 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A project converted to Microsoft Project XML and back schedules the
+// same; the XML schedules directly too.
+func TestConvert(t *testing.T) {
+	dir := t.TempDir()
+	in := write(t, "slab.json", smallProject)
+	xmlPath, back := filepath.Join(dir, "slab.xml"), filepath.Join(dir, "back.json")
+	if code, out, errOut := runCLI("convert", in, xmlPath); code != 0 || !strings.Contains(out, "wrote "+xmlPath+": 5 tasks, 5 links") {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI("convert", xmlPath, back); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	_, want, _ := runCLI("schedule", in)
+	for _, path := range []string{xmlPath, back} {
+		code, got, errOut := runCLI("schedule", path)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", path, code, errOut)
+		}
+		// Names, durations, dates and floats match.
+		if rows(got) != rows(want) {
+			t.Errorf("%s schedules as\n%s\nwant\n%s", filepath.Base(path), got, want)
+		}
+	}
+}
+
+// rows is a schedule table without its title line and its ID column
+// (MSPDI numbers tasks: F, R, C… come back as 1, 2, 3…).
+func rows(table string) string {
+	var out []string
+	for _, line := range strings.Split(table, "\n")[1:] {
+		if f := strings.Fields(line); len(f) > 1 {
+			out = append(out, strings.Join(f[1:], " "))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestConvertErrors(t *testing.T) {
+	dir := t.TempDir()
+	in := write(t, "slab.json", smallProject)
+	notXML := write(t, "page.xml", "<html><body/></html>")
+	for _, c := range []struct {
+		args []string
+		want string
+		code int
+	}{
+		{[]string{"convert", in}, "want IN and OUT", 2},
+		{[]string{"convert", in, filepath.Join(dir, "out.xer")}, `unknown file type ".xer"`, 1},
+		{[]string{"convert", notXML, filepath.Join(dir, "out.json")}, `root element "html"`, 1},
+	} {
+		code, _, errOut := runCLI(c.args...)
+		if code != c.code || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, %q; want %d and %q", c.args, code, errOut, c.code, c.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.xer")); err == nil {
+		t.Error("a failed conversion left a file behind")
+	}
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/critpath/critpath/interchange/mspdi"
+	"github.com/critpath/critpath/interchange/psplib"
+	"github.com/critpath/critpath/schedule"
+)
+
+// imported is a project read from a file, with what the reader passed
+// over.
+type imported struct {
+	project  *schedule.Project
+	warnings []string
+	mspdi    *mspdi.File // when the file was MSPDI
+}
+
+// readProject reads a project file, choosing the format by extension and,
+// for .xml, by root element.
+func readProject(path string) (*schedule.Project, error) {
+	in, err := importFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return in.project, nil
+}
+
+func importFile(path string) (*imported, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".json":
+		p, err := schedule.ReadJSON(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return &imported{project: p}, nil
+	case ".sm":
+		in, err := psplib.Read(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return &imported{project: in.Project}, nil
+	case ".xml":
+		switch root := rootElement(data); root {
+		case "Project":
+			f, err := mspdi.Read(bytes.NewReader(data))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			in := &imported{project: f.Project, mspdi: f}
+			for _, w := range f.Warnings {
+				in.warnings = append(in.warnings, w.String())
+			}
+			return in, nil
+		default:
+			return nil, fmt.Errorf("%s: root element %q: not a format critpath reads (MSPDI's is Project)", path, root)
+		}
+	default:
+		return nil, fmt.Errorf("%s: unknown file type %q (readable: .json, .xml, .sm)", path, ext)
+	}
+}
+
+// rootElement is the name of an XML document's first element ("" when
+// there is none).
+func rootElement(data []byte) string {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	for range 1000 {
+		tok, err := d.Token()
+		if err != nil {
+			return ""
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			return se.Name.Local
+		}
+	}
+	return ""
+}
+
+// writeProject writes p to path in the format its extension names,
+// through a temporary file renamed into place: a failure leaves nothing
+// half-written.
+func writeProject(path string, p *schedule.Project) error {
+	var write func(io.Writer, *schedule.Project) error
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".json":
+		write = schedule.WriteJSON
+	case ".xml":
+		write = mspdi.Write
+	default:
+		return fmt.Errorf("%s: unknown file type %q (writable: .json, .xml for MSPDI)", path, ext)
+	}
+	var b bytes.Buffer
+	if err := write(&b, p); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".critpath-*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(b.Bytes())
+	err = errors.Join(err, tmp.Close())
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+// convertCommand converts a project between formats: `critpath convert
+// IN OUT`, each format chosen by extension (.json, .xml; .sm to read).
+func convertCommand(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 2 {
+		return fmt.Errorf("%w: want IN and OUT", errUsage)
+	}
+	in, err := importFile(files[0])
+	if err != nil {
+		return err
+	}
+	if err := writeProject(files[1], in.project); err != nil {
+		return err
+	}
+	p := in.project
+	fmt.Fprintf(stdout, "wrote %s: %d tasks, %d links, %d calendars, %d resources, %d assignments\n",
+		files[1], len(p.Tasks), len(p.Links), len(p.Calendars), len(p.Resources), len(p.Assignments))
+	if len(in.warnings) > 0 {
+		fmt.Fprintf(stdout, "%d warnings reading %s:\n", len(in.warnings), files[0])
+		for _, w := range in.warnings {
+			fmt.Fprintf(stdout, "  %s\n", w)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,28 @@
+// Package mspdi reads and writes Microsoft Project's XML format (MSPDI):
+// project properties, calendars (week days, working times, exceptions —
+// recurring ones laid out day by day — base calendars, work weeks), tasks
+// (outline, durations in the unit they were typed in, milestones,
+// constraints, deadlines, priority, manual scheduling, actuals, percent
+// complete, remaining duration, baselines, notes), links of every type
+// with their lags (LinkLag is tenths of a minute; LagFormat gives the
+// unit, percent and elapsed ones included), resources (work, material,
+// cost; calendars; rates) and assignments.
+//
+// Read is lenient, because real files break the schema: what it cannot
+// read becomes a Warning with its line and element, and it fails only on
+// what leaves no schedule (a *ParseError naming line and element). It
+// leaves out what critpath does not schedule — the project summary task,
+// blank rows, inactive tasks — and reconciles the two tools' calendar
+// rules where they differ (a warning each). File.Saved keeps the dates
+// Microsoft Project computed, for checking a reschedule against them.
+// Input is bounded: over 256 MiB or a million elements in a list is an
+// error; the XML decoder expands no external entities.
+//
+// Write is strict: it writes what Microsoft Project opens and what
+// validates against the Project 2007–2019 schema, and fails, writing
+// nothing, on what MSPDI cannot hold. MSPDI dates carry no time zone:
+// they are the project's wall clock, read back in UTC.
+//
+// Not carried yet: extended attributes (custom fields), timephased data,
+// cost rate tables B–E, availability periods.
+package mspdi

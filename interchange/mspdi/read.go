@@ -1,0 +1,643 @@
+package mspdi
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/critpath/critpath/schedule"
+)
+
+// File is an MSPDI document read into critpath's model.
+type File struct {
+	Project *schedule.Project
+	// Saved holds, by task ID, the dates and total float Microsoft Project
+	// saved in the file: what it computed, for checking a reschedule.
+	Saved map[string]Saved
+	// SaveVersion is the version of Microsoft Project that wrote the file
+	// (12 is 2007, 14 is 2010 and later; 0 when the file does not say).
+	SaveVersion int
+	// Warnings are what the reader passed over: values it could not read,
+	// elements critpath does not model.
+	Warnings []Warning
+}
+
+// Saved is what Microsoft Project computed for one task.
+type Saved struct {
+	Start, Finish time.Time
+	// TotalSlack is in working minutes; HasSlack is false when the file
+	// has none.
+	TotalSlack int64
+	HasSlack   bool
+}
+
+// Warning is something the reader passed over, with the line of the
+// element it was in.
+type Warning struct {
+	Line    int
+	Element string
+	Message string
+}
+
+func (w Warning) String() string { return fmt.Sprintf("line %d: %s: %s", w.Line, w.Element, w.Message) }
+
+// ParseError is a file that is not MSPDI or not a schedule: malformed
+// XML, another root element, no tasks' worth of meaning.
+type ParseError struct {
+	Line    int
+	Element string
+	Err     error
+}
+
+func (e *ParseError) Error() string {
+	if e.Element != "" {
+		return fmt.Sprintf("mspdi: line %d: %s: %v", e.Line, e.Element, e.Err)
+	}
+	return fmt.Sprintf("mspdi: line %d: %v", e.Line, e.Err)
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// maxBytes bounds the files Read takes (256 MiB; tests lower it).
+var maxBytes int64 = 256 << 20
+
+// ErrTooLarge is a file over MaxBytes.
+var ErrTooLarge = errors.New("mspdi: file too large (over 256 MiB)")
+
+// reader carries one file's conversion.
+type reader struct {
+	p        *schedule.Project
+	f        *File
+	calName  map[string]string // calendar UID → name
+	taskID   map[string]bool   // task UIDs kept
+	line     map[string]int    // the line of each task ("T" + UID) and calendar ("C" + name)
+	settings schedule.Settings
+}
+
+func (r *reader) warn(line int, element, format string, args ...any) {
+	r.f.Warnings = append(r.f.Warnings, Warning{Line: line, Element: element, Message: fmt.Sprintf(format, args...)})
+}
+
+// countingReader counts the bytes read, to refuse a file over maxBytes.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if c.n > maxBytes {
+		return 0, ErrTooLarge
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// Read reads an MSPDI document. It is lenient, as the files MS Project and
+// others write break the schema: a value it cannot read is a Warning
+// naming its line and element, and the rest is read. It fails on what
+// leaves no schedule — malformed XML, a root other than Project, no
+// project start, a task UID given twice — with a *ParseError naming the
+// line and element.
+func Read(in io.Reader) (*File, error) {
+	cr := &countingReader{r: in}
+	d := xml.NewDecoder(cr)
+	d.Strict = true
+	var px projectXML
+	if err := d.Decode(&px); err != nil {
+		line, _ := d.InputPos()
+		if errors.Is(err, ErrTooLarge) {
+			return nil, ErrTooLarge
+		}
+		if errors.Is(err, errTooMany) {
+			return nil, &ParseError{Line: line, Err: err}
+		}
+		var se *xml.SyntaxError
+		if errors.As(err, &se) {
+			return nil, &ParseError{Line: se.Line, Err: errors.New(se.Msg)}
+		}
+		var ue xml.UnmarshalError
+		if errors.As(err, &ue) || strings.Contains(err.Error(), "expected element type") {
+			return nil, &ParseError{Line: line, Element: "Project", Err: fmt.Errorf("not an MSPDI file: %v", err)}
+		}
+		return nil, &ParseError{Line: line, Err: err}
+	}
+	f := &File{Saved: map[string]Saved{}}
+	r := &reader{p: &schedule.Project{Name: px.Name}, f: f, calName: map[string]string{}, taskID: map[string]bool{}, line: map[string]int{}}
+	f.Project = r.p
+	if err := r.project(&px); err != nil {
+		return nil, err
+	}
+	r.calendars(&px)
+	if uid := px.CalendarUID; uid != "" {
+		if name, ok := r.calName[uid]; ok {
+			r.p.Calendar = name
+		} else {
+			r.warn(1, "CalendarUID", "the project calendar UID %s is not in the file; Standard is used", uid)
+		}
+	}
+	if err := r.tasks(&px); err != nil {
+		return nil, err
+	}
+	r.resources(&px)
+	r.assignments(&px)
+	r.reconcile()
+	return f, nil
+}
+
+// reconcile makes the project schedulable where MS Project's rules and
+// critpath's differ on calendars: a task whose resources' calendars share
+// no working time (MS Project schedules each assignment on its own) is
+// scheduled on its own calendar, and a resource calendar with no working
+// time at all (MS Project's budget resources) is dropped from its
+// resources. Each change is a warning.
+func (r *reader) reconcile() {
+	p := r.p
+	for range len(p.Tasks) + len(p.Calendars) + 1 {
+		_, err := schedule.Compile(p)
+		if err == nil {
+			return
+		}
+		errs := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = j.Unwrap()
+		}
+		changed := false
+		for _, e := range errs {
+			var ie *schedule.InputError
+			if !errors.As(e, &ie) {
+				continue
+			}
+			switch {
+			case ie.Task != "" && errors.Is(ie, schedule.ErrNoSharedTime):
+				if k := slices.IndexFunc(p.Tasks, func(t schedule.Task) bool { return t.ID == ie.Task }); k >= 0 && !p.Tasks[k].IgnoreResourceCalendars {
+					p.Tasks[k].IgnoreResourceCalendars, changed = true, true
+					r.warn(r.line["T"+ie.Task], "Task", "task %s: its resources' calendars share no working time; it is scheduled on its own calendar", ie.Task)
+				}
+			case ie.Task == "" && ie.Calendar != "" && errors.Is(ie, schedule.ErrNoWorkingTime):
+				k := slices.IndexFunc(p.Calendars, func(c schedule.Calendar) bool { return c.Name == ie.Calendar })
+				if k < 0 || ie.Calendar == p.Calendar || slices.ContainsFunc(p.Calendars, func(c schedule.Calendar) bool { return c.Base == ie.Calendar }) {
+					continue
+				}
+				for j := range p.Resources {
+					if p.Resources[j].Calendar == ie.Calendar {
+						p.Resources[j].Calendar = ""
+						r.warn(r.line["C"+ie.Calendar], "Calendar", "calendar %q has no working time; resource %s works on the project calendar", ie.Calendar, p.Resources[j].ID)
+					}
+				}
+				for j := range p.Tasks {
+					if p.Tasks[j].Calendar == ie.Calendar {
+						p.Tasks[j].Calendar = ""
+						r.warn(r.line["C"+ie.Calendar], "Calendar", "calendar %q has no working time; task %s works on the project calendar", ie.Calendar, p.Tasks[j].ID)
+					}
+				}
+				p.Calendars, changed = slices.Delete(p.Calendars, k, k+1), true
+				r.warn(r.line["C"+ie.Calendar], "Calendar", "calendar %q has no working time; left out", ie.Calendar)
+			}
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+// project reads the project's properties.
+func (r *reader) project(px *projectXML) error {
+	p := r.p
+	if p.Name == "" {
+		p.Name = px.Title
+	}
+	if v, err := parseInt(px.SaveVersion); err == nil {
+		r.f.SaveVersion = v
+	}
+	num := func(el, s string) int {
+		if s == "" {
+			return 0
+		}
+		v, err := parseInt(s)
+		if err != nil || v <= 0 || v > 1<<20 {
+			r.warn(1, el, "%q: want a positive whole number; the default is used", s)
+			return 0
+		}
+		return v
+	}
+	r.settings = schedule.Settings{MinutesPerDay: num("MinutesPerDay", px.MinutesPerDay), MinutesPerWeek: num("MinutesPerWeek", px.MinutesPerWeek), DaysPerMonth: num("DaysPerMonth", px.DaysPerMonth)}
+	p.Settings = r.settings
+	date := func(el, s string) time.Time {
+		if s == "" {
+			return time.Time{}
+		}
+		t, err := parseDate(s)
+		if err != nil {
+			r.warn(1, el, "%v; ignored", err)
+		}
+		return t
+	}
+	p.Start = date("StartDate", px.StartDate)
+	p.StatusDate = date("StatusDate", px.StatusDate)
+	if fromStart, err := parseBool(px.ScheduleFromStart); err == nil && px.ScheduleFromStart != "" && !fromStart {
+		p.FromFinish, p.Finish = true, date("FinishDate", px.FinishDate)
+	}
+	if p.Start.IsZero() && !p.FromFinish {
+		return &ParseError{Line: 1, Element: "StartDate", Err: errors.New("the project has no start date")}
+	}
+	if honor, err := parseBool(px.HonorConstraints); err == nil && px.HonorConstraints != "" && !honor {
+		p.Options.Constraints = schedule.LinksFirst // "tasks will always honor their constraint dates" cleared
+	}
+	return nil
+}
+
+// tasks reads the tasks in outline order: a task's parent is the nearest
+// task above it one outline level up. The project summary task (UID 0),
+// blank rows and inactive tasks are left out.
+func (r *reader) tasks(px *projectXML) error {
+	if px.Tasks == nil {
+		return nil
+	}
+	ts := px.Tasks
+	var stack []string // the task IDs of the open outline levels, from 1
+	type pending struct {
+		line  int
+		links []linkXML
+		id    string
+	}
+	var links []pending
+	for k, tx := range ts.Items {
+		line := ts.Lines[k]
+		uid := strings.TrimSpace(tx.UID)
+		if _, err := parseInt(uid); err != nil {
+			r.warn(line, "UID", "task UID %q: not a whole number; the task is left out", tx.UID)
+			continue
+		}
+		level := 1
+		if tx.OutlineLevel != "" {
+			v, err := parseInt(tx.OutlineLevel)
+			if err != nil || v < 0 {
+				r.warn(line, "OutlineLevel", "task %s: %q; taken as 1", uid, tx.OutlineLevel)
+			} else {
+				level = v
+			}
+		}
+		if level == 0 || uid == "0" {
+			continue // the project summary task
+		}
+		if null, _ := parseBool(tx.IsNull); null {
+			continue // a blank row
+		}
+		if tx.Active != "" {
+			if active, err := parseBool(tx.Active); err == nil && !active {
+				r.warn(line, "Active", "task %s (%s) is inactive; left out", uid, tx.Name)
+				continue
+			}
+		}
+		if r.taskID[uid] {
+			return &ParseError{Line: line, Element: "UID", Err: fmt.Errorf("task UID %s is given twice", uid)}
+		}
+		r.taskID[uid], r.line["T"+uid] = true, line
+		if level > len(stack)+1 {
+			r.warn(line, "OutlineLevel", "task %s: level %d under level %d; taken as %d", uid, level, len(stack), len(stack)+1)
+			level = len(stack) + 1
+		}
+		stack = append(stack[:level-1], uid)
+		t := r.task(line, uid, &tx)
+		if level > 1 {
+			t.Parent = stack[level-2]
+		}
+		r.p.Tasks = append(r.p.Tasks, t)
+		links = append(links, pending{line, tx.PredecessorLink, uid})
+	}
+	for _, pl := range links {
+		for _, lx := range pl.links {
+			if l, ok := r.link(pl.line, pl.id, lx); ok {
+				r.p.Links = append(r.p.Links, l)
+			}
+		}
+	}
+	return nil
+}
+
+// task converts one task.
+func (r *reader) task(line int, uid string, tx *taskXML) schedule.Task {
+	t := schedule.Task{ID: uid, Name: tx.Name, Notes: tx.Notes, Priority: 500}
+	warn := func(el string, err error) { r.warn(line, el, "task %s: %v; ignored", uid, err) }
+	date := func(el, s string) time.Time {
+		if s == "" {
+			return time.Time{}
+		}
+		d, err := parseDate(s)
+		if err != nil {
+			warn(el, err)
+		}
+		return d
+	}
+	code := func(el, s string) int {
+		if s == "" {
+			return 0
+		}
+		v, err := parseInt(s)
+		if err != nil {
+			warn(el, err)
+		}
+		return v
+	}
+	duration := func(el, s string, format int) (schedule.Duration, bool) {
+		if s == "" {
+			return schedule.Duration{}, false
+		}
+		m, err := parseXSDDuration(s)
+		if err != nil || m < 0 {
+			warn(el, fmt.Errorf("%q is not a duration", s))
+			return schedule.Duration{}, false
+		}
+		return durationOf(m, format, r.settings), true
+	}
+	format := code("DurationFormat", tx.DurationFormat)
+	t.Duration, _ = duration("Duration", tx.Duration, format)
+	if tx.Priority != "" {
+		if v, err := parseInt(tx.Priority); err == nil && v >= 0 && v <= 1000 {
+			t.Priority = v
+		} else {
+			warn("Priority", fmt.Errorf("%q: want 0 to 1000", tx.Priority))
+		}
+	}
+	if ms, _ := parseBool(tx.Milestone); ms && t.Duration.Amount != 0 {
+		r.warn(line, "Milestone", "task %s is marked a milestone but lasts %v; critpath schedules it by its duration", uid, t.Duration)
+	}
+	switch typ := code("Type", tx.Type); typ {
+	case 0, 1, 2:
+		t.Type = schedule.TaskType(typ)
+	default:
+		warn("Type", fmt.Errorf("task type %d", typ))
+	}
+	t.EffortDriven, _ = parseBool(tx.EffortDriven)
+	// ConstraintType: 0 ASAP, 1 ALAP, 2 MSO, 3 MFO, 4 SNET, 5 SNLT, 6 FNET, 7 FNLT.
+	kinds := [...]schedule.ConstraintType{schedule.ASAP, schedule.ALAP, schedule.MSO, schedule.MFO, schedule.SNET, schedule.SNLT, schedule.FNET, schedule.FNLT}
+	if c := code("ConstraintType", tx.ConstraintType); c >= 0 && c < len(kinds) {
+		t.Constraint.Type = kinds[c]
+		if c >= 2 {
+			t.Constraint.Date = date("ConstraintDate", tx.ConstraintDate)
+			if t.Constraint.Date.IsZero() {
+				r.warn(line, "ConstraintDate", "task %s: a %v constraint without a date; taken as ASAP", uid, t.Constraint.Type)
+				t.Constraint.Type = schedule.ASAP
+			}
+		}
+	} else {
+		warn("ConstraintType", fmt.Errorf("constraint type %d", c))
+	}
+	if c := tx.CalendarUID; c != "" && c != "-1" {
+		if name, ok := r.calName[c]; ok {
+			t.Calendar = name
+		} else {
+			r.warn(line, "CalendarUID", "task %s: calendar UID %s is not in the file; the project calendar is used", uid, c)
+		}
+	}
+	t.Deadline = date("Deadline", tx.Deadline)
+	if manual, _ := parseBool(tx.Manual); manual {
+		t.Manual = true
+		t.Start = date("ManualStart", tx.ManualStart)
+		if t.Start.IsZero() {
+			t.Start = date("Start", tx.Start)
+		}
+	}
+	t.IgnoreResourceCalendars, _ = parseBool(tx.IgnoreResourceCalendar)
+	if tx.FixedCost != "" {
+		if v, err := parseFloat(tx.FixedCost); err == nil {
+			t.FixedCost = v
+		} else {
+			warn("FixedCost", err)
+		}
+	}
+	// Progress.
+	t.ActualStart = date("ActualStart", tx.ActualStart)
+	t.ActualFinish = date("ActualFinish", tx.ActualFinish)
+	if tx.PercentComplete != "" {
+		if v, err := parseFloat(tx.PercentComplete); err == nil && v >= 0 && v <= 100 {
+			t.PercentComplete = v
+		} else {
+			warn("PercentComplete", fmt.Errorf("%q: want 0 to 100", tx.PercentComplete))
+		}
+	}
+	if t.PercentComplete > 0 && t.ActualStart.IsZero() {
+		r.warn(line, "PercentComplete", "task %s is %v%% complete without an actual start; its progress is ignored", uid, t.PercentComplete)
+		t.PercentComplete = 0
+	}
+	if !t.ActualStart.IsZero() && t.ActualFinish.IsZero() {
+		if rem, ok := duration("RemainingDuration", tx.RemainingDuration, format); ok {
+			t.Remaining = &rem
+		}
+	}
+	if !t.ActualStart.IsZero() && tx.ActualCost != "" {
+		if v, err := parseFloat(tx.ActualCost); err == nil {
+			t.ActualCost = &v
+		}
+	}
+	if split, err := parseBool(tx.LevelingCanSplit); err == nil && tx.LevelingCanSplit != "" && !split {
+		t.NoSplit = true
+	}
+	for _, bx := range tx.Baseline {
+		r.baseline(line, uid, bx)
+	}
+	s := Saved{Start: date("Start", tx.Start), Finish: date("Finish", tx.Finish)}
+	if tx.TotalSlack != "" {
+		if v, err := parseFloat(tx.TotalSlack); err == nil {
+			s.TotalSlack, s.HasSlack = int64(math.Round(v/10)), true
+		}
+	}
+	r.f.Saved[uid] = s
+	return t
+}
+
+// baseline adds a task's saved baseline to the project's baselines:
+// number 0 is "Baseline", 1–10 "Baseline1"… as MS Project names them.
+func (r *reader) baseline(line int, uid string, bx baselineXML) {
+	n := 0
+	if bx.Number != "" {
+		v, err := parseInt(bx.Number)
+		if err != nil || v < 0 || v > 10 {
+			r.warn(line, "Baseline", "task %s: baseline number %q; ignored", uid, bx.Number)
+			return
+		}
+		n = v
+	}
+	name := "Baseline"
+	if n > 0 {
+		name += strconv.Itoa(n)
+	}
+	bt := schedule.BaselineTask{ID: uid}
+	bt.Start, _ = parseDate(bx.Start)
+	bt.Finish, _ = parseDate(bx.Finish)
+	format := fmtDays
+	if v, err := parseInt(bx.DurationFormat); err == nil {
+		format = v
+	}
+	if m, err := parseXSDDuration(bx.Duration); err == nil && bx.Duration != "" {
+		bt.Duration = durationOf(m, format, r.settings)
+	}
+	if m, err := parseXSDDuration(bx.Work); err == nil && m != 0 {
+		bt.Work = durationOf(m, fmtHours, r.settings)
+	}
+	if v, err := parseFloat(bx.Cost); err == nil {
+		bt.Cost = v
+	}
+	k := slices.IndexFunc(r.p.Baselines, func(b schedule.Baseline) bool { return b.Name == name })
+	if k < 0 {
+		r.p.Baselines = append(r.p.Baselines, schedule.Baseline{Name: name})
+		k = len(r.p.Baselines) - 1
+	}
+	r.p.Baselines[k].Tasks = append(r.p.Baselines[k].Tasks, bt)
+}
+
+// link converts a PredecessorLink of task succ.
+func (r *reader) link(line int, succ string, lx linkXML) (schedule.Link, bool) {
+	pred := strings.TrimSpace(lx.PredecessorUID)
+	if !r.taskID[pred] {
+		r.warn(line, "PredecessorLink", "task %s: predecessor UID %q is not a task here; the link is left out", succ, lx.PredecessorUID)
+		return schedule.Link{}, false
+	}
+	l := schedule.Link{Pred: pred, Succ: succ}
+	// Type: 0 FF, 1 FS, 2 SF, 3 SS; missing means FS.
+	switch lx.Type {
+	case "0":
+		l.Type = schedule.FF
+	case "", "1":
+		l.Type = schedule.FS
+	case "2":
+		l.Type = schedule.SF
+	case "3":
+		l.Type = schedule.SS
+	default:
+		r.warn(line, "PredecessorLink", "task %s: link type %q; taken as FS", succ, lx.Type)
+	}
+	if lx.LinkLag != "" {
+		tenths, err := parseFloat(lx.LinkLag)
+		if err != nil {
+			r.warn(line, "LinkLag", "task %s: %v; no lag", succ, err)
+			return l, true
+		}
+		format := fmtDays
+		if v, err := parseInt(lx.LagFormat); err == nil {
+			format = v
+		}
+		switch format {
+		case fmtPercent, fmtElapsedPercent, fmtPercent + fmtEstimated, fmtElapsedPercent + fmtEstimated:
+			l.Lag = schedule.PercentOf(roundAmount(tenths / 10))
+		default:
+			l.Lag = durationOf(tenths/10, format, r.settings)
+		}
+	}
+	return l, true
+}
+
+// resources reads the resources, leaving out MS Project's unnamed
+// placeholder (UID 0).
+func (r *reader) resources(px *projectXML) {
+	if px.Resources == nil {
+		return
+	}
+	rs := px.Resources
+	seen := map[string]bool{}
+	for k, rx := range rs.Items {
+		line := rs.Lines[k]
+		uid := strings.TrimSpace(rx.UID)
+		if null, _ := parseBool(rx.IsNull); null || (uid == "0" && rx.Name == "") {
+			continue
+		}
+		if seen[uid] {
+			r.warn(line, "UID", "resource UID %s is given twice; the second is left out", uid)
+			continue
+		}
+		seen[uid] = true
+		res := schedule.Resource{ID: uid, Name: rx.Name, Group: rx.Group}
+		typ := rx.Type
+		switch {
+		case typ == "0" && rx.IsCostResource == "1":
+			res.Type = schedule.CostResource
+		case typ == "0":
+			res.Type = schedule.MaterialResource
+		case typ == "2":
+			res.Type = schedule.CostResource
+		}
+		num := func(el, s string) float64 {
+			if s == "" {
+				return 0
+			}
+			v, err := parseFloat(s)
+			if err != nil || v < 0 {
+				r.warn(line, el, "resource %s: %q; ignored", uid, s)
+				return 0
+			}
+			return v
+		}
+		res.MaxUnits = num("MaxUnits", rx.MaxUnits)
+		res.StandardRate = num("StandardRate", rx.StandardRate)
+		res.OvertimeRate = num("OvertimeRate", rx.OvertimeRate)
+		res.CostPerUse = num("CostPerUse", rx.CostPerUse)
+		if c := rx.CalendarUID; c != "" && c != "-1" {
+			if name, ok := r.calName[c]; ok {
+				res.Calendar = name
+			} else {
+				r.warn(line, "CalendarUID", "resource %s: calendar UID %s is not in the file", uid, c)
+			}
+		}
+		r.p.Resources = append(r.p.Resources, res)
+	}
+}
+
+// assignments reads the assignments of resources to tasks; MS Project's
+// "no resource" ones (ResourceUID −65535, or −1) are left out. Work is
+// kept only where it is not the task's duration × units.
+func (r *reader) assignments(px *projectXML) {
+	if px.Assignments == nil {
+		return
+	}
+	res := map[string]bool{}
+	for _, x := range r.p.Resources {
+		res[x.ID] = true
+	}
+	dur := map[string]schedule.Duration{}
+	for _, t := range r.p.Tasks {
+		dur[t.ID] = t.Duration
+	}
+	as := px.Assignments
+	seen := map[[2]string]bool{}
+	for k, ax := range as.Items {
+		line := as.Lines[k]
+		task, rsc := strings.TrimSpace(ax.TaskUID), strings.TrimSpace(ax.ResourceUID)
+		switch {
+		case rsc == "-65535" || rsc == "-1" || rsc == "":
+			continue
+		case !r.taskID[task]:
+			r.warn(line, "TaskUID", "assignment %s: task UID %q is not a task here; left out", ax.UID, ax.TaskUID)
+			continue
+		case !res[rsc]:
+			r.warn(line, "ResourceUID", "assignment %s: resource UID %q is not a resource here; left out", ax.UID, ax.ResourceUID)
+			continue
+		case seen[[2]string{task, rsc}]:
+			r.warn(line, "Assignment", "assignment %s: resource %s is on task %s twice; the second is left out", ax.UID, rsc, task)
+			continue
+		}
+		seen[[2]string{task, rsc}] = true
+		a := schedule.Assignment{Task: task, Resource: rsc, Units: 1}
+		if ax.Units != "" {
+			if v, err := parseFloat(ax.Units); err == nil && v >= 0 {
+				a.Units = v
+			} else {
+				r.warn(line, "Units", "assignment %s: %q; taken as 1", ax.UID, ax.Units)
+			}
+		}
+		if ax.Work != "" {
+			if m, err := parseXSDDuration(ax.Work); err == nil {
+				if d := minutesOf(dur[task], r.settings); math.Abs(m-d*a.Units) > 0.5 {
+					a.Work = durationOf(m, fmtHours, r.settings)
+				}
+			}
+		}
+		r.p.Assignments = append(r.p.Assignments, a)
+	}
+}

@@ -1,0 +1,283 @@
+package mspdi
+
+import (
+	"cmp"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/critpath/critpath/schedule"
+)
+
+// Write writes p as an MSPDI document Microsoft Project opens, valid
+// against the Project 2007–2019 schema (pj15). Tasks keep their IDs as
+// UIDs when the IDs are whole numbers and are numbered after the largest
+// otherwise; they are written in outline order, each summary before its
+// subtasks. The scheduled dates are written too when p schedules (MS
+// Project recomputes them; other readers use them). It fails, writing
+// nothing, on what MSPDI cannot hold: a task or resource ID used twice,
+// a parent that is not a task, an outline that loops.
+func Write(w io.Writer, p *schedule.Project) error {
+	px, err := build(p)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(px); err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n")
+	return err
+}
+
+// uids numbers IDs: whole numbers keep their value, the others follow the
+// largest.
+func uids(ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	next := 1
+	for _, id := range ids {
+		if v, err := strconv.Atoi(id); err == nil && v > 0 && strconv.Itoa(v) == id {
+			next = max(next, v+1)
+		}
+	}
+	for _, id := range ids {
+		if _, dup := out[id]; dup {
+			return nil, fmt.Errorf("mspdi: ID %q is used twice", id)
+		}
+		if v, err := strconv.Atoi(id); err == nil && v > 0 && strconv.Itoa(v) == id {
+			out[id] = id
+			continue
+		}
+		out[id] = strconv.Itoa(next)
+		next++
+	}
+	return out, nil
+}
+
+func build(p *schedule.Project) (*projectXML, error) {
+	s := p.Settings
+	px := &projectXML{Xmlns: namespace, SaveVersion: "14", Name: p.Name, Title: p.Name, CurrencyCode: "XXX",
+		ScheduleFromStart: boolText(!p.FromFinish),
+		MinutesPerDay:     strconv.Itoa(cmp.Or(s.MinutesPerDay, 480)), MinutesPerWeek: strconv.Itoa(cmp.Or(s.MinutesPerWeek, 2400)),
+		DaysPerMonth: strconv.Itoa(cmp.Or(s.DaysPerMonth, 20)), DurationFormat: strconv.Itoa(fmtDays),
+		HonorConstraints: boolText(p.Options.Constraints != schedule.LinksFirst)}
+	if !p.Start.IsZero() {
+		px.StartDate = formatDate(p.Start)
+	}
+	if p.FromFinish && !p.Finish.IsZero() {
+		px.FinishDate = formatDate(p.Finish)
+	}
+	if !p.StatusDate.IsZero() {
+		px.StatusDate = formatDate(p.StatusDate)
+	}
+	cals, calUID := calendarXMLs(p)
+	px.Calendars = &items[calendarXML]{Items: cals}
+	px.CalendarUID = calUID[cmp.Or(p.Calendar, schedule.Standard)]
+
+	var taskIDs []string
+	for _, t := range p.Tasks {
+		taskIDs = append(taskIDs, t.ID)
+	}
+	tuid, err := uids(taskIDs)
+	if err != nil {
+		return nil, fmt.Errorf("mspdi: tasks: %w", err)
+	}
+	order, level, err := outline(p)
+	if err != nil {
+		return nil, err
+	}
+	var sched *schedule.Result
+	if r, err := schedule.Run(p); err == nil {
+		sched = r
+	}
+	base := map[string][]baselineXML{}
+	for _, b := range p.Baselines {
+		n := "0"
+		if b.Name != "Baseline" {
+			k, err := strconv.Atoi(b.Name[min(len(b.Name), len("Baseline")):])
+			if len(b.Name) <= len("Baseline") || b.Name[:len("Baseline")] != "Baseline" || err != nil || k < 1 || k > 10 {
+				continue // MSPDI holds Baseline and Baseline1–10 only
+			}
+			n = strconv.Itoa(k)
+		}
+		for _, bt := range b.Tasks {
+			bx := baselineXML{Number: n, Cost: floatText(bt.Cost)}
+			if !bt.Start.IsZero() {
+				bx.Start = formatDate(bt.Start)
+			}
+			if !bt.Finish.IsZero() {
+				bx.Finish = formatDate(bt.Finish)
+			}
+			bx.Duration, bx.DurationFormat = formatXSDDuration(minutesOf(bt.Duration, s)), strconv.Itoa(formatOf(bt.Duration.Unit, bt.Duration.Elapsed))
+			if !bt.Work.IsZero() {
+				bx.Work = formatXSDDuration(minutesOf(bt.Work, s))
+			}
+			base[bt.ID] = append(base[bt.ID], bx)
+		}
+	}
+	preds := map[string][]linkXML{}
+	for _, l := range p.Links {
+		pu, ok1 := tuid[l.Pred]
+		_, ok2 := tuid[l.Succ]
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("mspdi: link %v: no such task", &l)
+		}
+		lx := linkXML{PredecessorUID: pu, Type: [...]string{schedule.FS: "1", schedule.SS: "3", schedule.FF: "0", schedule.SF: "2"}[l.Type]}
+		if l.Lag.Unit == schedule.Percent {
+			lx.LinkLag, lx.LagFormat = strconv.FormatInt(int64(math.Round(l.Lag.Amount*10)), 10), strconv.Itoa(fmtPercent)
+		} else {
+			lx.LinkLag, lx.LagFormat = strconv.FormatInt(int64(math.Round(minutesOf(l.Lag, s)*10)), 10), strconv.Itoa(formatOf(l.Lag.Unit, l.Lag.Elapsed))
+		}
+		preds[l.Succ] = append(preds[l.Succ], lx)
+	}
+	hasKids := map[string]bool{}
+	for _, t := range p.Tasks {
+		hasKids[t.Parent] = true
+	}
+	tasks := []taskXML{{UID: "0", ID: "0", Name: p.Name, OutlineLevel: "0", Summary: "1"}}
+	for id, k := range order {
+		t := &p.Tasks[k]
+		tx := taskXML{UID: tuid[t.ID], ID: strconv.Itoa(id + 1), Name: t.Name, Type: strconv.Itoa(int(t.Type)),
+			OutlineLevel: strconv.Itoa(level[k]), Priority: strconv.Itoa(t.Priority),
+			Duration: formatXSDDuration(minutesOf(t.Duration, s)), DurationFormat: strconv.Itoa(formatOf(t.Duration.Unit, t.Duration.Elapsed)),
+			EffortDriven: boolText(t.EffortDriven), Milestone: boolText(t.Duration.Amount == 0 && !hasKids[t.ID]), Summary: boolText(hasKids[t.ID]),
+			PercentComplete: strconv.Itoa(int(math.Round(t.PercentComplete))), Notes: t.Notes,
+			ConstraintType: strconv.Itoa(constraintCode(t.Constraint.Type)), IgnoreResourceCalendar: boolText(t.IgnoreResourceCalendars),
+			PredecessorLink: preds[t.ID], Baseline: base[t.ID], Manual: boolText(t.Manual)}
+		if t.FixedCost != 0 {
+			tx.FixedCost = floatText(t.FixedCost)
+		}
+		if t.Constraint.Type >= schedule.SNET {
+			tx.ConstraintDate = formatDate(t.Constraint.Date)
+		}
+		if t.Calendar != "" {
+			tx.CalendarUID = calUID[t.Calendar]
+		}
+		if !t.Deadline.IsZero() {
+			tx.Deadline = formatDate(t.Deadline)
+		}
+		if t.Manual && !t.Start.IsZero() {
+			tx.ManualStart = formatDate(t.Start)
+		}
+		if !t.ActualStart.IsZero() {
+			tx.ActualStart = formatDate(t.ActualStart)
+			if t.ActualCost != nil {
+				tx.ActualCost = floatText(*t.ActualCost)
+			}
+		}
+		if !t.ActualFinish.IsZero() {
+			tx.ActualFinish = formatDate(t.ActualFinish)
+		}
+		if t.Remaining != nil {
+			tx.RemainingDuration = formatXSDDuration(minutesOf(*t.Remaining, s))
+		}
+		if t.NoSplit {
+			tx.LevelingCanSplit = "0"
+		}
+		if sched != nil {
+			tr := sched.Task(k)
+			tx.Start, tx.Finish = formatDate(tr.Start), formatDate(tr.Finish)
+			tx.EarlyStart, tx.EarlyFinish = formatDate(tr.EarlyStart), formatDate(tr.EarlyFinish)
+			tx.LateStart, tx.LateFinish = formatDate(tr.LateStart), formatDate(tr.LateFinish)
+			tx.TotalSlack = strconv.FormatInt(tr.TotalFloat*10, 10)
+		}
+		tasks = append(tasks, tx)
+	}
+	px.Tasks = &items[taskXML]{Items: tasks}
+
+	var resIDs []string
+	for _, r := range p.Resources {
+		resIDs = append(resIDs, r.ID)
+	}
+	ruid, err := uids(resIDs)
+	if err != nil {
+		return nil, fmt.Errorf("mspdi: resources: %w", err)
+	}
+	var res []resourceXML
+	for _, r := range p.Resources {
+		rx := resourceXML{UID: ruid[r.ID], ID: ruid[r.ID], Name: r.Name, Group: r.Group, Type: "1",
+			StandardRate: floatText(r.StandardRate), StandardRateFormat: "2", OvertimeRate: floatText(r.OvertimeRate), OvertimeRateFormat: "2",
+			CostPerUse: floatText(r.CostPerUse)}
+		switch r.Type {
+		case schedule.MaterialResource:
+			rx.Type = "0"
+		case schedule.CostResource:
+			rx.Type, rx.IsCostResource = "0", "1"
+		}
+		if r.MaxUnits != 0 {
+			rx.MaxUnits = floatText(r.MaxUnits)
+		}
+		if r.Calendar != "" {
+			rx.CalendarUID = calUID[r.Calendar]
+		}
+		res = append(res, rx)
+	}
+	if len(res) > 0 {
+		px.Resources = &items[resourceXML]{Items: res}
+	}
+	var asg []assignmentXML
+	for k, a := range p.Assignments {
+		tu, ok1 := tuid[a.Task]
+		ru, ok2 := ruid[a.Resource]
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("mspdi: assignment of %q to %q: no such task or resource", a.Resource, a.Task)
+		}
+		ax := assignmentXML{UID: strconv.Itoa(k + 1), TaskUID: tu, ResourceUID: ru, Units: floatText(a.Units)}
+		if !a.Work.IsZero() {
+			ax.Work = formatXSDDuration(minutesOf(a.Work, s))
+		}
+		asg = append(asg, ax)
+	}
+	if len(asg) > 0 {
+		px.Assignments = &items[assignmentXML]{Items: asg}
+	}
+	return px, nil
+}
+
+// constraintCode is MSPDI's ConstraintType for a constraint type.
+func constraintCode(c schedule.ConstraintType) int {
+	return [...]int{schedule.ASAP: 0, schedule.ALAP: 1, schedule.MSO: 2, schedule.MFO: 3, schedule.SNET: 4, schedule.SNLT: 5, schedule.FNET: 6, schedule.FNLT: 7}[c]
+}
+
+// outline orders the tasks as MSPDI needs them, each summary followed by
+// its subtasks (in their order in p), and gives each its outline level.
+func outline(p *schedule.Project) (order []int, level map[int]int, err error) {
+	index := map[string]int{}
+	for k, t := range p.Tasks {
+		index[t.ID] = k
+	}
+	kids := map[int][]int{}
+	var top []int
+	for k, t := range p.Tasks {
+		if t.Parent == "" {
+			top = append(top, k)
+			continue
+		}
+		pk, ok := index[t.Parent]
+		if !ok {
+			return nil, nil, fmt.Errorf("mspdi: task %q: parent %q is not a task", t.ID, t.Parent)
+		}
+		kids[pk] = append(kids[pk], k)
+	}
+	level = map[int]int{}
+	var walk func(k, depth int)
+	walk = func(k, depth int) {
+		order, level[k] = append(order, k), depth
+		for _, c := range kids[k] {
+			walk(c, depth+1)
+		}
+	}
+	for _, k := range top {
+		walk(k, 1)
+	}
+	if len(order) != len(p.Tasks) {
+		return nil, nil, fmt.Errorf("mspdi: the outline loops: %d tasks are their own ancestors", len(p.Tasks)-len(order))
+	}
+	return order, level, nil
+}

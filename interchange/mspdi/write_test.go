@@ -1,0 +1,89 @@
+package mspdi_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critpath/critpath/interchange/mspdi"
+	"github.com/critpath/critpath/schedule"
+)
+
+// The Dhaka Tower example — Sunday–Thursday week, Bangladesh's holidays
+// (yearly ones among them), night pours on a calendar of their own,
+// summaries, every link type, resources on their own calendars — written
+// as MSPDI validates against the schema and, read back, schedules every
+// task on the same dates.
+func TestWriteDhakaTower(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "..", "examples", "projects", "dhaka-tower.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := schedule.ReadJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := mspdi.Write(&out, p); err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("CRITPATH_CORPUS"); dir != "" {
+		validate(t, filepath.Join(dir, "interchange", "xsd", "mspdi_pj15_mpxj-correct-2018.xsd"), out.Bytes())
+	}
+	back := read(t, out.Bytes(), "export")
+	if len(back.Warnings) > 0 {
+		t.Errorf("reading our own export warns: %v", back.Warnings)
+	}
+	want, err := schedule.Run(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := schedule.Run(back.Project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]schedule.TaskResult{}
+	for _, tr := range got.Tasks() {
+		byName[tr.Name] = tr
+	}
+	for _, w := range want.Tasks() {
+		g, ok := byName[w.Name]
+		if !ok {
+			t.Errorf("task %q is missing", w.Name)
+			continue
+		}
+		// MSPDI dates are wall-clock times without a zone: compare clocks.
+		if wall(g.Start) != wall(w.Start) || wall(g.Finish) != wall(w.Finish) || g.TotalFloat != w.TotalFloat {
+			t.Errorf("task %q: %v–%v float %d, want %v–%v float %d", w.Name, g.Start, g.Finish, g.TotalFloat, w.Start, w.Finish, w.TotalFloat)
+		}
+	}
+	if wall(got.Finish()) != wall(want.Finish()) {
+		t.Errorf("finish %v, want %v", got.Finish(), want.Finish())
+	}
+}
+
+func TestWriteErrors(t *testing.T) {
+	start := schedule.Days(1)
+	for _, c := range []struct {
+		name string
+		p    schedule.Project
+		want string
+	}{
+		{"duplicate task", schedule.Project{Tasks: []schedule.Task{{ID: "a", Duration: start}, {ID: "a"}}}, `ID "a" is used twice`},
+		{"unknown parent", schedule.Project{Tasks: []schedule.Task{{ID: "a", Parent: "x"}}}, `parent "x" is not a task`},
+		{"loop", schedule.Project{Tasks: []schedule.Task{{ID: "a", Parent: "b"}, {ID: "b", Parent: "a"}}}, "the outline loops"},
+		{"link", schedule.Project{Tasks: []schedule.Task{{ID: "a"}}, Links: []schedule.Link{{Pred: "a", Succ: "z"}}}, "no such task"},
+	} {
+		var out bytes.Buffer
+		err := mspdi.Write(&out, &c.p)
+		if err == nil || !strings.Contains(err.Error(), c.want) || out.Len() != 0 {
+			t.Errorf("%s: error %v, %d bytes written; want %q and nothing written", c.name, err, out.Len(), c.want)
+		}
+	}
+}
+
+func wall(t time.Time) string { return t.Format("2006-01-02T15:04") }

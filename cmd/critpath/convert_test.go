@@ -66,3 +66,27 @@ func TestConvertErrors(t *testing.T) {
 		t.Error("a failed conversion left a file behind")
 	}
 }
+
+// verify reschedules a file Microsoft Project saved and finds every task
+// on the dates and float it saved; a change to a task shows as a mismatch.
+func TestVerify(t *testing.T) {
+	sample := filepath.Join("..", "..", "interchange", "mspdi", "testdata", "mpxj__sample.xml")
+	code, out, errOut := runCLI("verify", sample)
+	if code != 0 || !strings.HasSuffix(out, "matched 19 of 19 tasks\n") {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	data, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Lengthen "Related Task 1a" (UID 9) from one day to two.
+	changed := string(data)
+	i := strings.Index(changed, "<Name>Related Task 1a</Name>")
+	j := i + strings.Index(changed[i:], "<Duration>PT8H0M0S</Duration>")
+	changed = changed[:j] + "<Duration>PT16H0M0S</Duration>" + changed[j+len("<Duration>PT8H0M0S</Duration>"):]
+	path := write(t, "changed.xml", changed)
+	code, out, _ = runCLI("verify", path)
+	if code != 0 || !strings.Contains(out, "task 9 (Related Task 1a): finish") || !strings.Contains(out, "task 10 (Related Task 1b): start") || !strings.HasSuffix(out, "matched 17 of 19 tasks\n") {
+		t.Errorf("after lengthening a task: exit %d\n%s", code, out)
+	}
+}

@@ -6,6 +6,7 @@
 //	critpath level [--schedules N] [--seed S] [--split] [--within-float] [--json] FILE
 //	critpath crash (--to DATE | --budget AMOUNT | --curve) [--fast-track] [--json] FILE
 //	critpath convert IN OUT
+//	critpath verify FILE
 //	critpath risk [--iterations N] [--seed S] [--lhs] [--mitigated] [--percentile P] [--tolerance DAYS] [--json] FILE
 package main
 
@@ -32,6 +33,7 @@ var commands = []command{
 	{"level", "level [--schedules N] [--seed S] [--split] [--within-float] [--json] FILE\n      level resources: a project, each delay with its reason; a PSPLIB .sm instance, the shortest schedule found within N schedules", levelCommand},
 	{"crash", "crash (--to DATE | --budget AMOUNT | --curve) [--fast-track] [--json] FILE\n      the cheapest shortenings that finish by a date, the earliest finish a budget buys, or the whole time–cost curve", crashCommand},
 	{"convert", "convert IN OUT\n      convert a project between formats, chosen by extension: .json, .xml (Microsoft Project XML), .sm (read only)", convertCommand},
+	{"verify", "verify FILE\n      reschedule a Microsoft Project XML file with Microsoft Project's rules and compare every task's start, finish and total float with the dates it saved", verifyCommand},
 	{"risk", "risk [--iterations N] [--seed S] [--lhs] [--mitigated] [--percentile P] [--tolerance DAYS] [--json] FILE\n      Monte Carlo schedule risk: finish distributions, contingency, high-risk tasks (FILE is a risk document naming its project)", riskCommand},
 }
 

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/critpath/critpath/schedule"
+)
+
+// verifyCommand reschedules an imported file with the profile of the tool
+// that wrote it and compares each task's start, finish and total float
+// with what the tool saved: `critpath verify FILE` prints each mismatch,
+// each task left out and why, and ends with "matched N of M tasks".
+func verifyCommand(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return fmt.Errorf("%w: want one file", errUsage)
+	}
+	in, err := importFile(files[0])
+	if err != nil {
+		return err
+	}
+	if in.mspdi == nil {
+		return fmt.Errorf("%s: holds no dates saved by another tool to verify against (verify reads Microsoft Project XML)", files[0])
+	}
+	v, err := verify(in)
+	if err != nil {
+		return fmt.Errorf("%s: %w", files[0], err)
+	}
+	for _, m := range v.mismatches {
+		fmt.Fprintln(stdout, m)
+	}
+	for _, x := range v.excluded {
+		fmt.Fprintln(stdout, x)
+	}
+	fmt.Fprintf(stdout, "matched %d of %d tasks", v.matched, v.compared)
+	if len(v.excluded) > 0 {
+		fmt.Fprintf(stdout, " (%d left out)", len(v.excluded))
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}
+
+// verification is what verify found.
+type verification struct {
+	matched, compared int
+	mismatches        []string
+	excluded          []string
+}
+
+// verify reschedules an MSPDI import with Microsoft Project's rules and
+// compares it with the dates the file saved. A moment matches when no
+// working time lies between the two (17:00 one day is 08:00 the next);
+// total float when it is equal to the minute. Manually scheduled tasks
+// are left out: Microsoft Project does not keep their dates consistent
+// with their links.
+func verify(in *imported) (*verification, error) {
+	p := in.project
+	opts, _ := schedule.Profile("msproject")
+	opts.Constraints = p.Options.Constraints
+	p.Options = opts
+	r, err := schedule.Run(p)
+	if err != nil {
+		return nil, err
+	}
+	n := r.Network()
+	v := &verification{}
+	for i, t := range p.Tasks {
+		saved, ok := in.mspdi.Saved[t.ID]
+		switch {
+		case !ok || saved.Start.IsZero() || saved.Finish.IsZero():
+			v.excluded = append(v.excluded, fmt.Sprintf("task %s (%s): left out: the file saved no dates for it", t.ID, t.Name))
+			continue
+		}
+		v.compared++
+		got := r.Task(i)
+		cal := n.Calendar(i)
+		same := func(a, b time.Time) bool {
+			w, err := n.WorkBetween(cal, a, b)
+			return err == nil && w == 0
+		}
+		var diffs []string
+		if !same(got.Start, saved.Start) {
+			diffs = append(diffs, fmt.Sprintf("start %s, saved %s", got.Start.Format(dateFormat), saved.Start.Format(dateFormat)))
+		}
+		if !same(got.Finish, saved.Finish) {
+			diffs = append(diffs, fmt.Sprintf("finish %s, saved %s", got.Finish.Format(dateFormat), saved.Finish.Format(dateFormat)))
+		}
+		if saved.HasSlack && saved.TotalSlack != got.TotalFloat {
+			diffs = append(diffs, fmt.Sprintf("total float %dm, saved %dm", got.TotalFloat, saved.TotalSlack))
+		}
+		if len(diffs) == 0 {
+			v.matched++
+			continue
+		}
+		msg := fmt.Sprintf("task %s (%s):", t.ID, t.Name)
+		for _, d := range diffs {
+			msg += " " + d + ";"
+		}
+		v.mismatches = append(v.mismatches, msg[:len(msg)-1])
+	}
+	return v, nil
+}

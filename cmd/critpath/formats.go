@@ -10,9 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/critpath/critpath/interchange/mspdi"
 	"github.com/critpath/critpath/interchange/psplib"
+	"github.com/critpath/critpath/interchange/xer"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -21,7 +23,17 @@ import (
 type imported struct {
 	project  *schedule.Project
 	warnings []string
-	mspdi    *mspdi.File // when the file was MSPDI
+	saved    map[string]savedDates // what the tool that wrote the file computed, by task ID
+	tool     string                // that tool's profile: "msproject" or "p6"
+	others   []*imported           // the file's further projects (XER)
+}
+
+// savedDates are one task's dates and total float as the writing tool
+// saved them.
+type savedDates struct {
+	start, finish time.Time
+	totalFloat    int64 // working minutes
+	hasFloat      bool
 }
 
 // readProject reads a project file, choosing the format by extension and,
@@ -59,7 +71,10 @@ func importFile(path string) (*imported, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", path, err)
 			}
-			in := &imported{project: f.Project, mspdi: f}
+			in := &imported{project: f.Project, tool: "msproject", saved: map[string]savedDates{}}
+			for id, s := range f.Saved {
+				in.saved[id] = savedDates{s.Start, s.Finish, s.TotalSlack, s.HasSlack}
+			}
 			for _, w := range f.Warnings {
 				in.warnings = append(in.warnings, w.String())
 			}
@@ -67,8 +82,29 @@ func importFile(path string) (*imported, error) {
 		default:
 			return nil, fmt.Errorf("%s: root element %q: not a format critpath reads (MSPDI's is Project)", path, root)
 		}
+	case ".xer":
+		f, err := xer.Read(bytes.NewReader(data), nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		var all []*imported
+		for _, pr := range f.Projects {
+			in := &imported{project: pr.Project, tool: "p6", saved: map[string]savedDates{}}
+			for id, s := range pr.Saved {
+				in.saved[id] = savedDates{s.Start, s.Finish, s.TotalFloat, s.HasFloat}
+			}
+			all = append(all, in)
+		}
+		for _, w := range f.Warnings {
+			all[0].warnings = append(all[0].warnings, w.String())
+		}
+		if len(all) > 1 {
+			all[0].warnings = append(all[0].warnings, fmt.Sprintf("the file holds %d projects; the first, %q, is read", len(all), all[0].project.Name))
+		}
+		all[0].others = all[1:]
+		return all[0], nil
 	default:
-		return nil, fmt.Errorf("%s: unknown file type %q (readable: .json, .xml, .sm)", path, ext)
+		return nil, fmt.Errorf("%s: unknown file type %q (readable: .json, .xml, .xer, .sm)", path, ext)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/critpath/critpath/schedule"
@@ -26,12 +27,14 @@ func verifyCommand(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if in.mspdi == nil {
-		return fmt.Errorf("%s: holds no dates saved by another tool to verify against (verify reads Microsoft Project XML)", files[0])
+	if in.saved == nil {
+		return fmt.Errorf("%s: holds no dates saved by another tool to verify against (verify reads Microsoft Project XML and P6 XER)", files[0])
 	}
-	v, err := verify(in)
-	if err != nil {
-		return fmt.Errorf("%s: %w", files[0], err)
+	v := &verification{}
+	for _, pr := range append([]*imported{in}, in.others...) {
+		if err := verify(pr, v); err != nil {
+			return fmt.Errorf("%s: project %q: %w", files[0], pr.project.Name, err)
+		}
 	}
 	for _, m := range v.mismatches {
 		fmt.Fprintln(stdout, m)
@@ -54,27 +57,29 @@ type verification struct {
 	excluded          []string
 }
 
-// verify reschedules an MSPDI import with Microsoft Project's rules and
-// compares it with the dates the file saved. A moment matches when no
-// working time lies between the two (17:00 one day is 08:00 the next);
-// total float when it is equal to the minute. Manually scheduled tasks
-// are left out: Microsoft Project does not keep their dates consistent
-// with their links.
-func verify(in *imported) (*verification, error) {
+// verify reschedules an import with the rules of the tool that wrote it
+// (Microsoft Project's; P6's as the file's schedule options set them) and
+// adds to v how its dates compare with the ones the file saved. A moment
+// matches when no working time lies between the two (17:00 one day is
+// 08:00 the next); total float when it is equal to the minute.
+func verify(in *imported, v *verification) error {
 	p := in.project
-	opts, _ := schedule.Profile("msproject")
-	opts.Constraints = p.Options.Constraints
-	p.Options = opts
+	if in.tool == "msproject" {
+		opts, _ := schedule.Profile("msproject")
+		opts.Constraints = p.Options.Constraints
+		p.Options = opts
+	}
 	r, err := schedule.Run(p)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	n := r.Network()
-	v := &verification{}
 	for i, t := range p.Tasks {
-		saved, ok := in.mspdi.Saved[t.ID]
+		saved, ok := in.saved[t.ID]
 		switch {
-		case !ok || saved.Start.IsZero() || saved.Finish.IsZero():
+		case !ok && in.tool == "p6" && strings.HasPrefix(t.ID, "WBS "):
+			continue // a WBS node: P6 saves no dates for it
+		case !ok || saved.start.IsZero() || saved.finish.IsZero():
 			v.excluded = append(v.excluded, fmt.Sprintf("task %s (%s): left out: the file saved no dates for it", t.ID, t.Name))
 			continue
 		}
@@ -86,14 +91,14 @@ func verify(in *imported) (*verification, error) {
 			return err == nil && w == 0
 		}
 		var diffs []string
-		if !same(got.Start, saved.Start) {
-			diffs = append(diffs, fmt.Sprintf("start %s, saved %s", got.Start.Format(dateFormat), saved.Start.Format(dateFormat)))
+		if !same(got.Start, saved.start) {
+			diffs = append(diffs, fmt.Sprintf("start %s, saved %s", got.Start.Format(dateFormat), saved.start.Format(dateFormat)))
 		}
-		if !same(got.Finish, saved.Finish) {
-			diffs = append(diffs, fmt.Sprintf("finish %s, saved %s", got.Finish.Format(dateFormat), saved.Finish.Format(dateFormat)))
+		if !same(got.Finish, saved.finish) {
+			diffs = append(diffs, fmt.Sprintf("finish %s, saved %s", got.Finish.Format(dateFormat), saved.finish.Format(dateFormat)))
 		}
-		if saved.HasSlack && saved.TotalSlack != got.TotalFloat {
-			diffs = append(diffs, fmt.Sprintf("total float %dm, saved %dm", got.TotalFloat, saved.TotalSlack))
+		if saved.hasFloat && saved.totalFloat != got.TotalFloat {
+			diffs = append(diffs, fmt.Sprintf("total float %dm, saved %dm", got.TotalFloat, saved.totalFloat))
 		}
 		if len(diffs) == 0 {
 			v.matched++
@@ -105,5 +110,5 @@ func verify(in *imported) (*verification, error) {
 		}
 		v.mismatches = append(v.mismatches, msg[:len(msg)-1])
 	}
-	return v, nil
+	return nil
 }

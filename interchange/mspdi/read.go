@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/critpath/critpath/interchange/internal/reconcile"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -151,60 +152,17 @@ func Read(in io.Reader) (*File, error) {
 	return f, nil
 }
 
-// reconcile makes the project schedulable where MS Project's rules and
-// critpath's differ on calendars: a task whose resources' calendars share
-// no working time (MS Project schedules each assignment on its own) is
-// scheduled on its own calendar, and a resource calendar with no working
-// time at all (MS Project's budget resources) is dropped from its
-// resources. Each change is a warning.
+// reconcile makes the project schedulable where MS Project's calendar
+// rules and critpath's differ (see package reconcile); each change is a
+// warning at the task's or calendar's line.
 func (r *reader) reconcile() {
-	p := r.p
-	for range len(p.Tasks) + len(p.Calendars) + 1 {
-		_, err := schedule.Compile(p)
-		if err == nil {
+	reconcile.Calendars(r.p, func(kind, name, msg string) {
+		if kind == "task" {
+			r.warn(r.line["T"+name], "Task", "task %s: %s", name, msg)
 			return
 		}
-		errs := []error{err}
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			errs = j.Unwrap()
-		}
-		changed := false
-		for _, e := range errs {
-			var ie *schedule.InputError
-			if !errors.As(e, &ie) {
-				continue
-			}
-			switch {
-			case ie.Task != "" && errors.Is(ie, schedule.ErrNoSharedTime):
-				if k := slices.IndexFunc(p.Tasks, func(t schedule.Task) bool { return t.ID == ie.Task }); k >= 0 && !p.Tasks[k].IgnoreResourceCalendars {
-					p.Tasks[k].IgnoreResourceCalendars, changed = true, true
-					r.warn(r.line["T"+ie.Task], "Task", "task %s: its resources' calendars share no working time; it is scheduled on its own calendar", ie.Task)
-				}
-			case ie.Task == "" && ie.Calendar != "" && errors.Is(ie, schedule.ErrNoWorkingTime):
-				k := slices.IndexFunc(p.Calendars, func(c schedule.Calendar) bool { return c.Name == ie.Calendar })
-				if k < 0 || ie.Calendar == p.Calendar || slices.ContainsFunc(p.Calendars, func(c schedule.Calendar) bool { return c.Base == ie.Calendar }) {
-					continue
-				}
-				for j := range p.Resources {
-					if p.Resources[j].Calendar == ie.Calendar {
-						p.Resources[j].Calendar = ""
-						r.warn(r.line["C"+ie.Calendar], "Calendar", "calendar %q has no working time; resource %s works on the project calendar", ie.Calendar, p.Resources[j].ID)
-					}
-				}
-				for j := range p.Tasks {
-					if p.Tasks[j].Calendar == ie.Calendar {
-						p.Tasks[j].Calendar = ""
-						r.warn(r.line["C"+ie.Calendar], "Calendar", "calendar %q has no working time; task %s works on the project calendar", ie.Calendar, p.Tasks[j].ID)
-					}
-				}
-				p.Calendars, changed = slices.Delete(p.Calendars, k, k+1), true
-				r.warn(r.line["C"+ie.Calendar], "Calendar", "calendar %q has no working time; left out", ie.Calendar)
-			}
-		}
-		if !changed {
-			return
-		}
-	}
+		r.warn(r.line["C"+name], "Calendar", "calendar %q: %s", name, msg)
+	})
 }
 
 // project reads the project's properties.

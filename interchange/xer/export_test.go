@@ -1,0 +1,11 @@
+package xer
+
+// SetMaxBytes lowers the size bound for a test; the returned func restores it.
+func SetMaxBytes(n int64) func() {
+	old := maxBytes
+	maxBytes = n
+	return func() { maxBytes = old }
+}
+
+// CalendarData exposes calendarData to the tests.
+var CalendarData = calendarData

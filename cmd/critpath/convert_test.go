@@ -90,3 +90,19 @@ func TestVerify(t *testing.T) {
 		t.Errorf("after lengthening a task: exit %d\n%s", code, out)
 	}
 }
+
+// An XER file schedules, converts, and verifies against P6's dates.
+func TestXER(t *testing.T) {
+	sample := filepath.Join("..", "..", "interchange", "xer", "testdata", "xernative__sample.xer")
+	code, out, errOut := runCLI("verify", sample)
+	if code != 0 || !strings.HasSuffix(out, "matched 25 of 25 tasks\n") {
+		t.Fatalf("verify: exit %d: %s%s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI("schedule", sample); code != 0 || !strings.Contains(out, "TAKT") {
+		t.Errorf("schedule: exit %d: %s%s", code, out, errOut)
+	}
+	xmlPath := filepath.Join(t.TempDir(), "takt.xml")
+	if code, out, errOut := runCLI("convert", sample, xmlPath); code != 0 || !strings.Contains(out, "30 tasks, 40 links") {
+		t.Errorf("convert: exit %d: %s%s", code, out, errOut)
+	}
+}

@@ -58,7 +58,7 @@ func (pl *Plan) Edits(p *schedule.Project) []schedule.Edit {
 		for _, l := range p.Links {
 			if l.Pred == o.Pred && l.Succ == o.Succ {
 				l.Lag = o.NewLag
-				out = append(out, schedule.RemoveLink{Pred: l.Pred, Succ: l.Succ}, schedule.AddLink{Link: l})
+				out = append(out, schedule.RemoveLink{Pred: l.Pred, Succ: l.Succ, Type: &l.Type}, schedule.AddLink{Link: l})
 			}
 		}
 	}

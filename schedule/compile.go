@@ -814,7 +814,7 @@ func (c *compiler) linksAndResources() {
 	}
 	for i := range n.links {
 		l := &n.links[i]
-		if i > 0 && c.ends[i-1] == c.ends[i] && min(c.ends[i][0], c.ends[i][1]) >= 0 {
+		if i > 0 && c.ends[i-1] == c.ends[i] && n.links[i-1].Type == l.Type && min(c.ends[i][0], c.ends[i][1]) >= 0 {
 			c.fail(&InputError{Link: l, Err: ErrDuplicateLink})
 		} else if err := c.checkLink(l, c.ends[i][0], c.ends[i][1]); err != nil {
 			c.fail(&InputError{Link: l, Err: err})

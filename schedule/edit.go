@@ -59,8 +59,14 @@ type RemoveTask struct{ Task string }
 // AddLink adds a link.
 type AddLink struct{ Link Link }
 
-// RemoveLink removes the link from Pred to Succ.
-type RemoveLink struct{ Pred, Succ string }
+// RemoveLink removes the link from Pred to Succ. Type, when set, names
+// which one where several join the two tasks (Primavera P6 allows, say, a
+// start-to-start and a finish-to-finish link together); without it the
+// edit fails with ErrAmbiguousLink when there are several.
+type RemoveLink struct {
+	Pred, Succ string
+	Type       *LinkType
+}
 
 // Assign puts a resource on a task.
 type Assign struct{ Assignment Assignment }
@@ -83,6 +89,10 @@ type Delta struct {
 	Finish     [2]time.Time
 	Recomputed int
 }
+
+// ErrAmbiguousLink is returned by RemoveLink without a Type when several
+// links join the two tasks.
+var ErrAmbiguousLink = errors.New("several links join the two tasks; say which type")
 
 // ErrNoSuchLink is returned by RemoveLink for a link the project lacks.
 var ErrNoSuchLink = errors.New("no such link")
@@ -640,12 +650,29 @@ func (a AddLink) apply(p *Project, _ func(string) (int, error), _ Settings) erro
 }
 
 func (rm RemoveLink) apply(p *Project, _ func(string) (int, error), _ Settings) error {
-	k := slices.IndexFunc(p.Links, func(l Link) bool { return l.Pred == rm.Pred && l.Succ == rm.Succ })
-	if k < 0 {
-		return &InputError{Link: &Link{Pred: rm.Pred, Succ: rm.Succ}, Err: ErrNoSuchLink}
+	k, err := rm.in(p.Links)
+	if err != nil {
+		return err
 	}
 	p.Links = slices.Delete(p.Links, k, k+1)
 	return nil
+}
+
+// matches reports whether the edit names link l.
+func (rm RemoveLink) matches(l *Link) bool {
+	return l.Pred == rm.Pred && l.Succ == rm.Succ && (rm.Type == nil || l.Type == *rm.Type)
+}
+
+// in finds the link the edit names in links.
+func (rm RemoveLink) in(links []Link) (int, error) {
+	k := slices.IndexFunc(links, func(l Link) bool { return rm.matches(&l) })
+	if k < 0 {
+		return 0, &InputError{Link: &Link{Pred: rm.Pred, Succ: rm.Succ}, Err: ErrNoSuchLink}
+	}
+	if rm.Type == nil && slices.ContainsFunc(links[k+1:], func(l Link) bool { return rm.matches(&l) }) {
+		return 0, &InputError{Link: &Link{Pred: rm.Pred, Succ: rm.Succ}, Err: ErrAmbiguousLink}
+	}
+	return k, nil
 }
 
 func (a Assign) reshapes(e *Editor) bool { return e.summaryOrUnknown(a.Assignment.Task) }

@@ -48,6 +48,9 @@ func randomEdit(rng *rand.Rand, p *schedule.Project, k int) schedule.Edit {
 		return schedule.AddLink{Link: schedule.Link{Pred: t.ID, Succ: other.ID, Type: schedule.LinkType(rng.IntN(4)), Lag: schedule.Days(float64(rng.IntN(5) - 2))}}
 	case x < 82 && len(p.Links) > 0:
 		l := p.Links[rng.IntN(len(p.Links))]
+		if rng.IntN(2) == 0 { // by type: two links of different types may join the tasks
+			return schedule.RemoveLink{Pred: l.Pred, Succ: l.Succ, Type: &l.Type}
+		}
 		return schedule.RemoveLink{Pred: l.Pred, Succ: l.Succ}
 	case x < 88:
 		return schedule.AddTask{Task: schedule.Task{ID: fmt.Sprintf("new%d", k), Duration: schedule.Days(float64(1 + rng.IntN(5))), Parent: []string{"", t.ID}[rng.IntN(2)]}}

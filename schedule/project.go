@@ -247,7 +247,9 @@ func (t LinkType) toFinish() bool { return t == FF || t == SF }
 // Link is a dependency: Succ's start or finish follows Pred's start or
 // finish, as Type says, shifted by Lag (negative for a lead). A lag in
 // working time runs on the lag calendar (Options.LagCalendar); a Percent
-// lag is that share of the predecessor's duration.
+// lag is that share of the predecessor's duration. Two tasks may be joined
+// by one link of each type, as Primavera P6 allows (a start-to-start and a
+// finish-to-finish link together, say); two of one type is an error.
 type Link struct {
 	Pred, Succ string
 	Type       LinkType

@@ -31,24 +31,40 @@ func (e *Editor) linkEnds(l *Link) (pi, si, from, to int32, ok bool) {
 	return pi, si, from, to, from < to
 }
 
-// findLink returns the place in n.links of the link from task pi to task
-// si, or where such a link goes (found false).
+// findLink returns the place in n.links of the link of type typ from
+// task pi to task si, or where such a link goes (found false). Links are
+// kept in order of successor, predecessor and type.
 func (e *Editor) findLink(pi, si int32, typ LinkType) (int, bool) {
 	c := e.c
 	key := func(k int) int {
 		end := c.ends[k]
-		return cmp.Or(cmp.Compare(c.rank[end[1]], c.rank[si]), cmp.Compare(c.rank[end[0]], c.rank[pi]))
+		return cmp.Or(cmp.Compare(c.rank[end[1]], c.rank[si]), cmp.Compare(c.rank[end[0]], c.rank[pi]), cmp.Compare(e.c.n.links[k].Type, typ))
 	}
-	k := sort.Search(len(c.ends), func(k int) bool {
-		return cmp.Or(key(k), cmp.Compare(e.c.n.links[k].Type, typ)) >= 0
-	})
-	// One link at most joins two tasks, whatever its type.
-	for _, j := range []int{k - 1, k} {
-		if j >= 0 && j < len(c.ends) && key(j) == 0 {
-			return j, true
+	k := sort.Search(len(c.ends), func(k int) bool { return key(k) >= 0 })
+	return k, k < len(c.ends) && key(k) == 0
+}
+
+// removedLink finds the link a RemoveLink names among the network's.
+func (e *Editor) removedLink(rm RemoveLink) (k int, found bool) {
+	n := e.c.n
+	pi, okp := n.byID[rm.Pred]
+	si, oks := n.byID[rm.Succ]
+	if !okp || !oks {
+		return 0, false
+	}
+	if rm.Type != nil {
+		return e.findLink(pi, si, *rm.Type)
+	}
+	found = false
+	for typ := FS; typ <= SF; typ++ {
+		if j, ok := e.findLink(pi, si, typ); ok {
+			if found {
+				return 0, false // several: the project-level edit reports it
+			}
+			k, found = j, true
 		}
 	}
-	return k, false
+	return k, found
 }
 
 func (a AddLink) reshapes(e *Editor) bool {
@@ -78,22 +94,19 @@ func (a AddLink) relink(e *Editor) ([]string, func(), error) {
 }
 
 func (rm RemoveLink) reshapes(e *Editor) bool {
-	n := e.c.n
-	pi, okp := n.byID[rm.Pred]
-	si, oks := n.byID[rm.Succ]
-	if !okp || !oks {
-		return true
-	}
-	_, found := e.findLink(pi, si, 0)
+	_, found := e.removedLink(rm)
 	return !found
 }
 
 func (rm RemoveLink) relink(e *Editor) ([]string, func(), error) {
 	n := e.c.n
 	pi, si := n.byID[rm.Pred], n.byID[rm.Succ]
-	k, found := e.findLink(pi, si, 0)
-	at := slices.IndexFunc(e.p.Links, func(l Link) bool { return l.Pred == rm.Pred && l.Succ == rm.Succ })
-	if !found || at < 0 { // an earlier edit of the same call removed it
+	k, found := e.removedLink(rm)
+	at, err := rm.in(e.p.Links)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !found { // an earlier edit of the same call removed it
 		return nil, nil, &InputError{Link: &Link{Pred: rm.Pred, Succ: rm.Succ}, Err: ErrNoSuchLink}
 	}
 	l := n.links[k]
@@ -126,10 +139,10 @@ func (e *Editor) insertLink(k int, l Link, pi, si int32) {
 // deleteLink takes link k out of n.links and its edge out of the network.
 func (e *Editor) deleteLink(k int) {
 	c, n := e.c, e.c.n
-	from, to, _ := c.linkEdge(&n.links[k], c.ends[k][0], c.ends[k][1], n.tl)
+	from, to, ed := c.linkEdge(&n.links[k], c.ends[k][0], c.ends[k][1], n.tl)
 	n.links = slices.Delete(slices.Clone(n.links), k, k+1)
 	c.ends = slices.Delete(c.ends, k, k+1)
-	e.deleteEdge(from, to)
+	e.deleteEdge(from, to, &ed)
 	for j, li := range n.inLink {
 		if li > int32(k) {
 			n.inLink[j] = li - 1

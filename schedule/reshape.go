@@ -134,9 +134,9 @@ func (e *Editor) outline(par, v int32, add bool) {
 	n := e.c.n
 	pt := &n.tasks[par]
 	if !add {
-		e.deleteEdge(pt.node, v)
-		e.deleteEdge(v, pt.first)
-		e.deleteEdge(v, pt.last)
+		e.deleteEdge(pt.node, v, nil)
+		e.deleteEdge(v, pt.first, nil)
+		e.deleteEdge(v, pt.last, nil)
 		return
 	}
 	e.insertEdge(pt.node, v, outlineEdge(n, pt.node, v, edgeKind(SS)), -1)
@@ -502,14 +502,25 @@ func (e *Editor) insertEdge(from, to int32, ed edge, li int32) {
 	shift(n.outOff[from+1:], 1)
 }
 
-// deleteEdge removes the edge from node from to node to.
-func (e *Editor) deleteEdge(from, to int32) {
+// deleteEdge removes an edge from node from to node to: of parallel edges
+// (two links of different types join the same tasks), the one like ed,
+// or the first when ed is nil.
+func (e *Editor) deleteEdge(from, to int32, ed *edge) {
 	n := e.c.n
-	in := n.inOff[to] + int32(edgesBefore(n.in[n.inOff[to]:n.inOff[to+1]], from))
+	same := func(es []edge, v int32) int {
+		k := edgesBefore(es, v)
+		for j := k; ed != nil && j < len(es) && es[j].node == v; j++ {
+			if es[j].kind&^edgeNoBack == ed.kind&^edgeNoBack && es[j].lag == ed.lag && es[j].lagCal == ed.lagCal { // progress may have marked it since
+				return j
+			}
+		}
+		return k
+	}
+	in := n.inOff[to] + int32(same(n.in[n.inOff[to]:n.inOff[to+1]], from))
 	n.in = slices.Delete(n.in, int(in), int(in)+1)
 	n.inLink = slices.Delete(n.inLink, int(in), int(in)+1)
 	shift(n.inOff[to+1:], -1)
-	out := n.outOff[from] + int32(edgesBefore(n.out[n.outOff[from]:n.outOff[from+1]], to))
+	out := n.outOff[from] + int32(same(n.out[n.outOff[from]:n.outOff[from+1]], to))
 	n.out = slices.Delete(n.out, int(out), int(out)+1)
 	shift(n.outOff[from+1:], -1)
 }

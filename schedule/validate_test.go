@@ -26,7 +26,7 @@ func TestInputErrors(t *testing.T) {
 		{"unknown predecessor", func(p *schedule.Project) { p.Links = []schedule.Link{{Pred: "Q", Succ: "A"}} }, schedule.ErrUnknownTask, `predecessor "Q"`},
 		{"self link", func(p *schedule.Project) { p.Links = []schedule.Link{{Pred: "A", Succ: "A"}} }, schedule.ErrSelfLink, `link "A"→"A"`},
 		{"duplicate link", func(p *schedule.Project) {
-			p.Links = []schedule.Link{{Pred: "A", Succ: "B"}, {Pred: "A", Succ: "B", Type: schedule.SS}}
+			p.Links = []schedule.Link{{Pred: "A", Succ: "B"}, {Pred: "A", Succ: "B", Lag: schedule.Days(1)}}
 		}, schedule.ErrDuplicateLink, `link "A"→"B"`},
 		{"duplicate task", func(p *schedule.Project) { p.Tasks = append(p.Tasks, schedule.Task{ID: "A"}) }, schedule.ErrDuplicateTask, `task "A"`},
 		{"negative duration", func(p *schedule.Project) { p.Tasks[1].Duration = schedule.Days(-2) }, schedule.ErrNegative, `task "B": duration`},

@@ -470,7 +470,7 @@ func (r *reader) links() {
 		return
 	}
 	types := map[string]schedule.LinkType{"PR_FS": schedule.FS, "PR_SS": schedule.SS, "PR_FF": schedule.FF, "PR_SF": schedule.SF}
-	seen := map[[2]string]schedule.LinkType{}
+	seen := map[schedule.Link]bool{} // by ends and type, lag zeroed
 	for k := range t.rows {
 		succ, ok1 := r.taskID[t.get(k, "task_id")]
 		if !ok1 {
@@ -486,11 +486,12 @@ func (r *reader) links() {
 		if !ok {
 			r.warn(line, "TASKPRED", "activity %s: link type %q; taken as FS", succ, t.get(k, "pred_type"))
 		}
-		if first, dup := seen[[2]string{pred, succ}]; dup {
-			r.warn(line, "TASKPRED", "activity %s: a second link from %s (%v beside %v); critpath holds one link between two activities, so this one is left out", succ, pred, typ, first)
+		key := schedule.Link{Pred: pred, Succ: succ, Type: typ}
+		if seen[key] {
+			r.warn(line, "TASKPRED", "activity %s: a second %v link from %s; left out", succ, typ, pred)
 			continue
 		}
-		seen[[2]string{pred, succ}] = typ
+		seen[key] = true
 		l := schedule.Link{Pred: pred, Succ: succ, Type: typ}
 		if s := t.get(k, "lag_hr_cnt"); s != "" {
 			h, err := hours(s)

@@ -92,3 +92,41 @@ func TestScheduleFromFinish(t *testing.T) {
 		t.Errorf("build starts %v, want its SNET Tuesday", b.Start)
 	}
 }
+
+// Under P6's ALAP a task goes only as late as delays no successor's early
+// dates (its free float); under Microsoft Project's it goes to its late
+// dates and takes its successors with it.
+func TestALAPFreeFloat(t *testing.T) {
+	mon := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
+	day := func(k int) time.Time { return mon.AddDate(0, 0, k) }
+	build := func(mode schedule.ALAPMode) *schedule.Project {
+		return &schedule.Project{Start: mon, Options: schedule.Options{ALAP: mode}, Tasks: []schedule.Task{
+			{ID: "A", Duration: schedule.Days(2), Constraint: schedule.Constraint{Type: schedule.ALAP}},
+			{ID: "D", Duration: schedule.Days(1)},
+			{ID: "B", Duration: schedule.Days(5)},
+			{ID: "C", Duration: schedule.Days(1)},
+			{ID: "E", Duration: schedule.Days(1), Constraint: schedule.Constraint{Type: schedule.ALAP}}, // an open end
+		}, Links: []schedule.Link{{Pred: "A", Succ: "D"}, {Pred: "D", Succ: "C"}, {Pred: "B", Succ: "C"}}}
+	}
+	for _, c := range []struct {
+		mode           schedule.ALAPMode
+		aStart, dStart time.Time
+	}{
+		{schedule.ALAPTotalFloat, day(2), day(4)},
+		{schedule.ALAPFreeFloat, day(0), day(2)},
+	} {
+		r, err := schedule.Run(build(c.mode))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := r.Lookup("A")
+		d, _ := r.Lookup("D")
+		e, _ := r.Lookup("E")
+		if !a.Start.Equal(c.aStart) || !d.Start.Equal(c.dStart) {
+			t.Errorf("%v: A starts %v, D %v; want %v and %v", c.mode, a.Start, d.Start, c.aStart, c.dStart)
+		}
+		if !e.Finish.Equal(r.Finish()) || a.TotalFloat != 2*480 {
+			t.Errorf("%v: the open-ended E finishes %v (project %v); A's float %d, want 960", c.mode, e.Finish, r.Finish(), a.TotalFloat)
+		}
+	}
+}

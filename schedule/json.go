@@ -116,6 +116,7 @@ type optionsJSON struct {
 	Constraints   *ConstraintMode   `json:"constraints,omitempty"`
 	SummaryFloat  *SummaryFloatKind `json:"summary_float,omitempty"`
 	Progress      *ProgressMode     `json:"progress,omitempty"`
+	ALAP          *ALAPMode         `json:"alap,omitempty"`
 }
 
 type calendarJSON struct {
@@ -369,6 +370,9 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		if o.Progress != nil {
 			p.Options.Progress = *o.Progress
 		}
+		if o.ALAP != nil {
+			p.Options.ALAP = *o.ALAP
+		}
 		if o.TotalFloat != nil {
 			p.Options.TotalFloat = *o.TotalFloat
 		}
@@ -530,6 +534,9 @@ func (p Project) MarshalJSON() ([]byte, error) {
 		}
 		if p.Options.Progress != ActualDates {
 			o.Progress = &p.Options.Progress
+		}
+		if p.Options.ALAP != ALAPTotalFloat {
+			o.ALAP = &p.Options.ALAP
 		}
 		cf, err := dur(p.Options.CriticalFloat)
 		if err != nil {

@@ -581,6 +581,8 @@ func (r *jsonReader) options(o *optionsJSON) error {
 			return optText(r, &o.SummaryFloat)
 		case "progress":
 			return optText(r, &o.Progress)
+		case "alap":
+			return optText(r, &o.ALAP)
 		}
 		return errUnknownField
 	})

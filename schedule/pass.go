@@ -1,6 +1,9 @@
 package schedule
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Run schedules the network with the Result's durations: a forward pass
 // for the early dates and a backward pass for the late dates; then, for
@@ -25,10 +28,25 @@ func (r *Result) Run() {
 
 // placeLate puts the as-late-as-possible tasks at their late dates, keeping
 // their as-soon-as-possible early dates for their float, and moves what
-// follows them.
+// follows them. Under ALAPFreeFloat they go only as late as delays no
+// successor's early dates, the last first, so nothing else moves but the
+// summaries above them.
 func (r *Result) placeLate() {
-	for k, v := range r.net.late {
+	n := r.net
+	for k, v := range n.late {
 		r.asap[k] = r.early[v]
+	}
+	if n.opts.ALAP == ALAPFreeFloat {
+		for k := len(n.late) - 1; k >= 0; k-- {
+			v := n.late[k]
+			d := r.nodeSpan(v)
+			lf := r.latestFinish(v, d, n.out[n.outOff[v]:n.outOff[v+1]], r.early)
+			lf = min(lf, r.late[v][1]) // never past its late finish
+			if lf > r.early[v][1] {
+				r.early[v] = [2]int64{lf - d, lf}
+			}
+			r.placed[k] = r.early[v]
+		}
 	}
 	r.placing = true
 	r.forward()
@@ -136,7 +154,11 @@ func (r *Result) earlyOf(v int32, floor int64) [2]int64 {
 	case fFinishFix:
 		start = c - d
 	case fLate:
-		if r.placing {
+		switch {
+		case r.placing && n.opts.ALAP == ALAPFreeFloat:
+			k, _ := slices.BinarySearch(n.late, v)
+			start = max(start, r.placed[k][0])
+		case r.placing:
 			start = max(start, r.late[v][0])
 		}
 	case fFinished:

@@ -296,6 +296,33 @@ type Options struct {
 	// Progress chooses how the remaining work of tasks in progress is
 	// scheduled. Default: as Microsoft Project does (ActualDates).
 	Progress ProgressMode
+	// ALAP chooses how late an as-late-as-possible task is placed.
+	// Default: at its late dates, as Microsoft Project does.
+	ALAP ALAPMode
+}
+
+// ALAPMode chooses where an as-late-as-possible task goes.
+type ALAPMode uint8
+
+const (
+	// ALAPTotalFloat places it at its late dates, as Microsoft Project
+	// does: it uses up its total float, and what follows it moves later
+	// with it.
+	ALAPTotalFloat ALAPMode = iota
+	// ALAPFreeFloat places it as late as it can go without delaying any
+	// successor's early dates, as Primavera P6 does: it uses up its free
+	// float only.
+	ALAPFreeFloat
+)
+
+var alapNames = [...]string{"total-float", "free-float"}
+
+// MarshalText implements encoding.TextMarshaler.
+func (m ALAPMode) MarshalText() ([]byte, error) { return enumText("ALAP mode", alapNames[:], int(m)) }
+
+// UnmarshalText reads "total-float" or "free-float".
+func (m *ALAPMode) UnmarshalText(b []byte) error {
+	return enumParse("ALAP mode", alapNames[:], b, (*uint8)(m))
 }
 
 // ProgressMode chooses how remaining work is scheduled, after the three
@@ -359,7 +386,7 @@ const (
 // activities, and retained logic.
 func P6Options() Options {
 	return Options{TotalFloat: FinishFloat, LagCalendar: LagPredecessor, Constraints: MandatoryConstraints,
-		SummaryFloat: SubtaskFloat, Progress: RetainedLogic}
+		SummaryFloat: SubtaskFloat, Progress: RetainedLogic, ALAP: ALAPFreeFloat}
 }
 
 // Profile returns the options of a named tool: "msproject" or "p6".

@@ -25,6 +25,7 @@ type Result struct {
 	start             int64   // the project start, wall minutes
 	floor             []int64 // a backward schedule's worked-out start, per node
 	asap              [][2]int64
+	placed            [][2]int64 // under ALAPFreeFloat, where each late task goes
 	placing           bool
 	journal           journal // scratch for incremental updates
 	// gap holds the nodes' pauses when SetDuration has changed a split
@@ -77,6 +78,7 @@ func (n *Network) NewResult() *Result {
 	r.tasks = make([]TaskResult, len(n.tasks))
 	r.weights = make([]float64, len(n.tasks))
 	r.asap = make([][2]int64, len(n.late))
+	r.placed = make([][2]int64, len(n.late))
 	r.start = n.start
 	if n.backward {
 		r.floor = make([]int64, nn)

@@ -232,7 +232,7 @@ func TestRiskEvent(t *testing.T) {
 		t.Errorf("finishes from %v to %v days, want 10 and 15", s[0], s[len(s)-1])
 	}
 	// The response: probability 0.1, impact 2 days.
-	m.Risks[0].Mitigated = &risk.Mitigation{Probability: 0.1, Impact: risk.Fixed(2)}
+	m.Risks[0].Mitigated = &risk.Mitigation{Probability: new(0.1), Impact: risk.Fixed(2)}
 	a = simulate(t, p, m, risk.Options{Seed: 1, Mitigated: true})
 	if late := 1 - a.Project.Probability(10); math.Abs(late-0.1) > 0.015 || a.Project.Samples()[iterations-1] != 12 {
 		t.Errorf("mitigated: late with probability %.4f up to %v days, want 0.1 and 12", late, a.Project.Samples()[iterations-1])

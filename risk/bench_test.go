@@ -102,7 +102,9 @@ func BenchmarkIteration(b *testing.B) {
 		w := newWorker(r)
 		out := &blockOut{crit: make([]int32, len(r.crit)), starts: make([]int64, len(r.starts))}
 		pre := make([][]int64, blockSize) // the durations block 0 sampled
-		w.block(0, out)
+		if err := w.block(0, out); err != nil {
+			b.Fatal(err)
+		}
 		for it := range blockSize {
 			pre[it] = make([]int64, len(s.vary))
 			for k := range s.vary {
@@ -127,7 +129,7 @@ func BenchmarkIteration(b *testing.B) {
 			var sampled, given time.Duration
 			for b.Loop() {
 				t0 := time.Now()
-				w.block(0, out)
+				_ = w.block(0, out)
 				t1 := time.Now()
 				presampled()
 				sampled, given = sampled+t1.Sub(t0), given+time.Since(t1)

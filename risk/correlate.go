@@ -10,6 +10,10 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// maxCorrelated bounds the tasks in the correlation matrix: its repair
+// and each block's reordering cost the cube of their number.
+const maxCorrelated = 300
+
 // Repair says how a correlation matrix that no set of durations could
 // have (one that is not positive-definite) was changed: to the nearest
 // valid one (Higham's alternating projections, then eigenvalues kept off
@@ -56,6 +60,9 @@ func (s *sim) correlations(m *Model, uncOfTask map[int]int32) error {
 			return fmt.Errorf("risk: %s: task %q with itself: %w", field, c.A, ErrBadModel)
 		case !finite(c.Rank) || c.Rank < -1 || c.Rank > 1:
 			return fmt.Errorf("risk: %s.rank %v: want −1 to 1: %w", field, c.Rank, ErrBadModel)
+		}
+		if len(pos) >= maxCorrelated {
+			return fmt.Errorf("risk: %s: more than %d correlated tasks: %w", field, maxCorrelated, ErrBadModel)
 		}
 		key := pair{min(ends[0], ends[1]), max(ends[0], ends[1])}
 		if _, dup := given[key]; dup {
@@ -127,7 +134,8 @@ func scoreCorrelation(rank float64, n int) float64 {
 			hi = mid
 		}
 	}
-	return (lo + hi) / 2
+	// ±1 would make the matrix singular: hold it just inside.
+	return min(1-1e-9, max(-1+1e-9, (lo+hi)/2))
 }
 
 // nearestCorrelation returns the correlation matrix nearest c (k×k,
@@ -180,15 +188,18 @@ func clipEigen(dst, src []float64, k int, floor float64) error {
 		return fmt.Errorf("eigen-decomposition failed: %w", ErrBadModel)
 	}
 	vals := eig.Values(nil)
-	var vecs mat.Dense
+	var vecs, scaled, out mat.Dense
 	eig.VectorsTo(&vecs)
+	scaled.CloneFrom(&vecs)
+	for l, v := range vals {
+		for i := range k {
+			scaled.Set(i, l, scaled.At(i, l)*max(v, floor))
+		}
+	}
+	out.Mul(&scaled, vecs.T())
 	for i := range k {
 		for j := range k {
-			var v float64
-			for l := range k {
-				v += vecs.At(i, l) * max(vals[l], floor) * vecs.At(j, l)
-			}
-			dst[i*k+j] = v
+			dst[i*k+j] = out.At(i, j)
 		}
 	}
 	return nil

@@ -145,7 +145,7 @@ func TestNoAllocations(t *testing.T) {
 	r := newRun(s, blockSize, Options{Tasks: true, LatinHypercube: true})
 	w := newWorker(r)
 	out := &blockOut{crit: make([]int32, len(r.crit)), starts: make([]int64, len(r.starts))}
-	if allocs := testing.AllocsPerRun(5, func() { w.block(0, out) }); allocs != 0 {
+	if allocs := testing.AllocsPerRun(5, func() { _ = w.block(0, out) }); allocs != 0 {
 		t.Errorf("%v allocations per block of %d iterations, want 0", allocs, blockSize)
 	}
 }

@@ -57,6 +57,8 @@ func threePoint(kind string, lo, mode, hi float64) error {
 		return fmt.Errorf("risk: %s(%v, %v, %v): values must be finite: %w", kind, lo, mode, hi, ErrBadDistribution)
 	case lo > mode || mode > hi:
 		return fmt.Errorf("risk: %s(%v, %v, %v): want min ≤ most likely ≤ max: %w", kind, lo, mode, hi, ErrBadDistribution)
+	case !finite(hi - lo):
+		return fmt.Errorf("risk: %s(%v, %v, %v): the range overflows: %w", kind, lo, mode, hi, ErrBadDistribution)
 	}
 	return nil
 }
@@ -81,7 +83,12 @@ type triangle struct{ distuv.Triangle }
 // distribution from lo to hi with mean (lo + 4·mode + hi)/6.
 func PERT(lo, mode, hi float64) (Distribution, error) { return PERTShape(lo, mode, hi, 4) }
 
-// PERTShape returns the BetaPERT distribution with shape lambda (> 0):
+// maxShape bounds a BetaPERT's shape: beyond it the distribution is too
+// narrow for the quantile table to follow.
+const maxShape = 1000
+
+// PERTShape returns the BetaPERT distribution with shape lambda (0 < λ ≤
+// 1000):
 // a beta from lo to hi with α = 1 + λ(mode − lo)/(hi − lo) and β = 1 +
 // λ(hi − mode)/(hi − lo), mean (lo + λ·mode + hi)/(λ + 2) and variance
 // (mean − lo)(hi − mean)/(λ + 3), the exact beta variance.
@@ -89,8 +96,8 @@ func PERTShape(lo, mode, hi, lambda float64) (Distribution, error) {
 	if err := threePoint("PERT", lo, mode, hi); err != nil {
 		return nil, err
 	}
-	if !finite(lambda) || lambda <= 0 || lambda > 1e6 {
-		return nil, fmt.Errorf("risk: PERT shape %v: want a number above 0 and at most 1e6: %w", lambda, ErrBadDistribution)
+	if !finite(lambda) || lambda <= 0 || lambda > maxShape {
+		return nil, fmt.Errorf("risk: PERT shape %v: want a number above 0 and at most %v: %w", lambda, maxShape, ErrBadDistribution)
 	}
 	if lo == hi {
 		return Fixed(lo), nil
@@ -126,8 +133,9 @@ func (s scaledBeta) Variance() float64 { return s.width * s.width * s.beta.Varia
 
 // betaCells is the number of equal cells of [0, 1] on which a beta CDF is
 // tabulated. Within a cell the CDF is taken as linear; for the shapes
-// BetaPERT makes (α, β ≥ 1) the quantile is then good to about 1e-5 of
-// the range.
+// BetaPERT makes (α, β ≥ 1, shape up to 1000) the quantile is then good
+// to about 1e-4 of the range, far inside any three-point estimate's own
+// precision.
 const betaCells = 1024
 
 // cdfTable is a CDF tabulated at k/cells, k = 0…cells, with a guide for
@@ -222,7 +230,7 @@ func Trigen(low, mode, high, pLow, pHigh float64) (Distribution, error) {
 // Uniform returns the uniform distribution from lo to hi; equal values
 // give Fixed.
 func Uniform(lo, hi float64) (Distribution, error) {
-	if !finite(lo, hi) || lo > hi {
+	if !finite(lo, hi, hi-lo) || lo > hi {
 		return nil, fmt.Errorf("risk: uniform(%v, %v): want finite min ≤ max: %w", lo, hi, ErrBadDistribution)
 	}
 	if lo == hi {
@@ -232,8 +240,10 @@ func Uniform(lo, hi float64) (Distribution, error) {
 }
 
 // Normal returns the normal distribution with this mean and standard
-// deviation truncated at zero (a duration is never negative). The mean
-// must be positive; sd zero gives Fixed.
+// deviation, truncated at zero (a duration is never negative): mean and sd
+// are the normal's before truncation, so Mean is larger when much of it
+// lies below zero (Normal(1, 3) has mean 2.8). The mean must be positive;
+// sd zero gives Fixed.
 func Normal(mean, sd float64) (Distribution, error) {
 	if !finite(mean, sd) || mean <= 0 || sd < 0 {
 		return nil, fmt.Errorf("risk: normal(%v, %v): want a mean above 0 and a standard deviation of 0 or more: %w", mean, sd, ErrBadDistribution)
@@ -290,6 +300,9 @@ func LogNormal(mean, sd float64) (Distribution, error) {
 		return Fixed(mean), nil
 	}
 	s2 := math.Log1p(sd * sd / (mean * mean))
+	if !finite(s2) || s2 > 100 {
+		return nil, fmt.Errorf("risk: lognormal(%v, %v): the standard deviation is too large for the mean: %w", mean, sd, ErrBadDistribution)
+	}
 	return distuv.LogNormal{Mu: math.Log(mean) - s2/2, Sigma: math.Sqrt(s2)}, nil
 }
 

@@ -69,7 +69,7 @@ type eventJSON struct {
 	Factor      bool      `json:"factor,omitempty"`
 	Tasks       []string  `json:"tasks"`
 	Mitigated   *struct {
-		Probability float64   `json:"probability"`
+		Probability *float64  `json:"probability,omitempty"`
 		Impact      *distJSON `json:"impact,omitempty"`
 	} `json:"mitigated,omitempty"`
 }

@@ -51,9 +51,10 @@ type Event struct {
 	Mitigated *Mitigation
 }
 
-// Mitigation is an event's probability and impact after its response.
+// Mitigation is an event's probability and impact after its response;
+// either left nil stays as before the response.
 type Mitigation struct {
-	Probability float64
+	Probability *float64
 	Impact      Distribution
 }
 
@@ -96,7 +97,7 @@ type sim struct {
 
 	corr   []int32   // uncertainties in the correlation matrix
 	free   []int32   // the others
-	target []float64 // its Pearson matrix for normal scores, len(corr)², repaired
+	target []float64 // the Cholesky factor of its normal scores' Pearson matrix (repaired), len(corr)²
 	repair *Repair
 
 	project  *schedule.Project
@@ -187,7 +188,10 @@ func compile(p *schedule.Project, m *Model, mitigated bool) (*sim, error) {
 			return nil, err
 		}
 		if e.Mitigated != nil {
-			post := eventVar{prob: e.Mitigated.Probability, impact: e.Mitigated.Impact, factor: e.Factor}
+			post := eventVar{prob: e.Probability, impact: e.Mitigated.Impact, factor: e.Factor}
+			if e.Mitigated.Probability != nil {
+				post.prob = *e.Mitigated.Probability
+			}
 			if post.impact == nil { // the response changes the probability only
 				post.impact = e.Impact
 			}
@@ -259,8 +263,9 @@ func (ev *eventVar) check(field string) error {
 	return nil
 }
 
-// outline finds the tasks the statistics follow: leaves for criticality,
-// merge points (two or more predecessors) for merge bias, milestones.
+// outline finds the tasks the statistics follow: unfinished leaves for
+// criticality, merge points among them (two or more predecessors) for
+// merge bias, and milestones.
 func (s *sim) outline(p *schedule.Project) {
 	preds := map[string]map[string]bool{}
 	for _, l := range p.Links {
@@ -274,9 +279,11 @@ func (s *sim) outline(p *schedule.Project) {
 		if tr.Summary {
 			continue
 		}
-		s.leaves = append(s.leaves, i)
-		if len(preds[tr.ID]) >= 2 {
-			s.merges = append(s.merges, i)
+		if tr.PercentComplete < 100 { // a finished task is history: not critical, merging nothing
+			s.leaves = append(s.leaves, i)
+			if len(preds[tr.ID]) >= 2 {
+				s.merges = append(s.merges, i)
+			}
 		}
 		if tr.Milestone {
 			s.milestones = append(s.milestones, i)
@@ -295,7 +302,8 @@ const maxSample = 1 << 30
 // durations sets r's durations for one iteration: x holds the
 // uncertainties' sampled values and hit each event's impact, NaN when it
 // did not happen. The minutes set are written to out when it is not nil.
-func (s *sim) durations(r *schedule.Result, x, hit []float64, out []float32) {
+// A sample that is not a number (a distribution's overflow) is an error.
+func (s *sim) durations(r *schedule.Result, x, hit []float64, out []float32) error {
 	for k, i := range s.vary {
 		d := s.base[k]
 		if u := s.uncOf[k]; u >= 0 {
@@ -311,12 +319,19 @@ func (s *sim) durations(r *schedule.Result, x, hit []float64, out []float32) {
 				add += v * s.perUnit[k]
 			}
 		}
-		m := min(maxSample, max(0, math.Round(d+add)))
-		_ = r.SetDuration(i, int64(m)) // never fails: a leaf, in range
+		m := d + add
+		if m != m || math.IsInf(m, 0) {
+			return fmt.Errorf("risk: task %q: a sampled duration of %v minutes", s.net.ID(i), m)
+		}
+		m = min(maxSample, max(0, math.Round(m)))
+		if err := r.SetDuration(i, int64(m)); err != nil {
+			return err
+		}
 		if out != nil {
 			out[k] = float32(m)
 		}
 	}
+	return nil
 }
 
 // predecessors returns the tasks that precede task i through links,

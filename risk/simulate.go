@@ -33,16 +33,18 @@ type Options struct {
 	// Tasks adds the per-task statistics: criticality, sensitivity,
 	// cruciality, schedule sensitivity, merge bias, the risk score's
 	// high-risk tasks and each contingency's drivers. They cost a float
-	// read per task per iteration and 4 bytes per varying task per
-	// iteration.
+	// read per task per iteration, and about 8 bytes per varying task per
+	// iteration (its durations and their ranks); a run that would need
+	// more than maxTaskValues of them is refused.
 	Tasks bool
 	// Percentile is the confidence the contingency plan is set at, 1–99.
 	// Default 80.
 	Percentile float64
 	// Tolerance, when above zero, stops the run early once the 95 %
 	// confidence interval of the project finish's Percentile is narrower
-	// than this many working days; the check runs after every
-	// checkEvery blocks, so the stop is the same on every run.
+	// than this many working days; the checks come after fixed numbers of
+	// blocks (4, 5, 6, 7, 8, 10, 12, … each a quarter more), so the stop
+	// is the same on every run.
 	Tolerance float64
 	// Progress, when not nil, is called after each block of iterations
 	// is merged, with the iterations done and the total asked for, from
@@ -56,11 +58,29 @@ type Options struct {
 // changes results.
 const blockSize = 500
 
-// checkEvery is how many blocks pass between early-stop checks.
-const checkEvery = 4
+// firstCheck is how many blocks are merged before the first early-stop
+// check; each later check comes after a quarter more (sorting the
+// finishes each time costs O(n log n), so the checks stay O(n log n) in
+// all).
+const firstCheck = 4
 
 // maxIterations bounds a run's memory.
 const maxIterations = 10_000_000
+
+// maxTaskValues bounds the durations the task statistics keep
+// (iterations × varying tasks): about 2 GiB with their ranks.
+const maxTaskValues = 1 << 28
+
+// safeCompile is compile with a panic (from a Distribution supplied by
+// the caller, checked there) turned into an error.
+func safeCompile(p *schedule.Project, m *Model, mitigated bool) (s *sim, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			s, err = nil, fmt.Errorf("risk: a distribution panicked: %v", x)
+		}
+	}()
+	return compile(p, m, mitigated)
+}
 
 // Simulate samples the model's durations and risks, schedules the project
 // with each sample, and returns the statistics. Durations are working
@@ -81,9 +101,12 @@ func Simulate(ctx context.Context, p *schedule.Project, m *Model, opts Options) 
 	if opts.Workers < 0 || !finite(opts.Tolerance) || opts.Tolerance < 0 {
 		return nil, fmt.Errorf("risk: workers %d, tolerance %v: want 0 or more: %w", opts.Workers, opts.Tolerance, ErrBadModel)
 	}
-	s, err := compile(p, m, opts.Mitigated)
+	s, err := safeCompile(p, m, opts.Mitigated)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Tasks && int64(n)*int64(len(s.vary)) > maxTaskValues {
+		return nil, fmt.Errorf("risk: %d iterations × %d varying tasks: the task statistics would keep over %d values; run fewer iterations or without Options.Tasks: %w", n, len(s.vary), maxTaskValues, ErrBadModel)
 	}
 	run := newRun(s, n, opts)
 	done, err := run.execute(ctx, cmp.Or(opts.Workers, runtime.GOMAXPROCS(0)))
@@ -184,7 +207,7 @@ func (r *run) execute(ctx context.Context, workers int) (int, error) {
 	defer close(stop)
 
 	pending := map[int]*blockOut{}
-	merged := 0
+	merged, check := 0, firstCheck
 	for merged < blocks {
 		select {
 		case <-ctx.Done():
@@ -213,8 +236,11 @@ func (r *run) execute(ctx context.Context, workers int) (int, error) {
 			if r.opts.Progress != nil {
 				r.opts.Progress(done, r.n)
 			}
-			if merged < blocks && merged%checkEvery == 0 && r.narrow(done) {
-				return done, nil
+			if merged < blocks && merged == check {
+				check = max(check+1, check*5/4)
+				if r.narrow(done) {
+					return done, nil
+				}
 			}
 		}
 	}
@@ -302,15 +328,14 @@ func mix(z uint64) uint64 {
 func uniform(src *rand.PCG) float64 { return (float64(src.Uint64()>>11) + 0.5) * 0x1p-53 }
 
 // safeBlock runs block b, turning a panic (from a Distribution supplied
-// by the caller) into an error.
+// by the caller, say) into an error.
 func (w *worker) safeBlock(b int, out *blockOut) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("risk: block %d: a distribution panicked: %v", b, p)
+			err = fmt.Errorf("risk: block %d panicked: %v", b, p)
 		}
 	}()
-	w.block(b, out)
-	return nil
+	return w.block(b, out)
 }
 
 // block samples and schedules the iterations of block b, writing what each
@@ -322,7 +347,7 @@ func (w *worker) safeBlock(b int, out *blockOut) (err error) {
 // the whole block are drawn first and reordered together; the rest are
 // drawn iteration by iteration, the stream seeded again, so that a block
 // never holds more than its correlated values.
-func (w *worker) block(b int, out *blockOut) {
+func (w *worker) block(b int, out *blockOut) error {
 	r, s := w.r, w.s
 	first := b * blockSize
 	n := min(blockSize, r.n-first)
@@ -385,10 +410,13 @@ func (w *worker) block(b int, out *blockOut) {
 		if r.tasks {
 			row = r.durs[it*len(s.vary) : (it+1)*len(s.vary)]
 		}
-		s.durations(w.res, x, w.hit, row)
+		if err := s.durations(w.res, x, w.hit, row); err != nil {
+			return err
+		}
 		w.res.Run()
 		w.record(it, out)
 	}
+	return nil
 }
 
 // seedIteration starts iteration it's own stream, made from the seed and

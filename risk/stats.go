@@ -27,8 +27,8 @@ type Analysis struct {
 	// Score is the project's risk score: the percentage of iterations
 	// finishing later than the deterministic schedule, 0–100.
 	Score float64
-	// Tasks holds every non-summary task's statistics, in task order,
-	// when Options.Tasks is set; HighRisk those whose Score is 0.1 or
+	// Tasks holds every unfinished non-summary task's statistics, in task
+	// order, when Options.Tasks is set; HighRisk those whose Score is 0.1 or
 	// more, highest first (at most ten).
 	Tasks    []TaskRisk
 	HighRisk []TaskRisk
@@ -111,14 +111,19 @@ type Estimate struct {
 // iterations finished, with its confidence interval.
 func (f *Finish) Percentile(pct float64) Estimate {
 	n := len(f.days)
+	if pct != pct { // NaN
+		nan := math.NaN()
+		return Estimate{Percentile: pct, Days: nan, Low: nan, High: nan}
+	}
 	p := min(1, max(0, pct/100))
 	at := func(k float64) float64 { return f.days[int(min(float64(n-1), max(0, k)))] }
 	// The p-quantile is the ⌈np⌉-th order statistic; the number of
 	// samples below the true quantile is Binomial(n, p), so ±1.96 of its
-	// standard deviation gives the interval's order statistics.
+	// standard deviation gives the interval's order statistics, the
+	// ⌊np − h⌋-th and the ⌈np + h⌉-th (indices from 0 here, so one less).
 	k := math.Ceil(float64(n)*p) - 1
 	half := 1.96 * math.Sqrt(float64(n)*p*(1-p))
-	e := Estimate{Percentile: pct, Days: at(k), Low: at(math.Floor(float64(n)*p - half - 1)), High: at(math.Ceil(float64(n)*p + half))}
+	e := Estimate{Percentile: pct, Days: at(k), Low: at(math.Floor(float64(n)*p-half) - 1), High: at(math.Ceil(float64(n)*p+half) - 1)}
 	e.Date = f.date(e.Days)
 	return e
 }

@@ -137,7 +137,8 @@ func (e *Editor) rebuild(p *Project) error {
 func (e *Editor) Project() *Project { return e.p }
 
 // Result returns the current schedule. It belongs to the editor: do not
-// Run it.
+// Run it; durations set on it with Result.SetDuration are the network's
+// again after the next edit.
 func (e *Editor) Result() *Result { return e.r }
 
 // Apply makes the edits, in order, and returns what they changed. If one
@@ -154,6 +155,11 @@ func (e *Editor) Preview(edits ...Edit) (Delta, error) {
 
 func (e *Editor) change(edits []Edit, preview bool) (Delta, error) {
 	n := e.c.n
+	if e.r.gap != nil { // SetDuration was called on the editor's Result: take it back
+		copy(e.r.dur, n.dur)
+		e.r.gap = nil
+		e.r.Run()
+	}
 	removes := slices.ContainsFunc(edits, func(ed Edit) bool { _, ok := ed.(RemoveTask); return ok })
 	if n.backward || removes && len(edits) > 1 || // a removal renumbers the tasks the others name
 		len(n.late) > 0 && slices.ContainsFunc(edits, func(ed Edit) bool { return !valueEdit(ed) }) ||

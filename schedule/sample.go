@@ -6,7 +6,8 @@ import (
 )
 
 // Reads for callers that re-run one Result many times, as risk analysis
-// does: none allocates or fills the whole result. Their times are project
+// does: none allocates, and for tasks that are not summaries none fills
+// the whole result. Their times are project
 // minutes: working minutes on the project calendar since the project
 // start, so a sampled schedule is measured without converting dates.
 

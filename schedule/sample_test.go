@@ -93,3 +93,36 @@ func TestRerunMatchesCompile(t *testing.T) {
 		}
 	}
 }
+
+// Durations set on an editor's Result (a split task's among them) are the
+// network's again after the next edit, which then schedules as a fresh
+// compile does, whatever the edit (a reshape included).
+func TestEditorTakesItsResultBack(t *testing.T) {
+	p := &schedule.Project{Start: time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC), Tasks: []schedule.Task{
+		{ID: "S", Duration: schedule.Days(3), Splits: []schedule.Split{{At: schedule.Days(4), Gap: schedule.Days(2)}}},
+		{ID: "B", Duration: schedule.Days(1)},
+	}, Links: []schedule.Link{{Pred: "S", Succ: "B"}}}
+	for _, edit := range []schedule.Edit{
+		schedule.SetDuration{Task: "S", Duration: schedule.Days(5)},
+		schedule.AddTask{Task: schedule.Task{ID: "N", Duration: schedule.Days(1)}},
+	} {
+		e, err := schedule.NewEditor(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Result().SetDuration(0, 8*480); err != nil { // reaches the split
+			t.Fatal(err)
+		}
+		e.Result().Run()
+		if _, err := e.Apply(edit); err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := schedule.Run(e.Project())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := e.Result().Finish(), fresh.Finish(); !got.Equal(want) {
+			t.Errorf("%T: finish %v, a fresh schedule %v", edit, got, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -39,6 +40,9 @@ func riskCommand(args []string, stdout io.Writer) error {
 	if *iterations < 1 {
 		return fmt.Errorf("%w: --iterations %d: want 1 or more", errUsage, *iterations)
 	}
+	if *percentile < 1 || *percentile > 99 {
+		return fmt.Errorf("%w: --percentile %v: want 1 to 99", errUsage, *percentile)
+	}
 	doc, p, err := readRisk(files[0])
 	if err != nil {
 		return err
@@ -49,7 +53,9 @@ func riskCommand(args []string, stdout io.Writer) error {
 		opts.Progress = bar.update
 		defer bar.done()
 	}
-	a, err := risk.Simulate(context.Background(), p, doc.Model, opts)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt) // Ctrl-C stops the run
+	defer stop()
+	a, err := risk.Simulate(ctx, p, doc.Model, opts)
 	if err != nil {
 		return fmt.Errorf("%s: %w", files[0], err)
 	}

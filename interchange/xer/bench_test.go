@@ -1,0 +1,44 @@
+package xer_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/critpath/critpath/interchange/xer"
+)
+
+// BenchmarkRead reads the corpus's 3,994-activity XER; Split is the floor
+// it is measured against: cutting the same text into lines and fields.
+func BenchmarkRead(b *testing.B) {
+	dir := os.Getenv("CRITPATH_CORPUS")
+	if dir == "" {
+		b.Skip("CRITPATH_CORPUS is not set")
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "interchange", "xer", "pyp6xer__SP10_-_COST_LOADED.xer"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Read", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := xer.Read(bytes.NewReader(data), nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Split", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			n := 0
+			for line := range strings.SplitSeq(string(data), "\n") {
+				n += len(strings.Split(line, "\t"))
+			}
+			if n == 0 {
+				b.Fatal("no fields")
+			}
+		}
+	})
+}

@@ -30,6 +30,14 @@ func parseDate(s string) (time.Time, error) {
 
 func formatDate(t time.Time) string { return t.Format(dateLayout) }
 
+// optDate is formatDate, or "" (the element left out) for a zero date.
+func optDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatDate(t)
+}
+
 // parseXSDDuration reads an xsd:duration (PnYnMnDTnHnMnS) into minutes.
 // Years and months count 365 and 30 days of 24 hours, as the xsd type
 // does; MS Project itself writes hours, minutes and seconds only.

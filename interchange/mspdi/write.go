@@ -67,14 +67,9 @@ func build(p *schedule.Project) (*projectXML, error) {
 		MinutesPerDay:     strconv.Itoa(cmp.Or(s.MinutesPerDay, 480)), MinutesPerWeek: strconv.Itoa(cmp.Or(s.MinutesPerWeek, 2400)),
 		DaysPerMonth: strconv.Itoa(cmp.Or(s.DaysPerMonth, 20)), DurationFormat: strconv.Itoa(fmtDays),
 		HonorConstraints: boolText(p.Options.Constraints != schedule.LinksFirst)}
-	if !p.Start.IsZero() {
-		px.StartDate = formatDate(p.Start)
-	}
-	if p.FromFinish && !p.Finish.IsZero() {
-		px.FinishDate = formatDate(p.Finish)
-	}
-	if !p.StatusDate.IsZero() {
-		px.StatusDate = formatDate(p.StatusDate)
+	px.StartDate, px.StatusDate = optDate(p.Start), optDate(p.StatusDate)
+	if p.FromFinish {
+		px.FinishDate = optDate(p.Finish)
 	}
 	cals, calUID := calendarXMLs(p)
 	px.Calendars = &items[calendarXML]{Items: cals}
@@ -108,12 +103,7 @@ func build(p *schedule.Project) (*projectXML, error) {
 		}
 		for _, bt := range b.Tasks {
 			bx := baselineXML{Number: n, Cost: floatText(bt.Cost)}
-			if !bt.Start.IsZero() {
-				bx.Start = formatDate(bt.Start)
-			}
-			if !bt.Finish.IsZero() {
-				bx.Finish = formatDate(bt.Finish)
-			}
+			bx.Start, bx.Finish = optDate(bt.Start), optDate(bt.Finish)
 			bx.Duration, bx.DurationFormat = formatXSDDuration(minutesOf(bt.Duration, s)), strconv.Itoa(formatOf(bt.Duration.Unit, bt.Duration.Elapsed))
 			if !bt.Work.IsZero() {
 				bx.Work = formatXSDDuration(minutesOf(bt.Work, s))
@@ -159,20 +149,12 @@ func build(p *schedule.Project) (*projectXML, error) {
 		if t.Calendar != "" {
 			tx.CalendarUID = calUID[t.Calendar]
 		}
-		if !t.Deadline.IsZero() {
-			tx.Deadline = formatDate(t.Deadline)
+		tx.Deadline, tx.ActualStart, tx.ActualFinish = optDate(t.Deadline), optDate(t.ActualStart), optDate(t.ActualFinish)
+		if t.Manual {
+			tx.ManualStart = optDate(t.Start)
 		}
-		if t.Manual && !t.Start.IsZero() {
-			tx.ManualStart = formatDate(t.Start)
-		}
-		if !t.ActualStart.IsZero() {
-			tx.ActualStart = formatDate(t.ActualStart)
-			if t.ActualCost != nil {
-				tx.ActualCost = floatText(*t.ActualCost)
-			}
-		}
-		if !t.ActualFinish.IsZero() {
-			tx.ActualFinish = formatDate(t.ActualFinish)
+		if !t.ActualStart.IsZero() && t.ActualCost != nil {
+			tx.ActualCost = floatText(*t.ActualCost)
 		}
 		if t.Remaining != nil {
 			tx.RemainingDuration = formatXSDDuration(minutesOf(*t.Remaining, s))

@@ -139,16 +139,16 @@ func TestDistributionFormulas(t *testing.T) {
 }
 
 // The tabulated BetaPERT quantile agrees with gonum's exact one (an
-// inversion of the incomplete beta function) over the shapes PERT makes.
+// inversion of the incomplete beta function) to 2e-4 of the range over
+// the shapes PERT makes, the narrowest allowed (shape 1,000) among them.
 func TestPERTQuantile(t *testing.T) {
-	for _, c := range [][4]float64{{2, 4, 10, 4}, {0, 0, 1, 4}, {0, 1, 1, 4}, {0, 0.5, 1, 4}, {3, 3.1, 50, 4}, {1, 2, 3, 0.5}, {1, 9, 10, 20}} {
+	for _, c := range [][4]float64{{2, 4, 10, 4}, {0, 0, 1, 4}, {0, 1, 10, 4}, {0, 1, 1, 4}, {0, 0.5, 1, 4}, {3, 3.1, 50, 4}, {1, 2, 3, 0.5}, {1, 9, 10, 20}, {0, 5, 10, 1000}} {
 		d := must(risk.PERTShape(c[0], c[1], c[2], c[3]))
 		lo, mode, hi, lambda := c[0], c[1], c[2], c[3]
 		exact := distuv.Beta{Alpha: 1 + lambda*(mode-lo)/(hi-lo), Beta: 1 + lambda*(hi-mode)/(hi-lo)}
 		for k := 1; k < 1000; k++ {
 			p := float64(k) / 1000
-			got, want := d.Quantile(p), lo+(hi-lo)*exact.Quantile(p)
-			if math.Abs(got-want) > 2e-5*(hi-lo) {
+			if got, want := d.Quantile(p), lo+(hi-lo)*exact.Quantile(p); math.Abs(got-want) > 2e-4*(hi-lo) {
 				t.Fatalf("PERT%v: quantile(%.3f) %.8f, exact %.8f", c, p, got, want)
 			}
 		}

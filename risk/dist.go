@@ -144,7 +144,14 @@ const betaCells = 1024
 type cdfTable struct {
 	cdf   []float64
 	guide []uint16
+	// inv is the quantile at p = k/cells, for the middle of the
+	// distribution: there a quantile is one interpolation, no search.
+	inv []float64
 }
+
+// tail is the share at either end where the quantile is found by search
+// in the CDF table (where the quantile bends too sharply to interpolate).
+const tail = 1.0 / 32
 
 var betaTables sync.Map // [2]float64{α, β} → *cdfTable, shared: tasks often have one shape
 
@@ -171,12 +178,28 @@ func betaTable(a, b float64) *cdfTable {
 		}
 		t.guide[j] = uint16(k)
 	}
+	t.inv = make([]float64, betaCells+1)
+	for j := range t.inv {
+		t.inv[j] = t.search(float64(j) / betaCells)
+	}
 	betaTables.Store(key, t)
 	return t
 }
 
-// quantile inverts the table for 0 < p < 1, linearly within a cell.
+// quantile inverts the table for 0 < p < 1: in the middle by
+// interpolating the quantiles tabulated at each cell's p, in the tails by
+// search.
 func (t *cdfTable) quantile(p float64) float64 {
+	if p >= tail && p <= 1-tail {
+		x := p * float64(len(t.inv)-1)
+		j := int(x)
+		return t.inv[j] + (t.inv[j+1]-t.inv[j])*(x-float64(j))
+	}
+	return t.search(p)
+}
+
+// search inverts the CDF table for 0 ≤ p ≤ 1, linearly within a cell.
+func (t *cdfTable) search(p float64) float64 {
 	cells := len(t.cdf) - 1
 	j := min(cells, max(0, int(p*float64(cells))))
 	k := max(1, int(t.guide[j])) // cdf[k] ≥ j/cells; p ≥ j/cells, so step up

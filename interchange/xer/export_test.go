@@ -6,6 +6,3 @@ func SetMaxBytes(n int64) func() {
 	maxBytes = n
 	return func() { maxBytes = old }
 }
-
-// CalendarData exposes calendarData to the tests.
-var CalendarData = calendarData

@@ -96,29 +96,6 @@ func TestSampleDates(t *testing.T) {
 	}
 }
 
-func TestStructuredText(t *testing.T) {
-	for _, c := range []struct {
-		data string
-		want int // exceptions
-		err  string
-	}{
-		{"(0||CalendarData()((0||DaysOfWeek()((0||1()())))(0||Exceptions()((0||0(d|43650)())))))", 1, ""},
-		{"  ( 0 || CalendarData ( ) ( ( 0 || Exceptions ( ) ( ( 0 || 0 ( d | 43650 ) ( ( 0 || 0 ( s | 08:00 | f | 12:00 ) ( ) ) ) ) ) ) ) )", 1, ""},
-		{"(0||CalendarData()((0||DaysOfWeek()((0||9()())))))", 0, `day "9"`},
-		{"(0||CalendarData()((0||Exceptions()((0||0(d|x)())))))", 0, `exception day "x"`},
-		{strings.Repeat("(0||a()(", 100), 0, "nested deeper"},
-		{"garbage", 0, "want ("},
-	} {
-		_, exs, err := xer.CalendarData(c.data)
-		switch {
-		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
-			t.Errorf("%.40q: error %v, want %q", c.data, err, c.err)
-		case c.err == "" && (err != nil || len(exs) != c.want):
-			t.Errorf("%.40q: %d exceptions, error %v", c.data, len(exs), err)
-		}
-	}
-}
-
 func TestReadErrors(t *testing.T) {
 	for _, c := range []struct{ name, doc, want string }{
 		{"not XER", "hello\tworld\n", "line 1: not an XER file"},

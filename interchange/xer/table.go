@@ -6,27 +6,9 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/critpath/critpath/interchange/internal/p6"
 )
-
-// table is one %T block: its fields and rows, each row with its line.
-type table struct {
-	name   string
-	fields map[string]int
-	rows   [][]string
-	lines  []int
-}
-
-// get returns field name of row k ("" when the table or row lacks it).
-func (t *table) get(k int, name string) string {
-	if t == nil {
-		return ""
-	}
-	i, ok := t.fields[name]
-	if !ok || i >= len(t.rows[k]) {
-		return ""
-	}
-	return t.rows[k][i]
-}
 
 // maxBytes bounds the files Read takes (256 MiB; tests lower it).
 var maxBytes int64 = 256 << 20
@@ -66,7 +48,7 @@ const (
 )
 
 // parse splits an XER file into its tables.
-func parse(r io.Reader, cs Charset) (map[string]*table, []string, error) {
+func parse(r io.Reader, cs Charset) (p6.Tables, []string, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
 	if err != nil {
 		return nil, nil, err
@@ -75,9 +57,9 @@ func parse(r io.Reader, cs Charset) (map[string]*table, []string, error) {
 		return nil, nil, ErrTooLarge
 	}
 	text := decode(data, cs)
-	tables := map[string]*table{}
+	tables := p6.Tables{}
 	var order []string
-	var cur *table
+	var cur *p6.Table
 	line := 0
 	sawHeader := false
 	for raw := range strings.SplitSeq(text, "\n") {
@@ -96,23 +78,23 @@ func parse(r io.Reader, cs Charset) (map[string]*table, []string, error) {
 				cur = tables[name] // a repeated table continues the first
 				continue
 			}
-			cur = &table{name: name}
+			cur = &p6.Table{}
 			tables[name] = cur
 			order = append(order, name)
 		case "%F":
 			if cur == nil {
 				return nil, nil, &ParseError{Line: line, Err: errors.New("%F before any %T")}
 			}
-			cur.fields = map[string]int{}
+			cur.Fields = map[string]int{}
 			for i, f := range strings.Split(rest, "\t") {
-				cur.fields[strings.TrimSpace(f)] = i
+				cur.Fields[strings.TrimSpace(f)] = i
 			}
 		case "%R":
-			if cur == nil || cur.fields == nil {
+			if cur == nil || cur.Fields == nil {
 				return nil, nil, &ParseError{Line: line, Err: errors.New("%R before its table's %F")}
 			}
-			cur.rows = append(cur.rows, strings.Split(rest, "\t"))
-			cur.lines = append(cur.lines, line)
+			cur.Rows = append(cur.Rows, strings.Split(rest, "\t"))
+			cur.Lines = append(cur.Lines, line)
 		case "%E":
 			cur = nil
 		default:

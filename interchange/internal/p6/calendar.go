@@ -1,4 +1,4 @@
-package xer
+package p6
 
 import (
 	"fmt"

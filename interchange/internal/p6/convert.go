@@ -1,0 +1,574 @@
+package p6
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/critpath/critpath/interchange/internal/reconcile"
+	"github.com/critpath/critpath/schedule"
+)
+
+// Table is one table of P6's data (an XER %T block, or what a PMXML
+// reader gathers under the same names): its fields and rows, each row
+// with its line in the file.
+type Table struct {
+	Fields map[string]int
+	Rows   [][]string
+	Lines  []int
+}
+
+// Get returns field name of row k ("" when the table or row lacks it).
+func (t *Table) Get(k int, name string) string {
+	if t == nil {
+		return ""
+	}
+	i, ok := t.Fields[name]
+	if !ok || i >= len(t.Rows[k]) {
+		return ""
+	}
+	return t.Rows[k][i]
+}
+
+// Add appends a row given by field name, at line.
+func (t *Table) Add(line int, values map[string]string) {
+	if t.Fields == nil {
+		t.Fields = map[string]int{}
+	}
+	row := make([]string, len(t.Fields))
+	for name, v := range values {
+		i, ok := t.Fields[name]
+		if !ok {
+			i = len(t.Fields)
+			t.Fields[name] = i
+		}
+		for len(row) <= i {
+			row = append(row, "")
+		}
+		row[i] = v
+	}
+	t.Rows, t.Lines = append(t.Rows, row), append(t.Lines, line)
+}
+
+// Tables are P6's tables by name, with XER's table and field names.
+type Tables map[string]*Table
+
+// Project is one P6 project in critpath's model, with what P6 computed.
+type Project struct {
+	Project *schedule.Project
+	Saved   map[string]Saved
+}
+
+// Saved is what P6 computed for one activity.
+type Saved struct {
+	Start, Finish time.Time
+	TotalFloat    int64
+	HasFloat      bool
+}
+
+// Warn reports something passed over: the line, the table, the message.
+type Warn func(line int, table, message string)
+
+// Convert turns every project in the tables into critpath's model, with
+// P6's rules as its SCHEDOPTIONS set them.
+func Convert(t Tables, warn Warn) []Project {
+	projects := t["PROJECT"]
+	var out []Project
+	for k := range projects.Rows {
+		rd := &reader{warnf: warn, t: t, proj: projects.Get(k, "proj_id"), line: projects.Lines[k]}
+		out = append(out, rd.project(k))
+	}
+	return out
+}
+
+type reader struct {
+	warnf Warn
+	t     Tables
+	proj  string // proj_id
+	line  int
+	p     *schedule.Project
+	out   Project
+
+	calName map[string]string // clndr_id → name
+	taskID  map[string]string // task_id → our task ID
+}
+
+func (r *reader) warn(line int, table, format string, args ...any) {
+	r.warnf(line, table, fmt.Sprintf(format, args...))
+}
+
+// date reads a P6 date ("2019-07-04 08:00", seconds optional; PMXML's
+// "2019-07-04T08:00:00").
+func date(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02 15:04:05", "2006-1-2 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04", time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date", s)
+}
+
+// hours reads an hour count.
+func hours(s string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e7 {
+		return 0, fmt.Errorf("%q is not a number of hours", s)
+	}
+	return v, nil
+}
+
+func (r *reader) project(k int) Project {
+	pt := r.t["PROJECT"]
+	r.p = &schedule.Project{Name: cmp.Or(pt.Get(k, "proj_short_name"), "project "+r.proj), Options: schedule.P6Options()}
+	r.out = Project{Project: r.p, Saved: map[string]Saved{}}
+	r.calName, r.taskID = map[string]string{}, map[string]string{}
+	get := func(f string) string { return pt.Get(k, f) }
+	for _, f := range []string{"plan_start_date", "last_recalc_date"} {
+		if s := get(f); s != "" {
+			d, err := date(s)
+			if err != nil {
+				r.warn(r.line, "PROJECT", "%s: %v", f, err)
+				continue
+			}
+			if f == "plan_start_date" {
+				r.p.Start = d
+			} else {
+				r.p.StatusDate = d
+			}
+		}
+	}
+	if r.p.Start.IsZero() {
+		r.warn(r.line, "PROJECT", "project %s has no plan start date", r.proj)
+	}
+	r.options()
+	r.calendars(get("clndr_id"))
+	r.wbs()
+	r.tasks()
+	r.links()
+	r.resources()
+	r.statusDate()
+	reconcile.Calendars(r.p, func(kind, name, msg string) { r.warn(r.line, "PROJECT", "%s %s: %s", kind, name, msg) })
+	return r.out
+}
+
+// options reads the project's SCHEDOPTIONS into P6's options.
+func (r *reader) options() {
+	t := r.t["SCHEDOPTIONS"]
+	if t == nil {
+		return
+	}
+	for k := range t.Rows {
+		if t.Get(k, "proj_id") != r.proj {
+			continue
+		}
+		o := &r.p.Options
+		switch t.Get(k, "sched_calendar_on_relationship_lag") {
+		case "rcal_Successor":
+			o.LagCalendar = schedule.LagSuccessor
+		case "rcal_ProjDefault":
+			o.LagCalendar = schedule.LagProject
+		case "rcal_24Hour":
+			o.LagCalendar = schedule.Lag24Hours
+		}
+		switch {
+		case t.Get(k, "sched_progress_override") == "Y":
+			o.Progress = schedule.ProgressOverride
+		case t.Get(k, "sched_retained_logic") == "N":
+			o.Progress = schedule.ActualDates
+		}
+		switch t.Get(k, "sched_float_type") {
+		case "FT_SF", "FT_StartFloat":
+			o.TotalFloat = schedule.StartFloat
+		case "FT_MF", "FT_MinFloat", "FT_Smallest":
+			o.TotalFloat = schedule.SmallestFloat
+		}
+	}
+}
+
+// calendars reads the global calendars, the project's own and the
+// resources'; def is the project calendar's clndr_id.
+func (r *reader) calendars(def string) {
+	t := r.t["CALENDAR"]
+	if t == nil {
+		return
+	}
+	used := map[string]bool{}
+	var rows []int
+	for k := range t.Rows {
+		if p := t.Get(k, "proj_id"); p != "" && p != r.proj {
+			continue // another project's
+		}
+		id := t.Get(k, "clndr_id")
+		name := cmp.Or(t.Get(k, "clndr_name"), "Calendar "+id)
+		if used[name] {
+			name = fmt.Sprintf("%s (%s)", name, id)
+		}
+		used[name] = true
+		r.calName[id] = name
+		rows = append(rows, k)
+	}
+	for _, k := range rows {
+		id, line := t.Get(k, "clndr_id"), t.Lines[k]
+		cal := schedule.Calendar{Name: r.calName[id]}
+		if b := t.Get(k, "base_clndr_id"); b != "" {
+			if name, ok := r.calName[b]; ok && b != id {
+				cal.Base = name
+			}
+		}
+		week, exs, err := calendarData(t.Get(k, "clndr_data"))
+		if err != nil {
+			r.warn(line, "CALENDAR", "calendar %q: %v; P6's default week is used", cal.Name, err)
+		}
+		switch {
+		case week != nil:
+			cal.Week = week
+		case cal.Base == "":
+			cal.Week = p6Default()
+		}
+		cal.Exceptions = exs
+		r.p.Calendars = append(r.p.Calendars, cal)
+		if id == def {
+			r.p.Calendar = cal.Name
+			if h, err := hours(t.Get(k, "day_hr_cnt")); err == nil && h > 0 && h <= 24 {
+				r.p.Settings.MinutesPerDay = int(math.Round(h * 60))
+			}
+			if h, err := hours(t.Get(k, "week_hr_cnt")); err == nil && h > 0 && h <= 168 {
+				r.p.Settings.MinutesPerWeek = int(math.Round(h * 60))
+			}
+		}
+	}
+	if def != "" && r.p.Calendar == "" {
+		r.warn(r.line, "PROJECT", "project calendar %s is not in the file; Standard is used", def)
+	}
+}
+
+// wbs reads the project's WBS nodes as summary tasks, each ID the path of
+// short names from the top ("A.1.2"); the project's root node is left
+// out, and so are nodes with no activity under them.
+func (r *reader) wbs() {
+	t := r.t["PROJWBS"]
+	if t == nil {
+		return
+	}
+	type wnode struct {
+		parent, short, name string
+		root                bool
+		line, seq           int
+	}
+	nodes := map[string]*wnode{}
+	var ids []string
+	for k := range t.Rows {
+		if t.Get(k, "proj_id") != r.proj {
+			continue
+		}
+		id := t.Get(k, "wbs_id")
+		seq, _ := strconv.Atoi(t.Get(k, "seq_num"))
+		nodes[id] = &wnode{parent: t.Get(k, "parent_wbs_id"), short: t.Get(k, "wbs_short_name"), name: t.Get(k, "wbs_name"),
+			root: t.Get(k, "proj_node_flag") == "Y", line: t.Lines[k], seq: seq}
+		ids = append(ids, id)
+	}
+	// Which nodes have activities under them.
+	busy := map[string]bool{}
+	if tt := r.t["TASK"]; tt != nil {
+		for k := range tt.Rows {
+			if tt.Get(k, "proj_id") != r.proj {
+				continue
+			}
+			for w, depth := tt.Get(k, "wbs_id"), 0; w != "" && depth < 1000 && !busy[w]; depth++ {
+				busy[w] = true
+				n := nodes[w]
+				if n == nil {
+					break
+				}
+				w = n.parent
+			}
+		}
+	}
+	path := map[string]string{}
+	var pathOf func(id string, depth int) string
+	pathOf = func(id string, depth int) string {
+		n := nodes[id]
+		if n == nil || n.root || depth > 1000 {
+			return ""
+		}
+		if p, ok := path[id]; ok {
+			return p
+		}
+		p := n.short
+		if up := pathOf(n.parent, depth+1); up != "" {
+			p = up + "." + n.short
+		}
+		path[id] = p
+		return p
+	}
+	slices.SortStableFunc(ids, func(a, b string) int { return cmp.Compare(nodes[a].seq, nodes[b].seq) })
+	for _, id := range ids {
+		n := nodes[id]
+		if n.root || !busy[id] {
+			continue
+		}
+		task := schedule.Task{ID: "WBS " + pathOf(id, 0), Name: n.name, Priority: 500}
+		if up := nodes[n.parent]; up != nil && !up.root {
+			task.Parent = "WBS " + pathOf(n.parent, 0)
+		}
+		r.taskID["wbs:"+id] = task.ID
+		r.p.Tasks = append(r.p.Tasks, task)
+	}
+}
+
+// constraintTypes maps P6's constraint codes. Start On and Finish On
+// (CS_MSO, CS_MEO) are taken as Must Start and Must Finish On.
+var constraintTypes = map[string]schedule.ConstraintType{
+	"CS_MSOA": schedule.SNET, "CS_MSOB": schedule.SNLT, "CS_MEOA": schedule.FNET, "CS_MEOB": schedule.FNLT,
+	"CS_MANDSTART": schedule.MSO, "CS_MANDFIN": schedule.MFO, "CS_MSO": schedule.MSO, "CS_MEO": schedule.MFO, "CS_ALAP": schedule.ALAP,
+}
+
+// tasks reads the project's activities.
+func (r *reader) tasks() {
+	t := r.t["TASK"]
+	if t == nil {
+		return
+	}
+	codes := map[string]bool{}
+	for _, task := range r.p.Tasks {
+		codes[task.ID] = true
+	}
+	warned := map[string]bool{}
+	for k := range t.Rows {
+		if t.Get(k, "proj_id") != r.proj {
+			continue
+		}
+		line := t.Lines[k]
+		get := func(f string) string { return t.Get(k, f) }
+		id := cmp.Or(get("task_code"), "task "+get("task_id"))
+		if codes[id] {
+			id = fmt.Sprintf("%s (%s)", id, get("task_id"))
+			r.warn(line, "TASK", "activity ID %q is used twice; this one is %q", get("task_code"), id)
+		}
+		codes[id] = true
+		r.taskID[get("task_id")] = id
+		task := schedule.Task{ID: id, Name: get("task_name"), Priority: 500, Parent: r.taskID["wbs:"+get("wbs_id")],
+			IgnoreResourceCalendars: get("task_type") != "TT_Rsrc"}
+		num := func(f string) float64 {
+			s := get(f)
+			if s == "" {
+				return 0
+			}
+			h, err := hours(s)
+			if err != nil {
+				r.warn(line, "TASK", "activity %s: %s: %v", id, f, err)
+			}
+			return h
+		}
+		when := func(f string) time.Time {
+			s := get(f)
+			if s == "" {
+				return time.Time{}
+			}
+			d, err := date(s)
+			if err != nil {
+				r.warn(line, "TASK", "activity %s: %s: %v", id, f, err)
+			}
+			return d
+		}
+		target := num("target_drtn_hr_cnt")
+		switch typ := get("task_type"); typ {
+		case "TT_Mile", "TT_FinMile":
+			target = 0
+		case "TT_LOE", "TT_WBS":
+			if !warned[typ] {
+				r.warn(line, "TASK", "%s activities (such as %s) are scheduled as ordinary ones with their planned duration", typ, id)
+				warned[typ] = true
+			}
+		}
+		task.Duration = schedule.Hours(roundHours(target))
+		if c := get("clndr_id"); c != "" {
+			if name, ok := r.calName[c]; ok {
+				task.Calendar = name
+			} else {
+				r.warn(line, "TASK", "activity %s: calendar %s is not in the file", id, c)
+			}
+		}
+		if ct := get("cstr_type"); ct != "" {
+			if typ, ok := constraintTypes[ct]; ok {
+				task.Constraint.Type = typ
+				if typ != schedule.ALAP {
+					task.Constraint.Date = when("cstr_date")
+					if task.Constraint.Date.IsZero() {
+						r.warn(line, "TASK", "activity %s: constraint %s without a date; left out", id, ct)
+						task.Constraint = schedule.Constraint{}
+					}
+				}
+			} else {
+				r.warn(line, "TASK", "activity %s: constraint type %q; left out", id, ct)
+			}
+		}
+		if ct := get("cstr_type2"); ct != "" {
+			r.warn(line, "TASK", "activity %s: its secondary constraint %s is not modelled", id, ct)
+		}
+		saved := Saved{Start: when("early_start_date"), Finish: when("early_end_date")}
+		switch get("status_code") {
+		case "TK_Active":
+			task.ActualStart = when("act_start_date")
+			rem := num("remain_drtn_hr_cnt")
+			if rem == 0 { // nothing left: P6 puts its end at the data date
+				task.ActualFinish = r.p.StatusDate
+				if d := when("reend_date"); !d.IsZero() {
+					task.ActualFinish = d
+				}
+				if !task.ActualFinish.IsZero() && !task.ActualFinish.Before(task.ActualStart) {
+					task.PercentComplete = 100
+					saved.Start, saved.Finish = task.ActualStart, task.ActualFinish
+					if !warned["done"] {
+						r.warn(line, "TASK", "activities in progress with no remaining duration (such as %s) are taken as finished where P6 ends them", id)
+						warned["done"] = true
+					}
+					break
+				}
+				task.ActualFinish = time.Time{}
+			}
+			task.Remaining = new(schedule.Hours(roundHours(rem)))
+			if target > 0 {
+				task.PercentComplete = max(0, min(100, 100*(target-rem)/target))
+			}
+			saved.Start = task.ActualStart
+		case "TK_Complete":
+			task.ActualStart, task.ActualFinish, task.PercentComplete = when("act_start_date"), when("act_end_date"), 100
+			saved.Start, saved.Finish = task.ActualStart, task.ActualFinish
+		}
+		if s := get("total_float_hr_cnt"); s != "" {
+			if h, err := hours(s); err == nil {
+				saved.TotalFloat, saved.HasFloat = int64(math.Round(h*60)), true
+			}
+		}
+		r.out.Saved[id] = saved
+		r.p.Tasks = append(r.p.Tasks, task)
+	}
+}
+
+// statusDate moves the status date (P6's data date) to the latest actual
+// date when actuals lie after it: P6 keeps the data date of the last
+// schedule run, and progress may have been entered since.
+func (r *reader) statusDate() {
+	if r.p.StatusDate.IsZero() {
+		return
+	}
+	latest := r.p.StatusDate
+	for _, t := range r.p.Tasks {
+		for _, d := range []time.Time{t.ActualStart, t.ActualFinish} {
+			if d.After(latest) {
+				latest = d
+			}
+		}
+	}
+	if latest.After(r.p.StatusDate) {
+		r.warn(r.line, "PROJECT", "actual dates run to %v, after the data date %v; the data date is taken as %v", latest.Format("2006-01-02 15:04"), r.p.StatusDate.Format("2006-01-02 15:04"), latest.Format("2006-01-02 15:04"))
+		r.p.StatusDate = latest
+	}
+}
+
+// roundHours drops float noise (8.0000001 hours) below a hundredth of a
+// minute.
+func roundHours(h float64) float64 { return math.Round(h*6000) / 6000 }
+
+// links reads the relationships between the project's activities; one to
+// an activity outside the file is left out with a warning.
+func (r *reader) links() {
+	t := r.t["TASKPRED"]
+	if t == nil {
+		return
+	}
+	types := map[string]schedule.LinkType{"PR_FS": schedule.FS, "PR_SS": schedule.SS, "PR_FF": schedule.FF, "PR_SF": schedule.SF}
+	seen := map[schedule.Link]bool{} // by ends and type, lag zeroed
+	for k := range t.Rows {
+		succ, ok1 := r.taskID[t.Get(k, "task_id")]
+		if !ok1 {
+			continue // another project's
+		}
+		line := t.Lines[k]
+		pred, ok2 := r.taskID[t.Get(k, "pred_task_id")]
+		if !ok2 {
+			r.warn(line, "TASKPRED", "activity %s: predecessor %s is outside the project; the link is left out", succ, t.Get(k, "pred_task_id"))
+			continue
+		}
+		typ, ok := types[t.Get(k, "pred_type")]
+		if !ok {
+			r.warn(line, "TASKPRED", "activity %s: link type %q; taken as FS", succ, t.Get(k, "pred_type"))
+		}
+		key := schedule.Link{Pred: pred, Succ: succ, Type: typ}
+		if seen[key] {
+			r.warn(line, "TASKPRED", "activity %s: a second %v link from %s; left out", succ, typ, pred)
+			continue
+		}
+		seen[key] = true
+		l := schedule.Link{Pred: pred, Succ: succ, Type: typ}
+		if s := t.Get(k, "lag_hr_cnt"); s != "" {
+			h, err := hours(s)
+			if err != nil {
+				r.warn(line, "TASKPRED", "activity %s: lag: %v; none", succ, err)
+			}
+			l.Lag = schedule.Hours(roundHours(h))
+		}
+		r.p.Links = append(r.p.Links, l)
+	}
+}
+
+// resources reads the resources the project's activities use, and the
+// assignments.
+func (r *reader) resources() {
+	rt, at := r.t["RSRC"], r.t["TASKRSRC"]
+	if rt == nil || at == nil {
+		return
+	}
+	byID := map[string]int{}
+	for k := range rt.Rows {
+		byID[rt.Get(k, "rsrc_id")] = k
+	}
+	added := map[string]string{} // rsrc_id → our ID
+	seen := map[[2]string]bool{}
+	for k := range at.Rows {
+		task, ok := r.taskID[at.Get(k, "task_id")]
+		if !ok {
+			continue
+		}
+		line := at.Lines[k]
+		rid := at.Get(k, "rsrc_id")
+		if rid == "" {
+			continue // a role, not yet staffed
+		}
+		rk, ok := byID[rid]
+		if !ok {
+			r.warn(line, "TASKRSRC", "activity %s: resource %s is not in the file; left out", task, rid)
+			continue
+		}
+		id, ok := added[rid]
+		if !ok {
+			id = cmp.Or(rt.Get(rk, "rsrc_short_name"), "resource "+rid)
+			res := schedule.Resource{ID: id, Name: rt.Get(rk, "rsrc_name")}
+			if rt.Get(rk, "rsrc_type") == "RT_Mat" {
+				res.Type = schedule.MaterialResource
+			}
+			if c := rt.Get(rk, "clndr_id"); c != "" {
+				res.Calendar = r.calName[c]
+			}
+			r.p.Resources = append(r.p.Resources, res)
+			added[rid] = id
+		}
+		if seen[[2]string{task, id}] {
+			continue
+		}
+		seen[[2]string{task, id}] = true
+		a := schedule.Assignment{Task: task, Resource: id, Units: 1}
+		if s := at.Get(k, "target_qty_per_hr"); s != "" {
+			if v, err := hours(s); err == nil && v >= 0 {
+				a.Units = v
+			}
+		}
+		r.p.Assignments = append(r.p.Assignments, a)
+	}
+}

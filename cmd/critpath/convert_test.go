@@ -106,3 +106,14 @@ func TestXER(t *testing.T) {
 		t.Errorf("convert: exit %d: %s%s", code, out, errOut)
 	}
 }
+
+// A PMXML document schedules and verifies against P6's dates.
+func TestPMXML(t *testing.T) {
+	sample := filepath.Join("..", "..", "interchange", "pmxml", "testdata", "mpxj__PredecessorCalendar.xml")
+	if code, out, errOut := runCLI("verify", sample); code != 0 || !strings.HasSuffix(out, "matched 1 of 1 tasks\n") {
+		t.Fatalf("verify: exit %d: %s%s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI("convert", sample, filepath.Join(t.TempDir(), "p.json")); code != 0 || !strings.Contains(out, "2 tasks") {
+		t.Errorf("convert: exit %d: %s%s", code, out, errOut)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/critpath/critpath/interchange/mspdi"
+	"github.com/critpath/critpath/interchange/pmxml"
 	"github.com/critpath/critpath/interchange/psplib"
 	"github.com/critpath/critpath/interchange/xer"
 	"github.com/critpath/critpath/schedule"
@@ -79,8 +80,29 @@ func importFile(path string) (*imported, error) {
 				in.warnings = append(in.warnings, w.String())
 			}
 			return in, nil
+		case "APIBusinessObjects":
+			f, err := pmxml.Read(bytes.NewReader(data))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			var all []*imported
+			for _, pr := range f.Projects {
+				if pr.Baseline {
+					continue // a baseline project: P6's saved plan, not the schedule
+				}
+				in := &imported{project: pr.Project, tool: "p6", saved: map[string]savedDates{}}
+				for id, s := range pr.Saved {
+					in.saved[id] = savedDates{s.Start, s.Finish, s.TotalFloat, s.HasFloat}
+				}
+				all = append(all, in)
+			}
+			var warnings []string
+			for _, w := range f.Warnings {
+				warnings = append(warnings, w.String())
+			}
+			return firstOf(all, warnings, path)
 		default:
-			return nil, fmt.Errorf("%s: root element %q: not a format critpath reads (MSPDI's is Project)", path, root)
+			return nil, fmt.Errorf("%s: root element %q: not a format critpath reads (MSPDI's is Project, PMXML's APIBusinessObjects)", path, root)
 		}
 	case ".xer":
 		f, err := xer.Read(bytes.NewReader(data), nil)
@@ -95,17 +117,28 @@ func importFile(path string) (*imported, error) {
 			}
 			all = append(all, in)
 		}
+		var warnings []string
 		for _, w := range f.Warnings {
-			all[0].warnings = append(all[0].warnings, w.String())
+			warnings = append(warnings, w.String())
 		}
-		if len(all) > 1 {
-			all[0].warnings = append(all[0].warnings, fmt.Sprintf("the file holds %d projects; the first, %q, is read", len(all), all[0].project.Name))
-		}
-		all[0].others = all[1:]
-		return all[0], nil
+		return firstOf(all, warnings, path)
 	default:
 		return nil, fmt.Errorf("%s: unknown file type %q (readable: .json, .xml, .xer, .sm)", path, ext)
 	}
+}
+
+// firstOf returns the first of a file's projects, carrying the others and
+// the file's warnings.
+func firstOf(all []*imported, warnings []string, path string) (*imported, error) {
+	if len(all) == 0 {
+		return nil, fmt.Errorf("%s: no project to read", path)
+	}
+	all[0].warnings = warnings
+	if len(all) > 1 {
+		all[0].warnings = append(all[0].warnings, fmt.Sprintf("the file holds %d projects; the first, %q, is read", len(all), all[0].project.Name))
+	}
+	all[0].others = all[1:]
+	return all[0], nil
 }
 
 // rootElement is the name of an XML document's first element ("" when

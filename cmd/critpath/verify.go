@@ -28,12 +28,15 @@ func verifyCommand(args []string, stdout io.Writer) error {
 		return err
 	}
 	if in.saved == nil {
-		return fmt.Errorf("%s: holds no dates saved by another tool to verify against (verify reads Microsoft Project XML and P6 XER)", files[0])
+		return fmt.Errorf("%s: holds no dates saved by another tool to verify against (verify reads Microsoft Project XML and P6 XER and PMXML)", files[0])
 	}
 	v := &verification{}
 	for _, pr := range append([]*imported{in}, in.others...) {
 		if err := verify(pr, v); err != nil {
-			return fmt.Errorf("%s: project %q: %w", files[0], pr.project.Name, err)
+			if len(in.others) == 0 {
+				return fmt.Errorf("%s: %w", files[0], err)
+			}
+			v.excluded = append(v.excluded, fmt.Sprintf("project %q (%d tasks): left out: it does not schedule: %v", pr.project.Name, len(pr.project.Tasks), err))
 		}
 	}
 	for _, m := range v.mismatches {

@@ -143,7 +143,8 @@ func (r *reader) project(k int) Project {
 		}
 	}
 	if r.p.Start.IsZero() {
-		r.warn(r.line, "PROJECT", "project %s has no plan start date", r.proj)
+		r.p.Start = r.p.StatusDate
+		r.warn(r.line, "PROJECT", "project %s has no planned start; its data date %v is taken", r.proj, r.p.Start.Format("2006-01-02 15:04"))
 	}
 	r.options()
 	r.calendars(get("clndr_id"))

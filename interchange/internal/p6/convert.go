@@ -113,9 +113,14 @@ func date(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a date", s)
 }
 
-// hours reads an hour count.
+// hours reads an hour count; a decimal comma ("70,5", as some writers
+// put it) is read as a point.
 func hours(s string) (float64, error) {
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	s = strings.TrimSpace(s)
+	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e7 {
 		return 0, fmt.Errorf("%q is not a number of hours", s)
 	}

@@ -76,9 +76,7 @@ func importFile(path string) (*imported, error) {
 			for id, s := range f.Saved {
 				in.saved[id] = savedDates{s.Start, s.Finish, s.TotalSlack, s.HasSlack}
 			}
-			for _, w := range f.Warnings {
-				in.warnings = append(in.warnings, w.String())
-			}
+			in.warnings = texts(f.Warnings)
 			return in, nil
 		case "APIBusinessObjects":
 			f, err := pmxml.Read(bytes.NewReader(data))
@@ -87,20 +85,11 @@ func importFile(path string) (*imported, error) {
 			}
 			var all []*imported
 			for _, pr := range f.Projects {
-				if pr.Baseline {
-					continue // a baseline project: P6's saved plan, not the schedule
+				if !pr.Baseline { // a baseline project is P6's saved plan, not the schedule
+					all = append(all, fromP6(pr.Project, pr.Saved))
 				}
-				in := &imported{project: pr.Project, tool: "p6", saved: map[string]savedDates{}}
-				for id, s := range pr.Saved {
-					in.saved[id] = savedDates{s.Start, s.Finish, s.TotalFloat, s.HasFloat}
-				}
-				all = append(all, in)
 			}
-			var warnings []string
-			for _, w := range f.Warnings {
-				warnings = append(warnings, w.String())
-			}
-			return firstOf(all, warnings, path)
+			return firstOf(all, texts(f.Warnings), path)
 		default:
 			return nil, fmt.Errorf("%s: root element %q: not a format critpath reads (MSPDI's is Project, PMXML's APIBusinessObjects)", path, root)
 		}
@@ -111,20 +100,30 @@ func importFile(path string) (*imported, error) {
 		}
 		var all []*imported
 		for _, pr := range f.Projects {
-			in := &imported{project: pr.Project, tool: "p6", saved: map[string]savedDates{}}
-			for id, s := range pr.Saved {
-				in.saved[id] = savedDates{s.Start, s.Finish, s.TotalFloat, s.HasFloat}
-			}
-			all = append(all, in)
+			all = append(all, fromP6(pr.Project, pr.Saved))
 		}
-		var warnings []string
-		for _, w := range f.Warnings {
-			warnings = append(warnings, w.String())
-		}
-		return firstOf(all, warnings, path)
+		return firstOf(all, texts(f.Warnings), path)
 	default:
 		return nil, fmt.Errorf("%s: unknown file type %q (readable: .json, .xml, .xer, .sm)", path, ext)
 	}
+}
+
+// fromP6 is a project read from a P6 file, with P6's saved dates.
+func fromP6(p *schedule.Project, saved map[string]xer.Saved) *imported {
+	in := &imported{project: p, tool: "p6", saved: map[string]savedDates{}}
+	for id, s := range saved {
+		in.saved[id] = savedDates{s.Start, s.Finish, s.TotalFloat, s.HasFloat}
+	}
+	return in
+}
+
+// texts spells a reader's warnings.
+func texts[W fmt.Stringer](ws []W) []string {
+	out := make([]string, len(ws))
+	for k, w := range ws {
+		out[k] = w.String()
+	}
+	return out
 }
 
 // firstOf returns the first of a file's projects, carrying the others and

@@ -29,12 +29,9 @@ type Project struct {
 	Baseline bool
 }
 
-// Saved is what P6 computed for one activity.
-type Saved struct {
-	Start, Finish time.Time
-	TotalFloat    int64
-	HasFloat      bool
-}
+// Saved is what P6 computed for one activity: its start and finish, and
+// its total float in working minutes.
+type Saved = p6.Saved
 
 // Warning is something the reader passed over, with the line of the
 // element it was in.
@@ -171,11 +168,7 @@ func Read(in io.Reader) (*File, error) {
 	for k, px := range append(doc.Projects, doc.Baselines...) {
 		t := tablesOf(&doc, &px)
 		for _, pr := range p6.Convert(t, warn) {
-			out := Project{Project: pr.Project, Saved: map[string]Saved{}, Baseline: k >= len(doc.Projects)}
-			for id, s := range pr.Saved {
-				out.Saved[id] = Saved(s)
-			}
-			f.Projects = append(f.Projects, out)
+			f.Projects = append(f.Projects, Project{Project: pr.Project, Saved: pr.Saved, Baseline: k >= len(doc.Projects)})
 		}
 	}
 	return f, nil

@@ -3,7 +3,6 @@ package xer
 import (
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/critpath/critpath/interchange/internal/p6"
 	"github.com/critpath/critpath/schedule"
@@ -25,14 +24,10 @@ type Project struct {
 	Saved map[string]Saved
 }
 
-// Saved is what P6 computed for one activity.
-type Saved struct {
-	Start, Finish time.Time
-	// TotalFloat is in working minutes; HasFloat is false when the file
-	// has none (a completed activity).
-	TotalFloat int64
-	HasFloat   bool
-}
+// Saved is what P6 computed for one activity: its start and finish, and
+// its total float in working minutes (HasFloat false when the file has
+// none, for a completed activity).
+type Saved = p6.Saved
 
 // Warning is something the reader passed over.
 type Warning struct {
@@ -79,10 +74,7 @@ func Read(r io.Reader, opts *Options) (*File, error) {
 	for _, pr := range p6.Convert(tables, func(line int, table, msg string) {
 		f.Warnings = append(f.Warnings, Warning{Line: line, Table: table, Message: msg})
 	}) {
-		f.Projects = append(f.Projects, Project{Project: pr.Project, Saved: map[string]Saved{}})
-		for id, s := range pr.Saved {
-			f.Projects[len(f.Projects)-1].Saved[id] = Saved(s)
-		}
+		f.Projects = append(f.Projects, Project{Project: pr.Project, Saved: pr.Saved})
 	}
 	return f, nil
 }

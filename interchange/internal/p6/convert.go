@@ -63,7 +63,9 @@ type Project struct {
 	Saved   map[string]Saved
 }
 
-// Saved is what P6 computed for one activity.
+// Saved is what P6 computed for one activity: its start and finish (the
+// actual ones for work done) and its total float in working minutes
+// (HasFloat false when the file has none).
 type Saved struct {
 	Start, Finish time.Time
 	TotalFloat    int64

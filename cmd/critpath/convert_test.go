@@ -54,7 +54,7 @@ func TestConvertErrors(t *testing.T) {
 		code int
 	}{
 		{[]string{"convert", in}, "want IN and OUT", 2},
-		{[]string{"convert", in, filepath.Join(dir, "out.xer")}, `unknown file type ".xer"`, 1},
+		{[]string{"convert", in, filepath.Join(dir, "out.mpp")}, `unknown file type ".mpp"`, 1},
 		{[]string{"convert", notXML, filepath.Join(dir, "out.json")}, `root element "html"`, 1},
 	} {
 		code, _, errOut := runCLI(c.args...)
@@ -62,7 +62,7 @@ func TestConvertErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, %q; want %d and %q", c.args, code, errOut, c.code, c.want)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "out.xer")); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, "out.mpp")); err == nil {
 		t.Error("a failed conversion left a file behind")
 	}
 }
@@ -104,6 +104,14 @@ func TestXER(t *testing.T) {
 	xmlPath := filepath.Join(t.TempDir(), "takt.xml")
 	if code, out, errOut := runCLI("convert", sample, xmlPath); code != 0 || !strings.Contains(out, "30 tasks, 40 links") {
 		t.Errorf("convert: exit %d: %s%s", code, out, errOut)
+	}
+	// Written back as XER, it verifies against the dates critpath wrote.
+	xerPath := filepath.Join(t.TempDir(), "takt.xer")
+	if code, out, errOut := runCLI("convert", sample, xerPath); code != 0 || !strings.Contains(out, "30 tasks, 40 links") || strings.Contains(out, "warnings writing") {
+		t.Errorf("convert to XER: exit %d: %s%s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI("verify", xerPath); code != 0 || !strings.HasSuffix(out, "matched 25 of 25 tasks\n") {
+		t.Errorf("verify the XER written: exit %d: %s%s", code, out, errOut)
 	}
 }
 

@@ -158,24 +158,31 @@ func rootElement(data []byte) string {
 
 // writeProject writes p to path in the format its extension names,
 // through a temporary file renamed into place: a failure leaves nothing
-// half-written.
-func writeProject(path string, p *schedule.Project) error {
-	var write func(io.Writer, *schedule.Project) error
+// half-written. It returns what the format could not hold.
+func writeProject(path string, p *schedule.Project) ([]string, error) {
+	var b bytes.Buffer
+	var warnings []string
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
 	case ".json":
-		write = schedule.WriteJSON
+		if err := schedule.WriteJSON(&b, p); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 	case ".xml":
-		write = mspdi.Write
+		if err := mspdi.Write(&b, p); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	case ".xer":
+		ws, err := xer.Write(&b, p, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		warnings = texts(ws)
 	default:
-		return fmt.Errorf("%s: unknown file type %q (writable: .json, .xml for MSPDI)", path, ext)
-	}
-	var b bytes.Buffer
-	if err := write(&b, p); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: unknown file type %q (writable: .json, .xml for MSPDI, .xer)", path, ext)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".critpath-*")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	_, err = tmp.Write(b.Bytes())
 	err = errors.Join(err, tmp.Close())
@@ -185,7 +192,7 @@ func writeProject(path string, p *schedule.Project) error {
 	if err != nil {
 		os.Remove(tmp.Name())
 	}
-	return err
+	return warnings, err
 }
 
 // convertCommand converts a project between formats: `critpath convert
@@ -203,7 +210,8 @@ func convertCommand(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := writeProject(files[1], in.project); err != nil {
+	lost, err := writeProject(files[1], in.project)
+	if err != nil {
 		return err
 	}
 	p := in.project
@@ -212,6 +220,12 @@ func convertCommand(args []string, stdout io.Writer) error {
 	if len(in.warnings) > 0 {
 		fmt.Fprintf(stdout, "%d warnings reading %s:\n", len(in.warnings), files[0])
 		for _, w := range in.warnings {
+			fmt.Fprintf(stdout, "  %s\n", w)
+		}
+	}
+	if len(lost) > 0 {
+		fmt.Fprintf(stdout, "%d warnings writing %s:\n", len(lost), files[1])
+		for _, w := range lost {
 			fmt.Fprintf(stdout, "  %s\n", w)
 		}
 	}

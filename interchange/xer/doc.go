@@ -1,4 +1,4 @@
-// Package xer reads Primavera P6's XER export: every project in a file
+// Package xer reads and writes Primavera P6's XER export. Read takes every project in a file
 // with its calendars (clndr_data's weeks and holidays, base calendars),
 // WBS (as summary tasks, each named by its path of short names), activities
 // (durations, constraints, status and remaining duration, calendars),
@@ -17,6 +17,16 @@
 // Input is bounded: over 256 MiB, two million rows in a table or calendar
 // data nested 64 deep is an error.
 //
-// Not yet: writing XER; resource rates; user-defined fields and activity
-// codes.
+// Write writes a project as XER for P6 to import: the tables above plus
+// RSRCRATE (limits and standard rates), with the dates and floats critpath
+// computes, in Windows-1252 when the text fits it and UTF-8 otherwise. What
+// P6 cannot hold is written as near as it can be and reported (see Write);
+// critpath's model read back from the file is the one written, for every
+// file of the corpus (TestCorpusRoundTrip).
+//
+// Read also takes P6's "must finish by" date (plan_end_date), a secondary
+// Finish On or Before constraint as a deadline, priorities, the critical
+// float threshold and resource limits and rates.
+//
+// Not yet: user-defined fields and activity codes; notes (TASKMEMO).
 package xer

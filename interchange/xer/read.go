@@ -36,7 +36,12 @@ type Warning struct {
 	Message string
 }
 
-func (w Warning) String() string { return fmt.Sprintf("line %d: %s: %s", w.Line, w.Table, w.Message) }
+func (w Warning) String() string {
+	if w.Line == 0 { // a writer's warning
+		return fmt.Sprintf("%s: %s", w.Table, w.Message)
+	}
+	return fmt.Sprintf("line %d: %s: %s", w.Line, w.Table, w.Message)
+}
 
 // Options steer Read; the zero value detects the charset.
 type Options struct {

@@ -154,6 +154,25 @@ func FuzzRead(f *testing.F) {
 		}
 		for _, pr := range file.Projects {
 			_, _ = schedule.Compile(pr.Project) // errors are fine; panics and hangs are not
+			// What is read writes; written again after a read, it is the same.
+			var one, two bytes.Buffer
+			if _, err := xer.Write(&one, pr.Project, nil); err != nil {
+				continue // an ID used twice, say
+			}
+			back, err := xer.Read(bytes.NewReader(one.Bytes()), nil)
+			if err != nil {
+				t.Fatalf("reading our own export: %v", err)
+			}
+			if _, err := xer.Write(&two, back.Projects[0].Project, nil); err != nil {
+				t.Fatalf("writing it again: %v", err)
+			}
+			again, err := xer.Read(bytes.NewReader(two.Bytes()), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := modelJSON(t, back.Projects[0].Project), modelJSON(t, again.Projects[0].Project); a != b {
+				t.Fatalf("a second round trip changed the model:\n%s", firstDiff(a, b))
+			}
 		}
 	})
 }

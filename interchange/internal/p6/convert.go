@@ -135,17 +135,20 @@ func (r *reader) project(k int) Project {
 	r.out = Project{Project: r.p, Saved: map[string]Saved{}}
 	r.calName, r.taskID = map[string]string{}, map[string]string{}
 	get := func(f string) string { return pt.Get(k, f) }
-	for _, f := range []string{"plan_start_date", "last_recalc_date"} {
+	for _, f := range []string{"plan_start_date", "last_recalc_date", "plan_end_date"} {
 		if s := get(f); s != "" {
 			d, err := date(s)
 			if err != nil {
 				r.warn(r.line, "PROJECT", "%s: %v", f, err)
 				continue
 			}
-			if f == "plan_start_date" {
+			switch f {
+			case "plan_start_date":
 				r.p.Start = d
-			} else {
+			case "last_recalc_date":
 				r.p.StatusDate = d
+			default: // P6's "must finish by"
+				r.p.FinishBy = d
 			}
 		}
 	}
@@ -154,6 +157,9 @@ func (r *reader) project(k int) Project {
 		r.warn(r.line, "PROJECT", "project %s has no planned start; its data date %v is taken", r.proj, r.p.Start.Format("2006-01-02 15:04"))
 	}
 	r.options()
+	if h, err := hours(get("critical_drtn_hr_cnt")); err == nil && h != 0 {
+		r.p.Options.CriticalFloat = schedule.Hours(roundHours(h))
+	}
 	r.calendars(get("clndr_id"))
 	r.wbs()
 	r.tasks()
@@ -212,6 +218,10 @@ func (r *reader) calendars(def string) {
 			continue // another project's
 		}
 		id := t.Get(k, "clndr_id")
+		if _, dup := r.calName[id]; dup {
+			r.warn(t.Lines[k], "CALENDAR", "calendar ID %q is used twice; the second is left out", id)
+			continue
+		}
 		name := cmp.Or(t.Get(k, "clndr_name"), "Calendar "+id)
 		if used[name] {
 			name = fmt.Sprintf("%s (%s)", name, id)
@@ -416,8 +426,15 @@ func (r *reader) tasks() {
 				r.warn(line, "TASK", "activity %s: constraint type %q; left out", id, ct)
 			}
 		}
-		if ct := get("cstr_type2"); ct != "" {
+		switch ct := get("cstr_type2"); ct {
+		case "":
+		case "CS_MEOB": // finish on or before, on late dates only: a deadline
+			task.Deadline = when("cstr_date2")
+		default:
 			r.warn(line, "TASK", "activity %s: its secondary constraint %s is not modelled", id, ct)
+		}
+		if p, ok := readPriority[get("priority_type")]; ok {
+			task.Priority = p
 		}
 		saved := Saved{Start: when("early_start_date"), Finish: when("early_end_date")}
 		switch get("status_code") {
@@ -526,6 +543,37 @@ func (r *reader) links() {
 	}
 }
 
+// rate reads a resource's limit and standard rate from RSRCRATE: the rate
+// in force at the project start (else its first).
+func (r *reader) rate(res *schedule.Resource, rid string) {
+	t := r.t["RSRCRATE"]
+	if t == nil {
+		return
+	}
+	best, bestDate := -1, time.Time{}
+	for k := range t.Rows {
+		if t.Get(k, "rsrc_id") != rid {
+			continue
+		}
+		d, _ := date(t.Get(k, "start_date"))
+		switch {
+		case best < 0,
+			!d.After(r.p.Start) && (bestDate.After(r.p.Start) || d.After(bestDate)),
+			d.Before(bestDate) && bestDate.After(r.p.Start):
+			best, bestDate = k, d
+		}
+	}
+	if best < 0 {
+		return
+	}
+	if v, err := hours(t.Get(best, "max_qty_per_hr")); err == nil && v > 0 {
+		res.MaxUnits = v
+	}
+	if v, err := hours(t.Get(best, "cost_per_qty")); err == nil && v >= 0 {
+		res.StandardRate = v
+	}
+}
+
 // resources reads the resources the project's activities use, and the
 // assignments.
 func (r *reader) resources() {
@@ -564,6 +612,7 @@ func (r *reader) resources() {
 			if c := rt.Get(rk, "clndr_id"); c != "" {
 				res.Calendar = r.calName[c]
 			}
+			r.rate(&res, rid)
 			r.p.Resources = append(r.p.Resources, res)
 			added[rid] = id
 		}

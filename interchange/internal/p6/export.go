@@ -1,0 +1,759 @@
+package p6
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/critpath/critpath/schedule"
+)
+
+// Sheet is one of P6's tables to write: its name, its fields in P6's
+// order and its rows.
+type Sheet struct {
+	Name   string
+	Fields []string
+	Rows   [][]string
+}
+
+// layouts are the tables Export writes, in XER's order, each with its
+// fields in P6's order and the values P6 writes by default (name=value).
+var layouts = []struct{ name, fields string }{
+	{"PROJECT", "proj_id fy_start_month_num=1 rsrc_self_add_flag=Y allow_complete_flag=Y rsrc_multi_assign_flag=Y checkout_flag=N project_flag=Y step_complete_flag=N cost_qty_recalc_flag=N batch_sum_flag=Y name_sep_char=. def_complete_pct_type=CP_Drtn proj_short_name acct_id orig_proj_id source_proj_id base_type_id clndr_id sum_base_proj_id task_code_base=1000 task_code_step=10 priority_num=10 wbs_max_sum_level=0 strgy_priority_num=500 last_checksum critical_drtn_hr_cnt=0 def_cost_per_qty=0 last_recalc_date plan_start_date plan_end_date scd_end_date add_date last_tasksum_date fcst_start_date def_duration_type=DT_FixedDUR2 task_code_prefix=A guid def_qty_type=QT_Hour add_by_name=critpath web_local_root_path proj_url def_rate_type=COST_PER_QTY add_act_remain_flag=N act_this_per_link_flag=Y def_task_type=TT_Task act_pct_link_flag=N critical_path_type=CT_TotFloat task_code_prefix_flag=Y def_rollup_dates_flag=Y use_project_baseline_flag=Y rem_target_link_flag=Y reset_planned_flag=N allow_neg_act_flag=N sum_assign_level=SL_Taskrsrc last_fin_dates_id last_baseline_update_date cr_external_key apply_actuals_date location_id loaded_scope_level=7 export_flag=Y"},
+	{"CALENDAR", "clndr_id default_flag=N clndr_name proj_id base_clndr_id last_chng_date clndr_type=CA_Base day_hr_cnt week_hr_cnt month_hr_cnt year_hr_cnt rsrc_private=N clndr_data"},
+	{"SCHEDOPTIONS", "schedoptions_id proj_id sched_outer_depend_type=SD_Both sched_open_critical_flag=N sched_lag_early_start_flag=Y sched_retained_logic=Y sched_setplantoforecast=N sched_float_type=FT_FF sched_calendar_on_relationship_lag=rcal_Predecessor sched_use_expect_end_flag=Y sched_progress_override=N level_float_thrs_cnt=0 level_outer_assign_flag=N level_outer_assign_priority=5 level_over_alloc_pct=0 level_within_float_flag=N level_keep_sched_date_flag=Y level_all_rsrc_flag=Y sched_use_project_end_date_for_float=Y"},
+	{"PROJWBS", "wbs_id proj_id obs_id seq_num est_wt=1 proj_node_flag=N sum_data_flag=N status_code=WS_Open wbs_short_name wbs_name phase_id parent_wbs_id ev_user_pct=6 ev_etc_user_value=0.88 orig_cost=0 indep_remain_total_cost=0 ann_dscnt_rate_pct dscnt_period_type indep_remain_work_qty anticip_start_date anticip_end_date ev_compute_type=EC_Cmp_pct ev_etc_compute_type=EE_Rem_hr guid tmpl_guid plan_open_state"},
+	{"RSRC", "rsrc_id parent_rsrc_id clndr_id role_id shift_id user_id pobs_id guid rsrc_seq_num email_addr employee_code office_phone other_phone rsrc_name rsrc_short_name rsrc_title_name def_qty_per_hr=1 cost_qty_type=QT_Hour ot_factor active_flag=Y auto_compute_act_flag=N def_cost_qty_link_flag=Y ot_flag=N curr_id unit_id rsrc_type=RT_Labor location_id rsrc_notes load_tasks_flag level_flag"},
+	{"RSRCRATE", "rsrc_rate_id rsrc_id max_qty_per_hr cost_per_qty start_date shift_period_id cost_per_qty2 cost_per_qty3 cost_per_qty4 cost_per_qty5"},
+	{"TASK", "task_id proj_id wbs_id clndr_id phys_complete_pct=0 rev_fdbk_flag=N est_wt=1 lock_plan_flag=N auto_compute_act_flag=N complete_pct_type=CP_Drtn task_type=TT_Task duration_type=DT_FixedDUR2 status_code=TK_NotStart task_code task_name rsrc_id total_float_hr_cnt free_float_hr_cnt remain_drtn_hr_cnt act_work_qty=0 remain_work_qty=0 target_work_qty=0 target_drtn_hr_cnt target_equip_qty=0 act_equip_qty=0 remain_equip_qty=0 cstr_date act_start_date act_end_date late_start_date late_end_date expect_end_date early_start_date early_end_date restart_date reend_date target_start_date target_end_date rem_late_start_date rem_late_end_date cstr_type priority_type=PT_Normal suspend_date resume_date float_path float_path_order guid tmpl_guid cstr_date2 cstr_type2 driving_path_flag=N act_this_per_work_qty=0 act_this_per_equip_qty=0 external_early_start_date external_late_end_date create_date update_date create_user update_user location_id"},
+	{"TASKPRED", "task_pred_id task_id pred_task_id proj_id pred_proj_id pred_type lag_hr_cnt=0 float_path aref arls"},
+	{"TASKRSRC", "taskrsrc_id task_id proj_id cost_qty_link_flag=Y role_id acct_id rsrc_id pobs_id skill_level remain_qty target_qty remain_qty_per_hr target_lag_drtn_hr_cnt=0 target_qty_per_hr act_ot_qty=0 act_reg_qty=0 relag_drtn_hr_cnt=0 ot_factor cost_per_qty cost_per_qty_source_type=ST_Rsrc target_cost act_reg_cost=0 act_ot_cost=0 remain_cost act_start_date act_end_date restart_date reend_date target_start_date target_end_date rem_late_start_date rem_late_end_date rollup_dates_flag=Y target_crv remain_crv actual_crv ts_pend_act_end_flag=N guid rate_type=COST_PER_QTY act_this_per_cost=0 act_this_per_qty=0 curv_id rsrc_type"},
+}
+
+// sheet starts the named table with its layout.
+func sheet(name string) (*Sheet, map[string]string) {
+	for _, l := range layouts {
+		if l.name != name {
+			continue
+		}
+		s := &Sheet{Name: name}
+		defaults := map[string]string{}
+		for _, f := range strings.Fields(l.fields) {
+			f, v, _ := strings.Cut(f, "=")
+			s.Fields = append(s.Fields, f)
+			defaults[f] = v
+		}
+		return s, defaults
+	}
+	panic("p6: no layout for " + name)
+}
+
+// Export lays p out as P6's tables, in XER's order: the project with its
+// scheduling options, calendars (every one the project names, presets
+// included), the WBS (from summary tasks; the project's own node first),
+// resources with their limits and rates, activities with the dates and
+// floats critpath computes, relationships and assignments. What P6 cannot
+// hold is written as near as it can and reported through warn (table,
+// message): elapsed durations and lags as working hours, percent lags by
+// the predecessor's duration, a summary's links and constraints, splits,
+// manual scheduling, baselines, cost resources. It fails, writing
+// nothing, on what no P6 file can hold: a task, calendar or resource
+// defined twice,
+// a parent or a link's end that is not a task, an outline that loops.
+func Export(p *schedule.Project, warn func(table, message string)) ([]*Sheet, error) {
+	e := &exporter{p: p, warnf: warn, s: p.Settings, calID: map[string]string{}, taskID: map[string]string{}, wbsID: map[string]string{}}
+	e.s.MinutesPerDay = cmp.Or(e.s.MinutesPerDay, 480)
+	e.s.MinutesPerWeek = cmp.Or(e.s.MinutesPerWeek, 2400)
+	e.s.DaysPerMonth = cmp.Or(e.s.DaysPerMonth, 20)
+	if err := e.outline(); err != nil {
+		return nil, err
+	}
+	if r, err := schedule.Run(p); err == nil {
+		e.dates = map[string]schedule.TaskResult{}
+		for _, tr := range r.Tasks() {
+			e.dates[tr.ID] = tr
+		}
+		e.finish = r.Finish()
+	} else {
+		e.warn("PROJECT", "the project does not schedule (%v); no early or late dates are written", err)
+	}
+	e.project()
+	if err := e.calendars(); err != nil {
+		return nil, err
+	}
+	e.options()
+	e.wbs()
+	if err := e.resources(); err != nil {
+		return nil, err
+	}
+	e.tasks()
+	if err := e.links(); err != nil {
+		return nil, err
+	}
+	e.assignments()
+	return e.out, nil
+}
+
+type exporter struct {
+	p      *schedule.Project
+	warnf  func(table, message string)
+	s      schedule.Settings
+	dates  map[string]schedule.TaskResult
+	finish time.Time
+	out    []*Sheet
+
+	summary map[string]bool   // task IDs with subtasks
+	index   map[string]int    // task ID → index in p.Tasks
+	order   []int             // tasks, each summary before its subtasks
+	calID   map[string]string // calendar name → clndr_id
+	taskID  map[string]string // activity's task ID → task_id
+	wbsID   map[string]string // summary's task ID → wbs_id
+	rsrcID  map[string]string // resource ID → rsrc_id
+	warned  map[string]bool
+}
+
+func (e *exporter) warn(table, format string, args ...any) {
+	e.warnf(table, fmt.Sprintf(format, args...))
+}
+
+// warnOnce reports a loss once per kind, naming the first task it hit.
+func (e *exporter) warnOnce(kind, table, format string, args ...any) {
+	if e.warned == nil {
+		e.warned = map[string]bool{}
+	}
+	if !e.warned[kind] {
+		e.warned[kind] = true
+		e.warn(table, format, args...)
+	}
+}
+
+// add appends a row to the table, starting it when it is new.
+func (e *exporter) add(name string, values map[string]string) {
+	var s *Sheet
+	if k := slices.IndexFunc(e.out, func(s *Sheet) bool { return s.Name == name }); k >= 0 {
+		s = e.out[k]
+	} else {
+		s, _ = sheet(name)
+		e.out = append(e.out, s)
+	}
+	_, defaults := sheet(name)
+	row := make([]string, len(s.Fields))
+	for i, f := range s.Fields {
+		v, ok := values[f]
+		if !ok {
+			v = defaults[f]
+		}
+		row[i] = clean(v)
+	}
+	s.Rows = append(s.Rows, row)
+}
+
+// clean keeps a value on its line: XER has no escape for a tab or a line
+// break.
+func clean(s string) string {
+	if !strings.ContainsAny(s, "\t\r\n") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// outline checks IDs and parents and orders the tasks, each summary
+// before its subtasks.
+func (e *exporter) outline() error {
+	p := e.p
+	e.index, e.summary = map[string]int{}, map[string]bool{}
+	for k, t := range p.Tasks {
+		if _, dup := e.index[t.ID]; dup {
+			return fmt.Errorf("task %q is defined twice", t.ID)
+		}
+		e.index[t.ID] = k
+	}
+	children := map[string][]int{}
+	var roots []int
+	for k, t := range p.Tasks {
+		if t.Parent == "" {
+			roots = append(roots, k)
+			continue
+		}
+		if _, ok := e.index[t.Parent]; !ok {
+			return fmt.Errorf("task %q: parent %q is not a task", t.ID, t.Parent)
+		}
+		children[t.Parent] = append(children[t.Parent], k)
+		e.summary[t.Parent] = true
+	}
+	var walk func(k, depth int) error
+	walk = func(k, depth int) error {
+		if depth > len(p.Tasks) {
+			return fmt.Errorf("task %q: its outline loops", p.Tasks[k].ID)
+		}
+		e.order = append(e.order, k)
+		for _, c := range children[p.Tasks[k].ID] {
+			if err := walk(c, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, k := range roots {
+		if err := walk(k, 0); err != nil {
+			return err
+		}
+	}
+	if len(e.order) != len(p.Tasks) {
+		for k, t := range p.Tasks {
+			if !slices.Contains(e.order, k) {
+				return fmt.Errorf("task %q: its outline loops", t.ID)
+			}
+		}
+	}
+	return nil
+}
+
+// stamp spells a date as P6 does; the zero date is empty.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+// number spells an amount without float noise (to 15 significant
+// digits).
+func number(v float64) string {
+	v, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'g', 15, 64), 64)
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// hours converts a duration to P6's hours of working time. An elapsed one
+// becomes as many working hours as it has clock hours; a percent is
+// refused (ok false).
+func (e *exporter) hours(d schedule.Duration) (h float64, elapsed, ok bool) {
+	switch d.Unit {
+	case schedule.Minute:
+		h = d.Amount / 60
+	case schedule.Hour:
+		h = d.Amount
+	case schedule.Day:
+		h = d.Amount * float64(e.s.MinutesPerDay) / 60
+		if d.Elapsed {
+			h = d.Amount * 24
+		}
+	case schedule.Week:
+		h = d.Amount * float64(e.s.MinutesPerWeek) / 60
+		if d.Elapsed {
+			h = d.Amount * 7 * 24
+		}
+	case schedule.Month:
+		h = d.Amount * float64(e.s.DaysPerMonth*e.s.MinutesPerDay) / 60
+		if d.Elapsed {
+			h = d.Amount * 30 * 24
+		}
+	default:
+		return 0, false, false
+	}
+	return h, d.Elapsed, true
+}
+
+const projID = "1"
+
+func (e *exporter) project() {
+	p := e.p
+	short := cmp.Or(p.Name, "critpath")
+	if p.FromFinish {
+		e.warn("PROJECT", "the project is scheduled from its finish; P6 schedules forward from the planned start")
+	}
+	start := p.Start
+	if start.IsZero() {
+		if tr, ok := e.earliest(); ok {
+			start = tr
+		}
+	}
+	e.add("PROJECT", map[string]string{"proj_id": projID, "proj_short_name": short, "clndr_id": e.calendarID(e.projectCalendar()),
+		"critical_drtn_hr_cnt": e.floatHours(p.Options.CriticalFloat), "last_recalc_date": stamp(p.StatusDate),
+		"plan_start_date": stamp(start), "plan_end_date": stamp(p.FinishBy), "scd_end_date": stamp(e.finish),
+		"add_date": stamp(start)})
+	if len(p.Baselines) > 0 {
+		e.warn("PROJECT", "%d baselines are not written: P6 keeps a baseline as a project of its own", len(p.Baselines))
+	}
+}
+
+// earliest returns the earliest scheduled start.
+func (e *exporter) earliest() (time.Time, bool) {
+	var first time.Time
+	for _, tr := range e.dates {
+		if first.IsZero() || tr.Start.Before(first) {
+			first = tr.Start
+		}
+	}
+	return first, !first.IsZero()
+}
+
+func (e *exporter) floatHours(d schedule.Duration) string {
+	h, _, ok := e.hours(d)
+	if !ok {
+		return "0"
+	}
+	return number(h)
+}
+
+// projectCalendar names the project calendar: Standard when p names none.
+func (e *exporter) projectCalendar() string { return cmp.Or(e.p.Calendar, schedule.Standard) }
+
+// calendarID numbers a calendar name (the numbers follow the order names
+// are first asked for; calendars writes them all).
+func (e *exporter) calendarID(name string) string {
+	if name == "" {
+		return ""
+	}
+	if id, ok := e.calID[name]; ok {
+		return id
+	}
+	id := strconv.Itoa(len(e.calID) + 1)
+	e.calID[name] = id
+	return id
+}
+
+// calendars writes every calendar the project defines or names: the
+// presets it uses without defining them, as critpath has them.
+func (e *exporter) calendars() error {
+	p := e.p
+	byName := map[string]schedule.Calendar{}
+	var names []string
+	for _, c := range p.Calendars {
+		if _, dup := byName[c.Name]; dup {
+			return fmt.Errorf("calendar %q is defined twice", c.Name)
+		}
+		byName[c.Name] = c
+		names = append(names, c.Name)
+	}
+	used := []string{e.projectCalendar()}
+	for _, t := range p.Tasks {
+		used = append(used, t.Calendar)
+	}
+	resourceOnly := map[string]bool{}
+	for _, r := range p.Resources {
+		if r.Calendar != "" && !slices.Contains(used, r.Calendar) {
+			resourceOnly[r.Calendar] = true
+		}
+		used = append(used, r.Calendar)
+	}
+	for k := 0; k < len(used); k++ { // bases of the used, too
+		name := used[k]
+		if name == "" {
+			continue
+		}
+		if _, ok := byName[name]; !ok {
+			c, ok := schedule.Preset(name)
+			if !ok {
+				continue // compile reports it; nothing to write
+			}
+			byName[name] = c
+			names = append(names, name)
+		}
+		if b := byName[name].Base; b != "" && !slices.Contains(used, b) {
+			used = append(used, b)
+		}
+	}
+	first, last := e.span()
+	day := float64(e.s.MinutesPerDay) / 60
+	for _, name := range names {
+		c := byName[name]
+		id := e.calendarID(name)
+		v := map[string]string{"clndr_id": id, "clndr_name": name, "base_clndr_id": e.calendarID(c.Base),
+			"day_hr_cnt": number(day), "week_hr_cnt": number(float64(e.s.MinutesPerWeek) / 60),
+			"month_hr_cnt": number(day * float64(e.s.DaysPerMonth)), "year_hr_cnt": number(day * float64(e.s.DaysPerMonth) * 12),
+			"clndr_data": e.clndrData(c, byName, first, last)}
+		if name == e.projectCalendar() {
+			v["default_flag"] = "Y"
+		}
+		if resourceOnly[name] {
+			v["clndr_type"] = "CA_Rsrc"
+		}
+		e.add("CALENDAR", v)
+	}
+	return nil
+}
+
+// span returns the years a yearly exception is written for: from a year
+// before the project to ten after its finish.
+func (e *exporter) span() (first, last int) {
+	start := cmp.Or(e.p.Start, e.finish)
+	if start.IsZero() {
+		start = e.p.StatusDate
+	}
+	end := cmp.Or(e.finish, start)
+	if end.Before(start) {
+		end = start
+	}
+	return start.Year() - 1, end.Year() + 10
+}
+
+// maxExceptionDays bounds the days a calendar's exceptions are written
+// out to.
+const maxExceptionDays = 50_000
+
+// clndrData writes a calendar's week and exceptions as P6's structured
+// text. A weekday the calendar leaves to its base is written as the
+// base's; exceptions are written day by day (P6 has no ranges and no
+// yearly holidays: those are written for the years around the project).
+func (e *exporter) clndrData(c schedule.Calendar, byName map[string]schedule.Calendar, first, last int) string {
+	var b strings.Builder
+	b.WriteString("(0||CalendarData()(")
+	times := func(ivs []schedule.Interval) {
+		for k, iv := range ivs {
+			fmt.Fprintf(&b, "(0||%d(s|%02d:%02d|f|%02d:%02d)())", k, iv.Start/60, iv.Start%60, iv.End/60%24, iv.End%60)
+		}
+	}
+	if len(c.Week) > 0 || c.Base == "" {
+		b.WriteString("(0||DaysOfWeek()(")
+		for d := time.Sunday; d <= time.Saturday; d++ {
+			fmt.Fprintf(&b, "(0||%d()(", int(d)+1)
+			times(weekday(c, d, byName))
+			b.WriteString("))")
+		}
+		b.WriteString("))")
+	}
+	type day struct {
+		n       int
+		working []schedule.Interval
+	}
+	var days []day
+	seen := map[int]int{} // day number → index in days
+	put := func(d time.Time, working []schedule.Interval, weak bool) {
+		n := int(d.Sub(exceptionEpoch).Hours() / 24)
+		if k, ok := seen[n]; ok {
+			if !weak {
+				days[k].working = working
+			}
+			return
+		}
+		if len(days) >= maxExceptionDays {
+			e.warnOnce("exceptions", "CALENDAR", "calendar %q: exceptions beyond %d days are left out", c.Name, maxExceptionDays)
+			return
+		}
+		seen[n] = len(days)
+		days = append(days, day{n, working})
+	}
+	// Dated exceptions beat yearly ones; the later of two dated ones wins.
+	for _, yearly := range []bool{false, true} {
+		for _, x := range c.Exceptions {
+			if x.Yearly != yearly {
+				continue
+			}
+			from := time.Date(x.From.Year, x.From.Month, x.From.Day, 0, 0, 0, 0, time.UTC)
+			to := from
+			if !x.To.IsZero() {
+				to = time.Date(x.To.Year, x.To.Month, x.To.Day, 0, 0, 0, 0, time.UTC)
+			}
+			if !yearly {
+				for d := from; !d.After(to) && len(days) <= maxExceptionDays; d = d.AddDate(0, 0, 1) {
+					put(d, x.Working, false)
+				}
+				continue
+			}
+			e.warnOnce("yearly:"+c.Name, "CALENDAR", "calendar %q: yearly exceptions such as %q are written for each year from %d to %d", c.Name, x.Name, max(first, x.From.Year), last)
+			for y := max(first, x.From.Year); y <= last; y++ {
+				for d := from.AddDate(y-x.From.Year, 0, 0); !d.After(to.AddDate(y-x.From.Year, 0, 0)) && len(days) <= maxExceptionDays; d = d.AddDate(0, 0, 1) {
+					put(d, x.Working, true)
+				}
+			}
+		}
+	}
+	if len(days) > 0 {
+		b.WriteString("(0||Exceptions()(")
+		for k, d := range days {
+			fmt.Fprintf(&b, "(0||%d(d|%d)(", k, d.n)
+			times(d.working)
+			b.WriteString("))")
+		}
+		b.WriteString("))")
+	}
+	b.WriteString("))")
+	return b.String()
+}
+
+// weekday returns a calendar's working time on a weekday, looking through
+// its bases.
+func weekday(c schedule.Calendar, d time.Weekday, byName map[string]schedule.Calendar) []schedule.Interval {
+	for range len(byName) + 1 {
+		if ivs, ok := c.Week[d]; ok {
+			return ivs
+		}
+		base, ok := byName[c.Base]
+		if !ok {
+			return nil
+		}
+		c = base
+	}
+	return nil
+}
+
+// options writes the project's scheduling options.
+func (e *exporter) options() {
+	o := e.p.Options
+	v := map[string]string{"schedoptions_id": "1", "proj_id": projID}
+	v["sched_calendar_on_relationship_lag"] = map[schedule.LagCalendar]string{schedule.LagSuccessor: "rcal_Successor",
+		schedule.LagPredecessor: "rcal_Predecessor", schedule.Lag24Hours: "rcal_24Hour", schedule.LagProject: "rcal_ProjDefault"}[o.LagCalendar]
+	switch o.Progress {
+	case schedule.ActualDates:
+		v["sched_retained_logic"] = "N"
+	case schedule.ProgressOverride:
+		v["sched_retained_logic"], v["sched_progress_override"] = "N", "Y"
+	}
+	v["sched_float_type"] = map[schedule.FloatKind]string{schedule.FinishFloat: "FT_FF", schedule.StartFloat: "FT_SF", schedule.SmallestFloat: "FT_MF"}[o.TotalFloat]
+	e.add("SCHEDOPTIONS", v)
+	p6 := schedule.P6Options()
+	if o.Constraints != p6.Constraints || o.SummaryFloat != p6.SummaryFloat || o.ALAP != p6.ALAP {
+		e.warn("SCHEDOPTIONS", "the project's rules for constraints, summary float or as-late-as-possible tasks are not P6's; P6 will use its own")
+	}
+}
+
+// wbs writes the project's node and a node for each summary task. A
+// summary's short name is its ID less its parent's ("WBS A.1.2" under
+// "WBS A.1" is "2"), so WBS read from P6 comes back as it was.
+func (e *exporter) wbs() {
+	p := e.p
+	e.add("PROJWBS", map[string]string{"wbs_id": "1", "proj_id": projID, "seq_num": "0", "proj_node_flag": "Y",
+		"wbs_short_name": cmp.Or(p.Name, "critpath"), "wbs_name": cmp.Or(p.Name, "critpath")})
+	for _, k := range e.order {
+		t := &p.Tasks[k]
+		if !e.summary[t.ID] {
+			continue
+		}
+		id := strconv.Itoa(len(e.wbsID) + 2)
+		e.wbsID[t.ID] = id
+		short := strings.TrimPrefix(t.ID, "WBS ")
+		if t.Parent != "" {
+			up := strings.TrimPrefix(t.Parent, "WBS ") + "."
+			if rest, ok := strings.CutPrefix(short, up); ok && rest != "" {
+				short = rest
+			}
+		}
+		e.add("PROJWBS", map[string]string{"wbs_id": id, "proj_id": projID, "seq_num": strconv.Itoa(k + 1),
+			"wbs_short_name": short, "wbs_name": t.Name, "parent_wbs_id": cmp.Or(e.wbsID[t.Parent], "1")})
+		switch {
+		case t.Constraint.Type != schedule.ASAP:
+			e.warn("PROJWBS", "summary task %s: its constraint %v is left out (a WBS node has none)", t.ID, t.Constraint.Type)
+		case !t.Deadline.IsZero():
+			e.warn("PROJWBS", "summary task %s: its deadline is left out (a WBS node has none)", t.ID)
+		}
+	}
+}
+
+// resources writes the resources, each with its limit and standard rate.
+func (e *exporter) resources() error {
+	e.rsrcID = map[string]string{}
+	for k, r := range e.p.Resources {
+		if _, dup := e.rsrcID[r.ID]; dup {
+			return fmt.Errorf("resource %q is defined twice", r.ID)
+		}
+		id := strconv.Itoa(k + 1)
+		e.rsrcID[r.ID] = id
+		typ := "RT_Labor"
+		switch r.Type {
+		case schedule.MaterialResource:
+			typ = "RT_Mat"
+		case schedule.CostResource:
+			typ = "RT_Equip"
+			e.warnOnce("cost", "RSRC", "cost resources (such as %s) are written as nonlabor resources: P6 has none", r.ID)
+		}
+		units := r.MaxUnits
+		if units == 0 {
+			units = 1
+		}
+		e.add("RSRC", map[string]string{"rsrc_id": id, "clndr_id": e.calID[r.Calendar], "rsrc_seq_num": strconv.Itoa(k + 1),
+			"rsrc_name": cmp.Or(r.Name, r.ID), "rsrc_short_name": r.ID, "def_qty_per_hr": number(units), "rsrc_type": typ})
+		if r.MaxUnits != 0 || r.StandardRate != 0 { // P6's rates from its first day
+			e.add("RSRCRATE", map[string]string{"rsrc_rate_id": id, "rsrc_id": id, "max_qty_per_hr": number(units),
+				"cost_per_qty": number(r.StandardRate), "start_date": "1984-01-01 00:00"})
+		}
+	}
+	return nil
+}
+
+// priorityType maps critpath's priority (0–1000, 500 normal) to P6's five
+// levels; readPriority maps them back.
+func priorityType(p int) string {
+	switch {
+	case p >= 800:
+		return "PT_Top"
+	case p >= 600:
+		return "PT_High"
+	case p >= 400 || p == 0:
+		return "PT_Normal"
+	case p >= 200:
+		return "PT_Low"
+	}
+	return "PT_Lowest"
+}
+
+var readPriority = map[string]int{"PT_Top": 900, "PT_High": 700, "PT_Normal": 500, "PT_Low": 300, "PT_Lowest": 100}
+
+// writeConstraint is the P6 code of each constraint: Must Start and Must
+// Finish On are P6's mandatory ones.
+var writeConstraint = map[schedule.ConstraintType]string{schedule.SNET: "CS_MSOA", schedule.SNLT: "CS_MSOB", schedule.FNET: "CS_MEOA",
+	schedule.FNLT: "CS_MEOB", schedule.MSO: "CS_MANDSTART", schedule.MFO: "CS_MANDFIN", schedule.ALAP: "CS_ALAP"}
+
+// tasks writes the activities: every task with no subtasks, in the
+// project's order.
+func (e *exporter) tasks() {
+	p := e.p
+	for k := range p.Tasks {
+		t := &p.Tasks[k]
+		if e.summary[t.ID] {
+			continue
+		}
+		id := strconv.Itoa(len(e.taskID) + 1)
+		e.taskID[t.ID] = id
+		dur, elapsed, ok := e.hours(t.Duration)
+		if !ok {
+			e.warn("TASK", "activity %s: duration %v is not a length of time; 0 is written", t.ID, t.Duration)
+		}
+		if elapsed {
+			e.warnOnce("elapsed", "TASK", "elapsed durations (such as %s's %v) are written as as many working hours", t.ID, t.Duration)
+		}
+		v := map[string]string{"task_id": id, "proj_id": projID, "wbs_id": cmp.Or(e.wbsID[t.Parent], "1"),
+			"clndr_id": e.calID[cmp.Or(t.Calendar, e.projectCalendar())], "task_code": t.ID, "task_name": t.Name,
+			"target_drtn_hr_cnt": number(dur), "remain_drtn_hr_cnt": number(dur), "priority_type": priorityType(t.Priority)}
+		switch {
+		case dur == 0:
+			v["task_type"] = "TT_FinMile"
+		case !t.IgnoreResourceCalendars:
+			v["task_type"] = "TT_Rsrc"
+		}
+		if c := t.Constraint; c.Type != schedule.ASAP {
+			v["cstr_type"] = writeConstraint[c.Type]
+			v["cstr_date"] = stamp(c.Date)
+		}
+		if !t.Deadline.IsZero() {
+			v["cstr_type2"], v["cstr_date2"] = "CS_MEOB", stamp(t.Deadline)
+		}
+		if t.Manual {
+			e.warnOnce("manual", "TASK", "manually scheduled tasks (such as %s) are written as scheduled ones: P6 has none", t.ID)
+		}
+		if len(t.Splits) > 0 {
+			e.warnOnce("splits", "TASK", "splits (such as %s's) are left out: P6 has none", t.ID)
+		}
+		tr, scheduled := e.dates[t.ID]
+		if scheduled {
+			v["early_start_date"], v["early_end_date"] = stamp(tr.EarlyStart), stamp(tr.EarlyFinish)
+			v["late_start_date"], v["late_end_date"] = stamp(tr.LateStart), stamp(tr.LateFinish)
+			v["restart_date"], v["reend_date"] = stamp(tr.EarlyStart), stamp(tr.EarlyFinish)
+			v["rem_late_start_date"], v["rem_late_end_date"] = stamp(tr.LateStart), stamp(tr.LateFinish)
+			v["target_start_date"], v["target_end_date"] = stamp(tr.Start), stamp(tr.Finish)
+			v["total_float_hr_cnt"], v["free_float_hr_cnt"] = number(float64(tr.TotalFloat)/60), number(float64(tr.FreeFloat)/60)
+			if tr.Critical {
+				v["driving_path_flag"] = "Y"
+			}
+		}
+		e.progress(t, tr, scheduled, dur, v)
+		e.add("TASK", v)
+	}
+}
+
+// progress writes an activity's status: complete when it has an actual
+// finish (or is 100 % done), in progress when it has an actual start or
+// some progress, its remaining duration given or worked out from the
+// percent complete.
+func (e *exporter) progress(t *schedule.Task, tr schedule.TaskResult, scheduled bool, dur float64, v map[string]string) {
+	started := !t.ActualStart.IsZero() || t.PercentComplete > 0
+	if !started {
+		return
+	}
+	v["phys_complete_pct"] = number(t.PercentComplete)
+	as := t.ActualStart
+	if as.IsZero() && scheduled {
+		as = tr.Start
+	}
+	v["act_start_date"], v["restart_date"] = stamp(as), ""
+	if !t.ActualFinish.IsZero() || t.PercentComplete >= 100 {
+		af := t.ActualFinish
+		if af.IsZero() && scheduled {
+			af = tr.Finish
+		}
+		v["status_code"], v["act_end_date"], v["remain_drtn_hr_cnt"], v["reend_date"] = "TK_Complete", stamp(af), "0", ""
+		v["phys_complete_pct"] = "100"
+		v["total_float_hr_cnt"], v["free_float_hr_cnt"] = "", ""
+		return
+	}
+	v["status_code"] = "TK_Active"
+	rem := dur * (1 - t.PercentComplete/100)
+	if t.Remaining != nil {
+		if h, _, ok := e.hours(*t.Remaining); ok {
+			rem = h
+		}
+	}
+	v["remain_drtn_hr_cnt"] = number(rem)
+}
+
+// links writes the relationships between activities. A link to or from a
+// summary task is left out (a WBS node has none); a percent lag becomes
+// that share of the predecessor's duration.
+func (e *exporter) links() error {
+	p := e.p
+	n := 0
+	for _, l := range p.Links {
+		pred, ok1 := e.taskID[l.Pred]
+		succ, ok2 := e.taskID[l.Succ]
+		if !ok1 || !ok2 {
+			for _, id := range []string{l.Pred, l.Succ} {
+				if _, ok := e.index[id]; !ok {
+					return fmt.Errorf("link %s→%s: no such task %q", l.Pred, l.Succ, id)
+				}
+			}
+			e.warn("TASKPRED", "link %s→%s %v is left out: it joins a summary task, and a WBS node has no relationships", l.Pred, l.Succ, l.Type)
+			continue
+		}
+		lag, elapsed, ok := e.hours(l.Lag)
+		if !ok { // a percent of the predecessor's duration
+			d, _, _ := e.hours(p.Tasks[e.index[l.Pred]].Duration)
+			lag = d * l.Lag.Amount / 100
+			e.warnOnce("percent", "TASKPRED", "percent lags (such as %s→%s's %v) are written as that share of the predecessor's duration", l.Pred, l.Succ, l.Lag)
+		}
+		if elapsed {
+			e.warnOnce("elapsed lag", "TASKPRED", "elapsed lags (such as %s→%s's %v) are written as as many working hours", l.Pred, l.Succ, l.Lag)
+		}
+		n++
+		e.add("TASKPRED", map[string]string{"task_pred_id": strconv.Itoa(n), "task_id": succ, "pred_task_id": pred,
+			"proj_id": projID, "pred_proj_id": projID, "pred_type": "PR_" + l.Type.String(), "lag_hr_cnt": number(lag)})
+	}
+	return nil
+}
+
+// assignments writes the resource assignments of activities.
+func (e *exporter) assignments() {
+	p := e.p
+	res := map[string]schedule.Resource{}
+	for _, r := range p.Resources {
+		res[r.ID] = r
+	}
+	n := 0
+	for _, a := range p.Assignments {
+		task, ok1 := e.taskID[a.Task]
+		rsrc, ok2 := e.rsrcID[a.Resource]
+		if !ok1 || !ok2 {
+			e.warn("TASKRSRC", "assignment of %s to %s is left out: not an activity and a resource", a.Resource, a.Task)
+			continue
+		}
+		t := &p.Tasks[e.index[a.Task]]
+		dur, _, _ := e.hours(t.Duration)
+		work := dur * a.Units
+		if w, _, ok := e.hours(a.Work); ok && !a.Work.IsZero() {
+			work = w
+		}
+		remain := work * (1 - t.PercentComplete/100)
+		r := res[a.Resource]
+		typ := map[schedule.ResourceType]string{schedule.WorkResource: "RT_Labor", schedule.MaterialResource: "RT_Mat", schedule.CostResource: "RT_Equip"}[r.Type]
+		n++
+		v := map[string]string{"taskrsrc_id": strconv.Itoa(n), "task_id": task, "proj_id": projID, "rsrc_id": rsrc,
+			"remain_qty": number(remain), "target_qty": number(work), "remain_qty_per_hr": number(a.Units), "target_qty_per_hr": number(a.Units),
+			"cost_per_qty": number(r.StandardRate), "target_cost": number(work * r.StandardRate), "remain_cost": number(remain * r.StandardRate), "rsrc_type": typ}
+		if tr, ok := e.dates[a.Task]; ok {
+			v["target_start_date"], v["target_end_date"] = stamp(tr.Start), stamp(tr.Finish)
+		}
+		e.add("TASKRSRC", v)
+	}
+}

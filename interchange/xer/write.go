@@ -1,0 +1,102 @@
+package xer
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/critpath/critpath/interchange/internal/p6"
+	"github.com/critpath/critpath/schedule"
+)
+
+// WriteOptions steer Write; the zero value writes Windows-1252 when every
+// character fits it (as P6 on a Western Windows does) and UTF-8 otherwise.
+type WriteOptions struct {
+	// Charset is the code page to write; Detect chooses as above. A
+	// character the chosen code page lacks is an error.
+	Charset Charset
+}
+
+// Write writes p as an XER file P6 imports: the project with its
+// scheduling options, calendars (the presets it names included), WBS (from
+// its summary tasks), resources with their limits and rates, activities
+// with the dates and floats critpath computes, relationships and
+// assignments. What P6 cannot hold is written as near as it can be and
+// returned as warnings (line 0): elapsed durations and lags as working
+// hours, a summary's links and constraints (left out), splits, manual
+// scheduling, baselines, cost resources (as nonlabor), yearly holidays
+// (written for the years around the project). The text of a name loses
+// its tabs and line breaks, which XER cannot hold. It fails, writing
+// nothing, on a task or resource ID used twice, a parent that is not a
+// task, an outline that loops, or text the chosen code page lacks.
+// opts may be nil.
+func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
+	var warnings []Warning
+	sheets, err := p6.Export(p, func(table, msg string) { warnings = append(warnings, Warning{Table: table, Message: msg}) })
+	if err != nil {
+		return nil, fmt.Errorf("xer: %w", err)
+	}
+	var text strings.Builder
+	day := cmp.Or(p.StatusDate, p.Start)
+	fmt.Fprintf(&text, "ERMHDR\t8.2\t%s\tProject\tadmin\tcritpath\tdbxDatabaseNoName\tProject Management\tUSD\r\n", day.Format("2006-01-02"))
+	for _, s := range sheets {
+		fmt.Fprintf(&text, "%%T\t%s\r\n%%F\t%s\r\n", s.Name, strings.Join(s.Fields, "\t"))
+		for _, row := range s.Rows {
+			fmt.Fprintf(&text, "%%R\t%s\r\n", strings.Join(row, "\t"))
+		}
+	}
+	text.WriteString("%E\r\n")
+	var cs Charset
+	if opts != nil {
+		cs = opts.Charset
+	}
+	data, err := encode(text.String(), cs)
+	if err != nil {
+		return nil, err
+	}
+	bw := bufio.NewWriter(w)
+	if _, err := bw.Write(data); err != nil {
+		return nil, err
+	}
+	return warnings, bw.Flush()
+}
+
+// encode turns text into the charset's bytes.
+func encode(text string, cs Charset) ([]byte, error) {
+	if cs == UTF8 {
+		return []byte(text), nil
+	}
+	table := &cp1252
+	if cs == Windows1251 {
+		table = &cp1251
+	}
+	back := make(map[rune]byte, 128)
+	for k, r := range table {
+		if r != utf8.RuneError {
+			back[r] = byte(0x80 + k)
+		}
+	}
+	var b bytes.Buffer
+	b.Grow(len(text))
+	line := 1
+	for _, r := range text {
+		switch c, ok := back[r]; {
+		case r < 0x80:
+			b.WriteByte(byte(r))
+			if r == '\n' {
+				line++
+			}
+		case ok:
+			b.WriteByte(c)
+		case cs == Detect:
+			return []byte(text), nil // it does not fit: UTF-8
+		default:
+			return nil, fmt.Errorf("xer: line %d: %q has no code in the chosen code page", line, r)
+		}
+	}
+	return b.Bytes(), nil
+}

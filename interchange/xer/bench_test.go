@@ -42,3 +42,49 @@ func BenchmarkRead(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkWrite writes the 3,994-activity project back as XER (the
+// schedule computed for its dates); Join is the floor it is measured
+// against: joining the same file's fields into lines again.
+func BenchmarkWrite(b *testing.B) {
+	dir := os.Getenv("CRITPATH_CORPUS")
+	if dir == "" {
+		b.Skip("CRITPATH_CORPUS is not set")
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "interchange", "xer", "pyp6xer__SP10_-_COST_LOADED.xer"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := xer.Read(bytes.NewReader(data), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := f.Projects[0].Project
+	var out bytes.Buffer
+	if _, err := xer.Write(&out, p, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Write", func(b *testing.B) {
+		b.SetBytes(int64(out.Len()))
+		for b.Loop() {
+			out.Reset()
+			if _, err := xer.Write(&out, p, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	var rows [][]string
+	for line := range strings.SplitSeq(out.String(), "\n") {
+		rows = append(rows, strings.Split(line, "\t"))
+	}
+	b.Run("Join", func(b *testing.B) {
+		b.SetBytes(int64(out.Len()))
+		for b.Loop() {
+			var w strings.Builder
+			for _, r := range rows {
+				w.WriteString(strings.Join(r, "\t"))
+				w.WriteByte('\n')
+			}
+		}
+	})
+}

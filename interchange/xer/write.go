@@ -2,7 +2,6 @@ package xer
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
 	"fmt"
 	"io"
@@ -65,38 +64,46 @@ func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, err
 	return warnings, bw.Flush()
 }
 
+// codes maps runes back to the bytes of Windows-1252 and Windows-1251.
+var codes = func() (out [2]map[rune]byte) {
+	for k, table := range []*[128]rune{&cp1252, &cp1251} {
+		out[k] = make(map[rune]byte, 128)
+		for i, r := range table {
+			if r != utf8.RuneError {
+				out[k][r] = byte(0x80 + i)
+			}
+		}
+	}
+	return out
+}()
+
 // encode turns text into the charset's bytes.
 func encode(text string, cs Charset) ([]byte, error) {
 	if cs == UTF8 {
 		return []byte(text), nil
 	}
-	table := &cp1252
+	back := codes[0]
 	if cs == Windows1251 {
-		table = &cp1251
+		back = codes[1]
 	}
-	back := make(map[rune]byte, 128)
-	for k, r := range table {
-		if r != utf8.RuneError {
-			back[r] = byte(0x80 + k)
-		}
-	}
-	var b bytes.Buffer
-	b.Grow(len(text))
+	b := make([]byte, 0, len(text))
 	line := 1
 	for _, r := range text {
-		switch c, ok := back[r]; {
-		case r < 0x80:
-			b.WriteByte(byte(r))
+		if r < 0x80 {
+			b = append(b, byte(r))
 			if r == '\n' {
 				line++
 			}
+			continue
+		}
+		switch c, ok := back[r]; {
 		case ok:
-			b.WriteByte(c)
+			b = append(b, c)
 		case cs == Detect:
 			return []byte(text), nil // it does not fit: UTF-8
 		default:
 			return nil, fmt.Errorf("xer: line %d: %q has no code in the chosen code page", line, r)
 		}
 	}
-	return b.Bytes(), nil
+	return b, nil
 }

@@ -33,23 +33,25 @@ var layouts = []struct{ name, fields string }{
 	{"TASKRSRC", "taskrsrc_id task_id proj_id cost_qty_link_flag=Y role_id acct_id rsrc_id pobs_id skill_level remain_qty target_qty remain_qty_per_hr target_lag_drtn_hr_cnt=0 target_qty_per_hr act_ot_qty=0 act_reg_qty=0 relag_drtn_hr_cnt=0 ot_factor cost_per_qty cost_per_qty_source_type=ST_Rsrc target_cost act_reg_cost=0 act_ot_cost=0 remain_cost act_start_date act_end_date restart_date reend_date target_start_date target_end_date rem_late_start_date rem_late_end_date rollup_dates_flag=Y target_crv remain_crv actual_crv ts_pend_act_end_flag=N guid rate_type=COST_PER_QTY act_this_per_cost=0 act_this_per_qty=0 curv_id rsrc_type"},
 }
 
-// sheet starts the named table with its layout.
-func sheet(name string) (*Sheet, map[string]string) {
+// layout is a table's fields in order and their defaults.
+type layout struct {
+	fields   []string
+	defaults []string
+}
+
+// tableLayouts are the layouts parsed, by table name.
+var tableLayouts = func() map[string]layout {
+	out := map[string]layout{}
 	for _, l := range layouts {
-		if l.name != name {
-			continue
-		}
-		s := &Sheet{Name: name}
-		defaults := map[string]string{}
+		var lay layout
 		for _, f := range strings.Fields(l.fields) {
 			f, v, _ := strings.Cut(f, "=")
-			s.Fields = append(s.Fields, f)
-			defaults[f] = v
+			lay.fields, lay.defaults = append(lay.fields, f), append(lay.defaults, v)
 		}
-		return s, defaults
+		out[l.name] = lay
 	}
-	panic("p6: no layout for " + name)
-}
+	return out
+}()
 
 // Export lays p out as P6's tables, in XER's order: the project with its
 // scheduling options, calendars (every one the project names, presets
@@ -64,7 +66,7 @@ func sheet(name string) (*Sheet, map[string]string) {
 // defined twice,
 // a parent or a link's end that is not a task, an outline that loops.
 func Export(p *schedule.Project, warn func(table, message string)) ([]*Sheet, error) {
-	e := &exporter{p: p, warnf: warn, s: p.Settings, calID: map[string]string{}, taskID: map[string]string{}, wbsID: map[string]string{}}
+	e := &exporter{p: p, warnf: warn, s: p.Settings, calID: map[string]string{}, taskID: map[string]string{}, wbsID: map[string]string{}, sheets: map[string]*Sheet{}}
 	e.s.MinutesPerDay = cmp.Or(e.s.MinutesPerDay, 480)
 	e.s.MinutesPerWeek = cmp.Or(e.s.MinutesPerWeek, 2400)
 	e.s.DaysPerMonth = cmp.Or(e.s.DaysPerMonth, 20)
@@ -104,6 +106,7 @@ type exporter struct {
 	dates  map[string]schedule.TaskResult
 	finish time.Time
 	out    []*Sheet
+	sheets map[string]*Sheet
 
 	summary map[string]bool   // task IDs with subtasks
 	index   map[string]int    // task ID → index in p.Tasks
@@ -132,19 +135,18 @@ func (e *exporter) warnOnce(kind, table, format string, args ...any) {
 
 // add appends a row to the table, starting it when it is new.
 func (e *exporter) add(name string, values map[string]string) {
-	var s *Sheet
-	if k := slices.IndexFunc(e.out, func(s *Sheet) bool { return s.Name == name }); k >= 0 {
-		s = e.out[k]
-	} else {
-		s, _ = sheet(name)
+	s := e.sheets[name]
+	if s == nil {
+		s = &Sheet{Name: name, Fields: tableLayouts[name].fields}
+		e.sheets[name] = s
 		e.out = append(e.out, s)
 	}
-	_, defaults := sheet(name)
+	lay := tableLayouts[name]
 	row := make([]string, len(s.Fields))
 	for i, f := range s.Fields {
 		v, ok := values[f]
 		if !ok {
-			v = defaults[f]
+			v = lay.defaults[i]
 		}
 		row[i] = clean(v)
 	}

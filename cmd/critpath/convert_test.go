@@ -113,6 +113,17 @@ func TestXER(t *testing.T) {
 	if code, out, errOut := runCLI("verify", xerPath); code != 0 || !strings.HasSuffix(out, "matched 25 of 25 tasks\n") {
 		t.Errorf("verify the XER written: exit %d: %s%s", code, out, errOut)
 	}
+	// And as PMXML.
+	pmxmlPath := filepath.Join(t.TempDir(), "takt.xml")
+	if code, out, errOut := runCLI("convert", "--xml", "pmxml", sample, pmxmlPath); code != 0 || strings.Contains(out, "warnings writing") {
+		t.Errorf("convert to PMXML: exit %d: %s%s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI("verify", pmxmlPath); code != 0 || !strings.HasSuffix(out, "matched 25 of 25 tasks\n") {
+		t.Errorf("verify the PMXML written: exit %d: %s%s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI("convert", "--xml", "p7", sample, pmxmlPath); code != 2 || !strings.Contains(errOut, "want mspdi or pmxml") {
+		t.Errorf("--xml p7: exit %d: %s", code, errOut)
+	}
 }
 
 // A PMXML document schedules and verifies against P6's dates.

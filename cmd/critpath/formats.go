@@ -156,10 +156,11 @@ func rootElement(data []byte) string {
 	return ""
 }
 
-// writeProject writes p to path in the format its extension names,
+// writeProject writes p to path in the format its extension names (for
+// .xml, MSPDI or PMXML as xmlFormat says),
 // through a temporary file renamed into place: a failure leaves nothing
 // half-written. It returns what the format could not hold.
-func writeProject(path string, p *schedule.Project) ([]string, error) {
+func writeProject(path string, p *schedule.Project, xmlFormat string) ([]string, error) {
 	var b bytes.Buffer
 	var warnings []string
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
@@ -168,8 +169,19 @@ func writeProject(path string, p *schedule.Project) ([]string, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 	case ".xml":
-		if err := mspdi.Write(&b, p); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+		switch xmlFormat {
+		case "", "mspdi":
+			if err := mspdi.Write(&b, p); err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+		case "pmxml":
+			ws, err := pmxml.Write(&b, p)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			warnings = texts(ws)
+		default:
+			return nil, fmt.Errorf("%w: --xml %q: want mspdi or pmxml", errUsage, xmlFormat)
 		}
 	case ".xer":
 		ws, err := xer.Write(&b, p, nil)
@@ -199,6 +211,7 @@ func writeProject(path string, p *schedule.Project) ([]string, error) {
 // IN OUT`, each format chosen by extension (.json, .xml; .sm to read).
 func convertCommand(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
+	xmlFormat := fs.String("xml", "mspdi", "the `format` of an .xml OUT: mspdi (Microsoft Project) or pmxml (Primavera P6)")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -210,7 +223,7 @@ func convertCommand(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	lost, err := writeProject(files[1], in.project)
+	lost, err := writeProject(files[1], in.project, *xmlFormat)
 	if err != nil {
 		return err
 	}

@@ -69,6 +69,7 @@ type documentXML struct {
 	XMLName       xml.Name      `xml:"APIBusinessObjects"`
 	Calendars     []calendarXML `xml:"Calendar"`
 	Resources     []resourceXML `xml:"Resource"`
+	Rates         []rateXML     `xml:"ResourceRate"`
 	Relationships []linkXML     `xml:"Relationship"`
 	Projects      []projectXML  `xml:"Project"`
 	Baselines     []projectXML  `xml:"BaselineProject"`
@@ -81,11 +82,16 @@ type projectXML struct {
 	PlannedStartDate                string
 	DataDate                        string
 	ActivityDefaultCalendarObjectId string
-	Calendars                       []calendarXML   `xml:"Calendar"`
-	WBS                             []wbsXML        `xml:"WBS"`
-	Activities                      []activityXML   `xml:"Activity"`
-	Relationships                   []linkXML       `xml:"Relationship"`
-	Assignments                     []assignmentXML `xml:"ResourceAssignment"`
+	MustFinishByDate                string
+	CriticalActivityFloatLimit      string
+	ScheduleOptions                 []struct {
+		ComputeTotalFloatType, OutOfSequenceScheduleType, RelationshipLagCalendar string
+	}
+	Calendars     []calendarXML   `xml:"Calendar"`
+	WBS           []wbsXML        `xml:"WBS"`
+	Activities    []activityXML   `xml:"Activity"`
+	Relationships []linkXML       `xml:"Relationship"`
+	Assignments   []assignmentXML `xml:"ResourceAssignment"`
 }
 
 type calendarXML struct {
@@ -119,7 +125,8 @@ type activityXML struct {
 	PlannedDuration, RemainingDuration, TotalFloat           string
 	ActualStartDate, ActualFinishDate, StartDate, FinishDate string
 	PrimaryConstraintType, PrimaryConstraintDate             string
-	SecondaryConstraintType                                  string
+	SecondaryConstraintType, SecondaryConstraintDate         string
+	LevelingPriority                                         string
 }
 
 type linkXML struct {
@@ -128,6 +135,10 @@ type linkXML struct {
 
 type resourceXML struct {
 	ObjectId, Id, Name, ResourceType, CalendarObjectId string
+}
+
+type rateXML struct {
+	ResourceObjectId, EffectiveDate, MaxUnitsPerTime, PricePerUnit string
 }
 
 type assignmentXML struct {
@@ -188,7 +199,19 @@ func tablesOf(doc *documentXML, px *projectXML) p6.Tables {
 		t[name].Add(0, values)
 	}
 	add("PROJECT", map[string]string{"proj_id": px.ObjectId, "proj_short_name": cmpOr(px.Id, px.Name),
-		"plan_start_date": px.PlannedStartDate, "last_recalc_date": px.DataDate, "clndr_id": px.ActivityDefaultCalendarObjectId})
+		"plan_start_date": px.PlannedStartDate, "last_recalc_date": px.DataDate, "clndr_id": px.ActivityDefaultCalendarObjectId,
+		"plan_end_date": px.MustFinishByDate, "critical_drtn_hr_cnt": px.CriticalActivityFloatLimit})
+	for _, o := range px.ScheduleOptions {
+		v := map[string]string{"proj_id": px.ObjectId, "sched_float_type": floatTypes[o.ComputeTotalFloatType],
+			"sched_calendar_on_relationship_lag": lagCalendars[o.RelationshipLagCalendar]}
+		switch o.OutOfSequenceScheduleType {
+		case "Progress Override":
+			v["sched_progress_override"] = "Y"
+		case "Actual Dates":
+			v["sched_retained_logic"] = "N"
+		}
+		add("SCHEDOPTIONS", v)
+	}
 	global := len(doc.Calendars)
 	for k, c := range append(doc.Calendars, px.Calendars...) {
 		proj := c.ProjectObjectId
@@ -207,7 +230,8 @@ func tablesOf(doc *documentXML, px *projectXML) p6.Tables {
 			"task_code": a.Id, "task_name": a.Name, "task_type": activityTypes[a.Type], "status_code": statuses[a.Status],
 			"target_drtn_hr_cnt": a.PlannedDuration, "remain_drtn_hr_cnt": a.RemainingDuration, "total_float_hr_cnt": a.TotalFloat,
 			"act_start_date": a.ActualStartDate, "act_end_date": a.ActualFinishDate, "early_start_date": a.StartDate, "early_end_date": a.FinishDate,
-			"cstr_type": constraints[a.PrimaryConstraintType], "cstr_date": a.PrimaryConstraintDate, "cstr_type2": constraints[a.SecondaryConstraintType]})
+			"cstr_type": constraints[a.PrimaryConstraintType], "cstr_date": a.PrimaryConstraintDate, "cstr_type2": constraints[a.SecondaryConstraintType],
+			"cstr_date2": a.SecondaryConstraintDate, "priority_type": priorities[a.LevelingPriority]})
 	}
 	for _, l := range append(px.Relationships, doc.Relationships...) {
 		add("TASKPRED", map[string]string{"task_id": l.SuccessorActivityObjectId, "pred_task_id": l.PredecessorActivityObjectId,
@@ -216,6 +240,9 @@ func tablesOf(doc *documentXML, px *projectXML) p6.Tables {
 	for _, r := range doc.Resources {
 		add("RSRC", map[string]string{"rsrc_id": r.ObjectId, "rsrc_short_name": r.Id, "rsrc_name": r.Name,
 			"rsrc_type": resourceTypes[r.ResourceType], "clndr_id": r.CalendarObjectId})
+	}
+	for _, r := range doc.Rates {
+		add("RSRCRATE", map[string]string{"rsrc_id": r.ResourceObjectId, "start_date": r.EffectiveDate, "max_qty_per_hr": r.MaxUnitsPerTime, "cost_per_qty": r.PricePerUnit})
 	}
 	for _, a := range px.Assignments {
 		add("TASKRSRC", map[string]string{"task_id": a.ActivityObjectId, "rsrc_id": a.ResourceObjectId, "target_qty_per_hr": a.PlannedUnitsPerTime})
@@ -240,6 +267,11 @@ var (
 		"Finish On": "CS_MEO", "As Late As Possible": "CS_ALAP"}
 	linkTypes     = map[string]string{"Finish to Start": "PR_FS", "Start to Start": "PR_SS", "Finish to Finish": "PR_FF", "Start to Finish": "PR_SF"}
 	resourceTypes = map[string]string{"Labor": "RT_Labor", "Nonlabor": "RT_Equip", "Material": "RT_Mat"}
+	priorities    = map[string]string{"Top": "PT_Top", "High": "PT_High", "Normal": "PT_Normal", "Low": "PT_Low", "Lowest": "PT_Lowest"}
+	lagCalendars  = map[string]string{"Predecessor Activity Calendar": "rcal_Predecessor", "Successor Activity Calendar": "rcal_Successor",
+		"24 Hour Calendar": "rcal_24Hour", "Project Default Calendar": "rcal_ProjDefault"}
+	floatTypes = map[string]string{"Start Float = Late Start - Early Start": "FT_SF", "Finish Float = Late Finish - Early Finish": "FT_FF",
+		"Smallest of Start Float and Finish Float": "FT_MF"}
 )
 
 var dayNumbers = map[string]int{"Sunday": 1, "Monday": 2, "Tuesday": 3, "Wednesday": 4, "Thursday": 5, "Friday": 6, "Saturday": 7}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/critpath/critpath/interchange/internal/testutil"
 	"github.com/critpath/critpath/interchange/pmxml"
 	"github.com/critpath/critpath/schedule"
 )
@@ -129,6 +130,25 @@ func FuzzRead(f *testing.F) {
 		}
 		for _, pr := range doc.Projects {
 			_, _ = schedule.Compile(pr.Project) // errors are fine; panics and hangs are not
+			// What is read writes; written again after a read, it is the same.
+			var one, two bytes.Buffer
+			if _, err := pmxml.Write(&one, pr.Project); err != nil {
+				continue // an ID used twice, say
+			}
+			back, err := pmxml.Read(bytes.NewReader(one.Bytes()))
+			if err != nil {
+				t.Fatalf("reading our own export: %v", err)
+			}
+			if _, err := pmxml.Write(&two, back.Projects[0].Project); err != nil {
+				t.Fatalf("writing it again: %v", err)
+			}
+			again, err := pmxml.Read(bytes.NewReader(two.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := testutil.Model(t, back.Projects[0].Project), testutil.Model(t, again.Projects[0].Project); a != b {
+				t.Fatalf("a second round trip changed the model:\n%s", testutil.FirstDiff(a, b))
+			}
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/critpath/critpath/interchange/internal/testutil"
 	"github.com/critpath/critpath/interchange/xer"
 	"github.com/critpath/critpath/schedule"
 )
@@ -170,8 +171,8 @@ func FuzzRead(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if a, b := modelJSON(t, back.Projects[0].Project), modelJSON(t, again.Projects[0].Project); a != b {
-				t.Fatalf("a second round trip changed the model:\n%s", firstDiff(a, b))
+			if a, b := testutil.Model(t, back.Projects[0].Project), testutil.Model(t, again.Projects[0].Project); a != b {
+				t.Fatalf("a second round trip changed the model:\n%s", testutil.FirstDiff(a, b))
 			}
 		}
 	})

@@ -146,10 +146,10 @@ func clock(s string) (int, error) {
 	return hh*60 + mm, nil
 }
 
-// calendarData turns clndr_data into a week (nil when DaysOfWeek is empty:
+// CalendarData turns clndr_data into a week (nil when DaysOfWeek is empty:
 // the calendar inherits its base's or, without one, P6's default) and
 // exceptions.
-func calendarData(data string) (week map[time.Weekday][]schedule.Interval, exs []schedule.Exception, err error) {
+func CalendarData(data string) (week map[time.Weekday][]schedule.Interval, exs []schedule.Exception, err error) {
 	if strings.TrimSpace(data) == "" {
 		return nil, nil, nil
 	}

@@ -20,7 +20,7 @@ func TestStructuredText(t *testing.T) {
 		{strings.Repeat("(0||a()(", 100), 0, "nested deeper"},
 		{"garbage", 0, "want ("},
 	} {
-		_, exs, err := calendarData(c.data)
+		_, exs, err := CalendarData(c.data)
 		switch {
 		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
 			t.Errorf("%.40q: error %v, want %q", c.data, err, c.err)

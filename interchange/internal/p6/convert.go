@@ -238,7 +238,7 @@ func (r *reader) calendars(def string) {
 				cal.Base = name
 			}
 		}
-		week, exs, err := calendarData(t.Get(k, "clndr_data"))
+		week, exs, err := CalendarData(t.Get(k, "clndr_data"))
 		if err != nil {
 			r.warn(line, "CALENDAR", "calendar %q: %v; P6's default week is used", cal.Name, err)
 		}
@@ -445,6 +445,9 @@ func (r *reader) tasks() {
 				task.ActualFinish = r.p.StatusDate
 				if d := when("reend_date"); !d.IsZero() {
 					task.ActualFinish = d
+				}
+				if task.ActualFinish.Before(task.ActualStart) { // a data date before the work began
+					task.ActualFinish = task.ActualStart
 				}
 				if !task.ActualFinish.IsZero() && !task.ActualFinish.Before(task.ActualStart) {
 					task.PercentComplete = 100

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/critpath/critpath/schedule"
 )
@@ -116,6 +117,7 @@ type exporter struct {
 	wbsID   map[string]string // summary's task ID → wbs_id
 	rsrcID  map[string]string // resource ID → rsrc_id
 	warned  map[string]bool
+	codes   map[string]bool // activity IDs written, once one is cut
 }
 
 func (e *exporter) warn(table, format string, args ...any) {
@@ -214,6 +216,39 @@ func (e *exporter) outline() error {
 	return nil
 }
 
+// fit cuts text to P6's limit of n characters, reporting it once per
+// kind.
+func (e *exporter) fit(kind, s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	e.warnOnce("long "+kind, "PROJECT", "%ss are cut to P6's %d characters (such as %q)", kind, n, s)
+	return string(r[:n])
+}
+
+// code returns an activity ID within P6's 40 characters, unique: one cut
+// short ends in ~ and a number if it has to.
+func (e *exporter) code(id string) string {
+	c := e.fit("activity ID", id, 40)
+	if c == id {
+		return c
+	}
+	if e.codes == nil {
+		e.codes = map[string]bool{}
+		for _, t := range e.p.Tasks {
+			e.codes[t.ID] = true
+		}
+	}
+	base := []rune(c)
+	for k := 1; e.codes[c]; k++ {
+		suffix := fmt.Sprintf("~%d", k)
+		c = string(base[:40-len(suffix)]) + suffix
+	}
+	e.codes[c] = true
+	return c
+}
+
 // stamp spells a date as P6 does; the zero date is empty.
 func stamp(t time.Time) string {
 	if t.IsZero() {
@@ -273,7 +308,7 @@ func (e *exporter) project() {
 			start = tr
 		}
 	}
-	e.add("PROJECT", map[string]string{"proj_id": projID, "proj_short_name": short, "clndr_id": e.calendarID(e.projectCalendar()),
+	e.add("PROJECT", map[string]string{"proj_id": projID, "proj_short_name": e.fit("project ID", short, 40), "clndr_id": e.calendarID(e.p.Calendar),
 		"critical_drtn_hr_cnt": e.floatHours(p.Options.CriticalFloat), "last_recalc_date": stamp(p.StatusDate),
 		"plan_start_date": stamp(start), "plan_end_date": stamp(p.FinishBy), "scd_end_date": stamp(e.finish),
 		"add_date": stamp(start)})
@@ -301,9 +336,6 @@ func (e *exporter) floatHours(d schedule.Duration) string {
 	return number(h)
 }
 
-// projectCalendar names the project calendar: Standard when p names none.
-func (e *exporter) projectCalendar() string { return cmp.Or(e.p.Calendar, schedule.Standard) }
-
 // calendarID numbers a calendar name (the numbers follow the order names
 // are first asked for; calendars writes them all).
 func (e *exporter) calendarID(name string) string {
@@ -319,7 +351,9 @@ func (e *exporter) calendarID(name string) string {
 }
 
 // calendars writes every calendar the project defines or names: the
-// presets it uses without defining them, as critpath has them.
+// presets it uses without defining them, as critpath has them. A project
+// or task naming no calendar is written with none, which P6 reads as its
+// default calendar.
 func (e *exporter) calendars() error {
 	p := e.p
 	byName := map[string]schedule.Calendar{}
@@ -331,7 +365,7 @@ func (e *exporter) calendars() error {
 		byName[c.Name] = c
 		names = append(names, c.Name)
 	}
-	used := []string{e.projectCalendar()}
+	used := []string{e.p.Calendar}
 	for _, t := range p.Tasks {
 		used = append(used, t.Calendar)
 	}
@@ -368,7 +402,7 @@ func (e *exporter) calendars() error {
 			"day_hr_cnt": number(day), "week_hr_cnt": number(float64(e.s.MinutesPerWeek) / 60),
 			"month_hr_cnt": number(day * float64(e.s.DaysPerMonth)), "year_hr_cnt": number(day * float64(e.s.DaysPerMonth) * 12),
 			"clndr_data": e.clndrData(c, byName, first, last)}
-		if name == e.projectCalendar() {
+		if name == e.p.Calendar {
 			v["default_flag"] = "Y"
 		}
 		if resourceOnly[name] {
@@ -519,7 +553,7 @@ func (e *exporter) options() {
 func (e *exporter) wbs() {
 	p := e.p
 	e.add("PROJWBS", map[string]string{"wbs_id": "1", "proj_id": projID, "seq_num": "0", "proj_node_flag": "Y",
-		"wbs_short_name": cmp.Or(p.Name, "critpath"), "wbs_name": cmp.Or(p.Name, "critpath")})
+		"wbs_short_name": e.fit("project ID", cmp.Or(p.Name, "critpath"), 40), "wbs_name": e.fit("WBS name", cmp.Or(p.Name, "critpath"), 100)})
 	for _, k := range e.order {
 		t := &p.Tasks[k]
 		if !e.summary[t.ID] {
@@ -535,7 +569,7 @@ func (e *exporter) wbs() {
 			}
 		}
 		e.add("PROJWBS", map[string]string{"wbs_id": id, "proj_id": projID, "seq_num": strconv.Itoa(k + 1),
-			"wbs_short_name": short, "wbs_name": t.Name, "parent_wbs_id": cmp.Or(e.wbsID[t.Parent], "1")})
+			"wbs_short_name": e.fit("WBS code", short, 40), "wbs_name": e.fit("WBS name", t.Name, 100), "parent_wbs_id": cmp.Or(e.wbsID[t.Parent], "1")})
 		switch {
 		case t.Constraint.Type != schedule.ASAP:
 			e.warn("PROJWBS", "summary task %s: its constraint %v is left out (a WBS node has none)", t.ID, t.Constraint.Type)
@@ -618,13 +652,13 @@ func (e *exporter) tasks() {
 			e.warnOnce("elapsed", "TASK", "elapsed durations (such as %s's %v) are written as as many working hours", t.ID, t.Duration)
 		}
 		v := map[string]string{"task_id": id, "proj_id": projID, "wbs_id": cmp.Or(e.wbsID[t.Parent], "1"),
-			"clndr_id": e.calID[cmp.Or(t.Calendar, e.projectCalendar())], "task_code": t.ID, "task_name": t.Name,
+			"clndr_id": e.calID[t.Calendar], "task_code": e.code(t.ID), "task_name": e.fit("activity name", t.Name, 120),
 			"target_drtn_hr_cnt": number(dur), "remain_drtn_hr_cnt": number(dur), "priority_type": priorityType(t.Priority)}
 		switch {
-		case dur == 0:
-			v["task_type"] = "TT_FinMile"
 		case !t.IgnoreResourceCalendars:
 			v["task_type"] = "TT_Rsrc"
+		case dur == 0:
+			v["task_type"] = "TT_FinMile"
 		}
 		if c := t.Constraint; c.Type != schedule.ASAP {
 			v["cstr_type"] = writeConstraint[c.Type]
@@ -657,9 +691,10 @@ func (e *exporter) tasks() {
 }
 
 // progress writes an activity's status: complete when it has an actual
-// finish (or is 100 % done), in progress when it has an actual start or
-// some progress, its remaining duration given or worked out from the
-// percent complete.
+// finish, in progress when it has an actual start or some progress, its
+// remaining duration given or worked out from the percent complete. One
+// done but with no actual finish is in progress with nothing left, which
+// P6 ends at the data date.
 func (e *exporter) progress(t *schedule.Task, tr schedule.TaskResult, scheduled bool, dur float64, v map[string]string) {
 	started := !t.ActualStart.IsZero() || t.PercentComplete > 0
 	if !started {
@@ -671,12 +706,8 @@ func (e *exporter) progress(t *schedule.Task, tr schedule.TaskResult, scheduled 
 		as = tr.Start
 	}
 	v["act_start_date"], v["restart_date"] = stamp(as), ""
-	if !t.ActualFinish.IsZero() || t.PercentComplete >= 100 {
-		af := t.ActualFinish
-		if af.IsZero() && scheduled {
-			af = tr.Finish
-		}
-		v["status_code"], v["act_end_date"], v["remain_drtn_hr_cnt"], v["reend_date"] = "TK_Complete", stamp(af), "0", ""
+	if !t.ActualFinish.IsZero() {
+		v["status_code"], v["act_end_date"], v["remain_drtn_hr_cnt"], v["reend_date"] = "TK_Complete", stamp(t.ActualFinish), "0", ""
 		v["phys_complete_pct"] = "100"
 		v["total_float_hr_cnt"], v["free_float_hr_cnt"] = "", ""
 		return

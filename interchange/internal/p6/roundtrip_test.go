@@ -1,0 +1,177 @@
+package p6_test
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critpath/critpath/interchange/pmxml"
+	"github.com/critpath/critpath/interchange/xer"
+	"github.com/critpath/critpath/schedule"
+)
+
+// format is one of P6's formats: it writes a project and reads it back.
+type format struct {
+	name string
+	trip func(p *schedule.Project) (back *schedule.Project, saved map[string]xer.Saved, warnings int, err error)
+}
+
+var formats = []format{
+	{"XER", func(p *schedule.Project) (*schedule.Project, map[string]xer.Saved, int, error) {
+		var out bytes.Buffer
+		ws, err := xer.Write(&out, p, nil)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		f, err := xer.Read(bytes.NewReader(out.Bytes()), nil)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		return f.Projects[0].Project, f.Projects[0].Saved, len(ws) + len(f.Warnings), nil
+	}},
+	{"PMXML", func(p *schedule.Project) (*schedule.Project, map[string]xer.Saved, int, error) {
+		var out bytes.Buffer
+		ws, err := pmxml.Write(&out, p)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		f, err := pmxml.Read(bytes.NewReader(out.Bytes()))
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		return f.Projects[0].Project, f.Projects[0].Saved, len(ws) + len(f.Warnings), nil
+	}},
+}
+
+// Random projects with what P6 holds — calendars with holidays, WBS,
+// every link type with lags, constraints, deadlines, priorities,
+// progress — written as XER or PMXML and read back schedule every activity on the
+// same dates with the same floats under each of P6's options, and the file
+// carries those dates.
+func TestWriteRandom(t *testing.T) {
+	for _, fm := range formats {
+		t.Run(fm.name, func(t *testing.T) { writeRandom(t, fm) })
+	}
+}
+
+func writeRandom(t *testing.T, fm format) {
+	for seed := range uint64(300) {
+		p := randomProject(seed)
+		back, saved, warnings, err := fm.trip(p)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if warnings > 0 {
+			t.Fatalf("seed %d: %d warnings", seed, warnings)
+		}
+		want, err1 := schedule.Run(p)
+		got, err2 := schedule.Run(back)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("seed %d: %v / %v", seed, err1, err2)
+		}
+		for _, w := range want.Tasks() {
+			if w.Summary {
+				continue
+			}
+			g, ok := got.Lookup(w.ID)
+			if !ok {
+				t.Fatalf("seed %d: task %s is missing", seed, w.ID)
+			}
+			if !g.Start.Equal(w.Start) || !g.Finish.Equal(w.Finish) || g.TotalFloat != w.TotalFloat || g.FreeFloat != w.FreeFloat {
+				t.Errorf("seed %d: task %s: %v–%v float %d/%d, want %v–%v float %d/%d", seed, w.ID, g.Start, g.Finish, g.TotalFloat, g.FreeFloat, w.Start, w.Finish, w.TotalFloat, w.FreeFloat)
+			}
+			s := saved[w.ID]
+			es, ef := w.EarlyStart, w.EarlyFinish
+			if w.PercentComplete >= 100 {
+				es, ef = w.Start, w.Finish
+			} else if w.PercentComplete > 0 {
+				es = w.Start
+			}
+			if !s.Start.Equal(es) || !s.Finish.Equal(ef) || (w.PercentComplete < 100 && s.TotalFloat != w.TotalFloat) {
+				t.Errorf("seed %d: task %s: the file says %v–%v float %d, want %v–%v float %d", seed, w.ID, s.Start, s.Finish, s.TotalFloat, es, ef, w.TotalFloat)
+			}
+		}
+		if t.Failed() {
+			return
+		}
+	}
+}
+
+// randomProject draws a project of what P6 holds.
+func randomProject(seed uint64) *schedule.Project {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	start := time.Date(2027, 1, 3+rng.IntN(5), 8, 0, 0, 0, time.UTC)
+	p := &schedule.Project{Name: fmt.Sprintf("random %d", seed), Start: start, Options: schedule.P6Options()}
+	p.Options.LagCalendar = []schedule.LagCalendar{schedule.LagPredecessor, schedule.LagSuccessor, schedule.Lag24Hours, schedule.LagProject}[rng.IntN(4)]
+	p.Options.TotalFloat = []schedule.FloatKind{schedule.FinishFloat, schedule.StartFloat, schedule.SmallestFloat}[rng.IntN(3)]
+	p.Options.Progress = []schedule.ProgressMode{schedule.RetainedLogic, schedule.ProgressOverride, schedule.ActualDates}[rng.IntN(3)]
+	site := schedule.SundayThursdayCalendar()
+	site.Name = "Site"
+	for range 3 {
+		d := schedule.DateOf(start.AddDate(0, 0, rng.IntN(60)))
+		site.Exceptions = append(site.Exceptions, schedule.Exception{From: d})
+	}
+	night := schedule.Calendar{Name: "Nights", Base: "Site", Week: map[time.Weekday][]schedule.Interval{time.Monday: {schedule.Span(20, 0, 24, 0)}}}
+	p.Calendars = []schedule.Calendar{site, night}
+	p.Calendar = []string{"Site", schedule.Standard}[rng.IntN(2)]
+	cals := []string{"", "", "Site", schedule.Standard, schedule.TwentyFourHours, "Nights"}
+	n := 5 + rng.IntN(20)
+	var leaves []string
+	for k := range n {
+		task := schedule.Task{ID: fmt.Sprintf("A%d", 10*(k+1)), Name: fmt.Sprintf("activity %d", k), Priority: []int{100, 300, 500, 700, 900}[rng.IntN(5)]}
+		if k%6 == 0 {
+			task.ID = fmt.Sprintf("WBS %d", k)
+			p.Tasks = append(p.Tasks, task)
+			continue
+		}
+		task.Parent = fmt.Sprintf("WBS %d", k/6*6)
+		task.Duration = schedule.Hours(float64(rng.IntN(5) * 8))
+		if rng.IntN(3) == 0 {
+			task.Duration = schedule.Hours(float64(rng.IntN(40)) / 4)
+		}
+		task.Calendar = cals[rng.IntN(len(cals))]
+		task.IgnoreResourceCalendars = true
+		at := start.Add(time.Duration(rng.IntN(30*24)) * time.Hour)
+		switch rng.IntN(8) {
+		case 0:
+			task.Constraint = schedule.Constraint{Type: schedule.SNET, Date: at}
+		case 1:
+			task.Constraint = schedule.Constraint{Type: schedule.FNLT, Date: at}
+		case 2:
+			task.Constraint = schedule.Constraint{Type: schedule.ALAP}
+		case 3:
+			task.Deadline = at
+		}
+		p.Tasks = append(p.Tasks, task)
+		leaves = append(leaves, task.ID)
+	}
+	types := []schedule.LinkType{schedule.FS, schedule.SS, schedule.FF, schedule.SF}
+	for i := 1; i < len(leaves); i++ {
+		for range rng.IntN(3) {
+			pred := leaves[rng.IntN(i)]
+			l := schedule.Link{Pred: pred, Succ: leaves[i], Type: types[rng.IntN(4)], Lag: schedule.Hours(float64(rng.IntN(24) - 4))}
+			if !slices.ContainsFunc(p.Links, func(m schedule.Link) bool { return m.Pred == l.Pred && m.Succ == l.Succ && m.Type == l.Type }) {
+				p.Links = append(p.Links, l)
+			}
+		}
+	}
+	if rng.IntN(2) == 0 { // progress up to a data date
+		p.StatusDate = start.AddDate(0, 0, 7)
+		r, err := schedule.Run(p)
+		if err == nil {
+			for k := range p.Tasks {
+				t := &p.Tasks[k]
+				tr, _ := r.Lookup(t.ID)
+				if strings.HasPrefix(t.ID, "WBS") || !tr.Finish.Before(p.StatusDate) || t.Duration.IsZero() {
+					continue
+				}
+				t.ActualStart, t.ActualFinish, t.PercentComplete = tr.Start, tr.Finish, 100
+			}
+		}
+	}
+	return p
+}

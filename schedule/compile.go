@@ -699,9 +699,6 @@ func (c *compiler) progress(i int32) {
 	case !af.IsZero() && af.Before(as):
 		fail("actual_finish", fmt.Errorf("%v is before the actual start %v: %w", af, as, ErrBadDate))
 		return
-	case n.status != noDate && (wallMinutes(as, n.loc) > n.status || !af.IsZero() && wallMinutes(af, n.loc) > n.status):
-		fail("actual_start", fmt.Errorf("actual dates after the status date %v: %w", wallTime(n.status, n.loc), ErrBadDate))
-		return
 	case as.IsZero():
 		fail("actual_start", fmt.Errorf("progress needs an actual start: %w", ErrBadDate))
 		return

@@ -68,7 +68,11 @@
 //     dates a task is scheduled on.
 //   - The late dates of a task without successors are bound by the project
 //     finish (the latest early finish) or the finish-by date; the others by
-//     their successors alone, as in the textbook backward pass.
+//     their successors and, as Microsoft Project and P6 do, that bound
+//     too: no late finish is after it, even where a start-to-start or
+//     start-to-finish successor would allow one. Options.LateDates =
+//     LateByLinks gives the textbook backward pass, bound by successors
+//     alone.
 //   - Total float is the smaller of start and finish float (Microsoft
 //     Project), or either one (Options.TotalFloat; P6 uses finish float); a
 //     summary's is worked out from its rolled-up dates (Microsoft Project)
@@ -87,7 +91,8 @@
 // Actual starts and finishes, percent complete and remaining duration are
 // scheduled against the project's status date three ways
 // (Options.Progress: P6's retained logic, progress override and actual
-// dates); out-of-sequence progress is a Conflict, and Result.Progress
+// dates; actual dates after the status date are kept); out-of-sequence
+// progress is a Conflict, and Result.Progress
 // rolls progress up by duration, work and cost. Assignments carry units
 // and work: a task's type (fixed units, duration or work) and
 // effort-driven flag say how duration × units = work is resolved, as in

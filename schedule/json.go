@@ -117,6 +117,7 @@ type optionsJSON struct {
 	SummaryFloat  *SummaryFloatKind `json:"summary_float,omitempty"`
 	Progress      *ProgressMode     `json:"progress,omitempty"`
 	ALAP          *ALAPMode         `json:"alap,omitempty"`
+	LateDates     *LateDatesMode    `json:"late_dates,omitempty"`
 }
 
 type calendarJSON struct {
@@ -373,6 +374,9 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		if o.ALAP != nil {
 			p.Options.ALAP = *o.ALAP
 		}
+		if o.LateDates != nil {
+			p.Options.LateDates = *o.LateDates
+		}
 		if o.TotalFloat != nil {
 			p.Options.TotalFloat = *o.TotalFloat
 		}
@@ -537,6 +541,9 @@ func (p Project) MarshalJSON() ([]byte, error) {
 		}
 		if p.Options.ALAP != ALAPTotalFloat {
 			o.ALAP = &p.Options.ALAP
+		}
+		if p.Options.LateDates != LateCapped {
+			o.LateDates = &p.Options.LateDates
 		}
 		cf, err := dur(p.Options.CriticalFloat)
 		if err != nil {

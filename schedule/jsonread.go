@@ -583,6 +583,8 @@ func (r *jsonReader) options(o *optionsJSON) error {
 			return optText(r, &o.Progress)
 		case "alap":
 			return optText(r, &o.ALAP)
+		case "late_dates":
+			return optText(r, &o.LateDates)
 		}
 		return errUnknownField
 	})

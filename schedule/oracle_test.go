@@ -19,6 +19,7 @@ import (
 // network, and shares no code with the engine.
 type oracle struct {
 	mode           schedule.ConstraintMode
+	byLinks        bool // late dates from the links alone (textbook), not capped at the finish
 	dur            []int64
 	links          []oracleLink
 	ctype          []schedule.ConstraintType
@@ -151,11 +152,15 @@ func (o *oracle) backward() {
 					lf = min(lf, o.lf[l.s]-lag+o.dur[v])
 				}
 			}
+			bound := o.pf
+			if o.finishBy >= 0 {
+				bound = o.finishBy
+			}
 			if open {
-				lf = o.pf
-				if o.finishBy >= 0 {
-					lf = o.finishBy
-				}
+				lf = bound
+			}
+			if !o.byLinks { // Microsoft Project's and P6's cap
+				lf = min(lf, bound)
 			}
 			honor := o.mode == schedule.HonorConstraints
 			switch c, d := o.cdate[v], o.dur[v]; o.ctype[v] {
@@ -229,9 +234,12 @@ func TestAgainstOracle(t *testing.T) {
 	for seed := range uint64(2000) {
 		rng := rand.New(rand.NewPCG(seed, 99))
 		n := 1 + rng.IntN(40)
-		o := &oracle{finishBy: -1, mode: schedule.ConstraintMode(seed % 3)}
+		o := &oracle{finishBy: -1, mode: schedule.ConstraintMode(seed % 3), byLinks: seed%2 == 1}
 		p := &schedule.Project{Start: start, Calendar: schedule.TwentyFourHours}
 		p.Options.Constraints = o.mode
+		if o.byLinks {
+			p.Options.LateDates = schedule.LateByLinks
+		}
 		for i := range n {
 			d := int64(rng.IntN(6)) * 1440
 			if rng.IntN(5) == 0 {

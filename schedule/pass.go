@@ -172,14 +172,15 @@ func (r *Result) earlyOf(v int32, floor int64) [2]int64 {
 // remainingStart is when the remaining work of task-in-progress node v
 // resumes: after the work done (Microsoft Project), at the status date
 // (floor), or also after its predecessors (retained logic: bound is what
-// they and the status date allow).
+// they and the status date allow) — and never before its actual start,
+// which progress recorded after the status date puts later.
 func (r *Result) remainingStart(v int32, bound, floor int64) int64 {
 	n := r.net
 	switch n.opts.Progress {
 	case RetainedLogic:
-		return bound
+		return max(bound, n.act[v][0])
 	case ProgressOverride:
-		return floor
+		return max(floor, n.act[v][0])
 	}
 	done := n.act[v][1]
 	paused, _ := n.tasks[n.owner[v]].gaps(done)
@@ -230,12 +231,27 @@ func (r *Result) backward() {
 				k := e.kind
 				lf = min(lf, late[e.node][toFinish(k)]+d*int64(1-fromFinish(k))-e.lag)
 			}
+			lf = min(lf, r.lateBound(int32(v)))
 			late[v] = [2]int64{lf - d, lf}
 		} else {
 			late[v] = r.lateOf(int32(v))
 		}
 		hi = lo
 	}
+}
+
+// lateBound is the latest any task on node v's timeline may finish: the
+// finish-by date, else the project finish (LateCapped: Microsoft Project
+// and P6 cap every late finish there, even where a start-to-start or
+// start-to-finish successor would allow later); no bound with LateByLinks.
+func (r *Result) lateBound(v int32) int64 {
+	if r.net.opts.LateDates == LateByLinks {
+		return noDate
+	}
+	if b := r.net.finBy[v]; b != noDate {
+		return b
+	}
+	return r.pf[r.net.tl[v]]
 }
 
 // lateOf is node v's late start and finish from its successors' late
@@ -247,6 +263,9 @@ func (r *Result) lateOf(v int32) [2]int64 {
 	lf := r.latestFinish(v, d, n.out[lo:hi], r.late)
 	if lo == hi && n.finBy[v] != noDate { // an open end, bound by the finish-by date
 		lf = n.finBy[v]
+	}
+	if n.kind[v] != firstNode {
+		lf = min(lf, r.lateBound(v))
 	}
 	switch c := n.cdate[v]; n.bop[v] {
 	case bStartMax:

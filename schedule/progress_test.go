@@ -110,6 +110,42 @@ func TestProgressFinishedAndFloat(t *testing.T) {
 	}
 }
 
+// Progress recorded after the status date (P6 files carry it when work
+// was entered after the last schedule run) is kept: a finished task keeps
+// its actual dates, and a task in progress resumes no earlier than its
+// actual start — at it with retained logic or progress override, as P6
+// does, after the work done otherwise.
+func TestProgressAfterStatusDate(t *testing.T) {
+	end := func(k int) time.Time { return wday(k).Add(9 * time.Hour) }
+	for _, c := range []struct {
+		mode    schedule.ProgressMode
+		xFinish time.Time
+	}{
+		{schedule.RetainedLogic, end(7)},
+		{schedule.ProgressOverride, end(7)},
+		{schedule.ActualDates, end(8)},
+	} {
+		p := &schedule.Project{Start: mon, StatusDate: wday(3), Options: schedule.Options{Progress: c.mode},
+			Tasks: []schedule.Task{
+				{ID: "X", Duration: schedule.Days(4), ActualStart: wday(5), PercentComplete: 25},
+				{ID: "Z", Duration: schedule.Days(1), ActualStart: wday(4), ActualFinish: end(5)},
+				{ID: "After", Duration: schedule.Days(1)},
+			},
+			Links: []schedule.Link{{Pred: "X", Succ: "After"}},
+		}
+		r := mustRun(t, p)
+		x, _ := r.Lookup("X")
+		z, _ := r.Lookup("Z")
+		after, _ := r.Lookup("After")
+		if !x.Start.Equal(wday(5)) || !x.Finish.Equal(c.xFinish) || !after.Start.Equal(c.xFinish.Add(15*time.Hour)) {
+			t.Errorf("%v: X %v–%v, After from %v; want %v–%v, then the next morning", c.mode, x.Start, x.Finish, after.Start, wday(5), c.xFinish)
+		}
+		if !z.Start.Equal(wday(4)) || !z.Finish.Equal(end(5)) {
+			t.Errorf("%v: Z %v–%v, want its actual dates", c.mode, z.Start, z.Finish)
+		}
+	}
+}
+
 func TestProgressErrors(t *testing.T) {
 	for _, c := range []struct {
 		name   string
@@ -118,7 +154,6 @@ func TestProgressErrors(t *testing.T) {
 	}{
 		{"finish before start", func(p *schedule.Project) { p.Tasks[0].ActualFinish = mon.Add(-time.Hour) }, `task "A": actual_finish`},
 		{"finish without start", func(p *schedule.Project) { p.Tasks[2].ActualFinish = wday(1) }, `task "C": actual_finish: an actual finish needs an actual start`},
-		{"after the status date", func(p *schedule.Project) { p.Tasks[2].ActualStart = wday(4) }, `task "C": actual_start: actual dates after the status date`},
 		{"percent", func(p *schedule.Project) { p.Tasks[0].PercentComplete = 140 }, `task "A": percent_complete: 140`},
 		{"percent without start", func(p *schedule.Project) { p.Tasks[2].PercentComplete = 10 }, `task "C": actual_start: progress needs an actual start`},
 		{"no status date", func(p *schedule.Project) { p.StatusDate = time.Time{} }, "needs the project's status date"},

@@ -26,6 +26,8 @@ type Project struct {
 	Finish     time.Time
 	// StatusDate is the date progress is reported to (P6's data date).
 	// Under the P6 progress modes no remaining work is scheduled before it.
+	// Actual dates after it are kept (work entered since the last update);
+	// a task in progress then resumes no earlier than its actual start.
 	StatusDate time.Time
 	// Location is the time zone the calendars' hours are read in; nil
 	// means Start's location (Finish's when scheduling backward).
@@ -299,6 +301,36 @@ type Options struct {
 	// ALAP chooses how late an as-late-as-possible task is placed.
 	// Default: at its late dates, as Microsoft Project does.
 	ALAP ALAPMode
+	// LateDates chooses what bounds late dates. Default: the project
+	// finish bounds every task, as Microsoft Project and P6 do.
+	LateDates LateDatesMode
+}
+
+// LateDatesMode chooses what bounds the late dates of the backward pass.
+type LateDatesMode uint8
+
+const (
+	// LateCapped bounds every task's late finish by the project finish
+	// (or finish-by date), as Microsoft Project and P6 do: a predecessor
+	// joined by a start-to-start or start-to-finish link never has a late
+	// finish after the project's.
+	LateCapped LateDatesMode = iota
+	// LateByLinks takes late dates from the links alone, as textbook CPM
+	// does: a long predecessor of a start-to-start link may finish late
+	// after the project, its float counting that.
+	LateByLinks
+)
+
+var lateDatesNames = [...]string{"capped", "by-links"}
+
+// MarshalText implements encoding.TextMarshaler.
+func (m LateDatesMode) MarshalText() ([]byte, error) {
+	return enumText("late dates mode", lateDatesNames[:], int(m))
+}
+
+// UnmarshalText reads "capped" or "by-links".
+func (m *LateDatesMode) UnmarshalText(b []byte) error {
+	return enumParse("late dates mode", lateDatesNames[:], b, (*uint8)(m))
 }
 
 // ALAPMode chooses where an as-late-as-possible task goes.

@@ -61,8 +61,10 @@ func taskDays(t *testing.T, r *schedule.Result, id string) days {
 // lets an activity without its own link from Begin start before day 0; to
 // let B do so here the project starts ten days early and Begin is
 // constrained to start no earlier than day 0. Its late dates follow the
-// textbook rule this engine follows too: only activities without
+// textbook rule, the engine's LateByLinks: only activities without
 // successors are bound by the project finish (the latest early finish).
+// Microsoft Project and P6 cap every late finish there (LateCapped, the
+// default, checked against the oracle in TestAgainstOracle).
 func TestRelationTypes(t *testing.T) {
 	// case type dA dB lag | A ES EF LS LF | B ES EF LS LF | Begin ES EF LS LF | End ES EF LS LF
 	const cases = `
@@ -116,6 +118,7 @@ func TestRelationTypes(t *testing.T) {
 			}
 			p := dayProject()
 			p.Start = day0.AddDate(0, 0, -10)
+			p.Options.LateDates = schedule.LateByLinks
 			p.Tasks = []schedule.Task{
 				{ID: "Begin", Duration: schedule.Days(1), Constraint: schedule.Constraint{Type: schedule.SNET, Date: day0}},
 				{ID: "A", Duration: schedule.Days(float64(n[2]))},

@@ -165,7 +165,6 @@ func (r *reader) project(k int) Project {
 	r.tasks()
 	r.links()
 	r.resources()
-	r.statusDate()
 	reconcile.Calendars(r.p, func(kind, name, msg string) { r.warn(r.line, "PROJECT", "%s %s: %s", kind, name, msg) })
 	return r.out
 }
@@ -476,27 +475,6 @@ func (r *reader) tasks() {
 		}
 		r.out.Saved[id] = saved
 		r.p.Tasks = append(r.p.Tasks, task)
-	}
-}
-
-// statusDate moves the status date (P6's data date) to the latest actual
-// date when actuals lie after it: P6 keeps the data date of the last
-// schedule run, and progress may have been entered since.
-func (r *reader) statusDate() {
-	if r.p.StatusDate.IsZero() {
-		return
-	}
-	latest := r.p.StatusDate
-	for _, t := range r.p.Tasks {
-		for _, d := range []time.Time{t.ActualStart, t.ActualFinish} {
-			if d.After(latest) {
-				latest = d
-			}
-		}
-	}
-	if latest.After(r.p.StatusDate) {
-		r.warn(r.line, "PROJECT", "actual dates run to %v, after the data date %v; the data date is taken as %v", latest.Format("2006-01-02 15:04"), r.p.StatusDate.Format("2006-01-02 15:04"), latest.Format("2006-01-02 15:04"))
-		r.p.StatusDate = latest
 	}
 }
 

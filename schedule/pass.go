@@ -40,7 +40,16 @@ func (r *Result) placeLate() {
 		for k := len(n.late) - 1; k >= 0; k-- {
 			v := n.late[k]
 			d := r.nodeSpan(v)
-			lf := r.latestFinish(v, d, n.out[n.outOff[v]:n.outOff[v+1]], r.early)
+			// Its summaries' rolled-up dates do not hold it back: only
+			// the links to other tasks do.
+			out := r.scratch[:0]
+			for _, e := range n.out[n.outOff[v]:n.outOff[v+1]] {
+				if kk := n.kind[e.node]; kk != firstNode && kk != lastNode {
+					out = append(out, e)
+				}
+			}
+			r.scratch = out
+			lf := r.latestFinish(v, d, out, r.early)
 			lf = min(lf, r.late[v][1]) // never past its late finish
 			if lf > r.early[v][1] {
 				r.early[v] = [2]int64{lf - d, lf}

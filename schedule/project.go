@@ -343,7 +343,8 @@ const (
 	ALAPTotalFloat ALAPMode = iota
 	// ALAPFreeFloat places it as late as it can go without delaying any
 	// successor's early dates, as Primavera P6 does: it uses up its free
-	// float only.
+	// float only, and its early dates and float are those of where it is
+	// placed. Its summaries' rolled-up dates do not hold it back.
 	ALAPFreeFloat
 )
 

@@ -27,6 +27,7 @@ type Result struct {
 	asap              [][2]int64
 	placed            [][2]int64 // under ALAPFreeFloat, where each late task goes
 	placing           bool
+	scratch           []edge  // placeLate's out-edges of one node
 	journal           journal // scratch for incremental updates
 	// gap holds the nodes' pauses when SetDuration has changed a split
 	// task's (a longer task may reach more of its splits); nil means the
@@ -302,7 +303,7 @@ func (r *Result) leafResult(i int32) TaskResult {
 	tl := n.tls[n.tl[v]]
 	early, late := r.early[v], r.late[v] // the scheduled dates...
 	sched := early
-	if n.fop[v] == fLate { // ...but the float of a late-placed task counts from its early dates
+	if n.fop[v] == fLate && n.opts.ALAP == ALAPTotalFloat { // ...but the float of a task at its late dates counts from its early dates (P6's early dates are where it is placed)
 		k, _ := slices.BinarySearch(n.late, v)
 		early = r.asap[k]
 	}

@@ -83,7 +83,7 @@ func (r *Result) totalFloat(i int32) int64 {
 	t := &n.tasks[i]
 	v := t.node
 	early, late := r.early[v], r.late[v]
-	if n.fop[v] == fLate {
+	if n.fop[v] == fLate && n.opts.ALAP == ALAPTotalFloat {
 		k, _ := slices.BinarySearch(n.late, v)
 		early = r.asap[k]
 	}

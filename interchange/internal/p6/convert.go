@@ -339,10 +339,27 @@ func (r *reader) wbs() {
 }
 
 // constraintTypes maps P6's constraint codes. Start On and Finish On
-// (CS_MSO, CS_MEO) are taken as Must Start and Must Finish On.
+// (CS_MSO, CS_MEO) are not mandatory in P6: they bound the early dates
+// from below and the late dates from above, so they are read as Start or
+// Finish No Earlier Than with a deadline (see onDate).
 var constraintTypes = map[string]schedule.ConstraintType{
 	"CS_MSOA": schedule.SNET, "CS_MSOB": schedule.SNLT, "CS_MEOA": schedule.FNET, "CS_MEOB": schedule.FNLT,
-	"CS_MANDSTART": schedule.MSO, "CS_MANDFIN": schedule.MFO, "CS_MSO": schedule.MSO, "CS_MEO": schedule.MFO, "CS_ALAP": schedule.ALAP,
+	"CS_MANDSTART": schedule.MSO, "CS_MANDFIN": schedule.MFO, "CS_MSO": schedule.SNET, "CS_MEO": schedule.FNET, "CS_ALAP": schedule.ALAP,
+}
+
+// onDate makes a Start On or Finish On constraint's upper bound a
+// deadline: the date itself for Finish On and for a Start On milestone;
+// a Start On activity with a duration keeps only its lower bound, with a
+// warning.
+func (r *reader) onDate(task *schedule.Task, code string, line int) {
+	switch {
+	case code == "CS_MEO", code == "CS_MSO" && task.Duration.IsZero():
+		if task.Deadline.IsZero() || task.Constraint.Date.Before(task.Deadline) {
+			task.Deadline = task.Constraint.Date
+		}
+	case code == "CS_MSO":
+		r.warn(line, "TASK", "activity %s: Start On is read as Start On or After; its late-start bound is not modelled", task.ID)
+	}
 }
 
 // tasks reads the project's activities.
@@ -431,6 +448,9 @@ func (r *reader) tasks() {
 			task.Deadline = when("cstr_date2")
 		default:
 			r.warn(line, "TASK", "activity %s: its secondary constraint %s is not modelled", id, ct)
+		}
+		if ct := get("cstr_type"); (ct == "CS_MSO" || ct == "CS_MEO") && !task.Constraint.Date.IsZero() {
+			r.onDate(&task, ct, line)
 		}
 		if p, ok := readPriority[get("priority_type")]; ok {
 			task.Priority = p

@@ -50,7 +50,7 @@ func (r *Result) placeLate() {
 			}
 			r.scratch = out
 			lf := r.latestFinish(v, d, out, r.early)
-			lf = min(lf, r.late[v][1]) // never past its late finish
+			// P6 does not stop at the late finish: past it, the float goes negative.
 			if lf > r.early[v][1] {
 				r.early[v] = [2]int64{lf - d, lf}
 			}

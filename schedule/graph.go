@@ -311,7 +311,10 @@ func (c *compiler) constrain(i int32) {
 		v := info.node
 		tl := n.tls[n.tl[v]]
 		as := tl.cum(wallMinutes(t.ActualStart, n.loc))
-		if !t.ActualFinish.IsZero() || c.rem[i] == 0 {
+		// Nothing left and no actual finish: done, as Microsoft Project
+		// takes it; under P6's modes it is still in progress, ending at
+		// the status date, and keeps its float.
+		if !t.ActualFinish.IsZero() || c.rem[i] == 0 && n.opts.Progress == ActualDates {
 			af := as + c.mins[i]
 			if !t.ActualFinish.IsZero() {
 				af = max(as, tl.cum(wallMinutes(t.ActualFinish, n.loc)))

@@ -406,7 +406,19 @@ func (r *Result) boundOut(e edge, v, s int32, d int64, pairs [][2]int64) int64 {
 	if e.kind&edgeGeneral == 0 {
 		return pairs[s][toFinish(k)] + d*int64(1-fromFinish(k)) - lag
 	}
-	t := n.unshift(n.tls[n.tl[s]].startAt(pairs[s][toFinish(k)]), lag, e)
+	// The successor's bound as a moment; with MilestoneAtEnd a
+	// milestone's is the end of the working time before it on its own
+	// calendar (Friday 17:00, not Monday 08:00), as P6 reads it.
+	ts := n.tls[n.tl[s]]
+	m := ts.startAt(pairs[s][toFinish(k)])
+	if n.opts.MilestoneBound == MilestoneAtEnd && n.kind[s] == leafNode && pairs[s][0] == pairs[s][1] {
+		m = ts.finishAt(pairs[s][toFinish(k)])
+		if o := n.owner[s]; o >= 0 {
+			c := n.tls[n.tasks[o].cal]
+			m = min(m, c.finishAt(c.cum(m)))
+		}
+	}
+	t := n.unshift(m, lag, e)
 	if fromFinish(k) == 1 {
 		return tv.cum(t)
 	}

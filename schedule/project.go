@@ -304,6 +304,37 @@ type Options struct {
 	// LateDates chooses what bounds late dates. Default: the project
 	// finish bounds every task, as Microsoft Project and P6 do.
 	LateDates LateDatesMode
+	// MilestoneBound chooses how a milestone's late date bounds its
+	// predecessors on other calendars. Default: as the moment work resumes
+	// (Monday 08:00).
+	MilestoneBound MilestoneBoundMode
+}
+
+// MilestoneBoundMode chooses which moment a milestone's late date is
+// when it bounds a predecessor on another calendar: a milestone at the
+// start of Monday's work is also at the end of Friday's.
+type MilestoneBoundMode uint8
+
+const (
+	// MilestoneAtResume takes the moment work resumes (Monday 08:00).
+	MilestoneAtResume MilestoneBoundMode = iota
+	// MilestoneAtEnd takes the end of the working time before it on the
+	// milestone's own calendar (Friday 17:00), as P6 does. With
+	// predecessors on other calendars this can leave them negative float
+	// where nothing is missed, as P6 shows.
+	MilestoneAtEnd
+)
+
+var milestoneBoundNames = [...]string{"resume", "end"}
+
+// MarshalText implements encoding.TextMarshaler.
+func (m MilestoneBoundMode) MarshalText() ([]byte, error) {
+	return enumText("milestone bound", milestoneBoundNames[:], int(m))
+}
+
+// UnmarshalText reads "resume" or "end".
+func (m *MilestoneBoundMode) UnmarshalText(b []byte) error {
+	return enumParse("milestone bound", milestoneBoundNames[:], b, (*uint8)(m))
 }
 
 // LateDatesMode chooses what bounds the late dates of the backward pass.
@@ -419,7 +450,7 @@ const (
 // activities, and retained logic.
 func P6Options() Options {
 	return Options{TotalFloat: FinishFloat, LagCalendar: LagPredecessor, Constraints: MandatoryConstraints,
-		SummaryFloat: SubtaskFloat, Progress: RetainedLogic, ALAP: ALAPFreeFloat}
+		SummaryFloat: SubtaskFloat, Progress: RetainedLogic, ALAP: ALAPFreeFloat, MilestoneBound: MilestoneAtEnd}
 }
 
 // Profile returns the options of a named tool: "msproject" or "p6".

@@ -237,10 +237,26 @@ func (r *Result) Segments(i int) []Segment {
 		// than the time since the actual start holds) ends there.
 		rs := wallTime(tl.startAt(resume), n.loc)
 		out = slices.DeleteFunc(out, func(s Segment) bool { return !s.Start.Before(rs) })
-		if k := len(out) - 1; k >= 0 && out[k].Finish.After(rs) {
-			out[k].Finish = rs
+		end := rs
+		if r.dur[v] == 0 { // nothing left (P6's modes): the work done ends where the task does
+			end = wallTime(tl.finishAt(resume), n.loc)
+			if len(out) == 0 {
+				tr := r.Task(i)
+				out = append(out, Segment{Start: tr.Start, Finish: tr.Finish, Done: true})
+			}
+		}
+		if k := len(out) - 1; k >= 0 && out[k].Finish.After(end) {
+			out[k].Finish = end
+			if end.Before(out[k].Start) {
+				out[k].Finish = out[k].Start
+			}
 		}
 		emit(resume, done, done+r.dur[v], false)
+		if r.dur[v] == 0 { // it ends where its remaining (none) would resume
+			if f := r.Task(i).Finish; len(out) > 0 && out[len(out)-1].Finish.Before(f) {
+				out = append(out, Segment{Start: f, Finish: f})
+			}
+		}
 	default:
 		emit(sched[0], 0, r.dur[v], false)
 	}
@@ -313,7 +329,11 @@ func (r *Result) leafResult(i int32) TaskResult {
 	if sched != early {
 		ss, sf = tl.startAt(sched[0]), tl.finishAt(sched[1])
 	}
-	if r.dur[v] == 0 { // a zero-length task sits at its finish
+	switch {
+	case r.dur[v] == 0 && n.fop[v] == fStarted: // in progress with nothing left: started where it did, ends no earlier
+		ef, sf, ls = max(ef, es), max(sf, ss), lf
+		lf = max(lf, ls)
+	case r.dur[v] == 0: // a zero-length task sits at its finish
 		es, ss, ls = ef, sf, lf
 	}
 	tf := r.totalFloat(i)

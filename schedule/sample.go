@@ -49,10 +49,10 @@ func (r *Result) Span(i int) (start, finish int64) {
 		tl := n.tls[n.tl[v]]
 		start, finish = cal.cum(tl.startAt(e[0]))-origin, cal.cum(tl.finishAt(e[1]))-origin
 	}
-	if r.dur[v] == 0 {
+	if r.dur[v] == 0 && n.fop[v] != fStarted {
 		start = finish
 	}
-	return start, finish
+	return start, max(start, finish)
 }
 
 // Critical reports whether task i is critical, as Task(i).Critical does.

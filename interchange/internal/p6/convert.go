@@ -460,25 +460,8 @@ func (r *reader) tasks() {
 		case "TK_Active":
 			task.ActualStart = when("act_start_date")
 			rem := num("remain_drtn_hr_cnt")
-			if rem == 0 { // nothing left: P6 puts its end at the data date
-				task.ActualFinish = r.p.StatusDate
-				if d := when("reend_date"); !d.IsZero() {
-					task.ActualFinish = d
-				}
-				if task.ActualFinish.Before(task.ActualStart) { // a data date before the work began
-					task.ActualFinish = task.ActualStart
-				}
-				if !task.ActualFinish.IsZero() && !task.ActualFinish.Before(task.ActualStart) {
-					task.PercentComplete = 100
-					saved.Start, saved.Finish = task.ActualStart, task.ActualFinish
-					if !warned["done"] {
-						r.warn(line, "TASK", "activities in progress with no remaining duration (such as %s) are taken as finished where P6 ends them", id)
-						warned["done"] = true
-					}
-					break
-				}
-				task.ActualFinish = time.Time{}
-			}
+			// Nothing left (rem 0) it stays in progress: P6 ends it at the
+			// data date and still counts its float.
 			task.Remaining = new(schedule.Hours(roundHours(rem)))
 			if target > 0 {
 				task.PercentComplete = max(0, min(100, 100*(target-rem)/target))

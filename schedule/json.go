@@ -109,16 +109,16 @@ type settingsJSON struct {
 }
 
 type optionsJSON struct {
-	Profile       string              `json:"profile,omitempty"`
-	TotalFloat    *FloatKind          `json:"total_float,omitempty"`
-	LagCalendar   *LagCalendar        `json:"lag_calendar,omitempty"`
-	CriticalFloat string              `json:"critical_float,omitempty"`
-	Constraints   *ConstraintMode     `json:"constraints,omitempty"`
-	SummaryFloat  *SummaryFloatKind   `json:"summary_float,omitempty"`
-	Progress      *ProgressMode       `json:"progress,omitempty"`
-	ALAP          *ALAPMode           `json:"alap,omitempty"`
-	LateDates     *LateDatesMode      `json:"late_dates,omitempty"`
-	Milestones    *MilestoneBoundMode `json:"milestone_bound,omitempty"`
+	Profile       string             `json:"profile,omitempty"`
+	TotalFloat    *FloatKind         `json:"total_float,omitempty"`
+	LagCalendar   *LagCalendar       `json:"lag_calendar,omitempty"`
+	CriticalFloat string             `json:"critical_float,omitempty"`
+	Constraints   *ConstraintMode    `json:"constraints,omitempty"`
+	SummaryFloat  *SummaryFloatKind  `json:"summary_float,omitempty"`
+	Progress      *ProgressMode      `json:"progress,omitempty"`
+	ALAP          *ALAPMode          `json:"alap,omitempty"`
+	LateDates     *LateDatesMode     `json:"late_dates,omitempty"`
+	CrossCalendar *CrossCalendarMode `json:"cross_calendar,omitempty"`
 }
 
 type calendarJSON struct {
@@ -378,8 +378,8 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		if o.LateDates != nil {
 			p.Options.LateDates = *o.LateDates
 		}
-		if o.Milestones != nil {
-			p.Options.MilestoneBound = *o.Milestones
+		if o.CrossCalendar != nil {
+			p.Options.CrossCalendar = *o.CrossCalendar
 		}
 		if o.TotalFloat != nil {
 			p.Options.TotalFloat = *o.TotalFloat
@@ -549,8 +549,8 @@ func (p Project) MarshalJSON() ([]byte, error) {
 		if p.Options.LateDates != LateCapped {
 			o.LateDates = &p.Options.LateDates
 		}
-		if p.Options.MilestoneBound != MilestoneAtResume {
-			o.Milestones = &p.Options.MilestoneBound
+		if p.Options.CrossCalendar != CrossStrict {
+			o.CrossCalendar = &p.Options.CrossCalendar
 		}
 		cf, err := dur(p.Options.CriticalFloat)
 		if err != nil {

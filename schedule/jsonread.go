@@ -585,8 +585,8 @@ func (r *jsonReader) options(o *optionsJSON) error {
 			return optText(r, &o.ALAP)
 		case "late_dates":
 			return optText(r, &o.LateDates)
-		case "milestone_bound":
-			return optText(r, &o.Milestones)
+		case "cross_calendar":
+			return optText(r, &o.CrossCalendar)
 		}
 		return errUnknownField
 	})

@@ -406,12 +406,12 @@ func (r *Result) boundOut(e edge, v, s int32, d int64, pairs [][2]int64) int64 {
 	if e.kind&edgeGeneral == 0 {
 		return pairs[s][toFinish(k)] + d*int64(1-fromFinish(k)) - lag
 	}
-	// The successor's bound as a moment; with MilestoneAtEnd a
-	// milestone's is the end of the working time before it on its own
-	// calendar (Friday 17:00, not Monday 08:00), as P6 reads it.
+	// The successor's bound as a moment; with CrossP6 a milestone's is
+	// the end of the working time before it on its own calendar (Friday
+	// 17:00, not Monday 08:00), as P6 reads it.
 	ts := n.tls[n.tl[s]]
 	m := ts.startAt(pairs[s][toFinish(k)])
-	if n.opts.MilestoneBound == MilestoneAtEnd && n.kind[s] == leafNode && pairs[s][0] == pairs[s][1] {
+	if n.opts.CrossCalendar == CrossP6 && n.kind[s] == leafNode && pairs[s][0] == pairs[s][1] {
 		m = ts.finishAt(pairs[s][toFinish(k)])
 		if o := n.owner[s]; o >= 0 {
 			c := n.tls[n.tasks[o].cal]
@@ -419,8 +419,11 @@ func (r *Result) boundOut(e edge, v, s int32, d int64, pairs [][2]int64) int64 {
 		}
 	}
 	t := n.unshift(m, lag, e)
-	if fromFinish(k) == 1 {
+	switch {
+	case fromFinish(k) == 1:
 		return tv.cum(t)
+	case n.opts.CrossCalendar == CrossP6: // a start at a period's end may be the next one's
+		return tv.cum(t) + d
 	}
 	return tv.cumStart(t) + d
 }

@@ -304,37 +304,41 @@ type Options struct {
 	// LateDates chooses what bounds late dates. Default: the project
 	// finish bounds every task, as Microsoft Project and P6 do.
 	LateDates LateDatesMode
-	// MilestoneBound chooses how a milestone's late date bounds its
-	// predecessors on other calendars. Default: as the moment work resumes
-	// (Monday 08:00).
-	MilestoneBound MilestoneBoundMode
+	// CrossCalendar chooses how a link between tasks on different
+	// calendars reads the moments at the edges of working time. Default:
+	// strictly, as wall-clock moments.
+	CrossCalendar CrossCalendarMode
 }
 
-// MilestoneBoundMode chooses which moment a milestone's late date is
-// when it bounds a predecessor on another calendar: a milestone at the
-// start of Monday's work is also at the end of Friday's.
-type MilestoneBoundMode uint8
+// CrossCalendarMode chooses how the backward pass reads a successor's
+// late date across calendars, where the end of one working period and the
+// start of the next are the same working time (Friday 17:00 and Monday
+// 08:00).
+type CrossCalendarMode uint8
 
 const (
-	// MilestoneAtResume takes the moment work resumes (Monday 08:00).
-	MilestoneAtResume MilestoneBoundMode = iota
-	// MilestoneAtEnd takes the end of the working time before it on the
-	// milestone's own calendar (Friday 17:00), as P6 does. With
-	// predecessors on other calendars this can leave them negative float
-	// where nothing is missed, as P6 shows.
-	MilestoneAtEnd
+	// CrossStrict reads moments as wall-clock time: a predecessor bound by
+	// a successor's start starts no later than that moment, and a
+	// milestone's date is the moment work resumes (Monday 08:00).
+	CrossStrict CrossCalendarMode = iota
+	// CrossP6 reads them as P6 does: a milestone's late date is the end of
+	// the working time before it on its own calendar (Friday 17:00), and a
+	// start at the end of a working period may be the start of the next.
+	// With predecessors on other calendars this can leave them negative
+	// float where nothing is missed, as P6 shows.
+	CrossP6
 )
 
-var milestoneBoundNames = [...]string{"resume", "end"}
+var crossCalendarNames = [...]string{"strict", "p6"}
 
 // MarshalText implements encoding.TextMarshaler.
-func (m MilestoneBoundMode) MarshalText() ([]byte, error) {
-	return enumText("milestone bound", milestoneBoundNames[:], int(m))
+func (m CrossCalendarMode) MarshalText() ([]byte, error) {
+	return enumText("cross-calendar mode", crossCalendarNames[:], int(m))
 }
 
-// UnmarshalText reads "resume" or "end".
-func (m *MilestoneBoundMode) UnmarshalText(b []byte) error {
-	return enumParse("milestone bound", milestoneBoundNames[:], b, (*uint8)(m))
+// UnmarshalText reads "strict" or "p6".
+func (m *CrossCalendarMode) UnmarshalText(b []byte) error {
+	return enumParse("cross-calendar mode", crossCalendarNames[:], b, (*uint8)(m))
 }
 
 // LateDatesMode chooses what bounds the late dates of the backward pass.
@@ -450,7 +454,7 @@ const (
 // activities, and retained logic.
 func P6Options() Options {
 	return Options{TotalFloat: FinishFloat, LagCalendar: LagPredecessor, Constraints: MandatoryConstraints,
-		SummaryFloat: SubtaskFloat, Progress: RetainedLogic, ALAP: ALAPFreeFloat, MilestoneBound: MilestoneAtEnd}
+		SummaryFloat: SubtaskFloat, Progress: RetainedLogic, ALAP: ALAPFreeFloat, CrossCalendar: CrossP6}
 }
 
 // Profile returns the options of a named tool: "msproject" or "p6".

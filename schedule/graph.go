@@ -370,15 +370,18 @@ func (c *compiler) constrain(i int32) {
 // markNoBack sets or clears edgeNoBack on node v's out-edges: work fixed
 // by progress bounds nothing before it (complete tasks always, tasks in
 // progress unless their remaining work keeps its logic), and the start of
-// a task in progress, history, is bound by nothing after it.
+// a task in progress, history, is bound by nothing after it — except under
+// P6's modes, where the remaining work's start is what a start link
+// bounds.
 func (n *Network) markNoBack(v int32) {
 	from := n.fop[v]
 	for j := n.outOff[v]; j < n.outOff[v+1]; j++ {
 		e := &n.out[j]
 		to := n.fop[e.node]
 		fromStart := e.kind&edgeMin != 0 || fromFinish(e.kind&edgeType) == 0
+		history := fromStart && (n.opts.Progress == ActualDates || e.kind&edgeMin != 0)
 		e.kind &^= edgeNoBack
-		if from == fStarted && fromStart || to == fFinished || to == fStarted && n.opts.Progress != RetainedLogic {
+		if from == fStarted && history || to == fFinished || to == fStarted && n.opts.Progress != RetainedLogic {
 			e.kind |= edgeNoBack
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,6 +39,7 @@ func verifyCommand(args []string, stdout io.Writer) error {
 				return fmt.Errorf("%s: %w", files[0], err)
 			}
 			v.excluded = append(v.excluded, fmt.Sprintf("project %q (%d tasks): left out: it does not schedule: %v", pr.project.Name, len(pr.project.Tasks), err))
+			v.leftOut += len(pr.project.Tasks)
 		}
 	}
 	for _, m := range v.mismatches {
@@ -46,8 +49,8 @@ func verifyCommand(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, x)
 	}
 	fmt.Fprintf(stdout, "matched %d of %d tasks", v.matched, v.compared)
-	if len(v.excluded) > 0 {
-		fmt.Fprintf(stdout, " (%d left out)", len(v.excluded))
+	if v.leftOut > 0 {
+		fmt.Fprintf(stdout, " (%d left out)", v.leftOut)
 	}
 	fmt.Fprintln(stdout)
 	return nil
@@ -58,7 +61,95 @@ type verification struct {
 	matched, compared int
 	mismatches        []string
 	excluded          []string
+	leftOut           int             // tasks left out
+	odd               map[string]bool // tasks left out as the tool left them
 }
+
+// maxInconsistent is the share of tasks verify may leave out as
+// inconsistent with their own calendar: beyond it, the fault more likely
+// lies in reading the calendars, and every task is compared.
+const maxInconsistent = 0.05
+
+// inconsistent finds the tasks the writing tool left inconsistent with
+// their own calendar: not started, not split, working by their own
+// calendar alone, whose saved start and finish hold a different amount of
+// working time on it than their duration. It returns their working time
+// between the saved dates, by task index.
+func inconsistent(r *schedule.Result, p *schedule.Project, saved map[string]savedDates) map[int]int64 {
+	n := r.Network()
+	assigned := map[string]bool{}
+	for _, a := range p.Assignments {
+		assigned[a.Task] = true
+	}
+	odd := map[int]int64{}
+	for i, t := range p.Tasks {
+		sd, ok := saved[t.ID]
+		tr := r.Task(i)
+		if !ok || tr.Summary || sd.start.IsZero() || sd.finish.IsZero() || !t.ActualStart.IsZero() || len(t.Splits) > 0 ||
+			t.Manual || t.Duration.Elapsed || assigned[t.ID] && !t.IgnoreResourceCalendars {
+			continue
+		}
+		w, err := n.WorkBetween(n.Calendar(i), sd.start, sd.finish)
+		if err == nil && w != r.Duration(i) {
+			odd[i] = w
+		}
+	}
+	return odd
+}
+
+// brokenLinks counts the links the saved dates break outright: between
+// tasks not started, the successor free to move (as soon or late as
+// possible, or no earlier than a date; not manual), a link with no
+// negative lag whose successor's saved date is before its predecessor's.
+// It returns the count and the first such link, described.
+func brokenLinks(p *schedule.Project, saved map[string]savedDates) (int, string) {
+	tasks := map[string]*schedule.Task{}
+	for i := range p.Tasks {
+		tasks[p.Tasks[i].ID] = &p.Tasks[i]
+	}
+	free := func(t *schedule.Task) bool {
+		c := t.Constraint.Type
+		return t.ActualStart.IsZero() && !t.Manual && (c == schedule.ASAP || c == schedule.ALAP || c == schedule.SNET || c == schedule.FNET)
+	}
+	n, first := 0, ""
+	for _, l := range p.Links {
+		pt, st := tasks[l.Pred], tasks[l.Succ]
+		ps, ok1 := saved[l.Pred]
+		ss, ok2 := saved[l.Succ]
+		if pt == nil || st == nil || !ok1 || !ok2 || l.Lag.Amount < 0 || !pt.ActualStart.IsZero() || !free(st) {
+			continue
+		}
+		from := ps.finish
+		if l.Type == schedule.SS || l.Type == schedule.SF {
+			from = ps.start
+		}
+		to := ss.start
+		if l.Type == schedule.FF || l.Type == schedule.SF {
+			to = ss.finish
+		}
+		if to.Before(from) {
+			n++
+			if first == "" {
+				first = fmt.Sprintf("task %s %s %s, before its predecessor %s allows (%v)", l.Succ, map[bool]string{true: "finishes", false: "starts"}[l.Type == schedule.FF || l.Type == schedule.SF], to.Format(dateFormat), l.Pred, l.Type)
+			}
+		}
+	}
+	return n, first
+}
+
+// countSaved counts the tasks with saved dates.
+func countSaved(p *schedule.Project, saved map[string]savedDates) int {
+	n := 0
+	for _, t := range p.Tasks {
+		if _, ok := saved[t.ID]; ok {
+			n++
+		}
+	}
+	return n
+}
+
+// hours spells working minutes as hours ("112h", "7.5h").
+func hours(m int64) string { return strconv.FormatFloat(float64(m)/60, 'f', -1, 64) + "h" }
 
 // verify reschedules an import with the rules of the tool that wrote it
 // (Microsoft Project's; P6's as the file's schedule options set them) and
@@ -76,14 +167,74 @@ func verify(in *imported, v *verification) error {
 	if err != nil {
 		return err
 	}
+	if broken, example := brokenLinks(p, in.saved); broken > 0 && 4*broken >= len(p.Links) {
+		v.excluded = append(v.excluded, fmt.Sprintf("project %q (%d tasks): left out: its saved dates break %d of its %d links (%s): the file's dates were not worked out again after its links changed",
+			p.Name, countSaved(p, in.saved), broken, len(p.Links), example))
+		v.leftOut += countSaved(p, in.saved)
+		return nil
+	}
+	odd := inconsistent(r, p, in.saved)
+	if len(odd) > 0 && in.tool == "p6" {
+		// A tool that ignored its calendars' holidays: every task agrees
+		// with its dates once they are dropped.
+		q := *p
+		q.Calendars = slices.Clone(p.Calendars)
+		for k := range q.Calendars {
+			q.Calendars[k].Exceptions = nil
+		}
+		if rq, err := schedule.Run(&q); err == nil && len(inconsistent(rq, &q, in.saved)) == 0 {
+			var first string
+			for i := range odd {
+				if first == "" || p.Tasks[i].ID < first {
+					first = p.Tasks[i].ID
+				}
+			}
+			sub := &verification{}
+			if err := compare(rq, &q, in, sub); err == nil {
+				v.excluded = append(v.excluded, fmt.Sprintf("project %q (%d tasks): left out: its saved dates ignore its calendars' holidays (%d tasks, such as %s, work through them); rescheduled without the holidays, %d of %d tasks match",
+					p.Name, sub.compared, len(odd), first, sub.matched, sub.compared))
+				v.leftOut += sub.compared
+				return nil
+			}
+		}
+	}
+	if len(odd) > 0 && in.tool == "p6" && float64(len(odd)) <= maxInconsistent*float64(len(p.Tasks)) {
+		// Schedule those tasks as long as the tool's dates make them, so
+		// what follows them is compared fairly, and leave them out.
+		q := *p
+		q.Tasks = slices.Clone(p.Tasks)
+		if v.odd == nil {
+			v.odd = map[string]bool{}
+		}
+		for i, w := range odd {
+			t := &q.Tasks[i]
+			v.odd[t.ID] = true
+			v.leftOut++
+			v.excluded = append(v.excluded, fmt.Sprintf("task %s (%s): left out: the saved dates hold %s of working time on its own calendar, its duration is %s: the tool did not schedule it by its calendar", t.ID, t.Name, hours(w), hours(r.Duration(i))))
+			t.Duration = schedule.Minutes(float64(w))
+		}
+		if r, err = schedule.Run(&q); err != nil {
+			return err
+		}
+		p = &q
+	}
+	return compare(r, p, in, v)
+}
+
+// compare adds to v how the scheduled tasks compare with the saved ones.
+func compare(r *schedule.Result, p *schedule.Project, in *imported, v *verification) error {
 	n := r.Network()
 	for i, t := range p.Tasks {
+		if v.odd[t.ID] {
+			continue
+		}
 		saved, ok := in.saved[t.ID]
 		switch {
 		case !ok && in.tool == "p6" && strings.HasPrefix(t.ID, "WBS "):
 			continue // a WBS node: P6 saves no dates for it
 		case !ok || saved.start.IsZero() || saved.finish.IsZero():
 			v.excluded = append(v.excluded, fmt.Sprintf("task %s (%s): left out: the file saved no dates for it", t.ID, t.Name))
+			v.leftOut++
 			continue
 		}
 		v.compared++

@@ -79,7 +79,14 @@ type reader struct {
 	taskID   map[string]bool   // task UIDs kept
 	line     map[string]int    // the line of each task ("T" + UID) and calendar ("C" + name)
 	settings schedule.Settings
+	// sawEmptyDate is set once a task's date was the empty-date sentinel.
+	sawEmptyDate bool
 }
+
+// emptyDate is the date third-party writers (Aspose.Tasks among them) put
+// where MS Project leaves a date out: no schedule has a task event at
+// midnight starting 2000.
+var emptyDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func (r *reader) warn(line int, element, format string, args ...any) {
 	r.f.Warnings = append(r.f.Warnings, Warning{Line: line, Element: element, Message: fmt.Sprintf(format, args...)})
@@ -291,6 +298,13 @@ func (r *reader) task(line int, uid string, tx *taskXML) schedule.Task {
 		d, err := parseDate(s)
 		if err != nil {
 			warn(el, err)
+		}
+		if d.Equal(emptyDate) {
+			if !r.sawEmptyDate {
+				r.sawEmptyDate = true
+				r.warn(line, el, "task %s: %s is taken as no date, as third-party writers mark an empty one", uid, s)
+			}
+			return time.Time{}
 		}
 		return d
 	}

@@ -86,6 +86,14 @@ type projectJSON struct {
 	Resources   []resourceJSON   `json:"resources,omitempty"`
 	Assignments []assignmentJSON `json:"assignments,omitempty"`
 	Baselines   []baselineJSON   `json:"baselines,omitempty"`
+	Fields      []fieldJSON      `json:"custom_fields,omitempty"`
+}
+
+type fieldJSON struct {
+	Name     string `json:"name"`
+	Alias    string `json:"alias,omitempty"`
+	ID       string `json:"id,omitempty"`
+	Resource bool   `json:"resource,omitempty"`
 }
 
 type baselineJSON struct {
@@ -137,17 +145,18 @@ type exceptionJSON struct {
 }
 
 type taskJSON struct {
-	ID         string          `json:"id"`
-	Name       string          `json:"name,omitempty"`
-	Parent     string          `json:"parent,omitempty"`
-	Duration   string          `json:"duration,omitempty"`
-	Constraint *constraintJSON `json:"constraint,omitempty"`
-	Deadline   string          `json:"deadline,omitempty"`
-	Priority   *int            `json:"priority,omitempty"`
-	Calendar   string          `json:"calendar,omitempty"`
-	Manual     bool            `json:"manual,omitempty"`
-	Start      string          `json:"start,omitempty"`
-	Notes      string          `json:"notes,omitempty"`
+	ID         string            `json:"id"`
+	Name       string            `json:"name,omitempty"`
+	Parent     string            `json:"parent,omitempty"`
+	Duration   string            `json:"duration,omitempty"`
+	Constraint *constraintJSON   `json:"constraint,omitempty"`
+	Deadline   string            `json:"deadline,omitempty"`
+	Priority   *int              `json:"priority,omitempty"`
+	Calendar   string            `json:"calendar,omitempty"`
+	Manual     bool              `json:"manual,omitempty"`
+	Start      string            `json:"start,omitempty"`
+	Notes      string            `json:"notes,omitempty"`
+	Fields     map[string]string `json:"fields,omitempty"`
 	// Progress.
 	ActualStart     string  `json:"actual_start,omitempty"`
 	ActualFinish    string  `json:"actual_finish,omitempty"`
@@ -190,15 +199,16 @@ type linkJSON struct {
 }
 
 type resourceJSON struct {
-	ID           string       `json:"id"`
-	Name         string       `json:"name,omitempty"`
-	Type         ResourceType `json:"type"`
-	MaxUnits     float64      `json:"max_units,omitempty"`
-	Calendar     string       `json:"calendar,omitempty"`
-	StandardRate float64      `json:"standard_rate,omitempty"`
-	OvertimeRate float64      `json:"overtime_rate,omitempty"`
-	CostPerUse   float64      `json:"cost_per_use,omitempty"`
-	Group        string       `json:"group,omitempty"`
+	ID           string            `json:"id"`
+	Name         string            `json:"name,omitempty"`
+	Type         ResourceType      `json:"type"`
+	MaxUnits     float64           `json:"max_units,omitempty"`
+	Calendar     string            `json:"calendar,omitempty"`
+	StandardRate float64           `json:"standard_rate,omitempty"`
+	OvertimeRate float64           `json:"overtime_rate,omitempty"`
+	CostPerUse   float64           `json:"cost_per_use,omitempty"`
+	Group        string            `json:"group,omitempty"`
+	Fields       map[string]string `json:"fields,omitempty"`
 }
 
 type assignmentJSON struct {
@@ -418,7 +428,7 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 	p.Tasks = make([]Task, 0, len(w.Tasks))
 	for i := range w.Tasks {
 		t := &w.Tasks[i]
-		task := Task{ID: t.ID, Name: t.Name, Parent: t.Parent, Calendar: t.Calendar, Notes: t.Notes, Priority: defaultPriority, Manual: t.Manual}
+		task := Task{ID: t.ID, Name: t.Name, Parent: t.Parent, Calendar: t.Calendar, Notes: t.Notes, Priority: defaultPriority, Manual: t.Manual, Fields: t.Fields}
 		at := func(f string) func() string {
 			return func() string {
 				if t.ID != "" {
@@ -469,7 +479,10 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 	}
 	for _, r := range w.Resources {
 		p.Resources = append(p.Resources, Resource{ID: r.ID, Name: r.Name, Type: r.Type, MaxUnits: r.MaxUnits,
-			Calendar: r.Calendar, StandardRate: r.StandardRate, OvertimeRate: r.OvertimeRate, CostPerUse: r.CostPerUse, Group: r.Group})
+			Calendar: r.Calendar, StandardRate: r.StandardRate, OvertimeRate: r.OvertimeRate, CostPerUse: r.CostPerUse, Group: r.Group, Fields: r.Fields})
+	}
+	for _, f := range w.Fields {
+		p.CustomFields = append(p.CustomFields, CustomField{Name: f.Name, Alias: f.Alias, ID: f.ID, Resource: f.Resource})
 	}
 	for i, a := range w.Assignments {
 		work := d.duration(func() string { return fmt.Sprintf("assignments[%d].work", i) }, a.Work)
@@ -581,7 +594,7 @@ func (p Project) MarshalJSON() ([]byte, error) {
 	}
 	w.Tasks = make([]taskJSON, 0, len(p.Tasks))
 	for _, t := range p.Tasks {
-		tj := taskJSON{ID: t.ID, Name: t.Name, Parent: t.Parent, Deadline: date(t.Deadline), Calendar: t.Calendar, Notes: t.Notes,
+		tj := taskJSON{ID: t.ID, Name: t.Name, Parent: t.Parent, Deadline: date(t.Deadline), Calendar: t.Calendar, Notes: t.Notes, Fields: t.Fields,
 			Manual: t.Manual, Start: date(t.Start),
 			ActualStart: date(t.ActualStart), ActualFinish: date(t.ActualFinish), PercentComplete: t.PercentComplete,
 			Type: t.Type, EffortDriven: t.EffortDriven, IgnoreResourceCalendars: t.IgnoreResourceCalendars, FixedCost: t.FixedCost,
@@ -643,7 +656,10 @@ func (p Project) MarshalJSON() ([]byte, error) {
 	}
 	for _, r := range p.Resources {
 		w.Resources = append(w.Resources, resourceJSON{ID: r.ID, Name: r.Name, Type: r.Type, MaxUnits: r.MaxUnits,
-			Calendar: r.Calendar, StandardRate: r.StandardRate, OvertimeRate: r.OvertimeRate, CostPerUse: r.CostPerUse, Group: r.Group})
+			Calendar: r.Calendar, StandardRate: r.StandardRate, OvertimeRate: r.OvertimeRate, CostPerUse: r.CostPerUse, Group: r.Group, Fields: r.Fields})
+	}
+	for _, f := range p.CustomFields {
+		w.Fields = append(w.Fields, fieldJSON{Name: f.Name, Alias: f.Alias, ID: f.ID, Resource: f.Resource})
 	}
 	for _, a := range p.Assignments {
 		work, err := dur(a.Work)

@@ -538,6 +538,8 @@ func readProjectJSON(data []byte) (*projectJSON, error) {
 			return list(r, &w.Assignments, r.assignment)
 		case "baselines":
 			return list(r, &w.Baselines, r.baseline)
+		case "custom_fields":
+			return list(r, &w.Fields, r.customField)
 		}
 		return errUnknownField
 	})
@@ -672,6 +674,8 @@ func (r *jsonReader) task(t *taskJSON) error {
 			err = r.str(&t.Calendar)
 		case "notes":
 			err = r.str(&t.Notes)
+		case "fields":
+			err = r.strings(&t.Fields)
 		case "manual":
 			err = r.bool(&t.Manual)
 		case "start":
@@ -808,6 +812,8 @@ func (r *jsonReader) resource(s *resourceJSON) error {
 			return r.float(&s.CostPerUse)
 		case "group":
 			return r.str(&s.Group)
+		case "fields":
+			return r.strings(&s.Fields)
 		}
 		return errUnknownField
 	})
@@ -824,6 +830,37 @@ func (r *jsonReader) assignment(a *assignmentJSON) error {
 			return r.float(&a.Units)
 		case "work":
 			return r.str(&a.Work)
+		}
+		return errUnknownField
+	})
+}
+
+// strings reads an object of strings (custom field values).
+func (r *jsonReader) strings(dst *map[string]string) error {
+	if r.null() {
+		*dst = nil
+		return nil
+	}
+	*dst = map[string]string{}
+	return r.fields(func(key []byte) error {
+		var v string
+		err := r.str(&v)
+		(*dst)[string(key)] = v
+		return err
+	})
+}
+
+func (r *jsonReader) customField(f *fieldJSON) error {
+	return r.fields(func(key []byte) error {
+		switch string(key) {
+		case "name":
+			return r.str(&f.Name)
+		case "alias":
+			return r.str(&f.Alias)
+		case "id":
+			return r.str(&f.ID)
+		case "resource":
+			return r.bool(&f.Resource)
 		}
 		return errUnknownField
 	})

@@ -43,6 +43,10 @@ type Project struct {
 	Assignments []Assignment
 	// Baselines are saved schedules, by name (see Result.SaveBaseline).
 	Baselines []Baseline
+	// CustomFields define the custom fields tasks and resources carry
+	// values of (Task.Fields, Resource.Fields): another tool's extra
+	// columns, kept through a round trip; nothing is scheduled by them.
+	CustomFields []CustomField
 }
 
 // Task is an activity, a milestone (zero duration) or, when other tasks
@@ -72,6 +76,9 @@ type Task struct {
 	Manual bool
 	Start  time.Time
 	Notes  string
+	// Fields are the task's custom field values as text, by field name
+	// (see Project.CustomFields).
+	Fields map[string]string
 	// Progress: the actual start and finish, the share of the duration
 	// done (0–100), and the remaining duration when it is not the rest of
 	// the duration (nil: Duration × (100 − PercentComplete) / 100). A task
@@ -108,6 +115,14 @@ type Task struct {
 	// then costs, for time–cost trade-offs (package optimize); the
 	// scheduler itself ignores it.
 	Crash *Crash
+}
+
+// CustomField defines a custom field: its name in the tool that made it
+// ("Text1"), the label users gave it, the tool's own identifier (MS
+// Project's FieldID), and whether resources rather than tasks carry it.
+type CustomField struct {
+	Name, Alias, ID string
+	Resource        bool
 }
 
 // Crash is a task's crash point, as the time–cost trade-off has it: the

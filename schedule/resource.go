@@ -49,6 +49,9 @@ type Resource struct {
 	CostPerUse   float64
 	// Group is the resource's role or crew, for finding substitutes.
 	Group string
+	// Fields are the resource's custom field values as text, by field
+	// name (see Project.CustomFields).
+	Fields map[string]string
 }
 
 // Assignment puts a resource on a task. Units means, for a work resource,

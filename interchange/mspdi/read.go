@@ -1,6 +1,7 @@
 package mspdi
 
 import (
+	"cmp"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -81,6 +82,7 @@ type reader struct {
 	settings schedule.Settings
 	// sawEmptyDate is set once a task's date was the empty-date sentinel.
 	sawEmptyDate bool
+	fieldByID    map[string]*schedule.CustomField
 }
 
 // emptyDate is the date third-party writers (Aspose.Tasks among them) put
@@ -150,6 +152,7 @@ func Read(in io.Reader) (*File, error) {
 			r.warn(1, "CalendarUID", "the project calendar UID %s is not in the file; Standard is used", uid)
 		}
 	}
+	r.customFields(&px)
 	if err := r.tasks(&px); err != nil {
 		return nil, err
 	}
@@ -287,9 +290,65 @@ func (r *reader) tasks(px *projectXML) error {
 	return nil
 }
 
+// customFields reads the extended attributes the project defines: each
+// becomes a custom field named as MS Project names it ("Text1"), with its
+// alias and FieldID. MS Project's task fields have IDs from 188743680,
+// its resource fields from 205520896.
+func (r *reader) customFields(px *projectXML) {
+	if px.ExtendedAttributes == nil {
+		return
+	}
+	for _, f := range px.ExtendedAttributes.Fields {
+		if f.FieldID == "" || r.fieldByID[f.FieldID] != nil {
+			continue
+		}
+		r.addField(f.FieldID, f.FieldName, f.Alias)
+	}
+}
+
+// addField adds a custom field by its FieldID.
+func (r *reader) addField(id, name, alias string) *schedule.CustomField {
+	n, _ := strconv.ParseInt(id, 10, 64)
+	resource := n>>16 == 205520896>>16 // MS Project's resource fields
+	name = cmp.Or(name, "Field "+id)
+	r.p.CustomFields = append(r.p.CustomFields, schedule.CustomField{Name: name, Alias: alias, ID: id, Resource: resource})
+	f := &r.p.CustomFields[len(r.p.CustomFields)-1]
+	if r.fieldByID == nil {
+		r.fieldByID = map[string]*schedule.CustomField{}
+	}
+	r.fieldByID[id] = &schedule.CustomField{Name: f.Name, Alias: f.Alias, ID: f.ID, Resource: f.Resource}
+	return r.fieldByID[id]
+}
+
+// values reads a task's or resource's extended attribute values into its
+// custom fields; a value of a field the project does not define defines
+// it.
+func (r *reader) values(line int, owner string, xs []valueXML, resource bool) map[string]string {
+	if len(xs) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for _, x := range xs {
+		if x.FieldID == "" {
+			r.warn(line, "ExtendedAttribute", "%s: a value without a FieldID; left out", owner)
+			continue
+		}
+		f := r.fieldByID[x.FieldID]
+		if f == nil {
+			f = r.addField(x.FieldID, "", "")
+		}
+		if _, dup := out[f.Name]; dup {
+			r.warn(line, "ExtendedAttribute", "%s: a second value of %s; left out", owner, f.Name)
+			continue
+		}
+		out[f.Name] = x.Value
+	}
+	return out
+}
+
 // task converts one task.
 func (r *reader) task(line int, uid string, tx *taskXML) schedule.Task {
-	t := schedule.Task{ID: uid, Name: tx.Name, Notes: tx.Notes, Priority: 500}
+	t := schedule.Task{ID: uid, Name: tx.Name, Notes: tx.Notes, Priority: 500, Fields: r.values(line, "task "+uid, tx.ExtendedAttribute, false)}
 	warn := func(el string, err error) { r.warn(line, el, "task %s: %v; ignored", uid, err) }
 	date := func(el, s string) time.Time {
 		if s == "" {
@@ -525,7 +584,7 @@ func (r *reader) resources(px *projectXML) {
 			continue
 		}
 		seen[uid] = true
-		res := schedule.Resource{ID: uid, Name: rx.Name, Group: rx.Group}
+		res := schedule.Resource{ID: uid, Name: rx.Name, Group: rx.Group, Fields: r.values(line, "resource "+uid, rx.ExtendedAttribute, true)}
 		typ := rx.Type
 		switch {
 		case typ == "0" && rx.IsCostResource == "1":

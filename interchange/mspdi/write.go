@@ -5,7 +5,9 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/critpath/critpath/schedule"
@@ -60,6 +62,42 @@ func uids(ids []string) (map[string]string, error) {
 	return out, nil
 }
 
+// fieldIDs maps each custom field, by whether resources carry it and its
+// name, to its FieldID; one without a FieldID cannot be written.
+func fieldIDs(p *schedule.Project) (map[fieldKey]string, error) {
+	out := map[fieldKey]string{}
+	for _, f := range p.CustomFields {
+		if _, err := strconv.ParseInt(f.ID, 10, 64); err != nil {
+			return nil, fmt.Errorf("mspdi: custom field %q has no MS Project FieldID (%q)", f.Name, f.ID)
+		}
+		k := fieldKey{f.Resource, f.Name}
+		if _, dup := out[k]; dup {
+			return nil, fmt.Errorf("mspdi: custom field %q is defined twice", f.Name)
+		}
+		out[k] = f.ID
+	}
+	return out, nil
+}
+
+type fieldKey struct {
+	resource bool
+	name     string
+}
+
+// values writes a task's or resource's custom field values, by field name.
+func values(fields map[string]string, ids map[fieldKey]string, resource bool, owner string) ([]valueXML, error) {
+	names := slices.Sorted(maps.Keys(fields))
+	var out []valueXML
+	for _, name := range names {
+		id, ok := ids[fieldKey{resource, name}]
+		if !ok {
+			return nil, fmt.Errorf("mspdi: %s: custom field %q is not defined", owner, name)
+		}
+		out = append(out, valueXML{FieldID: id, Value: fields[name]})
+	}
+	return out, nil
+}
+
 func build(p *schedule.Project) (*projectXML, error) {
 	s := p.Settings
 	px := &projectXML{Xmlns: namespace, SaveVersion: "14", Name: p.Name, Title: p.Name, CurrencyCode: "XXX",
@@ -70,6 +108,18 @@ func build(p *schedule.Project) (*projectXML, error) {
 	px.StartDate, px.StatusDate = optDate(p.Start), optDate(p.StatusDate)
 	if p.FromFinish {
 		px.FinishDate = optDate(p.Finish)
+	}
+	fieldID, err := fieldIDs(p)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.CustomFields) > 0 {
+		px.ExtendedAttributes = &struct {
+			Fields []fieldXML `xml:"ExtendedAttribute"`
+		}{}
+		for _, f := range p.CustomFields {
+			px.ExtendedAttributes.Fields = append(px.ExtendedAttributes.Fields, fieldXML{FieldID: f.ID, FieldName: f.Name, Alias: f.Alias})
+		}
 	}
 	cals, calUID := calendarXMLs(p)
 	px.Calendars = &items[calendarXML]{Items: cals}
@@ -140,6 +190,9 @@ func build(p *schedule.Project) (*projectXML, error) {
 			PercentComplete: strconv.Itoa(int(math.Round(t.PercentComplete))), Notes: t.Notes,
 			ConstraintType: strconv.Itoa(constraintCode(t.Constraint.Type)), IgnoreResourceCalendar: boolText(t.IgnoreResourceCalendars),
 			PredecessorLink: preds[t.ID], Baseline: base[t.ID], Manual: boolText(t.Manual)}
+		if tx.ExtendedAttribute, err = values(t.Fields, fieldID, false, "task "+t.ID); err != nil {
+			return nil, err
+		}
 		if t.FixedCost != 0 {
 			tx.FixedCost = floatText(t.FixedCost)
 		}
@@ -186,6 +239,9 @@ func build(p *schedule.Project) (*projectXML, error) {
 		rx := resourceXML{UID: ruid[r.ID], ID: ruid[r.ID], Name: r.Name, Group: r.Group, Type: "1",
 			StandardRate: floatText(r.StandardRate), StandardRateFormat: "2", OvertimeRate: floatText(r.OvertimeRate), OvertimeRateFormat: "2",
 			CostPerUse: floatText(r.CostPerUse)}
+		if rx.ExtendedAttribute, err = values(r.Fields, fieldID, true, "resource "+r.ID); err != nil {
+			return nil, err
+		}
 		switch r.Type {
 		case schedule.MaterialResource:
 			rx.Type = "0"

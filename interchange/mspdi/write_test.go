@@ -2,8 +2,10 @@ package mspdi_test
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,3 +90,31 @@ func TestWriteErrors(t *testing.T) {
 }
 
 func wall(t time.Time) string { return t.Format("2006-01-02T15:04") }
+
+// Custom fields — a task's and a resource's, one with an alias — are
+// written as extended attributes, valid against the schema, and read back
+// as they were; one with no FieldID cannot be written.
+func TestCustomFields(t *testing.T) {
+	p := &schedule.Project{Name: "fields", Start: time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC),
+		CustomFields: []schedule.CustomField{{Name: "Text1", Alias: "RAJUK file no.", ID: "188743731"}, {Name: "Number1", ID: "188743767"},
+			{Name: "Text1", ID: "205520904", Resource: true}},
+		Tasks:     []schedule.Task{{ID: "1", Name: "Permit", Duration: schedule.Days(5), Fields: map[string]string{"Text1": "R-2027/114", "Number1": "3.5"}}},
+		Resources: []schedule.Resource{{ID: "1", Name: "Architect", Fields: map[string]string{"Text1": "BD-ARCH-0042"}}},
+	}
+	var out bytes.Buffer
+	if err := mspdi.Write(&out, p); err != nil {
+		t.Fatal(err)
+	}
+	if xsd := testutil.Schema("mspdi_pj15_mpxj-correct-2018.xsd"); xsd != "" {
+		testutil.Validate(t, xsd, out.Bytes())
+	}
+	back := read(t, out.Bytes(), "export").Project
+	if !slices.Equal(back.CustomFields, p.CustomFields) || len(back.Tasks) != 1 || !maps.Equal(back.Tasks[0].Fields, p.Tasks[0].Fields) ||
+		len(back.Resources) != 1 || !maps.Equal(back.Resources[0].Fields, p.Resources[0].Fields) {
+		t.Errorf("read back %v, %v, %v", back.CustomFields, back.Tasks, back.Resources)
+	}
+	p.CustomFields[1].ID = ""
+	if err := mspdi.Write(&bytes.Buffer{}, p); err == nil || !strings.Contains(err.Error(), `custom field "Number1" has no MS Project FieldID`) {
+		t.Errorf("a field without a FieldID: %v", err)
+	}
+}

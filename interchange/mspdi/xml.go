@@ -14,26 +14,29 @@ import (
 const namespace = "http://schemas.microsoft.com/project"
 
 type projectXML struct {
-	XMLName           xml.Name              `xml:"Project"`
-	Xmlns             string                `xml:"xmlns,attr,omitempty"`
-	SaveVersion       string                `xml:"SaveVersion"`
-	Name              string                `xml:"Name,omitempty"`
-	Title             string                `xml:"Title,omitempty"`
-	ScheduleFromStart string                `xml:"ScheduleFromStart,omitempty"`
-	StartDate         string                `xml:"StartDate,omitempty"`
-	FinishDate        string                `xml:"FinishDate,omitempty"`
-	CurrencyCode      string                `xml:"CurrencyCode"`
-	CalendarUID       string                `xml:"CalendarUID,omitempty"`
-	MinutesPerDay     string                `xml:"MinutesPerDay,omitempty"`
-	MinutesPerWeek    string                `xml:"MinutesPerWeek,omitempty"`
-	DaysPerMonth      string                `xml:"DaysPerMonth,omitempty"`
-	DurationFormat    string                `xml:"DurationFormat,omitempty"`
-	HonorConstraints  string                `xml:"HonorConstraints,omitempty"`
-	StatusDate        string                `xml:"StatusDate,omitempty"`
-	Calendars         *items[calendarXML]   `xml:"Calendars,omitempty"`
-	Tasks             *items[taskXML]       `xml:"Tasks,omitempty"`
-	Resources         *items[resourceXML]   `xml:"Resources,omitempty"`
-	Assignments       *items[assignmentXML] `xml:"Assignments,omitempty"`
+	XMLName            xml.Name `xml:"Project"`
+	Xmlns              string   `xml:"xmlns,attr,omitempty"`
+	SaveVersion        string   `xml:"SaveVersion"`
+	Name               string   `xml:"Name,omitempty"`
+	Title              string   `xml:"Title,omitempty"`
+	ScheduleFromStart  string   `xml:"ScheduleFromStart,omitempty"`
+	StartDate          string   `xml:"StartDate,omitempty"`
+	FinishDate         string   `xml:"FinishDate,omitempty"`
+	CurrencyCode       string   `xml:"CurrencyCode"`
+	CalendarUID        string   `xml:"CalendarUID,omitempty"`
+	MinutesPerDay      string   `xml:"MinutesPerDay,omitempty"`
+	MinutesPerWeek     string   `xml:"MinutesPerWeek,omitempty"`
+	DaysPerMonth       string   `xml:"DaysPerMonth,omitempty"`
+	DurationFormat     string   `xml:"DurationFormat,omitempty"`
+	HonorConstraints   string   `xml:"HonorConstraints,omitempty"`
+	StatusDate         string   `xml:"StatusDate,omitempty"`
+	ExtendedAttributes *struct {
+		Fields []fieldXML `xml:"ExtendedAttribute"`
+	} `xml:"ExtendedAttributes,omitempty"`
+	Calendars   *items[calendarXML]   `xml:"Calendars,omitempty"`
+	Tasks       *items[taskXML]       `xml:"Tasks,omitempty"`
+	Resources   *items[resourceXML]   `xml:"Resources,omitempty"`
+	Assignments *items[assignmentXML] `xml:"Assignments,omitempty"`
 }
 
 type calendarXML struct {
@@ -132,6 +135,7 @@ type taskXML struct {
 	IgnoreResourceCalendar string        `xml:"IgnoreResourceCalendar,omitempty"`
 	Notes                  string        `xml:"Notes,omitempty"`
 	PredecessorLink        []linkXML     `xml:"PredecessorLink"`
+	ExtendedAttribute      []valueXML    `xml:"ExtendedAttribute"`
 	Baseline               []baselineXML `xml:"Baseline"`
 	Active                 string        `xml:"Active,omitempty"`
 	Manual                 string        `xml:"Manual,omitempty"`
@@ -156,20 +160,34 @@ type baselineXML struct {
 }
 
 type resourceXML struct {
-	UID                string `xml:"UID"`
-	ID                 string `xml:"ID,omitempty"`
-	Name               string `xml:"Name,omitempty"`
-	Type               string `xml:"Type,omitempty"`
-	IsNull             string `xml:"IsNull,omitempty"`
-	Group              string `xml:"Group,omitempty"`
-	MaxUnits           string `xml:"MaxUnits,omitempty"`
-	StandardRate       string `xml:"StandardRate,omitempty"`
-	StandardRateFormat string `xml:"StandardRateFormat,omitempty"`
-	OvertimeRate       string `xml:"OvertimeRate,omitempty"`
-	OvertimeRateFormat string `xml:"OvertimeRateFormat,omitempty"`
-	CostPerUse         string `xml:"CostPerUse,omitempty"`
-	CalendarUID        string `xml:"CalendarUID,omitempty"`
-	IsCostResource     string `xml:"IsCostResource,omitempty"`
+	UID                string     `xml:"UID"`
+	ID                 string     `xml:"ID,omitempty"`
+	Name               string     `xml:"Name,omitempty"`
+	Type               string     `xml:"Type,omitempty"`
+	IsNull             string     `xml:"IsNull,omitempty"`
+	Group              string     `xml:"Group,omitempty"`
+	MaxUnits           string     `xml:"MaxUnits,omitempty"`
+	StandardRate       string     `xml:"StandardRate,omitempty"`
+	StandardRateFormat string     `xml:"StandardRateFormat,omitempty"`
+	OvertimeRate       string     `xml:"OvertimeRate,omitempty"`
+	OvertimeRateFormat string     `xml:"OvertimeRateFormat,omitempty"`
+	CostPerUse         string     `xml:"CostPerUse,omitempty"`
+	CalendarUID        string     `xml:"CalendarUID,omitempty"`
+	ExtendedAttribute  []valueXML `xml:"ExtendedAttribute"`
+	IsCostResource     string     `xml:"IsCostResource,omitempty"`
+}
+
+// fieldXML defines a custom field (an extended attribute); valueXML is a
+// task's or resource's value of one.
+type fieldXML struct {
+	FieldID   string `xml:"FieldID"`
+	FieldName string `xml:"FieldName,omitempty"`
+	Alias     string `xml:"Alias,omitempty"`
+}
+
+type valueXML struct {
+	FieldID string `xml:"FieldID"`
+	Value   string `xml:"Value"`
 }
 
 type assignmentXML struct {

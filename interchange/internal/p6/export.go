@@ -315,6 +315,9 @@ func (e *exporter) project() {
 	if len(p.Baselines) > 0 {
 		e.warn("PROJECT", "%d baselines are not written: P6 keeps a baseline as a project of its own", len(p.Baselines))
 	}
+	if len(p.CustomFields) > 0 {
+		e.warn("PROJECT", "%d custom fields are not written: P6's user-defined fields are not carried yet", len(p.CustomFields))
+	}
 }
 
 // earliest returns the earliest scheduled start.

@@ -83,6 +83,7 @@ type reader struct {
 	// sawEmptyDate is set once a task's date was the empty-date sentinel.
 	sawEmptyDate bool
 	fieldByID    map[string]*schedule.CustomField
+	sawContour   bool
 }
 
 // emptyDate is the date third-party writers (Aspose.Tasks among them) put
@@ -637,6 +638,18 @@ func (r *reader) assignments(px *projectXML) {
 	}
 	as := px.Assignments
 	seen := map[[2]string]bool{}
+	contoured := map[string]bool{} // tasks whose work a contour spreads over their duration
+	defer func() {
+		for k := range r.p.Tasks {
+			if t := &r.p.Tasks[k]; contoured[t.ID] && t.Type != schedule.FixedDuration {
+				t.Type = schedule.FixedDuration
+				if !r.sawContour {
+					r.sawContour = true
+					r.warn(r.line["T"+t.ID], "WorkContour", "task %s: a work contour spreads its work over its duration; it is scheduled as fixed duration, keeping the duration MS Project gave it", t.ID)
+				}
+			}
+		}
+	}()
 	for k, ax := range as.Items {
 		line := as.Lines[k]
 		task, rsc := strings.TrimSpace(ax.TaskUID), strings.TrimSpace(ax.ResourceUID)
@@ -666,6 +679,9 @@ func (r *reader) assignments(px *projectXML) {
 			if m, err := parseXSDDuration(ax.Work); err == nil {
 				if d := minutesOf(dur[task], r.settings); math.Abs(m-d*a.Units) > 0.5 {
 					a.Work = durationOf(m, fmtHours, r.settings)
+					if c := strings.TrimSpace(ax.WorkContour); c != "" && c != "0" {
+						contoured[task] = true
+					}
 				}
 			}
 		}

@@ -196,6 +196,7 @@ type assignmentXML struct {
 	ResourceUID string `xml:"ResourceUID,omitempty"`
 	Units       string `xml:"Units,omitempty"`
 	Work        string `xml:"Work,omitempty"`
+	WorkContour string `xml:"WorkContour,omitempty"`
 }
 
 // element is an item of a list element: Calendars holds Calendar

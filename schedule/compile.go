@@ -149,6 +149,7 @@ type taskInfo struct {
 	cal        int32 // timeline of the task's calendar, for float
 	summary    bool
 	elapsed    bool // its duration counts elapsed time
+	startMS    bool // a start milestone when zero-length
 	// node is the task's node; for a summary, its gate, with first and
 	// last its other two.
 	node, first, last int32
@@ -621,7 +622,7 @@ func (c *compiler) task(i int32) {
 	if !ok {
 		fail("calendar", fmt.Errorf("%q: %w", t.Calendar, ErrUnknownCalendar))
 	}
-	c.cal[i], info.cal, info.elapsed = tl, tl, t.Duration.Elapsed
+	c.cal[i], info.cal, info.elapsed, info.startMS = tl, tl, t.Duration.Elapsed, t.StartMilestone
 	if !info.summary {
 		switch m, err := t.Duration.minutes(n.settings); {
 		case t.Duration.Unit == Percent:

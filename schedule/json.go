@@ -157,6 +157,7 @@ type taskJSON struct {
 	Start      string            `json:"start,omitempty"`
 	Notes      string            `json:"notes,omitempty"`
 	Fields     map[string]string `json:"fields,omitempty"`
+	StartMS    bool              `json:"start_milestone,omitempty"`
 	// Progress.
 	ActualStart     string  `json:"actual_start,omitempty"`
 	ActualFinish    string  `json:"actual_finish,omitempty"`
@@ -428,7 +429,7 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 	p.Tasks = make([]Task, 0, len(w.Tasks))
 	for i := range w.Tasks {
 		t := &w.Tasks[i]
-		task := Task{ID: t.ID, Name: t.Name, Parent: t.Parent, Calendar: t.Calendar, Notes: t.Notes, Priority: defaultPriority, Manual: t.Manual, Fields: t.Fields}
+		task := Task{ID: t.ID, Name: t.Name, Parent: t.Parent, Calendar: t.Calendar, Notes: t.Notes, Priority: defaultPriority, Manual: t.Manual, Fields: t.Fields, StartMilestone: t.StartMS}
 		at := func(f string) func() string {
 			return func() string {
 				if t.ID != "" {
@@ -594,7 +595,7 @@ func (p Project) MarshalJSON() ([]byte, error) {
 	}
 	w.Tasks = make([]taskJSON, 0, len(p.Tasks))
 	for _, t := range p.Tasks {
-		tj := taskJSON{ID: t.ID, Name: t.Name, Parent: t.Parent, Deadline: date(t.Deadline), Calendar: t.Calendar, Notes: t.Notes, Fields: t.Fields,
+		tj := taskJSON{ID: t.ID, Name: t.Name, Parent: t.Parent, Deadline: date(t.Deadline), Calendar: t.Calendar, Notes: t.Notes, Fields: t.Fields, StartMS: t.StartMilestone,
 			Manual: t.Manual, Start: date(t.Start),
 			ActualStart: date(t.ActualStart), ActualFinish: date(t.ActualFinish), PercentComplete: t.PercentComplete,
 			Type: t.Type, EffortDriven: t.EffortDriven, IgnoreResourceCalendars: t.IgnoreResourceCalendars, FixedCost: t.FixedCost,

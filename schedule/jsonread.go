@@ -676,6 +676,8 @@ func (r *jsonReader) task(t *taskJSON) error {
 			err = r.str(&t.Notes)
 		case "fields":
 			err = r.strings(&t.Fields)
+		case "start_milestone":
+			err = r.bool(&t.StartMS)
 		case "manual":
 			err = r.bool(&t.Manual)
 		case "start":

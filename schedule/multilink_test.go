@@ -55,3 +55,35 @@ func TestLadderLinks(t *testing.T) {
 		}
 	}
 }
+
+// A start milestone sits at the start of the working time after it: on a
+// Monday–Friday calendar at the end of Friday's work, its successor on a
+// seven-day calendar starts on Monday morning; a finish milestone's starts
+// on Saturday morning.
+func TestStartMilestone(t *testing.T) {
+	seven := schedule.Calendar{Name: "Seven", Week: map[time.Weekday][]schedule.Interval{}}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		seven.Week[d] = []schedule.Interval{schedule.Span(8, 0, 16, 0)}
+	}
+	for _, c := range []struct {
+		start bool
+		want  time.Time
+	}{
+		{false, time.Date(2027, 1, 9, 8, 0, 0, 0, time.UTC)},
+		{true, time.Date(2027, 1, 11, 8, 0, 0, 0, time.UTC)},
+	} {
+		p := &schedule.Project{Start: mon, Calendars: []schedule.Calendar{seven},
+			Tasks: []schedule.Task{
+				{ID: "W", Duration: schedule.Days(5)},
+				{ID: "M", StartMilestone: c.start},
+				{ID: "S", Duration: schedule.Days(1), Calendar: "Seven"},
+			},
+			Links: []schedule.Link{{Pred: "W", Succ: "M"}, {Pred: "M", Succ: "S"}},
+		}
+		r := mustRun(t, p)
+		s, _ := r.Lookup("S")
+		if !s.Start.Equal(c.want) {
+			t.Errorf("start milestone %v: S starts %v, want %v", c.start, s.Start, c.want)
+		}
+	}
+}

@@ -374,9 +374,13 @@ func (r *Result) boundIn(e edge, p, v int32, d int64) int64 {
 // calendar.
 func (r *Result) linkMoment(e edge, p int32, lag int64) int64 {
 	var t int64
-	if fromFinish(e.kind&edgeType) == 1 {
+	switch {
+	case r.startMilestone(p) && r.net.fop[p] != fLate: // the start of the working time at or after it, on its own calendar (one placed late stays where it was placed)
+		c := r.net.tls[r.net.tasks[r.net.owner[p]].cal]
+		t = c.startAt(c.cum(r.startClock(p)))
+	case fromFinish(e.kind&edgeType) == 1:
 		t = r.finishClock(p)
-	} else {
+	default:
 		t = r.startClock(p)
 	}
 	return r.net.shift(t, lag, e)
@@ -411,7 +415,7 @@ func (r *Result) boundOut(e edge, v, s int32, d int64, pairs [][2]int64) int64 {
 	// 17:00, not Monday 08:00), as P6 reads it.
 	ts := n.tls[n.tl[s]]
 	m := ts.startAt(pairs[s][toFinish(k)])
-	if n.opts.CrossCalendar == CrossP6 && n.kind[s] == leafNode && pairs[s][0] == pairs[s][1] {
+	if n.opts.CrossCalendar == CrossP6 && n.kind[s] == leafNode && pairs[s][0] == pairs[s][1] && !r.startMilestone(s) {
 		m = ts.finishAt(pairs[s][toFinish(k)])
 		if o := n.owner[s]; o >= 0 {
 			c := n.tls[n.tasks[o].cal]
@@ -452,6 +456,13 @@ func (n *Network) unshift(t, lag int64, e edge) int64 {
 	}
 	lc := n.tls[e.lagCal]
 	return lc.startAt(lc.cum(t) - lag)
+}
+
+// startMilestone reports whether node v is a zero-length task marked a
+// start milestone: it sits at the start of the working time after it.
+func (r *Result) startMilestone(v int32) bool {
+	o := r.net.owner[v]
+	return o >= 0 && r.net.kind[v] == leafNode && r.dur[v] == 0 && r.net.tasks[o].startMS
 }
 
 // startClock and finishClock return node v's early start and finish as

@@ -79,6 +79,12 @@ type Task struct {
 	// Fields are the task's custom field values as text, by field name
 	// (see Project.CustomFields).
 	Fields map[string]string
+	// StartMilestone makes a zero-length task sit at the start of the
+	// working time that follows it (Monday 08:00), as a P6 start milestone
+	// does, rather than at the end of the working time before it (Friday
+	// 17:00). It tells only on other calendars' links and in the dates
+	// reported.
+	StartMilestone bool
 	// Progress: the actual start and finish, the share of the duration
 	// done (0–100), and the remaining duration when it is not the rest of
 	// the duration (nil: Duration × (100 − PercentComplete) / 100). A task

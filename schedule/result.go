@@ -333,6 +333,8 @@ func (r *Result) leafResult(i int32) TaskResult {
 	case r.dur[v] == 0 && n.fop[v] == fStarted: // in progress with nothing left: started where it did, ends no earlier
 		ef, sf, ls = max(ef, es), max(sf, ss), lf
 		lf = max(lf, ls)
+	case r.dur[v] == 0 && t.startMS: // a start milestone sits at the start of the working time after it
+		ef, sf, lf = es, ss, ls
 	case r.dur[v] == 0: // a zero-length task sits at its finish
 		es, ss, ls = ef, sf, lf
 	}

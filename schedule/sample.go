@@ -101,7 +101,10 @@ func (r *Result) totalFloat(i int32) int64 {
 		cal := n.tls[t.cal]
 		es, ef := tl.startAt(early[0]), tl.finishAt(early[1])
 		ls, lf := tl.startAt(late[0]), tl.finishAt(late[1])
-		if r.dur[v] == 0 {
+		switch {
+		case r.dur[v] == 0 && t.startMS:
+			ef, lf = es, ls
+		case r.dur[v] == 0:
 			es, ls = ef, lf
 		}
 		tf = r.floatOf(cal.cum(ls)-cal.cum(es), cal.cum(lf)-cal.cum(ef))

@@ -414,6 +414,7 @@ func (r *reader) tasks() {
 		switch typ := get("task_type"); typ {
 		case "TT_Mile", "TT_FinMile":
 			target = 0
+			task.StartMilestone = typ == "TT_Mile"
 		case "TT_LOE", "TT_WBS":
 			if !warned[typ] {
 				r.warn(line, "TASK", "%s activities (such as %s) are scheduled as ordinary ones with their planned duration", typ, id)

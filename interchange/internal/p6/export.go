@@ -660,6 +660,8 @@ func (e *exporter) tasks() {
 		switch {
 		case !t.IgnoreResourceCalendars:
 			v["task_type"] = "TT_Rsrc"
+		case dur == 0 && t.StartMilestone:
+			v["task_type"] = "TT_Mile"
 		case dur == 0:
 			v["task_type"] = "TT_FinMile"
 		}

@@ -134,6 +134,7 @@ func randomProject(seed uint64) *schedule.Project {
 			task.Duration = schedule.Hours(float64(rng.IntN(40)) / 4)
 		}
 		task.Calendar = cals[rng.IntN(len(cals))]
+		task.StartMilestone = task.Duration.IsZero() && rng.IntN(2) == 0
 		task.IgnoreResourceCalendars = true
 		at := start.Add(time.Duration(rng.IntN(30*24)) * time.Hour)
 		switch rng.IntN(8) {

@@ -21,15 +21,7 @@ import (
 // as MSPDI validates against the schema and, read back, schedules every
 // task on the same dates.
 func TestWriteDhakaTower(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "..", "examples", "projects", "dhaka-tower.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := schedule.ReadJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testutil.Example(t, "dhaka-tower.json")
 	var out bytes.Buffer
 	if err := mspdi.Write(&out, p); err != nil {
 		t.Fatal(err)

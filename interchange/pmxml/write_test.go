@@ -83,15 +83,7 @@ func TestCorpusRoundTrip(t *testing.T) {
 // The Dhaka Tower example, written as PMXML, validates, and reports what
 // P6 cannot hold.
 func TestWriteDhakaTower(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "..", "examples", "projects", "dhaka-tower.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := schedule.ReadJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testutil.Example(t, "dhaka-tower.json")
 	var out bytes.Buffer
 	warnings, err := pmxml.Write(&out, p)
 	if err != nil {

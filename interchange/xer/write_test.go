@@ -2,7 +2,6 @@ package xer_test
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -50,15 +49,7 @@ func TestCorpusRoundTrip(t *testing.T) {
 // The Dhaka Tower example, written as XER, reports each thing P6 cannot
 // hold and reads back with the same tasks, calendars and resources.
 func TestWriteDhakaTower(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "..", "examples", "projects", "dhaka-tower.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := schedule.ReadJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testutil.Example(t, "dhaka-tower.json")
 	var out bytes.Buffer
 	warnings, err := xer.Write(&out, p, nil)
 	if err != nil {

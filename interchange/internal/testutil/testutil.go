@@ -80,6 +80,22 @@ func ValidateAll(t *testing.T, xsd string, docs map[string][]byte) {
 	}
 }
 
+// Example reads an example project of examples/projects, from a test in a
+// package two directories below the repository's root.
+func Example(t *testing.T, name string) *schedule.Project {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "examples", "projects", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := schedule.ReadJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // Model returns p as critpath's JSON: two models are the same when their
 // texts are.
 func Model(t *testing.T, p *schedule.Project) string {

@@ -84,6 +84,7 @@ type reader struct {
 	sawEmptyDate bool
 	fieldByID    map[string]*schedule.CustomField
 	sawContour   bool
+	timephased   map[string][]timephasedXML // a task's first assignment's, by task UID
 }
 
 // emptyDate is the date third-party writers (Aspose.Tasks among them) put
@@ -160,6 +161,7 @@ func Read(in io.Reader) (*File, error) {
 	r.resources(&px)
 	r.assignments(&px)
 	r.reconcile()
+	r.splits()
 	return f, nil
 }
 
@@ -289,6 +291,77 @@ func (r *reader) tasks(px *projectXML) error {
 		}
 	}
 	return nil
+}
+
+// splits reads each task's splits from its assignment's timephased work
+// (Type 1, work to do): MS Project writes a split as periods of explicitly
+// no work between periods of work, and leaves non-working time without a
+// value. A gap's length is the task calendar's working time across it.
+// Tasks started, split already, or whose periods do not hold their
+// duration are left as they are.
+func (r *reader) splits() {
+	if len(r.timephased) == 0 {
+		return
+	}
+	n, err := schedule.Compile(r.p)
+	if err != nil {
+		return
+	}
+	for i := range r.p.Tasks {
+		t := &r.p.Tasks[i]
+		periods := r.timephased[t.ID]
+		if len(periods) == 0 || !t.ActualStart.IsZero() || len(t.Splits) > 0 || t.Manual {
+			continue
+		}
+		cal := n.Calendar(i)
+		var splits []schedule.Split
+		var worked int64
+		var gapFrom, gapTo time.Time
+		for _, tp := range periods {
+			if strings.TrimSpace(tp.Type) != "1" {
+				continue
+			}
+			from, err1 := parseDate(tp.Start)
+			to, err2 := parseDate(tp.Finish)
+			if err1 != nil || err2 != nil || to.Before(from) {
+				splits = nil
+				break
+			}
+			if strings.TrimSpace(tp.Value) == "" {
+				continue // non-working time
+			}
+			m, err := parseXSDDuration(tp.Value)
+			if err != nil || m < 0 {
+				splits = nil
+				break
+			}
+			switch {
+			case m < 0.5 && worked > 0: // no work: a split, or more of one
+				if gapFrom.IsZero() {
+					gapFrom = from
+				}
+				gapTo = to
+			case m >= 0.5:
+				if !gapFrom.IsZero() {
+					if gap, err := n.WorkBetween(cal, gapFrom, gapTo); err == nil && gap > 0 {
+						splits = append(splits, schedule.Split{At: schedule.Minutes(float64(worked)), Gap: schedule.Minutes(float64(gap))})
+					}
+					gapFrom = time.Time{}
+				}
+				worked += int64(math.Round(m))
+			}
+		}
+		if d, err := n.Minutes(t.Duration); len(splits) > 0 && err == nil && !t.Duration.Elapsed && absInt(worked-d) <= 1 {
+			t.Splits = splits
+		}
+	}
+}
+
+func absInt(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // customFields reads the extended attributes the project defines: each
@@ -653,6 +726,12 @@ func (r *reader) assignments(px *projectXML) {
 	for k, ax := range as.Items {
 		line := as.Lines[k]
 		task, rsc := strings.TrimSpace(ax.TaskUID), strings.TrimSpace(ax.ResourceUID)
+		if _, ok := r.timephased[task]; !ok && r.taskID[task] && len(ax.Timephased) > 0 {
+			if r.timephased == nil {
+				r.timephased = map[string][]timephasedXML{}
+			}
+			r.timephased[task] = ax.Timephased
+		}
 		switch {
 		case rsc == "-65535" || rsc == "-1" || rsc == "":
 			continue

@@ -272,10 +272,52 @@ func build(p *schedule.Project) (*projectXML, error) {
 		}
 		asg = append(asg, ax)
 	}
+	asg = splitPeriods(p, sched, tuid, asg)
 	if len(asg) > 0 {
 		px.Assignments = &items[assignmentXML]{Items: asg}
 	}
 	return px, nil
+}
+
+// splitPeriods writes the splits of each split task as MS Project keeps
+// them: its first assignment's timephased work (one made with no resource
+// when it has none), a period of work per piece and a period of no work
+// for each pause between them.
+func splitPeriods(p *schedule.Project, sched *schedule.Result, tuid map[string]string, asg []assignmentXML) []assignmentXML {
+	if sched == nil {
+		return asg
+	}
+	n := sched.Network()
+	for _, t := range p.Tasks {
+		i, ok := n.Index(t.ID)
+		if len(t.Splits) == 0 || !ok || !t.ActualStart.IsZero() {
+			continue
+		}
+		segs := sched.Segments(i)
+		if len(segs) < 2 {
+			continue
+		}
+		k := slices.IndexFunc(asg, func(a assignmentXML) bool { return a.TaskUID == tuid[t.ID] })
+		if k < 0 {
+			asg = append(asg, assignmentXML{UID: strconv.Itoa(len(asg) + 1), TaskUID: tuid[t.ID], ResourceUID: "-65535", Units: "1"})
+			k = len(asg) - 1
+		}
+		cal := n.Calendar(i)
+		var periods []timephasedXML
+		for j, sg := range segs {
+			if j > 0 {
+				periods = append(periods, timephasedXML{Type: "1", UID: asg[k].UID, Start: formatDate(segs[j-1].Finish), Finish: formatDate(sg.Start), Unit: "2", Value: "PT0H0M0S"})
+			}
+			w, err := n.WorkBetween(cal, sg.Start, sg.Finish)
+			if err != nil {
+				periods = nil
+				break
+			}
+			periods = append(periods, timephasedXML{Type: "1", UID: asg[k].UID, Start: formatDate(sg.Start), Finish: formatDate(sg.Finish), Unit: "2", Value: formatXSDDuration(float64(w))})
+		}
+		asg[k].Timephased = periods
+	}
+	return asg
 }
 
 // constraintCode is MSPDI's ConstraintType for a constraint type.

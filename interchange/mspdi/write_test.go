@@ -110,3 +110,44 @@ func TestCustomFields(t *testing.T) {
 		t.Errorf("a field without a FieldID: %v", err)
 	}
 }
+
+// A task's splits are written as MS Project keeps them — periods of work
+// and of no work in its assignment's timephased data, on an assignment
+// with no resource when it has none — valid against the schema, and read
+// back as the same splits: the task finishes on the same day.
+func TestSplits(t *testing.T) {
+	p := &schedule.Project{Name: "splits", Start: time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC),
+		Resources: []schedule.Resource{{ID: "1", Name: "Crew"}},
+		Tasks: []schedule.Task{
+			{ID: "1", Name: "Slab", Duration: schedule.Days(10), Splits: []schedule.Split{{At: schedule.Days(2), Gap: schedule.Days(3)}, {At: schedule.Days(6), Gap: schedule.Days(1)}}},
+			{ID: "2", Name: "Walls", Duration: schedule.Days(4), Splits: []schedule.Split{{At: schedule.Days(1), Gap: schedule.Days(2)}}},
+		},
+		Assignments: []schedule.Assignment{{Task: "2", Resource: "1", Units: 1}},
+	}
+	var out bytes.Buffer
+	if err := mspdi.Write(&out, p); err != nil {
+		t.Fatal(err)
+	}
+	if xsd := testutil.Schema("mspdi_pj15_mpxj-correct-2018.xsd"); xsd != "" {
+		testutil.Validate(t, xsd, out.Bytes())
+	}
+	back := read(t, out.Bytes(), "export").Project
+	want, got := mustRun(t, p), mustRun(t, back)
+	for _, id := range []string{"1", "2"} {
+		w, _ := want.Lookup(id)
+		g, _ := got.Lookup(id)
+		k := slices.IndexFunc(back.Tasks, func(t schedule.Task) bool { return t.ID == id })
+		if !g.Finish.Equal(w.Finish) || len(back.Tasks[k].Splits) != len(p.Tasks[k].Splits) {
+			t.Errorf("task %s: finishes %v with splits %v, want %v with %v", id, g.Finish, back.Tasks[k].Splits, w.Finish, p.Tasks[k].Splits)
+		}
+	}
+}
+
+func mustRun(t *testing.T, p *schedule.Project) *schedule.Result {
+	t.Helper()
+	r, err := schedule.Run(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

@@ -197,6 +197,18 @@ type assignmentXML struct {
 	Units       string `xml:"Units,omitempty"`
 	Work        string `xml:"Work,omitempty"`
 	WorkContour string `xml:"WorkContour,omitempty"`
+	// Timephased is the assignment's work period by period: MS Project
+	// keeps a task's splits there, as periods of no work.
+	Timephased []timephasedXML `xml:"TimephasedData"`
+}
+
+type timephasedXML struct {
+	Type   string `xml:"Type,omitempty"`
+	UID    string `xml:"UID"`
+	Start  string `xml:"Start,omitempty"`
+	Finish string `xml:"Finish,omitempty"`
+	Unit   string `xml:"Unit,omitempty"`
+	Value  string `xml:"Value,omitempty"`
 }
 
 // element is an item of a list element: Calendars holds Calendar

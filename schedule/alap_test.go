@@ -130,3 +130,20 @@ func TestALAPFreeFloat(t *testing.T) {
 		}
 	}
 }
+
+// An ALAP task inside a summary that has successors goes no later than
+// what follows the summary allows, under either placement: it never
+// delays the project.
+func TestALAPInsideLinkedSummary(t *testing.T) {
+	for _, o := range []schedule.ALAPMode{schedule.ALAPTotalFloat, schedule.ALAPFreeFloat} {
+		p := &schedule.Project{Start: mon, Options: schedule.Options{ALAP: o},
+			Tasks: []schedule.Task{{ID: "S"}, {ID: "A", Parent: "S", Duration: schedule.Days(1), Constraint: schedule.Constraint{Type: schedule.ALAP}},
+				{ID: "C", Parent: "S", Duration: schedule.Days(2)}, {ID: "X", Duration: schedule.Days(5)}},
+			Links: []schedule.Link{{Pred: "S", Succ: "X"}}}
+		r := mustRun(t, p)
+		a, _ := r.Lookup("A")
+		if want := wday(6).Add(9 * time.Hour); !r.Finish().Equal(want) || !a.Finish.Equal(wday(1).Add(9*time.Hour)) {
+			t.Errorf("%v: project finishes %v, A %v; want %v and A with C on day 2", o, r.Finish(), a.Finish, want)
+		}
+	}
+}

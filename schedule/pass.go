@@ -39,17 +39,8 @@ func (r *Result) placeLate() {
 	if n.opts.ALAP == ALAPFreeFloat {
 		for k := len(n.late) - 1; k >= 0; k-- {
 			v := n.late[k]
+			lf := r.freeFinish(v, r.nodeSpan(v), 0)
 			d := r.nodeSpan(v)
-			// Its summaries' rolled-up dates do not hold it back: only
-			// the links to other tasks do.
-			out := r.scratch[:0]
-			for _, e := range n.out[n.outOff[v]:n.outOff[v+1]] {
-				if kk := n.kind[e.node]; kk != firstNode && kk != lastNode {
-					out = append(out, e)
-				}
-			}
-			r.scratch = out
-			lf := r.latestFinish(v, d, out, r.early)
 			// P6 does not stop at the late finish: past it, the float goes negative.
 			if lf > r.early[v][1] {
 				r.early[v] = [2]int64{lf - d, lf}
@@ -62,6 +53,43 @@ func (r *Result) placeLate() {
 	r.placing = false
 	r.finishDate()
 	r.backward()
+}
+
+// freeFinish is the latest node v (of span d) may finish without delaying
+// what follows it: its successors' early dates and, for each summary it
+// belongs to, what follows the summary. A summary's own rolled-up dates do
+// not hold it back (they would pin every task to them). Depth bounds the
+// walk up the outline.
+func (r *Result) freeFinish(v int32, d int64, depth int) int64 {
+	n := r.net
+	lf := int64(noDate)
+	for k := n.outOff[v]; k < n.outOff[v+1]; k++ {
+		e := n.out[k]
+		s := e.node
+		kind := n.kind[s]
+		if kind != firstNode && kind != lastNode {
+			lf = min(lf, r.latestFinish(v, d, n.out[k:k+1], r.early))
+			continue
+		}
+		if depth >= len(n.tasks) {
+			continue
+		}
+		b := r.freeFinish(s, 0, depth+1) // how late the summary's start or finish may go
+		if b == noDate {
+			continue
+		}
+		if e.kind&edgeGeneral != 0 { // onto v's timeline
+			b = n.tls[n.tl[v]].cum(n.tls[n.tl[s]].finishAt(b))
+		}
+		if kind == firstNode { // v's start no later than the summary's may go
+			b += d
+		}
+		lf = min(lf, b)
+	}
+	if lf == noDate && n.kind[v] != firstNode {
+		return r.pf[n.tl[v]]
+	}
+	return lf
 }
 
 // fromFinish schedules a project backward from its finish date: late dates

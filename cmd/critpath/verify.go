@@ -62,7 +62,7 @@ type verification struct {
 	mismatches        []string
 	excluded          []string
 	leftOut           int             // tasks left out
-	odd               map[string]bool // tasks left out as the tool left them
+	odd               map[string]bool // this project's tasks left out as the tool left them
 }
 
 // maxInconsistent is the share of tasks verify may leave out as
@@ -190,10 +190,15 @@ func verify(in *imported, v *verification) error {
 				}
 			}
 			sub := &verification{}
-			if err := compare(rq, &q, in, sub); err == nil {
+			// Only when every task then matches (the holidays explain the
+			// file) and more than with them.
+			with := &verification{}
+			_ = compare(r, p, in, with)
+			if err := compare(rq, &q, in, sub); err == nil && sub.matched == sub.compared && sub.matched > with.matched {
 				v.excluded = append(v.excluded, fmt.Sprintf("project %q (%d tasks): left out: its saved dates ignore its calendars' holidays (%d tasks, such as %s, work through them); rescheduled without the holidays, %d of %d tasks match",
 					p.Name, sub.compared, len(odd), first, sub.matched, sub.compared))
-				v.leftOut += sub.compared
+				v.leftOut += sub.compared + sub.leftOut
+				v.excluded = append(v.excluded, sub.excluded...)
 				return nil
 			}
 		}
@@ -203,9 +208,8 @@ func verify(in *imported, v *verification) error {
 		// what follows them is compared fairly, and leave them out.
 		q := *p
 		q.Tasks = slices.Clone(p.Tasks)
-		if v.odd == nil {
-			v.odd = map[string]bool{}
-		}
+		v.odd = map[string]bool{}
+		defer func() { v.odd = nil }()
 		for i, w := range odd {
 			t := &q.Tasks[i]
 			v.odd[t.ID] = true

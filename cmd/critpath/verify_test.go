@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/critpath/critpath/schedule"
 )
 
 var matchedLine = regexp.MustCompile(`matched (\d+) of (\d+) tasks(?: \((\d+) left out\))?\n$`)
@@ -59,5 +62,36 @@ func TestVerifyCorpus(t *testing.T) {
 		if !strings.Contains(outputs[file], want) {
 			t.Errorf("%s: want %q in\n%s", file, want, outputs[file])
 		}
+	}
+}
+
+// The holidays explain a P6 project only when every task then matches: a
+// task saved a week late stays a mismatch, and nothing is left out.
+func TestVerifyHolidayHypothesis(t *testing.T) {
+	site := schedule.StandardCalendar()
+	site.Name = "Site"
+	site.Exceptions = []schedule.Exception{{From: schedule.Date{Year: 2027, Month: 1, Day: 5}}}
+	at := func(d, h int) time.Time { return time.Date(2027, 1, d, h, 0, 0, 0, time.UTC) }
+	p := &schedule.Project{Name: "p", Start: at(4, 8), Options: schedule.P6Options(), Calendar: "Site", Calendars: []schedule.Calendar{site},
+		Tasks: []schedule.Task{{ID: "A", Duration: schedule.Days(2), IgnoreResourceCalendars: true}, {ID: "B", Duration: schedule.Days(1), IgnoreResourceCalendars: true}}}
+	in := &imported{project: p, tool: "p6", saved: map[string]savedDates{
+		"A": {start: at(4, 8), finish: at(5, 17)},   // works through the holiday
+		"B": {start: at(11, 8), finish: at(11, 17)}, // a week late
+	}}
+	v := &verification{}
+	if err := verify(in, v); err != nil {
+		t.Fatal(err)
+	}
+	if v.leftOut != 0 || v.compared != 2 || v.matched != 0 {
+		t.Errorf("matched %d of %d, %d left out (%v); want 0 of 2, none left out", v.matched, v.compared, v.leftOut, v.excluded)
+	}
+	// Without B's lateness the holidays explain everything: left out.
+	in.saved["B"] = savedDates{start: at(4, 8), finish: at(4, 17)}
+	v = &verification{}
+	if err := verify(in, v); err != nil {
+		t.Fatal(err)
+	}
+	if v.leftOut != 2 || v.compared != 0 || len(v.excluded) != 1 || !strings.Contains(v.excluded[0], "ignore its calendars' holidays") {
+		t.Errorf("matched %d of %d, %d left out (%v); want the project left out", v.matched, v.compared, v.leftOut, v.excluded)
 	}
 }

@@ -315,7 +315,7 @@ func clndrData(c *calendarXML) string {
 			if err != nil {
 				continue
 			}
-			fmt.Fprintf(&b, "(0||%d(d|%d)(", k, int(d.Sub(epoch).Hours()/24))
+			fmt.Fprintf(&b, "(0||%d(d|%d)(", k, int((d.Unix()-epoch.Unix())/86400))
 			times(e.WorkTime)
 			b.WriteString("))")
 		}

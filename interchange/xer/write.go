@@ -13,7 +13,8 @@ import (
 )
 
 // WriteOptions steer Write; the zero value writes Windows-1252 when every
-// character fits it (as P6 on a Western Windows does) and UTF-8 otherwise.
+// character fits it (as P6 on a Western Windows does) and the bytes read
+// back as Windows-1252, and UTF-8 otherwise.
 type WriteOptions struct {
 	// Charset is the code page to write; Detect chooses as above. A
 	// character the chosen code page lacks is an error.
@@ -56,6 +57,9 @@ func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, err
 	data, err := encode(text.String(), cs)
 	if err != nil {
 		return nil, err
+	}
+	if cs == Detect && len(data) != text.Len() && (utf8.Valid(data) || cyrillic(data)) {
+		data = []byte(text.String()) // Windows-1252 that would read back as something else: UTF-8
 	}
 	bw := bufio.NewWriter(w)
 	if _, err := bw.Write(data); err != nil {

@@ -93,6 +93,8 @@ func TestWriteCharset(t *testing.T) {
 		wantErr string
 	}{
 		{"Béton coulé – étage 3", nil, false, ""},
+		{"Maßänderung Größe", nil, true, ""}, // as Windows-1252 it would read as Cyrillic
+		{"Ã©tude", nil, true, ""},            // as Windows-1252 it would be valid UTF-8
 		{"ছাদ ঢালাই (৩য় তলা)", nil, true, ""},
 		{"ছাদ ঢালাই", &xer.WriteOptions{Charset: xer.Windows1252}, false, "has no code"},
 		{"Бетон", &xer.WriteOptions{Charset: xer.Windows1251}, false, ""},

@@ -422,6 +422,9 @@ func (r *reader) tasks() {
 			}
 		}
 		task.Duration = schedule.Hours(roundHours(target))
+		if target == 0 { // a milestone works by no calendar of its resources
+			task.IgnoreResourceCalendars = true
+		}
 		if c := get("clndr_id"); c != "" {
 			if name, ok := r.calName[c]; ok {
 				task.Calendar = name

@@ -67,7 +67,7 @@ var tableLayouts = func() map[string]layout {
 // defined twice,
 // a parent or a link's end that is not a task, an outline that loops.
 func Export(p *schedule.Project, warn func(table, message string)) ([]*Sheet, error) {
-	e := &exporter{p: p, warnf: warn, s: p.Settings, calID: map[string]string{}, taskID: map[string]string{}, wbsID: map[string]string{}, sheets: map[string]*Sheet{}}
+	e := &exporter{p: p, warnf: warn, s: p.Settings, calID: map[string]string{}, taskID: map[string]string{}, wbsID: map[string]string{}, sheets: map[string]*Sheet{}, codes: map[string]bool{}}
 	e.s.MinutesPerDay = cmp.Or(e.s.MinutesPerDay, 480)
 	e.s.MinutesPerWeek = cmp.Or(e.s.MinutesPerWeek, 2400)
 	e.s.DaysPerMonth = cmp.Or(e.s.DaysPerMonth, 20)
@@ -117,7 +117,7 @@ type exporter struct {
 	wbsID   map[string]string // summary's task ID → wbs_id
 	rsrcID  map[string]string // resource ID → rsrc_id
 	warned  map[string]bool
-	codes   map[string]bool // activity IDs written, once one is cut
+	codes   map[string]bool // activity IDs written
 }
 
 func (e *exporter) warn(table, format string, args ...any) {
@@ -230,22 +230,20 @@ func (e *exporter) fit(kind, s string, n int) string {
 // code returns an activity ID within P6's 40 characters, unique: one cut
 // short ends in ~ and a number if it has to.
 func (e *exporter) code(id string) string {
-	c := e.fit("activity ID", id, 40)
-	if c == id {
-		return c
-	}
-	if e.codes == nil {
-		e.codes = map[string]bool{}
-		for _, t := range e.p.Tasks {
-			e.codes[t.ID] = true
-		}
-	}
+	return e.unique(e.codes, "activity ID", id, 40)
+}
+
+// unique returns text within P6's limit of n characters and without tabs
+// or line breaks, unique in used (one cut short or cleaned ends in ~ and a
+// number if it has to).
+func (e *exporter) unique(used map[string]bool, kind, s string, n int) string {
+	c := e.fit(kind, clean(s), n)
 	base := []rune(c)
-	for k := 1; e.codes[c]; k++ {
+	for k := 1; used[c]; k++ {
 		suffix := fmt.Sprintf("~%d", k)
-		c = string(base[:40-len(suffix)]) + suffix
+		c = string(base[:min(len(base), n-len(suffix))]) + suffix
 	}
-	e.codes[c] = true
+	used[c] = true
 	return c
 }
 
@@ -365,6 +363,9 @@ func (e *exporter) calendars() error {
 		if _, dup := byName[c.Name]; dup {
 			return fmt.Errorf("calendar %q is defined twice", c.Name)
 		}
+		if err := checkTimes(c); err != nil {
+			return err
+		}
 		byName[c.Name] = c
 		names = append(names, c.Name)
 	}
@@ -416,12 +417,39 @@ func (e *exporter) calendars() error {
 	return nil
 }
 
+// checkTimes refuses working times P6 cannot hold: each must start before
+// it ends, within the day.
+func checkTimes(c schedule.Calendar) error {
+	check := func(ivs []schedule.Interval) error {
+		for _, iv := range ivs {
+			if iv.Start < 0 || iv.Start >= iv.End || iv.End > 1440 {
+				return fmt.Errorf("calendar %q: working time %v is not within a day", c.Name, iv)
+			}
+		}
+		return nil
+	}
+	for _, ivs := range c.Week {
+		if err := check(ivs); err != nil {
+			return err
+		}
+	}
+	for _, x := range c.Exceptions {
+		if err := check(x.Working); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // span returns the years a yearly exception is written for: from a year
 // before the project to ten after its finish.
 func (e *exporter) span() (first, last int) {
-	start := cmp.Or(e.p.Start, e.finish)
+	start := e.p.Start
+	if t, ok := e.earliest(); ok && (start.IsZero() || t.Before(start)) {
+		start = t
+	}
 	if start.IsZero() {
-		start = e.p.StatusDate
+		start = cmp.Or(e.p.StatusDate, e.finish)
 	}
 	end := cmp.Or(e.finish, start)
 	if end.Before(start) {
@@ -431,8 +459,11 @@ func (e *exporter) span() (first, last int) {
 }
 
 // maxExceptionDays bounds the days a calendar's exceptions are written
-// out to.
-const maxExceptionDays = 50_000
+// out to; maxDayNumber is the last day P6's readers take (2447).
+const (
+	maxExceptionDays = 50_000
+	maxDayNumber     = 200_000
+)
 
 // clndrData writes a calendar's week and exceptions as P6's structured
 // text. A weekday the calendar leaves to its base is written as the
@@ -461,42 +492,59 @@ func (e *exporter) clndrData(c schedule.Calendar, byName map[string]schedule.Cal
 	}
 	var days []day
 	seen := map[int]int{} // day number → index in days
-	put := func(d time.Time, working []schedule.Interval, weak bool) {
-		n := int(d.Sub(exceptionEpoch).Hours() / 24)
+	dated := map[int]bool{}
+	full := false
+	// put sets a day: a dated exception replaces anything before it, a
+	// yearly one only another yearly one (as the scheduler reads them).
+	put := func(d time.Time, working []schedule.Interval, yearly bool) {
+		n := int((d.Unix() - exceptionEpoch.Unix()) / 86400)
+		if n < 0 || n > maxDayNumber {
+			e.warnOnce("day range:"+c.Name, "CALENDAR", "calendar %q: exceptions before 1900 or after 2447 are left out (P6's day numbers)", c.Name)
+			return
+		}
 		if k, ok := seen[n]; ok {
-			if !weak {
+			if !yearly || !dated[n] {
 				days[k].working = working
+				dated[n] = dated[n] || !yearly
 			}
 			return
 		}
 		if len(days) >= maxExceptionDays {
+			full = true
 			e.warnOnce("exceptions", "CALENDAR", "calendar %q: exceptions beyond %d days are left out", c.Name, maxExceptionDays)
 			return
 		}
-		seen[n] = len(days)
+		seen[n], dated[n] = len(days), !yearly
 		days = append(days, day{n, working})
 	}
-	// Dated exceptions beat yearly ones; the later of two dated ones wins.
+	date := func(d schedule.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+	// Dated exceptions first (the later of two wins), then yearly ones.
 	for _, yearly := range []bool{false, true} {
 		for _, x := range c.Exceptions {
-			if x.Yearly != yearly {
+			if x.Yearly != yearly || full {
 				continue
 			}
-			from := time.Date(x.From.Year, x.From.Month, x.From.Day, 0, 0, 0, 0, time.UTC)
-			to := from
+			from, to := date(x.From), date(x.From)
 			if !x.To.IsZero() {
-				to = time.Date(x.To.Year, x.To.Month, x.To.Day, 0, 0, 0, 0, time.UTC)
+				to = date(x.To)
+			}
+			if to.Sub(from) > maxExceptionDays*24*time.Hour {
+				to = from.AddDate(0, 0, maxExceptionDays)
 			}
 			if !yearly {
-				for d := from; !d.After(to) && len(days) <= maxExceptionDays; d = d.AddDate(0, 0, 1) {
+				for d := from; !d.After(to) && !full; d = d.AddDate(0, 0, 1) {
 					put(d, x.Working, false)
 				}
 				continue
 			}
 			e.warnOnce("yearly:"+c.Name, "CALENDAR", "calendar %q: yearly exceptions such as %q are written for each year from %d to %d", c.Name, x.Name, max(first, x.From.Year), last)
-			for y := max(first, x.From.Year); y <= last; y++ {
-				for d := from.AddDate(y-x.From.Year, 0, 0); !d.After(to.AddDate(y-x.From.Year, 0, 0)) && len(days) <= maxExceptionDays; d = d.AddDate(0, 0, 1) {
-					put(d, x.Working, true)
+			for y := max(first, x.From.Year); y <= last && !full; y++ {
+				for d := from; !d.After(to) && !full; d = d.AddDate(0, 0, 1) {
+					// The same month and day in year y; a Feb 29 only in leap years.
+					at := time.Date(d.Year()+y-x.From.Year, d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+					if at.Day() == d.Day() {
+						put(at, x.Working, true)
+					}
 				}
 			}
 		}
@@ -557,6 +605,7 @@ func (e *exporter) wbs() {
 	p := e.p
 	e.add("PROJWBS", map[string]string{"wbs_id": "1", "proj_id": projID, "seq_num": "0", "proj_node_flag": "Y",
 		"wbs_short_name": e.fit("project ID", cmp.Or(p.Name, "critpath"), 40), "wbs_name": e.fit("WBS name", cmp.Or(p.Name, "critpath"), 100)})
+	siblings := map[string]map[string]bool{} // WBS codes by parent wbs_id
 	for _, k := range e.order {
 		t := &p.Tasks[k]
 		if !e.summary[t.ID] {
@@ -571,8 +620,12 @@ func (e *exporter) wbs() {
 				short = rest
 			}
 		}
+		parent := cmp.Or(e.wbsID[t.Parent], "1")
+		if siblings[parent] == nil {
+			siblings[parent] = map[string]bool{}
+		}
 		e.add("PROJWBS", map[string]string{"wbs_id": id, "proj_id": projID, "seq_num": strconv.Itoa(k + 1),
-			"wbs_short_name": e.fit("WBS code", short, 40), "wbs_name": e.fit("WBS name", t.Name, 100), "parent_wbs_id": cmp.Or(e.wbsID[t.Parent], "1")})
+			"wbs_short_name": e.unique(siblings[parent], "WBS code", short, 40), "wbs_name": e.fit("WBS name", t.Name, 100), "parent_wbs_id": cmp.Or(e.wbsID[t.Parent], "1")})
 		switch {
 		case t.Constraint.Type != schedule.ASAP:
 			e.warn("PROJWBS", "summary task %s: its constraint %v is left out (a WBS node has none)", t.ID, t.Constraint.Type)
@@ -658,12 +711,12 @@ func (e *exporter) tasks() {
 			"clndr_id": e.calID[t.Calendar], "task_code": e.code(t.ID), "task_name": e.fit("activity name", t.Name, 120),
 			"target_drtn_hr_cnt": number(dur), "remain_drtn_hr_cnt": number(dur), "priority_type": priorityType(t.Priority)}
 		switch {
-		case !t.IgnoreResourceCalendars:
-			v["task_type"] = "TT_Rsrc"
 		case dur == 0 && t.StartMilestone:
 			v["task_type"] = "TT_Mile"
 		case dur == 0:
 			v["task_type"] = "TT_FinMile"
+		case !t.IgnoreResourceCalendars:
+			v["task_type"] = "TT_Rsrc"
 		}
 		if c := t.Constraint; c.Type != schedule.ASAP {
 			v["cstr_type"] = writeConstraint[c.Type]
@@ -733,7 +786,14 @@ func (e *exporter) progress(t *schedule.Task, tr schedule.TaskResult, scheduled 
 func (e *exporter) links() error {
 	p := e.p
 	n := 0
+	seen := map[[3]string]bool{}
 	for _, l := range p.Links {
+		if key := [3]string{l.Pred, l.Succ, l.Type.String()}; seen[key] {
+			e.warn("TASKPRED", "a second %v link %s→%s is left out", l.Type, l.Pred, l.Succ)
+			continue
+		} else {
+			seen[key] = true
+		}
 		pred, ok1 := e.taskID[l.Pred]
 		succ, ok2 := e.taskID[l.Succ]
 		if !ok1 || !ok2 {

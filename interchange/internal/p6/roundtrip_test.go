@@ -176,3 +176,110 @@ func randomProject(seed uint64) *schedule.Project {
 	}
 	return p
 }
+
+// What the review of the writers found, each case through both formats:
+// exceptions far from the project (in 1900, after 2192), a
+// Feb 29 holiday, overlapping yearly holidays, many holidays over a
+// century, summaries whose WBS codes collide, an ID cut short onto
+// another, IDs that differ only in a tab, a repeated link. Each writes in
+// bounded time, reads back, and schedules as the original does.
+func TestWriteHostile(t *testing.T) {
+	start := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
+	base := func() *schedule.Project {
+		return &schedule.Project{Name: "hostile", Start: start, Options: schedule.P6Options(), Calendar: "Site",
+			Calendars: []schedule.Calendar{schedule.StandardCalendar()},
+			Tasks:     []schedule.Task{{ID: "A", Duration: schedule.Days(30)}, {ID: "B", Duration: schedule.Days(5)}},
+			Links:     []schedule.Link{{Pred: "A", Succ: "B"}}}
+	}
+	site := func(exs ...schedule.Exception) []schedule.Calendar {
+		c := schedule.StandardCalendar()
+		c.Name, c.Exceptions = "Site", exs
+		return []schedule.Calendar{c}
+	}
+	day := func(y int, m time.Month, d int) schedule.Date { return schedule.Date{Year: y, Month: m, Day: d} }
+	var century []schedule.Exception
+	for y := 1950; y < 2050; y += 2 {
+		century = append(century, schedule.Exception{From: day(y, 3, 1), To: day(y, 3, 20)}, schedule.Exception{From: day(y, 12, 20), To: day(y+1, 1, 5), Yearly: true})
+	}
+	cases := map[string]func(p *schedule.Project){
+		"far exceptions": func(p *schedule.Project) {
+			p.Calendars = site(schedule.Exception{From: day(1900, 1, 2)}, schedule.Exception{From: day(2300, 1, 3)}, schedule.Exception{From: day(2350, 6, 3)}, schedule.Exception{From: day(2027, 1, 12)})
+		},
+		"feb 29": func(p *schedule.Project) {
+			p.Start = time.Date(2027, 2, 22, 8, 0, 0, 0, time.UTC)
+			p.Calendars = site(schedule.Exception{From: day(2024, 2, 29), Yearly: true})
+		},
+		"overlapping yearly": func(p *schedule.Project) {
+			p.Calendars = site(schedule.Exception{From: day(2020, 1, 11), To: day(2020, 1, 20), Yearly: true},
+				schedule.Exception{From: day(2020, 1, 13), Working: []schedule.Interval{schedule.Span(8, 0, 12, 0)}, Yearly: true})
+		},
+		"a century of holidays": func(p *schedule.Project) { p.Calendars = site(century...) },
+		"colliding WBS codes": func(p *schedule.Project) {
+			p.Calendars = site()
+			p.Tasks = append(p.Tasks, schedule.Task{ID: "S"}, schedule.Task{ID: "WBS S"}, schedule.Task{ID: "C", Parent: "S", Duration: schedule.Days(1)},
+				schedule.Task{ID: "D", Parent: "WBS S", Duration: schedule.Days(2)})
+		},
+		"ids": func(p *schedule.Project) {
+			p.Calendars = site()
+			long := strings.Repeat("x", 45)
+			p.Tasks = append(p.Tasks, schedule.Task{ID: long + "1", Duration: schedule.Days(1)}, schedule.Task{ID: long + "2", Duration: schedule.Days(2)},
+				schedule.Task{ID: "E\tF", Duration: schedule.Days(1)}, schedule.Task{ID: "E F", Duration: schedule.Days(3)})
+			p.Links = append(p.Links, schedule.Link{Pred: "A", Succ: "B", Lag: schedule.Days(5)})
+		},
+	}
+	for name, change := range cases {
+		for _, fm := range formats {
+			p := base()
+			change(p)
+			done := make(chan struct{})
+			var back *schedule.Project
+			var err error
+			go func() {
+				defer close(done)
+				back, _, _, err = fm.trip(p)
+			}()
+			select {
+			case <-done:
+			case <-time.After(20 * time.Second):
+				t.Fatalf("%s, %s: writing takes over 20 s", name, fm.name)
+			}
+			if err != nil {
+				t.Errorf("%s, %s: %v", name, fm.name, err)
+				continue
+			}
+			if len(back.Tasks) != len(p.Tasks) {
+				t.Errorf("%s, %s: %d tasks read back, want %d", name, fm.name, len(back.Tasks), len(p.Tasks))
+				continue
+			}
+			if name == "ids" { // the repeated link and the IDs are changed, with warnings
+				continue
+			}
+			if name == "far exceptions" {
+				k := slices.IndexFunc(back.Calendars, func(c schedule.Calendar) bool { return c.Name == "Site" })
+				var got []schedule.Date
+				for _, x := range back.Calendars[k].Exceptions {
+					got = append(got, x.From)
+				}
+				if want := []schedule.Date{day(1900, 1, 2), day(2300, 1, 3), day(2350, 6, 3), day(2027, 1, 12)}; !slices.Equal(got, want) {
+					t.Errorf("%s: exceptions %v, want %v", fm.name, got, want)
+				}
+			}
+			want, err1 := schedule.Run(p)
+			got, err2 := schedule.Run(back)
+			if err1 != nil || err2 != nil {
+				t.Errorf("%s, %s: %v / %v", name, fm.name, err1, err2)
+				continue
+			}
+			if !got.Finish().Equal(want.Finish()) {
+				t.Errorf("%s, %s: finish %v, want %v", name, fm.name, got.Finish(), want.Finish())
+			}
+		}
+	}
+	p := base()
+	p.Calendars = site(schedule.Exception{From: day(2027, 1, 5), Working: []schedule.Interval{{Start: 600, End: 500}}})
+	for _, fm := range formats {
+		if _, _, _, err := fm.trip(p); err == nil || !strings.Contains(err.Error(), "not within a day") {
+			t.Errorf("%s: a working time ending before it starts: %v", fm.name, err)
+		}
+	}
+}

@@ -211,6 +211,49 @@ type timephasedXML struct {
 	Value  string `xml:"Value,omitempty"`
 }
 
+// UnmarshalXML reads a period by its tokens: files hold thousands of them,
+// and reflection would make them most of the reading.
+func (t *timephasedXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	var field *string
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			switch tok.Name.Local {
+			case "Type":
+				field = &t.Type
+			case "UID":
+				field = &t.UID
+			case "Start":
+				field = &t.Start
+			case "Finish":
+				field = &t.Finish
+			case "Unit":
+				field = &t.Unit
+			case "Value":
+				field = &t.Value
+			default:
+				if err := d.Skip(); err != nil {
+					return err
+				}
+				field = nil
+			}
+		case xml.CharData:
+			if field != nil {
+				*field += string(tok)
+			}
+		case xml.EndElement:
+			if tok.Name == start.Name {
+				return nil
+			}
+			field = nil
+		}
+	}
+}
+
 // element is an item of a list element: Calendars holds Calendar
 // elements, and so on.
 type element interface {

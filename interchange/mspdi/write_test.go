@@ -93,14 +93,7 @@ func TestCustomFields(t *testing.T) {
 		Tasks:     []schedule.Task{{ID: "1", Name: "Permit", Duration: schedule.Days(5), Fields: map[string]string{"Text1": "R-2027/114", "Number1": "3.5"}}},
 		Resources: []schedule.Resource{{ID: "1", Name: "Architect", Fields: map[string]string{"Text1": "BD-ARCH-0042"}}},
 	}
-	var out bytes.Buffer
-	if err := mspdi.Write(&out, p); err != nil {
-		t.Fatal(err)
-	}
-	if xsd := testutil.Schema("mspdi_pj15_mpxj-correct-2018.xsd"); xsd != "" {
-		testutil.Validate(t, xsd, out.Bytes())
-	}
-	back := read(t, out.Bytes(), "export").Project
+	back := writeBack(t, p)
 	if !slices.Equal(back.CustomFields, p.CustomFields) || len(back.Tasks) != 1 || !maps.Equal(back.Tasks[0].Fields, p.Tasks[0].Fields) ||
 		len(back.Resources) != 1 || !maps.Equal(back.Resources[0].Fields, p.Resources[0].Fields) {
 		t.Errorf("read back %v, %v, %v", back.CustomFields, back.Tasks, back.Resources)
@@ -124,14 +117,7 @@ func TestSplits(t *testing.T) {
 		},
 		Assignments: []schedule.Assignment{{Task: "2", Resource: "1", Units: 1}},
 	}
-	var out bytes.Buffer
-	if err := mspdi.Write(&out, p); err != nil {
-		t.Fatal(err)
-	}
-	if xsd := testutil.Schema("mspdi_pj15_mpxj-correct-2018.xsd"); xsd != "" {
-		testutil.Validate(t, xsd, out.Bytes())
-	}
-	back := read(t, out.Bytes(), "export").Project
+	back := writeBack(t, p)
 	want, got := mustRun(t, p), mustRun(t, back)
 	for _, id := range []string{"1", "2"} {
 		w, _ := want.Lookup(id)
@@ -141,6 +127,20 @@ func TestSplits(t *testing.T) {
 			t.Errorf("task %s: finishes %v with splits %v, want %v with %v", id, g.Finish, back.Tasks[k].Splits, w.Finish, p.Tasks[k].Splits)
 		}
 	}
+}
+
+// writeBack writes p, checks the document against the schema and reads it
+// back.
+func writeBack(t *testing.T, p *schedule.Project) *schedule.Project {
+	t.Helper()
+	var out bytes.Buffer
+	if err := mspdi.Write(&out, p); err != nil {
+		t.Fatal(err)
+	}
+	if xsd := testutil.Schema("mspdi_pj15_mpxj-correct-2018.xsd"); xsd != "" {
+		testutil.Validate(t, xsd, out.Bytes())
+	}
+	return read(t, out.Bytes(), "export").Project
 }
 
 func mustRun(t *testing.T, p *schedule.Project) *schedule.Result {

@@ -286,6 +286,9 @@ func (v *view) checkFloats(t *testing.T, lateConstraints bool) {
 			continue
 		}
 		want := v.float(v.calendar(tk.ID), tr)
+		if tk.Duration.Elapsed && !tk.Duration.IsZero() { // elapsed time, as Microsoft Project counts it
+			want = wallFloat(v.p.Options.TotalFloat, tr)
+		}
 		switch {
 		case !tk.ActualFinish.IsZero() || tr.PercentComplete == 100 && !tk.ActualStart.IsZero() && v.p.Options.Progress == schedule.ActualDates:
 			want = 0 // done
@@ -325,6 +328,19 @@ func (v *view) float(cal string, tr schedule.TaskResult) int64 {
 	start, _ := v.n.WorkBetween(cal, tr.EarlyStart, tr.LateStart)
 	finish, _ := v.n.WorkBetween(cal, tr.EarlyFinish, tr.LateFinish)
 	switch v.p.Options.TotalFloat {
+	case schedule.FinishFloat:
+		return finish
+	case schedule.StartFloat:
+		return start
+	}
+	return min(start, finish)
+}
+
+// wallFloat is a task's total float in elapsed minutes.
+func wallFloat(kind schedule.FloatKind, tr schedule.TaskResult) int64 {
+	start := int64(tr.LateStart.Sub(tr.EarlyStart) / time.Minute)
+	finish := int64(tr.LateFinish.Sub(tr.EarlyFinish) / time.Minute)
+	switch kind {
 	case schedule.FinishFloat:
 		return finish
 	case schedule.StartFloat:

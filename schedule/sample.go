@@ -97,6 +97,8 @@ func (r *Result) totalFloat(i int32) int64 {
 		return cal.cum(tl.finishAt(late[1])) - cal.cum(tl.finishAt(early[1]))
 	case n.tl[v] == t.cal: // counted on the task's own calendar already
 		tf = r.floatOf(late[0]-early[0], late[1]-early[1])
+	case t.elapsed && n.tl[v] == 0: // an elapsed task's float is elapsed time, as Microsoft Project counts it
+		tf = r.floatOf(late[0]-early[0], late[1]-early[1])
 	default: // counted in wall-clock time: count working minutes instead
 		cal := n.tls[t.cal]
 		es, ef := tl.startAt(early[0]), tl.finishAt(early[1])

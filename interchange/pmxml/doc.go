@@ -16,6 +16,6 @@
 // half hours. Every project of the corpus's PMXML and XER files written
 // and read back is the same model (TestCorpusRoundTrip).
 //
-// Not yet: line numbers in the warnings of the shared conversion;
+// Warnings name the line of the element they are about. Not yet:
 // user-defined fields, activity codes and notes.
 package pmxml

@@ -76,6 +76,7 @@ type documentXML struct {
 }
 
 type projectXML struct {
+	Line                            int `xml:"-"`
 	ObjectId                        string
 	Id                              string
 	Name                            string
@@ -95,6 +96,7 @@ type projectXML struct {
 }
 
 type calendarXML struct {
+	Line                 int `xml:"-"`
 	ObjectId             string
 	Name                 string
 	BaseCalendarObjectId string
@@ -116,10 +118,12 @@ type workTimeXML struct {
 }
 
 type wbsXML struct {
+	Line                                                                  int `xml:"-"`
 	ObjectId, ParentObjectId, ProjectObjectId, Code, Name, SequenceNumber string
 }
 
 type activityXML struct {
+	Line                                                     int `xml:"-"`
 	ObjectId, ProjectObjectId, WBSObjectId, CalendarObjectId string
 	Id, Name, Type, Status                                   string
 	PlannedDuration, RemainingDuration, TotalFloat           string
@@ -130,19 +134,77 @@ type activityXML struct {
 }
 
 type linkXML struct {
+	Line                                                              int `xml:"-"`
 	PredecessorActivityObjectId, SuccessorActivityObjectId, Type, Lag string
 }
 
 type resourceXML struct {
+	Line                                               int `xml:"-"`
 	ObjectId, Id, Name, ResourceType, CalendarObjectId string
 }
 
 type rateXML struct {
+	Line                                                           int `xml:"-"`
 	ResourceObjectId, EffectiveDate, MaxUnitsPerTime, PricePerUnit string
 }
 
 type assignmentXML struct {
+	Line                                                    int `xml:"-"`
 	ActivityObjectId, ResourceObjectId, PlannedUnitsPerTime string
+}
+
+// The elements whose values the conversion may warn about keep their
+// line: each decodes as itself, with the line of its start tag.
+
+func (x *projectXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain projectXML
+	return lineOf(d, start, (*plain)(x), &x.Line)
+}
+
+func (x *calendarXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain calendarXML
+	return lineOf(d, start, (*plain)(x), &x.Line)
+}
+
+func (x *wbsXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain wbsXML
+	return lineOf(d, start, (*plain)(x), &x.Line)
+}
+
+func (x *activityXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain activityXML
+	return lineOf(d, start, (*plain)(x), &x.Line)
+}
+
+func (x *linkXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain linkXML
+	return lineOf(d, start, (*plain)(x), &x.Line)
+}
+
+func (x *resourceXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain resourceXML
+	return lineOf(d, start, (*plain)(x), &x.Line)
+}
+
+func (x *rateXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain rateXML
+	return lineOf(d, start, (*plain)(x), &x.Line)
+}
+
+func (x *assignmentXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	type plain assignmentXML
+	return lineOf(d, start, (*plain)(x), &x.Line)
+}
+
+// lineOf decodes an element into v, setting *line to the line its start
+// tag ends on.
+func lineOf(d *xml.Decoder, start xml.StartElement, v any, line *int) error {
+	l, _ := d.InputPos()
+	if err := d.DecodeElement(v, &start); err != nil {
+		return err
+	}
+	*line = l
+	return nil
 }
 
 // Read reads a PMXML document: every project and baseline project with
@@ -192,13 +254,13 @@ var elementOf = map[string]string{"PROJECT": "Project", "CALENDAR": "Calendar", 
 // tablesOf lays one project of the document out as P6's tables.
 func tablesOf(doc *documentXML, px *projectXML) p6.Tables {
 	t := p6.Tables{}
-	add := func(name string, values map[string]string) {
+	add := func(name string, line int, values map[string]string) {
 		if t[name] == nil {
 			t[name] = &p6.Table{}
 		}
-		t[name].Add(0, values)
+		t[name].Add(line, values)
 	}
-	add("PROJECT", map[string]string{"proj_id": px.ObjectId, "proj_short_name": cmpOr(px.Id, px.Name),
+	add("PROJECT", px.Line, map[string]string{"proj_id": px.ObjectId, "proj_short_name": cmpOr(px.Id, px.Name),
 		"plan_start_date": px.PlannedStartDate, "last_recalc_date": px.DataDate, "clndr_id": px.ActivityDefaultCalendarObjectId,
 		"plan_end_date": px.MustFinishByDate, "critical_drtn_hr_cnt": px.CriticalActivityFloatLimit})
 	for _, o := range px.ScheduleOptions {
@@ -210,7 +272,7 @@ func tablesOf(doc *documentXML, px *projectXML) p6.Tables {
 		case "Actual Dates":
 			v["sched_retained_logic"] = "N"
 		}
-		add("SCHEDOPTIONS", v)
+		add("SCHEDOPTIONS", px.Line, v)
 	}
 	global := len(doc.Calendars)
 	for k, c := range append(doc.Calendars, px.Calendars...) {
@@ -218,15 +280,15 @@ func tablesOf(doc *documentXML, px *projectXML) p6.Tables {
 		if k >= global {
 			proj = px.ObjectId // a calendar inside the project is the project's
 		}
-		add("CALENDAR", map[string]string{"clndr_id": c.ObjectId, "clndr_name": c.Name, "proj_id": proj,
+		add("CALENDAR", c.Line, map[string]string{"clndr_id": c.ObjectId, "clndr_name": c.Name, "proj_id": proj,
 			"base_clndr_id": c.BaseCalendarObjectId, "day_hr_cnt": c.HoursPerDay, "week_hr_cnt": c.HoursPerWeek, "clndr_data": clndrData(&c)})
 	}
 	for _, w := range px.WBS {
-		add("PROJWBS", map[string]string{"wbs_id": w.ObjectId, "parent_wbs_id": w.ParentObjectId, "proj_id": px.ObjectId,
+		add("PROJWBS", w.Line, map[string]string{"wbs_id": w.ObjectId, "parent_wbs_id": w.ParentObjectId, "proj_id": px.ObjectId,
 			"wbs_short_name": w.Code, "wbs_name": w.Name, "seq_num": w.SequenceNumber})
 	}
 	for _, a := range px.Activities {
-		add("TASK", map[string]string{"task_id": a.ObjectId, "proj_id": px.ObjectId, "wbs_id": a.WBSObjectId, "clndr_id": a.CalendarObjectId,
+		add("TASK", a.Line, map[string]string{"task_id": a.ObjectId, "proj_id": px.ObjectId, "wbs_id": a.WBSObjectId, "clndr_id": a.CalendarObjectId,
 			"task_code": a.Id, "task_name": a.Name, "task_type": activityTypes[a.Type], "status_code": statuses[a.Status],
 			"target_drtn_hr_cnt": a.PlannedDuration, "remain_drtn_hr_cnt": a.RemainingDuration, "total_float_hr_cnt": a.TotalFloat,
 			"act_start_date": a.ActualStartDate, "act_end_date": a.ActualFinishDate, "early_start_date": a.StartDate, "early_end_date": a.FinishDate,
@@ -234,18 +296,18 @@ func tablesOf(doc *documentXML, px *projectXML) p6.Tables {
 			"cstr_date2": a.SecondaryConstraintDate, "priority_type": priorities[a.LevelingPriority]})
 	}
 	for _, l := range append(px.Relationships, doc.Relationships...) {
-		add("TASKPRED", map[string]string{"task_id": l.SuccessorActivityObjectId, "pred_task_id": l.PredecessorActivityObjectId,
+		add("TASKPRED", l.Line, map[string]string{"task_id": l.SuccessorActivityObjectId, "pred_task_id": l.PredecessorActivityObjectId,
 			"pred_type": linkTypes[l.Type], "lag_hr_cnt": l.Lag})
 	}
 	for _, r := range doc.Resources {
-		add("RSRC", map[string]string{"rsrc_id": r.ObjectId, "rsrc_short_name": r.Id, "rsrc_name": r.Name,
+		add("RSRC", r.Line, map[string]string{"rsrc_id": r.ObjectId, "rsrc_short_name": r.Id, "rsrc_name": r.Name,
 			"rsrc_type": resourceTypes[r.ResourceType], "clndr_id": r.CalendarObjectId})
 	}
 	for _, r := range doc.Rates {
-		add("RSRCRATE", map[string]string{"rsrc_id": r.ResourceObjectId, "start_date": r.EffectiveDate, "max_qty_per_hr": r.MaxUnitsPerTime, "cost_per_qty": r.PricePerUnit})
+		add("RSRCRATE", r.Line, map[string]string{"rsrc_id": r.ResourceObjectId, "start_date": r.EffectiveDate, "max_qty_per_hr": r.MaxUnitsPerTime, "cost_per_qty": r.PricePerUnit})
 	}
 	for _, a := range px.Assignments {
-		add("TASKRSRC", map[string]string{"task_id": a.ActivityObjectId, "rsrc_id": a.ResourceObjectId, "target_qty_per_hr": a.PlannedUnitsPerTime})
+		add("TASKRSRC", a.Line, map[string]string{"task_id": a.ActivityObjectId, "rsrc_id": a.ResourceObjectId, "target_qty_per_hr": a.PlannedUnitsPerTime})
 	}
 	return t
 }

@@ -152,3 +152,27 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// Warnings from the conversion P6's formats share name the line of the
+// element they are about.
+func TestWarningLines(t *testing.T) {
+	doc := `<?xml version="1.0"?>
+<APIBusinessObjects>
+  <Project>
+    <ObjectId>1</ObjectId><Id>P</Id><PlannedStartDate>2027-01-04T08:00:00</PlannedStartDate>
+    <Activity>
+      <ObjectId>10</ObjectId><Id>A</Id><PlannedDuration>8</PlannedDuration>
+      <PrimaryConstraintType>Start On or After</PrimaryConstraintType>
+    </Activity>
+  </Project>
+</APIBusinessObjects>`
+	f, err := pmxml.Read(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(f.Warnings, func(w pmxml.Warning) bool {
+		return w.Line == 5 && w.Element == "Activity" && strings.Contains(w.Message, "without a date")
+	}) {
+		t.Errorf("warnings %v, want one on line 5, the activity's constraint without a date", f.Warnings)
+	}
+}

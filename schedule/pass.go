@@ -166,20 +166,29 @@ func (r *Result) earlyOf(v int32, floor int64) [2]int64 {
 	early := r.early
 	d := r.nodeSpan(v)
 	start := floor
+	links := int64(math.MinInt64) // what the links alone allow
 	for _, e := range n.in[n.inOff[v]:n.inOff[v+1]] {
 		if k := e.kind; k <= edgeKind(SF) {
-			start = max(start, early[e.node][fromFinish(k)]+e.lag-d*int64(toFinish(k)))
+			links = max(links, early[e.node][fromFinish(k)]+e.lag-d*int64(toFinish(k)))
 			continue
 		}
 		if e.kind&edgeMin != 0 {
 			start = min(start, r.startClock(e.node))
 			continue
 		}
-		start = max(start, r.boundIn(e, e.node, v, d))
+		links = max(links, r.boundIn(e, e.node, v, d))
 	}
+	start = max(start, links)
+	// Microsoft Project lets a start-no-earlier-than date before the
+	// project start put a task there (links still hold it); P6 never goes
+	// before its project start or data date.
+	msp := n.opts.Constraints != MandatoryConstraints && n.opts.Progress == ActualDates && n.kind[v] == leafNode
 	switch c := n.cdate[v]; n.fop[v] {
 	case fStartMin:
 		start = max(start, c)
+		if msp && c < floor {
+			start = max(links, c)
+		}
 	case fFinishMin:
 		start = max(start, c-d)
 	case fStartMax:

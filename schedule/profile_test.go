@@ -146,3 +146,19 @@ func TestLinksFirst(t *testing.T) {
 		t.Errorf("conflicts %v, want the MSO missed", cs)
 	}
 }
+
+// A start-no-earlier-than date before the project start: Microsoft
+// Project puts the task there (mpxj's assignments-project2002 file saves
+// it so); P6 keeps it at the project start.
+func TestProfileEarlySNET(t *testing.T) {
+	p := &schedule.Project{Start: wday(5), Tasks: []schedule.Task{
+		{ID: "early", Duration: schedule.Days(2), Constraint: schedule.Constraint{Type: schedule.SNET, Date: mon}},
+	}}
+	ms, p6 := mustRun(t, withProfile(p, "msproject")), mustRun(t, withProfile(p, "p6"))
+	if tr, _ := ms.Lookup("early"); !tr.Start.Equal(mon) {
+		t.Errorf("Microsoft Project: starts %v, want %v", tr.Start, mon)
+	}
+	if tr, _ := p6.Lookup("early"); !tr.Start.Equal(wday(5)) {
+		t.Errorf("P6: starts %v, want the project start %v", tr.Start, wday(5))
+	}
+}

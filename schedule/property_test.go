@@ -276,7 +276,11 @@ func (v *view) checkFloats(t *testing.T, lateConstraints bool) {
 				minKid[tk.Parent] = tr.TotalFloat
 			}
 		}
-		if !v.fixed[tk.ID] && tr.Start.Before(v.p.Start) && !v.p.FromFinish {
+		// Microsoft Project lets a start-no-earlier-than date before the
+		// project start put a task there.
+		early := tk.Constraint.Type == schedule.SNET && tk.Constraint.Date.Before(v.p.Start) &&
+			v.p.Options.Constraints != schedule.MandatoryConstraints && v.p.Options.Progress == schedule.ActualDates
+		if !v.fixed[tk.ID] && !early && tr.Start.Before(v.p.Start) && !v.p.FromFinish {
 			t.Errorf("%s: %s starts %v, before the project", v.p.Name, tk.ID, tr.EarlyStart)
 		}
 		if tr.EarlyFinish.Before(tr.EarlyStart) || tr.LateFinish.Before(tr.LateStart) {

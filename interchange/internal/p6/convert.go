@@ -460,7 +460,12 @@ func (r *reader) tasks() {
 			task.Priority = p
 		}
 		saved := Saved{Start: when("early_start_date"), Finish: when("early_end_date")}
-		switch get("status_code") {
+		status := get("status_code")
+		if (status == "TK_Active" || status == "TK_Complete") && when("act_start_date").IsZero() {
+			r.warn(line, "TASK", "activity %s is marked %s without an actual start; taken as not started", id, status)
+			status = "TK_NotStart"
+		}
+		switch status {
 		case "TK_Active":
 			task.ActualStart = when("act_start_date")
 			rem := num("remain_drtn_hr_cnt")

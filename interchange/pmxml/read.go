@@ -66,17 +66,16 @@ var ErrTooLarge = errors.New("pmxml: file too large (over 256 MiB)")
 // The elements read, by local name: PMXML's namespace changes with each
 // P6 release (and one writer leaves it out), so none is matched.
 type documentXML struct {
-	XMLName       xml.Name      `xml:"APIBusinessObjects"`
-	Calendars     []calendarXML `xml:"Calendar"`
-	Resources     []resourceXML `xml:"Resource"`
-	Rates         []rateXML     `xml:"ResourceRate"`
-	Relationships []linkXML     `xml:"Relationship"`
-	Projects      []projectXML  `xml:"Project"`
-	Baselines     []projectXML  `xml:"BaselineProject"`
+	XMLName       xml.Name             `xml:"APIBusinessObjects"`
+	Calendars     []lined[calendarXML] `xml:"Calendar"`
+	Resources     []lined[resourceXML] `xml:"Resource"`
+	Rates         []lined[rateXML]     `xml:"ResourceRate"`
+	Relationships []lined[linkXML]     `xml:"Relationship"`
+	Projects      []lined[projectXML]  `xml:"Project"`
+	Baselines     []lined[projectXML]  `xml:"BaselineProject"`
 }
 
 type projectXML struct {
-	Line                            int `xml:"-"`
 	ObjectId                        string
 	Id                              string
 	Name                            string
@@ -88,15 +87,14 @@ type projectXML struct {
 	ScheduleOptions                 []struct {
 		ComputeTotalFloatType, OutOfSequenceScheduleType, RelationshipLagCalendar string
 	}
-	Calendars     []calendarXML   `xml:"Calendar"`
-	WBS           []wbsXML        `xml:"WBS"`
-	Activities    []activityXML   `xml:"Activity"`
-	Relationships []linkXML       `xml:"Relationship"`
-	Assignments   []assignmentXML `xml:"ResourceAssignment"`
+	Calendars     []lined[calendarXML]   `xml:"Calendar"`
+	WBS           []lined[wbsXML]        `xml:"WBS"`
+	Activities    []lined[activityXML]   `xml:"Activity"`
+	Relationships []lined[linkXML]       `xml:"Relationship"`
+	Assignments   []lined[assignmentXML] `xml:"ResourceAssignment"`
 }
 
 type calendarXML struct {
-	Line                 int `xml:"-"`
 	ObjectId             string
 	Name                 string
 	BaseCalendarObjectId string
@@ -118,12 +116,10 @@ type workTimeXML struct {
 }
 
 type wbsXML struct {
-	Line                                                                  int `xml:"-"`
 	ObjectId, ParentObjectId, ProjectObjectId, Code, Name, SequenceNumber string
 }
 
 type activityXML struct {
-	Line                                                     int `xml:"-"`
 	ObjectId, ProjectObjectId, WBSObjectId, CalendarObjectId string
 	Id, Name, Type, Status                                   string
 	PlannedDuration, RemainingDuration, TotalFloat           string
@@ -134,77 +130,31 @@ type activityXML struct {
 }
 
 type linkXML struct {
-	Line                                                              int `xml:"-"`
 	PredecessorActivityObjectId, SuccessorActivityObjectId, Type, Lag string
 }
 
 type resourceXML struct {
-	Line                                               int `xml:"-"`
 	ObjectId, Id, Name, ResourceType, CalendarObjectId string
 }
 
 type rateXML struct {
-	Line                                                           int `xml:"-"`
 	ResourceObjectId, EffectiveDate, MaxUnitsPerTime, PricePerUnit string
 }
 
 type assignmentXML struct {
-	Line                                                    int `xml:"-"`
 	ActivityObjectId, ResourceObjectId, PlannedUnitsPerTime string
 }
 
-// The elements whose values the conversion may warn about keep their
-// line: each decodes as itself, with the line of its start tag.
-
-func (x *projectXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	type plain projectXML
-	return lineOf(d, start, (*plain)(x), &x.Line)
+// lined is an element with the line of its start tag: the conversion's
+// warnings name it.
+type lined[T any] struct {
+	V    T
+	Line int
 }
 
-func (x *calendarXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	type plain calendarXML
-	return lineOf(d, start, (*plain)(x), &x.Line)
-}
-
-func (x *wbsXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	type plain wbsXML
-	return lineOf(d, start, (*plain)(x), &x.Line)
-}
-
-func (x *activityXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	type plain activityXML
-	return lineOf(d, start, (*plain)(x), &x.Line)
-}
-
-func (x *linkXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	type plain linkXML
-	return lineOf(d, start, (*plain)(x), &x.Line)
-}
-
-func (x *resourceXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	type plain resourceXML
-	return lineOf(d, start, (*plain)(x), &x.Line)
-}
-
-func (x *rateXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	type plain rateXML
-	return lineOf(d, start, (*plain)(x), &x.Line)
-}
-
-func (x *assignmentXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	type plain assignmentXML
-	return lineOf(d, start, (*plain)(x), &x.Line)
-}
-
-// lineOf decodes an element into v, setting *line to the line its start
-// tag ends on.
-func lineOf(d *xml.Decoder, start xml.StartElement, v any, line *int) error {
-	l, _ := d.InputPos()
-	if err := d.DecodeElement(v, &start); err != nil {
-		return err
-	}
-	*line = l
-	return nil
+func (l *lined[T]) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	l.Line, _ = d.InputPos()
+	return d.DecodeElement(&l.V, &start)
 }
 
 // Read reads a PMXML document: every project and baseline project with
@@ -252,7 +202,8 @@ var elementOf = map[string]string{"PROJECT": "Project", "CALENDAR": "Calendar", 
 	"TASKPRED": "Relationship", "RSRC": "Resource", "TASKRSRC": "ResourceAssignment", "SCHEDOPTIONS": "Project"}
 
 // tablesOf lays one project of the document out as P6's tables.
-func tablesOf(doc *documentXML, px *projectXML) p6.Tables {
+func tablesOf(doc *documentXML, lp *lined[projectXML]) p6.Tables {
+	px := &lp.V
 	t := p6.Tables{}
 	add := func(name string, line int, values map[string]string) {
 		if t[name] == nil {
@@ -260,7 +211,7 @@ func tablesOf(doc *documentXML, px *projectXML) p6.Tables {
 		}
 		t[name].Add(line, values)
 	}
-	add("PROJECT", px.Line, map[string]string{"proj_id": px.ObjectId, "proj_short_name": cmpOr(px.Id, px.Name),
+	add("PROJECT", lp.Line, map[string]string{"proj_id": px.ObjectId, "proj_short_name": cmpOr(px.Id, px.Name),
 		"plan_start_date": px.PlannedStartDate, "last_recalc_date": px.DataDate, "clndr_id": px.ActivityDefaultCalendarObjectId,
 		"plan_end_date": px.MustFinishByDate, "critical_drtn_hr_cnt": px.CriticalActivityFloatLimit})
 	for _, o := range px.ScheduleOptions {
@@ -272,42 +223,49 @@ func tablesOf(doc *documentXML, px *projectXML) p6.Tables {
 		case "Actual Dates":
 			v["sched_retained_logic"] = "N"
 		}
-		add("SCHEDOPTIONS", px.Line, v)
+		add("SCHEDOPTIONS", lp.Line, v)
 	}
 	global := len(doc.Calendars)
-	for k, c := range append(doc.Calendars, px.Calendars...) {
+	for k, lc := range append(doc.Calendars, px.Calendars...) {
+		c := lc.V
 		proj := c.ProjectObjectId
 		if k >= global {
 			proj = px.ObjectId // a calendar inside the project is the project's
 		}
-		add("CALENDAR", c.Line, map[string]string{"clndr_id": c.ObjectId, "clndr_name": c.Name, "proj_id": proj,
+		add("CALENDAR", lc.Line, map[string]string{"clndr_id": c.ObjectId, "clndr_name": c.Name, "proj_id": proj,
 			"base_clndr_id": c.BaseCalendarObjectId, "day_hr_cnt": c.HoursPerDay, "week_hr_cnt": c.HoursPerWeek, "clndr_data": clndrData(&c)})
 	}
-	for _, w := range px.WBS {
-		add("PROJWBS", w.Line, map[string]string{"wbs_id": w.ObjectId, "parent_wbs_id": w.ParentObjectId, "proj_id": px.ObjectId,
+	for _, lw := range px.WBS {
+		w := lw.V
+		add("PROJWBS", lw.Line, map[string]string{"wbs_id": w.ObjectId, "parent_wbs_id": w.ParentObjectId, "proj_id": px.ObjectId,
 			"wbs_short_name": w.Code, "wbs_name": w.Name, "seq_num": w.SequenceNumber})
 	}
-	for _, a := range px.Activities {
-		add("TASK", a.Line, map[string]string{"task_id": a.ObjectId, "proj_id": px.ObjectId, "wbs_id": a.WBSObjectId, "clndr_id": a.CalendarObjectId,
+	for _, la := range px.Activities {
+		a := la.V
+		add("TASK", la.Line, map[string]string{"task_id": a.ObjectId, "proj_id": px.ObjectId, "wbs_id": a.WBSObjectId, "clndr_id": a.CalendarObjectId,
 			"task_code": a.Id, "task_name": a.Name, "task_type": activityTypes[a.Type], "status_code": statuses[a.Status],
 			"target_drtn_hr_cnt": a.PlannedDuration, "remain_drtn_hr_cnt": a.RemainingDuration, "total_float_hr_cnt": a.TotalFloat,
 			"act_start_date": a.ActualStartDate, "act_end_date": a.ActualFinishDate, "early_start_date": a.StartDate, "early_end_date": a.FinishDate,
 			"cstr_type": constraints[a.PrimaryConstraintType], "cstr_date": a.PrimaryConstraintDate, "cstr_type2": constraints[a.SecondaryConstraintType],
 			"cstr_date2": a.SecondaryConstraintDate, "priority_type": priorities[a.LevelingPriority]})
 	}
-	for _, l := range append(px.Relationships, doc.Relationships...) {
-		add("TASKPRED", l.Line, map[string]string{"task_id": l.SuccessorActivityObjectId, "pred_task_id": l.PredecessorActivityObjectId,
+	for _, ll := range append(px.Relationships, doc.Relationships...) {
+		l := ll.V
+		add("TASKPRED", ll.Line, map[string]string{"task_id": l.SuccessorActivityObjectId, "pred_task_id": l.PredecessorActivityObjectId,
 			"pred_type": linkTypes[l.Type], "lag_hr_cnt": l.Lag})
 	}
-	for _, r := range doc.Resources {
-		add("RSRC", r.Line, map[string]string{"rsrc_id": r.ObjectId, "rsrc_short_name": r.Id, "rsrc_name": r.Name,
+	for _, lr := range doc.Resources {
+		r := lr.V
+		add("RSRC", lr.Line, map[string]string{"rsrc_id": r.ObjectId, "rsrc_short_name": r.Id, "rsrc_name": r.Name,
 			"rsrc_type": resourceTypes[r.ResourceType], "clndr_id": r.CalendarObjectId})
 	}
-	for _, r := range doc.Rates {
-		add("RSRCRATE", r.Line, map[string]string{"rsrc_id": r.ResourceObjectId, "start_date": r.EffectiveDate, "max_qty_per_hr": r.MaxUnitsPerTime, "cost_per_qty": r.PricePerUnit})
+	for _, lr := range doc.Rates {
+		r := lr.V
+		add("RSRCRATE", lr.Line, map[string]string{"rsrc_id": r.ResourceObjectId, "start_date": r.EffectiveDate, "max_qty_per_hr": r.MaxUnitsPerTime, "cost_per_qty": r.PricePerUnit})
 	}
-	for _, a := range px.Assignments {
-		add("TASKRSRC", a.Line, map[string]string{"task_id": a.ActivityObjectId, "rsrc_id": a.ResourceObjectId, "target_qty_per_hr": a.PlannedUnitsPerTime})
+	for _, la := range px.Assignments {
+		a := la.V
+		add("TASKRSRC", la.Line, map[string]string{"task_id": a.ActivityObjectId, "rsrc_id": a.ResourceObjectId, "target_qty_per_hr": a.PlannedUnitsPerTime})
 	}
 	return t
 }

@@ -1,5 +1,7 @@
-// Package xer reads and writes Primavera P6's XER export. Read takes every project in a file
-// with its calendars (clndr_data's weeks and holidays, base calendars),
+// Package xer reads and writes Primavera P6's XER export.
+//
+// Read takes every project in a file with its calendars (clndr_data's
+// weeks and holidays, base calendars),
 // WBS (as summary tasks, each named by its path of short names), activities
 // (durations, constraints, status and remaining duration, calendars),
 // relationships with their lags, resources and assignments, scheduled with
@@ -24,9 +26,11 @@
 // critpath's model read back from the file is the one written, for every
 // file of the corpus (TestCorpusRoundTrip).
 //
-// Read also takes P6's "must finish by" date (plan_end_date), a secondary
-// Finish On or Before constraint as a deadline, priorities, the critical
-// float threshold and resource limits and rates.
+// Read also takes P6's "must finish by" date (plan_end_date), Start On and
+// Finish On as no-earlier-than dates with a deadline (they are not
+// mandatory in P6), a secondary Finish On or Before constraint as a
+// deadline, start milestones, priorities, the critical float threshold and
+// resource limits and rates; progress entered after the data date is kept.
 //
 // Not yet: user-defined fields and activity codes; notes (TASKMEMO).
 package xer

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,6 +124,13 @@ func TestXER(t *testing.T) {
 	}
 	if code, _, errOut := runCLI("convert", "--xml", "p7", sample, pmxmlPath); code != 2 || !strings.Contains(errOut, "want mspdi or pmxml") {
 		t.Errorf("--xml p7: exit %d: %s", code, errOut)
+	}
+	// And drawn.
+	svgPath := filepath.Join(t.TempDir(), "takt.svg")
+	if code, _, errOut := runCLI("convert", sample, svgPath); code != 0 {
+		t.Errorf("convert to SVG: exit %d: %s", code, errOut)
+	} else if data, err := os.ReadFile(svgPath); err != nil || !bytes.HasPrefix(data, []byte("<svg ")) || !bytes.Contains(data, []byte("TAKT")) {
+		t.Errorf("the SVG written: %v %.80q", err, data)
 	}
 }
 

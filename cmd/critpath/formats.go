@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/critpath/critpath/interchange/gantt"
 	"github.com/critpath/critpath/interchange/mspdi"
 	"github.com/critpath/critpath/interchange/pmxml"
 	"github.com/critpath/critpath/interchange/psplib"
@@ -189,8 +190,16 @@ func writeProject(path string, p *schedule.Project, xmlFormat string) ([]string,
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		warnings = texts(ws)
+	case ".svg":
+		r, err := schedule.Run(p)
+		if err == nil {
+			err = gantt.SVG(&b, p, r, nil)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 	default:
-		return nil, fmt.Errorf("%s: unknown file type %q (writable: .json, .xml for MSPDI, .xer)", path, ext)
+		return nil, fmt.Errorf("%s: unknown file type %q (writable: .json, .xml for MSPDI or PMXML, .xer, .svg for a Gantt chart)", path, ext)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".critpath-*")
 	if err != nil {

@@ -1,0 +1,78 @@
+package gantt_test
+
+import (
+	"bytes"
+	"encoding/xml"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/critpath/critpath/interchange/gantt"
+	"github.com/critpath/critpath/interchange/internal/testutil"
+	"github.com/critpath/critpath/schedule"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// The Dhaka Tower example draws as its golden SVG: a well-formed document
+// with a bar, bracket or diamond per task, the critical tasks in red, an
+// arrow per link, and the same bytes each time.
+func TestDhakaTower(t *testing.T) {
+	p := testutil.Example(t, "dhaka-tower.json")
+	r, err := schedule.Run(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := gantt.SVG(&out, p, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	if err := gantt.SVG(&again, p, r, nil); err != nil || !bytes.Equal(out.Bytes(), again.Bytes()) {
+		t.Fatalf("a second drawing differs (%v)", err)
+	}
+	// Well-formed, and one mark per task and link.
+	var doc struct {
+		Rects []struct{ Fill string `xml:"fill,attr"` } `xml:"rect"`
+		Paths []struct {
+			Marker string `xml:"marker-end,attr"`
+		} `xml:"path"`
+	}
+	if err := xml.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("not well-formed: %v", err)
+	}
+	arrows := 0
+	for _, p := range doc.Paths {
+		if p.Marker != "" {
+			arrows++
+		}
+	}
+	if arrows != len(p.Links) {
+		t.Errorf("%d arrows for %d links", arrows, len(p.Links))
+	}
+	critical := 0
+	for _, tr := range r.Tasks() {
+		if tr.Critical && !tr.Summary && !tr.Milestone {
+			critical++
+		}
+	}
+	red := strings.Count(out.String(), `fill="#e76f51"/>`) - 1 // less the legend's
+	if red != critical {
+		t.Errorf("%d red bars for %d critical tasks", red, critical)
+	}
+	golden := filepath.Join("testdata", "dhaka-tower.golden.svg")
+	if *update {
+		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), want) {
+		t.Errorf("the drawing differs from %s; run go test -update after checking it", golden)
+	}
+}

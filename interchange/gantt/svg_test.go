@@ -35,7 +35,9 @@ func TestDhakaTower(t *testing.T) {
 	}
 	// Well-formed, and one mark per task and link.
 	var doc struct {
-		Rects []struct{ Fill string `xml:"fill,attr"` } `xml:"rect"`
+		Rects []struct {
+			Fill string `xml:"fill,attr"`
+		} `xml:"rect"`
 		Paths []struct {
 			Marker string `xml:"marker-end,attr"`
 		} `xml:"path"`

@@ -181,11 +181,13 @@ func span(p *schedule.Project, r *schedule.Result, rows []row) (from, to time.Ti
 // months as the scale allows, with a line down the chart at each.
 func scaleTicks(b *bufio.Writer, from, to time.Time, x func(time.Time) float64, y0, bottom int) {
 	perDay := x(from.AddDate(0, 0, 1)) - x(from)
-	// Upper row: months (years when a month is too narrow for its name).
+	// Upper row: months, every k-th named when they are narrow (a name
+	// takes about 60 pixels).
+	k := max(1, int(math.Ceil(60/(perDay*30))))
 	for t := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, from.Location()); t.Before(to); t = t.AddDate(0, 1, 0) {
 		xs := math.Max(x(t), labelWidth)
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#c8cdd2"/>`+"\n", xs, y0, xs, bottom)
-		if perDay*28 >= 40 || t.Month() == time.January {
+		if (int(t.Month())-1)%k == 0 {
 			fmt.Fprintf(b, `<text x="%.1f" y="%d" font-weight="bold">%s</text>`+"\n", xs+3, y0+15, t.Format("Jan 2006"))
 		}
 	}

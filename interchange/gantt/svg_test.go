@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critpath/critpath/interchange/gantt"
 	"github.com/critpath/critpath/interchange/internal/testutil"
@@ -76,5 +77,28 @@ func TestDhakaTower(t *testing.T) {
 	}
 	if !bytes.Equal(out.Bytes(), want) {
 		t.Errorf("the drawing differs from %s; run go test -update after checking it", golden)
+	}
+}
+
+// Bangla and Latin names are written as text (escaped where XML needs
+// it), in a font list that covers both.
+func TestText(t *testing.T) {
+	p := &schedule.Project{Name: "ঢাকা টাওয়ার & Co", Start: time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC),
+		Tasks: []schedule.Task{{ID: "A", Name: "ছাদ ঢালাই <৩য় তলা>", Duration: schedule.Days(3)}}}
+	r, err := schedule.Run(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := gantt.SVG(&out, p, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"ঢাকা টাওয়ার &amp; Co", "ছাদ ঢালাই &lt;৩য় তলা&gt;", "Noto Sans Bengali"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in the drawing", want)
+		}
+	}
+	if err := xml.Unmarshal(out.Bytes(), new(struct{})); err != nil {
+		t.Errorf("not well-formed: %v", err)
 	}
 }

@@ -62,7 +62,12 @@
 //   - A manually scheduled task starts on its own Start whatever its links
 //     say. An ALAP task is placed at its late dates after the backward
 //     pass, and what follows it moves with it; its float still counts from
-//     its early dates. A project with FromFinish is scheduled backward from
+//     its early dates. With Options.ALAP = ALAPFreeFloat (P6) it goes only
+//     as late as its successors' early dates, and what follows its
+//     summaries, allow — even past its late finish — and its early dates
+//     and float are where it is placed. Under Microsoft Project's rules a
+//     Start No Earlier Than date before the project start puts a task
+//     there. A project with FromFinish is scheduled backward from
 //     its Finish: every task without a dated constraint is ALAP, and the
 //     start is the earliest late start. TaskResult.Start and Finish are the
 //     dates a task is scheduled on.
@@ -72,7 +77,11 @@
 //     too: no late finish is after it, even where a start-to-start or
 //     start-to-finish successor would allow one. Options.LateDates =
 //     LateByLinks gives the textbook backward pass, bound by successors
-//     alone.
+//     alone. Across calendars a zero-length task sits at the end of the
+//     working time before it (Friday 17:00), a StartMilestone at the start
+//     of the working time after it (Monday 08:00); Options.CrossCalendar =
+//     CrossP6 reads those edges of working time as P6 does in the backward
+//     pass.
 //   - Total float is the smaller of start and finish float (Microsoft
 //     Project), or either one (Options.TotalFloat; P6 uses finish float); a
 //     summary's is worked out from its rolled-up dates (Microsoft Project)
@@ -81,8 +90,7 @@
 //     successor's early dates, between zero and the total float. Both are
 //     working minutes on the task's calendar (an elapsed task's total
 //     float is elapsed minutes, as Microsoft Project counts it). A task is
-//     critical when its
-//     total float is at most Options.CriticalFloat.
+//     critical when its total float is at most Options.CriticalFloat.
 //   - The longest path is the set of chains of driving links that fix the
 //     project finish. Explain says what drives any task's early start and
 //     late finish and follows the drivers back to the start and on to the
@@ -93,9 +101,10 @@
 // Actual starts and finishes, percent complete and remaining duration are
 // scheduled against the project's status date three ways
 // (Options.Progress: P6's retained logic, progress override and actual
-// dates; actual dates after the status date are kept); out-of-sequence
-// progress is a Conflict, and Result.Progress
-// rolls progress up by duration, work and cost. Assignments carry units
+// dates; actual dates after the status date are kept, and under P6's
+// modes a task in progress with nothing left ends at the status date and
+// keeps its float); out-of-sequence progress is a Conflict, and
+// Result.Progress rolls progress up by duration, work and cost. Assignments carry units
 // and work: a task's type (fixed units, duration or work) and
 // effort-driven flag say how duration × units = work is resolved, as in
 // Microsoft Project, and a task works when its calendar and its work

@@ -238,11 +238,12 @@ func (r *Result) Segments(i int) []Segment {
 		rs := wallTime(tl.startAt(resume), n.loc)
 		out = slices.DeleteFunc(out, func(s Segment) bool { return !s.Start.Before(rs) })
 		end := rs
-		if r.dur[v] == 0 { // nothing left (P6's modes): the work done ends where the task does
+		var whole TaskResult // a task in progress with nothing left: where it starts and ends
+		if r.dur[v] == 0 {
+			whole = r.Task(i)
 			end = wallTime(tl.finishAt(resume), n.loc)
 			if len(out) == 0 {
-				tr := r.Task(i)
-				out = append(out, Segment{Start: tr.Start, Finish: tr.Finish, Done: true})
+				out = append(out, Segment{Start: whole.Start, Finish: whole.Finish, Done: true})
 			}
 		}
 		if k := len(out) - 1; k >= 0 && out[k].Finish.After(end) {
@@ -252,10 +253,8 @@ func (r *Result) Segments(i int) []Segment {
 			}
 		}
 		emit(resume, done, done+r.dur[v], false)
-		if r.dur[v] == 0 { // it ends where its remaining (none) would resume
-			if f := r.Task(i).Finish; len(out) > 0 && out[len(out)-1].Finish.Before(f) {
-				out = append(out, Segment{Start: f, Finish: f})
-			}
+		if r.dur[v] == 0 && out[len(out)-1].Finish.Before(whole.Finish) { // it ends where its remaining (none) would resume
+			out = append(out, Segment{Start: whole.Finish, Finish: whole.Finish})
 		}
 	default:
 		emit(sched[0], 0, r.dur[v], false)

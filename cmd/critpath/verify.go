@@ -130,7 +130,11 @@ func brokenLinks(p *schedule.Project, saved map[string]savedDates) (int, string)
 		if to.Before(from) {
 			n++
 			if first == "" {
-				first = fmt.Sprintf("task %s %s %s, before its predecessor %s allows (%v)", l.Succ, map[bool]string{true: "finishes", false: "starts"}[l.Type == schedule.FF || l.Type == schedule.SF], to.Format(dateFormat), l.Pred, l.Type)
+				verb := "starts"
+				if l.Type == schedule.FF || l.Type == schedule.SF {
+					verb = "finishes"
+				}
+				first = fmt.Sprintf("task %s %s %s, before its predecessor %s allows (%v)", l.Succ, verb, to.Format(dateFormat), l.Pred, l.Type)
 			}
 		}
 	}

@@ -15,6 +15,7 @@ package gantt
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -78,7 +79,7 @@ func SVG(w io.Writer, p *schedule.Project, r *schedule.Result, opts *Options) er
 	b.WriteString(`<defs><marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L6,3 L0,6 z" fill="#555"/></marker></defs>` + "\n")
 	fmt.Fprintf(b, `<rect width="%d" height="%d" fill="#fff"/>`+"\n", width, height)
 	// Header: the name, the dates, a legend.
-	fmt.Fprintf(b, `<text x="10" y="24" font-size="18" font-weight="bold">%s</text>`+"\n", esc(cmpOr(p.Name, "Project")))
+	fmt.Fprintf(b, `<text x="10" y="24" font-size="18" font-weight="bold">%s</text>`+"\n", esc(cmp.Or(p.Name, "Project")))
 	fmt.Fprintf(b, `<text x="10" y="44">%s – %s</text>`+"\n", r.Start().Format("Mon 2006-01-02"), r.Finish().Format("Mon 2006-01-02"))
 	legend(b, labelWidth, 44)
 
@@ -297,7 +298,7 @@ func baseline(p *schedule.Project, name string) map[string]schedule.BaselineTask
 	if name == "-" {
 		return nil
 	}
-	bl, ok := p.Baseline(cmpOr(name, "Baseline"))
+	bl, ok := p.Baseline(cmp.Or(name, "Baseline"))
 	if !ok {
 		return nil
 	}
@@ -310,7 +311,7 @@ func baseline(p *schedule.Project, name string) map[string]schedule.BaselineTask
 
 // clip shortens a label to n characters (the ID when it has no name).
 func clip(name, id string, n int) string {
-	s := cmpOr(name, id)
+	s := cmp.Or(name, id)
 	if r := []rune(s); len(r) > max(n, 8) {
 		return string(r[:max(n, 8)-1]) + "…"
 	}
@@ -321,11 +322,4 @@ func esc(s string) string {
 	var b strings.Builder
 	_ = xml.EscapeText(&b, []byte(s))
 	return b.String()
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

@@ -22,17 +22,9 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // arrow per link, and the same bytes each time.
 func TestDhakaTower(t *testing.T) {
 	p := testutil.Example(t, "dhaka-tower.json")
-	r, err := schedule.Run(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	if err := gantt.SVG(&out, p, r, nil); err != nil {
-		t.Fatal(err)
-	}
-	var again bytes.Buffer
-	if err := gantt.SVG(&again, p, r, nil); err != nil || !bytes.Equal(out.Bytes(), again.Bytes()) {
-		t.Fatalf("a second drawing differs (%v)", err)
+	out, r := draw(t, p)
+	if again, _ := draw(t, p); !bytes.Equal(out.Bytes(), again.Bytes()) {
+		t.Fatal("a second drawing differs")
 	}
 	// Well-formed, and one mark per task and link.
 	var doc struct {
@@ -85,14 +77,7 @@ func TestDhakaTower(t *testing.T) {
 func TestText(t *testing.T) {
 	p := &schedule.Project{Name: "ঢাকা টাওয়ার & Co", Start: time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC),
 		Tasks: []schedule.Task{{ID: "A", Name: "ছাদ ঢালাই <৩য় তলা>", Duration: schedule.Days(3)}}}
-	r, err := schedule.Run(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	if err := gantt.SVG(&out, p, r, nil); err != nil {
-		t.Fatal(err)
-	}
+	out, _ := draw(t, p)
 	for _, want := range []string{"ঢাকা টাওয়ার &amp; Co", "ছাদ ঢালাই &lt;৩য় তলা&gt;", "Noto Sans Bengali"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("no %q in the drawing", want)
@@ -101,4 +86,18 @@ func TestText(t *testing.T) {
 	if err := xml.Unmarshal(out.Bytes(), new(struct{})); err != nil {
 		t.Errorf("not well-formed: %v", err)
 	}
+}
+
+// draw schedules p and draws it.
+func draw(t *testing.T, p *schedule.Project) (*bytes.Buffer, *schedule.Result) {
+	t.Helper()
+	r, err := schedule.Run(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := gantt.SVG(&out, p, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	return &out, r
 }

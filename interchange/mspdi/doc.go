@@ -3,10 +3,16 @@
 // recurring ones laid out day by day — base calendars, work weeks), tasks
 // (outline, durations in the unit they were typed in, milestones,
 // constraints, deadlines, priority, manual scheduling, actuals, percent
-// complete, remaining duration, baselines, notes), links of every type
-// with their lags (LinkLag is tenths of a minute; LagFormat gives the
+// complete, remaining duration, baselines, notes, splits), links of every
+// type with their lags (LinkLag is tenths of a minute; LagFormat gives the
 // unit, percent and elapsed ones included), resources (work, material,
-// cost; calendars; rates) and assignments.
+// cost; calendars; rates), assignments, and extended attributes as custom
+// fields (FieldID, name, alias; task and resource values). Splits live in
+// the assignments' timephased work, as periods of no work; they are read
+// from it and written to it (on an assignment with no resource when the
+// task has none). A task whose work a contour spreads keeps MS Project's
+// duration (it is read as fixed duration). The empty date third-party
+// writers put, 2000-01-01T00:00:00, is read as none.
 //
 // Read is lenient, because real files break the schema: what it cannot
 // read becomes a Warning with its line and element, and it fails only on
@@ -23,6 +29,6 @@
 // nothing, on what MSPDI cannot hold. MSPDI dates carry no time zone:
 // they are the project's wall clock, read back in UTC.
 //
-// Not carried yet: extended attributes (custom fields), timephased data,
-// cost rate tables B–E, availability periods.
+// Not carried yet: timephased data other than splits (contours, actual
+// work by period), cost rate tables B–E, availability periods.
 package mspdi

@@ -160,16 +160,15 @@ func Read(in io.Reader) (*File, error) {
 	}
 	r.resources(&px)
 	r.assignments(&px)
-	r.reconcile()
-	r.splits()
+	r.splits(r.reconcile())
 	return f, nil
 }
 
 // reconcile makes the project schedulable where MS Project's calendar
 // rules and critpath's differ (see package reconcile); each change is a
 // warning at the task's or calendar's line.
-func (r *reader) reconcile() {
-	reconcile.Calendars(r.p, func(kind, name, msg string) {
+func (r *reader) reconcile() *schedule.Network {
+	return reconcile.Calendars(r.p, func(kind, name, msg string) {
 		if kind == "task" {
 			r.warn(r.line["T"+name], "Task", "task %s: %s", name, msg)
 			return
@@ -298,13 +297,10 @@ func (r *reader) tasks(px *projectXML) error {
 // no work between periods of work, and leaves non-working time without a
 // value. A gap's length is the task calendar's working time across it.
 // Tasks started, split already, or whose periods do not hold their
-// duration are left as they are.
-func (r *reader) splits() {
-	if len(r.timephased) == 0 {
-		return
-	}
-	n, err := schedule.Compile(r.p)
-	if err != nil {
+// duration are left as they are. n is the project compiled (nil when it
+// does not compile: nothing is read then).
+func (r *reader) splits(n *schedule.Network) {
+	if len(r.timephased) == 0 || n == nil {
 		return
 	}
 	for i := range r.p.Tasks {

@@ -1,6 +1,7 @@
 package pmxml
 
 import (
+	"cmp"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -211,7 +212,7 @@ func tablesOf(doc *documentXML, lp *lined[projectXML]) p6.Tables {
 		}
 		t[name].Add(line, values)
 	}
-	add("PROJECT", lp.Line, map[string]string{"proj_id": px.ObjectId, "proj_short_name": cmpOr(px.Id, px.Name),
+	add("PROJECT", lp.Line, map[string]string{"proj_id": px.ObjectId, "proj_short_name": cmp.Or(px.Id, px.Name),
 		"plan_start_date": px.PlannedStartDate, "last_recalc_date": px.DataDate, "clndr_id": px.ActivityDefaultCalendarObjectId,
 		"plan_end_date": px.MustFinishByDate, "critical_drtn_hr_cnt": px.CriticalActivityFloatLimit})
 	for _, o := range px.ScheduleOptions {
@@ -268,13 +269,6 @@ func tablesOf(doc *documentXML, lp *lined[projectXML]) p6.Tables {
 		add("TASKRSRC", la.Line, map[string]string{"task_id": a.ActivityObjectId, "rsrc_id": a.ResourceObjectId, "target_qty_per_hr": a.PlannedUnitsPerTime})
 	}
 	return t
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // PMXML's names for what XER codes.

@@ -10,9 +10,10 @@ import (
 	"github.com/critpath/critpath/interchange/xer"
 )
 
-// BenchmarkRead reads the corpus's 3,994-activity XER; Split is the floor
-// it is measured against: cutting the same text into lines and fields.
-func BenchmarkRead(b *testing.B) {
+// sp10 returns the corpus's 3,994-activity XER, skipping without the
+// corpus.
+func sp10(b *testing.B) []byte {
+	b.Helper()
 	dir := os.Getenv("CRITPATH_CORPUS")
 	if dir == "" {
 		b.Skip("CRITPATH_CORPUS is not set")
@@ -21,6 +22,13 @@ func BenchmarkRead(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return data
+}
+
+// BenchmarkRead reads the corpus's 3,994-activity XER; Split is the floor
+// it is measured against: cutting the same text into lines and fields.
+func BenchmarkRead(b *testing.B) {
+	data := sp10(b)
 	b.Run("Read", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
@@ -47,14 +55,7 @@ func BenchmarkRead(b *testing.B) {
 // schedule computed for its dates); Join is the floor it is measured
 // against: joining the same file's fields into lines again.
 func BenchmarkWrite(b *testing.B) {
-	dir := os.Getenv("CRITPATH_CORPUS")
-	if dir == "" {
-		b.Skip("CRITPATH_CORPUS is not set")
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "interchange", "xer", "pyp6xer__SP10_-_COST_LOADED.xer"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	data := sp10(b)
 	f, err := xer.Read(bytes.NewReader(data), nil)
 	if err != nil {
 		b.Fatal(err)

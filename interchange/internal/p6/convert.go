@@ -165,7 +165,7 @@ func (r *reader) project(k int) Project {
 	r.tasks()
 	r.links()
 	r.resources()
-	reconcile.Calendars(r.p, func(kind, name, msg string) { r.warn(r.line, "PROJECT", "%s %s: %s", kind, name, msg) })
+	_ = reconcile.Calendars(r.p, func(kind, name, msg string) { r.warn(r.line, "PROJECT", "%s %s: %s", kind, name, msg) })
 	return r.out
 }
 

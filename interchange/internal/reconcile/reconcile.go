@@ -19,12 +19,13 @@ type Warn func(kind, name, message string)
 // activities) is scheduled on its own calendar, and a calendar with no
 // working time at all that no other calendar builds on is dropped, its
 // tasks and resources moved to the project calendar. Each change is
-// reported. Other errors are left for the caller's compile to report.
-func Calendars(p *schedule.Project, warn Warn) {
+// reported. It returns the compiled project, or nil when errors other than
+// these remain for the caller's compile to report.
+func Calendars(p *schedule.Project, warn Warn) *schedule.Network {
 	for range len(p.Tasks) + len(p.Calendars) + 1 {
-		_, err := schedule.Compile(p)
+		n, err := schedule.Compile(p)
 		if err == nil {
-			return
+			return n
 		}
 		errs := []error{err}
 		if j, ok := err.(interface{ Unwrap() []error }); ok {
@@ -64,7 +65,8 @@ func Calendars(p *schedule.Project, warn Warn) {
 			}
 		}
 		if !changed {
-			return
+			return nil
 		}
 	}
+	return nil
 }

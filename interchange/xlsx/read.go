@@ -1,0 +1,494 @@
+package xlsx
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/critpath/critpath/schedule"
+	"github.com/xuri/excelize/v2"
+)
+
+// ReadOptions steer Read and ReadCSV; nil means the defaults.
+type ReadOptions struct {
+	// Columns maps a header of the task sheet, as written there, to the
+	// field it holds (one of Fields(): "wbs", "id", "name", "duration",
+	// …), before the built-in English and Bangla names; "-" ignores the
+	// column.
+	Columns map[string]string
+	// Sheet names the task sheet (default "Tasks", else the first sheet
+	// whose header row names tasks' fields).
+	Sheet string
+	// The rest apply to a sheet without critpath's Project sheet (a CSV,
+	// a workbook of another tool): Start is the project start (default:
+	// the earliest task start); Location the time zone of its dates
+	// (default UTC); Calendar the project calendar (default Standard).
+	Start    time.Time
+	Location *time.Location
+	Calendar string
+	// DayFirst reads "03/01/2022" as 3 January (default: month first);
+	// dotted dates ("03.01.2022") are always day first.
+	DayFirst bool
+}
+
+// Problem is one thing wrong with the input: the sheet, the cell ("" for
+// the whole sheet), the field and what is wrong.
+type Problem struct {
+	Sheet, Cell, Field string
+	Message            string
+}
+
+func (p Problem) String() string {
+	if p.Cell == "" {
+		return p.Sheet + ": " + p.Message
+	}
+	return p.Sheet + "!" + p.Cell + ": " + p.Message
+}
+
+// ImportError lists every problem Read found; nothing was imported.
+type ImportError struct {
+	Problems []Problem
+}
+
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "xlsx: %d problem(s) in the input", len(e.Problems))
+	for i, p := range e.Problems {
+		if i == 10 {
+			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-10)
+			break
+		}
+		b.WriteString("; ")
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// Input bounds: a larger file, or a workbook unpacking to more, is
+// refused before it is read.
+const (
+	maxBytes    = 256 << 20
+	maxUnzipped = 1 << 30
+	maxProblems = 1000
+)
+
+// Read reads a workbook: critpath's own (see Write) back into the same
+// project, or another tool's or a person's, by finding each sheet's
+// header row and mapping its columns by name. Every problem is found
+// before anything is returned: the error is then an *ImportError listing
+// each with its sheet and cell, and no project is returned. Warnings are
+// what was set aside (columns not read, rows with nothing in them).
+func Read(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("xlsx: %w", err)
+	}
+	if len(data) > maxBytes {
+		return nil, nil, fmt.Errorf("xlsx: the workbook is over %d MiB", maxBytes>>20)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: 64 << 20})
+	if err != nil {
+		return nil, nil, fmt.Errorf("xlsx: not a workbook: %w", err)
+	}
+	defer f.Close()
+	grids := map[string]*grid{}
+	var order []string
+	for _, name := range f.GetSheetList() {
+		shown, err := f.GetRows(name)
+		if err != nil {
+			return nil, nil, fmt.Errorf("xlsx: sheet %s: %w", name, err)
+		}
+		raw, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, nil, fmt.Errorf("xlsx: sheet %s: %w", name, err)
+		}
+		grids[name] = &grid{name: name, shown: shown, raw: raw}
+		order = append(order, name)
+	}
+	return newReader(opts).read(grids, order)
+}
+
+// grid is a sheet's cells as shown (formatted) and raw (a date's serial
+// number, a percentage's fraction).
+type grid struct {
+	name       string
+	shown, raw [][]string
+}
+
+func (g *grid) cell(r, c int) (shown, raw string) {
+	if r < len(g.shown) && c < len(g.shown[r]) {
+		shown = g.shown[r][c]
+	}
+	raw = shown
+	if g.raw != nil {
+		raw = ""
+		if r < len(g.raw) && c < len(g.raw[r]) {
+			raw = g.raw[r][c]
+		}
+	}
+	return shown, raw
+}
+
+// ref is the A1 reference of row r, column c (both from 0).
+func ref(r, c int) string {
+	s, err := excelize.CoordinatesToCellName(c+1, r+1)
+	if err != nil {
+		return fmt.Sprintf("R%dC%d", r+1, c+1)
+	}
+	return s
+}
+
+type reader struct {
+	opts     ReadOptions
+	loc      *time.Location
+	own      bool // critpath's workbook: its Project sheet is there
+	p        *schedule.Project
+	problems []Problem
+	warnings []Warning
+	// where each task is, for the problems Compile finds
+	taskRow   map[string]int
+	taskSheet *table
+	calRow    map[string]int
+}
+
+func newReader(opts *ReadOptions) *reader {
+	rd := &reader{p: &schedule.Project{}, taskRow: map[string]int{}, calRow: map[string]int{}}
+	if opts != nil {
+		rd.opts = *opts
+	}
+	rd.loc = rd.opts.Location
+	if rd.loc == nil {
+		rd.loc = time.UTC
+	}
+	return rd
+}
+
+func (rd *reader) fail(sheet string, r, c int, field, format string, args ...any) {
+	if len(rd.problems) >= maxProblems {
+		return
+	}
+	p := Problem{Sheet: sheet, Field: field, Message: fmt.Sprintf(format, args...)}
+	if r >= 0 {
+		p.Cell = ref(r, c)
+	}
+	rd.problems = append(rd.problems, p)
+}
+
+// table is a sheet read through its header row.
+type table struct {
+	g      *grid
+	header int
+	cols   map[string]int // field → column
+	extra  map[int]string // other headed columns: column → header
+}
+
+// newTable finds g's header row for cols; nil when there is none.
+func newTable(g *grid, cols []column, overrides map[string]string) *table {
+	m := newMatcher(cols, overrides)
+	h, fields := m.header(g.shown)
+	if h < 0 {
+		return nil
+	}
+	t := &table{g: g, header: h, cols: map[string]int{}, extra: map[int]string{}}
+	for c, f := range fields {
+		if f != "" {
+			t.cols[f] = c
+		}
+	}
+	for c, head := range g.shown[h] {
+		if fields[c] == "" && strings.TrimSpace(head) != "" && m.field(head) != "-" {
+			t.extra[c] = strings.TrimSpace(head)
+		}
+	}
+	return t
+}
+
+// rows yields the index of each row under the header with something in
+// a read column.
+func (t *table) rows() []int {
+	var out []int
+	for r := t.header + 1; r < len(t.g.shown); r++ {
+		for _, c := range t.cols {
+			if s, _ := t.g.cell(r, c); strings.TrimSpace(s) != "" {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// get returns row r's cell of field f: shown (untrimmed), raw, its
+// column, and whether it holds anything.
+func (t *table) get(r int, f string) (shown, raw string, c int, ok bool) {
+	c, has := t.cols[f]
+	if !has {
+		return "", "", -1, false
+	}
+	shown, raw = t.g.cell(r, c)
+	return shown, strings.TrimSpace(raw), c, strings.TrimSpace(shown) != ""
+}
+
+// field reads row r's cell of field f with parse, reporting a problem.
+func field[T any](rd *reader, t *table, r int, f string, parse func(shown, raw string) (T, error)) (T, bool) {
+	var zero T
+	shown, raw, c, ok := t.get(r, f)
+	if !ok {
+		return zero, false
+	}
+	v, err := parse(shown, raw)
+	if err != nil {
+		rd.fail(t.g.name, r, c, f, "%s %v", strings.ReplaceAll(f, "_", " "), err)
+		return zero, false
+	}
+	return v, true
+}
+
+func (rd *reader) read(grids map[string]*grid, order []string) (*schedule.Project, []Warning, error) {
+	if g := grids[sheetProject]; g != nil && len(g.shown) > 0 && len(g.shown[0]) > 0 && headerKey(g.shown[0][0]) == "property" {
+		rd.own = true
+		rd.project(g)
+	} else {
+		rd.p.Start, rd.p.Calendar = rd.opts.Start, rd.opts.Calendar
+		if !rd.p.Start.IsZero() {
+			rd.p.Start = rd.p.Start.In(rd.loc)
+		}
+	}
+	if g := grids[sheetCalendars]; g != nil && rd.own {
+		rd.calendars(g)
+	}
+	tasks := rd.taskGrid(grids, order)
+	if tasks == nil {
+		rd.fail(cmpOr(rd.opts.Sheet, sheetTasks), -1, 0, "", "no sheet has a header row naming tasks' fields (ID, Name, Duration, …)")
+		return nil, rd.warnings, &ImportError{rd.problems}
+	}
+	var resources *table
+	if g := grids[sheetResources]; g != nil {
+		resources = newTable(g, resourceColumns, nil)
+		if resources == nil {
+			rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Message: "no header row: not read"})
+		}
+	}
+	rd.resources(resources)
+	var assignments *table
+	if g := grids[sheetAssignments]; g != nil {
+		if assignments = newTable(g, assignmentColumns, nil); assignments == nil {
+			rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Message: "no header row: not read"})
+		}
+	}
+	rd.tasks(tasks, assignments == nil)
+	if assignments != nil {
+		rd.assignments(assignments)
+	}
+	if g := grids[sheetBaselines]; g != nil && rd.own {
+		rd.baselines(g)
+	}
+	return rd.finish()
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// taskGrid finds the task sheet: the one named, "Tasks", or the first
+// with a task header.
+func (rd *reader) taskGrid(grids map[string]*grid, order []string) *table {
+	names := order
+	if rd.opts.Sheet != "" {
+		names = []string{rd.opts.Sheet}
+	} else if grids[sheetTasks] != nil {
+		names = append([]string{sheetTasks}, order...)
+	}
+	for _, name := range names {
+		g := grids[name]
+		if g == nil {
+			continue
+		}
+		t := newTable(g, taskColumns, rd.opts.Columns)
+		if t == nil {
+			continue
+		}
+		_, id := t.cols["id"]
+		_, nm := t.cols["name"]
+		if id || nm {
+			return t
+		}
+	}
+	return nil
+}
+
+// finish checks the project as the scheduler does, each problem put in
+// its cell, and returns it only when nothing is wrong.
+func (rd *reader) finish() (*schedule.Project, []Warning, error) {
+	p := rd.p
+	if len(rd.problems) == 0 && p.Start.IsZero() && !p.FromFinish {
+		rd.fail(rd.taskSheet.g.name, -1, 0, "start", "no project start: no task has a start date, and ReadOptions.Start is not set")
+	}
+	if len(rd.problems) == 0 {
+		if _, err := schedule.Compile(p); err != nil {
+			rd.scheduleProblems(err)
+		}
+	}
+	if len(rd.problems) > 0 {
+		return nil, rd.warnings, &ImportError{rd.problems}
+	}
+	return p, rd.warnings, nil
+}
+
+// scheduleProblems puts the scheduler's complaints in their cells.
+func (rd *reader) scheduleProblems(err error) {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	t := rd.taskSheet
+	at := func(task, f string) (int, int) {
+		r, ok := rd.taskRow[task]
+		if !ok {
+			return -1, 0
+		}
+		if c, ok := t.cols[f]; ok {
+			return r, c
+		}
+		if c, ok := t.cols["id"]; ok {
+			return r, c
+		}
+		return r, t.cols["name"]
+	}
+	for _, e := range errs {
+		msg := strings.TrimPrefix(e.Error(), "schedule: ")
+		if ie, ok := errors.AsType[*schedule.InputError](e); ok {
+			switch {
+			case ie.Link != nil:
+				r, c := at(ie.Link.Succ, "predecessors")
+				rd.fail(t.g.name, r, c, "predecessors", "%s", msg)
+			case ie.Task != "":
+				f := strings.SplitN(ie.Field, ".", 2)[0]
+				r, c := at(ie.Task, f)
+				rd.fail(t.g.name, r, c, f, "%s", msg)
+			case ie.Calendar != "":
+				r, ok := rd.calRow[ie.Calendar]
+				if !ok {
+					r = -1
+				}
+				rd.fail(sheetCalendars, r, 0, "calendar", "%s", msg)
+			default:
+				rd.fail(sheetProject, -1, 0, ie.Field, "%s", msg)
+			}
+			continue
+		}
+		if ce, ok := errors.AsType[*schedule.CycleError](e); ok && len(ce.Tasks) > 0 {
+			r, c := at(ce.Tasks[0], "predecessors")
+			rd.fail(t.g.name, r, c, "predecessors", "%s", msg)
+			continue
+		}
+		rd.fail(t.g.name, -1, 0, "", "%s", msg)
+	}
+}
+
+// dateField parses a date cell; finish-type fields take a bare day's end.
+func (rd *reader) dateField(end bool) func(shown, raw string) (time.Time, error) {
+	clock := 0
+	if end {
+		clock = 24 * 60
+	}
+	return func(shown, raw string) (time.Time, error) {
+		return parseDate(shown, raw, rd.loc, rd.opts.DayFirst, rd.own, clock)
+	}
+}
+
+func durationField(shown, _ string) (schedule.Duration, error) { return parseDuration(shown) }
+
+func numberField(shown, raw string) (float64, error) {
+	if v, err := parseNumber(raw); err == nil && raw != "" {
+		return v, nil
+	}
+	return parseNumber(shown)
+}
+
+// unitsField reads assignment units and maximum units: "50%" (or 0.5 in
+// a percent-formatted cell) is half a unit, "2" two units.
+func unitsField(shown, raw string) (float64, error) {
+	if strings.HasSuffix(strings.TrimSpace(shown), "%") {
+		if v, err := parseNumber(raw); err == nil && !strings.HasSuffix(raw, "%") {
+			return v, nil
+		}
+		v, err := parseNumber(strings.TrimSuffix(strings.TrimSpace(shown), "%"))
+		return v / 100, err
+	}
+	return numberField(shown, raw)
+}
+
+// percentField reads percent complete: critpath writes the percentage
+// itself; other tools a fraction under a percent format, or the number.
+func (rd *reader) percentField(shown, raw string) (float64, error) {
+	if v, err := parseNumber(raw); rd.own && err == nil && raw != "" && v >= 0 && v <= 100 {
+		return v, nil
+	}
+	if strings.HasSuffix(strings.TrimSpace(shown), "%") {
+		if v, err := parseNumber(raw); err == nil && !strings.HasSuffix(raw, "%") && v >= 0 && v <= 1 {
+			return v * 100, nil
+		}
+	}
+	return parsePercent(shown)
+}
+
+func boolField(shown, _ string) (bool, error) { return parseBool(shown) }
+
+// trim drops the space around a text, except in critpath's workbook,
+// which writes texts as they are.
+func (rd *reader) trim(s string) string {
+	if rd.own {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+func (rd *reader) textField(shown, _ string) (string, error) { return rd.trim(shown), nil }
+
+// enumField reads a model enum through its UnmarshalText, accepting
+// spaces for underscores ("Fixed Duration").
+func enumField[T any, P interface {
+	*T
+	UnmarshalText([]byte) error
+}](shown, _ string) (T, error) {
+	var v T
+	s := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(shown)), " ", "_")
+	if err := P(&v).UnmarshalText([]byte(s)); err != nil {
+		return v, fmt.Errorf("%q: %v", shown, strings.TrimPrefix(err.Error(), "schedule: "))
+	}
+	return v, nil
+}
+
+// constraintNames are Microsoft Project's long names of the constraints.
+var constraintNames = map[string]schedule.ConstraintType{
+	"as soon as possible": schedule.ASAP, "as late as possible": schedule.ALAP,
+	"start no earlier than": schedule.SNET, "start no later than": schedule.SNLT,
+	"finish no earlier than": schedule.FNET, "finish no later than": schedule.FNLT,
+	"must start on": schedule.MSO, "must finish on": schedule.MFO,
+}
+
+func constraintField(shown, raw string) (schedule.ConstraintType, error) {
+	if c, ok := constraintNames[headerKey(shown)]; ok {
+		return c, nil
+	}
+	return enumField[schedule.ConstraintType](shown, raw)
+}
+
+func manualField(shown, raw string) (bool, error) {
+	switch headerKey(shown) {
+	case "manually scheduled", "manual":
+		return true, nil
+	case "auto scheduled", "auto", "automatic":
+		return false, nil
+	}
+	return parseBool(shown)
+}

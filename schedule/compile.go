@@ -146,7 +146,8 @@ type taskInfo struct {
 	live       int32   // how many of them lie inside the work (the first ones)
 	parent     int32
 	depth      int32
-	cal        int32 // timeline of the task's calendar, for float
+	cal        int32 // timeline of the calendar it works on: its own, with its resources' unless it ignores them
+	own        int32 // timeline of its own calendar (the project's when it names none)
 	summary    bool
 	elapsed    bool // its duration counts elapsed time
 	startMS    bool // a start milestone when zero-length
@@ -622,7 +623,7 @@ func (c *compiler) task(i int32) {
 	if !ok {
 		fail("calendar", fmt.Errorf("%q: %w", t.Calendar, ErrUnknownCalendar))
 	}
-	c.cal[i], info.cal, info.elapsed, info.startMS = tl, tl, t.Duration.Elapsed, t.StartMilestone
+	c.cal[i], info.cal, info.own, info.elapsed, info.startMS = tl, tl, tl, t.Duration.Elapsed, t.StartMilestone
 	if !info.summary {
 		switch m, err := t.Duration.minutes(n.settings); {
 		case t.Duration.Unit == Percent:

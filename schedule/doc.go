@@ -88,9 +88,13 @@
 //     or is the least of its subtasks' (Options.SummaryFloat; P6);
 //     free float is the delay a task can take without delaying any
 //     successor's early dates, between zero and the total float. Both are
-//     working minutes on the task's calendar (an elapsed task's total
-//     float is elapsed minutes, as Microsoft Project counts it). A task is
-//     critical when its total float is at most Options.CriticalFloat.
+//     working minutes on the task's own calendar, the project's when it
+//     names none, even when it works on its resources' calendars, as
+//     Microsoft Project counts them (Options.FloatCalendar =
+//     FloatWorkCalendar counts them on the calendar it is scheduled on, as
+//     P6 does); an elapsed task's total float is elapsed minutes, as
+//     Microsoft Project counts it. A task is critical when its total float
+//     is at most Options.CriticalFloat.
 //   - The longest path is the set of chains of driving links that fix the
 //     project finish. Explain says what drives any task's early start and
 //     late finish and follows the drivers back to the start and on to the

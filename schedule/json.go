@@ -127,6 +127,7 @@ type optionsJSON struct {
 	ALAP          *ALAPMode          `json:"alap,omitempty"`
 	LateDates     *LateDatesMode     `json:"late_dates,omitempty"`
 	CrossCalendar *CrossCalendarMode `json:"cross_calendar,omitempty"`
+	FloatCalendar *FloatCalendarMode `json:"float_calendar,omitempty"`
 }
 
 type calendarJSON struct {
@@ -392,6 +393,9 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 		if o.CrossCalendar != nil {
 			p.Options.CrossCalendar = *o.CrossCalendar
 		}
+		if o.FloatCalendar != nil {
+			p.Options.FloatCalendar = *o.FloatCalendar
+		}
 		if o.TotalFloat != nil {
 			p.Options.TotalFloat = *o.TotalFloat
 		}
@@ -565,6 +569,9 @@ func (p Project) MarshalJSON() ([]byte, error) {
 		}
 		if p.Options.CrossCalendar != CrossStrict {
 			o.CrossCalendar = &p.Options.CrossCalendar
+		}
+		if p.Options.FloatCalendar != FloatTaskCalendar {
+			o.FloatCalendar = &p.Options.FloatCalendar
 		}
 		cf, err := dur(p.Options.CriticalFloat)
 		if err != nil {

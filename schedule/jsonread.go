@@ -589,6 +589,8 @@ func (r *jsonReader) options(o *optionsJSON) error {
 			return optText(r, &o.LateDates)
 		case "cross_calendar":
 			return optText(r, &o.CrossCalendar)
+		case "float_calendar":
+			return optText(r, &o.FloatCalendar)
 		}
 		return errUnknownField
 	})

@@ -329,6 +329,39 @@ type Options struct {
 	// calendars reads the moments at the edges of working time. Default:
 	// strictly, as wall-clock moments.
 	CrossCalendar CrossCalendarMode
+	// FloatCalendar chooses the calendar the float of a task scheduled on
+	// its resources' calendars is counted on. Default: the task's own
+	// calendar (the project's when it names none), as Microsoft Project
+	// counts Total Slack and Free Slack.
+	FloatCalendar FloatCalendarMode
+}
+
+// FloatCalendarMode chooses the calendar a task's total and free float
+// are counted on when it works on its resources' calendars.
+type FloatCalendarMode uint8
+
+const (
+	// FloatTaskCalendar counts it on the task's own calendar, the
+	// project's when it names none, as Microsoft Project does: a task
+	// whose resource works round the clock still counts its slack in the
+	// project's working days.
+	FloatTaskCalendar FloatCalendarMode = iota
+	// FloatWorkCalendar counts it on the calendar the task is scheduled
+	// on: its own together with its work resources' (as P6 counts a
+	// resource-dependent activity's float on its dates).
+	FloatWorkCalendar
+)
+
+var floatCalendarNames = [...]string{"task", "work"}
+
+// MarshalText implements encoding.TextMarshaler.
+func (m FloatCalendarMode) MarshalText() ([]byte, error) {
+	return enumText("float calendar", floatCalendarNames[:], int(m))
+}
+
+// UnmarshalText reads "task" or "work".
+func (m *FloatCalendarMode) UnmarshalText(b []byte) error {
+	return enumParse("float calendar", floatCalendarNames[:], b, (*uint8)(m))
 }
 
 // CrossCalendarMode chooses how the backward pass reads a successor's
@@ -475,7 +508,8 @@ const (
 // activities, and retained logic.
 func P6Options() Options {
 	return Options{TotalFloat: FinishFloat, LagCalendar: LagPredecessor, Constraints: MandatoryConstraints,
-		SummaryFloat: SubtaskFloat, Progress: RetainedLogic, ALAP: ALAPFreeFloat, CrossCalendar: CrossP6}
+		SummaryFloat: SubtaskFloat, Progress: RetainedLogic, ALAP: ALAPFreeFloat, CrossCalendar: CrossP6,
+		FloatCalendar: FloatWorkCalendar}
 }
 
 // Profile returns the options of a named tool: "msproject" or "p6".

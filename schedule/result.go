@@ -339,8 +339,8 @@ func (r *Result) leafResult(i int32) TaskResult {
 	}
 	tf := r.totalFloat(i)
 	free := r.ff[v]
-	if n.tl[v] != t.cal { // counted in wall-clock time: count working minutes instead
-		cal := n.tls[t.cal]
+	if fc := r.floatCal(i); n.tl[v] != fc { // counted in wall-clock time or on another calendar: count working minutes on the float's
+		cal := n.tls[fc]
 		free = cal.cum(tl.finishAt(sched[1]+r.ff[v])) - cal.cum(sf)
 	}
 	res := TaskResult{
@@ -402,6 +402,16 @@ func (r *Result) weight(k int32) float64 {
 		return r.weights[k]
 	}
 	return float64(r.workEnd(t.node))
+}
+
+// floatCal is the timeline leaf task i's float is counted on: its own
+// calendar's or, under FloatWorkCalendar, the one it is scheduled on.
+func (r *Result) floatCal(i int32) int32 {
+	t := &r.net.tasks[i]
+	if r.net.opts.FloatCalendar == FloatTaskCalendar {
+		return t.own
+	}
+	return t.cal
 }
 
 // float is the total float, in working minutes on cal, of a task with

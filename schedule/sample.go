@@ -76,8 +76,8 @@ func (r *Result) At(m int64) time.Time {
 	return wallTime(cal.finishAt(w), r.net.loc)
 }
 
-// totalFloat is leaf task i's total float in working minutes on its
-// calendar, counted from its as-soon-as-possible dates.
+// totalFloat is leaf task i's total float in working minutes on the
+// calendar its float counts on (Options.FloatCalendar), counted from its as-soon-as-possible dates.
 func (r *Result) totalFloat(i int32) int64 {
 	n := r.net
 	t := &n.tasks[i]
@@ -88,19 +88,20 @@ func (r *Result) totalFloat(i int32) int64 {
 		early = r.asap[k]
 	}
 	tl := n.tls[n.tl[v]]
+	fc := r.floatCal(i)
 	var tf int64
 	switch {
 	case n.fop[v] == fFinished: // done: nothing left to float
 		return 0
 	case n.fop[v] == fStarted: // started: only the finish can move
-		cal := n.tls[t.cal]
+		cal := n.tls[fc]
 		return cal.cum(tl.finishAt(late[1])) - cal.cum(tl.finishAt(early[1]))
-	case n.tl[v] == t.cal: // counted on the task's own calendar already
+	case n.tl[v] == fc: // counted on the float's calendar already
 		tf = r.floatOf(late[0]-early[0], late[1]-early[1])
 	case t.elapsed && n.tl[v] == 0: // an elapsed task's float is elapsed time, as Microsoft Project counts it
 		tf = r.floatOf(late[0]-early[0], late[1]-early[1])
 	default: // counted in wall-clock time: count working minutes instead
-		cal := n.tls[t.cal]
+		cal := n.tls[fc]
 		es, ef := tl.startAt(early[0]), tl.finishAt(early[1])
 		ls, lf := tl.startAt(late[0]), tl.finishAt(late[1])
 		switch {

@@ -278,3 +278,34 @@ func TestWorkProperties(t *testing.T) {
 		t.Errorf("only %d assignments checked", checked)
 	}
 }
+
+// Microsoft Project counts the slack of a task its resource schedules
+// round the clock in the project's working days; P6 on the calendar the
+// task works on.
+func TestFloatCalendar(t *testing.T) {
+	at := func(d, h int) time.Time { return time.Date(2027, 1, d, h, 0, 0, 0, time.UTC) }
+	p := &schedule.Project{Name: "p", Start: at(4, 8),
+		Resources:   []schedule.Resource{{ID: "R", Calendar: schedule.TwentyFourHours}},
+		Assignments: []schedule.Assignment{{Task: "A", Resource: "R", Units: 1}},
+		Tasks:       []schedule.Task{{ID: "A", Duration: schedule.Days(2)}, {ID: "B", Duration: schedule.Days(5)}}}
+	for _, c := range []struct {
+		mode schedule.FloatCalendarMode
+		want int64
+	}{
+		{schedule.FloatTaskCalendar, 4 * 480}, // Mon 24:00 (Mon 17:00) to Fri 17:00 on the project's calendar
+		{schedule.FloatWorkCalendar, 89 * 60}, // Tue 00:00 to Fri 17:00 round the clock
+	} {
+		p.Options.FloatCalendar = c.mode
+		r, err := schedule.Run(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := r.Lookup("A")
+		if !a.EarlyFinish.Equal(at(5, 0)) || a.TotalFloat != c.want || a.FreeFloat != c.want {
+			t.Errorf("%v: A finishes %v with float %d (free %d); want %v, %d", c.mode, a.EarlyFinish, a.TotalFloat, a.FreeFloat, at(5, 0), c.want)
+		}
+	}
+	if o := schedule.P6Options(); o.FloatCalendar != schedule.FloatWorkCalendar {
+		t.Errorf("P6 counts float on %v", o.FloatCalendar)
+	}
+}

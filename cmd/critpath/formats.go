@@ -27,7 +27,12 @@ type imported struct {
 	warnings []string
 	saved    map[string]savedDates // what the tool that wrote the file computed, by task ID
 	tool     string                // that tool's profile: "msproject" or "p6"
-	others   []*imported           // the file's further projects (XER)
+	// finish is the project finish the tool saved, and openEndsCritical
+	// says its late finish does not bound tasks without successors (MS
+	// Project's "calculate multiple critical paths").
+	finish           time.Time
+	openEndsCritical bool
+	others           []*imported // the file's further projects (XER)
 }
 
 // savedDates are one task's dates and total float as the writing tool
@@ -36,6 +41,7 @@ type savedDates struct {
 	start, finish time.Time
 	totalFloat    int64 // working minutes
 	hasFloat      bool
+	lateFinish    time.Time // zero when not saved
 }
 
 // readProject reads a project file, choosing the format by extension and,
@@ -73,9 +79,9 @@ func importFile(path string) (*imported, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", path, err)
 			}
-			in := &imported{project: f.Project, tool: "msproject", saved: map[string]savedDates{}}
+			in := &imported{project: f.Project, tool: "msproject", saved: map[string]savedDates{}, finish: f.Finish, openEndsCritical: f.MultipleCriticalPaths}
 			for id, s := range f.Saved {
-				in.saved[id] = savedDates{s.Start, s.Finish, s.TotalSlack, s.HasSlack}
+				in.saved[id] = savedDates{s.Start, s.Finish, s.TotalSlack, s.HasSlack, s.LateFinish}
 			}
 			in.warnings = texts(f.Warnings)
 			return in, nil
@@ -113,7 +119,7 @@ func importFile(path string) (*imported, error) {
 func fromP6(p *schedule.Project, saved map[string]xer.Saved) *imported {
 	in := &imported{project: p, tool: "p6", saved: map[string]savedDates{}}
 	for id, s := range saved {
-		in.saved[id] = savedDates{s.Start, s.Finish, s.TotalFloat, s.HasFloat}
+		in.saved[id] = savedDates{start: s.Start, finish: s.Finish, totalFloat: s.TotalFloat, hasFloat: s.HasFloat}
 	}
 	return in
 }

@@ -95,3 +95,34 @@ func TestVerifyHolidayHypothesis(t *testing.T) {
 		t.Errorf("matched %d of %d, %d left out (%v); want the project left out", v.matched, v.compared, v.leftOut, v.excluded)
 	}
 }
+
+// A Microsoft Project task without successors saved with a late finish
+// before the project finish kept its late dates from before the finish
+// moved: left out, with its reason; a task saved with the project finish
+// is compared.
+func TestVerifyStaleLateDates(t *testing.T) {
+	at := func(d, h int) time.Time { return time.Date(2027, 1, d, h, 0, 0, 0, time.UTC) }
+	p := &schedule.Project{Name: "p", Start: at(4, 8),
+		Tasks: []schedule.Task{{ID: "A", Duration: schedule.Days(1)}, {ID: "B", Duration: schedule.Days(5)}}}
+	in := &imported{project: p, tool: "msproject", finish: at(8, 17), saved: map[string]savedDates{
+		"A": {start: at(4, 8), finish: at(4, 17), totalFloat: 2 * 480, hasFloat: true, lateFinish: at(6, 17)}, // the finish was Wednesday's
+		"B": {start: at(4, 8), finish: at(8, 17), hasFloat: true, lateFinish: at(8, 17)},
+	}}
+	v := &verification{}
+	if err := verify(in, v); err != nil {
+		t.Fatal(err)
+	}
+	if v.leftOut != 1 || v.compared != 1 || v.matched != 1 || len(v.excluded) != 1 || !strings.Contains(v.excluded[0], "did not work its late dates out again") {
+		t.Errorf("matched %d of %d, %d left out (%v); want A left out, B matched", v.matched, v.compared, v.leftOut, v.excluded)
+	}
+	// Under "calculate multiple critical paths" a late finish before the
+	// project finish is no sign: A is compared (and differs).
+	in.openEndsCritical = true
+	v = &verification{}
+	if err := verify(in, v); err != nil {
+		t.Fatal(err)
+	}
+	if v.leftOut != 0 || v.compared != 2 {
+		t.Errorf("matched %d of %d, %d left out; want both compared", v.matched, v.compared, v.leftOut)
+	}
+}

@@ -9,8 +9,9 @@
 // cost; calendars; rates), assignments, and extended attributes as custom
 // fields (FieldID, name, alias; task and resource values). Splits live in
 // the assignments' timephased work, as periods of no work; they are read
-// from it and written to it (on an assignment with no resource when the
-// task has none). A task whose work a contour spreads keeps MS Project's
+// from it — the work done and the work to do of a task in progress, the
+// work over the assignment's units placing each — and written to it (on an
+// assignment with no resource when the task has none). A task whose work a contour spreads keeps MS Project's
 // duration (it is read as fixed duration). The empty date third-party
 // writers put, 2000-01-01T00:00:00, is read as none.
 //

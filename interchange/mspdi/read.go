@@ -22,6 +22,12 @@ type File struct {
 	// Saved holds, by task ID, the dates and total float Microsoft Project
 	// saved in the file: what it computed, for checking a reschedule.
 	Saved map[string]Saved
+	// Finish is the project finish Microsoft Project saved (FinishDate),
+	// and MultipleCriticalPaths its "calculate multiple critical paths"
+	// option, under which the late finish of a task without successors is
+	// its early finish rather than the project finish.
+	Finish                time.Time
+	MultipleCriticalPaths bool
 	// SaveVersion is the version of Microsoft Project that wrote the file
 	// (12 is 2007, 14 is 2010 and later; 0 when the file does not say).
 	SaveVersion int
@@ -37,6 +43,8 @@ type Saved struct {
 	// has none.
 	TotalSlack int64
 	HasSlack   bool
+	// LateFinish is the late finish it saved (zero when none).
+	LateFinish time.Time
 }
 
 // Warning is something the reader passed over, with the line of the
@@ -85,6 +93,7 @@ type reader struct {
 	fieldByID    map[string]*schedule.CustomField
 	sawContour   bool
 	timephased   map[string][]timephasedXML // a task's first assignment's, by task UID
+	tpUnits      map[string]float64         // that assignment's units, by task UID
 }
 
 // emptyDate is the date third-party writers (Aspose.Tasks among them) put
@@ -211,6 +220,10 @@ func (r *reader) project(px *projectXML) error {
 	}
 	p.Start = date("StartDate", px.StartDate)
 	p.StatusDate = date("StatusDate", px.StatusDate)
+	if fin, err := parseDate(px.FinishDate); err == nil && px.FinishDate != "" {
+		r.f.Finish = fin
+	}
+	r.f.MultipleCriticalPaths, _ = parseBool(px.MultipleCritical)
 	if fromStart, err := parseBool(px.ScheduleFromStart); err == nil && px.ScheduleFromStart != "" && !fromStart {
 		p.FromFinish, p.Finish = true, date("FinishDate", px.FinishDate)
 	}
@@ -293,12 +306,16 @@ func (r *reader) tasks(px *projectXML) error {
 }
 
 // splits reads each task's splits from its assignment's timephased work
-// (Type 1, work to do): MS Project writes a split as periods of explicitly
-// no work between periods of work, and leaves non-working time without a
-// value. A gap's length is the task calendar's working time across it.
-// Tasks started, split already, or whose periods do not hold their
-// duration are left as they are. n is the project compiled (nil when it
-// does not compile: nothing is read then).
+// (Type 1, work to do; Type 2, work done): MS Project writes a split as
+// periods of explicitly no work between periods of work, and leaves
+// non-working time without a value. The work before a gap, over the
+// assignment's units, is where the split comes in the task's duration; a
+// gap's length is the task calendar's working time across it. The
+// periods of a task in progress are its work done and to do, in time
+// order: a pause in the work done is why MS Project resumes it later than
+// its actual start and the work done. Tasks finished, split already, or
+// whose periods do not hold their duration are left as they are. n is the
+// project compiled (nil when it does not compile: nothing is read then).
 func (r *reader) splits(n *schedule.Network) {
 	if len(r.timephased) == 0 || n == nil {
 		return
@@ -306,27 +323,41 @@ func (r *reader) splits(n *schedule.Network) {
 	for i := range r.p.Tasks {
 		t := &r.p.Tasks[i]
 		periods := r.timephased[t.ID]
-		if len(periods) == 0 || !t.ActualStart.IsZero() || len(t.Splits) > 0 || t.Manual {
+		units := r.tpUnits[t.ID]
+		if len(periods) == 0 || !t.ActualFinish.IsZero() || len(t.Splits) > 0 || t.Manual || units <= 0 {
 			continue
 		}
-		cal := n.Calendar(i)
-		var splits []schedule.Split
-		var worked int64
-		var gapFrom, gapTo time.Time
+		kinds := []string{"1"}
+		if !t.ActualStart.IsZero() {
+			kinds = append(kinds, "2")
+		}
+		type period struct {
+			from, to time.Time
+			value    string
+		}
+		var ps []period
 		for _, tp := range periods {
-			if strings.TrimSpace(tp.Type) != "1" {
+			if !slices.Contains(kinds, strings.TrimSpace(tp.Type)) {
 				continue
 			}
 			from, err1 := parseDate(tp.Start)
 			to, err2 := parseDate(tp.Finish)
 			if err1 != nil || err2 != nil || to.Before(from) {
-				splits = nil
+				ps = nil
 				break
 			}
-			if strings.TrimSpace(tp.Value) == "" {
+			ps = append(ps, period{from, to, strings.TrimSpace(tp.Value)})
+		}
+		slices.SortStableFunc(ps, func(a, b period) int { return a.from.Compare(b.from) })
+		cal := n.Calendar(i)
+		var splits []schedule.Split
+		var worked float64 // minutes of the task's duration
+		var gapFrom, gapTo time.Time
+		for _, tp := range ps {
+			if tp.value == "" {
 				continue // non-working time
 			}
-			m, err := parseXSDDuration(tp.Value)
+			m, err := parseXSDDuration(tp.value)
 			if err != nil || m < 0 {
 				splits = nil
 				break
@@ -334,20 +365,20 @@ func (r *reader) splits(n *schedule.Network) {
 			switch {
 			case m < 0.5 && worked > 0: // no work: a split, or more of one
 				if gapFrom.IsZero() {
-					gapFrom = from
+					gapFrom = tp.from
 				}
-				gapTo = to
+				gapTo = tp.to
 			case m >= 0.5:
 				if !gapFrom.IsZero() {
 					if gap, err := n.WorkBetween(cal, gapFrom, gapTo); err == nil && gap > 0 {
-						splits = append(splits, schedule.Split{At: schedule.Minutes(float64(worked)), Gap: schedule.Minutes(float64(gap))})
+						splits = append(splits, schedule.Split{At: schedule.Minutes(math.Round(worked)), Gap: schedule.Minutes(float64(gap))})
 					}
 					gapFrom = time.Time{}
 				}
-				worked += int64(math.Round(m))
+				worked += m / units
 			}
 		}
-		if d, err := n.Minutes(t.Duration); len(splits) > 0 && err == nil && !t.Duration.Elapsed && absInt(worked-d) <= 1 {
+		if d, err := n.Minutes(t.Duration); len(splits) > 0 && err == nil && !t.Duration.Elapsed && math.Abs(worked-float64(d)) <= 1 {
 			t.Splits = splits
 		}
 	}
@@ -545,6 +576,9 @@ func (r *reader) task(line int, uid string, tx *taskXML) schedule.Task {
 		r.baseline(line, uid, bx)
 	}
 	s := Saved{Start: date("Start", tx.Start), Finish: date("Finish", tx.Finish)}
+	if lf, err := parseDate(tx.LateFinish); err == nil && tx.LateFinish != "" && !lf.Equal(emptyDate) {
+		s.LateFinish = lf
+	}
 	if tx.TotalSlack != "" {
 		if v, err := parseFloat(tx.TotalSlack); err == nil {
 			s.TotalSlack, s.HasSlack = int64(math.Round(v/10)), true
@@ -727,6 +761,13 @@ func (r *reader) assignments(px *projectXML) {
 				r.timephased = map[string][]timephasedXML{}
 			}
 			r.timephased[task] = ax.Timephased
+			if r.tpUnits == nil {
+				r.tpUnits = map[string]float64{}
+			}
+			r.tpUnits[task] = 1
+			if v, err := parseFloat(ax.Units); err == nil && ax.Units != "" && v > 0 {
+				r.tpUnits[task] = v
+			}
 		}
 		switch {
 		case rsc == "-65535" || rsc == "-1" || rsc == "":

@@ -281,8 +281,9 @@ func build(p *schedule.Project) (*projectXML, error) {
 
 // splitPeriods writes the splits of each split task as MS Project keeps
 // them: its first assignment's timephased work (one made with no resource
-// when it has none), a period of work per piece and a period of no work
-// for each pause between them.
+// when it has none), a period of work per piece (its working time × the
+// assignment's units; work done is Type 2, work to do Type 1) and a period
+// of no work for each pause between them.
 func splitPeriods(p *schedule.Project, sched *schedule.Result, tuid map[string]string, asg []assignmentXML) []assignmentXML {
 	if sched == nil {
 		return asg
@@ -290,7 +291,7 @@ func splitPeriods(p *schedule.Project, sched *schedule.Result, tuid map[string]s
 	n := sched.Network()
 	for _, t := range p.Tasks {
 		i, ok := n.Index(t.ID)
-		if len(t.Splits) == 0 || !ok || !t.ActualStart.IsZero() {
+		if len(t.Splits) == 0 || !ok || !t.ActualFinish.IsZero() {
 			continue
 		}
 		segs := sched.Segments(i)
@@ -303,17 +304,27 @@ func splitPeriods(p *schedule.Project, sched *schedule.Result, tuid map[string]s
 			k = len(asg) - 1
 		}
 		cal := n.Calendar(i)
+		units := 1.0 // work is working time × the assignment's units
+		if v, err := parseFloat(asg[k].Units); err == nil && v > 0 {
+			units = v
+		}
 		var periods []timephasedXML
+		kind := func(done bool) string { // work done is Type 2, work to do Type 1
+			if done {
+				return "2"
+			}
+			return "1"
+		}
 		for j, sg := range segs {
-			if j > 0 {
-				periods = append(periods, timephasedXML{Type: "1", UID: asg[k].UID, Start: formatDate(segs[j-1].Finish), Finish: formatDate(sg.Start), Unit: "2", Value: "PT0H0M0S"})
+			if j > 0 && sg.Start.After(segs[j-1].Finish) {
+				periods = append(periods, timephasedXML{Type: kind(sg.Done), UID: asg[k].UID, Start: formatDate(segs[j-1].Finish), Finish: formatDate(sg.Start), Unit: "2", Value: "PT0H0M0S"})
 			}
 			w, err := n.WorkBetween(cal, sg.Start, sg.Finish)
 			if err != nil {
 				periods = nil
 				break
 			}
-			periods = append(periods, timephasedXML{Type: "1", UID: asg[k].UID, Start: formatDate(sg.Start), Finish: formatDate(sg.Finish), Unit: "2", Value: formatXSDDuration(float64(w))})
+			periods = append(periods, timephasedXML{Type: kind(sg.Done), UID: asg[k].UID, Start: formatDate(sg.Start), Finish: formatDate(sg.Finish), Unit: "2", Value: formatXSDDuration(float64(w) * units)})
 		}
 		asg[k].Timephased = periods
 	}

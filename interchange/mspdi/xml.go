@@ -29,6 +29,7 @@ type projectXML struct {
 	DaysPerMonth       string   `xml:"DaysPerMonth,omitempty"`
 	DurationFormat     string   `xml:"DurationFormat,omitempty"`
 	HonorConstraints   string   `xml:"HonorConstraints,omitempty"`
+	MultipleCritical   string   `xml:"MultipleCriticalPaths,omitempty"`
 	StatusDate         string   `xml:"StatusDate,omitempty"`
 	ExtendedAttributes *struct {
 		Fields []fieldXML `xml:"ExtendedAttribute"`

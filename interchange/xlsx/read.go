@@ -2,9 +2,11 @@ package xlsx
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,9 +25,13 @@ type ReadOptions struct {
 	// whose header row names tasks' fields).
 	Sheet string
 	// The rest apply to a sheet without critpath's Project sheet (a CSV,
-	// a workbook of another tool): Start is the project start (default:
-	// the earliest task start); Location the time zone of its dates
-	// (default UTC); Calendar the project calendar (default Standard).
+	// a workbook of another tool). Base is a project whose name, start,
+	// time zone, calendar, calendars, settings, options, custom fields and
+	// resources the tasks are read into (its tasks are not used). Start is
+	// the project start (default: Base's, else the earliest task start);
+	// Location the time zone of its dates (default: Base's, else UTC);
+	// Calendar the project calendar (default: Base's, else Standard).
+	Base     *schedule.Project
 	Start    time.Time
 	Location *time.Location
 	Calendar string
@@ -159,10 +165,20 @@ func newReader(opts *ReadOptions) *reader {
 	if opts != nil {
 		rd.opts = *opts
 	}
-	rd.loc = rd.opts.Location
-	if rd.loc == nil {
-		rd.loc = time.UTC
+	if b := rd.opts.Base; b != nil {
+		rd.p = &schedule.Project{Name: b.Name, Start: b.Start, Location: b.Location, Calendar: b.Calendar,
+			Settings: b.Settings, Options: b.Options, Calendars: slices.Clone(b.Calendars),
+			CustomFields: slices.Clone(b.CustomFields), Resources: slices.Clone(b.Resources)}
+		rd.opts.Start = cmp.Or(rd.opts.Start, b.Start)
+		rd.opts.Calendar = cmp.Or(rd.opts.Calendar, b.Calendar)
+		if rd.opts.Location == nil {
+			rd.opts.Location = b.Location
+			if b.Location == nil && !b.Start.IsZero() {
+				rd.opts.Location = b.Start.Location()
+			}
+		}
 	}
+	rd.loc = cmp.Or(rd.opts.Location, time.UTC)
 	return rd
 }
 
@@ -262,7 +278,7 @@ func (rd *reader) read(grids map[string]*grid, order []string) (*schedule.Projec
 	}
 	tasks := rd.taskGrid(grids, order)
 	if tasks == nil {
-		rd.fail(cmpOr(rd.opts.Sheet, sheetTasks), -1, 0, "", "no sheet has a header row naming tasks' fields (ID, Name, Duration, …)")
+		rd.fail(cmp.Or(rd.opts.Sheet, sheetTasks), -1, 0, "", "no sheet has a header row naming tasks' fields (ID, Name, Duration, …)")
 		return nil, rd.warnings, &ImportError{rd.problems}
 	}
 	var resources *table
@@ -287,13 +303,6 @@ func (rd *reader) read(grids map[string]*grid, order []string) (*schedule.Projec
 		rd.baselines(g)
 	}
 	return rd.finish()
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // taskGrid finds the task sheet: the one named, "Tasks", or the first

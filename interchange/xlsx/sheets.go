@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -717,7 +718,7 @@ func (rd *reader) resources(t *table) {
 		res.ID, _ = field(rd, t, r, "id", rd.textField)
 		res.Name, _ = field(rd, t, r, "name", rd.textField)
 		if rd.own || res.ID == "" {
-			res.ID = cmpOr(res.ID, res.Name)
+			res.ID = cmp.Or(res.ID, res.Name)
 		}
 		if res.ID == "" {
 			rd.fail(g.name, r, t.cols["name"], "name", "the resource has neither an ID nor a name")

@@ -203,6 +203,26 @@ func durationText(d schedule.Duration) string {
 // workbook cannot carry is returned as warnings; an error means nothing
 // useful was written.
 func Write(w io.Writer, p *schedule.Project, r *schedule.Result) ([]Warning, error) {
+	wr, err := newWriter(p, r)
+	if err != nil {
+		return nil, err
+	}
+	f := wr.f
+	defer f.Close()
+	for _, step := range []func() error{wr.tasks, wr.gantt, wr.resources, wr.assignments, wr.usage, wr.calendars, wr.baselines, wr.project} {
+		if err := step(); err != nil {
+			return nil, fmt.Errorf("xlsx: %w", err)
+		}
+	}
+	f.SetActiveSheet(0)
+	if err := f.Write(w); err != nil {
+		return nil, fmt.Errorf("xlsx: %w", err)
+	}
+	return wr.warnings, nil
+}
+
+// newWriter schedules p when r is nil and lays out its outline.
+func newWriter(p *schedule.Project, r *schedule.Result) (*writer, error) {
 	if r == nil {
 		n, err := schedule.Compile(p)
 		if err != nil {
@@ -216,25 +236,16 @@ func Write(w io.Writer, p *schedule.Project, r *schedule.Result) ([]Warning, err
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
 	f := excelize.NewFile()
-	defer f.Close()
 	if err := f.SetSheetName("Sheet1", sheetTasks); err != nil {
-		return nil, err
+		f.Close()
+		return nil, fmt.Errorf("xlsx: %w", err)
 	}
 	st, err := newStyles(f)
 	if err != nil {
+		f.Close()
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
-	wr := &writer{f: f, p: p, r: r, st: st, rows: rows}
-	for _, step := range []func() error{wr.tasks, wr.gantt, wr.resources, wr.assignments, wr.usage, wr.calendars, wr.baselines, wr.project} {
-		if err := step(); err != nil {
-			return nil, fmt.Errorf("xlsx: %w", err)
-		}
-	}
-	f.SetActiveSheet(0)
-	if err := f.Write(w); err != nil {
-		return nil, fmt.Errorf("xlsx: %w", err)
-	}
-	return wr.warnings, nil
+	return &writer{f: f, p: p, r: r, st: st, rows: rows}, nil
 }
 
 type writer struct {
@@ -450,11 +461,12 @@ var alwaysWritten = map[string]bool{
 	"total_float": true, "critical": true, "percent_complete": true, "predecessors": true,
 }
 
-func (wr *writer) tasks() error {
+// taskTable lays out the Tasks table: the core columns, then those some
+// task uses, then the tasks' custom fields; its headers, widths, and the
+// cells of a task's row.
+func (wr *writer) taskTable() (headers []string, widths []float64, cellsOf func(outline.Row) []any) {
 	p, st := wr.p, wr.st
 	cells := wr.taskCells(wr.predecessors(), wr.resourceNames())
-	// The columns: the core ones, then those some task uses, then the
-	// tasks' custom fields.
 	var cols []column
 	for _, c := range taskColumns {
 		if alwaysWritten[c.key] {
@@ -479,12 +491,6 @@ func (wr *writer) tasks() error {
 			fields = append(fields, cf.Name)
 		}
 	}
-	s, err := newSheet(wr.f, sheetTasks)
-	if err != nil {
-		return err
-	}
-	headers := make([]string, 0, len(cols)+len(fields))
-	widths := make([]float64, 0, len(cols)+len(fields))
 	for _, c := range cols {
 		headers = append(headers, c.header)
 		widths = append(widths, columnWidth(c.key))
@@ -493,16 +499,7 @@ func (wr *writer) tasks() error {
 		headers = append(headers, fieldHeader(name, builtin))
 		widths = append(widths, 16)
 	}
-	if err := s.widths(widths...); err != nil {
-		return err
-	}
-	if err := s.freeze(3, 1); err != nil {
-		return err
-	}
-	if err := s.put(st.headerRow(headers)); err != nil {
-		return err
-	}
-	for _, row := range wr.rows {
+	return headers, widths, func(row outline.Row) []any {
 		t := &p.Tasks[row.Task]
 		tr, _ := wr.result(row.Task)
 		out := make([]any, 0, len(headers))
@@ -523,7 +520,27 @@ func (wr *writer) tasks() error {
 				out = append(out, nil)
 			}
 		}
-		if err := s.put(out, excelize.RowOpts{OutlineLevel: min(row.Depth, 7)}); err != nil {
+		return out
+	}
+}
+
+func (wr *writer) tasks() error {
+	headers, widths, cellsOf := wr.taskTable()
+	s, err := newSheet(wr.f, sheetTasks)
+	if err != nil {
+		return err
+	}
+	if err := s.widths(widths...); err != nil {
+		return err
+	}
+	if err := s.freeze(3, 1); err != nil {
+		return err
+	}
+	if err := s.put(wr.st.headerRow(headers)); err != nil {
+		return err
+	}
+	for _, row := range wr.rows {
+		if err := s.put(cellsOf(row), excelize.RowOpts{OutlineLevel: min(row.Depth, 7)}); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,133 @@
+package xlsx
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/critpath/critpath/schedule"
+	"github.com/xuri/excelize/v2"
+)
+
+// sheetCSV names a CSV file's one sheet in problems and warnings.
+const sheetCSV = "CSV"
+
+// WriteCSV writes the task table of Write's workbook as CSV (UTF-8,
+// comma-separated, one header row): the same columns and spellings, dates
+// as "2006-01-02 15:04" in the project's zone, percentages as "40%",
+// float as "2.5d". ReadCSV reads it back.
+func WriteCSV(w io.Writer, p *schedule.Project, r *schedule.Result) ([]Warning, error) {
+	wr, err := newWriter(p, r)
+	if err != nil {
+		return nil, err
+	}
+	defer wr.f.Close()
+	headers, _, cellsOf := wr.taskTable()
+	loc := wr.r.Start().Location()
+	cw := csv.NewWriter(w)
+	if err := cw.Write(headers); err != nil {
+		return nil, fmt.Errorf("xlsx: %w", err)
+	}
+	rec := make([]string, len(headers))
+	for _, row := range wr.rows {
+		for i, v := range cellsOf(row) {
+			rec[i] = wr.csvText(v, loc)
+		}
+		if err := cw.Write(rec); err != nil {
+			return nil, fmt.Errorf("xlsx: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return nil, fmt.Errorf("xlsx: %w", err)
+	}
+	return wr.warnings, nil
+}
+
+// csvText spells a workbook cell as text, as its style shows it.
+func (wr *writer) csvText(v any, loc *time.Location) string {
+	style := 0
+	if c, ok := v.(excelize.Cell); ok {
+		style, v = c.StyleID, c.Value
+	}
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case float64:
+		switch style {
+		case wr.st.date:
+			if t, ok := fromSerial(v, loc); ok {
+				return t.Format("2006-01-02 15:04")
+			}
+		case wr.st.percent:
+			return strconv.FormatFloat(v, 'g', -1, 64) + "%"
+		case wr.st.days:
+			return strconv.FormatFloat(v, 'g', 6, 64) + "d"
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+// maxCSVRecords bounds a CSV file's rows.
+const maxCSVRecords = 1 << 20
+
+// ReadCSV reads a task table from CSV — WriteCSV's, or another tool's —
+// as Read reads a task sheet: the header row found and mapped by name,
+// every problem reported with its cell ("CSV!C12") in an *ImportError
+// before anything is returned. The separator is a comma, a semicolon or
+// a tab, whichever the header row holds most of; a UTF-8 byte order mark
+// is skipped. A CSV carries no calendars or resources: ReadOptions.Base
+// gives them, with the project's start, time zone and options.
+func ReadCSV(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("xlsx: %w", err)
+	}
+	if len(data) > maxBytes {
+		return nil, nil, fmt.Errorf("xlsx: the CSV file is over %d MiB", maxBytes>>20)
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !utf8.Valid(data) {
+		return nil, nil, fmt.Errorf("xlsx: the CSV file is not UTF-8")
+	}
+	first, _, _ := bufio.NewReader(bytes.NewReader(data)).ReadLine()
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma = ','
+	for _, sep := range []rune{';', '\t'} {
+		if strings.Count(string(first), string(sep)) > strings.Count(string(first), string(cr.Comma)) {
+			cr.Comma = sep
+		}
+	}
+	cr.FieldsPerRecord, cr.LazyQuotes = -1, true
+	var rows [][]string
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("xlsx: CSV: %w", err)
+		}
+		if len(rows) == maxCSVRecords {
+			return nil, nil, fmt.Errorf("xlsx: CSV: over %d rows", maxCSVRecords)
+		}
+		rows = append(rows, rec)
+	}
+	g := &grid{name: sheetCSV, shown: rows}
+	rd := newReader(opts)
+	if rd.opts.Sheet == "" {
+		rd.opts.Sheet = sheetCSV
+	}
+	return rd.read(map[string]*grid{sheetCSV: g}, []string{sheetCSV})
+}

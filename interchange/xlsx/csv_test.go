@@ -1,0 +1,96 @@
+package xlsx_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critpath/critpath/interchange/internal/testutil"
+	"github.com/critpath/critpath/interchange/xlsx"
+	"github.com/critpath/critpath/schedule"
+)
+
+func run(t *testing.T, p *schedule.Project) *schedule.Result {
+	t.Helper()
+	n, err := schedule.Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := n.NewResult()
+	r.Run()
+	return r
+}
+
+// The Dhaka Tower's task table as CSV, read back into its calendars and
+// resources, schedules every task on the same dates with the same float,
+// with the same durations and links.
+func TestCSVRoundTrip(t *testing.T) {
+	p := testutil.Example(t, "dhaka-tower.json")
+	var buf bytes.Buffer
+	if _, err := xlsx.WriteCSV(&buf, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	base := *p
+	base.Tasks, base.Links, base.Assignments = nil, nil, nil
+	q, _, err := xlsx.ReadCSV(bytes.NewReader(buf.Bytes()), &xlsx.ReadOptions{Base: &base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.Links) != len(p.Links) || len(q.Assignments) != len(p.Assignments) {
+		t.Errorf("got %d links, %d assignments; want %d, %d", len(q.Links), len(q.Assignments), len(p.Links), len(p.Assignments))
+	}
+	want, got := run(t, p), run(t, q)
+	for _, tw := range want.Tasks() {
+		i, ok := got.Network().Index(tw.ID)
+		if !ok {
+			t.Errorf("task %s is missing", tw.ID)
+			continue
+		}
+		tg := got.Task(i)
+		if !tg.Start.Equal(tw.Start) || !tg.Finish.Equal(tw.Finish) || tg.TotalFloat != tw.TotalFloat {
+			t.Errorf("task %s: %v–%v float %d, want %v–%v float %d", tw.ID, tg.Start, tg.Finish, tg.TotalFloat, tw.Start, tw.Finish, tw.TotalFloat)
+		}
+	}
+}
+
+// A person's CSV: semicolons, Bangla headers and digits, a decimal
+// comma, day-first dates, and outline levels. IDs stay as written.
+func TestReadCSVBangla(t *testing.T) {
+	in := "\ufeffক্রমিক নং;কাজের নাম;স্তর;সময়কাল;শুরু;পূর্বসূরি;সম্পন্ন\n" +
+		"১;ভিত্তি;১;;;;\n" +
+		"২;পাইলিং;২;১০ দিন;03/01/2027;;৫০%\n" +
+		"৩;পাইল ক্যাপ;২;২,৫ দিন;;২FS+১ দিন;\n"
+	p, _, err := xlsx.ReadCSV(strings.NewReader(in), &xlsx.ReadOptions{DayFirst: true, Calendar: schedule.SundayThursday})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Tasks) != 3 || p.Tasks[1].Parent != "১" || p.Tasks[2].Parent != "১" {
+		t.Fatalf("tasks %+v", p.Tasks)
+	}
+	if d := p.Tasks[2].Duration; d != schedule.Days(2.5) {
+		t.Errorf("duration %v, want 2.5d", d)
+	}
+	if want := (schedule.Link{Pred: "২", Succ: "৩", Lag: schedule.Days(1)}); len(p.Links) != 1 || p.Links[0] != want {
+		t.Errorf("links %v, want %v", p.Links, want)
+	}
+	if !p.Start.Equal(time.Date(2027, 1, 3, 0, 0, 0, 0, time.UTC)) || p.Tasks[1].PercentComplete != 50 {
+		t.Errorf("start %v, percent %v", p.Start, p.Tasks[1].PercentComplete)
+	}
+	run(t, p)
+}
+
+// A bad CSV cell is reported as CSV!<cell>, and nothing is imported.
+func TestReadCSVProblems(t *testing.T) {
+	in := "ID,Name,Duration,Predecessors\nA,Dig,3d,\nB,Pour,3x,A\nC,Cure,1d,Z\n"
+	p, _, err := xlsx.ReadCSV(strings.NewReader(in), &xlsx.ReadOptions{Start: time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC)})
+	ie, ok := errors.AsType[*xlsx.ImportError](err)
+	if !ok || p != nil {
+		t.Fatalf("got %v, %v; want an ImportError and no project", p, err)
+	}
+	if len(ie.Problems) != 2 || ie.Problems[0].String() != `CSV!C3: duration "3x" is not a duration` ||
+		!strings.HasPrefix(ie.Problems[1].String(), `CSV!D4: predecessors "Z"`) {
+		t.Errorf("got %v", ie.Problems)
+	}
+}

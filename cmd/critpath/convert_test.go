@@ -14,14 +14,18 @@ func TestConvert(t *testing.T) {
 	dir := t.TempDir()
 	in := write(t, "slab.json", smallProject)
 	xmlPath, back := filepath.Join(dir, "slab.xml"), filepath.Join(dir, "back.json")
+	book := filepath.Join(dir, "slab.xlsx")
 	if code, out, errOut := runCLI("convert", in, xmlPath); code != 0 || !strings.Contains(out, "wrote "+xmlPath+": 5 tasks, 5 links") {
 		t.Fatalf("exit %d: %s%s", code, out, errOut)
 	}
 	if code, _, errOut := runCLI("convert", xmlPath, back); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	if code, _, errOut := runCLI("convert", in, book); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
 	_, want, _ := runCLI("schedule", in)
-	for _, path := range []string{xmlPath, back} {
+	for _, path := range []string{xmlPath, back, book} {
 		code, got, errOut := runCLI("schedule", path)
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", path, code, errOut)
@@ -49,6 +53,7 @@ func TestConvertErrors(t *testing.T) {
 	dir := t.TempDir()
 	in := write(t, "slab.json", smallProject)
 	notXML := write(t, "page.xml", "<html><body/></html>")
+	badCSV := write(t, "bad.csv", "ID,Name,Duration,Predecessors\nA,Dig,3x,\nB,Pour,1d,Z\n")
 	for _, c := range []struct {
 		args []string
 		want string
@@ -57,6 +62,7 @@ func TestConvertErrors(t *testing.T) {
 		{[]string{"convert", in}, "want IN and OUT", 2},
 		{[]string{"convert", in, filepath.Join(dir, "out.mpp")}, `unknown file type ".mpp"`, 1},
 		{[]string{"convert", notXML, filepath.Join(dir, "out.json")}, `root element "html"`, 1},
+		{[]string{"convert", badCSV, filepath.Join(dir, "out.json")}, "2 problem(s), nothing imported:\n  CSV!C2: duration \"3x\" is not a duration\n  CSV!D3: predecessors \"Z\"", 1},
 	} {
 		code, _, errOut := runCLI(c.args...)
 		if code != c.code || !strings.Contains(errOut, c.want) {

@@ -17,6 +17,7 @@ import (
 	"github.com/critpath/critpath/interchange/pmxml"
 	"github.com/critpath/critpath/interchange/psplib"
 	"github.com/critpath/critpath/interchange/xer"
+	"github.com/critpath/critpath/interchange/xlsx"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -100,6 +101,23 @@ func importFile(path string) (*imported, error) {
 		default:
 			return nil, fmt.Errorf("%s: root element %q: not a format critpath reads (MSPDI's is Project, PMXML's APIBusinessObjects)", path, root)
 		}
+	case ".xlsx", ".csv":
+		read := xlsx.Read
+		if ext == ".csv" {
+			read = xlsx.ReadCSV
+		}
+		p, warns, err := read(bytes.NewReader(data), nil)
+		if ie, ok := errors.AsType[*xlsx.ImportError](err); ok {
+			lines := make([]string, len(ie.Problems))
+			for i, pr := range ie.Problems {
+				lines[i] = "  " + pr.String()
+			}
+			return nil, fmt.Errorf("%s: %d problem(s), nothing imported:\n%s", path, len(lines), strings.Join(lines, "\n"))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return &imported{project: p, warnings: texts(warns)}, nil
 	case ".xer":
 		f, err := xer.Read(bytes.NewReader(data), nil)
 		if err != nil {
@@ -111,7 +129,7 @@ func importFile(path string) (*imported, error) {
 		}
 		return firstOf(all, texts(f.Warnings), path)
 	default:
-		return nil, fmt.Errorf("%s: unknown file type %q (readable: .json, .xml, .xer, .sm)", path, ext)
+		return nil, fmt.Errorf("%s: unknown file type %q (readable: .json, .xml, .xer, .xlsx, .csv, .sm)", path, ext)
 	}
 }
 
@@ -196,6 +214,16 @@ func writeProject(path string, p *schedule.Project, xmlFormat string) ([]string,
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		warnings = texts(ws)
+	case ".xlsx", ".csv":
+		write := xlsx.Write
+		if ext == ".csv" {
+			write = xlsx.WriteCSV
+		}
+		ws, err := write(&b, p, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		warnings = texts(ws)
 	case ".svg":
 		r, err := schedule.Run(p)
 		if err == nil {
@@ -205,7 +233,7 @@ func writeProject(path string, p *schedule.Project, xmlFormat string) ([]string,
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 	default:
-		return nil, fmt.Errorf("%s: unknown file type %q (writable: .json, .xml for MSPDI or PMXML, .xer, .svg for a Gantt chart)", path, ext)
+		return nil, fmt.Errorf("%s: unknown file type %q (writable: .json, .xml for MSPDI or PMXML, .xer, .xlsx, .csv, .svg for a Gantt chart)", path, ext)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".critpath-*")
 	if err != nil {

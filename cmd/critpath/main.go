@@ -32,7 +32,7 @@ var commands = []command{
 	{"explain", "explain [--json] [--profile msproject|p6] FILE TASK-ID\n      say what drives a task's dates, back to the start and on to the finish", explainCommand},
 	{"level", "level [--schedules N] [--seed S] [--split] [--within-float] [--json] FILE\n      level resources: a project, each delay with its reason; a PSPLIB .sm instance, the shortest schedule found within N schedules", levelCommand},
 	{"crash", "crash (--to DATE | --budget AMOUNT | --curve) [--fast-track] [--json] FILE\n      the cheapest shortenings that finish by a date, the earliest finish a budget buys, or the whole time–cost curve", crashCommand},
-	{"convert", "convert [--xml mspdi|pmxml] IN OUT\n      convert a project between formats, chosen by extension: .json, .xml (Microsoft Project XML, or P6 PMXML: read by its root, written as --xml says), .xer (Primavera P6), .sm (read only), .svg (a Gantt chart, write only)", convertCommand},
+	{"convert", "convert [--xml mspdi|pmxml] IN OUT\n      convert a project between formats, chosen by extension: .json, .xml (Microsoft Project XML, or P6 PMXML: read by its root, written as --xml says), .xer (Primavera P6), .xlsx (Excel workbook), .csv (task table), .sm (read only), .svg (a Gantt chart, write only)", convertCommand},
 	{"verify", "verify FILE\n      reschedule a Microsoft Project XML, P6 XER or PMXML file with its tool's rules and compare every task's start, finish and total float with the dates it saved", verifyCommand},
 	{"risk", "risk [--iterations N] [--seed S] [--lhs] [--mitigated] [--percentile P] [--tolerance DAYS] [--json] FILE\n      Monte Carlo schedule risk: finish distributions, contingency, high-risk tasks (FILE is a risk document naming its project)", riskCommand},
 }

@@ -214,7 +214,6 @@ func Write(w io.Writer, p *schedule.Project, r *schedule.Result) ([]Warning, err
 			return nil, fmt.Errorf("xlsx: %w", err)
 		}
 	}
-	f.SetActiveSheet(0)
 	if err := f.Write(w); err != nil {
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}

@@ -121,34 +121,41 @@ func (wr *writer) gantt() error {
 	if err := s.put(scale); err != nil {
 		return err
 	}
+	// One row slice and one boxed value per style serve every row: the
+	// stream writer encodes a row as it is given.
+	var (
+		bar, critical, summary, done = any(excelize.Cell{StyleID: st.bar}), any(excelize.Cell{StyleID: st.critical}),
+			any(excelize.Cell{StyleID: st.summary}), any(excelize.Cell{StyleID: st.done})
+		weekend, diamond = any(excelize.Cell{StyleID: st.weekend}), any(excelize.Cell{StyleID: st.milestone, Value: "◆"})
+		cells            = make([]any, 2+len(ps))
+	)
 	for _, row := range wr.rows {
 		tr, _ := wr.result(row.Task)
-		cells := make([]any, 2, 2+len(ps))
 		cells[0], cells[1] = row.WBS, excelize.Cell{StyleID: st.name(row.Depth), Value: tr.Name}
-		done := tr.Start.Add(time.Duration(float64(tr.Finish.Sub(tr.Start)) * tr.PercentComplete / 100))
+		doneBy := tr.Start.Add(time.Duration(float64(tr.Finish.Sub(tr.Start)) * tr.PercentComplete / 100))
 		for i, pd := range ps {
 			var c any
 			switch {
 			case tr.Milestone:
 				if !tr.Start.Before(pd.from) && tr.Start.Before(pd.to) {
-					c = excelize.Cell{StyleID: st.milestone, Value: "◆"}
+					c = diamond
 				}
 			case tr.Start.Before(pd.to) && tr.Finish.After(pd.from):
-				style := st.bar
 				switch {
 				case tr.Summary:
-					style = st.summary
-				case !pd.to.After(done):
-					style = st.done
+					c = summary
+				case !pd.to.After(doneBy):
+					c = done
 				case tr.Critical:
-					style = st.critical
+					c = critical
+				default:
+					c = bar
 				}
-				c = excelize.Cell{StyleID: style}
 			}
 			if c == nil && off[i] {
-				c = excelize.Cell{StyleID: st.weekend}
+				c = weekend
 			}
-			cells = append(cells, c)
+			cells[2+i] = c
 		}
 		if err := s.put(cells); err != nil {
 			return err

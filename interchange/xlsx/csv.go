@@ -129,5 +129,5 @@ func ReadCSV(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, erro
 	if rd.opts.Sheet == "" {
 		rd.opts.Sheet = sheetCSV
 	}
-	return rd.read(map[string]*grid{sheetCSV: g}, []string{sheetCSV})
+	return rd.read(&book{names: []string{sheetCSV}, got: map[string]*grid{sheetCSV: g}})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -100,42 +101,106 @@ func Read(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, error) 
 		return nil, nil, fmt.Errorf("xlsx: not a workbook: %w", err)
 	}
 	defer f.Close()
-	grids := map[string]*grid{}
-	var order []string
-	for _, name := range f.GetSheetList() {
-		shown, err := f.GetRows(name)
-		if err != nil {
-			return nil, nil, fmt.Errorf("xlsx: sheet %s: %w", name, err)
-		}
+	percent := map[int]bool{} // style → whether its number format scales by 100
+	bk := &book{names: f.GetSheetList(), got: map[string]*grid{}, load: func(name string) (*grid, error) {
+		// Raw values only: formatting every date cell as text costs more
+		// than the rest of the read. Dates are read from their serial
+		// numbers; only a percentage needs its format, asked cell by cell.
 		raw, err := f.GetRows(name, excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, nil, fmt.Errorf("xlsx: sheet %s: %w", name, err)
+			return nil, fmt.Errorf("xlsx: sheet %s: %w", name, err)
 		}
-		grids[name] = &grid{name: name, shown: shown, raw: raw}
-		order = append(order, name)
+		return &grid{name: name, shown: raw, percent: func(r, c int) bool {
+			id, err := f.GetCellStyle(name, ref(r, c))
+			if err != nil || id == 0 {
+				return false
+			}
+			is, ok := percent[id]
+			if !ok {
+				if st, err := f.GetStyle(id); err == nil {
+					is = st.NumFmt == 9 || st.NumFmt == 10 || (st.CustomNumFmt != nil && scalesByHundred(*st.CustomNumFmt))
+				}
+				percent[id] = is
+			}
+			return is
+		}}, nil
+	}}
+	return newReader(opts).read(bk)
+}
+
+// book is a workbook's sheets, each read when first asked for (the Gantt
+// and Usage sheets of critpath's workbook never are).
+type book struct {
+	names []string
+	load  func(name string) (*grid, error)
+	got   map[string]*grid
+	err   error // the first sheet that could not be read
+}
+
+// sheet returns the named sheet, nil when there is none.
+func (b *book) sheet(name string) *grid {
+	if g, ok := b.got[name]; ok {
+		return g
 	}
-	return newReader(opts).read(grids, order)
+	if !slices.Contains(b.names, name) {
+		return nil
+	}
+	g, err := b.load(name)
+	if err != nil && b.err == nil {
+		b.err = err
+	}
+	b.got[name] = g
+	return g
 }
 
-// grid is a sheet's cells as shown (formatted) and raw (a date's serial
-// number, a percentage's fraction).
+// grid is a sheet's cells: their values (a date's serial number, a
+// percentage's fraction), and for a workbook whether a cell's format
+// shows it as a percentage.
 type grid struct {
-	name       string
-	shown, raw [][]string
+	name    string
+	shown   [][]string
+	percent func(r, c int) bool // nil for CSV
 }
 
+// cell returns the cell at row r, column c: as shown and raw, the same
+// but for percentages (see percentShown).
 func (g *grid) cell(r, c int) (shown, raw string) {
 	if r < len(g.shown) && c < len(g.shown[r]) {
-		shown = g.shown[r][c]
+		raw = g.shown[r][c]
 	}
-	raw = shown
-	if g.raw != nil {
-		raw = ""
-		if r < len(g.raw) && c < len(g.raw[r]) {
-			raw = g.raw[r][c]
+	return raw, raw
+}
+
+// percentShown is a number under a percent format as shown: "50%" for
+// 0.5. Asking for a cell's format reads the whole sheet's styles, so it
+// is asked only of percentage fields in other tools' workbooks.
+func (g *grid) percentShown(r, c int, raw string) string {
+	if g.percent != nil && raw != "" {
+		if v, err := strconv.ParseFloat(raw, 64); err == nil && g.percent(r, c) {
+			return strconv.FormatFloat(v*100, 'g', 12, 64) + "%"
 		}
 	}
-	return shown, raw
+	return raw
+}
+
+// percentFields are the fields a workbook may hold as percentages.
+var percentFields = map[string]bool{"percent_complete": true, "units": true, "max_units": true}
+
+// scalesByHundred reports whether a number format shows a percentage
+// (a % outside quotes and escapes).
+func scalesByHundred(format string) bool {
+	quoted := false
+	for i := 0; i < len(format); i++ {
+		switch c := format[i]; {
+		case c == '"':
+			quoted = !quoted
+		case c == '\\' && !quoted:
+			i++
+		case c == '%' && !quoted:
+			return true
+		}
+	}
+	return false
 }
 
 // ref is the A1 reference of row r, column c (both from 0).
@@ -255,6 +320,9 @@ func field[T any](rd *reader, t *table, r int, f string, parse func(shown, raw s
 	if !ok {
 		return zero, false
 	}
+	if percentFields[f] && !rd.own {
+		shown = t.g.percentShown(r, c, raw)
+	}
 	v, err := parse(shown, raw)
 	if err != nil {
 		rd.fail(t.g.name, r, c, f, "%s %v", strings.ReplaceAll(f, "_", " "), err)
@@ -263,8 +331,16 @@ func field[T any](rd *reader, t *table, r int, f string, parse func(shown, raw s
 	return v, true
 }
 
-func (rd *reader) read(grids map[string]*grid, order []string) (*schedule.Project, []Warning, error) {
-	if g := grids[sheetProject]; g != nil && len(g.shown) > 0 && len(g.shown[0]) > 0 && headerKey(g.shown[0][0]) == "property" {
+func (rd *reader) read(bk *book) (*schedule.Project, []Warning, error) {
+	p, warns, err := rd.readBook(bk)
+	if bk.err != nil {
+		return nil, nil, bk.err
+	}
+	return p, warns, err
+}
+
+func (rd *reader) readBook(bk *book) (*schedule.Project, []Warning, error) {
+	if g := bk.sheet(sheetProject); g != nil && len(g.shown) > 0 && len(g.shown[0]) > 0 && headerKey(g.shown[0][0]) == "property" {
 		rd.own = true
 		rd.project(g)
 	} else {
@@ -273,16 +349,16 @@ func (rd *reader) read(grids map[string]*grid, order []string) (*schedule.Projec
 			rd.p.Start = rd.p.Start.In(rd.loc)
 		}
 	}
-	if g := grids[sheetCalendars]; g != nil && rd.own {
+	if g := bk.sheet(sheetCalendars); g != nil && rd.own {
 		rd.calendars(g)
 	}
-	tasks := rd.taskGrid(grids, order)
+	tasks := rd.taskGrid(bk)
 	if tasks == nil {
 		rd.fail(cmp.Or(rd.opts.Sheet, sheetTasks), -1, 0, "", "no sheet has a header row naming tasks' fields (ID, Name, Duration, …)")
 		return nil, rd.warnings, &ImportError{rd.problems}
 	}
 	var resources *table
-	if g := grids[sheetResources]; g != nil {
+	if g := bk.sheet(sheetResources); g != nil {
 		resources = newTable(g, resourceColumns, nil)
 		if resources == nil {
 			rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Message: "no header row: not read"})
@@ -290,7 +366,7 @@ func (rd *reader) read(grids map[string]*grid, order []string) (*schedule.Projec
 	}
 	rd.resources(resources)
 	var assignments *table
-	if g := grids[sheetAssignments]; g != nil {
+	if g := bk.sheet(sheetAssignments); g != nil {
 		if assignments = newTable(g, assignmentColumns, nil); assignments == nil {
 			rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Message: "no header row: not read"})
 		}
@@ -299,7 +375,7 @@ func (rd *reader) read(grids map[string]*grid, order []string) (*schedule.Projec
 	if assignments != nil {
 		rd.assignments(assignments)
 	}
-	if g := grids[sheetBaselines]; g != nil && rd.own {
+	if g := bk.sheet(sheetBaselines); g != nil && rd.own {
 		rd.baselines(g)
 	}
 	return rd.finish()
@@ -307,15 +383,15 @@ func (rd *reader) read(grids map[string]*grid, order []string) (*schedule.Projec
 
 // taskGrid finds the task sheet: the one named, "Tasks", or the first
 // with a task header.
-func (rd *reader) taskGrid(grids map[string]*grid, order []string) *table {
-	names := order
+func (rd *reader) taskGrid(bk *book) *table {
+	names := bk.names
 	if rd.opts.Sheet != "" {
 		names = []string{rd.opts.Sheet}
-	} else if grids[sheetTasks] != nil {
-		names = append([]string{sheetTasks}, order...)
+	} else if slices.Contains(bk.names, sheetTasks) {
+		names = append([]string{sheetTasks}, bk.names...)
 	}
 	for _, name := range names {
-		g := grids[name]
+		g := bk.sheet(name)
 		if g == nil {
 			continue
 		}

@@ -182,10 +182,10 @@ func rootElement(data []byte) string {
 }
 
 // writeProject writes p to path in the format its extension names (for
-// .xml, MSPDI or PMXML as xmlFormat says),
+// .xml, MSPDI or PMXML as xmlFormat says; a .pdf on paper A3 or A4),
 // through a temporary file renamed into place: a failure leaves nothing
 // half-written. It returns what the format could not hold.
-func writeProject(path string, p *schedule.Project, xmlFormat string) ([]string, error) {
+func writeProject(path string, p *schedule.Project, xmlFormat, paper string) ([]string, error) {
 	var b bytes.Buffer
 	var warnings []string
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
@@ -224,16 +224,20 @@ func writeProject(path string, p *schedule.Project, xmlFormat string) ([]string,
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		warnings = texts(ws)
-	case ".svg":
+	case ".svg", ".pdf":
 		r, err := schedule.Run(p)
-		if err == nil {
+		switch {
+		case err != nil:
+		case ext == ".svg":
 			err = gantt.SVG(&b, p, r, nil)
+		default:
+			err = gantt.PDF(&b, p, r, &gantt.PDFOptions{Paper: paper})
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 	default:
-		return nil, fmt.Errorf("%s: unknown file type %q (writable: .json, .xml for MSPDI or PMXML, .xer, .xlsx, .csv, .svg for a Gantt chart)", path, ext)
+		return nil, fmt.Errorf("%s: unknown file type %q (writable: .json, .xml for MSPDI or PMXML, .xer, .xlsx, .csv, .svg or .pdf for a Gantt chart)", path, ext)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".critpath-*")
 	if err != nil {
@@ -255,6 +259,7 @@ func writeProject(path string, p *schedule.Project, xmlFormat string) ([]string,
 func convertCommand(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
 	xmlFormat := fs.String("xml", "mspdi", "the `format` of an .xml OUT: mspdi (Microsoft Project) or pmxml (Primavera P6)")
+	paper := fs.String("paper", "A3", "the `paper` of a .pdf OUT: A3 or A4, landscape")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -266,7 +271,7 @@ func convertCommand(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	lost, err := writeProject(files[1], in.project, *xmlFormat)
+	lost, err := writeProject(files[1], in.project, *xmlFormat, *paper)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,39 @@
+// Package gantt draws a schedule as a Gantt chart: SVG for screens, PDF
+// for paper.
+//
+// Both draw the same chart: a row per task in outline order (names
+// indented by their level, summaries in bold), a timescale fitted to the
+// project (months, then days or weeks as they fit), bars with their
+// percent complete, the critical path in red, summary brackets,
+// milestones as diamonds, the links as arrows, baseline bars under the
+// tasks, the status date as a dashed line, and a header with the
+// project's name, its dates and a legend.
+//
+// SVG writes one drawing with the standard library only. Text is set in a
+// font list that covers Latin and Bangla (Noto Sans Bengali, then the
+// viewer's sans-serif); SVG leaves shaping to the viewer, so Bangla
+// conjuncts render as well as the viewer's font engine does.
+//
+// PDF cuts the chart into pages, A3 or A4 landscape: as many rows as a
+// page holds, and for a project too long for one page's width (a day is
+// never narrower than 0.8 pt, so a page spans about three years) pages
+// side by side. Each page repeats the header, the timescale and the task
+// names and says which tasks and dates it shows; a link whose two ends
+// are on different pages is not drawn. It is written with
+// github.com/signintech/gopdf: pure Go, maintained, and it embeds
+// TrueType fonts subset to the characters used, so a page of Bangla
+// costs kilobytes, not the font. Noto Sans and Noto Sans Bengali (SIL
+// Open Font License, fonts/OFL.txt) are embedded in the package.
+//
+// What the PDF does not do is shape text: gopdf places one glyph per
+// character. For Bangla the package does the one reordering that matters
+// most for reading — a vowel sign written before its consonant cluster
+// (ি, ে, ৈ, and the first half of ো and ৌ) is moved there — but
+// conjuncts are not formed (a cluster shows its consonants joined by the
+// visible hasanta, ্), reph and below-base forms are not substituted, and
+// marks are not repositioned. Names read correctly; they do not look as
+// a shaping engine would set them. The SVG has none of these limits.
+//
+// SVG and PDF are safe to call concurrently; each draws from the project
+// and result it is given without changing them.
+package gantt

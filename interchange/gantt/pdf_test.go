@@ -1,0 +1,137 @@
+package gantt_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critpath/critpath/interchange/gantt"
+	"github.com/critpath/critpath/interchange/internal/testutil"
+	"github.com/critpath/critpath/internal/randnet"
+	"github.com/critpath/critpath/schedule"
+)
+
+func printPDF(t *testing.T, p *schedule.Project, opts *gantt.PDFOptions) []byte {
+	t.Helper()
+	r, err := schedule.Run(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := gantt.PDF(&out, p, r, opts); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// render rasterizes every page with pdftoppm (Debian poppler-utils) in
+// grey and returns the pages' PGM images.
+func render(t *testing.T, pdf []byte) [][]byte {
+	t.Helper()
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm (poppler-utils) is not installed")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "chart.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdftoppm", "-r", "24", "-gray", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "page-*.pgm"))
+	var imgs [][]byte
+	for _, path := range pages {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		imgs = append(imgs, b)
+	}
+	return imgs
+}
+
+// inked is the share of a PGM image's pixels that are not white.
+func inked(t *testing.T, pgm []byte) float64 {
+	t.Helper()
+	// P5\n<w> <h>\n255\n<pixels>
+	f := strings.Fields(string(pgm[:min(len(pgm), 40)]))
+	if len(f) < 4 || f[0] != "P5" {
+		t.Fatalf("not a PGM image: %q", pgm[:min(len(pgm), 20)])
+	}
+	w, _ := strconv.Atoi(f[1])
+	h, _ := strconv.Atoi(f[2])
+	px := pgm[len(pgm)-w*h:]
+	dark := 0
+	for _, v := range px {
+		if v < 200 {
+			dark++
+		}
+	}
+	return float64(dark) / float64(len(px))
+}
+
+// The Dhaka Tower prints on A3 as four pages of rows, each of which
+// renders, the first with a chart on it; the same project prints the
+// same bytes twice.
+func TestPDFDhakaTower(t *testing.T) {
+	p := testutil.Example(t, "dhaka-tower.json")
+	pdf := printPDF(t, p, nil)
+	if again := printPDF(t, p, nil); !bytes.Equal(pdf, again) {
+		t.Error("a second print differs")
+	}
+	pages := render(t, pdf)
+	if len(pages) != 4 {
+		t.Fatalf("%d pages, want 4 (167 rows, about 52 to an A3 page)", len(pages))
+	}
+	for k, pg := range pages {
+		if ink := inked(t, pg); ink < 0.005 {
+			t.Errorf("page %d is blank (%.3f inked)", k+1, ink)
+		}
+	}
+}
+
+// A long, large project is cut into pages down and across, on A4 too;
+// a wrong paper is an error.
+func TestPDFPages(t *testing.T) {
+	p := randnet.Project(randnet.Config{Tasks: 300, Seed: 3, Calendar: schedule.Standard})
+	r, err := schedule.Run(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := r.Finish().Sub(r.Start()).Hours() / 24
+	pages := render(t, printPDF(t, p, &gantt.PDFOptions{Paper: "A4"}))
+	// A4 holds 36 rows; a day is at least 0.8 pt of 656 pt.
+	down, across := (300+35)/36, int(days*0.8/656)+1
+	if len(pages) < down*across || len(pages) > down*(across+1) {
+		t.Errorf("%d pages for %d rows over %.0f days, want about %d×%d", len(pages), 300, days, down, across)
+	}
+	if ink := inked(t, pages[0]); ink < 0.02 {
+		t.Errorf("the first page is blank (%.3f inked)", ink)
+	}
+	var out bytes.Buffer
+	if err := gantt.PDF(&out, p, r, &gantt.PDFOptions{Paper: "Letter"}); err == nil || !strings.Contains(err.Error(), "A3 or A4") {
+		t.Errorf("paper Letter: got %v", err)
+	}
+}
+
+// Bangla is set in the embedded Bengali font with its pre-base vowel
+// signs moved before their consonants; Latin in Noto Sans.
+func TestPDFBangla(t *testing.T) {
+	p := &schedule.Project{Name: "ঢাকা টাওয়ার", Start: time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC),
+		Tasks: []schedule.Task{{ID: "A", Name: "পাইলিং ও কিউরিং (৩য় তলা) piling", Duration: schedule.Days(3)}}}
+	pdf := printPDF(t, p, nil)
+	for _, font := range []string{"NotoSansBengali", "NotoSans"} {
+		if !bytes.Contains(pdf, []byte(font)) {
+			t.Errorf("no %s font in the PDF", font)
+		}
+	}
+	if ink := inked(t, render(t, pdf)[0]); ink < 0.001 {
+		t.Errorf("the page is blank (%.3f inked)", ink)
+	}
+}

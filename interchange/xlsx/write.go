@@ -86,7 +86,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 	add(&s.weekend, &excelize.Style{Fill: fill("F2F2F2")})
 	for depth := range 8 {
 		var st int
-		add(&st, &excelize.Style{Alignment: &excelize.Alignment{Indent: 2 * depth}})
+		add(&st, &excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left", Indent: 2 * depth}})
 		s.names = append(s.names, st)
 	}
 	return &s, err

@@ -108,6 +108,13 @@ const (
 	plainOut
 )
 
+// passesDone reports whether node v is a complete task that, under P6's
+// progress modes, still passes the logic on (Result.doneAt): its
+// successors are then not plain.
+func (n *Network) passesDone(v int32) bool {
+	return n.fop[v] == fFinished && n.opts.Progress != ActualDates
+}
+
 // setPlain works out node v's plain bits.
 func (n *Network) setPlain(v int32) {
 	var p uint8
@@ -115,7 +122,8 @@ func (n *Network) setPlain(v int32) {
 		n.plain[v] = 0
 		return
 	}
-	if n.fop[v] == fNone && !slices.ContainsFunc(n.in[n.inOff[v]:n.inOff[v+1]], func(e edge) bool { return e.kind > edgeKind(SF) }) && n.kind[v] != firstNode {
+	in := n.in[n.inOff[v]:n.inOff[v+1]]
+	if n.fop[v] == fNone && !slices.ContainsFunc(in, func(e edge) bool { return e.kind > edgeKind(SF) || n.passesDone(e.node) }) && n.kind[v] != firstNode {
 		p |= plainIn
 	}
 	out := n.out[n.outOff[v]:n.outOff[v+1]]

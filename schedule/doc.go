@@ -107,8 +107,19 @@
 // (Options.Progress: P6's retained logic, progress override and actual
 // dates; actual dates after the status date are kept, and under P6's
 // modes a task in progress with nothing left ends at the status date and
-// keeps its float); out-of-sequence progress is a Conflict, and
-// Result.Progress rolls progress up by duration, work and cost. Assignments carry units
+// keeps its float). Under P6's modes a complete task also stays in the
+// logic, with no time left, as P6 keeps a complete activity: in the
+// forward pass its logic moment is the status date, or later when a link
+// from work still to finish holds it (shifted by the link's lag; a task in
+// progress with nothing left passes the logic on from the working time
+// after the status date), and each task after it starts (or, by an FF or
+// SF link, finishes) no earlier than that moment, whatever the link's
+// lag, as well as where its actual dates and the lag put it. In the
+// backward pass the moment is bound by the late dates of the tasks after
+// it, and the work before it by that bound. Its reported dates stay its
+// actual dates and its float zero; summaries pass no such moment on.
+// Out-of-sequence progress is a Conflict, and Result.Progress rolls
+// progress up by duration, work and cost. Assignments carry units
 // and work: a task's type (fixed units, duration or work) and
 // effort-driven flag say how duration × units = work is resolved, as in
 // Microsoft Project, and a task works when its calendar and its work

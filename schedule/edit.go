@@ -344,6 +344,9 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 		for _, p := range n.in[n.inOff[v]:n.inOff[v+1]] {
 			n.setPlain(p.node)
 		}
+		for _, s := range n.out[n.outOff[v]:n.outOff[v+1]] { // a task done now, or no longer, under P6's modes
+			n.setPlain(s.node)
+		}
 	}
 	if len(n.late) > 0 { // constrain listed an edited ALAP task again
 		slices.Sort(n.late)
@@ -425,6 +428,11 @@ func saveNodes(n *Network, tasks []int32) *nodeSaves {
 				with = append(with, p.node)
 			}
 		}
+		for _, q := range n.out[n.outOff[v]:n.outOff[v+1]] { // their plain bits follow its progress under P6's modes
+			if !slices.Contains(with, q.node) {
+				with = append(with, q.node)
+			}
+		}
 	}
 	s.nodes = with
 	for _, v := range s.nodes {
@@ -459,13 +467,15 @@ func (s *nodeSaves) restore(n *Network) {
 type snapshot struct {
 	early, late, free [][2]int64
 	ff, maxEF, pf     []int64
+	done, doneLate    []int64
 	finish            int64
 	tasks             []TaskResult
 }
 
 func (r *Result) snapshot() *snapshot {
 	return &snapshot{slices.Clone(r.early), slices.Clone(r.late), slices.Clone(r.free),
-		slices.Clone(r.ff), slices.Clone(r.maxEF), slices.Clone(r.pf), r.finish, slices.Clone(r.tasks)}
+		slices.Clone(r.ff), slices.Clone(r.maxEF), slices.Clone(r.pf),
+		slices.Clone(r.done), slices.Clone(r.doneLate), r.finish, slices.Clone(r.tasks)}
 }
 
 func (r *Result) restoreSnapshot(s *snapshot) {
@@ -475,6 +485,8 @@ func (r *Result) restoreSnapshot(s *snapshot) {
 	copy(r.ff, s.ff)
 	copy(r.maxEF, s.maxEF)
 	copy(r.pf, s.pf)
+	copy(r.done, s.done)
+	copy(r.doneLate, s.doneLate)
 	r.finish = s.finish
 	copy(r.tasks, s.tasks)
 }

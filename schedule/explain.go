@@ -25,6 +25,9 @@ func (r *Result) driving(e edge, v int32) bool {
 		}
 		start = r.early[v][1] - r.nodeSpan(v)
 	}
+	if b, ok := r.doneBound(e, v, r.nodeSpan(v)); ok && b == start {
+		return true // a complete task's logic moment (P6's progress modes)
+	}
 	return r.boundIn(e, p, v, r.nodeSpan(v)) == start
 }
 
@@ -247,7 +250,11 @@ func (r *Result) earlyDrivers(v int32) []Driver {
 		if e.kind&edgePercent != 0 {
 			lag = percentOf(lag, r.dur[p])
 		}
-		d := Driver{Kind: ByLink, Link: &n.links[li], Task: n.tasks[n.owner[p]].id, At: r.wall(r.linkMoment(e, p, lag))}
+		at := r.linkMoment(e, p, lag)
+		if b, ok := r.doneBound(e, v, r.nodeSpan(v)); ok && r.boundIn(e, p, v, r.nodeSpan(v)) < b {
+			at = r.done[p] // P6's progress modes: the logic moment of the complete task drives, not its actual dates
+		}
+		d := Driver{Kind: ByLink, Link: &n.links[li], Task: n.tasks[n.owner[p]].id, At: r.wall(at)}
 		if n.kind[p] == leafNode {
 			out = append(out, d)
 			continue

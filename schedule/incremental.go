@@ -78,6 +78,7 @@ type nodeState struct {
 	v                 int32
 	early, late, free [2]int64
 	ff                int64
+	done, doneLate    int64 // under P6's progress modes, a complete task's place in the logic
 }
 
 // journal records what an incremental update changed, for the delta and
@@ -119,7 +120,11 @@ func (r *Result) begin() *journal {
 func (j *journal) note(r *Result, v int32) {
 	if j.seen[v] != j.gen {
 		j.seen[v] = j.gen
-		j.nodes = append(j.nodes, nodeState{v, r.early[v], r.late[v], r.free[v], r.ff[v]})
+		s := nodeState{v: v, early: r.early[v], late: r.late[v], free: r.free[v], ff: r.ff[v]}
+		if r.done != nil {
+			s.done, s.doneLate = r.done[v], r.doneLate[v]
+		}
+		j.nodes = append(j.nodes, s)
 	}
 }
 
@@ -127,6 +132,9 @@ func (j *journal) note(r *Result, v int32) {
 func (r *Result) undo(j *journal) {
 	for _, s := range j.nodes {
 		r.early[s.v], r.late[s.v], r.free[s.v], r.ff[s.v] = s.early, s.late, s.free, s.ff
+		if r.done != nil {
+			r.done[s.v], r.doneLate[s.v] = s.done, s.doneLate
+		}
 	}
 	for k, i := range j.taskIdx {
 		r.tasks[i] = j.taskOld[k]
@@ -150,8 +158,16 @@ func (r *Result) update(touched []int32, j *journal) bool {
 	}
 	for v := fw.next(); v >= 0; v = fw.next() {
 		j.visited++
+		od := r.doneMark(v, r.done)
+		if od != noDate {
+			j.note(r, v) // earlyOf sets its logic moment
+		}
 		e := r.earlyOf(v, n.floor[v])
-		if e == r.early[v] && !slices.Contains(touched, v) {
+		moved := r.doneMark(v, r.done) != od
+		if moved {
+			bw.add(v) // its late moment may be its logic moment
+		}
+		if e == r.early[v] && !moved && !slices.Contains(touched, v) {
 			continue
 		}
 		if e != r.early[v] {
@@ -191,8 +207,12 @@ func (r *Result) update(touched []int32, j *journal) bool {
 	}
 	for v := bw.last(); v >= 0; v = bw.last() {
 		j.visited++
+		od := r.doneMark(v, r.doneLate)
+		if od != noDate {
+			j.note(r, v) // lateOf sets its late moment
+		}
 		l := r.lateOf(v)
-		if l == r.late[v] {
+		if l == r.late[v] && r.doneMark(v, r.doneLate) == od {
 			continue
 		}
 		j.note(r, v)
@@ -235,6 +255,16 @@ func (r *Result) update(touched []int32, j *journal) bool {
 	}
 	r.refreshTasks(j)
 	return true
+}
+
+// doneMark is node v's entry in done (Result.done or doneLate), or
+// noDate when there is none: what a complete task passes on under P6's
+// progress modes, which moves with the logic while its dates stay put.
+func (r *Result) doneMark(v int32, done []int64) int64 {
+	if done == nil || r.net.fop[v] != fFinished {
+		return noDate
+	}
+	return done[v]
 }
 
 // finishKept updates the latest early finish of each timeline from the

@@ -72,6 +72,9 @@ func ValuesDiff(e *Editor) string {
 	n := e.c.n
 	for v := range n.kind {
 		w := m[key(n, v)]
+		if e.r.done != nil && n.fop[v] == fFinished && (e.r.done[v] != fr.done[w] || e.r.doneLate[v] != fr.doneLate[w]) {
+			return fmt.Sprintf("%s: logic moment %v/%v, late %v/%v", key(n, v), e.r.done[v], fr.done[w], e.r.doneLate[v], fr.doneLate[w])
+		}
 		if e.r.early[v] != fr.early[w] || e.r.late[v] != fr.late[w] || e.r.free[v] != fr.free[w] || e.r.ff[v] != fr.ff[w] {
 			return fmt.Sprintf("%s: early %v/%v late %v/%v free %v/%v ff %v/%v", key(n, v), e.r.early[v], fr.early[w], e.r.late[v], fr.late[w], e.r.free[v], fr.free[w], e.r.ff[v], fr.ff[w])
 		}

@@ -168,6 +168,9 @@ func (r *Result) earlyOf(v int32, floor int64) [2]int64 {
 	start := floor
 	links := int64(math.MinInt64) // what the links alone allow
 	for _, e := range n.in[n.inOff[v]:n.inOff[v+1]] {
+		if b, ok := r.doneBound(e, v, d); ok {
+			links = max(links, b)
+		}
 		if k := e.kind; k <= edgeKind(SF) {
 			links = max(links, early[e.node][fromFinish(k)]+e.lag-d*int64(toFinish(k)))
 			continue
@@ -208,11 +211,64 @@ func (r *Result) earlyOf(v int32, floor int64) [2]int64 {
 			start = max(start, r.late[v][0])
 		}
 	case fFinished:
+		if r.done != nil {
+			r.done[v] = r.doneAt(v)
+		}
 		return n.act[v]
 	case fStarted:
 		return [2]int64{n.act[v][0], r.remainingStart(v, start, floor) + d}
 	}
 	return [2]int64{start, start + d}
+}
+
+// doneBound is the earliest start that in-edge e from a complete task
+// allows task node v (of span d) under P6's progress modes: the complete
+// task's logic moment (doneAt) on v's timeline, the same for every link
+// type, no lag added (its actual dates and the lag bind as any link's do).
+// ok is false when e passes no logic moment on: a summary's dates roll up
+// from its subtasks' own, so neither a link into a summary nor a complete
+// subtask's outline edge carries one (nor does the moment move the
+// project finish).
+func (r *Result) doneBound(e edge, v int32, d int64) (b int64, ok bool) {
+	n := r.net
+	if r.done == nil || n.fop[e.node] != fFinished || n.kind[v] != leafNode || n.fop[v] == fFinished {
+		return 0, false
+	}
+	return n.tls[n.tl[v]].cum(r.done[e.node]) - d*int64(toFinish(e.kind&edgeType)), true
+}
+
+// doneAt is where the logic reaches complete task node v under P6's
+// progress modes, as a moment: the status date (or the project start), or
+// later when a link from work still to finish, or from another complete
+// task the logic reaches later, holds it there. A task in progress with
+// nothing left finishes at the start of the working time after the
+// status date, as P6 puts it.
+func (r *Result) doneAt(v int32) int64 {
+	n := r.net
+	m := n.start
+	if n.status != noDate {
+		m = max(m, n.status)
+	}
+	for _, e := range n.in[n.inOff[v]:n.inOff[v+1]] {
+		if e.kind&edgeMin != 0 {
+			continue
+		}
+		p := e.node
+		lag := e.lag
+		if e.kind&edgePercent != 0 {
+			lag = percentOf(lag, r.dur[p])
+		}
+		k := e.kind & edgeType
+		t := r.linkMoment(e, p, lag)
+		switch {
+		case n.fop[p] == fFinished:
+			t = max(t, r.done[p])
+		case n.fop[p] == fStarted && r.dur[p] == 0 && fromFinish(k) == 1:
+			t = n.shift(n.tls[n.tl[p]].startAt(r.early[p][1]), lag, e)
+		}
+		m = max(m, t)
+	}
+	return m
 }
 
 // remainingStart is when the remaining work of task-in-progress node v
@@ -306,6 +362,10 @@ func (r *Result) lateOf(v int32) [2]int64 {
 	n := r.net
 	d := r.nodeSpan(v)
 	lo, hi := n.outOff[v], n.outOff[v+1]
+	if r.doneLate != nil && n.bop[v] == bFinished { // P6: a complete task stays in the logic; its own dates stay put
+		r.doneLate[v] = r.doneLateOf(v)
+		return n.act[v]
+	}
 	lf := r.latestFinish(v, d, n.out[lo:hi], r.late)
 	if lo == hi && n.finBy[v] != noDate { // an open end, bound by the finish-by date
 		lf = n.finBy[v]
@@ -327,6 +387,42 @@ func (r *Result) lateOf(v int32) [2]int64 {
 	}
 	lf = min(lf, n.dead[v])
 	return [2]int64{lf - d, lf}
+}
+
+// doneLateOf is the latest moment complete task node v's logic moment
+// (doneAt) may take under P6's progress modes, the inverse of doneBound:
+// each task after it binds it at its late start (its late finish, for FF
+// and SF links), a complete one at its own such moment, with no lag.
+// Where nothing after it binds it, it is an open end, bound by the
+// finish-by date, else by the project finish or, when that is earlier,
+// its logic moment itself: a complete task does not move the project
+// finish. The bound caps the links' too unless Options.LateDates is
+// LateByLinks, as for any task.
+func (r *Result) doneLateOf(v int32) int64 {
+	n := r.net
+	m := int64(noDate)
+	for _, e := range n.out[n.outOff[v]:n.outOff[v+1]] {
+		s := e.node
+		switch {
+		case n.kind[s] != leafNode: // (see doneBound)
+		case n.fop[s] == fFinished:
+			m = min(m, r.doneLate[s])
+		case e.kind&edgeNoBack == 0: // (not a task in progress whose remaining work ignores its links)
+			m = min(m, n.tls[n.tl[s]].startAt(r.late[s][toFinish(e.kind&edgeType)]))
+		}
+	}
+	bound := n.finishBy
+	if bound == noDate {
+		bound = r.finish
+		if n.backward {
+			bound = n.finishDate
+		}
+		bound = max(bound, r.done[v])
+	}
+	if m == noDate || n.opts.LateDates != LateByLinks {
+		m = min(m, bound)
+	}
+	return m
 }
 
 // freeFloat computes each node's free dates, the latest start and finish
@@ -428,35 +524,41 @@ func (r *Result) linkMoment(e edge, p int32, lag int64) int64 {
 // boundIn.
 func (r *Result) boundOut(e edge, v, s int32, d int64, pairs [][2]int64) int64 {
 	n := r.net
-	if e.kind&edgeNoBack != 0 {
-		return noDate
-	}
 	tv := n.tls[n.tl[v]]
-	if e.kind&edgeMin != 0 {
-		// Only a subtask that starts its summary is bound by the summary's start.
-		if r.startClock(v) != r.early[s][0] || pairs[s][0] == noDate {
-			return noDate
-		}
-		return tv.cumStart(pairs[s][0]) + d
-	}
 	k := e.kind & edgeType
 	lag := e.lag
 	if e.kind&edgePercent != 0 {
 		lag = percentOf(lag, r.dur[v])
 	}
-	if e.kind&edgeGeneral == 0 {
+	var m int64 // the successor's bound as a moment
+	switch {
+	case e.kind&edgeNoBack != 0:
+		if r.doneLate == nil || n.fop[s] != fFinished || len(pairs) == 0 || &pairs[0] != &r.late[0] {
+			return noDate
+		}
+		// P6's progress modes: work before a complete task is bound by the
+		// latest moment the task's logic may take (doneLateOf).
+		m = r.doneLate[s]
+	case e.kind&edgeMin != 0:
+		// Only a subtask that starts its summary is bound by the summary's start.
+		if r.startClock(v) != r.early[s][0] || pairs[s][0] == noDate {
+			return noDate
+		}
+		return tv.cumStart(pairs[s][0]) + d
+	case e.kind&edgeGeneral == 0:
 		return pairs[s][toFinish(k)] + d*int64(1-fromFinish(k)) - lag
-	}
-	// The successor's bound as a moment; with CrossP6 a milestone's is
-	// the end of the working time before it on its own calendar (Friday
-	// 17:00, not Monday 08:00), as P6 reads it.
-	ts := n.tls[n.tl[s]]
-	m := ts.startAt(pairs[s][toFinish(k)])
-	if n.opts.CrossCalendar == CrossP6 && n.kind[s] == leafNode && pairs[s][0] == pairs[s][1] && !r.startMilestone(s) {
-		m = ts.finishAt(pairs[s][toFinish(k)])
-		if o := n.owner[s]; o >= 0 {
-			c := n.tls[n.tasks[o].cal]
-			m = min(m, c.finishAt(c.cum(m)))
+	default:
+		// The successor's bound as a moment; with CrossP6 a milestone's is
+		// the end of the working time before it on its own calendar (Friday
+		// 17:00, not Monday 08:00), as P6 reads it.
+		ts := n.tls[n.tl[s]]
+		m = ts.startAt(pairs[s][toFinish(k)])
+		if n.opts.CrossCalendar == CrossP6 && n.kind[s] == leafNode && pairs[s][0] == pairs[s][1] && !r.startMilestone(s) {
+			m = ts.finishAt(pairs[s][toFinish(k)])
+			if o := n.owner[s]; o >= 0 {
+				c := n.tls[n.tasks[o].cal]
+				m = min(m, c.finishAt(c.cum(m)))
+			}
 		}
 	}
 	t := n.unshift(m, lag, e)

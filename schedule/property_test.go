@@ -377,6 +377,49 @@ func (v *view) earliest(t *testing.T, id string, b time.Time, finish bool) time.
 	return at.Add(-time.Minute)
 }
 
+// logicMoment is, under P6's progress modes, where the logic reaches
+// complete task id (ok false otherwise): the status date (or the project
+// start), or later when a link from work still to finish, or from a
+// complete task the logic reaches later, holds it there; a task in
+// progress with nothing left passes the logic on from the start of the
+// working time after its finish. Whatever their type, links out of a
+// complete task hold their successors no earlier than this moment, with
+// no lag — P6 keeps complete activities in the logic, so such a link can
+// drive.
+func (v *view) logicMoment(t *testing.T, id string, memo map[string]time.Time) (time.Time, bool) {
+	tk := v.task[id]
+	if v.p.Options.Progress == schedule.ActualDates || tk.ActualFinish.IsZero() {
+		return time.Time{}, false
+	}
+	if m, ok := memo[id]; ok {
+		return m, true
+	}
+	m := v.p.Start
+	if v.p.StatusDate.After(m) {
+		m = v.p.StatusDate
+	}
+	for _, l := range v.p.Links {
+		if l.Succ != id {
+			continue
+		}
+		from, _ := v.ends(l, false)
+		p := v.task[l.Pred]
+		i, _ := v.n.Index(l.Pred)
+		if !p.ActualStart.IsZero() && p.ActualFinish.IsZero() && v.r.Duration(i) == 0 && (l.Type == schedule.FS || l.Type == schedule.FF) { // in progress, nothing left
+			from = v.earliest(t, l.Pred, from, false)
+		}
+		b := v.bound(t, l, from)
+		if pm, ok := v.logicMoment(t, l.Pred, memo); ok && pm.After(b) {
+			b = pm
+		}
+		if b.After(m) {
+			m = b
+		}
+	}
+	memo[id] = m
+	return m, true
+}
+
 // checkLongestPath checks that the longest path is made of chains of
 // driving links that end at the project finish (projects without
 // summaries).
@@ -401,7 +444,13 @@ func (v *view) checkLongestPath(t *testing.T) {
 			continue
 		}
 		from, to := v.ends(l, false)
-		if want := v.earliest(t, l.Succ, v.bound(t, l, from), l.Type == schedule.FF || l.Type == schedule.SF); to.Equal(want) {
+		toFinish := l.Type == schedule.FF || l.Type == schedule.SF
+		if want := v.earliest(t, l.Succ, v.bound(t, l, from), toFinish); to.Equal(want) {
+			driven[l.Succ], continued[l.Pred] = true, true
+		}
+		// Under P6's progress modes a complete predecessor drives by its
+		// logic moment as well as by its actual dates.
+		if m, ok := v.logicMoment(t, l.Pred, map[string]time.Time{}); ok && to.Equal(v.earliest(t, l.Succ, m, toFinish)) {
 			driven[l.Succ], continued[l.Pred] = true, true
 		}
 	}

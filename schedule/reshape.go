@@ -260,7 +260,10 @@ func (rm RemoveTask) retask(e *Editor, _ func(string) (int, error)) ([]string, f
 	if par >= 0 {
 		e.outline(par, v, false)
 	}
-	saved := nodeValues{n.kind[v], n.owner[v], n.tl[v], n.dur[v], r.dur[v], r.early[v], r.late[v], r.free[v], r.ff[v]}
+	saved := nodeValues{kind: n.kind[v], owner: n.owner[v], tl: n.tl[v], dur: n.dur[v], rdur: r.dur[v], early: r.early[v], late: r.late[v], free: r.free[v], ff: r.ff[v]}
+	if r.done != nil {
+		saved.done, saved.doneLate = r.done[v], r.doneLate[v]
+	}
 	e.deleteNode(v)
 	task, res, weight := e.p.Tasks[i], r.tasks[i], r.weights[i]
 	mins, rem, cal, rank := c.mins[i], c.rem[i], c.cal[i], c.rank[i]
@@ -276,6 +279,9 @@ func (rm RemoveTask) retask(e *Editor, _ func(string) (int, error)) ([]string, f
 		e.insertNode(v, i, saved.tl, saved.dur)
 		n.kind[v], n.owner[v] = saved.kind, saved.owner
 		r.dur[v], r.early[v], r.late[v], r.free[v], r.ff[v] = saved.rdur, saved.early, saved.late, saved.free, saved.ff
+		if r.done != nil {
+			r.done[v], r.doneLate[v] = saved.done, saved.doneLate
+		}
 		n.tasks[i].node, n.tasks[i].first, n.tasks[i].last = v, v, v
 		if par >= 0 {
 			e.outline(par, v, true)
@@ -307,6 +313,7 @@ type nodeValues struct {
 	dur, rdur         int64
 	early, late, free [2]int64
 	ff                int64
+	done, doneLate    int64 // under P6's progress modes
 }
 
 // deleteTask takes task i (whose node, links and assignments are gone)
@@ -451,6 +458,9 @@ func (e *Editor) insertNode(v, i, tl int32, dur int64) {
 	r.early = slices.Insert(slices.Clip(r.early), int(v), [2]int64{})
 	r.late = slices.Insert(slices.Clip(r.late), int(v), [2]int64{})
 	r.free = slices.Insert(slices.Clip(r.free), int(v), [2]int64{})
+	if r.done != nil {
+		r.done, r.doneLate = slices.Insert(r.done, int(v), 0), slices.Insert(r.doneLate, int(v), 0)
+	}
 	r.journal.seen = nil
 }
 
@@ -483,6 +493,9 @@ func (e *Editor) deleteNode(v int32) {
 	r.early = slices.Delete(r.early, at, at+1)
 	r.late = slices.Delete(r.late, at, at+1)
 	r.free = slices.Delete(r.free, at, at+1)
+	if r.done != nil {
+		r.done, r.doneLate = slices.Delete(r.done, at, at+1), slices.Delete(r.doneLate, at, at+1)
+	}
 	r.journal.seen = nil
 }
 

@@ -27,8 +27,13 @@ type Result struct {
 	asap              [][2]int64
 	placed            [][2]int64 // under ALAPFreeFloat, where each late task goes
 	placing           bool
-	scratch           []edge  // placeLate's out-edges of one node
-	journal           journal // scratch for incremental updates
+	// Under P6's progress modes, each complete task's place in the logic,
+	// as wall minutes: done is its logic moment (doneAt), doneLate the
+	// latest the tasks after it allow that moment (doneLateOf). Nil
+	// otherwise; a complete task's own dates stay its actual dates.
+	done, doneLate []int64
+	scratch        []edge  // placeLate's out-edges of one node
+	journal        journal // scratch for incremental updates
 	// gap holds the nodes' pauses when SetDuration has changed a split
 	// task's (a longer task may reach more of its splits); nil means the
 	// network's.
@@ -81,6 +86,9 @@ func (n *Network) NewResult() *Result {
 	r.asap = make([][2]int64, len(n.late))
 	r.placed = make([][2]int64, len(n.late))
 	r.start = n.start
+	if n.opts.Progress != ActualDates {
+		r.done, r.doneLate = make([]int64, nn), make([]int64, nn)
+	}
 	if n.backward {
 		r.floor = make([]int64, nn)
 	}

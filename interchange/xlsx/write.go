@@ -1,13 +1,11 @@
 package xlsx
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -155,6 +153,46 @@ func (s *sheet) freeze(cols, rows int) error {
 	return s.sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: cols, YSplit: rows, TopLeftCell: cell, ActivePane: "bottomRight"})
 }
 
+// startSheet begins a sheet: column widths, its first freezeCols columns
+// and header row frozen, the header row written.
+func (wr *writer) startSheet(name string, headers []string, widths []float64, freezeCols int) (*sheet, error) {
+	s, err := newSheet(wr.f, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.widths(widths...); err != nil {
+		return nil, err
+	}
+	if err := s.freeze(freezeCols, 1); err != nil {
+		return nil, err
+	}
+	return s, s.put(wr.st.headerRow(headers))
+}
+
+// headersOf is cols' headers, then those of the custom fields of tasks
+// (or resources) — a field named like a built-in column marked
+// "Field: " — and the fields' names.
+func headersOf(cols []column, p *schedule.Project, resource bool) (headers, fields []string) {
+	builtin := map[string]bool{}
+	for _, c := range cols {
+		headers = append(headers, c.header)
+		builtin[headerKey(c.header)] = true
+	}
+	if p == nil {
+		return headers, nil
+	}
+	for _, c := range taskColumns {
+		builtin[headerKey(c.header)] = true
+	}
+	for _, cf := range p.CustomFields {
+		if cf.Resource == resource {
+			fields = append(fields, cf.Name)
+			headers = append(headers, fieldHeader(cf.Name, builtin))
+		}
+	}
+	return headers, fields
+}
+
 func (s *styles) headerRow(names []string) []any {
 	out := make([]any, len(names))
 	for i, n := range names {
@@ -269,336 +307,11 @@ func (wr *writer) result(k int) (schedule.TaskResult, int) {
 	return wr.r.Task(i), i
 }
 
-// quoteID writes a task ID so that a predecessor list reads it back.
-func quoteID(id string) string {
-	if id == "" || strings.ContainsAny(id, `;,"`) || strings.TrimSpace(id) != id {
-		return `"` + strings.ReplaceAll(id, `"`, `""`) + `"`
-	}
-	return id
-}
-
-// predecessors spells the links into each task: "3FS+2d; 5SS".
-func (wr *writer) predecessors() map[string]string {
-	out := map[string]string{}
-	for _, l := range wr.p.Links {
-		var b strings.Builder
-		if s := out[l.Succ]; s != "" {
-			b.WriteString(s)
-			b.WriteString("; ")
-		}
-		b.WriteString(quoteID(l.Pred))
-		b.WriteString(l.Type.String())
-		if !l.Lag.IsZero() {
-			if l.Lag.Amount > 0 {
-				b.WriteByte('+')
-			}
-			b.WriteString(l.Lag.String())
-		}
-		out[l.Succ] = b.String()
-		if !l.Overlap.IsZero() || l.ReworkCost != 0 {
-			wr.warn(sheetTasks, "link %s: its fast-tracking overlap and rework cost are not carried", &l)
-		}
-	}
-	return out
-}
-
-// resourceNames spells each task's assignments: "Crew[50%]; Cement[20]".
-func (wr *writer) resourceNames() map[string]string {
-	names := map[string]schedule.Resource{}
-	for _, res := range wr.p.Resources {
-		names[res.ID] = res
-	}
-	out := map[string]string{}
-	for _, a := range wr.p.Assignments {
-		res := names[a.Resource]
-		s := cmp.Or(res.Name, a.Resource)
-		switch {
-		case res.Type == schedule.WorkResource && a.Units != 1:
-			s += "[" + strconv.FormatFloat(a.Units*100, 'g', -1, 64) + "%]"
-		case res.Type != schedule.WorkResource:
-			s += "[" + strconv.FormatFloat(a.Units, 'g', -1, 64) + "]"
-		}
-		if out[a.Task] != "" {
-			s = out[a.Task] + "; " + s
-		}
-		out[a.Task] = s
-	}
-	return out
-}
-
-// taskCell is one task column's writer: its value for task k (nil for an
-// empty cell).
-type taskCell func(k int, t *schedule.Task, tr schedule.TaskResult) any
-
-func (wr *writer) taskCells(preds, resNames map[string]string) map[string]taskCell {
-	st, p := wr.st, wr.p
-	minPerDay := float64(p.Settings.MinutesPerDay)
-	if minPerDay == 0 {
-		minPerDay = 480
-	}
-	bools := func(get func(t *schedule.Task) bool) taskCell {
-		return func(_ int, t *schedule.Task, _ schedule.TaskResult) any {
-			if s := yesNo(get(t)); s != "" {
-				return s
-			}
-			return nil
-		}
-	}
-	texts := func(get func(t *schedule.Task) string) taskCell {
-		return func(_ int, t *schedule.Task, _ schedule.TaskResult) any {
-			if s := get(t); s != "" {
-				return s
-			}
-			return nil
-		}
-	}
-	return map[string]taskCell{
-		"id":   texts(func(t *schedule.Task) string { return t.ID }),
-		"name": nil, // styled by depth, set by tasks
-		"duration": func(_ int, t *schedule.Task, tr schedule.TaskResult) any {
-			if tr.Summary && t.Duration.IsZero() {
-				return nil
-			}
-			return t.Duration.String()
-		},
-		"start":  func(_ int, _ *schedule.Task, tr schedule.TaskResult) any { return dateCell(st.date, tr.Start) },
-		"finish": func(_ int, _ *schedule.Task, tr schedule.TaskResult) any { return dateCell(st.date, tr.Finish) },
-		"total_float": func(_ int, _ *schedule.Task, tr schedule.TaskResult) any {
-			return styled(st.days, float64(tr.TotalFloat)/minPerDay)
-		},
-		"critical": func(_ int, _ *schedule.Task, tr schedule.TaskResult) any {
-			if tr.Critical {
-				return "Yes"
-			}
-			return "No"
-		},
-		"percent_complete": func(_ int, t *schedule.Task, tr schedule.TaskResult) any {
-			if tr.Summary {
-				return styled(st.percent, tr.PercentComplete)
-			}
-			return styled(st.percent, t.PercentComplete)
-		},
-		"predecessors":  texts(func(t *schedule.Task) string { return preds[t.ID] }),
-		"resources":     texts(func(t *schedule.Task) string { return resNames[t.ID] }),
-		"type":          texts(func(t *schedule.Task) string { return enumText(t.Type, t.Type == schedule.FixedUnits) }),
-		"effort_driven": bools(func(t *schedule.Task) bool { return t.EffortDriven }),
-		"work":          texts(func(t *schedule.Task) string { return durationText(t.Work) }),
-		"constraint": texts(func(t *schedule.Task) string {
-			return enumText(t.Constraint.Type, t.Constraint.Type == schedule.ASAP)
-		}),
-		"constraint_date": func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return dateCell(st.date, t.Constraint.Date) },
-		"deadline":        func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return dateCell(st.date, t.Deadline) },
-		"priority": func(_ int, t *schedule.Task, _ schedule.TaskResult) any {
-			if t.Priority == 0 {
-				return nil
-			}
-			return t.Priority
-		},
-		"calendar":      texts(func(t *schedule.Task) string { return t.Calendar }),
-		"manual":        bools(func(t *schedule.Task) bool { return t.Manual }),
-		"actual_start":  func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return dateCell(st.date, t.ActualStart) },
-		"actual_finish": func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return dateCell(st.date, t.ActualFinish) },
-		"remaining": texts(func(t *schedule.Task) string {
-			if t.Remaining == nil {
-				return ""
-			}
-			return t.Remaining.String()
-		}),
-		"fixed_cost": func(_ int, t *schedule.Task, _ schedule.TaskResult) any {
-			if t.FixedCost == 0 {
-				return nil
-			}
-			return styled(st.money, t.FixedCost)
-		},
-		"actual_cost": func(_ int, t *schedule.Task, _ schedule.TaskResult) any {
-			if t.ActualCost == nil {
-				return nil
-			}
-			return styled(st.money, *t.ActualCost)
-		},
-		"start_milestone":           bools(func(t *schedule.Task) bool { return t.StartMilestone }),
-		"ignore_resource_calendars": bools(func(t *schedule.Task) bool { return t.IgnoreResourceCalendars }),
-		"no_split":                  bools(func(t *schedule.Task) bool { return t.NoSplit }),
-		"splits": texts(func(t *schedule.Task) string {
-			parts := make([]string, len(t.Splits))
-			for i, s := range t.Splits {
-				parts[i] = s.At.String() + "+" + s.Gap.String()
-			}
-			return strings.Join(parts, "; ")
-		}),
-		"crash_duration": texts(func(t *schedule.Task) string {
-			if t.Crash == nil {
-				return ""
-			}
-			return t.Crash.Duration.String()
-		}),
-		"crash_cost": func(_ int, t *schedule.Task, _ schedule.TaskResult) any {
-			if t.Crash == nil {
-				return nil
-			}
-			return styled(st.money, t.Crash.Cost)
-		},
-		"notes": texts(func(t *schedule.Task) string { return t.Notes }),
-	}
-}
-
-// enumText is a model enum's text, "" for its default.
-func enumText(v interface{ MarshalText() ([]byte, error) }, isDefault bool) string {
-	if isDefault {
-		return ""
-	}
-	b, err := v.MarshalText()
-	if err != nil {
-		return ""
-	}
-	return string(b)
-}
-
-// alwaysWritten are the task columns written even when empty.
-var alwaysWritten = map[string]bool{
-	"wbs": true, "id": true, "name": true, "duration": true, "start": true, "finish": true,
-	"total_float": true, "critical": true, "percent_complete": true, "predecessors": true,
-}
-
-// taskTable lays out the Tasks table: the core columns, then those some
-// task uses, then the tasks' custom fields; its headers, widths, and the
-// cells of a task's row.
-func (wr *writer) taskTable() (headers []string, widths []float64, cellsOf func(outline.Row) []any) {
-	p, st := wr.p, wr.st
-	cells := wr.taskCells(wr.predecessors(), wr.resourceNames())
-	var cols []column
-	for _, c := range taskColumns {
-		if alwaysWritten[c.key] {
-			cols = append(cols, c)
-			continue
-		}
-		get := cells[c.key]
-		if get != nil && slices.ContainsFunc(wr.rows, func(row outline.Row) bool {
-			tr, _ := wr.result(row.Task)
-			return get(row.Task, &p.Tasks[row.Task], tr) != nil
-		}) {
-			cols = append(cols, c)
-		}
-	}
-	builtin := map[string]bool{}
-	for _, c := range taskColumns {
-		builtin[headerKey(c.header)] = true
-	}
-	var fields []string
-	for _, cf := range p.CustomFields {
-		if !cf.Resource {
-			fields = append(fields, cf.Name)
-		}
-	}
-	for _, c := range cols {
-		headers = append(headers, c.header)
-		widths = append(widths, columnWidth(c.key))
-	}
-	for _, name := range fields {
-		headers = append(headers, fieldHeader(name, builtin))
-		widths = append(widths, 16)
-	}
-	return headers, widths, func(row outline.Row) []any {
-		t := &p.Tasks[row.Task]
-		tr, _ := wr.result(row.Task)
-		out := make([]any, 0, len(headers))
-		for _, c := range cols {
-			switch c.key {
-			case "wbs":
-				out = append(out, row.WBS)
-			case "name":
-				out = append(out, excelize.Cell{StyleID: st.name(row.Depth), Value: t.Name})
-			default:
-				out = append(out, cells[c.key](row.Task, t, tr))
-			}
-		}
-		for _, name := range fields {
-			if v, ok := t.Fields[name]; ok {
-				out = append(out, v)
-			} else {
-				out = append(out, nil)
-			}
-		}
-		return out
-	}
-}
-
-func (wr *writer) tasks() error {
-	headers, widths, cellsOf := wr.taskTable()
-	s, err := newSheet(wr.f, sheetTasks)
-	if err != nil {
-		return err
-	}
-	if err := s.widths(widths...); err != nil {
-		return err
-	}
-	if err := s.freeze(3, 1); err != nil {
-		return err
-	}
-	if err := s.put(wr.st.headerRow(headers)); err != nil {
-		return err
-	}
-	for _, row := range wr.rows {
-		if err := s.put(cellsOf(row), excelize.RowOpts{OutlineLevel: min(row.Depth, 7)}); err != nil {
-			return err
-		}
-	}
-	return s.table(len(headers))
-}
-
-// fieldHeader is a custom field's column header, marked when a built-in
-// column has its name.
-func fieldHeader(name string, builtin map[string]bool) string {
-	if builtin[headerKey(name)] || headerKey(name) == "" || strings.HasPrefix(headerKey(name), "field:") {
-		return "Field: " + name
-	}
-	return name
-}
-
-func columnWidth(key string) float64 {
-	switch key {
-	case "name":
-		return 40
-	case "predecessors", "resources", "notes":
-		return 24
-	case "start", "finish", "constraint_date", "deadline", "actual_start", "actual_finish":
-		return 17
-	case "wbs", "id":
-		return 10
-	}
-	return 12
-}
-
 func (wr *writer) resources() error {
 	p, st := wr.p, wr.st
-	var fields []string
-	for _, cf := range p.CustomFields {
-		if cf.Resource {
-			fields = append(fields, cf.Name)
-		}
-	}
-	builtin := map[string]bool{}
-	for _, c := range resourceColumns {
-		builtin[headerKey(c.header)] = true
-	}
-	s, err := newSheet(wr.f, sheetResources)
+	headers, fields := headersOf(resourceColumns, p, true)
+	s, err := wr.startSheet(sheetResources, headers, []float64{12, 30, 10, 10, 16, 14, 14, 14, 14}, 0)
 	if err != nil {
-		return err
-	}
-	headers := []string{}
-	for _, c := range resourceColumns {
-		headers = append(headers, c.header)
-	}
-	for _, name := range fields {
-		headers = append(headers, fieldHeader(name, builtin))
-	}
-	if err := s.widths(12, 30, 10, 10, 16, 14, 14, 14, 14); err != nil {
-		return err
-	}
-	if err := s.freeze(0, 1); err != nil {
-		return err
-	}
-	if err := s.put(st.headerRow(headers)); err != nil {
 		return err
 	}
 	for _, res := range p.Resources {
@@ -635,7 +348,7 @@ func nonEmpty(s string) any {
 }
 
 func (wr *writer) assignments() error {
-	p, st := wr.p, wr.st
+	p := wr.p
 	taskNames := make(map[string]string, len(p.Tasks))
 	for _, t := range p.Tasks {
 		taskNames[t.ID] = t.Name
@@ -644,21 +357,9 @@ func (wr *writer) assignments() error {
 	for _, res := range p.Resources {
 		resNames[res.ID] = res.Name
 	}
-	s, err := newSheet(wr.f, sheetAssignments)
+	headers, _ := headersOf(assignmentColumns, nil, false)
+	s, err := wr.startSheet(sheetAssignments, headers, []float64{12, 36, 12, 24, 10, 10}, 0)
 	if err != nil {
-		return err
-	}
-	headers := make([]string, len(assignmentColumns))
-	for i, c := range assignmentColumns {
-		headers[i] = c.header
-	}
-	if err := s.widths(12, 36, 12, 24, 10, 10); err != nil {
-		return err
-	}
-	if err := s.freeze(0, 1); err != nil {
-		return err
-	}
-	if err := s.put(st.headerRow(headers)); err != nil {
 		return err
 	}
 	for _, a := range p.Assignments {
@@ -672,21 +373,9 @@ func (wr *writer) assignments() error {
 
 func (wr *writer) calendars() error {
 	st := wr.st
-	s, err := newSheet(wr.f, sheetCalendars)
+	headers, _ := headersOf(calendarColumns, nil, false)
+	s, err := wr.startSheet(sheetCalendars, headers, []float64{20, 18, 12, 12, 12, 8, 28, 28}, 0)
 	if err != nil {
-		return err
-	}
-	headers := make([]string, len(calendarColumns))
-	for i, c := range calendarColumns {
-		headers[i] = c.header
-	}
-	if err := s.widths(20, 18, 12, 12, 12, 8, 28, 28); err != nil {
-		return err
-	}
-	if err := s.freeze(0, 1); err != nil {
-		return err
-	}
-	if err := s.put(st.headerRow(headers)); err != nil {
 		return err
 	}
 	for _, c := range wr.p.Calendars {
@@ -730,21 +419,9 @@ func (wr *writer) baselines() error {
 		return nil
 	}
 	st := wr.st
-	s, err := newSheet(wr.f, sheetBaselines)
+	headers, _ := headersOf(baselineColumns, nil, false)
+	s, err := wr.startSheet(sheetBaselines, headers, []float64{14, 12, 17, 17, 10, 10, 14}, 0)
 	if err != nil {
-		return err
-	}
-	headers := make([]string, len(baselineColumns))
-	for i, c := range baselineColumns {
-		headers[i] = c.header
-	}
-	if err := s.widths(14, 12, 17, 17, 10, 10, 14); err != nil {
-		return err
-	}
-	if err := s.freeze(0, 1); err != nil {
-		return err
-	}
-	if err := s.put(st.headerRow(headers)); err != nil {
 		return err
 	}
 	for _, b := range wr.p.Baselines {
@@ -779,14 +456,8 @@ const (
 
 func (wr *writer) project() error {
 	p, st := wr.p, wr.st
-	s, err := newSheet(wr.f, sheetProject)
+	s, err := wr.startSheet(sheetProject, []string{"Property", "Value"}, []float64{22, 26, 12, 16, 12}, 0)
 	if err != nil {
-		return err
-	}
-	if err := s.widths(22, 26, 12, 16, 12); err != nil {
-		return err
-	}
-	if err := s.put(st.headerRow([]string{"Property", "Value"})); err != nil {
 		return err
 	}
 	from := "Start"

@@ -1,0 +1,453 @@
+package xlsx
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/critpath/critpath/schedule"
+)
+
+// pending is a task row's cells read after every task is known.
+type pending struct {
+	row               int
+	preds, resources  string
+	start, finish     time.Time
+	outline           int // outline level (from 1), 0 when not given
+	wbs, parent, name string
+	indent            int
+}
+
+// tasks reads the task sheet; resourceNames says to take assignments
+// from its resource names column (no Assignments sheet).
+func (rd *reader) tasks(t *table, resourceNames bool) {
+	rd.taskSheet = t
+	g := t.g
+	p := rd.p
+	// Custom field columns: in critpath's workbook, the headers of the
+	// task fields its Project sheet declares.
+	fieldCols := map[int]string{}
+	declared := map[string]string{}
+	for _, cf := range p.CustomFields {
+		if !cf.Resource {
+			declared[headerKey(cf.Name)] = cf.Name
+			declared[headerKey("Field: "+cf.Name)] = cf.Name
+		}
+	}
+	for c, head := range t.extra {
+		if name, ok := declared[headerKey(head)]; ok {
+			fieldCols[c] = name
+		} else {
+			rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Cell: ref(t.header, c), Message: fmt.Sprintf("column %q is not read", head)})
+		}
+	}
+	_, hasID := t.cols["id"]
+	rows := t.rows()
+	pend := make([]pending, 0, len(rows))
+	idCol := t.cols["id"]
+	for n, r := range rows {
+		var task schedule.Task
+		pd := pending{row: r}
+		if hasID {
+			id, _, _, ok := t.get(r, "id")
+			if !ok {
+				rd.fail(g.name, r, idCol, "id", "the task's ID is empty")
+				continue
+			}
+			task.ID = rd.trim(id)
+		} else {
+			task.ID = strconv.Itoa(n + 1)
+		}
+		if prev, dup := rd.taskRow[task.ID]; dup {
+			rd.fail(g.name, r, idCol, "id", "ID %q is also the task's of row %d", task.ID, prev+1)
+			continue
+		}
+		rd.taskRow[task.ID] = r
+		if shown, _, _, ok := t.get(r, "name"); ok {
+			task.Name = rd.trim(shown)
+			full, _ := g.cell(r, t.cols["name"])
+			pd.indent = len(full) - len(strings.TrimLeft(full, " \u00a0"))
+		}
+		task.Duration, _ = field(rd, t, r, "duration", durationField)
+		pd.start, _ = field(rd, t, r, "start", rd.dateField(false))
+		pd.finish, _ = field(rd, t, r, "finish", rd.dateField(true))
+		task.PercentComplete, _ = field(rd, t, r, "percent_complete", rd.percentField)
+		pd.preds, _ = field(rd, t, r, "predecessors", rd.textField)
+		if resourceNames {
+			pd.resources, _ = field(rd, t, r, "resources", rd.textField)
+		}
+		if lvl, ok := field(rd, t, r, "outline_level", numberField); ok {
+			if lvl < 1 || lvl != float64(int(lvl)) {
+				rd.fail(g.name, r, t.cols["outline_level"], "outline_level", "outline level %v is not a whole number from 1", lvl)
+			}
+			pd.outline = int(lvl)
+		}
+		pd.wbs, _ = field(rd, t, r, "wbs", rd.textField)
+		pd.parent, _ = field(rd, t, r, "parent", rd.textField)
+		task.Type, _ = field(rd, t, r, "type", enumField[schedule.TaskType])
+		task.EffortDriven, _ = field(rd, t, r, "effort_driven", boolField)
+		task.Work, _ = field(rd, t, r, "work", durationField)
+		task.Constraint.Type, _ = field(rd, t, r, "constraint", constraintField)
+		end := task.Constraint.Type == schedule.FNET || task.Constraint.Type == schedule.FNLT || task.Constraint.Type == schedule.MFO
+		task.Constraint.Date, _ = field(rd, t, r, "constraint_date", rd.dateField(end))
+		task.Deadline, _ = field(rd, t, r, "deadline", rd.dateField(true))
+		if v, ok := field(rd, t, r, "priority", numberField); ok {
+			task.Priority = int(v)
+		}
+		task.Calendar, _ = field(rd, t, r, "calendar", rd.textField)
+		task.Manual, _ = field(rd, t, r, "manual", manualField)
+		task.ActualStart, _ = field(rd, t, r, "actual_start", rd.dateField(false))
+		task.ActualFinish, _ = field(rd, t, r, "actual_finish", rd.dateField(true))
+		if d, ok := field(rd, t, r, "remaining", durationField); ok {
+			task.Remaining = &d
+		}
+		task.FixedCost, _ = field(rd, t, r, "fixed_cost", numberField)
+		if v, ok := field(rd, t, r, "actual_cost", numberField); ok {
+			task.ActualCost = &v
+		}
+		task.StartMilestone, _ = field(rd, t, r, "start_milestone", boolField)
+		task.IgnoreResourceCalendars, _ = field(rd, t, r, "ignore_resource_calendars", boolField)
+		task.NoSplit, _ = field(rd, t, r, "no_split", boolField)
+		task.Splits, _ = field(rd, t, r, "splits", splitsField)
+		if d, ok := field(rd, t, r, "crash_duration", durationField); ok {
+			task.Crash = &schedule.Crash{Duration: d}
+			task.Crash.Cost, _ = field(rd, t, r, "crash_cost", numberField)
+		}
+		task.Notes, _ = field(rd, t, r, "notes", rd.textField)
+		for c, name := range fieldCols {
+			if shown, _ := g.cell(r, c); shown != "" {
+				if task.Fields == nil {
+					task.Fields = map[string]string{}
+				}
+				task.Fields[name] = shown
+			}
+		}
+		if task.Manual {
+			task.Start = pd.start
+		}
+		pd.name = task.Name
+		p.Tasks = append(p.Tasks, task)
+		pend = append(pend, pd)
+	}
+	if len(pend) != len(p.Tasks) { // a row was refused: the rest would mislead
+		return
+	}
+	rd.outline(t, pend)
+	rolledUp(p)
+	rd.links(t, pend)
+	if !rd.own {
+		rd.foreignDates(t, pend)
+	}
+	if resourceNames {
+		rd.resourceNames(t, pend)
+	}
+}
+
+// rolledUp clears the progress a sheet shows on summary tasks: it is
+// their subtasks', rolled up.
+func rolledUp(p *schedule.Project) {
+	parent := map[string]bool{}
+	for _, t := range p.Tasks {
+		parent[t.Parent] = true
+	}
+	for k := range p.Tasks {
+		if t := &p.Tasks[k]; parent[t.ID] {
+			t.PercentComplete, t.ActualStart, t.ActualFinish = 0, time.Time{}, time.Time{}
+		}
+	}
+}
+
+// splitsField reads "2d+1d; 5d+2d": each split's work before it and its
+// pause.
+func splitsField(shown, _ string) ([]schedule.Split, error) {
+	var out []schedule.Split
+	for part := range strings.SplitSeq(shown, ";") {
+		at, gap, ok := strings.Cut(strings.TrimSpace(part), "+")
+		if !ok {
+			return nil, fmt.Errorf("%q: want splits as work+pause, such as 2d+1d; 5d+2d", shown)
+		}
+		a, err1 := parseDuration(at)
+		b, err2 := parseDuration(gap)
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("%q: want splits as work+pause, such as 2d+1d; 5d+2d", shown)
+		}
+		out = append(out, schedule.Split{At: a, Gap: b})
+	}
+	return out, nil
+}
+
+// outline sets each task's parent: from a Parent column, else outline
+// levels, else WBS codes ("1.2" is under "1"), else the names' indents.
+func (rd *reader) outline(t *table, pend []pending) {
+	p, g := rd.p, t.g
+	_, hasParent := t.cols["parent"]
+	_, hasLevel := t.cols["outline_level"]
+	_, hasWBS := t.cols["wbs"]
+	indented := false
+	for _, pd := range pend {
+		indented = indented || pd.indent > 0
+	}
+	switch {
+	case hasParent:
+		for k, pd := range pend {
+			p.Tasks[k].Parent = pd.parent
+		}
+	case hasLevel:
+		levels := make([]int, len(pend))
+		for k, pd := range pend {
+			levels[k] = max(pd.outline, 1)
+		}
+		rd.byLevels(levels)
+	case hasWBS:
+		byCode := map[string]int{}
+		for k, pd := range pend {
+			if pd.wbs != "" {
+				byCode[pd.wbs] = k
+			}
+		}
+		for k, pd := range pend {
+			i := strings.LastIndexAny(pd.wbs, ".")
+			if i <= 0 {
+				continue
+			}
+			if parent, ok := byCode[pd.wbs[:i]]; ok && parent != k {
+				p.Tasks[k].Parent = p.Tasks[parent].ID
+			} else {
+				rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Cell: ref(pd.row, t.cols["wbs"]),
+					Message: fmt.Sprintf("WBS %q: no task has WBS %q, so the task is put at the top level", pd.wbs, pd.wbs[:i])})
+			}
+		}
+	case indented:
+		// An indent deeper than the row above's is one level down; back
+		// out to the level whose indent it matches.
+		levels := make([]int, len(pend))
+		var stack []int // indents of the open levels
+		for k, pd := range pend {
+			for len(stack) > 0 && stack[len(stack)-1] >= pd.indent {
+				stack = stack[:len(stack)-1]
+			}
+			stack = append(stack, pd.indent)
+			levels[k] = len(stack)
+		}
+		rd.byLevels(levels)
+	}
+}
+
+// byLevels sets parents from outline levels: a task's parent is the
+// nearest row above one level up.
+func (rd *reader) byLevels(levels []int) {
+	var open []int // task index at each level
+	for k, lvl := range levels {
+		if lvl > len(open)+1 {
+			lvl = len(open) + 1 // a level skipped: one down
+		}
+		open = open[:lvl-1]
+		if lvl > 1 {
+			rd.p.Tasks[k].Parent = rd.p.Tasks[open[lvl-2]].ID
+		}
+		open = append(open, k)
+	}
+}
+
+// links reads each task's predecessors: "3FS+2d; 5SS; 7".
+func (rd *reader) links(t *table, pend []pending) {
+	p := rd.p
+	for k, pd := range pend {
+		if pd.preds == "" {
+			continue
+		}
+		ls, err := parsePredecessors(pd.preds, func(id string) bool { _, ok := rd.taskRow[id]; return ok })
+		if err != nil {
+			rd.fail(t.g.name, pd.row, t.cols["predecessors"], "predecessors", "predecessors %v", err)
+			continue
+		}
+		for _, l := range ls {
+			l.Succ = p.Tasks[k].ID
+			p.Links = append(p.Links, l)
+		}
+	}
+}
+
+// foreignDates reads another tool's or a person's start dates: a task
+// without predecessors or a constraint starting after the project start
+// starts no earlier than its date, and the earliest start is the
+// project's when none was given. Progress without actual dates takes the
+// planned ones.
+func (rd *reader) foreignDates(t *table, pend []pending) {
+	p := rd.p
+	hasPred := map[string]bool{}
+	for _, l := range p.Links {
+		hasPred[l.Succ] = true
+	}
+	if p.Start.IsZero() {
+		for _, pd := range pend {
+			if !pd.start.IsZero() && (p.Start.IsZero() || pd.start.Before(p.Start)) {
+				p.Start = pd.start
+			}
+		}
+	}
+	parent := map[string]bool{}
+	for _, task := range p.Tasks {
+		parent[task.Parent] = true
+	}
+	for k, pd := range pend {
+		task := &p.Tasks[k]
+		if pd.start.IsZero() || parent[task.ID] {
+			continue
+		}
+		if !hasPred[task.ID] && task.Constraint.Type == schedule.ASAP && pd.start.After(p.Start) && !task.Manual {
+			task.Constraint = schedule.Constraint{Type: schedule.SNET, Date: pd.start}
+		}
+		if task.PercentComplete > 0 && task.ActualStart.IsZero() {
+			task.ActualStart = pd.start
+			if task.PercentComplete == 100 && task.ActualFinish.IsZero() && !pd.finish.IsZero() {
+				task.ActualFinish = pd.finish
+			}
+		}
+	}
+}
+
+// resourceNames reads assignments from a task sheet's resource names:
+// "Crew; Mason[50%]; Cement[20]". A name not on the Resources sheet
+// becomes a work resource.
+func (rd *reader) resourceNames(t *table, pend []pending) {
+	p := rd.p
+	byName := map[string]string{}
+	for _, res := range p.Resources {
+		byName[strings.ToLower(res.Name)] = res.ID
+		byName[strings.ToLower(res.ID)] = res.ID
+	}
+	for k, pd := range pend {
+		for part := range strings.SplitSeq(pd.resources, ";") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			name, units := part, 1.0
+			if i := strings.LastIndexByte(part, '['); i > 0 && strings.HasSuffix(part, "]") {
+				u, err := unitsField(part[i+1:len(part)-1], "")
+				if err != nil {
+					rd.fail(t.g.name, pd.row, t.cols["resources"], "resources", "resource names %q: units %v", pd.resources, err)
+					continue
+				}
+				name, units = strings.TrimSpace(part[:i]), u
+			}
+			id, ok := byName[strings.ToLower(name)]
+			if !ok {
+				id = name
+				byName[strings.ToLower(name)] = id
+				p.Resources = append(p.Resources, schedule.Resource{ID: id, Name: name})
+			}
+			p.Assignments = append(p.Assignments, schedule.Assignment{Task: p.Tasks[k].ID, Resource: id, Units: units})
+		}
+	}
+}
+
+// parsePredecessors reads "3FS+2d; 5SS; 7": each predecessor's ID (the
+// longest known one the item starts with; "quoted" when it holds a
+// separator), then an optional link type and lag. Items are separated by
+// semicolons, or commas when there is no semicolon.
+func parsePredecessors(s string, known func(string) bool) ([]schedule.Link, error) {
+	sep := ";"
+	if !strings.Contains(s, ";") && !strings.Contains(s, `"`) {
+		sep = ","
+	}
+	var out []schedule.Link
+	for _, item := range splitQuoted(s, sep) {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		var id, rest string
+		if strings.HasPrefix(item, `"`) {
+			end := closingQuote(item)
+			if end < 0 {
+				return nil, fmt.Errorf("%q: an ID's quote is not closed", item)
+			}
+			id, rest = strings.ReplaceAll(item[1:end], `""`, `"`), item[end+1:]
+			if !known(id) {
+				return nil, fmt.Errorf("%q: no task has ID %q", item, id)
+			}
+		} else {
+			found := false
+			for i := len(item); i > 0; i-- {
+				if known(strings.TrimSpace(item[:i])) {
+					if _, _, err := linkTail(item[i:]); err == nil {
+						id, rest, found = strings.TrimSpace(item[:i]), item[i:], true
+						break
+					}
+				}
+			}
+			if !found {
+				return nil, fmt.Errorf("%q: no task has that ID (or the link type and lag after it are not like FS+2d)", item)
+			}
+		}
+		typ, lag, err := linkTail(rest)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %v", item, err)
+		}
+		out = append(out, schedule.Link{Pred: id, Type: typ, Lag: lag})
+	}
+	return out, nil
+}
+
+// linkTail reads what follows a predecessor's ID: "FS+2d", "SS", "-1d",
+// "FF+50%", or nothing (FS).
+func linkTail(s string) (schedule.LinkType, schedule.Duration, error) {
+	s = strings.TrimSpace(s)
+	typ := schedule.FS
+	if len(s) >= 2 {
+		var lt schedule.LinkType
+		if err := lt.UnmarshalText([]byte(s[:2])); err == nil {
+			typ, s = lt, strings.TrimSpace(s[2:])
+		}
+	}
+	if s == "" {
+		return typ, schedule.Duration{}, nil
+	}
+	if s[0] != '+' && s[0] != '-' {
+		return 0, schedule.Duration{}, fmt.Errorf("%q: want a link type (FS, SS, FF, SF) and a lag such as +2d", s)
+	}
+	sign := 1.0
+	if s[0] == '-' {
+		sign = -1
+	}
+	lag, err := parseDuration(strings.TrimSpace(s[1:]))
+	if err != nil || lag.Amount < 0 {
+		return 0, schedule.Duration{}, fmt.Errorf("lag %q is not a duration", s)
+	}
+	lag.Amount *= sign
+	return typ, lag, nil
+}
+
+// splitQuoted splits s at sep outside double quotes.
+func splitQuoted(s, sep string) []string {
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '"':
+			quoted = !quoted
+		case !quoted && strings.HasPrefix(s[i:], sep):
+			out = append(out, s[start:i])
+			start = i + len(sep)
+		}
+	}
+	return append(out, s[start:])
+}
+
+// closingQuote is the index of the quote closing s's opening one ("" is
+// a quote inside).
+func closingQuote(s string) int {
+	for i := 1; i < len(s); i++ {
+		if s[i] == '"' {
+			if i+1 < len(s) && s[i+1] == '"' {
+				i++
+				continue
+			}
+			return i
+		}
+	}
+	return -1
+}

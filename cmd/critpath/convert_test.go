@@ -62,6 +62,7 @@ func TestConvertErrors(t *testing.T) {
 		{[]string{"convert", in}, "want IN and OUT", 2},
 		{[]string{"convert", in, filepath.Join(dir, "out.mpp")}, `unknown file type ".mpp"`, 1},
 		{[]string{"convert", notXML, filepath.Join(dir, "out.json")}, `root element "html"`, 1},
+		{[]string{"convert", "--map", "Unique ID=nope", in, filepath.Join(dir, "out.json")}, `field "nope" is not one of wbs, id`, 2},
 		{[]string{"convert", badCSV, filepath.Join(dir, "out.json")}, "2 problem(s), nothing imported:\n  CSV!C2: duration \"3x\" is not a duration\n  CSV!D3: predecessors \"Z\"", 1},
 	} {
 		code, _, errOut := runCLI(c.args...)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,7 +56,11 @@ func readProject(path string) (*schedule.Project, error) {
 	return in.project, nil
 }
 
-func importFile(path string) (*imported, error) {
+func importFile(path string) (*imported, error) { return importWith(path, nil) }
+
+// importWith reads a project file as importFile does, a workbook or CSV
+// with opts (nil: the defaults).
+func importWith(path string, opts *xlsx.ReadOptions) (*imported, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -106,7 +111,7 @@ func importFile(path string) (*imported, error) {
 		if ext == ".csv" {
 			read = xlsx.ReadCSV
 		}
-		p, warns, err := read(bytes.NewReader(data), nil)
+		p, warns, err := read(bytes.NewReader(data), opts)
 		if ie, ok := errors.AsType[*xlsx.ImportError](err); ok {
 			lines := make([]string, len(ie.Problems))
 			for i, pr := range ie.Problems {
@@ -260,6 +265,9 @@ func convertCommand(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
 	xmlFormat := fs.String("xml", "mspdi", "the `format` of an .xml OUT: mspdi (Microsoft Project) or pmxml (Primavera P6)")
 	paper := fs.String("paper", "A3", "the `paper` of a .pdf OUT: A3 or A4, landscape")
+	columns := columnMap{}
+	fs.Var(columns, "map", "read a workbook's or CSV's column `HEADER=field` (wbs, id, name, duration, start, predecessors, …; - to skip it); repeatable")
+	dayFirst := fs.Bool("day-first", false, "read a workbook's or CSV's 03/01/2027 as 3 January")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -267,7 +275,7 @@ func convertCommand(args []string, stdout io.Writer) error {
 	if len(files) != 2 {
 		return fmt.Errorf("%w: want IN and OUT", errUsage)
 	}
-	in, err := importFile(files[0])
+	in, err := importWith(files[0], &xlsx.ReadOptions{Columns: columns, DayFirst: *dayFirst})
 	if err != nil {
 		return err
 	}
@@ -290,5 +298,23 @@ func convertCommand(args []string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "  %s\n", w)
 		}
 	}
+	return nil
+}
+
+// columnMap is the --map flag: HEADER=field pairs.
+type columnMap map[string]string
+
+func (m columnMap) String() string { return fmt.Sprint(map[string]string(m)) }
+
+func (m columnMap) Set(v string) error {
+	header, field, ok := strings.Cut(v, "=")
+	if !ok || strings.TrimSpace(header) == "" {
+		return fmt.Errorf("%q: want HEADER=field", v)
+	}
+	field = strings.TrimSpace(field)
+	if field != "-" && !slices.Contains(xlsx.Fields(), field) {
+		return fmt.Errorf("%q: field %q is not one of %s", v, field, strings.Join(xlsx.Fields(), ", "))
+	}
+	m[strings.TrimSpace(header)] = field
 	return nil
 }

@@ -102,8 +102,10 @@ type frame struct {
 	page          string // "page 2 of 6", or ""
 }
 
+// x is t's place on the timescale (counted in seconds: a time.Duration
+// saturates past 292 years).
 func (f *frame) x(t time.Time) float64 {
-	return f.left + t.Sub(f.from).Hours()/f.to.Sub(f.from).Hours()*(f.right-f.left)
+	return f.left + float64(t.Unix()-f.from.Unix())/float64(f.to.Unix()-f.from.Unix())*(f.right-f.left)
 }
 
 func (f *frame) top() float64    { return f.m.headH + 2*f.m.rowH }
@@ -148,8 +150,9 @@ func draw(c canvas, f *frame, p *schedule.Project, r *schedule.Result, base map[
 		if k%2 == 1 {
 			c.rect(0, rw.y, f.width, m.rowH, colorStripe)
 		}
-		name := clip(rw.tr.Name, rw.tr.ID, int((m.labelW-m.u(8+14*float64(rw.depth)))/(m.font*0.62)))
-		c.text(m.u(8+14*float64(rw.depth)), rw.y+m.u(15), name, txt{size: m.font, bold: rw.tr.Summary})
+		indent := math.Min(m.u(8+14*float64(rw.depth)), 0.4*m.labelW) // deep outlines stop indenting
+		name := clip(rw.tr.Name, rw.tr.ID, int((m.labelW-indent)/(m.font*0.62)))
+		c.text(indent, rw.y+m.u(15), name, txt{size: m.font, bold: rw.tr.Summary})
 		if bt, ok := base[rw.tr.ID]; ok && !bt.Start.IsZero() && !bt.Finish.IsZero() {
 			if xs, xf, ok := f.visible(bt.Start, bt.Finish); ok {
 				c.rect(xs, rw.y+m.u(16), math.Max(1, xf-xs), m.u(4), colorBaseline)

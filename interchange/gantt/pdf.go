@@ -78,7 +78,7 @@ func PDF(w io.Writer, p *schedule.Project, r *schedule.Result, opts *PDFOptions)
 	}
 	from, to := span(p, r, rows)
 	chartW := paper.w - m.labelW - 16
-	days := to.Sub(from).Hours() / 24
+	days := float64(to.Unix()-from.Unix()) / 86400
 	across := max(1, int(math.Ceil(days*minPerDay/chartW)))
 	top := m.headH + 2*m.rowH
 	perPage := max(1, int((paper.h-top-2*m.rowH)/m.rowH))
@@ -108,8 +108,9 @@ func PDF(w io.Writer, p *schedule.Project, r *schedule.Result, opts *PDFOptions)
 		for a := range across {
 			n++
 			f := &frame{m: m, rows: band, left: m.labelW, right: m.labelW + chartW, width: paper.w, height: paper.h}
-			step := to.Sub(from) / time.Duration(across)
-			f.from, f.to = from.Add(step*time.Duration(a)), from.Add(step*time.Duration(a+1))
+			step := (to.Unix() - from.Unix()) / int64(across) // seconds: a Duration saturates
+			f.from = time.Unix(from.Unix()+step*int64(a), 0).In(from.Location())
+			f.to = time.Unix(from.Unix()+step*int64(a+1), 0).In(from.Location())
 			f.page = "page " + strconv.Itoa(n) + " of " + strconv.Itoa(down*across)
 			pdf.AddPage()
 			c := &pdfCanvas{pdf: pdf}

@@ -67,6 +67,9 @@ func parseDuration(s string) (schedule.Duration, error) {
 // separators (spaces, or commas beside a decimal point), and a currency
 // sign or unit around it ("9 680,00 ₽", "$1,200.50", "100%").
 func parseNumber(s string) (float64, error) {
+	if v, err := strconv.ParseFloat(text(s), 64); err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
+		return v, nil // plain, or in E-notation ("1.5E+6")
+	}
 	var b strings.Builder
 scan:
 	for _, r := range text(s) {
@@ -124,10 +127,11 @@ func yesNo(b bool) string {
 // count it after 1900-03-01.
 var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
-// serial is t's wall clock as an Excel date serial number.
+// serial is t's wall clock as an Excel date serial number (counted in
+// seconds: a time.Duration saturates after 292 years).
 func serial(t time.Time) float64 {
 	w := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
-	return w.Sub(excelEpoch).Hours() / 24
+	return float64(w.Unix()-excelEpoch.Unix()) / 86400
 }
 
 // fromSerial is the wall clock of an Excel serial number in loc, to the
@@ -136,7 +140,8 @@ func fromSerial(v float64, loc *time.Location) (time.Time, bool) {
 	if v < 1 || v > 2958465 || math.IsNaN(v) { // 1900-01-01 to 9999-12-31
 		return time.Time{}, false
 	}
-	w := excelEpoch.Add(time.Duration(math.Round(v*24*60)) * time.Minute)
+	minutes := int64(math.Round(v * 24 * 60))
+	w := excelEpoch.AddDate(0, 0, int(minutes/1440)).Add(time.Duration(minutes%1440) * time.Minute)
 	return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), 0, 0, loc), true
 }
 

@@ -72,7 +72,7 @@ func (wr *writer) gantt() error {
 	p, r, st := wr.p, wr.r, wr.st
 	n := r.Network()
 	unit, ps := timescale(r.Start(), r.Finish().Add(time.Minute), weekStart(n, r.Start()))
-	s, err := newSheet(wr.f, sheetGantt)
+	s, err := wr.newSheet(sheetGantt)
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func (wr *writer) usage() error {
 			}
 		}
 	}
-	s, err := newSheet(wr.f, sheetUsage)
+	s, err := wr.newSheet(sheetUsage)
 	if err != nil {
 		return err
 	}

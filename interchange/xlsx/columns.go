@@ -25,7 +25,7 @@ var (
 		{"finish", "Finish", []string{"finish date", "end", "end date", "early finish", "শেষ", "শেষের তারিখ", "সমাপ্তি"}},
 		{"total_float", "Total float", []string{"total slack", "float", "slack", "মোট ফ্লোট", "ফ্লোট"}},
 		{"critical", "Critical", []string{"ক্রিটিক্যাল"}},
-		{"percent_complete", "% Complete", []string{"percent complete", "% done", "complete", "progress", "সম্পন্ন", "% সম্পন্ন", "অগ্রগতি"}},
+		{"percent_complete", "% Complete", []string{"percent complete", "% done", "progress", "সম্পন্ন", "% সম্পন্ন", "অগ্রগতি"}},
 		{"predecessors", "Predecessors", []string{"predecessor", "depends on", "dependencies", "পূর্বসূরি", "পূর্ববর্তী কাজ", "পূর্ববর্তী"}},
 		{"resources", "Resource names", []string{"resources", "resource", "assigned to", "সম্পদ", "রিসোর্স"}},
 		{"outline_level", "Outline level", []string{"level", "স্তর"}},

@@ -1,13 +1,11 @@
 package xlsx
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -79,6 +77,42 @@ func (wr *writer) csvText(v any, loc *time.Location) string {
 	return fmt.Sprint(v)
 }
 
+// separator finds a CSV file's separator: Excel's "sep=;" first line
+// (skipped), else whichever of comma, semicolon and tab appears, outside
+// quotes, on the most of the first 50 lines (then the most often): a
+// title line above the header does not decide it.
+func separator(data []byte) (sep rune, skip int) {
+	if line, _, _ := bytes.Cut(data, []byte("\n")); bytes.HasPrefix(line, []byte("sep=")) && len(bytes.TrimSpace(line)) == 5 {
+		return rune(line[4]), len(line) + 1
+	}
+	best, bestLines, bestCount := ',', -1, -1
+	for _, c := range []rune{',', ';', '\t'} {
+		lines, count := 0, 0
+		for k, line := range bytes.SplitN(data, []byte("\n"), 51) {
+			if k == 50 {
+				break
+			}
+			n, quoted := 0, false
+			for _, b := range line {
+				switch {
+				case b == '"':
+					quoted = !quoted
+				case !quoted && rune(b) == c:
+					n++
+				}
+			}
+			if n > 0 {
+				lines++
+			}
+			count += n
+		}
+		if lines > bestLines || (lines == bestLines && count > bestCount) {
+			best, bestLines, bestCount = c, lines, count
+		}
+	}
+	return best, 0
+}
+
 // maxCSVRecords bounds a CSV file's rows.
 const maxCSVRecords = 1 << 20
 
@@ -101,14 +135,10 @@ func ReadCSV(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, erro
 	if !utf8.Valid(data) {
 		return nil, nil, fmt.Errorf("xlsx: the CSV file is not UTF-8")
 	}
-	first, _, _ := bufio.NewReader(bytes.NewReader(data)).ReadLine()
+	sep, skip := separator(data)
+	data = data[skip:]
 	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = ','
-	for _, sep := range []rune{';', '\t'} {
-		if strings.Count(string(first), string(sep)) > strings.Count(string(first), string(cr.Comma)) {
-			cr.Comma = sep
-		}
-	}
+	cr.Comma = sep
 	cr.FieldsPerRecord, cr.LazyQuotes = -1, true
 	var rows [][]string
 	for {

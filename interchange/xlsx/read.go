@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,7 +107,7 @@ func Read(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, error) 
 		// Raw values only: formatting every date cell as text costs more
 		// than the rest of the read. Dates are read from their serial
 		// numbers; only a percentage needs its format, asked cell by cell.
-		raw, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+		raw, err := sheetRows(f, name)
 		if err != nil {
 			return nil, fmt.Errorf("xlsx: sheet %s: %w", name, err)
 		}
@@ -126,6 +127,47 @@ func Read(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, error) 
 		}}, nil
 	}}
 	return newReader(opts).read(bk)
+}
+
+// Bounds on a sheet read: a row past maxRows, or more than maxCells
+// cells, is an error (a small file can unpack into millions of rows).
+const (
+	maxRows  = 1 << 18
+	maxCells = 1 << 23
+)
+
+// sheetRows reads a sheet's raw values as excelize's GetRows does, within
+// maxRows and maxCells.
+func sheetRows(f *excelize.File, name string) ([][]string, error) {
+	rows, err := f.Rows(name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]string
+	cur, last, cells := 0, 0, 0
+	for rows.Next() {
+		if cur++; cur > maxRows {
+			return nil, fmt.Errorf("over %d rows", maxRows)
+		}
+		row, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, err
+		}
+		if len(row) == 0 {
+			continue
+		}
+		if cells += len(row); cells > maxCells {
+			return nil, fmt.Errorf("over %d cells", maxCells)
+		}
+		for last < cur-1 {
+			out = append(out, nil)
+			last++
+		}
+		out = append(out, row)
+		last = cur
+	}
+	return out, rows.Error()
 }
 
 // book is a workbook's sheets, each read when first asked for (the Gantt
@@ -183,6 +225,14 @@ func (g *grid) percentShown(r, c int, raw string) string {
 	return raw
 }
 
+// maybeFraction reports whether a raw value could be a percentage typed
+// into critpath's own workbook ("50%" is stored as 0.5): a number above 0
+// and at most 1. Only then is the cell's format asked for.
+func maybeFraction(raw string) bool {
+	v, err := strconv.ParseFloat(raw, 64)
+	return err == nil && v > 0 && v <= 1
+}
+
 // percentFields are the fields a workbook may hold as percentages.
 var percentFields = map[string]bool{"percent_complete": true, "units": true, "max_units": true}
 
@@ -221,12 +271,16 @@ type reader struct {
 	warnings []Warning
 	// where each task is, for the problems Compile finds
 	taskRow   map[string]int
+	resPlace  map[int]place // by index in Project.Resources
+	asgPlace  map[int]place // by index in Project.Assignments
+	start     *place        // the cell the project start was taken from
 	taskSheet *table
 	calRow    map[string]int
 }
 
 func newReader(opts *ReadOptions) *reader {
-	rd := &reader{p: &schedule.Project{}, taskRow: map[string]int{}, calRow: map[string]int{}}
+	rd := &reader{p: &schedule.Project{}, taskRow: map[string]int{}, calRow: map[string]int{},
+		resPlace: map[int]place{}, asgPlace: map[int]place{}}
 	if opts != nil {
 		rd.opts = *opts
 	}
@@ -320,7 +374,7 @@ func field[T any](rd *reader, t *table, r int, f string, parse func(shown, raw s
 	if !ok {
 		return zero, false
 	}
-	if percentFields[f] && !rd.own {
+	if percentFields[f] && (!rd.own || maybeFraction(raw)) {
 		shown = t.g.percentShown(r, c, raw)
 	}
 	v, err := parse(shown, raw)
@@ -340,6 +394,14 @@ func (rd *reader) read(bk *book) (*schedule.Project, []Warning, error) {
 }
 
 func (rd *reader) readBook(bk *book) (*schedule.Project, []Warning, error) {
+	for _, h := range slices.Sorted(maps.Keys(rd.opts.Columns)) {
+		if f := rd.opts.Columns[h]; f != "-" && !slices.Contains(Fields(), f) {
+			rd.fail("ReadOptions.Columns", -1, 0, "", "header %q: field %q is not one of %s, or -", h, f, strings.Join(Fields(), ", "))
+		}
+	}
+	if len(rd.problems) > 0 {
+		return nil, nil, &ImportError{rd.problems}
+	}
 	if g := bk.sheet(sheetProject); g != nil && len(g.shown) > 0 && len(g.shown[0]) > 0 && headerKey(g.shown[0][0]) == "property" {
 		rd.own = true
 		rd.project(g)
@@ -451,7 +513,22 @@ func (rd *reader) scheduleProblems(err error) {
 	for _, e := range errs {
 		msg := strings.TrimPrefix(e.Error(), "schedule: ")
 		if ie, ok := errors.AsType[*schedule.InputError](e); ok {
+			kind, idx, sub, isItem := itemField(ie.Field)
 			switch {
+			case isItem && (kind == "resources" || kind == "assignments"):
+				pl, ok := rd.resPlace[idx]
+				if kind == "assignments" {
+					pl, ok = rd.asgPlace[idx]
+				}
+				if !ok {
+					rd.fail(sheetProject, -1, 0, ie.Field, "%s", msg)
+					continue
+				}
+				c, has := pl.t.cols[sub]
+				if !has {
+					c = pl.col
+				}
+				rd.fail(pl.t.g.name, pl.row, c, sub, "%s", msg)
 			case ie.Link != nil:
 				r, c := at(ie.Link.Succ, "predecessors")
 				rd.fail(t.g.name, r, c, "predecessors", "%s", msg)
@@ -465,6 +542,8 @@ func (rd *reader) scheduleProblems(err error) {
 					r = -1
 				}
 				rd.fail(sheetCalendars, r, 0, "calendar", "%s", msg)
+			case rd.start != nil && ie.Field == "start":
+				rd.fail(rd.start.t.g.name, rd.start.row, rd.start.col, "start", "the project start, the earliest task start: %s", msg)
 			default:
 				rd.fail(sheetProject, -1, 0, ie.Field, "%s", msg)
 			}
@@ -477,6 +556,27 @@ func (rd *reader) scheduleProblems(err error) {
 		}
 		rd.fail(t.g.name, -1, 0, "", "%s", msg)
 	}
+}
+
+// place is a row of a table that a model item was read from, and the
+// column to point at when no better one is known.
+type place struct {
+	t        *table
+	row, col int
+}
+
+// itemField splits a field path such as "resources[3].calendar".
+func itemField(f string) (kind string, idx int, sub string, ok bool) {
+	open := strings.IndexByte(f, '[')
+	end := strings.IndexByte(f, ']')
+	if open <= 0 || end < open {
+		return "", 0, "", false
+	}
+	n, err := strconv.Atoi(f[open+1 : end])
+	if err != nil {
+		return "", 0, "", false
+	}
+	return f[:open], n, strings.TrimPrefix(f[end+1:], "."), true
 }
 
 // dateField parses a date cell; finish-type fields take a bare day's end.
@@ -515,13 +615,13 @@ func unitsField(shown, raw string) (float64, error) {
 // percentField reads percent complete: critpath writes the percentage
 // itself; other tools a fraction under a percent format, or the number.
 func (rd *reader) percentField(shown, raw string) (float64, error) {
-	if v, err := parseNumber(raw); rd.own && err == nil && raw != "" && v >= 0 && v <= 100 {
-		return v, nil
-	}
 	if strings.HasSuffix(strings.TrimSpace(shown), "%") {
 		if v, err := parseNumber(raw); err == nil && !strings.HasSuffix(raw, "%") && v >= 0 && v <= 1 {
 			return v * 100, nil
 		}
+	}
+	if v, err := parseNumber(raw); rd.own && err == nil && raw != "" && v >= 0 && v <= 100 {
+		return v, nil
 	}
 	return parsePercent(shown)
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +39,13 @@ func (rd *reader) project(g *grid) {
 			rd.fail(g.name, r, 1, "time_zone", "time zone %q is not known", s)
 		} else {
 			rd.loc, p.Location = loc, loc
+		}
+	} else if s, _, r, ok := value(propDatesZone); ok {
+		loc, err := time.LoadLocation(s)
+		if err != nil {
+			rd.fail(g.name, r, 1, "time_zone", "time zone %q is not known", s)
+		} else {
+			rd.loc = loc
 		}
 	} else if s, _, r, ok := value(propOffset); ok {
 		t, err := time.Parse("-07:00", s)
@@ -262,7 +271,8 @@ func (rd *reader) resources(t *table) {
 		}
 	}
 	fieldCols := map[int]string{}
-	for c, head := range t.extra {
+	for _, c := range slices.Sorted(maps.Keys(t.extra)) {
+		head := t.extra[c]
 		if name, ok := declared[headerKey(head)]; ok {
 			fieldCols[c] = name
 		} else {
@@ -286,6 +296,7 @@ func (rd *reader) resources(t *table) {
 			continue
 		}
 		seen[res.ID] = r
+		rd.resPlace[len(p.Resources)] = place{t, r, t.cols["id"]}
 		res.Type, _ = field(rd, t, r, "type", enumField[schedule.ResourceType])
 		res.MaxUnits, _ = field(rd, t, r, "max_units", unitsField)
 		res.Calendar, _ = field(rd, t, r, "calendar", rd.textField)
@@ -347,6 +358,7 @@ func (rd *reader) assignments(t *table) {
 			a.Units = u
 		}
 		a.Work, _ = field(rd, t, r, "work", durationField)
+		rd.asgPlace[len(p.Assignments)] = place{t, r, t.cols["task"]}
 		p.Assignments = append(p.Assignments, a)
 	}
 }

@@ -2,6 +2,9 @@ package xlsx
 
 import (
 	"fmt"
+	"maps"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +38,8 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 			declared[headerKey("Field: "+cf.Name)] = cf.Name
 		}
 	}
-	for c, head := range t.extra {
+	for _, c := range slices.Sorted(maps.Keys(t.extra)) {
+		head := t.extra[c]
 		if name, ok := declared[headerKey(head)]; ok {
 			fieldCols[c] = name
 		} else {
@@ -93,6 +97,9 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 		task.Constraint.Date, _ = field(rd, t, r, "constraint_date", rd.dateField(end))
 		task.Deadline, _ = field(rd, t, r, "deadline", rd.dateField(true))
 		if v, ok := field(rd, t, r, "priority", numberField); ok {
+			if v != math.Trunc(v) || v < 0 || v > 1000 {
+				rd.fail(g.name, r, t.cols["priority"], "priority", "priority %v is not a whole number from 0 to 1000", v)
+			}
 			task.Priority = int(v)
 		}
 		task.Calendar, _ = field(rd, t, r, "calendar", rd.textField)
@@ -110,9 +117,13 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 		task.IgnoreResourceCalendars, _ = field(rd, t, r, "ignore_resource_calendars", boolField)
 		task.NoSplit, _ = field(rd, t, r, "no_split", boolField)
 		task.Splits, _ = field(rd, t, r, "splits", splitsField)
-		if d, ok := field(rd, t, r, "crash_duration", durationField); ok {
-			task.Crash = &schedule.Crash{Duration: d}
-			task.Crash.Cost, _ = field(rd, t, r, "crash_cost", numberField)
+		crashD, hasD := field(rd, t, r, "crash_duration", durationField)
+		crashC, hasC := field(rd, t, r, "crash_cost", numberField)
+		switch {
+		case hasD:
+			task.Crash = &schedule.Crash{Duration: crashD, Cost: crashC}
+		case hasC:
+			rd.fail(g.name, r, t.cols["crash_cost"], "crash_cost", "a crash cost needs a crash duration")
 		}
 		task.Notes, _ = field(rd, t, r, "notes", rd.textField)
 		for c, name := range fieldCols {
@@ -129,9 +140,6 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 		pd.name = task.Name
 		p.Tasks = append(p.Tasks, task)
 		pend = append(pend, pd)
-	}
-	if len(pend) != len(p.Tasks) { // a row was refused: the rest would mislead
-		return
 	}
 	rd.outline(t, pend)
 	rolledUp(p)
@@ -284,6 +292,7 @@ func (rd *reader) foreignDates(t *table, pend []pending) {
 		for _, pd := range pend {
 			if !pd.start.IsZero() && (p.Start.IsZero() || pd.start.Before(p.Start)) {
 				p.Start = pd.start
+				rd.start = &place{t, pd.row, t.cols["start"]}
 			}
 		}
 	}
@@ -337,8 +346,10 @@ func (rd *reader) resourceNames(t *table, pend []pending) {
 			if !ok {
 				id = name
 				byName[strings.ToLower(name)] = id
+				rd.resPlace[len(p.Resources)] = place{t, pd.row, t.cols["resources"]}
 				p.Resources = append(p.Resources, schedule.Resource{ID: id, Name: name})
 			}
+			rd.asgPlace[len(p.Assignments)] = place{t, pd.row, t.cols["resources"]}
 			p.Assignments = append(p.Assignments, schedule.Assignment{Task: p.Tasks[k].ID, Resource: id, Units: units})
 		}
 	}
@@ -370,15 +381,8 @@ func parsePredecessors(s string, known func(string) bool) ([]schedule.Link, erro
 				return nil, fmt.Errorf("%q: no task has ID %q", item, id)
 			}
 		} else {
-			found := false
-			for i := len(item); i > 0; i-- {
-				if known(strings.TrimSpace(item[:i])) {
-					if _, _, err := linkTail(item[i:]); err == nil {
-						id, rest, found = strings.TrimSpace(item[:i]), item[i:], true
-						break
-					}
-				}
-			}
+			var found bool
+			id, rest, found = splitItem(item, known)
 			if !found {
 				return nil, fmt.Errorf("%q: no task has that ID (or the link type and lag after it are not like FS+2d)", item)
 			}
@@ -390,6 +394,19 @@ func parsePredecessors(s string, known func(string) bool) ([]schedule.Link, erro
 		out = append(out, schedule.Link{Pred: id, Type: typ, Lag: lag})
 	}
 	return out, nil
+}
+
+// splitItem cuts an unquoted predecessor item into the longest known
+// task ID it starts with whose rest reads as a link type and lag.
+func splitItem(item string, known func(string) bool) (id, rest string, ok bool) {
+	for i := len(item); i > 0; i-- {
+		if known(strings.TrimSpace(item[:i])) {
+			if _, _, err := linkTail(item[i:]); err == nil {
+				return strings.TrimSpace(item[:i]), item[i:], true
+			}
+		}
+	}
+	return "", "", false
 }
 
 // linkTail reads what follows a predecessor's ID: "FS+2d", "SS", "-1d",

@@ -11,16 +11,25 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// quoteID writes a task ID so that a predecessor list reads it back.
-func quoteID(id string) string {
-	if id == "" || strings.ContainsAny(id, `;,"`) || strings.TrimSpace(id) != id {
-		return `"` + strings.ReplaceAll(id, `"`, `""`) + `"`
+// quoteID writes a task ID, with the link type and lag after it (tail),
+// so that a predecessor list reads it back: in quotes when it holds a
+// separator or outer space, or when the reader would take a longer ID
+// from it ("A" then "FS" must not read as task "AFS").
+func quoteID(id, tail string, known func(string) bool) string {
+	if got, _, ok := splitItem(id+tail, known); ok && got == id && id != "" &&
+		!strings.ContainsAny(id, `;,"`) && strings.TrimSpace(id) == id {
+		return id
 	}
-	return id
+	return `"` + strings.ReplaceAll(id, `"`, `""`) + `"`
 }
 
 // predecessors spells the links into each task: "3FS+2d; 5SS".
 func (wr *writer) predecessors() map[string]string {
+	ids := make(map[string]bool, len(wr.p.Tasks))
+	for _, t := range wr.p.Tasks {
+		ids[t.ID] = true
+	}
+	known := func(id string) bool { return ids[id] }
 	out := map[string]string{}
 	for _, l := range wr.p.Links {
 		var b strings.Builder
@@ -28,14 +37,15 @@ func (wr *writer) predecessors() map[string]string {
 			b.WriteString(s)
 			b.WriteString("; ")
 		}
-		b.WriteString(quoteID(l.Pred))
-		b.WriteString(l.Type.String())
+		tail := l.Type.String()
 		if !l.Lag.IsZero() {
 			if l.Lag.Amount > 0 {
-				b.WriteByte('+')
+				tail += "+"
 			}
-			b.WriteString(l.Lag.String())
+			tail += l.Lag.String()
 		}
+		b.WriteString(quoteID(l.Pred, tail, known))
+		b.WriteString(tail)
 		out[l.Succ] = b.String()
 		if !l.Overlap.IsZero() || l.ReworkCost != 0 {
 			wr.warn(sheetTasks, "link %s: its fast-tracking overlap and rework cost are not carried", &l)
@@ -99,8 +109,8 @@ func (wr *writer) taskCells(preds, resNames map[string]string) map[string]taskCe
 			}
 			return t.Duration.String()
 		},
-		"start":  func(_ int, _ *schedule.Task, tr schedule.TaskResult) any { return dateCell(st.date, tr.Start) },
-		"finish": func(_ int, _ *schedule.Task, tr schedule.TaskResult) any { return dateCell(st.date, tr.Finish) },
+		"start":  func(_ int, _ *schedule.Task, tr schedule.TaskResult) any { return wr.date(tr.Start) },
+		"finish": func(_ int, _ *schedule.Task, tr schedule.TaskResult) any { return wr.date(tr.Finish) },
 		"total_float": func(_ int, _ *schedule.Task, tr schedule.TaskResult) any {
 			return styled(st.days, float64(tr.TotalFloat)/minPerDay)
 		},
@@ -124,8 +134,8 @@ func (wr *writer) taskCells(preds, resNames map[string]string) map[string]taskCe
 		"constraint": texts(func(t *schedule.Task) string {
 			return enumText(t.Constraint.Type, t.Constraint.Type == schedule.ASAP)
 		}),
-		"constraint_date": func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return dateCell(st.date, t.Constraint.Date) },
-		"deadline":        func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return dateCell(st.date, t.Deadline) },
+		"constraint_date": func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.Constraint.Date) },
+		"deadline":        func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.Deadline) },
 		"priority": func(_ int, t *schedule.Task, _ schedule.TaskResult) any {
 			if t.Priority == 0 {
 				return nil
@@ -134,8 +144,8 @@ func (wr *writer) taskCells(preds, resNames map[string]string) map[string]taskCe
 		},
 		"calendar":      texts(func(t *schedule.Task) string { return t.Calendar }),
 		"manual":        bools(func(t *schedule.Task) bool { return t.Manual }),
-		"actual_start":  func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return dateCell(st.date, t.ActualStart) },
-		"actual_finish": func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return dateCell(st.date, t.ActualFinish) },
+		"actual_start":  func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.ActualStart) },
+		"actual_finish": func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.ActualFinish) },
 		"remaining": texts(func(t *schedule.Task) string {
 			if t.Remaining == nil {
 				return ""
@@ -212,7 +222,7 @@ func (wr *writer) taskTable() (headers []string, widths []float64, cellsOf func(
 			cols = append(cols, c)
 		}
 	}
-	headers, fields := headersOf(cols, p, false)
+	headers, fields := headersOf(cols, taskColumns, p, false)
 	for _, c := range cols {
 		widths = append(widths, columnWidth(c.key))
 	}
@@ -260,8 +270,8 @@ func (wr *writer) tasks() error {
 
 // fieldHeader is a custom field's column header, marked when a built-in
 // column has its name.
-func fieldHeader(name string, builtin map[string]bool) string {
-	if builtin[headerKey(name)] || headerKey(name) == "" || strings.HasPrefix(headerKey(name), "field:") {
+func fieldHeader(name string, builtin map[string]string) string {
+	if builtin[headerKey(name)] != "" || headerKey(name) == "" || strings.HasPrefix(headerKey(name), "field:") {
 		return "Field: " + name
 	}
 	return name

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/critpath/critpath/interchange/internal/outline"
 	"github.com/critpath/critpath/schedule"
@@ -97,6 +98,15 @@ type sheet struct {
 	name string
 	sw   *excelize.StreamWriter
 	row  int
+	warn func(w Warning) // what a cell cannot hold
+}
+
+func (wr *writer) newSheet(name string) (*sheet, error) {
+	s, err := newSheet(wr.f, name)
+	if err == nil {
+		s.warn = func(w Warning) { wr.warnings = append(wr.warnings, w) }
+	}
+	return s, err
 }
 
 func newSheet(f *excelize.File, name string) (*sheet, error) {
@@ -118,7 +128,36 @@ func (s *sheet) put(cells []any, opts ...excelize.RowOpts) error {
 	if err != nil {
 		return err
 	}
+	if s.warn != nil {
+		for c, v := range cells {
+			if msg := cellText(v); msg != "" {
+				s.warn(Warning{Sheet: s.name, Cell: ref(s.row-1, c), Message: msg})
+			}
+		}
+	}
 	return s.sw.SetRow(cell, cells, opts...)
+}
+
+// cellText says what a cell's text loses in a workbook: characters past
+// Excel's 32,767, and control characters XML cannot hold (Excel shows
+// them as �); "" when nothing.
+func cellText(v any) string {
+	if c, ok := v.(excelize.Cell); ok {
+		v = c.Value
+	}
+	text, ok := v.(string)
+	if !ok {
+		return ""
+	}
+	if n := len(utf16.Encode([]rune(text))); n > excelize.TotalCellChars {
+		return fmt.Sprintf("a text of %d characters is cut to Excel's %d", n, excelize.TotalCellChars)
+	}
+	for _, r := range text {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF {
+			return fmt.Sprintf("control character %U cannot be held in a workbook: it reads back as \uFFFD", r)
+		}
+	}
+	return ""
 }
 
 // table ends a sheet of cols columns as an Excel table (a filter on each
@@ -156,7 +195,7 @@ func (s *sheet) freeze(cols, rows int) error {
 // startSheet begins a sheet: column widths, its first freezeCols columns
 // and header row frozen, the header row written.
 func (wr *writer) startSheet(name string, headers []string, widths []float64, freezeCols int) (*sheet, error) {
-	s, err := newSheet(wr.f, name)
+	s, err := wr.newSheet(name)
 	if err != nil {
 		return nil, err
 	}
@@ -170,20 +209,17 @@ func (wr *writer) startSheet(name string, headers []string, widths []float64, fr
 }
 
 // headersOf is cols' headers, then those of the custom fields of tasks
-// (or resources) — a field named like a built-in column marked
-// "Field: " — and the fields' names.
-func headersOf(cols []column, p *schedule.Project, resource bool) (headers, fields []string) {
-	builtin := map[string]bool{}
+// (or resources), and the fields' names. A field whose name the reader
+// would take for a column of the sheet (all reads: a header, a key or a
+// synonym of one) is headed "Field: name".
+func headersOf(cols, all []column, p *schedule.Project, resource bool) (headers, fields []string) {
 	for _, c := range cols {
 		headers = append(headers, c.header)
-		builtin[headerKey(c.header)] = true
 	}
 	if p == nil {
 		return headers, nil
 	}
-	for _, c := range taskColumns {
-		builtin[headerKey(c.header)] = true
-	}
+	builtin := newMatcher(all, nil).byHeader
 	for _, cf := range p.CustomFields {
 		if cf.Resource == resource {
 			fields = append(fields, cf.Name)
@@ -209,13 +245,13 @@ func styled(style int, v any) any {
 	return excelize.Cell{StyleID: style, Value: v}
 }
 
-// dateCell is a date as an Excel serial number in the given style, nil
-// for no date.
-func dateCell(style int, t time.Time) any {
+// date is t as an Excel serial number of its wall clock in the
+// project's zone (what the reader reads it in), nil for no date.
+func (wr *writer) date(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return excelize.Cell{StyleID: style, Value: serial(t)}
+	return excelize.Cell{StyleID: wr.st.date, Value: serial(t.In(wr.loc))}
 }
 
 func dayCell(style int, d schedule.Date) any {
@@ -282,10 +318,23 @@ func newWriter(p *schedule.Project, r *schedule.Result) (*writer, error) {
 		f.Close()
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
-	return &writer{f: f, p: p, r: r, st: st, rows: rows}, nil
+	return &writer{f: f, p: p, r: r, st: st, rows: rows, loc: zoneOf(p)}, nil
+}
+
+// zoneOf is the zone a project's dates are in: its Location, else its
+// start's (or finish's) zone.
+func zoneOf(p *schedule.Project) *time.Location {
+	if p.Location != nil {
+		return p.Location
+	}
+	if !p.Start.IsZero() || p.Finish.IsZero() {
+		return p.Start.Location()
+	}
+	return p.Finish.Location()
 }
 
 type writer struct {
+	loc      *time.Location // the zone of every date written
 	f        *excelize.File
 	p        *schedule.Project
 	r        *schedule.Result
@@ -309,7 +358,7 @@ func (wr *writer) result(k int) (schedule.TaskResult, int) {
 
 func (wr *writer) resources() error {
 	p, st := wr.p, wr.st
-	headers, fields := headersOf(resourceColumns, p, true)
+	headers, fields := headersOf(resourceColumns, resourceColumns, p, true)
 	s, err := wr.startSheet(sheetResources, headers, []float64{12, 30, 10, 10, 16, 14, 14, 14, 14}, 0)
 	if err != nil {
 		return err
@@ -357,7 +406,7 @@ func (wr *writer) assignments() error {
 	for _, res := range p.Resources {
 		resNames[res.ID] = res.Name
 	}
-	headers, _ := headersOf(assignmentColumns, nil, false)
+	headers, _ := headersOf(assignmentColumns, nil, nil, false)
 	s, err := wr.startSheet(sheetAssignments, headers, []float64{12, 36, 12, 24, 10, 10}, 0)
 	if err != nil {
 		return err
@@ -373,7 +422,7 @@ func (wr *writer) assignments() error {
 
 func (wr *writer) calendars() error {
 	st := wr.st
-	headers, _ := headersOf(calendarColumns, nil, false)
+	headers, _ := headersOf(calendarColumns, nil, nil, false)
 	s, err := wr.startSheet(sheetCalendars, headers, []float64{20, 18, 12, 12, 12, 8, 28, 28}, 0)
 	if err != nil {
 		return err
@@ -419,14 +468,14 @@ func (wr *writer) baselines() error {
 		return nil
 	}
 	st := wr.st
-	headers, _ := headersOf(baselineColumns, nil, false)
+	headers, _ := headersOf(baselineColumns, nil, nil, false)
 	s, err := wr.startSheet(sheetBaselines, headers, []float64{14, 12, 17, 17, 10, 10, 14}, 0)
 	if err != nil {
 		return err
 	}
 	for _, b := range wr.p.Baselines {
 		for _, t := range b.Tasks {
-			if err := s.put([]any{b.Name, t.ID, dateCell(st.date, t.Start), dateCell(st.date, t.Finish),
+			if err := s.put([]any{b.Name, t.ID, wr.date(t.Start), wr.date(t.Finish),
 				nonEmpty(durationText(t.Duration)), nonEmpty(durationText(t.Work)), styled(st.money, number(t.Cost))}); err != nil {
 				return err
 			}
@@ -445,6 +494,7 @@ const (
 	propStatusDate    = "Status date"
 	propTimeZone      = "Time zone"
 	propOffset        = "UTC offset"
+	propDatesZone     = "Time zone of dates" // the zone of the dates when the project names none
 	propCalendar      = "Calendar"
 	propMinutesPerDay = "Minutes per day"
 	propMinutesWeek   = "Minutes per week"
@@ -455,7 +505,7 @@ const (
 )
 
 func (wr *writer) project() error {
-	p, st := wr.p, wr.st
+	p := wr.p
 	s, err := wr.startSheet(sheetProject, []string{"Property", "Value"}, []float64{22, 26, 12, 16, 12}, 0)
 	if err != nil {
 		return err
@@ -466,15 +516,18 @@ func (wr *writer) project() error {
 	}
 	rows := [][]any{
 		{propName, p.Name},
-		{propStart, dateCell(st.date, p.Start)},
+		{propStart, wr.date(p.Start)},
 		{propFromFinish, from},
-		{propFinish, dateCell(st.date, p.Finish)},
-		{propFinishBy, dateCell(st.date, p.FinishBy)},
-		{propStatusDate, dateCell(st.date, p.StatusDate)},
+		{propFinish, wr.date(p.Finish)},
+		{propFinishBy, wr.date(p.FinishBy)},
+		{propStatusDate, wr.date(p.StatusDate)},
 	}
-	if p.Location != nil {
+	switch {
+	case p.Location != nil:
 		rows = append(rows, []any{propTimeZone, p.Location.String()})
-	} else {
+	case strings.Contains(wr.loc.String(), "/"): // a zone of the tz database, with its daylight saving
+		rows = append(rows, []any{propDatesZone, wr.loc.String()})
+	default:
 		_, off := cmpTime(p.Start, p.Finish).Zone()
 		rows = append(rows, []any{propOffset, offsetText(off)})
 	}
@@ -496,7 +549,7 @@ func (wr *writer) project() error {
 		}
 		rows = append(rows, []any{propCustomField, cf.Name, kind, nonEmpty(cf.Alias), nonEmpty(cf.ID)})
 	}
-	rows = append(rows, []any{propScheduled, dateCell(st.date, wr.r.Finish())})
+	rows = append(rows, []any{propScheduled, wr.date(wr.r.Finish())})
 	for _, row := range rows {
 		if err := s.put(row); err != nil {
 			return err

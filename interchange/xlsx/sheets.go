@@ -257,28 +257,51 @@ func cellGiven(t *table, r int, f string) bool {
 	return ok
 }
 
+// fieldColumns finds the custom field columns of a task (or resource)
+// table: in critpath's workbook, the headers of the fields its Project
+// sheet declares ("Name" or "Field: Name"). Every other column no field
+// reads is a warning.
+func (rd *reader) fieldColumns(t *table, resource bool) map[int]string {
+	declared := map[string]string{}
+	for _, cf := range rd.p.CustomFields {
+		if cf.Resource == resource {
+			declared[headerKey(cf.Name)] = cf.Name
+			declared[headerKey("Field: "+cf.Name)] = cf.Name
+		}
+	}
+	cols := map[int]string{}
+	for _, c := range slices.Sorted(maps.Keys(t.extra)) {
+		head := t.extra[c]
+		if name, ok := declared[headerKey(head)]; ok {
+			cols[c] = name
+		} else {
+			rd.warnings = append(rd.warnings, Warning{Sheet: t.g.name, Cell: ref(t.header, c), Message: fmt.Sprintf("column %q is not read", head)})
+		}
+	}
+	return cols
+}
+
+// fieldValues are row r's custom field values, nil when it has none.
+func fieldValues(g *grid, r int, cols map[int]string) map[string]string {
+	var out map[string]string
+	for c, name := range cols {
+		if shown, _ := g.cell(r, c); shown != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[name] = shown
+		}
+	}
+	return out
+}
+
 // resources reads the Resources sheet.
 func (rd *reader) resources(t *table) {
 	if t == nil {
 		return
 	}
 	p, g := rd.p, t.g
-	declared := map[string]string{}
-	for _, cf := range p.CustomFields {
-		if cf.Resource {
-			declared[headerKey(cf.Name)] = cf.Name
-			declared[headerKey("Field: "+cf.Name)] = cf.Name
-		}
-	}
-	fieldCols := map[int]string{}
-	for _, c := range slices.Sorted(maps.Keys(t.extra)) {
-		head := t.extra[c]
-		if name, ok := declared[headerKey(head)]; ok {
-			fieldCols[c] = name
-		} else {
-			rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Cell: ref(t.header, c), Message: fmt.Sprintf("column %q is not read", head)})
-		}
-	}
+	fieldCols := rd.fieldColumns(t, true)
 	seen := map[string]int{}
 	for _, r := range t.rows() {
 		var res schedule.Resource
@@ -307,14 +330,7 @@ func (rd *reader) resources(t *table) {
 		res.OvertimeRate, _ = field(rd, t, r, "overtime_rate", numberField)
 		res.CostPerUse, _ = field(rd, t, r, "cost_per_use", numberField)
 		res.Group, _ = field(rd, t, r, "group", rd.textField)
-		for c, name := range fieldCols {
-			if shown, _ := g.cell(r, c); shown != "" {
-				if res.Fields == nil {
-					res.Fields = map[string]string{}
-				}
-				res.Fields[name] = shown
-			}
-		}
+		res.Fields = fieldValues(g, r, fieldCols)
 		p.Resources = append(p.Resources, res)
 	}
 }

@@ -2,9 +2,7 @@ package xlsx
 
 import (
 	"fmt"
-	"maps"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,24 +26,7 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 	rd.taskSheet = t
 	g := t.g
 	p := rd.p
-	// Custom field columns: in critpath's workbook, the headers of the
-	// task fields its Project sheet declares.
-	fieldCols := map[int]string{}
-	declared := map[string]string{}
-	for _, cf := range p.CustomFields {
-		if !cf.Resource {
-			declared[headerKey(cf.Name)] = cf.Name
-			declared[headerKey("Field: "+cf.Name)] = cf.Name
-		}
-	}
-	for _, c := range slices.Sorted(maps.Keys(t.extra)) {
-		head := t.extra[c]
-		if name, ok := declared[headerKey(head)]; ok {
-			fieldCols[c] = name
-		} else {
-			rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Cell: ref(t.header, c), Message: fmt.Sprintf("column %q is not read", head)})
-		}
-	}
+	fieldCols := rd.fieldColumns(t, false)
 	_, hasID := t.cols["id"]
 	rows := t.rows()
 	pend := make([]pending, 0, len(rows))
@@ -126,14 +107,7 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 			rd.fail(g.name, r, t.cols["crash_cost"], "crash_cost", "a crash cost needs a crash duration")
 		}
 		task.Notes, _ = field(rd, t, r, "notes", rd.textField)
-		for c, name := range fieldCols {
-			if shown, _ := g.cell(r, c); shown != "" {
-				if task.Fields == nil {
-					task.Fields = map[string]string{}
-				}
-				task.Fields[name] = shown
-			}
-		}
+		task.Fields = fieldValues(g, r, fieldCols)
 		if task.Manual {
 			task.Start = pd.start
 		}

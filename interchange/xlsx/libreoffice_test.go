@@ -15,7 +15,7 @@ import (
 // LibreOffice opens the Dhaka Tower's workbook and sees its Tasks sheet
 // as critpath wrote it: every task's WBS, ID, name and duration, and the
 // dates as dates. Skipped without soffice (Debian libreoffice-calc-nogui,
-// not installed by .ci/run: it takes minutes).
+// which .ci/run installs).
 func TestLibreOfficeReadsWorkbook(t *testing.T) {
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {

@@ -24,6 +24,9 @@ func TestConvert(t *testing.T) {
 	if code, _, errOut := runCLI("convert", in, book); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	if fi, err := os.Stat(book); err != nil || fi.Mode().Perm()&0o044 == 0 {
+		t.Errorf("%s: mode %v, %v: others cannot read it", book, fi.Mode(), err)
+	}
 	_, want, _ := runCLI("schedule", in)
 	for _, path := range []string{xmlPath, back, book} {
 		code, got, errOut := runCLI("schedule", path)

@@ -249,7 +249,7 @@ func writeProject(path string, p *schedule.Project, xmlFormat, paper string) ([]
 		return nil, err
 	}
 	_, err = tmp.Write(b.Bytes())
-	err = errors.Join(err, tmp.Close())
+	err = errors.Join(err, tmp.Chmod(0o644), tmp.Close()) // a temporary file is private; the output is not
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)
 	}

@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"slices"
 	"time"
 
 	"github.com/critpath/critpath/schedule"
@@ -130,7 +131,7 @@ func (wr *writer) gantt() error {
 		cells            = make([]any, 2+len(ps))
 	)
 	for _, row := range wr.rows {
-		tr, _ := wr.result(row.Task)
+		tr := wr.results[row.Task]
 		cells[0], cells[1] = row.WBS, excelize.Cell{StyleID: st.name(row.Depth), Value: tr.Name}
 		doneBy := tr.Start.Add(time.Duration(float64(tr.Finish.Sub(tr.Start)) * tr.PercentComplete / 100))
 		for i, pd := range ps {
@@ -194,34 +195,35 @@ func (wr *writer) usage() error {
 			continue
 		}
 		cal := calOf[tr.ID]
-		segs := r.Segments(i)
+		// The task's working minutes in each week it spans, once for all
+		// its assignments.
+		type share struct {
+			week    int
+			minutes int64
+		}
+		var shares []share
 		var total int64
-		for _, sg := range segs {
-			m, err := n.WorkBetween(cal, sg.Start, sg.Finish)
-			if err != nil {
-				return err
+		for _, sg := range r.Segments(i) {
+			first, _ := slices.BinarySearchFunc(weeks, sg.Start, func(wk period, t time.Time) int { return wk.to.Compare(t) })
+			for w := first; w < len(weeks) && weeks[w].from.Before(sg.Finish); w++ {
+				from, to := later(sg.Start, weeks[w].from), earlier(sg.Finish, weeks[w].to)
+				if !from.Before(to) {
+					continue
+				}
+				m, err := n.WorkBetween(cal, from, to)
+				if err != nil {
+					return err
+				}
+				shares, total = append(shares, share{w, m}), total+m
 			}
-			total += m
 		}
 		if total <= 0 {
 			continue
 		}
 		for _, a := range r.Assignments(i) {
-			k, ok := row[a.Resource]
-			if !ok || a.Work <= 0 {
-				continue
-			}
-			for _, sg := range segs {
-				for w, wk := range weeks {
-					from, to := later(sg.Start, wk.from), earlier(sg.Finish, wk.to)
-					if !from.Before(to) {
-						continue
-					}
-					m, err := n.WorkBetween(cal, from, to)
-					if err != nil {
-						return err
-					}
-					hours[k][w] += float64(a.Work) * float64(m) / float64(total) / 60
+			if k, ok := row[a.Resource]; ok && a.Work > 0 {
+				for _, sh := range shares {
+					hours[k][sh.week] += float64(a.Work) * float64(sh.minutes) / float64(total) / 60
 				}
 			}
 		}

@@ -216,7 +216,7 @@ func (wr *writer) taskTable() (headers []string, widths []float64, cellsOf func(
 		}
 		get := cells[c.key]
 		if get != nil && slices.ContainsFunc(wr.rows, func(row outline.Row) bool {
-			tr, _ := wr.result(row.Task)
+			tr := wr.results[row.Task]
 			return get(row.Task, &p.Tasks[row.Task], tr) != nil
 		}) {
 			cols = append(cols, c)
@@ -231,7 +231,7 @@ func (wr *writer) taskTable() (headers []string, widths []float64, cellsOf func(
 	}
 	return headers, widths, func(row outline.Row) []any {
 		t := &p.Tasks[row.Task]
-		tr, _ := wr.result(row.Task)
+		tr := wr.results[row.Task]
 		out := make([]any, 0, len(headers))
 		for _, c := range cols {
 			switch c.key {

@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -318,7 +319,14 @@ func newWriter(p *schedule.Project, r *schedule.Result) (*writer, error) {
 		f.Close()
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
-	return &writer{f: f, p: p, r: r, st: st, rows: rows, loc: zoneOf(p)}, nil
+	results := make([]schedule.TaskResult, len(p.Tasks))
+	n := r.Network()
+	for k, t := range p.Tasks {
+		if i, ok := n.Index(t.ID); ok {
+			results[k] = r.Task(i)
+		}
+	}
+	return &writer{f: f, p: p, r: r, results: results, st: st, rows: rows, loc: zoneOf(p)}, nil
 }
 
 // zoneOf is the zone a project's dates are in: its Location, else its
@@ -338,6 +346,7 @@ type writer struct {
 	f        *excelize.File
 	p        *schedule.Project
 	r        *schedule.Result
+	results  []schedule.TaskResult // the scheduled tasks, by index in p.Tasks
 	st       *styles
 	rows     []outline.Row
 	warnings []Warning
@@ -345,15 +354,6 @@ type writer struct {
 
 func (wr *writer) warn(sheet, format string, args ...any) {
 	wr.warnings = append(wr.warnings, Warning{Sheet: sheet, Message: fmt.Sprintf(format, args...)})
-}
-
-// result returns the scheduled task of p.Tasks[k].
-func (wr *writer) result(k int) (schedule.TaskResult, int) {
-	i, ok := wr.r.Network().Index(wr.p.Tasks[k].ID)
-	if !ok {
-		return schedule.TaskResult{}, -1
-	}
-	return wr.r.Task(i), i
 }
 
 func (wr *writer) resources() error {
@@ -528,7 +528,7 @@ func (wr *writer) project() error {
 	case strings.Contains(wr.loc.String(), "/"): // a zone of the tz database, with its daylight saving
 		rows = append(rows, []any{propDatesZone, wr.loc.String()})
 	default:
-		_, off := cmpTime(p.Start, p.Finish).Zone()
+		_, off := cmp.Or(p.Start, p.Finish).Zone()
 		rows = append(rows, []any{propOffset, offsetText(off)})
 	}
 	rows = append(rows,
@@ -556,13 +556,6 @@ func (wr *writer) project() error {
 		}
 	}
 	return s.sw.Flush()
-}
-
-func cmpTime(a, b time.Time) time.Time {
-	if a.IsZero() {
-		return b
-	}
-	return a
 }
 
 // offsetText spells a UTC offset in seconds as "+06:00".

@@ -147,3 +147,25 @@ func TestALAPInsideLinkedSummary(t *testing.T) {
 		}
 	}
 }
+
+// Under P6's rules a link from an ALAP task to a complete task bounds
+// nothing (the complete task's logic does not hold work before it back
+// to the project finish): V is placed where it is without the link.
+func TestALAPLinkToCompleteTask(t *testing.T) {
+	place := func(withLink bool) time.Time {
+		p := &schedule.Project{Start: mon, StatusDate: wday(2), Options: schedule.P6Options(), Tasks: []schedule.Task{
+			{ID: "C", Duration: schedule.Days(1), ActualStart: wday(0), ActualFinish: wday(0).Add(9 * time.Hour), PercentComplete: 100},
+			{ID: "V", Duration: schedule.Days(5), Constraint: schedule.Constraint{Type: schedule.ALAP}},
+			{ID: "X", Duration: schedule.Days(10)},
+			{ID: "U", Duration: schedule.Days(1)},
+		}, Links: []schedule.Link{{Pred: "X", Succ: "U"}, {Pred: "V", Succ: "U", Type: schedule.SS}}}
+		if withLink {
+			p.Links = append(p.Links, schedule.Link{Pred: "V", Succ: "C"})
+		}
+		v, _ := mustRun(t, p).Lookup("V")
+		return v.Start
+	}
+	if with, without := place(true), place(false); !with.Equal(without) {
+		t.Errorf("V starts %v with a link to the complete task, %v without", with, without)
+	}
+}

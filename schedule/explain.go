@@ -319,7 +319,7 @@ func (r *Result) lateDrivers(v int32) []Driver {
 	for j := lo; j < hi; j++ {
 		e := n.out[j]
 		s := e.node
-		if r.boundOut(e, v, s, d, r.late) != lf {
+		if r.boundOut(e, v, s, d, r.late, true) != lf {
 			continue
 		}
 		if k := n.kind[s]; k == lastNode || k == firstNode {
@@ -386,7 +386,7 @@ func (r *Result) boundSubtasks(g int32) []int32 {
 	n := r.net
 	var leaves []int32
 	for _, e := range n.out[n.outOff[g]:n.outOff[g+1]] {
-		if r.boundOut(e, g, e.node, 0, r.late) != r.late[g][1] {
+		if r.boundOut(e, g, e.node, 0, r.late, true) != r.late[g][1] {
 			continue
 		}
 		if c := e.node; n.kind[c] == leafNode {

@@ -39,8 +39,8 @@ func (r *Result) placeLate() {
 	if n.opts.ALAP == ALAPFreeFloat {
 		for k := len(n.late) - 1; k >= 0; k-- {
 			v := n.late[k]
-			lf := r.freeFinish(v, r.nodeSpan(v), 0)
 			d := r.nodeSpan(v)
+			lf := r.freeFinish(v, d)
 			// P6 does not stop at the late finish: past it, the float goes negative.
 			if lf > r.early[v][1] {
 				r.early[v] = [2]int64{lf - d, lf}
@@ -58,9 +58,10 @@ func (r *Result) placeLate() {
 // freeFinish is the latest node v (of span d) may finish without delaying
 // what follows it: its successors' early dates and, for each summary it
 // belongs to, what follows the summary. A summary's own rolled-up dates do
-// not hold it back (they would pin every task to them). Depth bounds the
-// walk up the outline.
-func (r *Result) freeFinish(v int32, d int64, depth int) int64 {
+// not hold it back (they would pin every task to them); a link that
+// bounds nothing (one into a complete task, say) is passed over. The walk
+// climbs the outline, which compile has checked for loops.
+func (r *Result) freeFinish(v int32, d int64) int64 {
 	n := r.net
 	lf := int64(noDate)
 	for k := n.outOff[v]; k < n.outOff[v+1]; k++ {
@@ -68,13 +69,12 @@ func (r *Result) freeFinish(v int32, d int64, depth int) int64 {
 		s := e.node
 		kind := n.kind[s]
 		if kind != firstNode && kind != lastNode {
-			lf = min(lf, r.latestFinish(v, d, n.out[k:k+1], r.early))
+			if b := r.linkBound(e, v, d, r.early, false); b != noDate {
+				lf = min(lf, b)
+			}
 			continue
 		}
-		if depth >= len(n.tasks) {
-			continue
-		}
-		b := r.freeFinish(s, 0, depth+1) // how late the summary's start or finish may go
+		b := r.freeFinish(s, 0) // how late the summary's start or finish may go
 		if b == noDate {
 			continue
 		}
@@ -366,7 +366,7 @@ func (r *Result) lateOf(v int32) [2]int64 {
 		r.doneLate[v] = r.doneLateOf(v)
 		return n.act[v]
 	}
-	lf := r.latestFinish(v, d, n.out[lo:hi], r.late)
+	lf := r.latestFinish(v, d, n.out[lo:hi], r.late, true)
 	if lo == hi && n.finBy[v] != noDate { // an open end, bound by the finish-by date
 		lf = n.finBy[v]
 	}
@@ -440,7 +440,7 @@ func (r *Result) freeFloat() {
 func (r *Result) freeOf(v int32) {
 	n := r.net
 	d := r.nodeSpan(v)
-	ff := r.latestFinish(v, d, n.out[n.outOff[v]:n.outOff[v+1]], r.free)
+	ff := r.latestFinish(v, d, n.out[n.outOff[v]:n.outOff[v+1]], r.free, false)
 	if n.kind[v] == leafNode {
 		r.ff[v] = ff - r.early[v][1]
 		r.free[v] = r.early[v]
@@ -451,22 +451,28 @@ func (r *Result) freeOf(v int32) {
 
 // latestFinish is the latest finish node v's out-edges allow it against
 // the successors' dates in pairs: the project finish for an open end.
-func (r *Result) latestFinish(v int32, d int64, out []edge, pairs [][2]int64) int64 {
+func (r *Result) latestFinish(v int32, d int64, out []edge, pairs [][2]int64, late bool) int64 {
 	if r.net.kind[v] == firstNode && len(out) == 0 {
 		return noDate // nothing waits for the summary's start
 	}
 	lf := int64(noDate)
 	for _, e := range out {
-		if k := e.kind; k <= edgeKind(SF) {
-			lf = min(lf, pairs[e.node][toFinish(k)]+d*int64(1-fromFinish(k))-e.lag)
-			continue
-		}
-		lf = min(lf, r.boundOut(e, v, e.node, d, pairs))
+		lf = min(lf, r.linkBound(e, v, d, pairs, late))
 	}
 	if lf == noDate && r.net.kind[v] != firstNode { // an open end (or only work fixed by progress after it)
 		return r.pf[r.net.tl[v]]
 	}
 	return lf
+}
+
+// linkBound is the latest finish link e allows its predecessor v (of
+// span d) against the successor's dates in pairs, noDate when it bounds
+// nothing; late says pairs are the late dates (see boundOut).
+func (r *Result) linkBound(e edge, v int32, d int64, pairs [][2]int64, late bool) int64 {
+	if k := e.kind; k <= edgeKind(SF) {
+		return pairs[e.node][toFinish(k)] + d*int64(1-fromFinish(k)) - e.lag
+	}
+	return r.boundOut(e, v, e.node, d, pairs, late)
 }
 
 // percentOf returns bp basis points of d, rounded half away from zero.
@@ -520,9 +526,10 @@ func (r *Result) linkMoment(e edge, p int32, lag int64) int64 {
 }
 
 // boundOut is the latest finish a link allows its predecessor v against
-// the successor's dates in pairs (late, or free): the exact inverse of
-// boundIn.
-func (r *Result) boundOut(e edge, v, s int32, d int64, pairs [][2]int64) int64 {
+// the successor's dates in pairs (late, free or early): the exact inverse
+// of boundIn. Only against the late dates (late) does a complete task
+// bound the work before it.
+func (r *Result) boundOut(e edge, v, s int32, d int64, pairs [][2]int64, late bool) int64 {
 	n := r.net
 	tv := n.tls[n.tl[v]]
 	k := e.kind & edgeType
@@ -533,7 +540,7 @@ func (r *Result) boundOut(e edge, v, s int32, d int64, pairs [][2]int64) int64 {
 	var m int64 // the successor's bound as a moment
 	switch {
 	case e.kind&edgeNoBack != 0:
-		if r.doneLate == nil || n.fop[s] != fFinished || len(pairs) == 0 || &pairs[0] != &r.late[0] {
+		if r.doneLate == nil || n.fop[s] != fFinished || !late {
 			return noDate
 		}
 		// P6's progress modes: work before a complete task is bound by the

@@ -32,7 +32,6 @@ type Result struct {
 	// latest the tasks after it allow that moment (doneLateOf). Nil
 	// otherwise; a complete task's own dates stay its actual dates.
 	done, doneLate []int64
-	scratch        []edge  // placeLate's out-edges of one node
 	journal        journal // scratch for incremental updates
 	// gap holds the nodes' pauses when SetDuration has changed a split
 	// task's (a longer task may reach more of its splits); nil means the

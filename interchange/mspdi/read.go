@@ -92,8 +92,7 @@ type reader struct {
 	sawEmptyDate bool
 	fieldByID    map[string]*schedule.CustomField
 	sawContour   bool
-	timephased   map[string][]timephasedXML // a task's first assignment's, by task UID
-	tpUnits      map[string]float64         // that assignment's units, by task UID
+	timephased   map[string]timephased // a task's first assignment's work, by task UID
 }
 
 // emptyDate is the date third-party writers (Aspose.Tasks among them) put
@@ -322,9 +321,9 @@ func (r *reader) splits(n *schedule.Network) {
 	}
 	for i := range r.p.Tasks {
 		t := &r.p.Tasks[i]
-		periods := r.timephased[t.ID]
-		units := r.tpUnits[t.ID]
-		if len(periods) == 0 || !t.ActualFinish.IsZero() || len(t.Splits) > 0 || t.Manual || units <= 0 {
+		tp := r.timephased[t.ID]
+		periods, units := tp.periods, tp.units
+		if len(periods) == 0 || !t.ActualFinish.IsZero() || len(t.Splits) > 0 || t.Manual {
 			continue
 		}
 		kinds := []string{"1"}
@@ -384,11 +383,10 @@ func (r *reader) splits(n *schedule.Network) {
 	}
 }
 
-func absInt(x int64) int64 {
-	if x < 0 {
-		return -x
-	}
-	return x
+// timephased is an assignment's timephased work and its units (above 0).
+type timephased struct {
+	periods []timephasedXML
+	units   float64
 }
 
 // customFields reads the extended attributes the project defines: each
@@ -758,16 +756,13 @@ func (r *reader) assignments(px *projectXML) {
 		task, rsc := strings.TrimSpace(ax.TaskUID), strings.TrimSpace(ax.ResourceUID)
 		if _, ok := r.timephased[task]; !ok && r.taskID[task] && len(ax.Timephased) > 0 {
 			if r.timephased == nil {
-				r.timephased = map[string][]timephasedXML{}
+				r.timephased = map[string]timephased{}
 			}
-			r.timephased[task] = ax.Timephased
-			if r.tpUnits == nil {
-				r.tpUnits = map[string]float64{}
-			}
-			r.tpUnits[task] = 1
+			tp := timephased{periods: ax.Timephased, units: 1}
 			if v, err := parseFloat(ax.Units); err == nil && ax.Units != "" && v > 0 {
-				r.tpUnits[task] = v
+				tp.units = v
 			}
+			r.timephased[task] = tp
 		}
 		switch {
 		case rsc == "-65535" || rsc == "-1" || rsc == "":

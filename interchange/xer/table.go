@@ -110,17 +110,22 @@ func parse(r io.Reader, cs Charset) (p6.Tables, []string, error) {
 	return tables, order, nil
 }
 
+// detect is the charset Detect reads data in: UTF-8 when it is valid
+// UTF-8, Windows-1251 when it looks Cyrillic, else Windows-1252.
+func detect(data []byte) Charset {
+	switch {
+	case utf8.Valid(data):
+		return UTF8
+	case cyrillic(data):
+		return Windows1251
+	}
+	return Windows1252
+}
+
 // decode turns the file's bytes into text by the charset.
 func decode(data []byte, cs Charset) string {
 	if cs == Detect {
-		switch {
-		case utf8.Valid(data):
-			cs = UTF8
-		case cyrillic(data):
-			cs = Windows1251
-		default:
-			cs = Windows1252
-		}
+		cs = detect(data)
 	}
 	if cs == UTF8 {
 		return strings.ToValidUTF8(string(data), "\uFFFD")

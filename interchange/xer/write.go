@@ -58,7 +58,7 @@ func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, err
 	if err != nil {
 		return nil, err
 	}
-	if cs == Detect && len(data) != text.Len() && (utf8.Valid(data) || cyrillic(data)) {
+	if cs == Detect && len(data) != text.Len() && detect(data) != Windows1252 {
 		data = []byte(text.String()) // Windows-1252 that would read back as something else: UTF-8
 	}
 	bw := bufio.NewWriter(w)

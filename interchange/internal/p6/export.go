@@ -625,7 +625,7 @@ func (e *exporter) wbs() {
 			siblings[parent] = map[string]bool{}
 		}
 		e.add("PROJWBS", map[string]string{"wbs_id": id, "proj_id": projID, "seq_num": strconv.Itoa(k + 1),
-			"wbs_short_name": e.unique(siblings[parent], "WBS code", short, 40), "wbs_name": e.fit("WBS name", t.Name, 100), "parent_wbs_id": cmp.Or(e.wbsID[t.Parent], "1")})
+			"wbs_short_name": e.unique(siblings[parent], "WBS code", short, 40), "wbs_name": e.fit("WBS name", t.Name, 100), "parent_wbs_id": parent})
 		switch {
 		case t.Constraint.Type != schedule.ASAP:
 			e.warn("PROJWBS", "summary task %s: its constraint %v is left out (a WBS node has none)", t.ID, t.Constraint.Type)
@@ -786,13 +786,17 @@ func (e *exporter) progress(t *schedule.Task, tr schedule.TaskResult, scheduled 
 func (e *exporter) links() error {
 	p := e.p
 	n := 0
-	seen := map[[3]string]bool{}
+	type key struct {
+		pred, succ string
+		typ        schedule.LinkType
+	}
+	seen := map[key]bool{}
 	for _, l := range p.Links {
-		if key := [3]string{l.Pred, l.Succ, l.Type.String()}; seen[key] {
+		if k := (key{l.Pred, l.Succ, l.Type}); seen[k] {
 			e.warn("TASKPRED", "a second %v link %s→%s is left out", l.Type, l.Pred, l.Succ)
 			continue
 		} else {
-			seen[key] = true
+			seen[k] = true
 		}
 		pred, ok1 := e.taskID[l.Pred]
 		succ, ok2 := e.taskID[l.Succ]

@@ -122,7 +122,7 @@ func TestVerifyStaleLateDates(t *testing.T) {
 	if err := verify(in, v); err != nil {
 		t.Fatal(err)
 	}
-	if v.leftOut != 0 || v.compared != 2 {
-		t.Errorf("matched %d of %d, %d left out; want both compared", v.matched, v.compared, v.leftOut)
+	if v.leftOut != 0 || v.compared != 2 || v.matched != 1 || len(v.mismatches) != 1 || !strings.HasPrefix(v.mismatches[0], "task A ") {
+		t.Errorf("matched %d of %d, %d left out, mismatches %q; want both compared and A differing", v.matched, v.compared, v.leftOut, v.mismatches)
 	}
 }

@@ -231,18 +231,7 @@ func TestWriteHostile(t *testing.T) {
 		for _, fm := range formats {
 			p := base()
 			change(p)
-			done := make(chan struct{})
-			var back *schedule.Project
-			var err error
-			go func() {
-				defer close(done)
-				back, _, _, err = fm.trip(p)
-			}()
-			select {
-			case <-done:
-			case <-time.After(20 * time.Second):
-				t.Fatalf("%s, %s: writing takes over 20 s", name, fm.name)
-			}
+			back, _, _, err := fm.trip(p) // a hang is go test's -timeout to catch
 			if err != nil {
 				t.Errorf("%s, %s: %v", name, fm.name, err)
 				continue

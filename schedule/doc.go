@@ -65,9 +65,10 @@
 //     its early dates. With Options.ALAP = ALAPFreeFloat (P6) it goes only
 //     as late as its successors' early dates, and what follows its
 //     summaries, allow — even past its late finish — and its early dates
-//     and float are where it is placed. Under Microsoft Project's rules a
-//     Start No Earlier Than date before the project start puts a task
-//     there. A project with FromFinish is scheduled backward from
+//     and float are where it is placed. When constraints are not
+//     mandatory and progress follows actual dates (Microsoft Project's
+//     options), a Start No Earlier Than date before the project start puts
+//     a task there. A project with FromFinish is scheduled backward from
 //     its Finish: every task without a dated constraint is ALAP, and the
 //     start is the earliest late start. TaskResult.Start and Finish are the
 //     dates a task is scheduled on.

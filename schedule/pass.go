@@ -184,7 +184,8 @@ func (r *Result) earlyOf(v int32, floor int64) [2]int64 {
 	start = max(start, links)
 	// Microsoft Project lets a start-no-earlier-than date before the
 	// project start put a task there (links still hold it); P6 never goes
-	// before its project start or data date.
+	// before its project start or data date. The two are told apart by
+	// the options on which their profiles differ here (see doc.go).
 	msp := n.opts.Constraints != MandatoryConstraints && n.opts.Progress == ActualDates && n.kind[v] == leafNode
 	switch c := n.cdate[v]; n.fop[v] {
 	case fStartMin:

@@ -61,9 +61,15 @@ type verification struct {
 	matched, compared int
 	mismatches        []string
 	excluded          []string
-	leftOut           int                  // tasks left out
-	odd               map[string]bool      // this project's tasks left out as the tool left them
-	stale             map[string]time.Time // this project's tasks whose saved late finish is stale, by ID
+	leftOut           int // tasks left out
+}
+
+// leftOut are the tasks of one project compare leaves out: those the tool
+// left inconsistent with their calendar (odd), and those whose saved late
+// finish is stale, by ID.
+type leftOut struct {
+	odd   map[string]bool
+	stale map[string]time.Time
 }
 
 // maxInconsistent is the share of tasks verify may leave out as
@@ -162,10 +168,8 @@ func staleLateDates(r *schedule.Result, p *schedule.Project, in *imported) map[s
 	for _, l := range p.Links {
 		bound[l.Pred] = true
 	}
-	byID := map[string]*schedule.Task{}
 	for i := range p.Tasks {
 		t := &p.Tasks[i]
-		byID[t.ID] = t
 		switch t.Constraint.Type {
 		case schedule.SNLT, schedule.FNLT, schedule.MSO, schedule.MFO:
 			bound[t.ID] = true
@@ -174,12 +178,11 @@ func staleLateDates(r *schedule.Result, p *schedule.Project, in *imported) map[s
 			bound[t.ID] = true
 		}
 	}
-	bounded := func(t *schedule.Task) bool {
-		for seen := 0; t != nil && seen <= len(p.Tasks); seen++ {
-			if bound[t.ID] {
+	bounded := func(i int) bool { // it or a summary above it (Run has refused outline loops)
+		for ok := true; ok; i, ok = n.Index(p.Tasks[i].Parent) {
+			if bound[p.Tasks[i].ID] {
 				return true
 			}
-			t = byID[t.Parent]
 		}
 		return false
 	}
@@ -187,7 +190,7 @@ func staleLateDates(r *schedule.Result, p *schedule.Project, in *imported) map[s
 	for i := range p.Tasks {
 		t := &p.Tasks[i]
 		sd, ok := in.saved[t.ID]
-		if !ok || sd.lateFinish.IsZero() || !sd.hasFloat || r.Task(i).Summary || !t.ActualFinish.IsZero() || bounded(t) {
+		if !ok || sd.lateFinish.IsZero() || !sd.hasFloat || r.Task(i).Summary || !t.ActualFinish.IsZero() || bounded(i) {
 			continue
 		}
 		if w, err := n.WorkBetween(n.Calendar(i), sd.lateFinish, in.finish); err == nil && w > 0 {
@@ -236,8 +239,7 @@ func verify(in *imported, v *verification) error {
 		v.leftOut += countSaved(p, in.saved)
 		return nil
 	}
-	v.stale = staleLateDates(r, p, in)
-	defer func() { v.stale = nil }()
+	out := leftOut{stale: staleLateDates(r, p, in)}
 	odd := inconsistent(r, p, in.saved)
 	if len(odd) > 0 && in.tool == "p6" {
 		// A tool that ignored its calendars' holidays: every task agrees
@@ -258,8 +260,8 @@ func verify(in *imported, v *verification) error {
 			// Only when every task then matches (the holidays explain the
 			// file) and more than with them.
 			with := &verification{}
-			_ = compare(r, p, in, with)
-			if err := compare(rq, &q, in, sub); err == nil && sub.matched == sub.compared && sub.matched > with.matched {
+			compare(r, p, in, with, out)
+			if compare(rq, &q, in, sub, out); sub.matched == sub.compared && sub.matched > with.matched {
 				v.excluded = append(v.excluded, fmt.Sprintf("project %q (%d tasks): left out: its saved dates ignore its calendars' holidays (%d tasks, such as %s, work through them); rescheduled without the holidays, %d of %d tasks match",
 					p.Name, sub.compared, len(odd), first, sub.matched, sub.compared))
 				v.leftOut += sub.compared + sub.leftOut
@@ -273,11 +275,10 @@ func verify(in *imported, v *verification) error {
 		// what follows them is compared fairly, and leave them out.
 		q := *p
 		q.Tasks = slices.Clone(p.Tasks)
-		v.odd = map[string]bool{}
-		defer func() { v.odd = nil }()
+		out.odd = map[string]bool{}
 		for i, w := range odd {
 			t := &q.Tasks[i]
-			v.odd[t.ID] = true
+			out.odd[t.ID] = true
 			v.leftOut++
 			v.excluded = append(v.excluded, fmt.Sprintf("task %s (%s): left out: the saved dates hold %s of working time on its own calendar, its duration is %s: the tool did not schedule it by its calendar", t.ID, t.Name, hours(w), hours(r.Duration(i))))
 			t.Duration = schedule.Minutes(float64(w))
@@ -287,14 +288,16 @@ func verify(in *imported, v *verification) error {
 		}
 		p = &q
 	}
-	return compare(r, p, in, v)
+	compare(r, p, in, v, out)
+	return nil
 }
 
-// compare adds to v how the scheduled tasks compare with the saved ones.
-func compare(r *schedule.Result, p *schedule.Project, in *imported, v *verification) error {
+// compare adds to v how the scheduled tasks compare with the saved ones,
+// leaving out those out names.
+func compare(r *schedule.Result, p *schedule.Project, in *imported, v *verification, out leftOut) {
 	n := r.Network()
 	for i, t := range p.Tasks {
-		if v.odd[t.ID] {
+		if out.odd[t.ID] {
 			continue
 		}
 		saved, ok := in.saved[t.ID]
@@ -320,7 +323,7 @@ func compare(r *schedule.Result, p *schedule.Project, in *imported, v *verificat
 		if !same(got.Finish, saved.finish) {
 			diffs = append(diffs, fmt.Sprintf("finish %s, saved %s", got.Finish.Format(dateFormat), saved.finish.Format(dateFormat)))
 		}
-		if lf, ok := v.stale[t.ID]; ok {
+		if lf, ok := out.stale[t.ID]; ok {
 			v.compared--
 			v.leftOut++
 			msg := fmt.Sprintf("task %s (%s): left out: its saved late finish, %s, is before the project finish saved, %s, though no successor, deadline or late constraint holds it there: Microsoft Project did not work its late dates out again after the finish moved, and its saved total float (%dm) counts to that date",
@@ -346,5 +349,4 @@ func compare(r *schedule.Result, p *schedule.Project, in *imported, v *verificat
 		}
 		v.mismatches = append(v.mismatches, msg[:len(msg)-1])
 	}
-	return nil
 }

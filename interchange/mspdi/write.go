@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 
+	ol "github.com/critpath/critpath/interchange/internal/outline"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -339,36 +340,22 @@ func constraintCode(c schedule.ConstraintType) int {
 // outline orders the tasks as MSPDI needs them, each summary followed by
 // its subtasks (in their order in p), and gives each its outline level.
 func outline(p *schedule.Project) (order []int, level map[int]int, err error) {
-	index := map[string]int{}
-	for k, t := range p.Tasks {
-		index[t.ID] = k
+	index := map[string]bool{}
+	for _, t := range p.Tasks {
+		index[t.ID] = true
 	}
-	kids := map[int][]int{}
-	var top []int
-	for k, t := range p.Tasks {
-		if t.Parent == "" {
-			top = append(top, k)
-			continue
-		}
-		pk, ok := index[t.Parent]
-		if !ok {
+	for _, t := range p.Tasks {
+		if t.Parent != "" && !index[t.Parent] {
 			return nil, nil, fmt.Errorf("mspdi: task %q: parent %q is not a task", t.ID, t.Parent)
 		}
-		kids[pk] = append(kids[pk], k)
 	}
-	level = map[int]int{}
-	var walk func(k, depth int)
-	walk = func(k, depth int) {
-		order, level[k] = append(order, k), depth
-		for _, c := range kids[k] {
-			walk(c, depth+1)
-		}
+	rows, err := ol.Order(p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mspdi: %w", err)
 	}
-	for _, k := range top {
-		walk(k, 1)
-	}
-	if len(order) != len(p.Tasks) {
-		return nil, nil, fmt.Errorf("mspdi: the outline loops: %d tasks are their own ancestors", len(p.Tasks)-len(order))
+	level = make(map[int]int, len(rows))
+	for _, r := range rows {
+		order, level[r.Task] = append(order, r.Task), r.Depth+1
 	}
 	return order, level, nil
 }

@@ -40,7 +40,7 @@ func Order(p *schedule.Project) ([]Row, error) {
 	walk = func(ks []int, depth int, prefix string) error {
 		for n, k := range ks {
 			if seen[k] { // a task under itself, through a repeated ID
-				return fmt.Errorf("task %q: its outline loops", p.Tasks[k].ID)
+				return fmt.Errorf("task %q: the outline loops through it", p.Tasks[k].ID)
 			}
 			seen[k] = true
 			wbs := prefix + strconv.Itoa(n+1)
@@ -56,7 +56,7 @@ func Order(p *schedule.Project) ([]Row, error) {
 	}
 	for k, s := range seen { // the tasks left are on loops
 		if !s {
-			return nil, fmt.Errorf("task %q: its outline loops", p.Tasks[k].ID)
+			return nil, fmt.Errorf("task %q: the outline loops through it", p.Tasks[k].ID)
 		}
 	}
 	return rows, nil

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	ol "github.com/critpath/critpath/interchange/internal/outline"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -175,43 +176,21 @@ func (e *exporter) outline() error {
 		}
 		e.index[t.ID] = k
 	}
-	children := map[string][]int{}
-	var roots []int
-	for k, t := range p.Tasks {
+	for _, t := range p.Tasks {
 		if t.Parent == "" {
-			roots = append(roots, k)
 			continue
 		}
 		if _, ok := e.index[t.Parent]; !ok {
 			return fmt.Errorf("task %q: parent %q is not a task", t.ID, t.Parent)
 		}
-		children[t.Parent] = append(children[t.Parent], k)
 		e.summary[t.Parent] = true
 	}
-	var walk func(k, depth int) error
-	walk = func(k, depth int) error {
-		if depth > len(p.Tasks) {
-			return fmt.Errorf("task %q: its outline loops", p.Tasks[k].ID)
-		}
-		e.order = append(e.order, k)
-		for _, c := range children[p.Tasks[k].ID] {
-			if err := walk(c, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
+	rows, err := ol.Order(p)
+	if err != nil {
+		return err
 	}
-	for _, k := range roots {
-		if err := walk(k, 0); err != nil {
-			return err
-		}
-	}
-	if len(e.order) != len(p.Tasks) {
-		for k, t := range p.Tasks {
-			if !slices.Contains(e.order, k) {
-				return fmt.Errorf("task %q: its outline loops", t.ID)
-			}
-		}
+	for _, r := range rows {
+		e.order = append(e.order, r.Task)
 	}
 	return nil
 }

@@ -4,8 +4,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"time"
 
 	"github.com/critpath/critpath/interchange/internal/p6"
@@ -225,7 +223,6 @@ type builder struct {
 	warn    func(element, msg string)
 	sheets  map[string]*p6.Sheet
 	rounded bool
-	clamped bool
 	err     error
 }
 
@@ -286,7 +283,7 @@ func (b *builder) document() *outDocument {
 	b.rows("CALENDAR", func(get func(string) string) { doc.Calendars = append(doc.Calendars, b.calendar(get)) })
 	b.rows("RSRC", func(get func(string) string) {
 		doc.Resources = append(doc.Resources, outResource{CalendarObjectId: get("clndr_id"), DefaultUnitsPerTime: get("def_qty_per_hr"),
-			Id: b.cut(get("rsrc_short_name")), IsActive: true, Name: b.cut(get("rsrc_name")), ObjectId: get("rsrc_id"), ResourceType: outResourceTypes[get("rsrc_type")]})
+			Id: get("rsrc_short_name"), IsActive: true, Name: get("rsrc_name"), ObjectId: get("rsrc_id"), ResourceType: outResourceTypes[get("rsrc_type")]})
 	})
 	b.rows("RSRCRATE", func(get func(string) string) {
 		doc.Rates = append(doc.Rates, outRate{EffectiveDate: stamp(get("start_date")), MaxUnitsPerTime: get("max_qty_per_hr"),
@@ -363,37 +360,14 @@ func (b *builder) document() *outDocument {
 	return doc
 }
 
-// hours keeps a calendar's hours per period within PMXML's bounds (1 to
-// max), with a warning.
-func (b *builder) hours(s string, max float64) string {
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v >= 1 && v <= max {
-		return s
-	}
-	if !b.clamped {
-		b.clamped = true
-		b.warn("Calendar", fmt.Sprintf("hours per period %s is kept within PMXML's 1 to %v", s, max))
-	}
-	return strconv.FormatFloat(min(max, math.Max(1, v)), 'f', -1, 64)
-}
-
-// cut keeps a name within PMXML's 255 characters.
-func (b *builder) cut(s string) string {
-	if r := []rune(s); len(r) > 255 {
-		b.warn("Resource", fmt.Sprintf("%q is cut to PMXML's 255 characters", s))
-		return string(r[:255])
-	}
-	return s
-}
-
 var dayNames = [...]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
 
 // calendar writes a calendar row: its week and exceptions from the
 // structured text the XER layout holds.
 func (b *builder) calendar(get func(string) string) outCalendar {
-	c := outCalendar{BaseCalendarObjectId: get("base_clndr_id"), HoursPerDay: b.hours(get("day_hr_cnt"), 24), HoursPerMonth: b.hours(get("month_hr_cnt"), 744),
-		HoursPerWeek: b.hours(get("week_hr_cnt"), 168), HoursPerYear: b.hours(get("year_hr_cnt"), 8784), IsDefault: get("default_flag") == "Y",
-		Name: b.cut(get("clndr_name")), ObjectId: get("clndr_id"), Type: "Global"}
+	c := outCalendar{BaseCalendarObjectId: get("base_clndr_id"), HoursPerDay: get("day_hr_cnt"), HoursPerMonth: get("month_hr_cnt"),
+		HoursPerWeek: get("week_hr_cnt"), HoursPerYear: get("year_hr_cnt"), IsDefault: get("default_flag") == "Y",
+		Name: get("clndr_name"), ObjectId: get("clndr_id"), Type: "Global"}
 	if get("clndr_type") == "CA_Rsrc" {
 		c.Type = "Resource"
 	}

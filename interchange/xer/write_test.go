@@ -128,3 +128,35 @@ func TestWriteCharset(t *testing.T) {
 		}
 	}
 }
+
+// A calendar or resource name longer than P6 holds, and hours per day
+// past a day's, are cut with a warning in XER as in PMXML (the limits are
+// the shared layout's).
+func TestWriteCutsToP6Limits(t *testing.T) {
+	long := strings.Repeat("n", 300)
+	c := schedule.StandardCalendar()
+	c.Name = long
+	p := &schedule.Project{Name: "limits", Start: time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC), Calendar: long,
+		Settings:  schedule.Settings{MinutesPerDay: 30 * 60},
+		Calendars: []schedule.Calendar{c},
+		Tasks:     []schedule.Task{{ID: "A", Duration: schedule.Days(1)}},
+		Resources: []schedule.Resource{{ID: "R", Name: long}}}
+	var out bytes.Buffer
+	warnings, err := xer.Write(&out, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text []string
+	for _, w := range warnings {
+		text = append(text, w.String())
+	}
+	all := strings.Join(text, "\n")
+	for _, want := range []string{"calendar names are cut to P6's 255", "resource names are cut to P6's 255", "hours per period 30 are kept within P6's 1 to 24"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no warning says %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(out.String(), long) {
+		t.Error("a 300-character name is written whole")
+	}
+}

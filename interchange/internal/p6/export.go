@@ -206,6 +206,16 @@ func (e *exporter) fit(kind, s string, n int) string {
 	return string(r[:n])
 }
 
+// periodHours writes a calendar's hours per period within what P6 holds
+// (1 to the hours in the period), reporting it once.
+func (e *exporter) periodHours(h, most float64) string {
+	if h < 1 || h > most {
+		e.warnOnce("period hours", "CALENDAR", "hours per period %v are kept within P6's 1 to %v", h, most)
+		h = min(most, max(1, h))
+	}
+	return number(h)
+}
+
 // code returns an activity ID within P6's 40 characters, unique: one cut
 // short ends in ~ and a number if it has to.
 func (e *exporter) code(id string) string {
@@ -381,9 +391,9 @@ func (e *exporter) calendars() error {
 	for _, name := range names {
 		c := byName[name]
 		id := e.calendarID(name)
-		v := map[string]string{"clndr_id": id, "clndr_name": name, "base_clndr_id": e.calendarID(c.Base),
-			"day_hr_cnt": number(day), "week_hr_cnt": number(float64(e.s.MinutesPerWeek) / 60),
-			"month_hr_cnt": number(day * float64(e.s.DaysPerMonth)), "year_hr_cnt": number(day * float64(e.s.DaysPerMonth) * 12),
+		v := map[string]string{"clndr_id": id, "clndr_name": e.fit("calendar name", name, 255), "base_clndr_id": e.calendarID(c.Base),
+			"day_hr_cnt": e.periodHours(day, 24), "week_hr_cnt": e.periodHours(float64(e.s.MinutesPerWeek)/60, 168),
+			"month_hr_cnt": e.periodHours(day*float64(e.s.DaysPerMonth), 744), "year_hr_cnt": e.periodHours(day*float64(e.s.DaysPerMonth)*12, 8784),
 			"clndr_data": e.clndrData(c, byName, first, last)}
 		if name == e.p.Calendar {
 			v["default_flag"] = "Y"
@@ -636,7 +646,7 @@ func (e *exporter) resources() error {
 			units = 1
 		}
 		e.add("RSRC", map[string]string{"rsrc_id": id, "clndr_id": e.calID[r.Calendar], "rsrc_seq_num": strconv.Itoa(k + 1),
-			"rsrc_name": cmp.Or(r.Name, r.ID), "rsrc_short_name": r.ID, "def_qty_per_hr": number(units), "rsrc_type": typ})
+			"rsrc_name": e.fit("resource name", cmp.Or(r.Name, r.ID), 255), "rsrc_short_name": e.fit("resource ID", r.ID, 255), "def_qty_per_hr": number(units), "rsrc_type": typ})
 		if r.MaxUnits != 0 || r.StandardRate != 0 { // P6's rates from its first day
 			e.add("RSRCRATE", map[string]string{"rsrc_rate_id": id, "rsrc_id": id, "max_qty_per_hr": number(units),
 				"cost_per_qty": number(r.StandardRate), "start_date": "1984-01-01 00:00"})

@@ -186,15 +186,12 @@ func (wr *writer) usage() error {
 	for i := range hours {
 		hours[i] = make([]float64, len(weeks))
 	}
-	calOf := make(map[string]string, len(p.Tasks))
-	for _, t := range p.Tasks {
-		calOf[t.ID] = t.Calendar
-	}
 	for i, tr := range r.Tasks() {
 		if tr.Summary || tr.Milestone {
 			continue
 		}
-		cal := calOf[tr.ID]
+		cal := n.Calendar(i) // the calendar it works on: its own with its resources'
+
 		// The task's working minutes in each week it spans, once for all
 		// its assignments.
 		type share struct {

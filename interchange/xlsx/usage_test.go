@@ -8,6 +8,7 @@ import (
 
 	"github.com/critpath/critpath/interchange/internal/testutil"
 	"github.com/critpath/critpath/interchange/xlsx"
+	"github.com/critpath/critpath/internal/randnet"
 	"github.com/critpath/critpath/schedule"
 	"github.com/xuri/excelize/v2"
 )
@@ -16,7 +17,14 @@ import (
 // weeks: a resource's weeks add up to its total, and its total to the
 // work the schedule gives its assignments.
 func TestUsageAddsUp(t *testing.T) {
-	p := testutil.Example(t, "dhaka-tower.json")
+	t.Run("dhaka tower", func(t *testing.T) { usageAddsUp(t, testutil.Example(t, "dhaka-tower.json"), 100, 15) })
+	// Four calendars, and crews on their own calendars: the work is
+	// spread on the calendar each task works on.
+	p := randnet.Project(randnet.Config{Tasks: 2000, Seed: 1, Calendar: schedule.Standard, Mixed: true})
+	t.Run("random", func(t *testing.T) { usageAddsUp(t, p, 10, 2) })
+}
+
+func usageAddsUp(t *testing.T, p *schedule.Project, minWeeks, minResources int) {
 	r, err := schedule.Run(p)
 	if err != nil {
 		t.Fatal(err)
@@ -40,8 +48,8 @@ func TestUsageAddsUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	weeks := len(rows[0]) - 3
-	if weeks < 100 || len(rows) < 20 {
-		t.Fatalf("%d weeks, %d rows: the Dhaka Tower runs over two years with 27 resources", weeks, len(rows))
+	if weeks < minWeeks || len(rows)-1 < minResources {
+		t.Fatalf("%d weeks, %d resources: want at least %d and %d", weeks, len(rows)-1, minWeeks, minResources)
 	}
 	for _, row := range rows[1:] {
 		var sum float64

@@ -135,8 +135,9 @@ const (
 	colorMuted    = "#555555"
 )
 
-// draw draws frame f of project p's schedule r on c.
-func draw(c canvas, f *frame, p *schedule.Project, r *schedule.Result, base map[string]schedule.BaselineTask) {
+// draw draws frame f of project p's schedule r on c, with the links
+// between its rows.
+func draw(c canvas, f *frame, p *schedule.Project, r *schedule.Result, base map[string]schedule.BaselineTask, links []schedule.Link) {
 	m := f.m
 	c.rect(0, 0, f.width, f.height, "#ffffff")
 	c.text(m.u(10), m.u(24), cmp.Or(p.Name, "Project"), txt{size: m.u(18), bold: true})
@@ -160,7 +161,7 @@ func draw(c canvas, f *frame, p *schedule.Project, r *schedule.Result, base map[
 		}
 		bar(c, f, rw)
 	}
-	arrows(c, f, p)
+	arrows(c, f, links)
 	if s := p.StatusDate; !s.IsZero() && !s.Before(f.from) && !s.After(f.to) {
 		sx := f.x(s)
 		c.line(sx, m.headH, sx, f.bottom(), colorStatus, 1.5, true)
@@ -254,13 +255,13 @@ func diamond(x, y, r float64) []point {
 
 // arrows draws each link between two tasks of the frame from its
 // predecessor's end to its successor's, with a bend between the rows.
-func arrows(c canvas, f *frame, p *schedule.Project) {
+func arrows(c canvas, f *frame, links []schedule.Link) {
 	m := f.m
 	at := make(map[string]row, len(f.rows))
 	for _, rw := range f.rows {
 		at[rw.tr.ID] = rw
 	}
-	for _, l := range p.Links {
+	for _, l := range links {
 		pr, ok1 := at[l.Pred]
 		sr, ok2 := at[l.Succ]
 		if !ok1 || !ok2 {

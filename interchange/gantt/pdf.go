@@ -99,23 +99,36 @@ func PDF(w io.Writer, p *schedule.Project, r *schedule.Result, opts *PDFOptions)
 		}
 	}
 	base := baseline(p, o.Baseline)
+	// Each band of rows draws the links between its own rows only.
+	band := make(map[string]int, len(rows))
+	for k, rw := range rows {
+		band[rw.tr.ID] = k / perPage
+	}
+	links := make([][]schedule.Link, down)
+	for _, l := range p.Links {
+		bp, ok1 := band[l.Pred]
+		bs, ok2 := band[l.Succ]
+		if ok1 && ok2 && bp == bs {
+			links[bp] = append(links[bp], l)
+		}
+	}
 	n := 0
 	for d := range down {
-		band := rows[d*perPage : min(len(rows), (d+1)*perPage)]
-		for k := range band {
-			band[k].y = top + float64(k)*m.rowH
+		rowsOn := rows[d*perPage : min(len(rows), (d+1)*perPage)]
+		for k := range rowsOn {
+			rowsOn[k].y = top + float64(k)*m.rowH
 		}
 		for a := range across {
 			n++
-			f := &frame{m: m, rows: band, left: m.labelW, right: m.labelW + chartW, width: paper.w, height: paper.h}
+			f := &frame{m: m, rows: rowsOn, left: m.labelW, right: m.labelW + chartW, width: paper.w, height: paper.h}
 			step := (to.Unix() - from.Unix()) / int64(across) // seconds: a Duration saturates
 			f.from = time.Unix(from.Unix()+step*int64(a), 0).In(from.Location())
 			f.to = time.Unix(from.Unix()+step*int64(a+1), 0).In(from.Location())
 			f.page = "page " + strconv.Itoa(n) + " of " + strconv.Itoa(down*across)
 			pdf.AddPage()
 			c := &pdfCanvas{pdf: pdf}
-			draw(c, f, p, r, base)
-			c.text(m.u(10), paper.h-m.u(10), fmt.Sprintf("tasks %d–%d of %d · %s – %s", d*perPage+1, d*perPage+len(band), len(rows),
+			draw(c, f, p, r, base, links[d])
+			c.text(m.u(10), paper.h-m.u(10), fmt.Sprintf("tasks %d–%d of %d · %s – %s", d*perPage+1, d*perPage+len(rowsOn), len(rows),
 				f.from.Format("2006-01-02"), f.to.Format("2006-01-02")), txt{size: m.font, color: colorMuted})
 			if c.err != nil {
 				return fmt.Errorf("gantt: page %d: %w", n, c.err)

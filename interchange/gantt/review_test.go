@@ -88,7 +88,7 @@ func TestReviewPDFDeepOutlineOffPage(t *testing.T) {
 	}
 	f := &frame{m: m, rows: rows, from: from, to: to, left: m.labelW, right: 841.89 - 16, width: 841.89, height: 10000}
 	c := &recorder{}
-	draw(c, f, p, r, nil)
+	draw(c, f, p, r, nil, p.Links)
 	into, off := "", ""
 	for _, tx := range c.texts {
 		if strings.HasPrefix(tx.s, "level ") && tx.x >= m.labelW && into == "" {

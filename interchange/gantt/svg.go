@@ -49,7 +49,7 @@ func SVG(w io.Writer, p *schedule.Project, r *schedule.Result, opts *Options) er
 	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%g" height="%g" viewBox="0 0 %g %g" font-family="%s" font-size="%g">`+"\n",
 		f.width, f.height, f.width, f.height, fontFamily, m.font)
 	b.WriteString(`<defs><marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L6,3 L0,6 z" fill="#555"/></marker></defs>` + "\n")
-	draw(svgCanvas{b, m.font}, f, p, r, baseline(p, o.Baseline))
+	draw(svgCanvas{b, m.font}, f, p, r, baseline(p, o.Baseline), p.Links)
 	b.WriteString("</svg>\n")
 	return b.Flush()
 }

@@ -40,7 +40,6 @@ func (m metrics) u(v float64) float64 { return v * m.rowH / 22 }
 
 // row is one task as drawn.
 type row struct {
-	i     int // index in the result
 	depth int
 	tr    schedule.TaskResult
 	y     float64
@@ -52,14 +51,13 @@ func rowsOf(p *schedule.Project, r *schedule.Result) ([]row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gantt: %w", err)
 	}
-	n := r.Network()
 	rows := make([]row, len(order))
 	for k, o := range order {
-		i, ok := n.Index(p.Tasks[o.Task].ID)
+		tr, ok := r.Lookup(p.Tasks[o.Task].ID)
 		if !ok {
 			return nil, fmt.Errorf("gantt: task %q is not in the schedule", p.Tasks[o.Task].ID)
 		}
-		rows[k] = row{i: i, depth: o.Depth, tr: r.Task(i)}
+		rows[k] = row{depth: o.Depth, tr: tr}
 	}
 	return rows, nil
 }

@@ -16,8 +16,8 @@
 //
 // PDF cuts the chart into pages, A3 or A4 landscape: as many rows as a
 // page holds, and for a project too long for one page's width (a day is
-// never narrower than 0.8 pt, so a page spans about three years) pages
-// side by side. Each page repeats the header, the timescale and the task
+// never narrower than 0.8 pt, so an A3 page spans about three years and
+// an A4 page two) pages side by side. Each page repeats the header, the timescale and the task
 // names and says which tasks and dates it shows; a link whose two ends
 // are on different pages is not drawn. It is written with
 // github.com/signintech/gopdf: pure Go, maintained, and it embeds

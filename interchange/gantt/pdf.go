@@ -1,6 +1,7 @@
 package gantt
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"io"
@@ -41,8 +42,8 @@ var papers = map[string]struct{ w, h float64 }{
 var pdfMetrics = metrics{rowH: 14, labelW: 210, headH: 46, font: 7.5}
 
 // minPerDay is the narrowest a day is drawn on paper, in points: a page
-// holds about three years; a longer project is cut into pages side by
-// side.
+// holds about three years on A3, two on A4; a longer project is cut into
+// pages side by side.
 const minPerDay = 0.8
 
 // maxPages bounds a PDF's pages.
@@ -201,7 +202,7 @@ func (c *pdfCanvas) text(x, y float64, s string, t txt) {
 	if c.err != nil {
 		return
 	}
-	c.pdf.SetTextColor(rgb(cmpColor(t.color)))
+	c.pdf.SetTextColor(rgb(cmp.Or(t.color, "#000000")))
 	for _, run := range scriptRuns(s) {
 		family, text := "NotoSans", run.text
 		if t.bold {
@@ -226,11 +227,4 @@ func (c *pdfCanvas) text(x, y float64, s string, t txt) {
 		}
 		x += wd
 	}
-}
-
-func cmpColor(c string) string {
-	if c == "" {
-		return "#000000"
-	}
-	return c
 }

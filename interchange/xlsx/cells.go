@@ -177,12 +177,12 @@ func weekdayPrefix(s string) string {
 }
 
 // parseDate reads a date as a spreadsheet holds it: an Excel serial
-// number (raw, when the cell is a number) or text in the usual spellings.
+// number (a date cell's value) or text in the usual spellings.
 // A date without a time of day takes clock (minutes from midnight); a
 // serial number does so only when it is not exact (another tool's
 // date-only cell).
-func parseDate(shown, raw string, loc *time.Location, isDayFirst, exact bool, clock int) (time.Time, error) {
-	if v, err := strconv.ParseFloat(strings.TrimSpace(raw), 64); err == nil {
+func parseDate(s string, loc *time.Location, isDayFirst, exact bool, clock int) (time.Time, error) {
+	if v, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
 		if t, ok := fromSerial(v, loc); ok {
 			if !exact && v == math.Trunc(v) {
 				t = t.Add(time.Duration(clock) * time.Minute)
@@ -190,7 +190,7 @@ func parseDate(shown, raw string, loc *time.Location, isDayFirst, exact bool, cl
 			return t, nil
 		}
 	}
-	in := weekdayPrefix(text(shown))
+	in := weekdayPrefix(text(s))
 	if t, err := time.Parse(time.RFC3339, in); err == nil {
 		return t.In(loc), nil
 	}
@@ -208,5 +208,5 @@ func parseDate(shown, raw string, loc *time.Location, isDayFirst, exact bool, cl
 		}
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date", shown)
+	return time.Time{}, fmt.Errorf("%q is not a date", s)
 }

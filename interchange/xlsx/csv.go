@@ -119,9 +119,10 @@ const maxCSVRecords = 1 << 20
 // ReadCSV reads a task table from CSV — WriteCSV's, or another tool's —
 // as Read reads a task sheet: the header row found and mapped by name,
 // every problem reported with its cell ("CSV!C12") in an *ImportError
-// before anything is returned. The separator is a comma, a semicolon or
-// a tab, whichever the header row holds most of; a UTF-8 byte order mark
-// is skipped. A CSV carries no calendars or resources: ReadOptions.Base
+// before anything is returned. The separator is the one an Excel "sep="
+// first line names, else the comma, semicolon or tab found (outside
+// quotes) on the most of the first 50 lines; a UTF-8 byte order mark is
+// skipped. A CSV carries no calendars or resources: ReadOptions.Base
 // gives them, with the project's start, time zone and options.
 func ReadCSV(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
@@ -154,7 +155,7 @@ func ReadCSV(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, erro
 		}
 		rows = append(rows, rec)
 	}
-	g := &grid{name: sheetCSV, shown: rows}
+	g := &grid{name: sheetCSV, rows: rows}
 	rd := newReader(opts)
 	if rd.opts.Sheet == "" {
 		rd.opts.Sheet = sheetCSV

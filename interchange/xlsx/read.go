@@ -88,7 +88,8 @@ const (
 // header row and mapping its columns by name. Every problem is found
 // before anything is returned: the error is then an *ImportError listing
 // each with its sheet and cell, and no project is returned. Warnings are
-// what was set aside (columns not read, rows with nothing in them).
+// what was set aside: columns not read, a sheet with no header row, a
+// WBS code whose parent is missing.
 func Read(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
 	if err != nil {
@@ -111,7 +112,7 @@ func Read(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, error) 
 		if err != nil {
 			return nil, fmt.Errorf("xlsx: sheet %s: %w", name, err)
 		}
-		return &grid{name: name, shown: raw, percent: func(r, c int) bool {
+		return &grid{name: name, rows: raw, percent: func(r, c int) bool {
 			id, err := f.GetCellStyle(name, ref(r, c))
 			if err != nil || id == 0 {
 				return false
@@ -195,22 +196,21 @@ func (b *book) sheet(name string) *grid {
 	return g
 }
 
-// grid is a sheet's cells: their values (a date's serial number, a
+// grid is a sheet's cells: their raw values (a date's serial number, a
 // percentage's fraction), and for a workbook whether a cell's format
 // shows it as a percentage.
 type grid struct {
 	name    string
-	shown   [][]string
+	rows    [][]string
 	percent func(r, c int) bool // nil for CSV
 }
 
-// cell returns the cell at row r, column c: as shown and raw, the same
-// but for percentages (see percentShown).
-func (g *grid) cell(r, c int) (shown, raw string) {
-	if r < len(g.shown) && c < len(g.shown[r]) {
-		raw = g.shown[r][c]
+// cell returns the value at row r, column c ("" past the row's end).
+func (g *grid) cell(r, c int) string {
+	if r < len(g.rows) && c < len(g.rows[r]) {
+		return g.rows[r][c]
 	}
-	return raw, raw
+	return ""
 }
 
 // percentShown is a number under a percent format as shown: "50%" for
@@ -232,9 +232,6 @@ func maybeFraction(raw string) bool {
 	v, err := strconv.ParseFloat(raw, 64)
 	return err == nil && v > 0 && v <= 1
 }
-
-// percentFields are the fields a workbook may hold as percentages.
-var percentFields = map[string]bool{"percent_complete": true, "units": true, "max_units": true}
 
 // scalesByHundred reports whether a number format shows a percentage
 // (a % outside quotes and escapes).
@@ -323,7 +320,7 @@ type table struct {
 // newTable finds g's header row for cols; nil when there is none.
 func newTable(g *grid, cols []column, overrides map[string]string) *table {
 	m := newMatcher(cols, overrides)
-	h, fields := m.header(g.shown)
+	h, fields := m.header(g.rows)
 	if h < 0 {
 		return nil
 	}
@@ -333,7 +330,7 @@ func newTable(g *grid, cols []column, overrides map[string]string) *table {
 			t.cols[f] = c
 		}
 	}
-	for c, head := range g.shown[h] {
+	for c, head := range g.rows[h] {
 		if fields[c] == "" && strings.TrimSpace(head) != "" && m.field(head) != "-" {
 			t.extra[c] = strings.TrimSpace(head)
 		}
@@ -345,9 +342,9 @@ func newTable(g *grid, cols []column, overrides map[string]string) *table {
 // a read column.
 func (t *table) rows() []int {
 	var out []int
-	for r := t.header + 1; r < len(t.g.shown); r++ {
+	for r := t.header + 1; r < len(t.g.rows); r++ {
 		for _, c := range t.cols {
-			if s, _ := t.g.cell(r, c); strings.TrimSpace(s) != "" {
+			if s := t.g.cell(r, c); strings.TrimSpace(s) != "" {
 				out = append(out, r)
 				break
 			}
@@ -356,28 +353,28 @@ func (t *table) rows() []int {
 	return out
 }
 
-// get returns row r's cell of field f: shown (untrimmed), raw, its
-// column, and whether it holds anything.
-func (t *table) get(r int, f string) (shown, raw string, c int, ok bool) {
+// get returns row r's cell of field f (untrimmed), its column, and
+// whether it holds anything.
+func (t *table) get(r int, f string) (v string, c int, ok bool) {
 	c, has := t.cols[f]
 	if !has {
-		return "", "", -1, false
+		return "", -1, false
 	}
-	shown, raw = t.g.cell(r, c)
-	return shown, strings.TrimSpace(raw), c, strings.TrimSpace(shown) != ""
+	v = t.g.cell(r, c)
+	return v, c, strings.TrimSpace(v) != ""
 }
 
 // field reads row r's cell of field f with parse, reporting a problem.
-func field[T any](rd *reader, t *table, r int, f string, parse func(shown, raw string) (T, error)) (T, bool) {
+func field[T any](rd *reader, t *table, r int, f string, parse func(string) (T, error)) (T, bool) {
 	var zero T
-	shown, raw, c, ok := t.get(r, f)
+	s, c, ok := t.get(r, f)
 	if !ok {
 		return zero, false
 	}
-	if percentFields[f] && (!rd.own || maybeFraction(raw)) {
-		shown = t.g.percentShown(r, c, raw)
+	if f == "percent_complete" && (!rd.own || maybeFraction(s)) {
+		s = t.g.percentShown(r, c, s)
 	}
-	v, err := parse(shown, raw)
+	v, err := parse(s)
 	if err != nil {
 		rd.fail(t.g.name, r, c, f, "%s %v", strings.ReplaceAll(f, "_", " "), err)
 		return zero, false
@@ -402,7 +399,7 @@ func (rd *reader) readBook(bk *book) (*schedule.Project, []Warning, error) {
 	if len(rd.problems) > 0 {
 		return nil, nil, &ImportError{rd.problems}
 	}
-	if g := bk.sheet(sheetProject); g != nil && len(g.shown) > 0 && len(g.shown[0]) > 0 && headerKey(g.shown[0][0]) == "property" {
+	if g := bk.sheet(sheetProject); g != nil && len(g.rows) > 0 && len(g.rows[0]) > 0 && headerKey(g.rows[0][0]) == "property" {
 		rd.own = true
 		rd.project(g)
 	} else {
@@ -580,53 +577,35 @@ func itemField(f string) (kind string, idx int, sub string, ok bool) {
 }
 
 // dateField parses a date cell; finish-type fields take a bare day's end.
-func (rd *reader) dateField(end bool) func(shown, raw string) (time.Time, error) {
+func (rd *reader) dateField(end bool) func(string) (time.Time, error) {
 	clock := 0
 	if end {
 		clock = 24 * 60
 	}
-	return func(shown, raw string) (time.Time, error) {
-		return parseDate(shown, raw, rd.loc, rd.opts.DayFirst, rd.own, clock)
+	return func(s string) (time.Time, error) {
+		return parseDate(s, rd.loc, rd.opts.DayFirst, rd.own, clock)
 	}
 }
 
-func durationField(shown, _ string) (schedule.Duration, error) { return parseDuration(shown) }
-
-func numberField(shown, raw string) (float64, error) {
-	if v, err := parseNumber(raw); err == nil && raw != "" {
-		return v, nil
-	}
-	return parseNumber(shown)
-}
-
-// unitsField reads assignment units and maximum units: "50%" (or 0.5 in
-// a percent-formatted cell) is half a unit, "2" two units.
-func unitsField(shown, raw string) (float64, error) {
-	if strings.HasSuffix(strings.TrimSpace(shown), "%") {
-		if v, err := parseNumber(raw); err == nil && !strings.HasSuffix(raw, "%") {
-			return v, nil
-		}
-		v, err := parseNumber(strings.TrimSuffix(strings.TrimSpace(shown), "%"))
+// unitsField reads assignment units and maximum units: "50%" (or 0.5, a
+// percent-formatted cell's value) is half a unit, "2" two units.
+func unitsField(s string) (float64, error) {
+	if pct, ok := strings.CutSuffix(strings.TrimSpace(s), "%"); ok {
+		v, err := parseNumber(pct)
 		return v / 100, err
 	}
-	return numberField(shown, raw)
+	return parseNumber(s)
 }
 
 // percentField reads percent complete: critpath writes the percentage
-// itself; other tools a fraction under a percent format, or the number.
-func (rd *reader) percentField(shown, raw string) (float64, error) {
-	if strings.HasSuffix(strings.TrimSpace(shown), "%") {
-		if v, err := parseNumber(raw); err == nil && !strings.HasSuffix(raw, "%") && v >= 0 && v <= 1 {
-			return v * 100, nil
-		}
-	}
-	if v, err := parseNumber(raw); rd.own && err == nil && raw != "" && v >= 0 && v <= 100 {
+// itself; other tools the number, or a fraction under a percent format,
+// which field shows as "50%".
+func (rd *reader) percentField(s string) (float64, error) {
+	if v, err := parseNumber(s); rd.own && err == nil && v >= 0 && v <= 100 {
 		return v, nil
 	}
-	return parsePercent(shown)
+	return parsePercent(s)
 }
-
-func boolField(shown, _ string) (bool, error) { return parseBool(shown) }
 
 // trim drops the space around a text, except in critpath's workbook,
 // which writes texts as they are.
@@ -637,14 +616,14 @@ func (rd *reader) trim(s string) string {
 	return strings.TrimSpace(s)
 }
 
-func (rd *reader) textField(shown, _ string) (string, error) { return rd.trim(shown), nil }
+func (rd *reader) textField(s string) (string, error) { return rd.trim(s), nil }
 
 // enumField reads a model enum through its UnmarshalText, accepting
 // spaces for underscores ("Fixed Duration").
 func enumField[T any, P interface {
 	*T
 	UnmarshalText([]byte) error
-}](shown, _ string) (T, error) {
+}](shown string) (T, error) {
 	var v T
 	s := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(shown)), " ", "_")
 	if err := P(&v).UnmarshalText([]byte(s)); err != nil {
@@ -661,14 +640,14 @@ var constraintNames = map[string]schedule.ConstraintType{
 	"must start on": schedule.MSO, "must finish on": schedule.MFO,
 }
 
-func constraintField(shown, raw string) (schedule.ConstraintType, error) {
+func constraintField(shown string) (schedule.ConstraintType, error) {
 	if c, ok := constraintNames[headerKey(shown)]; ok {
 		return c, nil
 	}
-	return enumField[schedule.ConstraintType](shown, raw)
+	return enumField[schedule.ConstraintType](shown)
 }
 
-func manualField(shown, raw string) (bool, error) {
+func manualField(shown string) (bool, error) {
 	switch headerKey(shown) {
 	case "manually scheduled", "manual":
 		return true, nil

@@ -18,36 +18,38 @@ import (
 func (rd *reader) project(g *grid) {
 	p := rd.p
 	props := map[string]int{} // property → row
-	for r := 1; r < len(g.shown); r++ {
-		if k, _ := g.cell(r, 0); strings.TrimSpace(k) != "" {
+	for r := 1; r < len(g.rows); r++ {
+		if k := g.cell(r, 0); strings.TrimSpace(k) != "" {
 			if _, seen := props[headerKey(k)]; !seen || headerKey(k) == headerKey(propCustomField) {
 				props[headerKey(k)] = r
 			}
 		}
 	}
-	value := func(prop string) (string, string, int, bool) {
+	value := func(prop string) (string, int, bool) {
 		r, ok := props[headerKey(prop)]
 		if !ok {
-			return "", "", -1, false
+			return "", -1, false
 		}
-		shown, raw := g.cell(r, 1)
-		return strings.TrimSpace(shown), strings.TrimSpace(raw), r, strings.TrimSpace(shown) != ""
+		v := strings.TrimSpace(g.cell(r, 1))
+		return v, r, v != ""
 	}
-	if s, _, r, ok := value(propTimeZone); ok {
-		loc, err := time.LoadLocation(s)
-		if err != nil {
-			rd.fail(g.name, r, 1, "time_zone", "time zone %q is not known", s)
-		} else {
+	// The dates' zone: the project's, else the one its dates were in.
+	zone, r, ok := value(propTimeZone)
+	named := ok
+	if !ok {
+		zone, r, ok = value(propDatesZone)
+	}
+	if ok {
+		loc, err := time.LoadLocation(zone)
+		switch {
+		case err != nil:
+			rd.fail(g.name, r, 1, "time_zone", "time zone %q is not known", zone)
+		case named:
 			rd.loc, p.Location = loc, loc
-		}
-	} else if s, _, r, ok := value(propDatesZone); ok {
-		loc, err := time.LoadLocation(s)
-		if err != nil {
-			rd.fail(g.name, r, 1, "time_zone", "time zone %q is not known", s)
-		} else {
+		default:
 			rd.loc = loc
 		}
-	} else if s, _, r, ok := value(propOffset); ok {
+	} else if s, r, ok := value(propOffset); ok {
 		t, err := time.Parse("-07:00", s)
 		if err != nil {
 			rd.fail(g.name, r, 1, "utc_offset", "UTC offset %q is not ±hh:mm", s)
@@ -56,14 +58,14 @@ func (rd *reader) project(g *grid) {
 			rd.loc = time.FixedZone("", off)
 		}
 	}
-	p.Name, _, _, _ = value(propName)
-	p.Calendar, _, _, _ = value(propCalendar)
+	p.Name, _, _ = value(propName)
+	p.Calendar, _, _ = value(propCalendar)
 	date := func(prop string, end bool) time.Time {
-		shown, raw, r, ok := value(prop)
+		v, r, ok := value(prop)
 		if !ok {
 			return time.Time{}
 		}
-		t, err := rd.dateField(end)(shown, raw)
+		t, err := rd.dateField(end)(v)
 		if err != nil {
 			rd.fail(g.name, r, 1, headerKey(prop), "%s %v", strings.ToLower(prop), err)
 		}
@@ -73,7 +75,7 @@ func (rd *reader) project(g *grid) {
 	p.Finish = date(propFinish, true)
 	p.FinishBy = date(propFinishBy, true)
 	p.StatusDate = date(propStatusDate, true)
-	if s, _, r, ok := value(propFromFinish); ok {
+	if s, r, ok := value(propFromFinish); ok {
 		switch headerKey(s) {
 		case "finish":
 			p.FromFinish = true
@@ -83,23 +85,23 @@ func (rd *reader) project(g *grid) {
 		}
 	}
 	whole := func(prop string) int {
-		shown, raw, r, ok := value(prop)
+		s, r, ok := value(prop)
 		if !ok {
 			return 0
 		}
-		v, err := numberField(shown, raw)
+		v, err := parseNumber(s)
 		if err != nil || v != float64(int(v)) || v < 0 {
-			rd.fail(g.name, r, 1, headerKey(prop), "%s %q is not a whole number", strings.ToLower(prop), shown)
+			rd.fail(g.name, r, 1, headerKey(prop), "%s %q is not a whole number", strings.ToLower(prop), s)
 		}
 		return int(v)
 	}
 	p.Settings = schedule.Settings{MinutesPerDay: whole(propMinutesPerDay), MinutesPerWeek: whole(propMinutesWeek), DaysPerMonth: whole(propDaysPerMonth)}
 	// Options and custom fields: every row of their kind.
 	opts, optRow := map[string]any{}, map[string]int{}
-	for r := 1; r < len(g.shown); r++ {
-		k, _ := g.cell(r, 0)
+	for r := 1; r < len(g.rows); r++ {
+		k := g.cell(r, 0)
 		k = strings.TrimSpace(k)
-		shown, _ := g.cell(r, 1)
+		shown := g.cell(r, 1)
 		shown = strings.TrimSpace(shown)
 		switch {
 		case strings.HasPrefix(k, propOption):
@@ -111,9 +113,9 @@ func (rd *reader) project(g *grid) {
 				opts[name] = shown
 			}
 		case headerKey(k) == headerKey(propCustomField):
-			kind, _ := g.cell(r, 2)
-			alias, _ := g.cell(r, 3)
-			id, _ := g.cell(r, 4)
+			kind := g.cell(r, 2)
+			alias := g.cell(r, 3)
+			id := g.cell(r, 4)
 			cf := schedule.CustomField{Name: shown, Alias: strings.TrimSpace(alias), ID: strings.TrimSpace(id)}
 			switch headerKey(kind) {
 			case "resource":
@@ -158,7 +160,7 @@ var weekdays = map[string]time.Weekday{
 	"বৃহস্পতিবার": time.Thursday, "শুক্রবার": time.Friday, "শনিবার": time.Saturday,
 }
 
-func weekdayField(shown, _ string) (time.Weekday, error) {
+func weekdayField(shown string) (time.Weekday, error) {
 	k := headerKey(shown)
 	for d := time.Sunday; d <= time.Saturday; d++ {
 		name := strings.ToLower(d.String())
@@ -172,7 +174,7 @@ func weekdayField(shown, _ string) (time.Weekday, error) {
 	return 0, fmt.Errorf("%q is not a day of the week", shown)
 }
 
-func workingField(shown, _ string) ([]schedule.Interval, error) {
+func workingField(shown string) ([]schedule.Interval, error) {
 	switch headerKey(shown) {
 	case "", "non working", "nonworking", "off", "none", "ছুটি":
 		return []schedule.Interval{}, nil
@@ -197,12 +199,12 @@ func (rd *reader) calendars(g *grid) {
 		return
 	}
 	index := map[string]int{}
-	day := func(shown, raw string) (schedule.Date, error) {
-		v, err := rd.dateField(false)(shown, raw)
-		return schedule.Date{Year: v.Year(), Month: v.Month(), Day: v.Day()}, err
+	day := func(s string) (schedule.Date, error) {
+		v, err := rd.dateField(false)(s)
+		return schedule.DateOf(v), err
 	}
 	for _, r := range t.rows() {
-		name, _, c, ok := t.get(r, "calendar")
+		name, c, ok := t.get(r, "calendar")
 		name = rd.trim(name)
 		if !ok {
 			rd.fail(g.name, r, max(c, 0), "calendar", "the calendar's name is empty")
@@ -215,11 +217,11 @@ func (rd *reader) calendars(g *grid) {
 			rd.p.Calendars = append(rd.p.Calendars, schedule.Calendar{Name: name})
 		}
 		cal := &rd.p.Calendars[k]
-		if base, _, _, ok := t.get(r, "base"); ok {
+		if base, _, ok := t.get(r, "base"); ok {
 			cal.Base = rd.trim(base)
 		}
 		working, _ := field(rd, t, r, "working", workingField)
-		if _, _, _, ok := t.get(r, "weekday"); ok {
+		if _, _, ok := t.get(r, "weekday"); ok {
 			d, ok := field(rd, t, r, "weekday", weekdayField)
 			if !ok {
 				continue
@@ -232,14 +234,14 @@ func (rd *reader) calendars(g *grid) {
 		}
 		from, ok := field(rd, t, r, "from", day)
 		if !ok {
-			if _, _, _, given := t.get(r, "from"); !given && (working != nil || cellGiven(t, r, "exception")) {
-				_, _, c, _ := t.get(r, "from")
+			if _, _, given := t.get(r, "from"); !given && (working != nil || cellGiven(t, r, "exception")) {
+				_, c, _ := t.get(r, "from")
 				rd.fail(g.name, r, max(c, 0), "from", "an exception needs its first day (From)")
 			}
 			continue
 		}
 		to, _ := field(rd, t, r, "to", day)
-		yearly, _ := field(rd, t, r, "yearly", boolField)
+		yearly, _ := field(rd, t, r, "yearly", parseBool)
 		name, _ = field(rd, t, r, "exception", rd.textField)
 		cal.Exceptions = append(cal.Exceptions, schedule.Exception{Name: name, From: from, To: to, Working: nonNil(working), Yearly: yearly})
 	}
@@ -253,7 +255,7 @@ func nonNil(ivs []schedule.Interval) []schedule.Interval {
 }
 
 func cellGiven(t *table, r int, f string) bool {
-	_, _, _, ok := t.get(r, f)
+	_, _, ok := t.get(r, f)
 	return ok
 }
 
@@ -285,7 +287,7 @@ func (rd *reader) fieldColumns(t *table, resource bool) map[int]string {
 func fieldValues(g *grid, r int, cols map[int]string) map[string]string {
 	var out map[string]string
 	for c, name := range cols {
-		if shown, _ := g.cell(r, c); shown != "" {
+		if shown := g.cell(r, c); shown != "" {
 			if out == nil {
 				out = map[string]string{}
 			}
@@ -326,9 +328,9 @@ func (rd *reader) resources(t *table) {
 		if !rd.own && headerKey(res.Calendar) == headerKey(schedule.Standard) {
 			res.Calendar = "" // another tool's default: the project calendar
 		}
-		res.StandardRate, _ = field(rd, t, r, "standard_rate", numberField)
-		res.OvertimeRate, _ = field(rd, t, r, "overtime_rate", numberField)
-		res.CostPerUse, _ = field(rd, t, r, "cost_per_use", numberField)
+		res.StandardRate, _ = field(rd, t, r, "standard_rate", parseNumber)
+		res.OvertimeRate, _ = field(rd, t, r, "overtime_rate", parseNumber)
+		res.CostPerUse, _ = field(rd, t, r, "cost_per_use", parseNumber)
 		res.Group, _ = field(rd, t, r, "group", rd.textField)
 		res.Fields = fieldValues(g, r, fieldCols)
 		p.Resources = append(p.Resources, res)
@@ -345,7 +347,7 @@ func (rd *reader) assignments(t *table) {
 		ids[res.ID] = true
 	}
 	for _, r := range t.rows() {
-		task, _, c, ok := t.get(r, "task")
+		task, c, ok := t.get(r, "task")
 		task = rd.trim(task)
 		if !ok {
 			rd.fail(g.name, r, max(c, 0), "task", "the assignment names no task")
@@ -355,7 +357,7 @@ func (rd *reader) assignments(t *table) {
 			rd.fail(g.name, r, c, "task", "no task has ID %q", task)
 			continue
 		}
-		res, _, c, ok := t.get(r, "resource")
+		res, c, ok := t.get(r, "resource")
 		res = rd.trim(res)
 		if !ok {
 			rd.fail(g.name, r, max(c, 0), "resource", "the assignment names no resource")
@@ -373,7 +375,7 @@ func (rd *reader) assignments(t *table) {
 		if u, ok := field(rd, t, r, "units", unitsField); ok {
 			a.Units = u
 		}
-		a.Work, _ = field(rd, t, r, "work", durationField)
+		a.Work, _ = field(rd, t, r, "work", parseDuration)
 		rd.asgPlace[len(p.Assignments)] = place{t, r, t.cols["task"]}
 		p.Assignments = append(p.Assignments, a)
 	}
@@ -390,7 +392,7 @@ func (rd *reader) baselines(g *grid) {
 	index := map[string]int{}
 	for _, r := range t.rows() {
 		name, _ := field(rd, t, r, "baseline", rd.textField)
-		id, _, c, ok := t.get(r, "task")
+		id, c, ok := t.get(r, "task")
 		id = rd.trim(id)
 		if !ok {
 			rd.fail(g.name, r, max(c, 0), "task", "the baseline row names no task")
@@ -405,9 +407,9 @@ func (rd *reader) baselines(g *grid) {
 		bt := schedule.BaselineTask{ID: id}
 		bt.Start, _ = field(rd, t, r, "start", rd.dateField(false))
 		bt.Finish, _ = field(rd, t, r, "finish", rd.dateField(true))
-		bt.Duration, _ = field(rd, t, r, "duration", durationField)
-		bt.Work, _ = field(rd, t, r, "work", durationField)
-		bt.Cost, _ = field(rd, t, r, "cost", numberField)
+		bt.Duration, _ = field(rd, t, r, "duration", parseDuration)
+		bt.Work, _ = field(rd, t, r, "work", parseDuration)
+		bt.Cost, _ = field(rd, t, r, "cost", parseNumber)
 		p.Baselines[k].Tasks = append(p.Baselines[k].Tasks, bt)
 	}
 }

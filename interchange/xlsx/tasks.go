@@ -35,7 +35,7 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 		var task schedule.Task
 		pd := pending{row: r}
 		if hasID {
-			id, _, _, ok := t.get(r, "id")
+			id, _, ok := t.get(r, "id")
 			if !ok {
 				rd.fail(g.name, r, idCol, "id", "the task's ID is empty")
 				continue
@@ -49,12 +49,12 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 			continue
 		}
 		rd.taskRow[task.ID] = r
-		if shown, _, _, ok := t.get(r, "name"); ok {
+		if shown, _, ok := t.get(r, "name"); ok {
 			task.Name = rd.trim(shown)
-			full, _ := g.cell(r, t.cols["name"])
+			full := g.cell(r, t.cols["name"])
 			pd.indent = len(full) - len(strings.TrimLeft(full, " \u00a0"))
 		}
-		task.Duration, _ = field(rd, t, r, "duration", durationField)
+		task.Duration, _ = field(rd, t, r, "duration", parseDuration)
 		pd.start, _ = field(rd, t, r, "start", rd.dateField(false))
 		pd.finish, _ = field(rd, t, r, "finish", rd.dateField(true))
 		task.PercentComplete, _ = field(rd, t, r, "percent_complete", rd.percentField)
@@ -62,7 +62,7 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 		if resourceNames {
 			pd.resources, _ = field(rd, t, r, "resources", rd.textField)
 		}
-		if lvl, ok := field(rd, t, r, "outline_level", numberField); ok {
+		if lvl, ok := field(rd, t, r, "outline_level", parseNumber); ok {
 			if lvl < 1 || lvl != float64(int(lvl)) {
 				rd.fail(g.name, r, t.cols["outline_level"], "outline_level", "outline level %v is not a whole number from 1", lvl)
 			}
@@ -71,13 +71,13 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 		pd.wbs, _ = field(rd, t, r, "wbs", rd.textField)
 		pd.parent, _ = field(rd, t, r, "parent", rd.textField)
 		task.Type, _ = field(rd, t, r, "type", enumField[schedule.TaskType])
-		task.EffortDriven, _ = field(rd, t, r, "effort_driven", boolField)
-		task.Work, _ = field(rd, t, r, "work", durationField)
+		task.EffortDriven, _ = field(rd, t, r, "effort_driven", parseBool)
+		task.Work, _ = field(rd, t, r, "work", parseDuration)
 		task.Constraint.Type, _ = field(rd, t, r, "constraint", constraintField)
 		end := task.Constraint.Type == schedule.FNET || task.Constraint.Type == schedule.FNLT || task.Constraint.Type == schedule.MFO
 		task.Constraint.Date, _ = field(rd, t, r, "constraint_date", rd.dateField(end))
 		task.Deadline, _ = field(rd, t, r, "deadline", rd.dateField(true))
-		if v, ok := field(rd, t, r, "priority", numberField); ok {
+		if v, ok := field(rd, t, r, "priority", parseNumber); ok {
 			if v != math.Trunc(v) || v < 0 || v > 1000 {
 				rd.fail(g.name, r, t.cols["priority"], "priority", "priority %v is not a whole number from 0 to 1000", v)
 			}
@@ -87,19 +87,19 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 		task.Manual, _ = field(rd, t, r, "manual", manualField)
 		task.ActualStart, _ = field(rd, t, r, "actual_start", rd.dateField(false))
 		task.ActualFinish, _ = field(rd, t, r, "actual_finish", rd.dateField(true))
-		if d, ok := field(rd, t, r, "remaining", durationField); ok {
+		if d, ok := field(rd, t, r, "remaining", parseDuration); ok {
 			task.Remaining = &d
 		}
-		task.FixedCost, _ = field(rd, t, r, "fixed_cost", numberField)
-		if v, ok := field(rd, t, r, "actual_cost", numberField); ok {
+		task.FixedCost, _ = field(rd, t, r, "fixed_cost", parseNumber)
+		if v, ok := field(rd, t, r, "actual_cost", parseNumber); ok {
 			task.ActualCost = &v
 		}
-		task.StartMilestone, _ = field(rd, t, r, "start_milestone", boolField)
-		task.IgnoreResourceCalendars, _ = field(rd, t, r, "ignore_resource_calendars", boolField)
-		task.NoSplit, _ = field(rd, t, r, "no_split", boolField)
+		task.StartMilestone, _ = field(rd, t, r, "start_milestone", parseBool)
+		task.IgnoreResourceCalendars, _ = field(rd, t, r, "ignore_resource_calendars", parseBool)
+		task.NoSplit, _ = field(rd, t, r, "no_split", parseBool)
 		task.Splits, _ = field(rd, t, r, "splits", splitsField)
-		crashD, hasD := field(rd, t, r, "crash_duration", durationField)
-		crashC, hasC := field(rd, t, r, "crash_cost", numberField)
+		crashD, hasD := field(rd, t, r, "crash_duration", parseDuration)
+		crashC, hasC := field(rd, t, r, "crash_cost", parseNumber)
 		switch {
 		case hasD:
 			task.Crash = &schedule.Crash{Duration: crashD, Cost: crashC}
@@ -142,7 +142,7 @@ func rolledUp(p *schedule.Project) {
 
 // splitsField reads "2d+1d; 5d+2d": each split's work before it and its
 // pause.
-func splitsField(shown, _ string) ([]schedule.Split, error) {
+func splitsField(shown string) ([]schedule.Split, error) {
 	var out []schedule.Split
 	for part := range strings.SplitSeq(shown, ";") {
 		at, gap, ok := strings.Cut(strings.TrimSpace(part), "+")
@@ -309,7 +309,7 @@ func (rd *reader) resourceNames(t *table, pend []pending) {
 			}
 			name, units := part, 1.0
 			if i := strings.LastIndexByte(part, '['); i > 0 && strings.HasSuffix(part, "]") {
-				u, err := unitsField(part[i+1:len(part)-1], "")
+				u, err := unitsField(part[i+1 : len(part)-1])
 				if err != nil {
 					rd.fail(t.g.name, pd.row, t.cols["resources"], "resources", "resource names %q: units %v", pd.resources, err)
 					continue

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -67,12 +68,13 @@ func parseDuration(s string) (schedule.Duration, error) {
 // separators (spaces, or commas beside a decimal point), and a currency
 // sign or unit around it ("9 680,00 ₽", "$1,200.50", "100%").
 func parseNumber(s string) (float64, error) {
-	if v, err := strconv.ParseFloat(text(s), 64); err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
+	in := text(s)
+	if v, err := strconv.ParseFloat(in, 64); err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
 		return v, nil // plain, or in E-notation ("1.5E+6")
 	}
 	var b strings.Builder
 scan:
-	for _, r := range text(s) {
+	for _, r := range in {
 		switch {
 		case r >= '0' && r <= '9', r == '.', r == ',', r == '-', r == '+':
 			b.WriteRune(r)
@@ -157,6 +159,9 @@ var (
 	}
 	dayFirst   = []string{"2/1/2006 15:04", "2/1/06 15:04", "2/1/2006", "2/1/06", "2-1-2006"}
 	monthFirst = []string{"1/2/2006 15:04", "1/2/06 15:04", "1/2/2006", "1/2/06", "1/2/2006 3:04 PM", "1/2/06 3:04 PM"}
+
+	monthFirstLayouts = slices.Concat(isoLayouts, monthFirst)
+	dayFirstLayouts   = slices.Concat(isoLayouts, dayFirst, monthFirst)
 )
 
 // weekdayPrefix drops a leading weekday name ("Mon 03.01.22",
@@ -194,9 +199,9 @@ func parseDate(s string, loc *time.Location, isDayFirst, exact bool, clock int) 
 	if t, err := time.Parse(time.RFC3339, in); err == nil {
 		return t.In(loc), nil
 	}
-	layouts := append(append([]string{}, isoLayouts...), monthFirst...)
+	layouts := monthFirstLayouts
 	if isDayFirst {
-		layouts = append(append(append([]string{}, isoLayouts...), dayFirst...), monthFirst...)
+		layouts = dayFirstLayouts
 	}
 	for _, l := range layouts {
 		t, err := time.ParseInLocation(l, in, loc)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/critpath/critpath/schedule"
@@ -27,7 +26,6 @@ func WriteCSV(w io.Writer, p *schedule.Project, r *schedule.Result) ([]Warning, 
 	}
 	defer wr.f.Close()
 	headers, _, cellsOf := wr.taskTable()
-	loc := wr.r.Start().Location()
 	cw := csv.NewWriter(w)
 	if err := cw.Write(headers); err != nil {
 		return nil, fmt.Errorf("xlsx: %w", err)
@@ -35,7 +33,7 @@ func WriteCSV(w io.Writer, p *schedule.Project, r *schedule.Result) ([]Warning, 
 	rec := make([]string, len(headers))
 	for _, row := range wr.rows {
 		for i, v := range cellsOf(row) {
-			rec[i] = wr.csvText(v, loc)
+			rec[i] = wr.csvText(v)
 		}
 		if err := cw.Write(rec); err != nil {
 			return nil, fmt.Errorf("xlsx: %w", err)
@@ -49,7 +47,7 @@ func WriteCSV(w io.Writer, p *schedule.Project, r *schedule.Result) ([]Warning, 
 }
 
 // csvText spells a workbook cell as text, as its style shows it.
-func (wr *writer) csvText(v any, loc *time.Location) string {
+func (wr *writer) csvText(v any) string {
 	style := 0
 	if c, ok := v.(excelize.Cell); ok {
 		style, v = c.StyleID, c.Value
@@ -64,7 +62,7 @@ func (wr *writer) csvText(v any, loc *time.Location) string {
 	case float64:
 		switch style {
 		case wr.st.date:
-			if t, ok := fromSerial(v, loc); ok {
+			if t, ok := fromSerial(v, wr.loc); ok {
 				return t.Format("2006-01-02 15:04")
 			}
 		case wr.st.percent:

@@ -85,7 +85,7 @@ func (wr *writer) taskCells(preds, resNames map[string]string) map[string]taskCe
 		minPerDay = 480
 	}
 	bools := func(get func(t *schedule.Task) bool) taskCell {
-		return func(_ int, t *schedule.Task, _ schedule.TaskResult) any {
+		return func(t *schedule.Task, _ schedule.TaskResult) any {
 			if s := yesNo(get(t)); s != "" {
 				return s
 			}
@@ -93,7 +93,7 @@ func (wr *writer) taskCells(preds, resNames map[string]string) map[string]taskCe
 		}
 	}
 	texts := func(get func(t *schedule.Task) string) taskCell {
-		return func(_ int, t *schedule.Task, _ schedule.TaskResult) any {
+		return func(t *schedule.Task, _ schedule.TaskResult) any {
 			if s := get(t); s != "" {
 				return s
 			}
@@ -103,24 +103,24 @@ func (wr *writer) taskCells(preds, resNames map[string]string) map[string]taskCe
 	return map[string]taskCell{
 		"id":   texts(func(t *schedule.Task) string { return t.ID }),
 		"name": nil, // styled by depth, set by tasks
-		"duration": func(_ int, t *schedule.Task, tr schedule.TaskResult) any {
+		"duration": func(t *schedule.Task, tr schedule.TaskResult) any {
 			if tr.Summary && t.Duration.IsZero() {
 				return nil
 			}
 			return t.Duration.String()
 		},
-		"start":  func(_ int, _ *schedule.Task, tr schedule.TaskResult) any { return wr.date(tr.Start) },
-		"finish": func(_ int, _ *schedule.Task, tr schedule.TaskResult) any { return wr.date(tr.Finish) },
-		"total_float": func(_ int, _ *schedule.Task, tr schedule.TaskResult) any {
+		"start":  func(_ *schedule.Task, tr schedule.TaskResult) any { return wr.date(tr.Start) },
+		"finish": func(_ *schedule.Task, tr schedule.TaskResult) any { return wr.date(tr.Finish) },
+		"total_float": func(_ *schedule.Task, tr schedule.TaskResult) any {
 			return styled(st.days, float64(tr.TotalFloat)/minPerDay)
 		},
-		"critical": func(_ int, _ *schedule.Task, tr schedule.TaskResult) any {
+		"critical": func(_ *schedule.Task, tr schedule.TaskResult) any {
 			if tr.Critical {
 				return "Yes"
 			}
 			return "No"
 		},
-		"percent_complete": func(_ int, t *schedule.Task, tr schedule.TaskResult) any {
+		"percent_complete": func(t *schedule.Task, tr schedule.TaskResult) any {
 			if tr.Summary {
 				return styled(st.percent, tr.PercentComplete)
 			}
@@ -134,9 +134,9 @@ func (wr *writer) taskCells(preds, resNames map[string]string) map[string]taskCe
 		"constraint": texts(func(t *schedule.Task) string {
 			return enumText(t.Constraint.Type, t.Constraint.Type == schedule.ASAP)
 		}),
-		"constraint_date": func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.Constraint.Date) },
-		"deadline":        func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.Deadline) },
-		"priority": func(_ int, t *schedule.Task, _ schedule.TaskResult) any {
+		"constraint_date": func(t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.Constraint.Date) },
+		"deadline":        func(t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.Deadline) },
+		"priority": func(t *schedule.Task, _ schedule.TaskResult) any {
 			if t.Priority == 0 {
 				return nil
 			}
@@ -144,21 +144,21 @@ func (wr *writer) taskCells(preds, resNames map[string]string) map[string]taskCe
 		},
 		"calendar":      texts(func(t *schedule.Task) string { return t.Calendar }),
 		"manual":        bools(func(t *schedule.Task) bool { return t.Manual }),
-		"actual_start":  func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.ActualStart) },
-		"actual_finish": func(_ int, t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.ActualFinish) },
+		"actual_start":  func(t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.ActualStart) },
+		"actual_finish": func(t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.ActualFinish) },
 		"remaining": texts(func(t *schedule.Task) string {
 			if t.Remaining == nil {
 				return ""
 			}
 			return t.Remaining.String()
 		}),
-		"fixed_cost": func(_ int, t *schedule.Task, _ schedule.TaskResult) any {
+		"fixed_cost": func(t *schedule.Task, _ schedule.TaskResult) any {
 			if t.FixedCost == 0 {
 				return nil
 			}
 			return styled(st.money, t.FixedCost)
 		},
-		"actual_cost": func(_ int, t *schedule.Task, _ schedule.TaskResult) any {
+		"actual_cost": func(t *schedule.Task, _ schedule.TaskResult) any {
 			if t.ActualCost == nil {
 				return nil
 			}
@@ -180,7 +180,7 @@ func (wr *writer) taskCells(preds, resNames map[string]string) map[string]taskCe
 			}
 			return t.Crash.Duration.String()
 		}),
-		"crash_cost": func(_ int, t *schedule.Task, _ schedule.TaskResult) any {
+		"crash_cost": func(t *schedule.Task, _ schedule.TaskResult) any {
 			if t.Crash == nil {
 				return nil
 			}
@@ -217,7 +217,7 @@ func (wr *writer) taskTable() (headers []string, widths []float64, cellsOf func(
 		get := cells[c.key]
 		if get != nil && slices.ContainsFunc(wr.rows, func(row outline.Row) bool {
 			tr := wr.results[row.Task]
-			return get(row.Task, &p.Tasks[row.Task], tr) != nil
+			return get(&p.Tasks[row.Task], tr) != nil
 		}) {
 			cols = append(cols, c)
 		}
@@ -240,7 +240,7 @@ func (wr *writer) taskTable() (headers []string, widths []float64, cellsOf func(
 			case "name":
 				out = append(out, excelize.Cell{StyleID: st.name(row.Depth), Value: t.Name})
 			default:
-				out = append(out, cells[c.key](row.Task, t, tr))
+				out = append(out, cells[c.key](t, tr))
 			}
 		}
 		for _, name := range fields {
@@ -291,9 +291,9 @@ func columnWidth(key string) float64 {
 	return 12
 }
 
-// taskCell is one task column's writer: its value for task k (nil for an
-// empty cell).
-type taskCell func(k int, t *schedule.Task, tr schedule.TaskResult) any
+// taskCell is one task column's writer: its value for a task and its
+// result (nil for an empty cell).
+type taskCell func(t *schedule.Task, tr schedule.TaskResult) any
 
 // alwaysWritten are the task columns written even when empty.
 var alwaysWritten = map[string]bool{

@@ -47,9 +47,9 @@ const (
 
 // styles are the workbook's cell styles.
 type styles struct {
-	header, title, date, day, percent, days, money, hours, number int
-	names                                                         []int // task names by outline depth
-	bar, critical, summary, done, milestone, weekend              int
+	header, title, date, day, percent, days, money, hours int
+	names                                                 []int // task names by outline depth
+	bar, critical, summary, done, milestone, weekend      int
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
@@ -76,7 +76,6 @@ func newStyles(f *excelize.File) (*styles, error) {
 	add(&s.money, &excelize.Style{NumFmt: 4})
 	hoursFmt := "0.0"
 	add(&s.hours, &excelize.Style{CustomNumFmt: &hoursFmt})
-	add(&s.number, &excelize.Style{NumFmt: 0})
 	add(&s.bar, &excelize.Style{Fill: fill("4A90D9")})
 	add(&s.critical, &excelize.Style{Fill: fill("E53935")})
 	add(&s.summary, &excelize.Style{Fill: fill("404040")})
@@ -96,31 +95,23 @@ func (s *styles) name(depth int) int { return s.names[min(depth, len(s.names)-1)
 
 // sheet streams one sheet's rows.
 type sheet struct {
+	wr   *writer // for the warnings of what a cell cannot hold
 	name string
 	sw   *excelize.StreamWriter
 	row  int
-	warn func(w Warning) // what a cell cannot hold
 }
 
 func (wr *writer) newSheet(name string) (*sheet, error) {
-	s, err := newSheet(wr.f, name)
-	if err == nil {
-		s.warn = func(w Warning) { wr.warnings = append(wr.warnings, w) }
-	}
-	return s, err
-}
-
-func newSheet(f *excelize.File, name string) (*sheet, error) {
-	if name != sheetTasks {
-		if _, err := f.NewSheet(name); err != nil {
+	if name != sheetTasks { // the workbook's first sheet, renamed
+		if _, err := wr.f.NewSheet(name); err != nil {
 			return nil, err
 		}
 	}
-	sw, err := f.NewStreamWriter(name)
+	sw, err := wr.f.NewStreamWriter(name)
 	if err != nil {
 		return nil, err
 	}
-	return &sheet{name: name, sw: sw}, nil
+	return &sheet{wr: wr, name: name, sw: sw}, nil
 }
 
 func (s *sheet) put(cells []any, opts ...excelize.RowOpts) error {
@@ -129,11 +120,9 @@ func (s *sheet) put(cells []any, opts ...excelize.RowOpts) error {
 	if err != nil {
 		return err
 	}
-	if s.warn != nil {
-		for c, v := range cells {
-			if msg := cellText(v); msg != "" {
-				s.warn(Warning{Sheet: s.name, Cell: ref(s.row-1, c), Message: msg})
-			}
+	for c, v := range cells {
+		if msg := cellText(v); msg != "" {
+			s.wr.warnings = append(s.wr.warnings, Warning{Sheet: s.name, Cell: ref(s.row-1, c), Message: msg})
 		}
 	}
 	return s.sw.SetRow(cell, cells, opts...)
@@ -150,8 +139,12 @@ func cellText(v any) string {
 	if !ok {
 		return ""
 	}
-	if n := len(utf16.Encode([]rune(text))); n > excelize.TotalCellChars {
-		return fmt.Sprintf("a text of %d characters is cut to Excel's %d", n, excelize.TotalCellChars)
+	// A string's UTF-16 length is at most its UTF-8 length: count only
+	// the long ones.
+	if len(text) > excelize.TotalCellChars {
+		if n := len(utf16.Encode([]rune(text))); n > excelize.TotalCellChars {
+			return fmt.Sprintf("a text of %d characters is cut to Excel's %d", n, excelize.TotalCellChars)
+		}
 	}
 	for _, r := range text {
 		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF {
@@ -326,19 +319,7 @@ func newWriter(p *schedule.Project, r *schedule.Result) (*writer, error) {
 			results[k] = r.Task(i)
 		}
 	}
-	return &writer{f: f, p: p, r: r, results: results, st: st, rows: rows, loc: zoneOf(p)}, nil
-}
-
-// zoneOf is the zone a project's dates are in: its Location, else its
-// start's (or finish's) zone.
-func zoneOf(p *schedule.Project) *time.Location {
-	if p.Location != nil {
-		return p.Location
-	}
-	if !p.Start.IsZero() || p.Finish.IsZero() {
-		return p.Start.Location()
-	}
-	return p.Finish.Location()
+	return &writer{f: f, p: p, r: r, results: results, st: st, rows: rows, loc: r.Start().Location()}, nil
 }
 
 type writer struct {

@@ -171,14 +171,21 @@ func weekdayPrefix(s string) string {
 	if i <= 0 {
 		return s
 	}
-	w := strings.ToLower(s[:i])
-	for d := time.Sunday; d <= time.Saturday; d++ {
-		name := strings.ToLower(d.String())
-		if w == name || w == name[:3] {
-			return strings.TrimLeft(s[i:], " ,")
-		}
+	if _, ok := englishWeekday(s[:i]); ok {
+		return strings.TrimLeft(s[i:], " ,")
 	}
 	return s
+}
+
+// englishWeekday reads a day's English name or its first three letters.
+func englishWeekday(s string) (time.Weekday, bool) {
+	w := strings.ToLower(s)
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if name := strings.ToLower(d.String()); w == name || w == name[:3] {
+			return d, true
+		}
+	}
+	return 0, false
 }
 
 // parseDate reads a date as a spreadsheet holds it: an Excel serial

@@ -133,7 +133,7 @@ func (wr *writer) gantt() error {
 	for _, row := range wr.rows {
 		tr := wr.results[row.Task]
 		cells[0], cells[1] = row.WBS, excelize.Cell{StyleID: st.name(row.Depth), Value: tr.Name}
-		doneBy := tr.Start.Add(time.Duration(float64(tr.Finish.Sub(tr.Start)) * tr.PercentComplete / 100))
+		doneBy := time.Unix(tr.Start.Unix()+int64(float64(tr.Finish.Unix()-tr.Start.Unix())*tr.PercentComplete/100), 0) // seconds: a Duration saturates
 		for i, pd := range ps {
 			var c any
 			switch {

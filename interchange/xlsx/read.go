@@ -420,14 +420,14 @@ func (rd *reader) readBook(bk *book) (*schedule.Project, []Warning, error) {
 	if g := bk.sheet(sheetResources); g != nil {
 		resources = newTable(g, resourceColumns, nil)
 		if resources == nil {
-			rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Message: "no header row: not read"})
+			rd.noHeader(g)
 		}
 	}
 	rd.resources(resources)
 	var assignments *table
 	if g := bk.sheet(sheetAssignments); g != nil {
 		if assignments = newTable(g, assignmentColumns, nil); assignments == nil {
-			rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Message: "no header row: not read"})
+			rd.noHeader(g)
 		}
 	}
 	rd.tasks(tasks, assignments == nil)
@@ -465,6 +465,11 @@ func (rd *reader) taskGrid(bk *book) *table {
 		}
 	}
 	return nil
+}
+
+// noHeader warns that a sheet has no header row, so is not read.
+func (rd *reader) noHeader(g *grid) {
+	rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Message: "no header row: not read"})
 }
 
 // finish checks the project as the scheduler does, each problem put in

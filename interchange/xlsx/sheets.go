@@ -162,11 +162,8 @@ var weekdays = map[string]time.Weekday{
 
 func weekdayField(shown string) (time.Weekday, error) {
 	k := headerKey(shown)
-	for d := time.Sunday; d <= time.Saturday; d++ {
-		name := strings.ToLower(d.String())
-		if k == name || k == name[:3] {
-			return d, nil
-		}
+	if d, ok := englishWeekday(k); ok {
+		return d, nil
 	}
 	if d, ok := weekdays[k]; ok {
 		return d, nil
@@ -195,7 +192,7 @@ func workingField(shown string) ([]schedule.Interval, error) {
 func (rd *reader) calendars(g *grid) {
 	t := newTable(g, calendarColumns, nil)
 	if t == nil {
-		rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Message: "no header row: not read"})
+		rd.noHeader(g)
 		return
 	}
 	index := map[string]int{}
@@ -385,7 +382,7 @@ func (rd *reader) assignments(t *table) {
 func (rd *reader) baselines(g *grid) {
 	t := newTable(g, baselineColumns, nil)
 	if t == nil {
-		rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Message: "no header row: not read"})
+		rd.noHeader(g)
 		return
 	}
 	p := rd.p

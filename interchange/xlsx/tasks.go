@@ -116,25 +116,31 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 		pend = append(pend, pd)
 	}
 	rd.outline(t, pend)
-	rolledUp(p)
+	summary := summaries(p)
+	rolledUp(p, summary)
 	rd.links(t, pend)
 	if !rd.own {
-		rd.foreignDates(t, pend)
+		rd.foreignDates(t, pend, summary)
 	}
 	if resourceNames {
 		rd.resourceNames(t, pend)
 	}
 }
 
+// summaries are the IDs of the tasks some task is under.
+func summaries(p *schedule.Project) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range p.Tasks {
+		out[t.Parent] = true
+	}
+	return out
+}
+
 // rolledUp clears the progress a sheet shows on summary tasks: it is
 // their subtasks', rolled up.
-func rolledUp(p *schedule.Project) {
-	parent := map[string]bool{}
-	for _, t := range p.Tasks {
-		parent[t.Parent] = true
-	}
+func rolledUp(p *schedule.Project, summary map[string]bool) {
 	for k := range p.Tasks {
-		if t := &p.Tasks[k]; parent[t.ID] {
+		if t := &p.Tasks[k]; summary[t.ID] {
 			t.PercentComplete, t.ActualStart, t.ActualFinish = 0, time.Time{}, time.Time{}
 		}
 	}
@@ -256,7 +262,7 @@ func (rd *reader) links(t *table, pend []pending) {
 // starts no earlier than its date, and the earliest start is the
 // project's when none was given. Progress without actual dates takes the
 // planned ones.
-func (rd *reader) foreignDates(t *table, pend []pending) {
+func (rd *reader) foreignDates(t *table, pend []pending, summary map[string]bool) {
 	p := rd.p
 	hasPred := map[string]bool{}
 	for _, l := range p.Links {
@@ -270,13 +276,9 @@ func (rd *reader) foreignDates(t *table, pend []pending) {
 			}
 		}
 	}
-	parent := map[string]bool{}
-	for _, task := range p.Tasks {
-		parent[task.Parent] = true
-	}
 	for k, pd := range pend {
 		task := &p.Tasks[k]
-		if pd.start.IsZero() || parent[task.ID] {
+		if pd.start.IsZero() || summary[task.ID] {
 			continue
 		}
 		if !hasPred[task.ID] && task.Constraint.Type == schedule.ASAP && pd.start.After(p.Start) && !task.Manual {

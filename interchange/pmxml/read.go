@@ -290,9 +290,6 @@ var (
 
 var dayNumbers = map[string]int{"Sunday": 1, "Monday": 2, "Tuesday": 3, "Wednesday": 4, "Thursday": 5, "Friday": 6, "Saturday": 7}
 
-// epoch is day 0 of P6's calendar day numbers.
-var epoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
-
 // clndrData writes a PMXML calendar's week and exceptions as P6's
 // structured text, the form the shared conversion reads. P6 writes a work
 // time's end as its last minute (11:59 for noon): a minute is added back.
@@ -329,7 +326,7 @@ func clndrData(c *calendarXML) string {
 			if err != nil {
 				continue
 			}
-			fmt.Fprintf(&b, "(0||%d(d|%d)(", k, int((d.Unix()-epoch.Unix())/86400))
+			fmt.Fprintf(&b, "(0||%d(d|%d)(", k, p6.DayNumber(d))
 			times(e.WorkTime)
 			b.WriteString("))")
 		}

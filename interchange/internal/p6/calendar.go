@@ -115,6 +115,10 @@ func (n *node) child(name string) *node {
 // exceptionEpoch is day 0 of P6's exception day numbers.
 var exceptionEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
+// DayNumber is the day number P6's calendar data gives the day of t (a
+// UTC midnight): days since 1899-12-30.
+func DayNumber(t time.Time) int { return int((t.Unix() - exceptionEpoch.Unix()) / 86400) }
+
 // hoursOf reads a day's intervals (s|08:00|f|12:00); f|00:00 is the
 // midnight that ends the day.
 func hoursOf(n *node) ([]schedule.Interval, error) {

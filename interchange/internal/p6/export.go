@@ -486,7 +486,7 @@ func (e *exporter) clndrData(c schedule.Calendar, byName map[string]schedule.Cal
 	// put sets a day: a dated exception replaces anything before it, a
 	// yearly one only another yearly one (as the scheduler reads them).
 	put := func(d time.Time, working []schedule.Interval, yearly bool) {
-		n := int((d.Unix() - exceptionEpoch.Unix()) / 86400)
+		n := DayNumber(d)
 		if n < 0 || n > maxDayNumber {
 			e.warnOnce("day range:"+c.Name, "CALENDAR", "calendar %q: exceptions before 1900 or after 2447 are left out (P6's day numbers)", c.Name)
 			return

@@ -93,8 +93,10 @@
 //     names none, even when it works on its resources' calendars, as
 //     Microsoft Project counts them (Options.FloatCalendar =
 //     FloatWorkCalendar counts them on the calendar it is scheduled on, as
-//     P6 does); an elapsed task's total float is elapsed minutes, as
-//     Microsoft Project counts it. A task is critical when its total float
+//     P6 does); an elapsed task's total float is elapsed minutes while it
+//     is not started, as Microsoft Project counts it (its free float, and
+//     its total float once started, are working minutes). A task is
+//     critical when its total float
 //     is at most Options.CriticalFloat.
 //   - The longest path is the set of chains of driving links that fix the
 //     project finish. Explain says what drives any task's early start and

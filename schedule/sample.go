@@ -96,9 +96,8 @@ func (r *Result) totalFloat(i int32) int64 {
 	case n.fop[v] == fStarted: // started: only the finish can move
 		cal := n.tls[fc]
 		return cal.cum(tl.finishAt(late[1])) - cal.cum(tl.finishAt(early[1]))
-	case n.tl[v] == fc: // counted on the float's calendar already
-		tf = r.floatOf(late[0]-early[0], late[1]-early[1])
-	case t.elapsed && n.tl[v] == 0: // an elapsed task's float is elapsed time, as Microsoft Project counts it
+	case n.tl[v] == fc, // counted on the float's calendar already
+		t.elapsed && n.tl[v] == 0: // an elapsed task's float is elapsed time, as Microsoft Project counts it
 		tf = r.floatOf(late[0]-early[0], late[1]-early[1])
 	default: // counted in wall-clock time: count working minutes instead
 		cal := n.tls[fc]

@@ -55,16 +55,8 @@ func TestWriteDhakaTower(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var text []string
-	for _, w := range warnings {
-		text = append(text, w.String())
-	}
-	for _, want := range []string{"yearly exceptions", "cost resources (such as rajuk)", "elapsed durations (such as BSM9's 7ed)",
-		"link M-APPR→PIL FS is left out", "elapsed lags", "percent lags (such as PIL3→PIL4's 50%)", "rules for constraints"} {
-		if !slices.ContainsFunc(text, func(s string) bool { return strings.Contains(s, want) }) {
-			t.Errorf("no warning says %q; warnings:\n%s", want, strings.Join(text, "\n"))
-		}
-	}
+	wantWarnings(t, warnings, "yearly exceptions", "cost resources (such as rajuk)", "elapsed durations (such as BSM9's 7ed)",
+		"link M-APPR→PIL FS is left out", "elapsed lags", "percent lags (such as PIL3→PIL4's 50%)", "rules for constraints")
 	if !bytes.HasSuffix(out.Bytes(), []byte("\r\n%E\r\n")) {
 		t.Errorf("the export does not end in %%E")
 	}
@@ -146,17 +138,22 @@ func TestWriteCutsToP6Limits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	wantWarnings(t, warnings, "calendar names are cut to P6's 255", "resource names are cut to P6's 255", "hours per period 30 are kept within P6's 1 to 24")
+	if strings.Contains(out.String(), long) {
+		t.Error("a 300-character name is written whole")
+	}
+}
+
+// wantWarnings fails t for each text no warning says.
+func wantWarnings(t *testing.T, warnings []xer.Warning, wants ...string) {
+	t.Helper()
 	var text []string
 	for _, w := range warnings {
 		text = append(text, w.String())
 	}
-	all := strings.Join(text, "\n")
-	for _, want := range []string{"calendar names are cut to P6's 255", "resource names are cut to P6's 255", "hours per period 30 are kept within P6's 1 to 24"} {
-		if !strings.Contains(all, want) {
-			t.Errorf("no warning says %q:\n%s", want, all)
+	for _, want := range wants {
+		if !slices.ContainsFunc(text, func(s string) bool { return strings.Contains(s, want) }) {
+			t.Errorf("no warning says %q; warnings:\n%s", want, strings.Join(text, "\n"))
 		}
-	}
-	if strings.Contains(out.String(), long) {
-		t.Error("a 300-character name is written whole")
 	}
 }

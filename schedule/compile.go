@@ -713,7 +713,7 @@ func (c *compiler) progress(i int32) {
 		fail("actual_start", fmt.Errorf("progress needs an actual start: %w", ErrBadDate))
 		return
 	case !as.IsZero() && af.IsZero() && n.status == noDate && n.opts.Progress != ActualDates:
-		fail("actual_start", fmt.Errorf("a task in progress needs the project's status date to schedule its remaining work: %w", ErrBadDate))
+		fail("actual_start", fmt.Errorf("in progress, its remaining work needs a status date to start from: %w", ErrNoStatusDate))
 		return
 	}
 	info.pct = t.PercentComplete

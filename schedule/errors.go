@@ -24,6 +24,7 @@ var (
 	ErrBadConstraint   = errors.New("bad constraint")
 	ErrBadValue        = errors.New("value out of range")
 	ErrParentCycle     = errors.New("task is its own outline ancestor")
+	ErrNoStatusDate    = errors.New("the project has no status date")
 )
 
 // InputError says which part of a project is wrong and why. Exactly the

@@ -156,7 +156,7 @@ func TestProgressErrors(t *testing.T) {
 		{"finish without start", func(p *schedule.Project) { p.Tasks[2].ActualFinish = wday(1) }, `task "C": actual_finish: an actual finish needs an actual start`},
 		{"percent", func(p *schedule.Project) { p.Tasks[0].PercentComplete = 140 }, `task "A": percent_complete: 140`},
 		{"percent without start", func(p *schedule.Project) { p.Tasks[2].PercentComplete = 10 }, `task "C": actual_start: progress needs an actual start`},
-		{"no status date", func(p *schedule.Project) { p.StatusDate = time.Time{} }, "needs the project's status date"},
+		{"no status date", func(p *schedule.Project) { p.StatusDate = time.Time{} }, `task "A": actual_start: in progress, its remaining work needs a status date to start from: the project has no status date`},
 		{"negative remaining", func(p *schedule.Project) { p.Tasks[0].Remaining = new(schedule.Days(-1)) }, `task "A": remaining`},
 	} {
 		p := progressProject(schedule.RetainedLogic)
@@ -164,6 +164,9 @@ func TestProgressErrors(t *testing.T) {
 		_, err := schedule.Compile(p)
 		if _, ok := errors.AsType[*schedule.InputError](err); !ok || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an InputError mentioning %q", c.name, err, c.want)
+		}
+		if c.name == "no status date" && !errors.Is(err, schedule.ErrNoStatusDate) {
+			t.Errorf("%s: %v, want ErrNoStatusDate", c.name, err)
 		}
 	}
 }

@@ -17,13 +17,15 @@ import (
 // FILE` (the cheapest plan to finish by DATE), `--budget AMOUNT` (the
 // earliest finish AMOUNT buys) or `--curve` (every breakpoint), by
 // crashing tasks and, with --fast-track, overlapping links too.
-func crashCommand(args []string, stdout io.Writer) error {
+func crashCommand(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("crash", flag.ContinueOnError)
 	to := fs.String("to", "", "finish by `date` (RFC 3339, or a day: its end)")
 	budget := fs.Float64("budget", math.NaN(), "spend at most `amount` on shortening")
 	curve := fs.Bool("curve", false, "print the whole time–cost curve")
 	fastTrack := fs.Bool("fast-track", false, "also overlap finish-to-start links that allow it, at their rework cost")
 	asJSON := fs.Bool("json", false, "print JSON")
+	var src source
+	src.addFlags(fs)
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -40,13 +42,14 @@ func crashCommand(args []string, stdout io.Writer) error {
 	if asked != 1 {
 		return fmt.Errorf("%w: want one of --to, --budget and --curve", errUsage)
 	}
-	p, err := readProject(files[0])
+	pr, err := src.read(files[0], stderr)
 	if err != nil {
 		return err
 	}
-	r, err := schedule.Run(p)
+	p := pr.Project
+	r, err := runProject(files[0], p)
 	if err != nil {
-		return fmt.Errorf("%s: %w", files[0], err)
+		return err
 	}
 	ctx := context.Background()
 	opts := optimize.Options{Crash: true, FastTrack: *fastTrack}

@@ -12,10 +12,12 @@ import (
 	"github.com/critpath/critpath/schedule"
 )
 
-func explainCommand(args []string, stdout io.Writer) error {
+func explainCommand(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the explanation as JSON")
 	profile := fs.String("profile", "", "schedule as `tool` does: msproject or p6 (default: the file's options)")
+	var src source
+	src.addFlags(fs)
 	operands, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -23,16 +25,17 @@ func explainCommand(args []string, stdout io.Writer) error {
 	if len(operands) != 2 {
 		return fmt.Errorf("%w: want a project file and a task ID", errUsage)
 	}
-	p, err := readProject(operands[0])
+	pr, err := src.read(operands[0], stderr)
 	if err != nil {
 		return err
 	}
+	p := pr.Project
 	if err := applyProfile(p, *profile); err != nil {
 		return err
 	}
-	r, err := schedule.Run(p)
+	r, err := runProject(operands[0], p)
 	if err != nil {
-		return fmt.Errorf("%s: %w", operands[0], err)
+		return err
 	}
 	i, ok := r.Network().Index(operands[1])
 	if !ok {
@@ -42,10 +45,7 @@ func explainCommand(args []string, stdout io.Writer) error {
 	if *asJSON {
 		return writeExplanationJSON(stdout, x)
 	}
-	day := p.Settings.MinutesPerDay
-	if day == 0 {
-		day = 480
-	}
+	day := r.Network().Settings().MinutesPerDay
 	w := bufio.NewWriter(stdout)
 	t := x.Task
 	fmt.Fprintf(w, "%s  %s\n", t.ID, t.Name)

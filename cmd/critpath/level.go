@@ -21,13 +21,15 @@ import (
 // --schedules N --seed S --json` prints {"makespan": M, "starts": {"1":
 // 0, "2": 3, …}} (job number → start period) — or any readable project,
 // printing each delay with its reason and the conflicts left.
-func levelCommand(args []string, stdout io.Writer) error {
+func levelCommand(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("level", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
 	schedules := fs.Int("schedules", 0, "how many schedules the search may generate (0: one pass of the best rule; for a project, its leveling passes)")
 	seed := fs.Uint64("seed", 0, "the search's seed")
 	split := fs.Bool("split", false, "let leveling split a project's tasks: the work before a conflict stays, the rest pauses")
 	withinFloat := fs.Bool("within-float", false, "delay a project's tasks only within their total float")
+	var src source
+	src.addFlags(fs)
 	operands, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -40,7 +42,7 @@ func levelCommand(args []string, stdout io.Writer) error {
 	}
 	path := operands[0]
 	if ext := strings.ToLower(filepath.Ext(path)); ext != ".sm" {
-		return levelProject(path, leveling.LevelOptions{Passes: *schedules, Seed: *seed, Split: *split, WithinFloat: *withinFloat}, *asJSON, stdout)
+		return levelProject(&src, path, leveling.LevelOptions{Passes: *schedules, Seed: *seed, Split: *split, WithinFloat: *withinFloat}, *asJSON, stdout, stderr)
 	}
 	if *split || *withinFloat {
 		return fmt.Errorf("%w: --split and --within-float level a project, not a PSPLIB instance", errUsage)
@@ -87,14 +89,15 @@ func writeLevelJSON(w io.Writer, sol *leveling.Solution) error {
 }
 
 // levelProject levels a project file with leveling.Level.
-func levelProject(path string, opts leveling.LevelOptions, asJSON bool, stdout io.Writer) error {
-	p, err := readProject(path)
+func levelProject(src *source, path string, opts leveling.LevelOptions, asJSON bool, stdout, stderr io.Writer) error {
+	pr, err := src.read(path, stderr)
 	if err != nil {
 		return err
 	}
+	p := pr.Project
 	l, err := leveling.Level(context.Background(), p, opts)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return scheduleError(path, p, err)
 	}
 	if asJSON {
 		type delayJSON struct {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -11,15 +12,18 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/critpath/critpath/interchange"
 	"github.com/critpath/critpath/risk"
 	"github.com/critpath/critpath/schedule"
 )
 
 // riskCommand runs a Monte Carlo risk analysis: `critpath risk FILE`,
-// where FILE is a risk document naming its project (see risk.File).
-func riskCommand(args []string, stdout io.Writer) error {
+// where FILE is a risk document naming its project (see risk.File), or a
+// project with --uncertainty giving every task one range.
+func riskCommand(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("risk", flag.ContinueOnError)
 	iterations := fs.Int("iterations", 1000, "sample and schedule the project `n` times")
 	seed := fs.Uint64("seed", 0, "random seed: the same seed gives the same result")
@@ -30,12 +34,16 @@ func riskCommand(args []string, stdout io.Writer) error {
 	tolerance := fs.Float64("tolerance", 0, "stop once the percentile's 95% interval is narrower than this many `days`")
 	tasks := fs.Bool("tasks", true, "per-task statistics: criticality, sensitivity, high-risk tasks, drivers")
 	asJSON := fs.Bool("json", false, "print JSON")
+	var spread uncertainty
+	fs.Var(&spread, "uncertainty", "read FILE as a project and give every task with work to do this `range` on its duration: SHAPE:LOW,HIGH with SHAPE pert, triangle or uniform, e.g. pert:-10%,+30%")
+	var src source
+	src.addFlags(fs)
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(files) != 1 {
-		return fmt.Errorf("%w: want one risk document", errUsage)
+		return fmt.Errorf("%w: want one risk document, or a project with --uncertainty", errUsage)
 	}
 	if *iterations < 1 {
 		return fmt.Errorf("%w: --iterations %d: want 1 or more", errUsage, *iterations)
@@ -43,9 +51,25 @@ func riskCommand(args []string, stdout io.Writer) error {
 	if *percentile < 1 || *percentile > 99 {
 		return fmt.Errorf("%w: --percentile %v: want 1 to 99", errUsage, *percentile)
 	}
-	doc, p, err := readRisk(files[0])
-	if err != nil {
-		return err
+	var (
+		p *schedule.Project
+		m *risk.Model
+	)
+	if spread.shape != "" {
+		pr, err := src.read(files[0], stderr)
+		if err != nil {
+			return err
+		}
+		p = pr.Project
+		if m, err = risk.Spread(p, spread.shape, spread.low, spread.high); err != nil {
+			return scheduleError(files[0], p, err)
+		}
+	} else {
+		doc, err := readRisk(&src, files[0], stderr)
+		if err != nil {
+			return err
+		}
+		p, m = doc.Project, doc.Model
 	}
 	opts := risk.Options{Iterations: *iterations, Seed: *seed, Workers: *workers, LatinHypercube: *lhs, Mitigated: *mitigated,
 		Tasks: *tasks, Percentile: *percentile, Tolerance: *tolerance}
@@ -55,9 +79,9 @@ func riskCommand(args []string, stdout io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt) // Ctrl-C stops the run
 	defer stop()
-	a, err := risk.Simulate(ctx, p, doc.Model, opts)
+	a, err := risk.Simulate(ctx, p, m, opts)
 	if err != nil {
-		return fmt.Errorf("%s: %w", files[0], err)
+		return scheduleError(files[0], p, err)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -67,30 +91,88 @@ func riskCommand(args []string, stdout io.Writer) error {
 	return printRisk(stdout, p, a, *seed)
 }
 
-// readRisk reads a risk document and its project, inline or at a path
-// relative to the document.
-func readRisk(path string) (*risk.File, *schedule.Project, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
+// uncertainty is the --uncertainty flag: SHAPE:LOW,HIGH, LOW and HIGH
+// percentages of each task's planned duration.
+type uncertainty struct {
+	shape     string
+	low, high float64
+}
+
+func (u *uncertainty) String() string {
+	if u.shape == "" {
+		return ""
 	}
-	defer f.Close()
-	doc, err := risk.ReadFile(f)
+	return fmt.Sprintf("%s:%+g%%,%+g%%", u.shape, 100*u.low, 100*u.high)
+}
+
+func (u *uncertainty) Set(v string) error {
+	shape, rng, ok := strings.Cut(v, ":")
+	lo, hi, ok2 := strings.Cut(rng, ",")
+	if !ok || !ok2 {
+		return fmt.Errorf("%q: want SHAPE:LOW,HIGH, such as pert:-10%%,+30%%", v)
+	}
+	pct := func(s string) (float64, error) {
+		f, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
+		if err != nil {
+			return 0, fmt.Errorf("%q: %q is not a percentage", v, s)
+		}
+		return f / 100, nil
+	}
+	var err error
+	u.shape = strings.ToLower(strings.TrimSpace(shape))
+	if u.low, err = pct(lo); err != nil {
+		return err
+	}
+	if u.high, err = pct(hi); err != nil {
+		return err
+	}
+	switch {
+	case u.shape != risk.ShapePERT && u.shape != risk.ShapeTriangle && u.shape != risk.ShapeUniform:
+		return fmt.Errorf("%q: shape %q: want pert, triangle or uniform", v, shape)
+	case u.low < -1 || u.low > 0:
+		return fmt.Errorf("%q: LOW %s: want -100%% to 0%%", v, lo)
+	case u.high < 0:
+		return fmt.Errorf("%q: HIGH %s: want 0%% or more", v, hi)
+	}
+	return nil
+}
+
+// readRisk reads a risk document and its project, inline or at a path
+// relative to the document (read as every command reads a project). A
+// project given instead is an error that says how to run it.
+func readRisk(src *source, path string, stderr io.Writer) (*risk.File, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
+	}
+	doc, err := risk.ReadFile(bytes.NewReader(data))
+	if err != nil {
+		// A project, rather than a risk document?
+		if f, perr := interchange.Read(path, bytes.NewReader(data), nil); perr == nil && len(f.Projects) > 0 {
+			return nil, fmt.Errorf("%w: %s is a project, not a risk document: give every task a range with --uncertainty pert:-10%%,+30%% (or another), or write a risk document naming it, as examples/projects/dhaka-tower-risk.json does", errUsage, path)
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if doc.Project != nil {
-		return doc, doc.Project, nil
+		if src.status != "" {
+			t, err := parseDate(doc.Project, "--status-date", src.status)
+			if err != nil {
+				return nil, err
+			}
+			doc.Project.StatusDate = t
+		}
+		return doc, nil
 	}
 	pp := doc.ProjectPath
 	if !filepath.IsAbs(pp) {
 		pp = filepath.Join(filepath.Dir(path), pp)
 	}
-	p, err := readProject(pp)
+	pr, err := src.read(pp, stderr)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: project: %w", path, err)
+		return nil, fmt.Errorf("%s: project: %w", path, err)
 	}
-	return doc, p, nil
+	doc.Project = pr.Project
+	return doc, nil
 }
 
 func printRisk(w io.Writer, p *schedule.Project, a *risk.Analysis, seed uint64) error {

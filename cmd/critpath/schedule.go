@@ -8,19 +8,22 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
 )
 
-func scheduleCommand(args []string, stdout io.Writer) error {
+func scheduleCommand(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("schedule", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the schedule as JSON")
 	profile := fs.String("profile", "", "schedule as `tool` does: msproject or p6 (default: the file's options)")
-	status := fs.String("status-date", "", "report progress to `date` (RFC 3339, or a day: its end)")
+	var src source
+	src.addFlags(fs)
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -28,19 +31,17 @@ func scheduleCommand(args []string, stdout io.Writer) error {
 	if len(files) != 1 {
 		return fmt.Errorf("%w: want one project file", errUsage)
 	}
-	p, err := readProject(files[0])
+	pr, err := src.read(files[0], stderr)
 	if err != nil {
 		return err
 	}
+	p := pr.Project
 	if err := applyProfile(p, *profile); err != nil {
 		return err
 	}
-	if err := applyStatusDate(p, *status); err != nil {
-		return err
-	}
-	r, err := schedule.Run(p)
+	r, err := runProject(files[0], p)
 	if err != nil {
-		return fmt.Errorf("%s: %w", files[0], err)
+		return err
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -50,70 +51,15 @@ func scheduleCommand(args []string, stdout io.Writer) error {
 	return printTable(stdout, p, r)
 }
 
-// applyProfile replaces the project's options with a tool's ("" keeps
-// them).
-func applyProfile(p *schedule.Project, name string) error {
-	if name == "" {
-		return nil
-	}
-	opts, ok := schedule.Profile(name)
-	if !ok {
-		return fmt.Errorf("%w: --profile %q: want msproject or p6", errUsage, name)
-	}
-	p.Options = opts
-	return nil
-}
-
-// applyStatusDate sets the project's status date ("" keeps it): RFC 3339,
-// a time without an offset, or a bare day meaning its end, in the
-// project's time zone.
-func applyStatusDate(p *schedule.Project, s string) error {
-	if s == "" {
-		return nil
-	}
-	t, err := parseDate(p, "--status-date", s)
-	p.StatusDate = t
-	return err
-}
-
-// parseDate reads a date given as flag name: RFC 3339, a time without an
-// offset, or a bare day meaning its end, in the project's time zone.
-func parseDate(p *schedule.Project, name, s string) (time.Time, error) {
-	loc := p.Location
-	if loc == nil {
-		loc = p.Start.Location()
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02T15:04", s, loc); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
-		return t.AddDate(0, 0, 1), nil
-	}
-	return time.Time{}, fmt.Errorf("%w: %s %q: want RFC 3339 or YYYY-MM-DD", errUsage, name, s)
-}
-
 const dateFormat = "Mon 2006-01-02 15:04"
 
-// printTable writes the schedule as an aligned table: one row per task,
-// subtasks indented under their summary.
+// printTable writes the schedule as an aligned table: one row per task
+// in outline order, subtasks indented under their summary.
 func printTable(w io.Writer, p *schedule.Project, r *schedule.Result) error {
-	day := p.Settings.MinutesPerDay
-	if day == 0 {
-		day = 480
-	}
-	index := make(map[string]int, len(p.Tasks))
-	for i, t := range p.Tasks {
-		index[t.ID] = i
-	}
-	depth := make([]int, len(p.Tasks))
-	for i := range p.Tasks {
-		for par, hops := p.Tasks[i].Parent, 0; par != "" && hops < len(p.Tasks); hops++ {
-			depth[i]++
-			par = p.Tasks[index[par]].Parent
-		}
+	day := r.Network().Settings().MinutesPerDay
+	order, err := outline.Order(p)
+	if err != nil {
+		return err
 	}
 	onPath := map[string]bool{}
 	for _, id := range r.LongestPath() {
@@ -122,8 +68,9 @@ func printTable(w io.Writer, p *schedule.Project, r *schedule.Result) error {
 	type row struct{ id, name, dur, tf, ff, mark string }
 	rows := make([]row, 0, len(p.Tasks))
 	width := [6]int{len("ID"), len("Task"), len("Duration"), len("Total float"), len("Free float")}
-	for i, t := range r.Tasks() {
-		rw := row{id: t.ID, name: strings.Repeat("  ", depth[i]) + truncate(t.Name, 44), dur: p.Tasks[i].Duration.String(),
+	for _, o := range order {
+		t := r.Task(o.Task)
+		rw := row{id: t.ID, name: strings.Repeat("  ", o.Depth) + truncate(t.Name, 44), dur: duration(p.Tasks[o.Task].Duration),
 			tf: days(t.TotalFloat, day), ff: days(t.FreeFloat, day)}
 		switch {
 		case t.Summary:
@@ -165,8 +112,8 @@ func printTable(w io.Writer, p *schedule.Project, r *schedule.Result) error {
 	cell("Total float", width[3])
 	cell("Free float", width[4])
 	bw.Write(append(bytes.TrimRight(line, " "), '\n'))
-	for i, t := range r.Tasks() {
-		rw := &rows[i]
+	for k, o := range order {
+		t, rw := r.Task(o.Task), &rows[k]
 		line = line[:0]
 		cell(rw.id, width[0])
 		cell(rw.name, width[1])
@@ -189,9 +136,42 @@ func printTable(w io.Writer, p *schedule.Project, r *schedule.Result) error {
 	return bw.Flush()
 }
 
-// days spells working minutes as days of the project's length.
-func days(m int64, day int) string {
-	return strconv.FormatFloat(float64(m)/float64(day), 'f', -1, 64) + "d"
+// days spells working minutes as days of the project's length, to the
+// hundredth ("363.33d").
+func days(m int64, day int) string { return decimal(float64(m)/float64(day)) + "d" }
+
+// duration spells a task's duration for people: days, weeks, months and
+// percents to the hundredth, working hours and a part as hours and
+// minutes, minutes whole ("363.33d", "7h 30m", "2ed").
+func duration(d schedule.Duration) string {
+	unit := strings.TrimPrefix(schedule.Duration{Amount: 1, Unit: d.Unit, Elapsed: d.Elapsed}.String(), "1")
+	switch {
+	case d.Unit == schedule.Minute:
+		return strconv.FormatFloat(math.Round(d.Amount), 'f', 0, 64) + unit
+	case d.Unit == schedule.Hour && !d.Elapsed && d.Amount != math.Trunc(d.Amount) && math.Abs(d.Amount) < 1e6:
+		sign, m := "", int64(math.Round(d.Amount*60))
+		if m < 0 {
+			sign, m = "-", -m
+		}
+		switch {
+		case m < 60:
+			return fmt.Sprintf("%s%dm", sign, m)
+		case m%60 == 0:
+			return fmt.Sprintf("%s%dh", sign, m/60)
+		}
+		return fmt.Sprintf("%s%dh %dm", sign, m/60, m%60)
+	}
+	return decimal(d.Amount) + unit
+}
+
+// decimal spells v to the hundredth, without trailing zeros.
+func decimal(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 2, 64)
+	s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+	if s == "-0" {
+		return "0"
+	}
+	return s
 }
 
 func truncate(s string, n int) string {

@@ -6,7 +6,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/critpath/critpath/interchange/internal/outline"
+	"github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
 )
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/critpath/critpath/interchange/internal/reconcile"
+	"github.com/critpath/critpath/interchange/internal/record"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -36,16 +37,11 @@ type File struct {
 	Warnings []Warning
 }
 
-// Saved is what Microsoft Project computed for one task.
-type Saved struct {
-	Start, Finish time.Time
-	// TotalSlack is in working minutes; HasSlack is false when the file
-	// has none.
-	TotalSlack int64
-	HasSlack   bool
-	// LateFinish is the late finish it saved (zero when none).
-	LateFinish time.Time
-}
+// Saved is what Microsoft Project computed for one task: its start and
+// finish, its total slack in working minutes (HasFloat false when the
+// file has none) and its late finish (zero when none). It is the type
+// xer.Saved and pmxml.Saved name too.
+type Saved = record.Saved
 
 // Warning is something the reader passed over, with the line of the
 // element it was in.
@@ -579,7 +575,7 @@ func (r *reader) task(line int, uid string, tx *taskXML) schedule.Task {
 	}
 	if tx.TotalSlack != "" {
 		if v, err := parseFloat(tx.TotalSlack); err == nil {
-			s.TotalSlack, s.HasSlack = int64(math.Round(v/10)), true
+			s.TotalFloat, s.HasFloat = int64(math.Round(v/10)), true
 		}
 	}
 	r.f.Saved[uid] = s

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strconv"
 
-	ol "github.com/critpath/critpath/interchange/internal/outline"
+	ol "github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
 )
 

@@ -22,6 +22,9 @@ type File struct {
 // Project is one project of the file in critpath's model, with what P6
 // computed for it.
 type Project struct {
+	// ID is the project's ID in P6 (its Id element, else its Name), which
+	// is also its Project.Name.
+	ID      string
 	Project *schedule.Project
 	// Saved holds, by activity ID, P6's dates (actual ones for work done)
 	// and total float in working minutes.
@@ -30,8 +33,9 @@ type Project struct {
 	Baseline bool
 }
 
-// Saved is what P6 computed for one activity: its start and finish, and
-// its total float in working minutes.
+// Saved is what P6 computed for one activity: its start and finish (the
+// actual ones for work done), its total float in working minutes and its
+// late finish; the type mspdi.Saved and xer.Saved name too.
 type Saved = p6.Saved
 
 // Warning is something the reader passed over, with the line of the
@@ -192,7 +196,7 @@ func Read(in io.Reader) (*File, error) {
 	for k, px := range append(doc.Projects, doc.Baselines...) {
 		t := tablesOf(&doc, &px)
 		for _, pr := range p6.Convert(t, warn) {
-			f.Projects = append(f.Projects, Project{Project: pr.Project, Saved: pr.Saved, Baseline: k >= len(doc.Projects)})
+			f.Projects = append(f.Projects, Project{ID: pr.ID, Project: pr.Project, Saved: pr.Saved, Baseline: k >= len(doc.Projects)})
 		}
 	}
 	return f, nil

@@ -18,6 +18,9 @@ type File struct {
 // Project is one project of the file in critpath's model, with what P6
 // computed for it.
 type Project struct {
+	// ID is the project's ID in P6 (proj_short_name), which is also its
+	// Project.Name.
+	ID      string
 	Project *schedule.Project
 	// Saved holds, by task ID, the early dates (actual ones for work
 	// done) and total float P6 saved: what it computed.
@@ -79,7 +82,7 @@ func Read(r io.Reader, opts *Options) (*File, error) {
 	for _, pr := range p6.Convert(tables, func(line int, table, msg string) {
 		f.Warnings = append(f.Warnings, Warning{Line: line, Table: table, Message: msg})
 	}) {
-		f.Projects = append(f.Projects, Project{Project: pr.Project, Saved: pr.Saved})
+		f.Projects = append(f.Projects, Project{ID: pr.ID, Project: pr.Project, Saved: pr.Saved})
 	}
 	return f, nil
 }

@@ -10,12 +10,12 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/critpath/critpath/interchange/internal/outline"
 	"github.com/critpath/critpath/interchange/internal/testutil"
 	"github.com/critpath/critpath/interchange/mspdi"
 	"github.com/critpath/critpath/interchange/pmxml"
 	"github.com/critpath/critpath/interchange/xer"
 	"github.com/critpath/critpath/interchange/xlsx"
+	"github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
 )
 

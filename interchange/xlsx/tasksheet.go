@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/critpath/critpath/interchange/internal/outline"
+	"github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
 	"github.com/xuri/excelize/v2"
 )

@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf16"
 
-	"github.com/critpath/critpath/interchange/internal/outline"
+	"github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
 	"github.com/xuri/excelize/v2"
 )

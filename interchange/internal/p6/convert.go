@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/critpath/critpath/interchange/internal/reconcile"
+	"github.com/critpath/critpath/interchange/internal/record"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -57,20 +58,19 @@ func (t *Table) Add(line int, values map[string]string) {
 // Tables are P6's tables by name, with XER's table and field names.
 type Tables map[string]*Table
 
-// Project is one P6 project in critpath's model, with what P6 computed.
+// Project is one P6 project in critpath's model, with its project ID
+// (proj_short_name; "project N" by its proj_id when it has none) and
+// what P6 computed.
 type Project struct {
+	ID      string
 	Project *schedule.Project
 	Saved   map[string]Saved
 }
 
 // Saved is what P6 computed for one activity: its start and finish (the
-// actual ones for work done) and its total float in working minutes
-// (HasFloat false when the file has none).
-type Saved struct {
-	Start, Finish time.Time
-	TotalFloat    int64
-	HasFloat      bool
-}
+// actual ones for work done), its total float in working minutes
+// (HasFloat false when the file has none) and its late finish.
+type Saved = record.Saved
 
 // Warn reports something passed over: the line, the table, the message.
 type Warn func(line int, table, message string)
@@ -131,8 +131,9 @@ func hours(s string) (float64, error) {
 
 func (r *reader) project(k int) Project {
 	pt := r.t["PROJECT"]
-	r.p = &schedule.Project{Name: cmp.Or(pt.Get(k, "proj_short_name"), "project "+r.proj), Options: schedule.P6Options()}
-	r.out = Project{Project: r.p, Saved: map[string]Saved{}}
+	id := cmp.Or(pt.Get(k, "proj_short_name"), "project "+r.proj)
+	r.p = &schedule.Project{Name: id, Options: schedule.P6Options()}
+	r.out = Project{ID: id, Project: r.p, Saved: map[string]Saved{}}
 	r.calName, r.taskID = map[string]string{}, map[string]string{}
 	get := func(f string) string { return pt.Get(k, f) }
 	for _, f := range []string{"plan_start_date", "last_recalc_date", "plan_end_date"} {
@@ -459,7 +460,7 @@ func (r *reader) tasks() {
 		if p, ok := readPriority[get("priority_type")]; ok {
 			task.Priority = p
 		}
-		saved := Saved{Start: when("early_start_date"), Finish: when("early_end_date")}
+		saved := Saved{Start: when("early_start_date"), Finish: when("early_end_date"), LateFinish: when("late_end_date")}
 		status := get("status_code")
 		if (status == "TK_Active" || status == "TK_Complete") && when("act_start_date").IsZero() {
 			r.warn(line, "TASK", "activity %s is marked %s without an actual start; taken as not started", id, status)

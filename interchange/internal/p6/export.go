@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	ol "github.com/critpath/critpath/interchange/internal/outline"
+	ol "github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
 )
 

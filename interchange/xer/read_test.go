@@ -148,10 +148,25 @@ func FuzzRead(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	for _, c := range damaged {
+		f.Add([]byte(c.doc))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := xer.Read(bytes.NewReader(data), nil)
 		if err != nil {
 			return
+		}
+		// A file without %E is read with a warning saying so, and every
+		// warning names a line.
+		var unended bool
+		for _, w := range file.Warnings {
+			if w.Line < 1 {
+				t.Fatalf("warning %q names no line", w)
+			}
+			unended = unended || strings.Contains(w.Message, "without %E")
+		}
+		if !bytes.Contains(data, []byte("%E")) && !unended {
+			t.Fatalf("read without %%E and without a warning: %v", file.Warnings)
 		}
 		for _, pr := range file.Projects {
 			_, _ = schedule.Compile(pr.Project) // errors are fine; panics and hangs are not

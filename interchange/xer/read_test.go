@@ -116,7 +116,8 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
-// Every XER file of the corpus imports and every project in it schedules.
+// Every XER file of the corpus imports, none said to be cut short, and
+// every project in it schedules.
 func TestCorpus(t *testing.T) {
 	dir := os.Getenv("CRITPATH_CORPUS")
 	if dir == "" {
@@ -128,7 +129,13 @@ func TestCorpus(t *testing.T) {
 	}
 	tasks := 0
 	for _, path := range files {
-		for _, pr := range readFile(t, path, nil).Projects {
+		f := readFile(t, path, nil)
+		for _, w := range f.Warnings {
+			if strings.Contains(w.Message, "%E") {
+				t.Errorf("%s: %v; every file of the corpus ends with %%E", filepath.Base(path), w)
+			}
+		}
+		for _, pr := range f.Projects {
 			if _, err := schedule.Run(pr.Project); err != nil {
 				t.Errorf("%s: project %q does not schedule: %v", filepath.Base(path), pr.Project.Name, err)
 			}

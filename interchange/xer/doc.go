@@ -19,6 +19,25 @@
 // Input is bounded: over 256 MiB, two million rows in a table or calendar
 // data nested 64 deep is an error.
 //
+// A damaged file is an error when what Read would use is lost, and a
+// warning with its line when what it reads is whole. Errors (a
+// *ParseError naming the line): a file that ends without %E in the middle
+// of a row of a table Read uses (PROJECT, CALENDAR, SCHEDOPTIONS,
+// PROJWBS, RSRC, RSRCRATE, TASK, TASKPRED, TASKRSRC), or before any
+// project row, or before any activity (TASK row) — these wrap
+// ErrTruncated — and a file whose TASKPRED or TASKRSRC rows name
+// activities while it has no TASK rows. Warnings: a file that ends
+// without %E after whole rows ("the file ends without %E: it may be cut
+// short after line N"), or in the middle of a row of a table Read passes
+// over (the row is left out); a row with fewer fields than its table's %F
+// line (the missing ones are read as empty) or more (the extra ones are
+// passed over), ten per table and then a count of the rest; an activity
+// whose project is not in the file, and a relationship whose successor or
+// an assignment whose activity is not in the file (each left out); a
+// task_id used twice (relationships and assignments naming it go to the
+// first activity). A UTF-8 byte-order mark is passed over, and lines may
+// end in CR LF, LF or CR alone.
+//
 // Write writes a project as XER for P6 to import: the tables above plus
 // RSRCRATE (limits and standard rates), with the dates and floats critpath
 // computes, in Windows-1252 when the text fits it and UTF-8 otherwise. What

@@ -1,6 +1,7 @@
 package xer
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 
@@ -57,15 +58,18 @@ const maxRows = 1 << 21
 // Read reads an XER file: every project in it, with its calendars
 // (global, its own and its resources'), WBS (as summary tasks), activities,
 // relationships, resources and assignments, scheduled with P6's rules as
-// the file's SCHEDOPTIONS set them. It is lenient: a value it cannot read
-// is a Warning with its line, and it fails (a *ParseError naming the line)
-// only on what is not XER or holds no project. opts may be nil.
+// the file's SCHEDOPTIONS set them. It is lenient: a value it cannot read,
+// a row short of fields or a reference to what the file lacks is a
+// Warning with its line, and it fails (a *ParseError naming the line)
+// only on what is not XER, holds no project or is cut short before the
+// data it needs is whole (ErrTruncated; see the package doc). opts may be
+// nil.
 func Read(r io.Reader, opts *Options) (*File, error) {
 	var cs Charset
 	if opts != nil {
 		cs = opts.Charset
 	}
-	tables, _, err := parse(r, cs)
+	tables, warnings, err := parse(r, cs)
 	if err != nil {
 		return nil, err
 	}
@@ -78,11 +82,52 @@ func Read(r io.Reader, opts *Options) (*File, error) {
 	if projects == nil || len(projects.Rows) == 0 {
 		return nil, &ParseError{Line: 1, Table: "PROJECT", Err: fmt.Errorf("the file holds no project")}
 	}
-	f := &File{}
-	for _, pr := range p6.Convert(tables, func(line int, table, msg string) {
+	f := &File{Warnings: warnings}
+	warn := func(line int, table, msg string) {
 		f.Warnings = append(f.Warnings, Warning{Line: line, Table: table, Message: msg})
-	}) {
+	}
+	references(tables, warn)
+	for _, pr := range p6.Convert(tables, warn) {
 		f.Projects = append(f.Projects, Project{ID: pr.ID, Project: pr.Project, Saved: pr.Saved})
 	}
 	return f, nil
+}
+
+// references warns of the rows the conversion, which reads the file
+// project by project, would pass over without a word: an activity of no
+// project in the file, a relationship or an assignment of no activity in
+// it.
+func references(t p6.Tables, warn p6.Warn) {
+	projects := map[string]bool{}
+	pt := t["PROJECT"]
+	for k := range pt.Rows {
+		projects[pt.Get(k, "proj_id")] = true
+	}
+	tasks := map[string]bool{}
+	if tt := t["TASK"]; tt != nil {
+		for k := range tt.Rows {
+			tasks[tt.Get(k, "task_id")] = true
+			id := cmp.Or(tt.Get(k, "task_code"), "task "+tt.Get(k, "task_id"))
+			switch p := tt.Get(k, "proj_id"); {
+			case p == "":
+				warn(tt.Lines[k], "TASK", fmt.Sprintf("activity %s names no project; left out", id))
+			case !projects[p]:
+				warn(tt.Lines[k], "TASK", fmt.Sprintf("activity %s: its project %s is not in the file; left out", id, p))
+			}
+		}
+	}
+	for _, c := range []struct{ table, id, what string }{
+		{"TASKPRED", "task_pred_id", "relationship %s: its successor, activity %s, is not in the file; left out"},
+		{"TASKRSRC", "taskrsrc_id", "assignment %s: its activity %s is not in the file; left out"},
+	} {
+		rt := t[c.table]
+		if rt == nil {
+			continue
+		}
+		for k := range rt.Rows {
+			if task := rt.Get(k, "task_id"); !tasks[task] {
+				warn(rt.Lines[k], c.table, fmt.Sprintf(c.what, rt.Get(k, c.id), task))
+			}
+		}
+	}
 }

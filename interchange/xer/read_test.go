@@ -116,7 +116,8 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
-// Every XER file of the corpus imports and every project in it schedules.
+// Every XER file of the corpus imports, none said to be cut short, and
+// every project in it schedules.
 func TestCorpus(t *testing.T) {
 	dir := os.Getenv("CRITPATH_CORPUS")
 	if dir == "" {
@@ -128,7 +129,13 @@ func TestCorpus(t *testing.T) {
 	}
 	tasks := 0
 	for _, path := range files {
-		for _, pr := range readFile(t, path, nil).Projects {
+		f := readFile(t, path, nil)
+		for _, w := range f.Warnings {
+			if strings.Contains(w.Message, "%E") {
+				t.Errorf("%s: %v; every file of the corpus ends with %%E", filepath.Base(path), w)
+			}
+		}
+		for _, pr := range f.Projects {
 			if _, err := schedule.Run(pr.Project); err != nil {
 				t.Errorf("%s: project %q does not schedule: %v", filepath.Base(path), pr.Project.Name, err)
 			}
@@ -148,10 +155,25 @@ func FuzzRead(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	for _, c := range damaged {
+		f.Add([]byte(c.doc))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := xer.Read(bytes.NewReader(data), nil)
 		if err != nil {
 			return
+		}
+		// A file without %E is read with a warning saying so, and every
+		// warning names a line.
+		var unended bool
+		for _, w := range file.Warnings {
+			if w.Line < 1 {
+				t.Fatalf("warning %q names no line", w)
+			}
+			unended = unended || strings.Contains(w.Message, "without %E")
+		}
+		if !bytes.Contains(data, []byte("%E")) && !unended {
+			t.Fatalf("read without %%E and without a warning: %v", file.Warnings)
 		}
 		for _, pr := range file.Projects {
 			_, _ = schedule.Compile(pr.Project) // errors are fine; panics and hangs are not

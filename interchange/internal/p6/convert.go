@@ -87,6 +87,15 @@ func Convert(t Tables, warn Warn) []Project {
 	return out
 }
 
+// Reads reports whether Convert reads the table of that name.
+func Reads(table string) bool {
+	switch table {
+	case "PROJECT", "SCHEDOPTIONS", "CALENDAR", "PROJWBS", "TASK", "TASKPRED", "RSRC", "RSRCRATE", "TASKRSRC":
+		return true
+	}
+	return false
+}
+
 type reader struct {
 	warnf Warn
 	t     Tables
@@ -386,7 +395,11 @@ func (r *reader) tasks() {
 			r.warn(line, "TASK", "activity ID %q is used twice; this one is %q", get("task_code"), id)
 		}
 		codes[id] = true
-		r.taskID[get("task_id")] = id
+		if first, dup := r.taskID[get("task_id")]; dup {
+			r.warn(line, "TASK", "activity %s: task_id %s is %s's too; relationships and assignments naming it go to %s", id, get("task_id"), first, first)
+		} else {
+			r.taskID[get("task_id")] = id
+		}
 		task := schedule.Task{ID: id, Name: get("task_name"), Priority: 500, Parent: r.taskID["wbs:"+get("wbs_id")],
 			IgnoreResourceCalendars: get("task_type") != "TT_Rsrc"}
 		num := func(f string) float64 {

@@ -447,7 +447,7 @@ func (r *reader) values(line int, owner string, xs []valueXML, resource bool) ma
 
 // task converts one task.
 func (r *reader) task(line int, uid string, tx *taskXML) schedule.Task {
-	t := schedule.Task{ID: uid, Name: tx.Name, Notes: tx.Notes, Priority: 500, Fields: r.values(line, "task "+uid, tx.ExtendedAttribute, false)}
+	t := schedule.Task{ID: uid, Name: tx.Name, Notes: tx.Notes, Fields: r.values(line, "task "+uid, tx.ExtendedAttribute, false)}
 	warn := func(el string, err error) { r.warn(line, el, "task %s: %v; ignored", uid, err) }
 	date := func(el, s string) time.Time {
 		if s == "" {
@@ -491,7 +491,7 @@ func (r *reader) task(line int, uid string, tx *taskXML) schedule.Task {
 	t.Duration, _ = duration("Duration", tx.Duration, format)
 	if tx.Priority != "" {
 		if v, err := parseInt(tx.Priority); err == nil && v >= 0 && v <= 1000 {
-			t.Priority = v
+			t.Priority = cmp.Or(v, schedule.LowestPriority)
 		} else {
 			warn("Priority", fmt.Errorf("%q: want 0 to 1000", tx.Priority))
 		}

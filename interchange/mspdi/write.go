@@ -185,7 +185,7 @@ func build(p *schedule.Project) (*projectXML, error) {
 	for id, k := range order {
 		t := &p.Tasks[k]
 		tx := taskXML{UID: tuid[t.ID], ID: strconv.Itoa(id + 1), Name: t.Name, Type: strconv.Itoa(int(t.Type)),
-			OutlineLevel: strconv.Itoa(level[k]), Priority: strconv.Itoa(t.Priority),
+			OutlineLevel: strconv.Itoa(level[k]), Priority: strconv.Itoa(t.LevelingPriority()),
 			Duration: formatXSDDuration(minutesOf(t.Duration, s)), DurationFormat: strconv.Itoa(formatOf(t.Duration.Unit, t.Duration.Elapsed)),
 			EffortDriven: boolText(t.EffortDriven), Milestone: boolText(t.Duration.Amount == 0 && !hasKids[t.ID]), Summary: boolText(hasKids[t.ID]),
 			PercentComplete: strconv.Itoa(int(math.Round(t.PercentComplete))), Notes: t.Notes,

@@ -75,8 +75,10 @@ type Task struct {
 	// Calendar overrides the project calendar for this task.
 	Calendar string
 	// Manual marks a manually scheduled (pinned) task: it starts at Start
-	// whatever its links and constraint say; a link it breaks is a
-	// Conflict.
+	// whatever its links and constraint say, and lasts its Duration; a
+	// link it breaks is a Conflict. To pin its finish too, give it the
+	// working time between the two as its duration (Network.WorkBetween),
+	// as the MSPDI reader does with Microsoft Project's ManualFinish.
 	Manual bool
 	Start  time.Time
 	Notes  string

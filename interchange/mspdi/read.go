@@ -93,6 +93,7 @@ type reader struct {
 	fieldByID    map[string]*schedule.CustomField
 	sawContour   bool
 	timephased   map[string]timephased // a task's first assignment's work, by task UID
+	manualFinish map[string]time.Time  // a manually scheduled task's ManualFinish, by task UID
 }
 
 // emptyDate is the date third-party writers (Aspose.Tasks among them) put
@@ -168,7 +169,9 @@ func Read(in io.Reader) (*File, error) {
 	}
 	r.resources(&px)
 	r.assignments(&px)
-	r.splits(r.reconcile())
+	n := r.reconcile()
+	r.manualDates(n)
+	r.splits(n)
 	return f, nil
 }
 
@@ -533,6 +536,16 @@ func (r *reader) task(line int, uid string, tx *taskXML) schedule.Task {
 		t.Start = date("ManualStart", tx.ManualStart)
 		if t.Start.IsZero() {
 			t.Start = date("Start", tx.Start)
+		}
+		finish := date("ManualFinish", tx.ManualFinish)
+		if finish.IsZero() {
+			finish = date("Finish", tx.Finish)
+		}
+		if !finish.IsZero() {
+			if r.manualFinish == nil {
+				r.manualFinish = map[string]time.Time{}
+			}
+			r.manualFinish[uid] = finish
 		}
 	}
 	t.IgnoreResourceCalendars, _ = parseBool(tx.IgnoreResourceCalendar)

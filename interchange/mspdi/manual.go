@@ -64,6 +64,10 @@ func (r *reader) manualDates(n *schedule.Network) {
 		}
 	}
 	if first != nil {
-		r.warn(r.line["T"+first.ID], "ManualFinish", "task %s: %s; it is scheduled from one to the other, as Microsoft Project shows it (%d manually scheduled tasks alike)", first.ID, said, changed)
+		more := ""
+		if changed > 1 {
+			more = fmt.Sprintf(" (so are %d other manually scheduled tasks)", changed-1)
+		}
+		r.warn(r.line["T"+first.ID], "ManualFinish", "task %s: %s; it is scheduled from one to the other, as Microsoft Project shows it%s", first.ID, said, more)
 	}
 }

@@ -248,13 +248,13 @@ func choose(p *schedule.Project, r *schedule.Result, c Conflict, opts LevelOptio
 		ra, rb := &rank[a.i], &rank[b.i] // as before leveling
 		standard := func() int {
 			fa, fb := float64(ra.TotalFloat)+jitter[ra.ID], float64(rb.TotalFloat)+jitter[rb.ID]
-			return cmp.Or(cmp.Compare(fa, fb), ra.Start.Compare(rb.Start), cmp.Compare(tb.Priority, ta.Priority), cmp.Compare(a.i, b.i))
+			return cmp.Or(cmp.Compare(fa, fb), ra.Start.Compare(rb.Start), cmp.Compare(tb.LevelingPriority(), ta.LevelingPriority()), cmp.Compare(a.i, b.i))
 		}
 		switch opts.Order {
 		case ByID:
 			return cmp.Compare(a.i, b.i)
 		case ByPriority:
-			return cmp.Or(cmp.Compare(tb.Priority, ta.Priority), standard())
+			return cmp.Or(cmp.Compare(tb.LevelingPriority(), ta.LevelingPriority()), standard())
 		case LatestFinish:
 			return cmp.Or(ra.LateFinish.Compare(rb.LateFinish), standard())
 		case LatestStart:
@@ -328,7 +328,7 @@ type mobility struct{ whole, split bool }
 // manually scheduled; whole when not started and its constraint is ASAP or
 // SNET; by a split when it may move whole or has started, unless NoSplit.
 func mobilityOf(t *schedule.Task) mobility {
-	if t.Priority >= 1000 || t.Manual {
+	if t.LevelingPriority() >= 1000 || t.Manual {
 		return mobility{}
 	}
 	started := !t.ActualStart.IsZero()

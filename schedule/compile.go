@@ -655,8 +655,8 @@ func (c *compiler) task(i int32) {
 		}
 		info.actualCost = *ac
 	}
-	if t.Priority < 0 || t.Priority > 1000 {
-		fail("priority", fmt.Errorf("%d: want 0 to 1000: %w", t.Priority, ErrBadValue))
+	if t.Priority > 1000 {
+		fail("priority", fmt.Errorf("%d: want at most 1000: %w", t.Priority, ErrBadValue))
 	}
 	if ct := t.Constraint.Type; ct > MFO {
 		fail("constraint.type", fmt.Errorf("%d: %w", ct, ErrBadConstraint))

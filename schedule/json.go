@@ -67,7 +67,8 @@ import (
 // project's zone. Durations and lags are written as users write them:
 // "5d", "1.5h", "30m", "2w", "1mo", elapsed "2ed", and for lags "50%". A
 // missing duration is zero (a milestone), a missing link type FS, a
-// missing priority 500. Unknown fields are errors.
+// missing priority 500 (DefaultPriority); "priority": 0 is the lowest
+// (LowestPriority in Task.Priority). Unknown fields are errors.
 
 type projectJSON struct {
 	Name        string           `json:"name,omitempty"`
@@ -219,8 +220,6 @@ type assignmentJSON struct {
 	Units    float64 `json:"units"`
 	Work     string  `json:"work,omitempty"`
 }
-
-const defaultPriority = 500
 
 var weekdayNames = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
 
@@ -433,7 +432,7 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 	p.Tasks = make([]Task, 0, len(w.Tasks))
 	for i := range w.Tasks {
 		t := &w.Tasks[i]
-		task := Task{ID: t.ID, Name: t.Name, Parent: t.Parent, Calendar: t.Calendar, Notes: t.Notes, Priority: defaultPriority, Manual: t.Manual, Fields: t.Fields, StartMilestone: t.StartMS}
+		task := Task{ID: t.ID, Name: t.Name, Parent: t.Parent, Calendar: t.Calendar, Notes: t.Notes, Manual: t.Manual, Fields: t.Fields, StartMilestone: t.StartMS}
 		at := func(f string) func() string {
 			return func() string {
 				if t.ID != "" {
@@ -462,7 +461,10 @@ func (d *decoder) project(w *projectJSON) (*Project, error) {
 			task.Remaining = new(d.duration(at("remaining"), t.Remaining))
 		}
 		if t.Priority != nil {
-			task.Priority = *t.Priority
+			if v := *t.Priority; v < 0 || v > 1000 {
+				d.fail(at("priority")(), fmt.Errorf("%d: want 0 to 1000", v))
+			}
+			task.Priority = cmp.Or(*t.Priority, LowestPriority)
 		}
 		if c := t.Constraint; c != nil {
 			task.Constraint.Type = c.Type
@@ -639,8 +641,8 @@ func (p Project) MarshalJSON() ([]byte, error) {
 		if tj.Work, err = dur(t.Work); err != nil {
 			return nil, fmt.Errorf("schedule: task %q: work: %w", t.ID, err)
 		}
-		if t.Priority != defaultPriority {
-			tj.Priority = &t.Priority
+		if v := t.LevelingPriority(); v != DefaultPriority {
+			tj.Priority = &v
 		}
 		if t.Constraint.Type != ASAP || !t.Constraint.Date.IsZero() {
 			tj.Constraint = &constraintJSON{Type: t.Constraint.Type, Date: date(t.Constraint.Date)}

@@ -60,8 +60,8 @@ func TestJSONDates(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
 		}
 	}
-	if p.Tasks[0].Priority != 500 || p.Tasks[0].Constraint.Type != schedule.FNLT {
-		t.Errorf("defaults: priority %d, constraint %v", p.Tasks[0].Priority, p.Tasks[0].Constraint.Type)
+	if p.Tasks[0].LevelingPriority() != 500 || p.Tasks[0].Constraint.Type != schedule.FNLT {
+		t.Errorf("defaults: priority %d, constraint %v", p.Tasks[0].LevelingPriority(), p.Tasks[0].Constraint.Type)
 	}
 }
 

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -65,14 +66,19 @@ type Task struct {
 	// Deadline, when set, bounds the late finish: missing it shows as
 	// negative float; it never moves the task.
 	Deadline time.Time
-	// Priority ranks the task for leveling, 0–1000 (1000: never delay).
-	// The JSON decoder fills in Microsoft Project's default, 500.
+	// Priority ranks the task for leveling, 0–1000, as Microsoft
+	// Project's priority does: the lower one is delayed first, and 1000
+	// is never delayed. Zero means the default, DefaultPriority (500); a
+	// negative value (LowestPriority) asks for 0, the lowest. Read the
+	// priority a task has with LevelingPriority, never from this field.
 	Priority int
 	// Calendar overrides the project calendar for this task.
 	Calendar string
 	// Manual marks a manually scheduled (pinned) task: it starts at Start
-	// whatever its links and constraint say; a link it breaks is a
-	// Conflict.
+	// whatever its links and constraint say, and lasts its Duration; a
+	// link it breaks is a Conflict. To pin its finish too, give it the
+	// working time between the two as its duration (Network.WorkBetween),
+	// as the MSPDI reader does with Microsoft Project's ManualFinish.
 	Manual bool
 	Start  time.Time
 	Notes  string
@@ -122,6 +128,20 @@ type Task struct {
 	// scheduler itself ignores it.
 	Crash *Crash
 }
+
+// DefaultPriority is the priority of a task whose Priority is zero:
+// Microsoft Project's default.
+const DefaultPriority = 500
+
+// LowestPriority is the Priority that asks for priority 0, the lowest (a
+// zero Priority means DefaultPriority), as a negative http.Server
+// IdleTimeout asks for none.
+const LowestPriority = -1
+
+// LevelingPriority returns the priority t has, 0–1000: its Priority,
+// DefaultPriority when that is zero, 0 when it is negative. Compile
+// refuses a Priority over 1000.
+func (t *Task) LevelingPriority() int { return max(0, cmp.Or(t.Priority, DefaultPriority)) }
 
 // CustomField defines a custom field: its name in the tool that made it
 // ("Text1"), the label users gave it, the tool's own identifier (MS

@@ -13,7 +13,12 @@
 // work over the assignment's units placing each — and written to it (on an
 // assignment with no resource when the task has none). A task whose work a contour spreads keeps MS Project's
 // duration (it is read as fixed duration). The empty date third-party
-// writers put, 2000-01-01T00:00:00, is read as none.
+// writers put, 2000-01-01T00:00:00, is read as none. A manually scheduled
+// task runs from its ManualStart to its ManualFinish, as Microsoft Project
+// shows it: where its duration disagrees with the working time between
+// them (GanttProject writes PT24H for a day from 00:00 to 00:00 on an
+// 8-hour calendar), that working time is its duration, with a warning;
+// ManualStart, ManualFinish and ManualDuration are written back.
 //
 // Read is lenient, because real files break the schema: what it cannot
 // read becomes a Warning with its line and element, and it fails only on

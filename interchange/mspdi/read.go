@@ -89,6 +89,7 @@ type reader struct {
 	fieldByID    map[string]*schedule.CustomField
 	sawContour   bool
 	timephased   map[string]timephased // a task's first assignment's work, by task UID
+	manualFinish map[string]time.Time  // a manually scheduled task's ManualFinish, by task UID
 }
 
 // emptyDate is the date third-party writers (Aspose.Tasks among them) put
@@ -164,7 +165,9 @@ func Read(in io.Reader) (*File, error) {
 	}
 	r.resources(&px)
 	r.assignments(&px)
-	r.splits(r.reconcile())
+	n := r.reconcile()
+	r.manualDates(n)
+	r.splits(n)
 	return f, nil
 }
 
@@ -443,7 +446,7 @@ func (r *reader) values(line int, owner string, xs []valueXML, resource bool) ma
 
 // task converts one task.
 func (r *reader) task(line int, uid string, tx *taskXML) schedule.Task {
-	t := schedule.Task{ID: uid, Name: tx.Name, Notes: tx.Notes, Priority: 500, Fields: r.values(line, "task "+uid, tx.ExtendedAttribute, false)}
+	t := schedule.Task{ID: uid, Name: tx.Name, Notes: tx.Notes, Fields: r.values(line, "task "+uid, tx.ExtendedAttribute, false)}
 	warn := func(el string, err error) { r.warn(line, el, "task %s: %v; ignored", uid, err) }
 	date := func(el, s string) time.Time {
 		if s == "" {
@@ -487,7 +490,7 @@ func (r *reader) task(line int, uid string, tx *taskXML) schedule.Task {
 	t.Duration, _ = duration("Duration", tx.Duration, format)
 	if tx.Priority != "" {
 		if v, err := parseInt(tx.Priority); err == nil && v >= 0 && v <= 1000 {
-			t.Priority = v
+			t.Priority = cmp.Or(v, schedule.LowestPriority)
 		} else {
 			warn("Priority", fmt.Errorf("%q: want 0 to 1000", tx.Priority))
 		}
@@ -529,6 +532,16 @@ func (r *reader) task(line int, uid string, tx *taskXML) schedule.Task {
 		t.Start = date("ManualStart", tx.ManualStart)
 		if t.Start.IsZero() {
 			t.Start = date("Start", tx.Start)
+		}
+		finish := date("ManualFinish", tx.ManualFinish)
+		if finish.IsZero() {
+			finish = date("Finish", tx.Finish)
+		}
+		if !finish.IsZero() {
+			if r.manualFinish == nil {
+				r.manualFinish = map[string]time.Time{}
+			}
+			r.manualFinish[uid] = finish
 		}
 	}
 	t.IgnoreResourceCalendars, _ = parseBool(tx.IgnoreResourceCalendar)

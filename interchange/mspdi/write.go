@@ -185,7 +185,7 @@ func build(p *schedule.Project) (*projectXML, error) {
 	for id, k := range order {
 		t := &p.Tasks[k]
 		tx := taskXML{UID: tuid[t.ID], ID: strconv.Itoa(id + 1), Name: t.Name, Type: strconv.Itoa(int(t.Type)),
-			OutlineLevel: strconv.Itoa(level[k]), Priority: strconv.Itoa(t.Priority),
+			OutlineLevel: strconv.Itoa(level[k]), Priority: strconv.Itoa(t.LevelingPriority()),
 			Duration: formatXSDDuration(minutesOf(t.Duration, s)), DurationFormat: strconv.Itoa(formatOf(t.Duration.Unit, t.Duration.Elapsed)),
 			EffortDriven: boolText(t.EffortDriven), Milestone: boolText(t.Duration.Amount == 0 && !hasKids[t.ID]), Summary: boolText(hasKids[t.ID]),
 			PercentComplete: strconv.Itoa(int(math.Round(t.PercentComplete))), Notes: t.Notes,
@@ -204,8 +204,8 @@ func build(p *schedule.Project) (*projectXML, error) {
 			tx.CalendarUID = calUID[t.Calendar]
 		}
 		tx.Deadline, tx.ActualStart, tx.ActualFinish = optDate(t.Deadline), optDate(t.ActualStart), optDate(t.ActualFinish)
-		if t.Manual {
-			tx.ManualStart = optDate(t.Start)
+		if t.Manual { // what Microsoft Project keeps: it shows the task from one date to the other
+			tx.ManualStart, tx.ManualDuration = optDate(t.Start), tx.Duration
 		}
 		if !t.ActualStart.IsZero() && t.ActualCost != nil {
 			tx.ActualCost = floatText(*t.ActualCost)
@@ -222,6 +222,9 @@ func build(p *schedule.Project) (*projectXML, error) {
 			tx.EarlyStart, tx.EarlyFinish = formatDate(tr.EarlyStart), formatDate(tr.EarlyFinish)
 			tx.LateStart, tx.LateFinish = formatDate(tr.LateStart), formatDate(tr.LateFinish)
 			tx.TotalSlack = strconv.FormatInt(tr.TotalFloat*10, 10)
+			if t.Manual {
+				tx.ManualFinish = tx.Finish
+			}
 		}
 		tasks = append(tasks, tx)
 	}

@@ -141,6 +141,8 @@ type taskXML struct {
 	Active                 string        `xml:"Active,omitempty"`
 	Manual                 string        `xml:"Manual,omitempty"`
 	ManualStart            string        `xml:"ManualStart,omitempty"`
+	ManualFinish           string        `xml:"ManualFinish,omitempty"`
+	ManualDuration         string        `xml:"ManualDuration,omitempty"`
 }
 
 type linkXML struct {

@@ -273,7 +273,7 @@ func (in *Instance) project() *schedule.Project {
 		Tasks:    make([]schedule.Task, len(in.Durations)),
 	}
 	for j, d := range in.Durations {
-		p.Tasks[j] = schedule.Task{ID: ID(j), Name: "job " + ID(j), Duration: schedule.Days(float64(d)), Priority: 500}
+		p.Tasks[j] = schedule.Task{ID: ID(j), Name: "job " + ID(j), Duration: schedule.Days(float64(d))}
 		for _, s := range in.Successors[j] {
 			p.Links = append(p.Links, schedule.Link{Pred: ID(j), Succ: ID(s)})
 		}

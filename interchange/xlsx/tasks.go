@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strconv"
@@ -81,7 +82,7 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 			if v != math.Trunc(v) || v < 0 || v > 1000 {
 				rd.fail(g.name, r, t.cols["priority"], "priority", "priority %v is not a whole number from 0 to 1000", v)
 			}
-			task.Priority = int(v)
+			task.Priority = cmp.Or(int(v), schedule.LowestPriority)
 		}
 		task.Calendar, _ = field(rd, t, r, "calendar", rd.textField)
 		task.Manual, _ = field(rd, t, r, "manual", manualField)

@@ -136,16 +136,11 @@ func (wr *writer) taskCells(preds, resNames map[string]string) map[string]taskCe
 		}),
 		"constraint_date": func(t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.Constraint.Date) },
 		"deadline":        func(t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.Deadline) },
-		"priority": func(t *schedule.Task, _ schedule.TaskResult) any {
-			if t.Priority == 0 {
-				return nil
-			}
-			return t.Priority
-		},
-		"calendar":      texts(func(t *schedule.Task) string { return t.Calendar }),
-		"manual":        bools(func(t *schedule.Task) bool { return t.Manual }),
-		"actual_start":  func(t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.ActualStart) },
-		"actual_finish": func(t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.ActualFinish) },
+		"priority":        func(t *schedule.Task, _ schedule.TaskResult) any { return t.LevelingPriority() },
+		"calendar":        texts(func(t *schedule.Task) string { return t.Calendar }),
+		"manual":          bools(func(t *schedule.Task) bool { return t.Manual }),
+		"actual_start":    func(t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.ActualStart) },
+		"actual_finish":   func(t *schedule.Task, _ schedule.TaskResult) any { return wr.date(t.ActualFinish) },
 		"remaining": texts(func(t *schedule.Task) string {
 			if t.Remaining == nil {
 				return ""

@@ -339,7 +339,7 @@ func (r *reader) wbs() {
 		if n.root || !busy[id] {
 			continue
 		}
-		task := schedule.Task{ID: "WBS " + pathOf(id, 0), Name: n.name, Priority: 500}
+		task := schedule.Task{ID: "WBS " + pathOf(id, 0), Name: n.name}
 		if up := nodes[n.parent]; up != nil && !up.root {
 			task.Parent = "WBS " + pathOf(n.parent, 0)
 		}
@@ -400,7 +400,7 @@ func (r *reader) tasks() {
 		} else {
 			r.taskID[get("task_id")] = id
 		}
-		task := schedule.Task{ID: id, Name: get("task_name"), Priority: 500, Parent: r.taskID["wbs:"+get("wbs_id")],
+		task := schedule.Task{ID: id, Name: get("task_name"), Parent: r.taskID["wbs:"+get("wbs_id")],
 			IgnoreResourceCalendars: get("task_type") != "TT_Rsrc"}
 		num := func(f string) float64 {
 			s := get(f)
@@ -471,7 +471,7 @@ func (r *reader) tasks() {
 			r.onDate(&task, ct, line)
 		}
 		if p, ok := readPriority[get("priority_type")]; ok {
-			task.Priority = p
+			task.Priority = cmp.Or(p, schedule.LowestPriority)
 		}
 		saved := Saved{Start: when("early_start_date"), Finish: when("early_end_date"), LateFinish: when("late_end_date")}
 		status := get("status_code")

@@ -655,15 +655,17 @@ func (e *exporter) resources() error {
 	return nil
 }
 
-// priorityType maps critpath's priority (0–1000, 500 normal) to P6's five
-// levels; readPriority maps them back.
+// priorityType maps critpath's priority (Task.LevelingPriority: 0–1000,
+// 500 normal) to P6's five levels; readPriority maps them back, the
+// lowest to 0, Microsoft Project's lowest too. P6 levels every activity,
+// so 1000 (never delay) reads back as the top level's 900.
 func priorityType(p int) string {
 	switch {
 	case p >= 800:
 		return "PT_Top"
 	case p >= 600:
 		return "PT_High"
-	case p >= 400 || p == 0:
+	case p >= 400:
 		return "PT_Normal"
 	case p >= 200:
 		return "PT_Low"
@@ -671,7 +673,7 @@ func priorityType(p int) string {
 	return "PT_Lowest"
 }
 
-var readPriority = map[string]int{"PT_Top": 900, "PT_High": 700, "PT_Normal": 500, "PT_Low": 300, "PT_Lowest": 100}
+var readPriority = map[string]int{"PT_Top": 900, "PT_High": 700, "PT_Normal": 500, "PT_Low": 300, "PT_Lowest": 0}
 
 // writeConstraint is the P6 code of each constraint: Must Start and Must
 // Finish On are P6's mandatory ones.
@@ -698,7 +700,7 @@ func (e *exporter) tasks() {
 		}
 		v := map[string]string{"task_id": id, "proj_id": projID, "wbs_id": cmp.Or(e.wbsID[t.Parent], "1"),
 			"clndr_id": e.calID[t.Calendar], "task_code": e.code(t.ID), "task_name": e.fit("activity name", t.Name, 120),
-			"target_drtn_hr_cnt": number(dur), "remain_drtn_hr_cnt": number(dur), "priority_type": priorityType(t.Priority)}
+			"target_drtn_hr_cnt": number(dur), "remain_drtn_hr_cnt": number(dur), "priority_type": priorityType(t.LevelingPriority())}
 		switch {
 		case dur == 0 && t.StartMilestone:
 			v["task_type"] = "TT_Mile"
@@ -713,6 +715,9 @@ func (e *exporter) tasks() {
 		}
 		if !t.Deadline.IsZero() {
 			v["cstr_type2"], v["cstr_date2"] = "CS_MEOB", stamp(t.Deadline)
+		}
+		if t.LevelingPriority() >= 1000 {
+			e.warnOnce("priority 1000", "TASK", "priority 1000 (such as %s's: never delayed by leveling) is written as P6's top priority, which P6 levels", t.ID)
 		}
 		if t.Manual {
 			e.warnOnce("manual", "TASK", "manually scheduled tasks (such as %s) are written as scheduled ones: P6 has none", t.ID)

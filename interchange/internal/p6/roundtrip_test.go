@@ -48,7 +48,8 @@ var formats = []format{
 }
 
 // Random projects with what P6 holds — calendars with holidays, WBS,
-// every link type with lags, constraints, deadlines, priorities,
+// every link type with lags, constraints, deadlines, priorities (the
+// lowest and the default among them),
 // progress — written as XER or PMXML and read back schedule every activity on the
 // same dates with the same floats under each of P6's options, and the file
 // carries those dates.
@@ -81,6 +82,9 @@ func writeRandom(t *testing.T, fm format) {
 			if !ok {
 				t.Fatalf("seed %d: task %s is missing", seed, w.ID)
 			}
+			if gp, wp := priority(back, w.ID), priority(p, w.ID); gp != wp {
+				t.Errorf("seed %d: task %s: priority %d, want %d", seed, w.ID, gp, wp)
+			}
 			if !g.Start.Equal(w.Start) || !g.Finish.Equal(w.Finish) || g.TotalFloat != w.TotalFloat || g.FreeFloat != w.FreeFloat {
 				t.Errorf("seed %d: task %s: %v–%v float %d/%d, want %v–%v float %d/%d", seed, w.ID, g.Start, g.Finish, g.TotalFloat, g.FreeFloat, w.Start, w.Finish, w.TotalFloat, w.FreeFloat)
 			}
@@ -99,6 +103,14 @@ func writeRandom(t *testing.T, fm format) {
 			return
 		}
 	}
+}
+
+// priority is the priority of task id of p (-1 when p has no such task).
+func priority(p *schedule.Project, id string) int {
+	if k := slices.IndexFunc(p.Tasks, func(t schedule.Task) bool { return t.ID == id }); k >= 0 {
+		return p.Tasks[k].LevelingPriority()
+	}
+	return -1
 }
 
 // randomProject draws a project of what P6 holds.
@@ -122,7 +134,7 @@ func randomProject(seed uint64) *schedule.Project {
 	n := 5 + rng.IntN(20)
 	var leaves []string
 	for k := range n {
-		task := schedule.Task{ID: fmt.Sprintf("A%d", 10*(k+1)), Name: fmt.Sprintf("activity %d", k), Priority: []int{100, 300, 500, 700, 900}[rng.IntN(5)]}
+		task := schedule.Task{ID: fmt.Sprintf("A%d", 10*(k+1)), Name: fmt.Sprintf("activity %d", k), Priority: []int{schedule.LowestPriority, 300, 0, 700, 900}[rng.IntN(5)]}
 		if k%6 == 0 {
 			task.ID = fmt.Sprintf("WBS %d", k)
 			p.Tasks = append(p.Tasks, task)

@@ -30,6 +30,9 @@ type PDFOptions struct {
 	Paper string
 	// Baseline names the baseline drawn under the bars, as in Options.
 	Baseline string
+	// From and To fix the time printed, as in Options; the pages across
+	// cover that time alone.
+	From, To time.Time
 }
 
 // Paper sizes, landscape, in points.
@@ -55,8 +58,8 @@ const maxPages = 5000
 // header, the timescale and the task names, "page k of n" and the rows
 // and dates it shows. A link whose ends are on different pages is not
 // drawn. Text is set in the embedded Noto fonts; see the package doc for
-// what happens to Bangla. It fails when the project would take more than
-// 5,000 pages.
+// what happens to Bangla. It fails as SVG does, and when the project would take
+// more than 5,000 pages.
 func PDF(w io.Writer, p *schedule.Project, r *schedule.Result, opts *PDFOptions) error {
 	var o PDFOptions
 	if opts != nil {
@@ -77,10 +80,15 @@ func PDF(w io.Writer, p *schedule.Project, r *schedule.Result, opts *PDFOptions)
 	if paper.w < 1000 {
 		m.labelW = 170
 	}
-	from, to := span(p, r, rows)
+	base := baseline(p, o.Baseline)
 	chartW := paper.w - m.labelW - 16
+	pages := func(days float64) int { return max(1, int(math.Ceil(days*minPerDay/chartW))) }
+	from, to, err := axis(p, r, rows, base, window{o.From, o.To}, m, func(n float64) float64 { return chartW * float64(pages(n)) / n })
+	if err != nil {
+		return err
+	}
 	days := float64(to.Unix()-from.Unix()) / 86400
-	across := max(1, int(math.Ceil(days*minPerDay/chartW)))
+	across := pages(days)
 	top := m.headH + 2*m.rowH
 	perPage := max(1, int((paper.h-top-2*m.rowH)/m.rowH))
 	down := max(1, (len(rows)+perPage-1)/perPage)
@@ -99,7 +107,6 @@ func PDF(w io.Writer, p *schedule.Project, r *schedule.Result, opts *PDFOptions)
 			return fmt.Errorf("gantt: font %s: %w", f.family, err)
 		}
 	}
-	base := baseline(p, o.Baseline)
 	// Each band of rows draws the links between its own rows only.
 	band := make(map[string]int, len(rows))
 	for k, rw := range rows {

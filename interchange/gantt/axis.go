@@ -76,10 +76,9 @@ func extent(p *schedule.Project, rows []row, base map[string]schedule.BaselineTa
 		ok = true
 	}
 	for _, rw := range rows {
-		if !rw.tr.Milestone || rw.tr.Summary {
-			add(rw.tr.Start)
-		}
-		add(rw.tr.Finish)
+		a, b := rw.span()
+		add(a)
+		add(b)
 		if bt, has := base[rw.tr.ID]; has && !bt.Start.IsZero() && !bt.Finish.IsZero() {
 			add(bt.Start)
 			add(bt.Finish)
@@ -89,6 +88,36 @@ func extent(p *schedule.Project, rows []row, base map[string]schedule.BaselineTa
 		add(p.StatusDate)
 	}
 	return first, last, ok
+}
+
+// span returns the time a row's bar, bracket or milestone is drawn on: a
+// milestone's is its finish.
+func (rw row) span() (a, b time.Time) {
+	if rw.tr.Milestone && !rw.tr.Summary {
+		return rw.tr.Finish, rw.tr.Finish
+	}
+	return rw.tr.Start, rw.tr.Finish
+}
+
+// drawsIn reports whether any of rows draws between from and to: a
+// milestone, or a bar, bracket or baseline bar wholly or at least least
+// seconds of it (an end that crosses in by less is not worth a page).
+func drawsIn(rows []row, base map[string]schedule.BaselineTask, from, to time.Time, least int64) bool {
+	in := func(a, b time.Time) bool {
+		if a.Equal(b) {
+			return !b.Before(from) && !a.After(to)
+		}
+		return min(b.Unix(), to.Unix())-max(a.Unix(), from.Unix()) >= min(least, b.Unix()-a.Unix())
+	}
+	for _, rw := range rows {
+		if in(rw.span()) {
+			return true
+		}
+		if bt, has := base[rw.tr.ID]; has && !bt.Start.IsZero() && !bt.Finish.IsZero() && in(bt.Start, bt.Finish) {
+			return true
+		}
+	}
+	return false
 }
 
 // axis returns the time a chart shows, from left to right. Each end the

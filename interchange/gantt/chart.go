@@ -181,10 +181,7 @@ func scaleTicks(c canvas, f *frame) {
 // is a grey arrowhead on that edge.
 func bar(c canvas, f *frame, rw row) {
 	m, tr, y := f.m, rw.tr, rw.y
-	a, b := tr.Start, tr.Finish
-	if tr.Milestone && !tr.Summary {
-		a = b
-	}
+	a, b := rw.span()
 	switch {
 	case b.Before(f.from):
 		edge(c, f, y, false, colorOut)

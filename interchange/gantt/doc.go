@@ -38,7 +38,12 @@
 // never narrower than 0.8 pt, so an A3 page spans about three years and
 // an A4 page two) pages side by side. Each page repeats the header, the timescale and the task
 // names and says which tasks and dates it shows; a link whose two ends
-// are on different pages is not drawn. It is written with
+// are on different pages is not drawn. A band of rows is printed only on
+// the pages across where its rows draw something (a bar end crossing in
+// by less than a letter's width does not count), so a large project
+// whose work moves on over the years prints no pages of names with
+// nothing beside them; a band with nothing in the window at all keeps
+// its first page, to list its tasks. It is written with
 // github.com/signintech/gopdf: pure Go, maintained, and it embeds
 // TrueType fonts subset to the characters used, so a page of Bangla
 // costs kilobytes, not the font. Noto Sans and Noto Sans Bengali (SIL

@@ -12,6 +12,7 @@ import (
 
 	"github.com/critpath/critpath/interchange/gantt"
 	"github.com/critpath/critpath/interchange/internal/testutil"
+	"github.com/critpath/critpath/interchange/xer"
 	"github.com/critpath/critpath/internal/randnet"
 	"github.com/critpath/critpath/schedule"
 )
@@ -143,6 +144,11 @@ func TestPDFPages(t *testing.T) {
 	if ink := inked(t, pages[0]); ink < 0.02 {
 		t.Errorf("the first page is blank (%.3f inked)", ink)
 	}
+	for k, pg := range pages {
+		if charted(t, pg, 841.89, 170) == 0 {
+			t.Errorf("page %d has no chart", k+1)
+		}
+	}
 	var out bytes.Buffer
 	if err := gantt.PDF(&out, p, r, &gantt.PDFOptions{Paper: "Letter"}); err == nil || !strings.Contains(err.Error(), "A3 or A4") {
 		t.Errorf("paper Letter: got %v", err)
@@ -176,7 +182,7 @@ func TestPDFFitsTheWork(t *testing.T) {
 		pages         int
 		pageW, labelW float64
 	}{
-		{"A4", 2, 841.89, 170}, // 36 rows a page, 2019–2020 within one page's width
+		{"A4", 2, 841.89, 170}, // 35 rows a page, 2019–2020 within one page's width
 		{"A3", 2, 1190.55, 210},
 	} {
 		pages := render(t, printPDF(t, p, &gantt.PDFOptions{Paper: c.paper}))
@@ -188,5 +194,68 @@ func TestPDFFitsTheWork(t *testing.T) {
 				t.Errorf("%s: page %d has no chart (%.4f of it inked)", c.paper, k+1, ink)
 			}
 		}
+	}
+}
+
+// A project whose first 35 tasks run in 2019 and the next 35 in 2022
+// is too long for one A4 page's width, but each band of rows (35 to an
+// A4 page) has work in one of its two columns only: it prints on two
+// pages, not four of which two had no bar.
+func TestPDFLeavesOutEmptyPages(t *testing.T) {
+	p := &schedule.Project{Name: "two campaigns", Start: time.Date(2019, 1, 7, 8, 0, 0, 0, time.UTC)}
+	for k := range 70 {
+		task := schedule.Task{ID: strconv.Itoa(k), Name: "work " + strconv.Itoa(k), Duration: schedule.Days(5)}
+		switch {
+		case k == 35:
+			task.Constraint = schedule.Constraint{Type: schedule.SNET, Date: time.Date(2022, 6, 6, 8, 0, 0, 0, time.UTC)}
+		case k > 0:
+			p.Links = append(p.Links, schedule.Link{Pred: strconv.Itoa(k - 1), Succ: strconv.Itoa(k)})
+		}
+		p.Tasks = append(p.Tasks, task)
+	}
+	pages := render(t, printPDF(t, p, &gantt.PDFOptions{Paper: "A4"}))
+	if len(pages) != 2 {
+		t.Errorf("%d pages, want 2 (two bands of 35 rows, each with work in one column of two)", len(pages))
+	}
+	for k, pg := range pages {
+		if ink := charted(t, pg, 841.89, 170); ink < 0.001 {
+			t.Errorf("page %d has no chart (%.4f of it inked)", k+1, ink)
+		}
+	}
+}
+
+// No page of a corpus XER printed on A3 is without a chart: the
+// 3,994-activity one took 230 pages, 70 of them without a bar, before the
+// timescale was fitted and empty pages left out.
+func TestPDFCorpusXER(t *testing.T) {
+	for _, path := range testutil.Corpus(t, "xer", "*.xer") {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := xer.Read(bytes.NewReader(data), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, pr := range f.Projects {
+				if len(pr.Project.Tasks) == 0 {
+					continue
+				}
+				r, err := schedule.Run(pr.Project)
+				if err != nil {
+					continue // what does not schedule is the xer tests' business
+				}
+				var out bytes.Buffer
+				if err := gantt.PDF(&out, pr.Project, r, nil); err != nil {
+					t.Fatal(err)
+				}
+				for k, pg := range render(t, out.Bytes()) {
+					if ink := charted(t, pg, 1190.55, 210); ink == 0 {
+						t.Errorf("%s: page %d has no chart", pr.Project.Name, k+1)
+					}
+				}
+			}
+		})
 	}
 }

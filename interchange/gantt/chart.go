@@ -62,33 +62,6 @@ func rowsOf(p *schedule.Project, r *schedule.Result) ([]row, error) {
 	return rows, nil
 }
 
-// span returns the drawn time range: the schedule's, with its baseline's
-// and the status date, widened to whole days and a margin.
-func span(p *schedule.Project, r *schedule.Result, rows []row) (from, to time.Time) {
-	from, to = r.Start(), r.Finish()
-	for _, rw := range rows {
-		if rw.tr.Start.Before(from) {
-			from = rw.tr.Start
-		}
-		if rw.tr.Finish.After(to) {
-			to = rw.tr.Finish
-		}
-	}
-	if !p.StatusDate.IsZero() {
-		if p.StatusDate.Before(from) {
-			from = p.StatusDate
-		}
-		if p.StatusDate.After(to) {
-			to = p.StatusDate
-		}
-	}
-	y, m, d := from.Date()
-	from = time.Date(y, m, d, 0, 0, 0, 0, from.Location()).AddDate(0, 0, -1)
-	y, m, d = to.Date()
-	to = time.Date(y, m, d, 0, 0, 0, 0, to.Location()).AddDate(0, 0, 2)
-	return from, to
-}
-
 // frame is one drawing: a page, or the whole SVG. Its rows have their y
 // set; from–to is the time it shows between left and right.
 type frame struct {
@@ -131,6 +104,8 @@ const (
 	colorMonth    = "#c8cdd2"
 	colorDay      = "#eceff1"
 	colorMuted    = "#555555"
+	colorCut      = "#333333" // a bar going on past the frame's edge
+	colorOut      = "#b0b8c0" // a task wholly beyond the frame's edge
 )
 
 // draw draws frame f of project p's schedule r on c, with the links
@@ -183,22 +158,17 @@ func scaleTicks(c canvas, f *frame) {
 			c.text(xs+3, y0+m.u(15), t.Format("Jan 2006"), txt{size: m.font, bold: true})
 		}
 	}
-	// Lower row: days, Mondays or nothing.
-	step, layout := 0, ""
-	switch {
-	case perDay >= 1.5*m.font:
-		step, layout = 1, "2"
-	case perDay*7 >= 2.8*m.font:
+	// Lower row: days, Mondays or nothing, from the first that starts
+	// on the frame (a page of a wide chart starts mid-day).
+	u := unitFor(m, perDay)
+	step, layout := 1, "2"
+	switch u {
+	case weeks:
 		step, layout = 7, "02"
-	}
-	if step == 0 {
+	case months:
 		return
 	}
-	t := f.from
-	for step == 7 && t.Weekday() != time.Monday {
-		t = t.AddDate(0, 0, 1)
-	}
-	for ; t.Before(f.to); t = t.AddDate(0, 0, step) {
+	for t := u.ceil(f.from); t.Before(f.to); t = t.AddDate(0, 0, step) {
 		xs := f.x(t)
 		c.line(xs, y0+m.rowH, xs, bottom, colorDay, 1, false)
 		c.text(xs+2, y0+m.rowH+m.u(15), t.Format(layout), txt{size: m.u(10), color: colorMuted})
@@ -206,21 +176,38 @@ func scaleTicks(c canvas, f *frame) {
 }
 
 // bar draws a task's bar: a summary's bracket, a milestone's diamond, or
-// a bar with its percent complete, red when critical.
+// a bar with its percent complete, red when critical. A bar the frame's
+// edge cuts ends there in a dark arrowhead; a task wholly beyond an edge
+// is a grey arrowhead on that edge.
 func bar(c canvas, f *frame, rw row) {
 	m, tr, y := f.m, rw.tr, rw.y
+	a, b := rw.span()
+	switch {
+	case b.Before(f.from):
+		edge(c, f, y, false, colorOut)
+		return
+	case a.After(f.to):
+		edge(c, f, y, true, colorOut)
+		return
+	}
+	cutL, cutR := a.Before(f.from), b.After(f.to)
 	switch {
 	case tr.Summary:
-		xs, xf, ok := f.visible(tr.Start, tr.Finish)
-		if !ok {
-			return
+		xs, xf, _ := f.visible(a, b)
+		// A cut end is square: its hook would mark a start or finish.
+		pts := []point{{xs, y + m.u(6)}, {xf, y + m.u(6)}}
+		if cutR {
+			pts = append(pts, point{xf, y + m.u(10)})
+		} else {
+			pts = append(pts, point{xf, y + m.u(14)}, point{xf - m.u(4), y + m.u(10)})
 		}
-		c.shape([]point{{xs, y + m.u(6)}, {xf, y + m.u(6)}, {xf, y + m.u(14)}, {xf - m.u(4), y + m.u(10)},
-			{xs + m.u(4), y + m.u(10)}, {xs, y + m.u(14)}}, colorSummary)
+		if cutL {
+			pts = append(pts, point{xs, y + m.u(10)})
+		} else {
+			pts = append(pts, point{xs + m.u(4), y + m.u(10)}, point{xs, y + m.u(14)})
+		}
+		c.shape(pts, colorSummary)
 	case tr.Milestone:
-		if tr.Finish.Before(f.from) || tr.Finish.After(f.to) {
-			return
-		}
 		xf, color := f.x(tr.Finish), colorSummary
 		if tr.Critical {
 			color = colorMilesC
@@ -228,10 +215,7 @@ func bar(c canvas, f *frame, rw row) {
 		c.shape(diamond(xf, y+m.u(11), m.u(7)), color)
 		c.text(xf+m.u(10), y+m.u(15), tr.Finish.Format("Jan 02"), txt{size: m.u(10), color: colorMuted})
 	default:
-		xs, xf, ok := f.visible(tr.Start, tr.Finish)
-		if !ok {
-			return
-		}
+		xs, xf, _ := f.visible(a, b)
 		fill, done := colorBar, colorBarDone
 		if tr.Critical {
 			fill, done = colorCritical, colorCritDone
@@ -245,6 +229,23 @@ func bar(c canvas, f *frame, rw row) {
 			}
 		}
 	}
+	if cutL {
+		edge(c, f, y, false, colorCut)
+	}
+	if cutR {
+		edge(c, f, y, true, colorCut)
+	}
+}
+
+// edge draws an arrowhead on the frame's left or right edge in row y,
+// pointing out of the frame, a little taller than a bar.
+func edge(c canvas, f *frame, y float64, right bool, color string) {
+	m := f.m
+	x, d := f.left, m.u(7)
+	if right {
+		x, d = f.right, -d
+	}
+	c.shape([]point{{x, y + m.u(10)}, {x + d, y + m.u(2)}, {x + d, y + m.u(18)}}, color)
 }
 
 func diamond(x, y, r float64) []point {

@@ -30,6 +30,9 @@ type PDFOptions struct {
 	Paper string
 	// Baseline names the baseline drawn under the bars, as in Options.
 	Baseline string
+	// From and To fix the time printed, as in Options; the pages across
+	// cover that time alone.
+	From, To time.Time
 }
 
 // Paper sizes, landscape, in points.
@@ -53,10 +56,10 @@ const maxPages = 5000
 // into pages — as many rows as a page holds, and when the project is too
 // long for one page's width, into pages side by side — each with the
 // header, the timescale and the task names, "page k of n" and the rows
-// and dates it shows. A link whose ends are on different pages is not
-// drawn. Text is set in the embedded Noto fonts; see the package doc for
-// what happens to Bangla. It fails when the project would take more than
-// 5,000 pages.
+// and dates it shows. A page whose rows draw nothing in its dates (or
+// only ends of bars narrower than a letter) is left out. A link whose ends are on different pages is not drawn. Text is set in the embedded Noto fonts; see the package doc for
+// what happens to Bangla. It fails as SVG does, and when the project would take
+// more than 5,000 pages.
 func PDF(w io.Writer, p *schedule.Project, r *schedule.Result, opts *PDFOptions) error {
 	var o PDFOptions
 	if opts != nil {
@@ -77,10 +80,15 @@ func PDF(w io.Writer, p *schedule.Project, r *schedule.Result, opts *PDFOptions)
 	if paper.w < 1000 {
 		m.labelW = 170
 	}
-	from, to := span(p, r, rows)
+	base := baseline(p, o.Baseline)
 	chartW := paper.w - m.labelW - 16
+	acrossFor := func(days float64) int { return max(1, int(math.Ceil(days*minPerDay/chartW))) }
+	from, to, err := axis(p, r, rows, base, window{o.From, o.To}, m, func(n float64) float64 { return chartW * float64(acrossFor(n)) / n })
+	if err != nil {
+		return err
+	}
 	days := float64(to.Unix()-from.Unix()) / 86400
-	across := max(1, int(math.Ceil(days*minPerDay/chartW)))
+	across := acrossFor(days)
 	top := m.headH + 2*m.rowH
 	perPage := max(1, int((paper.h-top-2*m.rowH)/m.rowH))
 	down := max(1, (len(rows)+perPage-1)/perPage)
@@ -99,7 +107,6 @@ func PDF(w io.Writer, p *schedule.Project, r *schedule.Result, opts *PDFOptions)
 			return fmt.Errorf("gantt: font %s: %w", f.family, err)
 		}
 	}
-	base := baseline(p, o.Baseline)
 	// Each band of rows draws the links between its own rows only.
 	band := make(map[string]int, len(rows))
 	for k, rw := range rows {
@@ -113,27 +120,44 @@ func PDF(w io.Writer, p *schedule.Project, r *schedule.Result, opts *PDFOptions)
 			links[bp] = append(links[bp], l)
 		}
 	}
-	n := 0
+	// The pages: for each band of rows, the columns of time in which its
+	// rows draw something at least a font size wide (a band whose tasks
+	// all lie beyond a window keeps its first, to list them).
+	step := (to.Unix() - from.Unix()) / int64(across) // seconds: a Duration saturates
+	least := int64(float64(step) * m.font / chartW)
+	column := func(a int) (time.Time, time.Time) {
+		return time.Unix(from.Unix()+step*int64(a), 0).In(from.Location()), time.Unix(from.Unix()+step*int64(a+1), 0).In(from.Location())
+	}
+	type page struct{ band, column int }
+	var pages []page
 	for d := range down {
+		rowsOn := rows[d*perPage : min(len(rows), (d+1)*perPage)]
+		kept := len(pages)
+		for a := range across {
+			if cf, ct := column(a); drawsIn(rowsOn, base, cf, ct, least) {
+				pages = append(pages, page{d, a})
+			}
+		}
+		if len(pages) == kept {
+			pages = append(pages, page{d, 0})
+		}
+	}
+	for n, pg := range pages {
+		d := pg.band
 		rowsOn := rows[d*perPage : min(len(rows), (d+1)*perPage)]
 		for k := range rowsOn {
 			rowsOn[k].y = top + float64(k)*m.rowH
 		}
-		for a := range across {
-			n++
-			f := &frame{m: m, rows: rowsOn, left: m.labelW, right: m.labelW + chartW, width: paper.w, height: paper.h}
-			step := (to.Unix() - from.Unix()) / int64(across) // seconds: a Duration saturates
-			f.from = time.Unix(from.Unix()+step*int64(a), 0).In(from.Location())
-			f.to = time.Unix(from.Unix()+step*int64(a+1), 0).In(from.Location())
-			f.page = "page " + strconv.Itoa(n) + " of " + strconv.Itoa(down*across)
-			pdf.AddPage()
-			c := &pdfCanvas{pdf: pdf}
-			draw(c, f, p, r, base, links[d])
-			c.text(m.u(10), paper.h-m.u(10), fmt.Sprintf("tasks %d–%d of %d · %s – %s", d*perPage+1, d*perPage+len(rowsOn), len(rows),
-				f.from.Format("2006-01-02"), f.to.Format("2006-01-02")), txt{size: m.font, color: colorMuted})
-			if c.err != nil {
-				return fmt.Errorf("gantt: page %d: %w", n, c.err)
-			}
+		f := &frame{m: m, rows: rowsOn, left: m.labelW, right: m.labelW + chartW, width: paper.w, height: paper.h}
+		f.from, f.to = column(pg.column)
+		f.page = "page " + strconv.Itoa(n+1) + " of " + strconv.Itoa(len(pages))
+		pdf.AddPage()
+		c := &pdfCanvas{pdf: pdf}
+		draw(c, f, p, r, base, links[d])
+		c.text(m.u(10), paper.h-m.u(10), fmt.Sprintf("tasks %d–%d of %d · %s – %s", d*perPage+1, d*perPage+len(rowsOn), len(rows),
+			f.from.Format("2006-01-02"), f.to.Format("2006-01-02")), txt{size: m.font, color: colorMuted})
+		if c.err != nil {
+			return fmt.Errorf("gantt: page %d: %w", n+1, c.err)
 		}
 	}
 	if _, err := pdf.WriteTo(w); err != nil {

@@ -82,7 +82,10 @@ func TestReviewPDFDeepOutlineOffPage(t *testing.T) {
 	}
 	m := pdfMetrics
 	m.labelW = 170 // A4
-	from, to := span(p, r, rows)
+	from, to, err := axis(p, r, rows, nil, window{}, m, func(n float64) float64 { return (841.89 - 16 - m.labelW) / n })
+	if err != nil {
+		t.Fatal(err)
+	}
 	for k := range rows {
 		rows[k].y = m.headH + 2*m.rowH + float64(k)*m.rowH
 	}
@@ -150,9 +153,12 @@ func TestReviewFrameXSaturates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	from, to = span(p, r, rows)
+	from, to, err = axis(p, r, rows, nil, window{}, svgMetrics, func(n float64) float64 { return 1000 / n })
+	if err != nil {
+		t.Fatal(err)
+	}
 	f = &frame{from: from, to: to, left: 0, right: 1000}
-	if x := f.x(r.Finish()); x < 990 || x > 1000 {
+	if x := f.x(r.Finish()); x < 960 || x > 1000 {
 		// The finish milestone (2256) must sit at the right end, not
 		// past a timescale cut short in 2193.
 		t.Errorf("the finish %v is drawn at %.1f of 1000", r.Finish(), x)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/critpath/critpath/schedule"
 )
@@ -18,6 +19,11 @@ type Options struct {
 	Baseline string
 	// Width is the timescale's width in pixels (0 means 1200).
 	Width int
+	// From and To fix the time the timescale shows; a zero one is fitted
+	// to the dates drawn (see the package doc). Every task keeps its row:
+	// a bar cut by an edge ends in a dark arrowhead, a task wholly outside
+	// shows as a grey one on the edge it lies beyond.
+	From, To time.Time
 }
 
 const fontFamily = "'Noto Sans Bengali', 'Noto Sans', 'DejaVu Sans', sans-serif"
@@ -25,7 +31,9 @@ const fontFamily = "'Noto Sans Bengali', 'Noto Sans', 'DejaVu Sans', sans-serif"
 // svgMetrics are the SVG's sizes, in pixels.
 var svgMetrics = metrics{rowH: 22, labelW: 300, headH: 70, font: 12}
 
-// SVG draws the schedule r of project p as an SVG document.
+// SVG draws the schedule r of project p as an SVG document. It fails when
+// the project's outline is broken, a task is not in r, or the window's
+// From is not before its To.
 func SVG(w io.Writer, p *schedule.Project, r *schedule.Result, opts *Options) error {
 	var o Options
 	if opts != nil {
@@ -39,8 +47,12 @@ func SVG(w io.Writer, p *schedule.Project, r *schedule.Result, opts *Options) er
 		return err
 	}
 	m := svgMetrics
+	base := baseline(p, o.Baseline)
 	f := &frame{m: m, rows: rows, left: m.labelW, right: m.labelW + float64(o.Width)}
-	f.from, f.to = span(p, r, rows)
+	f.from, f.to, err = axis(p, r, rows, base, window{o.From, o.To}, m, func(n float64) float64 { return float64(o.Width) / n })
+	if err != nil {
+		return err
+	}
 	for k := range f.rows {
 		f.rows[k].y = f.top() + float64(k)*m.rowH
 	}
@@ -49,7 +61,7 @@ func SVG(w io.Writer, p *schedule.Project, r *schedule.Result, opts *Options) er
 	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%g" height="%g" viewBox="0 0 %g %g" font-family="%s" font-size="%g">`+"\n",
 		f.width, f.height, f.width, f.height, fontFamily, m.font)
 	b.WriteString(`<defs><marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L6,3 L0,6 z" fill="#555"/></marker></defs>` + "\n")
-	draw(svgCanvas{b, m.font}, f, p, r, baseline(p, o.Baseline), p.Links)
+	draw(svgCanvas{b, m.font}, f, p, r, base, p.Links)
 	b.WriteString("</svg>\n")
 	return b.Flush()
 }

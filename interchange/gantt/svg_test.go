@@ -101,3 +101,55 @@ func draw(t *testing.T, p *schedule.Project) (*bytes.Buffer, *schedule.Result) {
 	}
 	return &out, r
 }
+
+// A chart fixed to September–November 2019 of a project running from
+// March 2019 into 2020 starts its timescale in September, lists every
+// task, ends each bar crossing an edge in a dark arrowhead and shows
+// each task wholly outside as a grey arrowhead on the edge it lies
+// beyond; printed, it takes one A4 page across for each band of rows.
+// A window that ends before it starts is an error.
+func TestWindow(t *testing.T) {
+	p := gantt.LateProject(t)
+	r, err := schedule.Run(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, to := time.Date(2019, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2019, 12, 1, 0, 0, 0, 0, time.UTC)
+	var out bytes.Buffer
+	if err := gantt.SVG(&out, p, r, &gantt.Options{From: from, To: to}); err != nil {
+		t.Fatal(err)
+	}
+	svg := out.String()
+	cut, beyond, inside := 0, 0, 0
+	for _, tr := range r.Tasks() {
+		if !strings.Contains(svg, ">"+tr.Name+"<") {
+			t.Errorf("task %s is not listed", tr.Name)
+		}
+		a, b := tr.Start, tr.Finish
+		switch {
+		case b.Before(from) || a.After(to):
+			beyond++
+			continue
+		case a.Before(from) && b.After(to):
+			cut += 2
+		case a.Before(from) || b.After(to):
+			cut++
+		}
+		inside++
+	}
+	if cut == 0 || beyond == 0 || inside == 0 {
+		t.Fatalf("the window cuts %d bar ends, has %d tasks outside and %d inside: not a test of it", cut, beyond, inside)
+	}
+	if got := strings.Count(svg, `fill="#333333"/>`); got != cut {
+		t.Errorf("%d dark arrowheads, want %d (bar ends cut by the window)", got, cut)
+	}
+	if got := strings.Count(svg, `fill="#b0b8c0"/>`); got != beyond {
+		t.Errorf("%d grey arrowheads, want %d (tasks outside the window)", got, beyond)
+	}
+	if before, _, ok := strings.Cut(svg, `font-weight="bold">Sep 2019<`); !ok || strings.Contains(before, " 2019<") {
+		t.Errorf("the timescale does not start with Sep 2019")
+	}
+	if err := gantt.SVG(&out, p, r, &gantt.Options{From: to, To: from}); err == nil || !strings.Contains(err.Error(), "not before") {
+		t.Errorf("a window ending before it starts: got %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package interchange
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -68,10 +69,14 @@ type ReadOptions struct {
 	// Format reads the file as this format; "" tells it by the name and
 	// the content.
 	Format Format
+	// MaxBytes bounds the file's size (default: the format reader's, 256
+	// MiB for MSPDI, PMXML and XER).
+	MaxBytes int64
 	// Workbook steers reading a workbook or CSV (nil: the defaults).
 	Workbook *xlsx.ReadOptions
-	// XER steers reading an XER file (nil: the charset detected).
-	XER *xer.Options
+	// XER steers reading an XER file (nil: the charset detected); its
+	// MaxBytes gives way to the one above when that is set.
+	XER *xer.ReadOptions
 }
 
 // Read reads a project file named name from r, its format told by the
@@ -117,28 +122,33 @@ func read(format Format, r io.Reader, opts *ReadOptions) (*File, error) {
 		}
 		return &File{Projects: []Project{{Project: in.Project}}}, nil
 	case MSPDI:
-		m, err := mspdi.Read(r)
+		m, err := mspdi.Read(r, &mspdi.ReadOptions{MaxBytes: opts.MaxBytes})
 		if err != nil {
 			return nil, err
 		}
 		pr := Project{Project: m.Project, Tool: "msproject", Saved: m.Saved, Finish: m.Finish, MultipleCriticalPaths: m.MultipleCriticalPaths}
-		return &File{Projects: []Project{pr}, Warnings: warnings(m.Warnings, func(w mspdi.Warning) Warning { return Warning{Line: w.Line, Where: w.Element, Message: w.Message} })}, nil
+		return &File{Projects: []Project{pr}, Warnings: m.Warnings}, nil
 	case PMXML:
-		m, err := pmxml.Read(r)
+		m, err := pmxml.Read(r, &pmxml.ReadOptions{MaxBytes: opts.MaxBytes})
 		if err != nil {
 			return nil, err
 		}
-		f := &File{Warnings: warnings(m.Warnings, func(w pmxml.Warning) Warning { return Warning{Line: w.Line, Where: w.Element, Message: w.Message} })}
+		f := &File{Warnings: m.Warnings}
 		for _, pr := range m.Projects {
 			f.Projects = append(f.Projects, Project{ID: pr.ID, Project: pr.Project, Baseline: pr.Baseline, Tool: "p6", Saved: pr.Saved})
 		}
 		return f, nil
 	case XER:
-		x, err := xer.Read(r, opts.XER)
+		xo := xer.ReadOptions{}
+		if opts.XER != nil {
+			xo = *opts.XER
+		}
+		xo.MaxBytes = cmp.Or(opts.MaxBytes, xo.MaxBytes)
+		x, err := xer.Read(r, &xo)
 		if err != nil {
 			return nil, err
 		}
-		f := &File{Warnings: warnings(x.Warnings, func(w xer.Warning) Warning { return Warning{Line: w.Line, Where: w.Table, Message: w.Message} })}
+		f := &File{Warnings: x.Warnings}
 		for _, pr := range x.Projects {
 			f.Projects = append(f.Projects, Project{ID: pr.ID, Project: pr.Project, Tool: "p6", Saved: pr.Saved})
 		}

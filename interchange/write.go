@@ -2,6 +2,7 @@ package interchange
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -77,13 +78,16 @@ func write(format Format, w io.Writer, p *schedule.Project, opts *WriteOptions) 
 	case JSON:
 		return nil, schedule.WriteJSON(w, p)
 	case MSPDI:
-		return nil, mspdi.Write(w, p)
+		return mspdi.Write(w, p, &mspdi.WriteOptions{Result: opts.Result})
 	case PMXML:
-		ws, err := pmxml.Write(w, p)
-		return warnings(ws, func(w pmxml.Warning) Warning { return Warning{Line: w.Line, Where: w.Element, Message: w.Message} }), err
+		return pmxml.Write(w, p, &pmxml.WriteOptions{Result: opts.Result})
 	case XER:
-		ws, err := xer.Write(w, p, opts.XER)
-		return warnings(ws, func(w xer.Warning) Warning { return Warning{Line: w.Line, Where: w.Table, Message: w.Message} }), err
+		xo := xer.WriteOptions{}
+		if opts.XER != nil {
+			xo = *opts.XER
+		}
+		xo.Result = cmp.Or(xo.Result, opts.Result)
+		return xer.Write(w, p, &xo)
 	case XLSX, CSV:
 		write := xlsx.Write
 		if format == CSV {

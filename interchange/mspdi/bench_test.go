@@ -34,7 +34,7 @@ func BenchmarkRead(b *testing.B) {
 	b.Run("Read", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
-			if _, err := mspdi.Read(bytes.NewReader(data)); err != nil {
+			if _, err := mspdi.Read(bytes.NewReader(data), nil); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -57,18 +57,18 @@ func BenchmarkRead(b *testing.B) {
 // BenchmarkWrite writes the project read from the largest corpus file
 // (bytes per second of the document written).
 func BenchmarkWrite(b *testing.B) {
-	f, err := mspdi.Read(bytes.NewReader(largest(b)))
+	f, err := mspdi.Read(bytes.NewReader(largest(b)), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := mspdi.Write(&out, f.Project); err != nil {
+	if _, err := mspdi.Write(&out, f.Project, nil); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(out.Len()))
 	for b.Loop() {
 		out.Reset()
-		if err := mspdi.Write(&out, f.Project); err != nil {
+		if _, err := mspdi.Write(&out, f.Project, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

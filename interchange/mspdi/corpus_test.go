@@ -13,7 +13,7 @@ import (
 
 func read(t *testing.T, data []byte, name string) *mspdi.File {
 	t.Helper()
-	f, err := mspdi.Read(bytes.NewReader(data))
+	f, err := mspdi.Read(bytes.NewReader(data), nil)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -38,7 +38,7 @@ func TestCorpusRoundTrip(t *testing.T) {
 				t.Fatalf("the import does not schedule: %v", err)
 			}
 			var out bytes.Buffer
-			if err := mspdi.Write(&out, first.Project); err != nil {
+			if _, err := mspdi.Write(&out, first.Project, nil); err != nil {
 				t.Fatal(err)
 			}
 			testutil.Validate(t, xsd, out.Bytes())

@@ -46,7 +46,7 @@ func TestManualGanttProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := read(t, data, "ganttproject-manual.xml")
-	if len(f.Warnings) != 1 || f.Warnings[0].Element != "ManualFinish" || !strings.Contains(f.Warnings[0].Message, "task 1: its duration, 3d, is not the PT8H0M0S of working time") ||
+	if len(f.Warnings) != 1 || f.Warnings[0].Where != "ManualFinish" || !strings.Contains(f.Warnings[0].Message, "task 1: its duration, 3d, is not the PT8H0M0S of working time") ||
 		strings.Contains(f.Warnings[0].Message, "other manually scheduled") {
 		t.Errorf("warnings %v, want one about task 1's ManualFinish", f.Warnings)
 	}
@@ -71,7 +71,7 @@ func TestManualGanttProject(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	if err := mspdi.Write(&out, p); err != nil {
+	if _, err := mspdi.Write(&out, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, xsd := range []string{"mspdi_pj15_mpxj-correct-2018.xsd", "mspdi_pj15_mpxj-correct-2023.xsd"} {

@@ -44,14 +44,10 @@ type File struct {
 type Saved = record.Saved
 
 // Warning is something the reader passed over, with the line of the
-// element it was in.
-type Warning struct {
-	Line    int
-	Element string
-	Message string
-}
-
-func (w Warning) String() string { return fmt.Sprintf("line %d: %s: %s", w.Line, w.Element, w.Message) }
+// element it was in and the element (Where), or something the writer
+// could not carry (line 0). It is interchange.Warning, the type every
+// format package's warnings are.
+type Warning = record.Warning
 
 // ParseError is a file that is not MSPDI or not a schedule: malformed
 // XML, another root element, no tasks' worth of meaning.
@@ -70,11 +66,19 @@ func (e *ParseError) Error() string {
 
 func (e *ParseError) Unwrap() error { return e.Err }
 
-// maxBytes bounds the files Read takes (256 MiB; tests lower it).
-var maxBytes int64 = 256 << 20
+// ReadOptions steer Read; nil means the defaults.
+type ReadOptions struct {
+	// MaxBytes bounds the file's size (default DefaultMaxBytes): a larger
+	// one is refused with ErrTooLarge before it is read whole.
+	MaxBytes int64
+}
 
-// ErrTooLarge is a file over MaxBytes.
-var ErrTooLarge = errors.New("mspdi: file too large (over 256 MiB)")
+// DefaultMaxBytes is the size of the largest file Read takes by default.
+const DefaultMaxBytes = 256 << 20
+
+// ErrTooLarge is a file over ReadOptions.MaxBytes; the error wrapping it
+// says the limit.
+var ErrTooLarge = errors.New("mspdi: file too large")
 
 // reader carries one file's conversion.
 type reader struct {
@@ -98,17 +102,17 @@ type reader struct {
 var emptyDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func (r *reader) warn(line int, element, format string, args ...any) {
-	r.f.Warnings = append(r.f.Warnings, Warning{Line: line, Element: element, Message: fmt.Sprintf(format, args...)})
+	r.f.Warnings = append(r.f.Warnings, Warning{Line: line, Where: element, Message: fmt.Sprintf(format, args...)})
 }
 
-// countingReader counts the bytes read, to refuse a file over maxBytes.
+// countingReader counts the bytes read, to refuse a file over max.
 type countingReader struct {
-	r io.Reader
-	n int64
+	r      io.Reader
+	n, max int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
-	if c.n > maxBytes {
+	if c.n > c.max {
 		return 0, ErrTooLarge
 	}
 	n, err := c.r.Read(p)
@@ -122,15 +126,18 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // leaves no schedule — malformed XML, a root other than Project, no
 // project start, a task UID given twice — with a *ParseError naming the
 // line and element.
-func Read(in io.Reader) (*File, error) {
-	cr := &countingReader{r: in}
+func Read(in io.Reader, opts *ReadOptions) (*File, error) {
+	if opts == nil {
+		opts = &ReadOptions{}
+	}
+	cr := &countingReader{r: in, max: cmp.Or(opts.MaxBytes, DefaultMaxBytes)}
 	d := xml.NewDecoder(cr)
 	d.Strict = true
 	var px projectXML
 	if err := d.Decode(&px); err != nil {
 		line, _ := d.InputPos()
 		if errors.Is(err, ErrTooLarge) {
-			return nil, ErrTooLarge
+			return nil, fmt.Errorf("%w: over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, cr.max)
 		}
 		if errors.Is(err, errTooMany) {
 			return nil, &ParseError{Line: line, Err: err}

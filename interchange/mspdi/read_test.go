@@ -140,7 +140,7 @@ func TestReadErrors(t *testing.T) {
 		{"binary", "\x00\x01\x02\xff\xfe<Project>", "mspdi: line 1", 1},
 		{"empty", "", "mspdi: line 1", 1},
 	} {
-		_, err := mspdi.Read(strings.NewReader(c.doc))
+		_, err := mspdi.Read(strings.NewReader(c.doc), nil)
 		var pe *mspdi.ParseError
 		if !errors.As(err, &pe) || pe.Line != c.line || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want a ParseError at line %d naming %q", c.name, err, c.line, c.want)
@@ -153,12 +153,11 @@ func TestReadErrors(t *testing.T) {
 func TestHostile(t *testing.T) {
 	deep := `<Project xmlns="http://schemas.microsoft.com/project"><StartDate>2027-01-03T08:00:00</StartDate><Tasks><Task><UID>1</UID><Notes>` +
 		strings.Repeat("<a>", 200_000) + strings.Repeat("</a>", 200_000) + `</Notes></Task></Tasks></Project>`
-	if f, err := mspdi.Read(strings.NewReader(deep)); err == nil && len(f.Project.Tasks) != 1 {
+	if f, err := mspdi.Read(strings.NewReader(deep), nil); err == nil && len(f.Project.Tasks) != 1 {
 		t.Errorf("200,000 nested elements in a task's notes: %d tasks", len(f.Project.Tasks))
 	}
-	defer mspdi.SetMaxBytes(1 << 20)()
 	endless := io.MultiReader(strings.NewReader(`<Project xmlns="http://schemas.microsoft.com/project"><Name>`), endlessReader{})
-	if _, err := mspdi.Read(endless); !errors.Is(err, mspdi.ErrTooLarge) {
+	if _, err := mspdi.Read(endless, &mspdi.ReadOptions{MaxBytes: 1 << 20}); !errors.Is(err, mspdi.ErrTooLarge) || !strings.Contains(err.Error(), "over 1048576 bytes") {
 		t.Errorf("an endless file: error %v, want ErrTooLarge", err)
 	}
 }
@@ -178,7 +177,7 @@ func TestWarnings(t *testing.T) {
 <Task><UID>1</UID><Name>A</Name><Duration>PT8H0M0S</Duration><Priority>2000</Priority><ConstraintType>4</ConstraintType></Task>
 <Task><UID>2</UID><Name>B</Name><Duration>eight hours</Duration><PredecessorLink><PredecessorUID>9</PredecessorUID></PredecessorLink></Task>
 </Tasks></Project>`
-	f, err := mspdi.Read(strings.NewReader(doc))
+	f, err := mspdi.Read(strings.NewReader(doc), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,20 +205,20 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Add([]byte(`<Project xmlns="http://schemas.microsoft.com/project"><StartDate>2027-01-03T08:00:00</StartDate><Tasks><Task><UID>1</UID><OutlineLevel>3</OutlineLevel><Duration>P1DT2H</Duration></Task></Tasks></Project>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		first, err := mspdi.Read(bytes.NewReader(data))
+		first, err := mspdi.Read(bytes.NewReader(data), nil)
 		if err != nil {
 			return
 		}
 		var out bytes.Buffer
-		if err := mspdi.Write(&out, first.Project); err != nil {
+		if _, err := mspdi.Write(&out, first.Project, nil); err != nil {
 			return // a model MSPDI cannot hold (an ID used twice, say)
 		}
-		second, err := mspdi.Read(bytes.NewReader(out.Bytes()))
+		second, err := mspdi.Read(bytes.NewReader(out.Bytes()), nil)
 		if err != nil {
 			t.Fatalf("the export does not read: %v\n%s", err, out.Bytes())
 		}
 		var out2 bytes.Buffer
-		if err := mspdi.Write(&out2, second.Project); err != nil {
+		if _, err := mspdi.Write(&out2, second.Project, nil); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(out.Bytes(), out2.Bytes()) {

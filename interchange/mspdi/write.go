@@ -21,22 +21,33 @@ import (
 // subtasks. The scheduled dates are written too when p schedules (MS
 // Project recomputes them; other readers use them). It fails, writing
 // nothing, on what MSPDI cannot hold: a task or resource ID used twice,
-// a parent that is not a task, an outline that loops.
-func Write(w io.Writer, p *schedule.Project) error {
-	px, err := build(p)
+// a parent that is not a task, an outline that loops. opts may be nil.
+func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
+	if opts == nil {
+		opts = &WriteOptions{}
+	}
+	var warnings []Warning
+	px, err := build(p, opts.Result, func(element, msg string) { warnings = append(warnings, Warning{Where: element, Message: msg}) })
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
+		return nil, err
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
 	if err := enc.Encode(px); err != nil {
-		return err
+		return nil, err
 	}
 	_, err = io.WriteString(w, "\n")
-	return err
+	return warnings, err
+}
+
+// WriteOptions steer Write; nil means the defaults.
+type WriteOptions struct {
+	// Result is p scheduled, whose dates are written (nil: Write
+	// schedules p, and writes no dates when it does not schedule).
+	Result *schedule.Result
 }
 
 // uids numbers IDs: whole numbers keep their value, the others follow the
@@ -99,7 +110,9 @@ func values(fields map[string]string, ids map[fieldKey]string, resource bool, ow
 	return out, nil
 }
 
-func build(p *schedule.Project) (*projectXML, error) {
+// build lays p out as MSPDI with the dates of sched (nil: p scheduled
+// here, if it schedules), telling warn what MSPDI cannot hold.
+func build(p *schedule.Project, sched *schedule.Result, warn func(element, msg string)) (*projectXML, error) {
 	s := p.Settings
 	px := &projectXML{Xmlns: namespace, SaveVersion: "14", Name: p.Name, Title: p.Name, CurrencyCode: "XXX",
 		ScheduleFromStart: boolText(!p.FromFinish),
@@ -138,9 +151,10 @@ func build(p *schedule.Project) (*projectXML, error) {
 	if err != nil {
 		return nil, err
 	}
-	var sched *schedule.Result
-	if r, err := schedule.Run(p); err == nil {
-		sched = r
+	if sched == nil {
+		if r, err := schedule.Run(p); err == nil {
+			sched = r
+		}
 	}
 	base := map[string][]baselineXML{}
 	for _, b := range p.Baselines {

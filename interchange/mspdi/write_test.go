@@ -23,7 +23,7 @@ import (
 func TestWriteDhakaTower(t *testing.T) {
 	p := testutil.Example(t, "dhaka-tower.json")
 	var out bytes.Buffer
-	if err := mspdi.Write(&out, p); err != nil {
+	if _, err := mspdi.Write(&out, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	if dir := os.Getenv("CRITPATH_CORPUS"); dir != "" {
@@ -74,7 +74,7 @@ func TestWriteErrors(t *testing.T) {
 		{"link", schedule.Project{Tasks: []schedule.Task{{ID: "a"}}, Links: []schedule.Link{{Pred: "a", Succ: "z"}}}, "no such task"},
 	} {
 		var out bytes.Buffer
-		err := mspdi.Write(&out, &c.p)
+		_, err := mspdi.Write(&out, &c.p, nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) || out.Len() != 0 {
 			t.Errorf("%s: error %v, %d bytes written; want %q and nothing written", c.name, err, out.Len(), c.want)
 		}
@@ -99,7 +99,7 @@ func TestCustomFields(t *testing.T) {
 		t.Errorf("read back %v, %v, %v", back.CustomFields, back.Tasks, back.Resources)
 	}
 	p.CustomFields[1].ID = ""
-	if err := mspdi.Write(&bytes.Buffer{}, p); err == nil || !strings.Contains(err.Error(), `custom field "Number1" has no MS Project FieldID`) {
+	if _, err := mspdi.Write(&bytes.Buffer{}, p, nil); err == nil || !strings.Contains(err.Error(), `custom field "Number1" has no MS Project FieldID`) {
 		t.Errorf("a field without a FieldID: %v", err)
 	}
 }
@@ -135,7 +135,7 @@ func TestSplits(t *testing.T) {
 func writeBack(t *testing.T, p *schedule.Project) *schedule.Project {
 	t.Helper()
 	var out bytes.Buffer
-	if err := mspdi.Write(&out, p); err != nil {
+	if _, err := mspdi.Write(&out, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	if xsd := testutil.Schema("mspdi_pj15_mpxj-correct-2018.xsd"); xsd != "" {

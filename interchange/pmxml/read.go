@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/critpath/critpath/interchange/internal/p6"
+	"github.com/critpath/critpath/interchange/internal/record"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -39,19 +40,11 @@ type Project struct {
 type Saved = p6.Saved
 
 // Warning is something the reader passed over, with the line of the
-// element it was in.
-type Warning struct {
-	Line    int
-	Element string
-	Message string
-}
-
-func (w Warning) String() string {
-	if w.Line == 0 { // the shared conversion does not know PMXML's lines
-		return fmt.Sprintf("%s: %s", w.Element, w.Message)
-	}
-	return fmt.Sprintf("line %d: %s: %s", w.Line, w.Element, w.Message)
-}
+// element it was in and the element (Where; line 0 when the shared
+// conversion does not know it), or something the writer could not carry.
+// It is interchange.Warning, the type every format package's warnings
+// are.
+type Warning = record.Warning
 
 // ParseError is a document that is not PMXML or holds no project.
 type ParseError struct {
@@ -62,11 +55,20 @@ type ParseError struct {
 func (e *ParseError) Error() string { return fmt.Sprintf("pmxml: line %d: %v", e.Line, e.Err) }
 func (e *ParseError) Unwrap() error { return e.Err }
 
-// maxBytes bounds the documents Read takes (256 MiB; tests lower it).
-var maxBytes int64 = 256 << 20
+// ReadOptions steer Read; nil means the defaults.
+type ReadOptions struct {
+	// MaxBytes bounds the document's size (default DefaultMaxBytes): a
+	// larger one is refused with ErrTooLarge before it is read whole.
+	MaxBytes int64
+}
 
-// ErrTooLarge is a document over 256 MiB.
-var ErrTooLarge = errors.New("pmxml: file too large (over 256 MiB)")
+// DefaultMaxBytes is the size of the largest document Read takes by
+// default.
+const DefaultMaxBytes = 256 << 20
+
+// ErrTooLarge is a document over ReadOptions.MaxBytes; the error wrapping
+// it says the limit.
+var ErrTooLarge = errors.New("pmxml: file too large")
 
 // The elements read, by local name: PMXML's namespace changes with each
 // P6 release (and one writer leaves it out), so none is matched.
@@ -167,14 +169,18 @@ func (l *lined[T]) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 // activities, relationships, resources and assignments, scheduled with
 // P6's rules. It is lenient as the XER reader is (they share their
 // conversion); it fails, with a *ParseError naming the line, on what is
-// not PMXML or holds no project.
-func Read(in io.Reader) (*File, error) {
+// not PMXML or holds no project. opts may be nil.
+func Read(in io.Reader, opts *ReadOptions) (*File, error) {
+	if opts == nil {
+		opts = &ReadOptions{}
+	}
+	maxBytes := cmp.Or(opts.MaxBytes, DefaultMaxBytes)
 	data, err := io.ReadAll(io.LimitReader(in, maxBytes+1))
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(data)) > maxBytes {
-		return nil, ErrTooLarge
+		return nil, fmt.Errorf("%w: over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, maxBytes)
 	}
 	d := xml.NewDecoder(strings.NewReader(string(data)))
 	var doc documentXML
@@ -191,7 +197,7 @@ func Read(in io.Reader) (*File, error) {
 	}
 	f := &File{}
 	warn := func(line int, table, msg string) {
-		f.Warnings = append(f.Warnings, Warning{Line: line, Element: elementOf[table], Message: msg})
+		f.Warnings = append(f.Warnings, Warning{Line: line, Where: elementOf[table], Message: msg})
 	}
 	for k, px := range append(doc.Projects, doc.Baselines...) {
 		t := tablesOf(&doc, &px)

@@ -21,7 +21,7 @@ func read(t *testing.T, path string) *pmxml.File {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := pmxml.Read(bytes.NewReader(data))
+	f, err := pmxml.Read(bytes.NewReader(data), nil)
 	if err != nil {
 		t.Fatalf("%s: %v", filepath.Base(path), err)
 	}
@@ -78,7 +78,7 @@ func TestReadErrors(t *testing.T) {
 		{"malformed", "<APIBusinessObjects>\n<Project>\n</APIBusinessObjects>", "pmxml: line 3"},
 		{"binary", "\x00\x01\xff", "not a PMXML document"},
 	} {
-		_, err := pmxml.Read(strings.NewReader(c.doc))
+		_, err := pmxml.Read(strings.NewReader(c.doc), nil)
 		var pe *pmxml.ParseError
 		if !errors.As(err, &pe) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want a ParseError naming %q", c.name, err, c.want)
@@ -124,7 +124,7 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Add(data)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		doc, err := pmxml.Read(bytes.NewReader(data))
+		doc, err := pmxml.Read(bytes.NewReader(data), nil)
 		if err != nil {
 			return
 		}
@@ -132,17 +132,17 @@ func FuzzRead(f *testing.F) {
 			_, _ = schedule.Compile(pr.Project) // errors are fine; panics and hangs are not
 			// What is read writes; written again after a read, it is the same.
 			var one, two bytes.Buffer
-			if _, err := pmxml.Write(&one, pr.Project); err != nil {
+			if _, err := pmxml.Write(&one, pr.Project, nil); err != nil {
 				continue // an ID used twice, say
 			}
-			back, err := pmxml.Read(bytes.NewReader(one.Bytes()))
+			back, err := pmxml.Read(bytes.NewReader(one.Bytes()), nil)
 			if err != nil {
 				t.Fatalf("reading our own export: %v", err)
 			}
-			if _, err := pmxml.Write(&two, back.Projects[0].Project); err != nil {
+			if _, err := pmxml.Write(&two, back.Projects[0].Project, nil); err != nil {
 				t.Fatalf("writing it again: %v", err)
 			}
-			again, err := pmxml.Read(bytes.NewReader(two.Bytes()))
+			again, err := pmxml.Read(bytes.NewReader(two.Bytes()), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,12 +166,12 @@ func TestWarningLines(t *testing.T) {
     </Activity>
   </Project>
 </APIBusinessObjects>`
-	f, err := pmxml.Read(strings.NewReader(doc))
+	f, err := pmxml.Read(strings.NewReader(doc), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.ContainsFunc(f.Warnings, func(w pmxml.Warning) bool {
-		return w.Line == 5 && w.Element == "Activity" && strings.Contains(w.Message, "without a date")
+		return w.Line == 5 && w.Where == "Activity" && strings.Contains(w.Message, "without a date")
 	}) {
 		t.Errorf("warnings %v, want one on line 5, the activity's constraint without a date", f.Warnings)
 	}

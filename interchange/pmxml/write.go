@@ -183,6 +183,13 @@ type outLink struct {
 	Type                        string
 }
 
+// WriteOptions steer Write; nil means the defaults.
+type WriteOptions struct {
+	// Result is p scheduled, whose dates are written (nil: Write
+	// schedules p, and writes no dates when it does not schedule).
+	Result *schedule.Result
+}
+
 // Write writes p as a PMXML document P6 imports, valid against P6's
 // schema (namespace Namespace): the project with its scheduling options,
 // calendars (the presets it names included), WBS (from its summary
@@ -191,11 +198,14 @@ type outLink struct {
 // holds what the XER writer holds, and loses what that loses (returned as
 // warnings, Line 0); PMXML's working times run in half hours, so a
 // calendar's times are rounded out to them, with a warning. It fails,
-// writing nothing, where xer.Write does.
-func Write(w io.Writer, p *schedule.Project) ([]Warning, error) {
+// writing nothing, where xer.Write does. opts may be nil.
+func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
+	if opts == nil {
+		opts = &WriteOptions{}
+	}
 	var warnings []Warning
-	warn := func(element, msg string) { warnings = append(warnings, Warning{Element: element, Message: msg}) }
-	sheets, err := p6.Export(p, func(table, msg string) { warn(elementOf[table], msg) })
+	warn := func(element, msg string) { warnings = append(warnings, Warning{Where: element, Message: msg}) }
+	sheets, err := p6.Export(p, opts.Result, func(table, msg string) { warn(elementOf[table], msg) })
 	if err != nil {
 		return nil, fmt.Errorf("pmxml: %w", err)
 	}

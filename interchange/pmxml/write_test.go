@@ -23,14 +23,14 @@ const schema = "p6apibo_v22.12_mpxj-2023.xsd"
 func roundTrip(t *testing.T, p *schedule.Project) []byte {
 	t.Helper()
 	var out bytes.Buffer
-	warnings, err := pmxml.Write(&out, p)
+	warnings, err := pmxml.Write(&out, p, nil)
 	if err != nil {
 		t.Fatalf("%s: %v", p.Name, err)
 	}
 	for _, w := range warnings {
 		t.Logf("%s: %v", p.Name, w)
 	}
-	back, err := pmxml.Read(bytes.NewReader(out.Bytes()))
+	back, err := pmxml.Read(bytes.NewReader(out.Bytes()), nil)
 	if err != nil {
 		t.Fatalf("%s: reading the export: %v", p.Name, err)
 	}
@@ -54,7 +54,7 @@ func TestCorpusRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, err := pmxml.Read(bytes.NewReader(data))
+			f, err := pmxml.Read(bytes.NewReader(data), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,7 +85,7 @@ func TestCorpusRoundTrip(t *testing.T) {
 func TestWriteDhakaTower(t *testing.T) {
 	p := testutil.Example(t, "dhaka-tower.json")
 	var out bytes.Buffer
-	warnings, err := pmxml.Write(&out, p)
+	warnings, err := pmxml.Write(&out, p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestWriteDhakaTower(t *testing.T) {
 	if xsd := testutil.Schema(schema); xsd != "" {
 		testutil.Validate(t, xsd, out.Bytes())
 	}
-	back, err := pmxml.Read(bytes.NewReader(out.Bytes()))
+	back, err := pmxml.Read(bytes.NewReader(out.Bytes()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestWriteHalfHours(t *testing.T) {
 		Calendars: []schedule.Calendar{{Name: "Quarters", Week: week}},
 		Tasks:     []schedule.Task{{ID: "A", Duration: schedule.Hours(4)}}}
 	var out bytes.Buffer
-	warnings, err := pmxml.Write(&out, p)
+	warnings, err := pmxml.Write(&out, p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestWriteHalfHours(t *testing.T) {
 	if xsd := testutil.Schema(schema); xsd != "" {
 		testutil.Validate(t, xsd, out.Bytes())
 	}
-	back, err := pmxml.Read(bytes.NewReader(out.Bytes()))
+	back, err := pmxml.Read(bytes.NewReader(out.Bytes()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

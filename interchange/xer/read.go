@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/critpath/critpath/interchange/internal/p6"
+	"github.com/critpath/critpath/interchange/internal/record"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -33,23 +34,18 @@ type Project struct {
 // none, for a completed activity).
 type Saved = p6.Saved
 
-// Warning is something the reader passed over.
-type Warning struct {
-	Line    int
-	Table   string
-	Message string
-}
+// Warning is something the reader passed over, with its line and table
+// (Where), or something the writer could not carry (line 0). It is
+// interchange.Warning, the type every format package's warnings are.
+type Warning = record.Warning
 
-func (w Warning) String() string {
-	if w.Line == 0 { // a writer's warning
-		return fmt.Sprintf("%s: %s", w.Table, w.Message)
-	}
-	return fmt.Sprintf("line %d: %s: %s", w.Line, w.Table, w.Message)
-}
-
-// Options steer Read; the zero value detects the charset.
-type Options struct {
+// ReadOptions steer Read; nil means the defaults.
+type ReadOptions struct {
+	// Charset is the code page the file is read in (default: Detect).
 	Charset Charset
+	// MaxBytes bounds the file's size (default DefaultMaxBytes): a larger
+	// one is refused with ErrTooLarge before it is read whole.
+	MaxBytes int64
 }
 
 // maxRows bounds the rows of one table.
@@ -64,12 +60,11 @@ const maxRows = 1 << 21
 // only on what is not XER, holds no project or is cut short before the
 // data it needs is whole (ErrTruncated; see the package doc). opts may be
 // nil.
-func Read(r io.Reader, opts *Options) (*File, error) {
-	var cs Charset
-	if opts != nil {
-		cs = opts.Charset
+func Read(r io.Reader, opts *ReadOptions) (*File, error) {
+	if opts == nil {
+		opts = &ReadOptions{}
 	}
-	tables, warnings, err := parse(r, cs)
+	tables, warnings, err := parse(r, opts.Charset, cmp.Or(opts.MaxBytes, DefaultMaxBytes))
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +79,7 @@ func Read(r io.Reader, opts *Options) (*File, error) {
 	}
 	f := &File{Warnings: warnings}
 	warn := func(line int, table, msg string) {
-		f.Warnings = append(f.Warnings, Warning{Line: line, Table: table, Message: msg})
+		f.Warnings = append(f.Warnings, Warning{Line: line, Where: table, Message: msg})
 	}
 	references(tables, warn)
 	for _, pr := range p6.Convert(tables, warn) {

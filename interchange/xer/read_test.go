@@ -15,7 +15,7 @@ import (
 	"github.com/critpath/critpath/schedule"
 )
 
-func readFile(t *testing.T, path string, opts *xer.Options) *xer.File {
+func readFile(t *testing.T, path string, opts *xer.ReadOptions) *xer.File {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -40,7 +40,7 @@ func TestCyrillic(t *testing.T) {
 	if !slices.Contains(names, "Задача 1") {
 		t.Errorf("task names %q, want Задача 1 among them", names)
 	}
-	p = readFile(t, path, &xer.Options{Charset: xer.Windows1252}).Projects[0].Project
+	p = readFile(t, path, &xer.ReadOptions{Charset: xer.Windows1252}).Projects[0].Project
 	for _, task := range p.Tasks {
 		if strings.ContainsAny(task.Name, "Зад") {
 			t.Errorf("read as Windows-1252, %q has Cyrillic in it", task.Name)
@@ -110,8 +110,7 @@ func TestReadErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want a ParseError naming %q", c.name, err, c.want)
 		}
 	}
-	defer xer.SetMaxBytes(1 << 10)()
-	if _, err := xer.Read(strings.NewReader("ERMHDR\t8.2\n"+strings.Repeat("x", 2<<10)), nil); !errors.Is(err, xer.ErrTooLarge) {
+	if _, err := xer.Read(strings.NewReader("ERMHDR\t8.2\n"+strings.Repeat("x", 2<<10)), &xer.ReadOptions{MaxBytes: 1 << 10}); !errors.Is(err, xer.ErrTooLarge) || !strings.Contains(err.Error(), "over 1024 bytes") {
 		t.Errorf("an oversized file: %v", err)
 	}
 }

@@ -11,11 +11,12 @@ import (
 	"github.com/critpath/critpath/interchange/internal/p6"
 )
 
-// maxBytes bounds the files Read takes (256 MiB; tests lower it).
-var maxBytes int64 = 256 << 20
+// DefaultMaxBytes is the size of the largest file Read takes by default.
+const DefaultMaxBytes = 256 << 20
 
-// ErrTooLarge is a file over 256 MiB.
-var ErrTooLarge = errors.New("xer: file too large (over 256 MiB)")
+// ErrTooLarge is a file over ReadOptions.MaxBytes; the error wrapping it
+// says the limit.
+var ErrTooLarge = errors.New("xer: file too large")
 
 // ParseError is a file that is not XER, not a schedule or cut short,
 // with its line.
@@ -81,13 +82,13 @@ type splitter struct {
 // whose field count is not their %F line's and about a file that ends
 // without %E. It fails on what is not XER and on a file cut short (see
 // ErrTruncated).
-func parse(r io.Reader, cs Charset) (p6.Tables, []Warning, error) {
+func parse(r io.Reader, cs Charset, maxBytes int64) (p6.Tables, []Warning, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
 	if err != nil {
 		return nil, nil, err
 	}
 	if int64(len(data)) > maxBytes {
-		return nil, nil, ErrTooLarge
+		return nil, nil, fmt.Errorf("%w: over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, maxBytes)
 	}
 	if rest, ok := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF")); ok { // a UTF-8 byte-order mark
 		data = rest
@@ -118,7 +119,7 @@ func parse(r io.Reader, cs Charset) (p6.Tables, []Warning, error) {
 			warnings = append(warnings, o.warning(name))
 		}
 		if n := len(odd) - maxFieldWarnings; n > 0 {
-			warnings = append(warnings, Warning{Line: odd[maxFieldWarnings].line, Table: name,
+			warnings = append(warnings, Warning{Line: odd[maxFieldWarnings].line, Where: name,
 				Message: fmt.Sprintf("%d more rows, from this line on, have a field count unlike the %%F line's; they are not listed", n)})
 		}
 	}
@@ -196,9 +197,9 @@ func (sp *splitter) line(line int, s string) error {
 // of its table, name.
 func (o oddRow) warning(name string) Warning {
 	if o.fields < o.want {
-		return Warning{Line: o.line, Table: name, Message: fmt.Sprintf("the row has %d fields, fewer than the %d of the %%F line; the missing ones are read as empty", o.fields, o.want)}
+		return Warning{Line: o.line, Where: name, Message: fmt.Sprintf("the row has %d fields, fewer than the %d of the %%F line; the missing ones are read as empty", o.fields, o.want)}
 	}
-	return Warning{Line: o.line, Table: name, Message: fmt.Sprintf("the row has %d fields, more than the %d of the %%F line; the extra ones are passed over", o.fields, o.want)}
+	return Warning{Line: o.line, Where: name, Message: fmt.Sprintf("the row has %d fields, more than the %d of the %%F line; the extra ones are passed over", o.fields, o.want)}
 }
 
 // end checks that the file is whole; whole says whether its last line
@@ -243,9 +244,9 @@ func (sp *splitter) end(whole bool) (*Warning, error) {
 	case rows("TASK") == 0:
 		return nil, &ParseError{Line: sp.last, Err: fmt.Errorf("%w: it ends at this line, without %%E, before any activity", ErrTruncated)}
 	case cut:
-		return &Warning{Line: sp.last, Table: sp.lastTable, Message: "the file ends without %E in the middle of this row: it is cut short here; the row is left out (Read does not use this table)"}, nil
+		return &Warning{Line: sp.last, Where: sp.lastTable, Message: "the file ends without %E in the middle of this row: it is cut short here; the row is left out (Read does not use this table)"}, nil
 	}
-	return &Warning{Line: sp.last, Table: sp.lastTable, Message: fmt.Sprintf("the file ends without %%E: it may be cut short after line %d", sp.last)}, nil
+	return &Warning{Line: sp.last, Where: sp.lastTable, Message: fmt.Sprintf("the file ends without %%E: it may be cut short after line %d", sp.last)}, nil
 }
 
 // detect is the charset Detect reads data in: UTF-8 when it is valid

@@ -19,6 +19,9 @@ type WriteOptions struct {
 	// Charset is the code page to write; Detect chooses as above. A
 	// character the chosen code page lacks is an error.
 	Charset Charset
+	// Result is p scheduled, whose dates are written (nil: Write
+	// schedules p, and writes no dates when it does not schedule).
+	Result *schedule.Result
 }
 
 // Write writes p as an XER file P6 imports: the project with its
@@ -35,8 +38,11 @@ type WriteOptions struct {
 // task, an outline that loops, or text the chosen code page lacks.
 // opts may be nil.
 func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
+	if opts == nil {
+		opts = &WriteOptions{}
+	}
 	var warnings []Warning
-	sheets, err := p6.Export(p, func(table, msg string) { warnings = append(warnings, Warning{Table: table, Message: msg}) })
+	sheets, err := p6.Export(p, opts.Result, func(table, msg string) { warnings = append(warnings, Warning{Where: table, Message: msg}) })
 	if err != nil {
 		return nil, fmt.Errorf("xer: %w", err)
 	}
@@ -50,15 +56,11 @@ func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, err
 		}
 	}
 	text.WriteString("%E\r\n")
-	var cs Charset
-	if opts != nil {
-		cs = opts.Charset
-	}
-	data, err := encode(text.String(), cs)
+	data, err := encode(text.String(), opts.Charset)
 	if err != nil {
 		return nil, err
 	}
-	if cs == Detect && len(data) != text.Len() && detect(data) != Windows1252 {
+	if opts.Charset == Detect && len(data) != text.Len() && detect(data) != Windows1252 {
 		data = []byte(text.String()) // Windows-1252 that would read back as something else: UTF-8
 	}
 	bw := bufio.NewWriter(w)

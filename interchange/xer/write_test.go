@@ -107,9 +107,9 @@ func TestWriteCharset(t *testing.T) {
 		if utf8.Valid(out.Bytes()) != c.utf8 {
 			t.Errorf("%q: UTF-8 %v, want %v", c.name, !c.utf8, c.utf8)
 		}
-		var ropts *xer.Options
+		var ropts *xer.ReadOptions
 		if c.opts != nil {
-			ropts = &xer.Options{Charset: c.opts.Charset}
+			ropts = &xer.ReadOptions{Charset: c.opts.Charset}
 		}
 		back, err := xer.Read(bytes.NewReader(out.Bytes()), ropts)
 		if err != nil {

@@ -116,7 +116,7 @@ func corpusProjects(t *testing.T) map[string]*schedule.Project {
 		return f
 	}
 	for _, path := range testutil.Corpus(t, "mspdi", "*.xml") {
-		f, err := mspdi.Read(open(path))
+		f, err := mspdi.Read(open(path), nil)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
@@ -132,7 +132,7 @@ func corpusProjects(t *testing.T) map[string]*schedule.Project {
 		}
 	}
 	for _, path := range testutil.Corpus(t, "pmxml", "*.xml") {
-		f, err := pmxml.Read(open(path))
+		f, err := pmxml.Read(open(path), nil)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}

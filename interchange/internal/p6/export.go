@@ -66,8 +66,9 @@ var tableLayouts = func() map[string]layout {
 // manual scheduling, baselines, cost resources. It fails, writing
 // nothing, on what no P6 file can hold: a task, calendar or resource
 // defined twice,
-// a parent or a link's end that is not a task, an outline that loops.
-func Export(p *schedule.Project, warn func(table, message string)) ([]*Sheet, error) {
+// a parent or a link's end that is not a task, an outline that loops. The
+// dates are r's (nil: p is scheduled here).
+func Export(p *schedule.Project, r *schedule.Result, warn func(table, message string)) ([]*Sheet, error) {
 	e := &exporter{p: p, warnf: warn, s: p.Settings, calID: map[string]string{}, taskID: map[string]string{}, wbsID: map[string]string{}, sheets: map[string]*Sheet{}, codes: map[string]bool{}}
 	e.s.MinutesPerDay = cmp.Or(e.s.MinutesPerDay, 480)
 	e.s.MinutesPerWeek = cmp.Or(e.s.MinutesPerWeek, 2400)
@@ -75,7 +76,11 @@ func Export(p *schedule.Project, warn func(table, message string)) ([]*Sheet, er
 	if err := e.outline(); err != nil {
 		return nil, err
 	}
-	if r, err := schedule.Run(p); err == nil {
+	var err error
+	if r == nil {
+		r, err = schedule.Run(p)
+	}
+	if err == nil {
 		e.dates = map[string]schedule.TaskResult{}
 		for _, tr := range r.Tasks() {
 			e.dates[tr.ID] = tr

@@ -35,11 +35,11 @@ var formats = []format{
 	}},
 	{"PMXML", func(p *schedule.Project) (*schedule.Project, map[string]xer.Saved, int, error) {
 		var out bytes.Buffer
-		ws, err := pmxml.Write(&out, p)
+		ws, err := pmxml.Write(&out, p, nil)
 		if err != nil {
 			return nil, nil, 0, err
 		}
-		f, err := pmxml.Read(bytes.NewReader(out.Bytes()))
+		f, err := pmxml.Read(bytes.NewReader(out.Bytes()), nil)
 		if err != nil {
 			return nil, nil, 0, err
 		}

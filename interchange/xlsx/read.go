@@ -430,9 +430,11 @@ func (rd *reader) readBook(bk *book) (*schedule.Project, []Warning, error) {
 			rd.noHeader(g)
 		}
 	}
-	rd.tasks(tasks, assignments == nil)
+	pend := rd.tasks(tasks)
 	if assignments != nil {
 		rd.assignments(assignments)
+	} else {
+		rd.resourceNames(tasks, pend)
 	}
 	if g := bk.sheet(sheetBaselines); g != nil && rd.own {
 		rd.baselines(g)

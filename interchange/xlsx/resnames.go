@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -305,4 +307,93 @@ func (rd *reader) resourceNames(t *table, pend []pending) {
 			p.Assignments = append(p.Assignments, schedule.Assignment{Task: p.Tasks[k].ID, Resource: it.id, Units: it.units})
 		}
 	}
+}
+
+// compareNames warns of each task whose resource names cell says
+// otherwise than the assignment sheet, which is what is read: the
+// resources (by name, regardless of case) and their units.
+func (rd *reader) compareNames(t *table, pend []pending, sheet string) {
+	col, ok := t.cols["resources"]
+	if !ok {
+		return
+	}
+	p := rd.p
+	ix := newNameIndex(p.Resources)
+	res := map[string]schedule.Resource{}
+	for _, r := range p.Resources {
+		if _, seen := res[r.ID]; !seen {
+			res[r.ID] = r
+		}
+	}
+	shown := func(id, name string) string {
+		if r, ok := res[id]; ok {
+			return cmp.Or(r.Name, r.ID)
+		}
+		return name
+	}
+	given := map[string][]resourceItem{}
+	for _, a := range p.Assignments {
+		given[a.Task] = append(given[a.Task], resourceItem{name: shown(a.Resource, a.Resource), id: a.Resource, units: a.Units})
+	}
+	for k, pd := range pend {
+		want := given[p.Tasks[k].ID]
+		var got []resourceItem
+		var err error
+		if strings.TrimSpace(pd.resources) != "" {
+			got, _, err = rd.parseNames(pd.resources, ix)
+		}
+		for j := range got {
+			got[j].name = shown(got[j].id, got[j].name)
+		}
+		if err == nil && sameItems(got, want) {
+			continue
+		}
+		said := fmt.Sprintf("resource names %q differ from", pd.resources)
+		if strings.TrimSpace(pd.resources) == "" {
+			said = "no resource names, unlike"
+		}
+		rd.warnings = append(rd.warnings, Warning{Sheet: t.g.name, Cell: ref(pd.row, col),
+			Message: fmt.Sprintf("%s the %s sheet's assignments (%s): the %s sheet is read", said, sheet, rd.spellItems(want), sheet)})
+	}
+}
+
+// sameItems reports whether two lists hold the same resources by name,
+// regardless of case and order, with the same units.
+func sameItems(a, b []resourceItem) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	key := func(it resourceItem) string { return strings.ToLower(it.name) }
+	order := func(x, y resourceItem) int { return cmp.Or(cmp.Compare(key(x), key(y)), cmp.Compare(x.units, y.units)) }
+	a, b = slices.SortedFunc(slices.Values(a), order), slices.SortedFunc(slices.Values(b), order)
+	for i := range a {
+		if key(a[i]) != key(b[i]) || math.Abs(a[i].units-b[i].units) > 1e-9*max(1, math.Abs(a[i].units)) {
+			return false
+		}
+	}
+	return true
+}
+
+// spellItems spells assignments as critpath writes resource names:
+// "Crew; Mason[50%]; Cement[20]"; "none" for none.
+func (rd *reader) spellItems(items []resourceItem) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	typ := map[string]schedule.ResourceType{}
+	for _, r := range rd.p.Resources {
+		typ[r.ID] = r.Type
+	}
+	parts := make([]string, len(items))
+	for i, it := range items {
+		s := it.name
+		switch {
+		case typ[it.id] == schedule.WorkResource && it.units != 1:
+			s += "[" + strconv.FormatFloat(it.units*100, 'g', -1, 64) + "%]"
+		case typ[it.id] != schedule.WorkResource:
+			s += "[" + strconv.FormatFloat(it.units, 'g', -1, 64) + "]"
+		}
+		parts[i] = s
+	}
+	return strings.Join(parts, "; ")
 }

@@ -27,11 +27,59 @@
 // thousands separators and a currency; predecessors "3FS+2d; 5SS; 7" by
 // the longest task ID each item starts with ("quoted" when an ID holds a
 // separator). The outline comes from a Parent column, outline levels,
-// WBS codes or the names' indents; resources from a Resources sheet and
-// the tasks' resource names ("Crew; Mason[50%]"). In a sheet that is not
-// critpath's, a task with no predecessors that starts after the project
-// start starts no earlier than its date, and progress without actual
-// dates takes the planned ones.
+// WBS codes or the names' indents. In a sheet that is not critpath's, a
+// task with no predecessors that starts after the project start starts
+// no earlier than its date, and progress without actual dates takes the
+// planned ones.
+//
+// Resources come from a resource sheet: critpath's Resources, or in
+// another tool's workbook the first sheet whose header row says it holds
+// resources (Name with Max Units, Standard Rate, Overtime Rate or Cost
+// Per Use, or any headed sheet named "Resource…", as Microsoft Project's
+// and Aspose's "Resource_Table1"). Assignments come from an assignment
+// sheet when there is one: critpath's Assignments, or the first sheet
+// whose header names a task and a resource ("Assignment_Table1": Task
+// Name, Resource Name, Units, Work). The task sheet, unless named or
+// called Tasks, is the first with a task header that is neither (any,
+// when every one is). An assignment row's task is found by its Task
+// ID, else its Task Unique ID (the task sheet's Unique ID column), else
+// its Task Name, which must be one task's; its resource by Resource ID,
+// Resource Unique ID or Resource Name; its Units are read as a quantity
+// in brackets is (below). A task not found, a task name two tasks
+// have, or a resource ID or unique ID no resource has is a problem in
+// its cell; a Resource Name no resource has becomes a work resource
+// (in critpath's own workbook, a problem). The assignment sheet wins
+// over the tasks' resource names, as it gives each assignment's units
+// and work: a task whose resource names say otherwise (other resources,
+// other units) gets a warning in that cell naming the sheet read.
+// Without an assignment sheet, the tasks' resource names are read, by
+// this rule:
+//
+//   - Items are separated by semicolons when the cell has one (critpath
+//     writes "Crew; Mason[50%]", as Microsoft Project does where the list
+//     separator is the semicolon), else by commas ("Crew,Mason[50%]",
+//     Microsoft Project in English, Aspose). A separator inside the
+//     brackets of a quantity ("Cement[2,5 t]") separates nothing.
+//   - A known resource's whole name or ID (from the resource sheet or
+//     ReadOptions.Base, regardless of case) is taken first, even when it
+//     holds a separator or brackets ("Smith, John", "Crane [50t]"): the
+//     longest run of items that spells one, with an optional quantity.
+//   - Otherwise an item is a name and an optional quantity in brackets
+//     at its end. A name no resource has becomes one: a material when its
+//     quantity has a label or rate ("Cement[20 bags]", as Microsoft
+//     Project shows only a material's), else a work resource.
+//   - A quantity is units: "50%" and "0.5" are half a unit, "2" two;
+//     a material's "20", "20 bags", "2,5 t" are 20 and 2.5 (per working
+//     day, as critpath counts a material's units); a rate "5 bags/day" is
+//     5, and "/h", "/wk", "/mo" are turned into a day's by the project's
+//     settings. A cost resource's "[$1,200.00]" is its amount. A quantity
+//     that is not a number is a problem in the cell.
+//   - A cell that could be read otherwise — a known name taken whole
+//     whose parts are resources too ("A, B" when A, B and "A, B" are), a
+//     known name with brackets whose name before them is one too, a new
+//     name holding the other separator or a bracket — is read as said
+//     above, and a warning in its cell says how; nothing is merged
+//     silently.
 //
 // Every problem is found before anything is returned: the error is then
 // an *ImportError listing each Problem with its sheet, cell and field

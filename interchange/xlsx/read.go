@@ -89,7 +89,8 @@ const (
 // before anything is returned: the error is then an *ImportError listing
 // each with its sheet and cell, and no project is returned. Warnings are
 // what was set aside: columns not read, a sheet with no header row, a
-// WBS code whose parent is missing.
+// WBS code whose parent is missing, resource names that differ from the
+// assignment sheet read instead or that could be read another way.
 func Read(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
 	if err != nil {
@@ -268,16 +269,17 @@ type reader struct {
 	warnings []Warning
 	// where each task is, for the problems Compile finds
 	taskRow   map[string]int
-	resPlace  map[int]place // by index in Project.Resources
-	asgPlace  map[int]place // by index in Project.Assignments
-	start     *place        // the cell the project start was taken from
+	resPlace  map[int]place     // by index in Project.Resources
+	asgPlace  map[int]place     // by index in Project.Assignments
+	resUID    map[string]string // a resource sheet's unique IDs → resource IDs
+	start     *place            // the cell the project start was taken from
 	taskSheet *table
 	calRow    map[string]int
 }
 
 func newReader(opts *ReadOptions) *reader {
 	rd := &reader{p: &schedule.Project{}, taskRow: map[string]int{}, calRow: map[string]int{},
-		resPlace: map[int]place{}, asgPlace: map[int]place{}}
+		resPlace: map[int]place{}, asgPlace: map[int]place{}, resUID: map[string]string{}}
 	if opts != nil {
 		rd.opts = *opts
 	}
@@ -416,23 +418,19 @@ func (rd *reader) readBook(bk *book) (*schedule.Project, []Warning, error) {
 		rd.fail(cmp.Or(rd.opts.Sheet, sheetTasks), -1, 0, "", "no sheet has a header row naming tasks' fields (ID, Name, Duration, …)")
 		return nil, rd.warnings, &ImportError{rd.problems}
 	}
-	var resources *table
-	if g := bk.sheet(sheetResources); g != nil {
-		resources = newTable(g, resourceColumns, nil)
-		if resources == nil {
-			rd.noHeader(g)
-		}
-	}
+	resources, assignments := rd.sideSheets(bk, tasks)
 	rd.resources(resources)
-	var assignments *table
-	if g := bk.sheet(sheetAssignments); g != nil {
-		if assignments = newTable(g, assignmentColumns, nil); assignments == nil {
-			rd.noHeader(g)
-		}
-	}
-	rd.tasks(tasks, assignments == nil)
+	pend := rd.tasks(tasks)
 	if assignments != nil {
+		// The assignment sheet wins: it gives each assignment's units
+		// and work, and IDs. The resource names only say where they
+		// differ.
 		rd.assignments(assignments)
+		if len(rd.problems) == 0 {
+			rd.compareNames(tasks, pend, assignments.g.name)
+		}
+	} else {
+		rd.resourceNames(tasks, pend)
 	}
 	if g := bk.sheet(sheetBaselines); g != nil && rd.own {
 		rd.baselines(g)
@@ -441,7 +439,8 @@ func (rd *reader) readBook(bk *book) (*schedule.Project, []Warning, error) {
 }
 
 // taskGrid finds the task sheet: the one named, "Tasks", or the first
-// with a task header.
+// with a task header — in another tool's workbook, the first that is not
+// a resource or assignment sheet (see sideKind) when there is one.
 func (rd *reader) taskGrid(bk *book) *table {
 	names := bk.names
 	if rd.opts.Sheet != "" {
@@ -449,19 +448,25 @@ func (rd *reader) taskGrid(bk *book) *table {
 	} else if slices.Contains(bk.names, sheetTasks) {
 		names = append([]string{sheetTasks}, bk.names...)
 	}
-	for _, name := range names {
-		g := bk.sheet(name)
-		if g == nil {
-			continue
-		}
-		t := newTable(g, taskColumns, rd.opts.Columns)
-		if t == nil {
-			continue
-		}
-		_, id := t.cols["id"]
-		_, nm := t.cols["name"]
-		if id || nm {
-			return t
+	side := func(g *grid) bool {
+		return !rd.own && rd.opts.Sheet == "" && g.name != sheetTasks &&
+			(g.name == sheetResources || g.name == sheetAssignments || rd.sideKind(g) != "")
+	}
+	for _, skipSide := range []bool{true, false} {
+		for _, name := range names {
+			g := bk.sheet(name)
+			if g == nil || (skipSide && side(g)) {
+				continue
+			}
+			t := newTable(g, taskColumns, rd.opts.Columns)
+			if t == nil {
+				continue
+			}
+			_, id := t.cols["id"]
+			_, nm := t.cols["name"]
+			if id || nm {
+				return t
+			}
 		}
 	}
 	return nil

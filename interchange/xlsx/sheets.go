@@ -318,6 +318,9 @@ func (rd *reader) resources(t *table) {
 			continue
 		}
 		seen[res.ID] = r
+		if uid, _, ok := t.get(r, "unique_id"); ok {
+			rd.resUID[strings.TrimSpace(uid)] = res.ID
+		}
 		rd.resPlace[len(p.Resources)] = place{t, r, t.cols["id"]}
 		res.Type, _ = field(rd, t, r, "type", enumField[schedule.ResourceType])
 		res.MaxUnits, _ = field(rd, t, r, "max_units", unitsField)
@@ -331,50 +334,6 @@ func (rd *reader) resources(t *table) {
 		res.Group, _ = field(rd, t, r, "group", rd.textField)
 		res.Fields = fieldValues(g, r, fieldCols)
 		p.Resources = append(p.Resources, res)
-	}
-}
-
-// assignments reads the Assignments sheet.
-func (rd *reader) assignments(t *table) {
-	p, g := rd.p, t.g
-	byName := map[string]string{}
-	ids := map[string]bool{}
-	for _, res := range p.Resources {
-		byName[strings.ToLower(res.Name)] = res.ID
-		ids[res.ID] = true
-	}
-	for _, r := range t.rows() {
-		task, c, ok := t.get(r, "task")
-		task = rd.trim(task)
-		if !ok {
-			rd.fail(g.name, r, max(c, 0), "task", "the assignment names no task")
-			continue
-		}
-		if _, known := rd.taskRow[task]; !known {
-			rd.fail(g.name, r, c, "task", "no task has ID %q", task)
-			continue
-		}
-		res, c, ok := t.get(r, "resource")
-		res = rd.trim(res)
-		if !ok {
-			rd.fail(g.name, r, max(c, 0), "resource", "the assignment names no resource")
-			continue
-		}
-		if !ids[res] {
-			if id, ok := byName[strings.ToLower(res)]; ok {
-				res = id
-			} else {
-				rd.fail(g.name, r, c, "resource", "no resource has ID or name %q", res)
-				continue
-			}
-		}
-		a := schedule.Assignment{Task: task, Resource: res, Units: 1}
-		if u, ok := field(rd, t, r, "units", unitsField); ok {
-			a.Units = u
-		}
-		a.Work, _ = field(rd, t, r, "work", parseDuration)
-		rd.asgPlace[len(p.Assignments)] = place{t, r, t.cols["task"]}
-		p.Assignments = append(p.Assignments, a)
 	}
 }
 

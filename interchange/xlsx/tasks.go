@@ -21,9 +21,9 @@ type pending struct {
 	indent            int
 }
 
-// tasks reads the task sheet; resourceNames says to take assignments
-// from its resource names column (no Assignments sheet).
-func (rd *reader) tasks(t *table, resourceNames bool) {
+// tasks reads the task sheet, and returns its rows' cells that are read
+// once the resources and assignments are known.
+func (rd *reader) tasks(t *table) []pending {
 	rd.taskSheet = t
 	g := t.g
 	p := rd.p
@@ -60,9 +60,7 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 		pd.finish, _ = field(rd, t, r, "finish", rd.dateField(true))
 		task.PercentComplete, _ = field(rd, t, r, "percent_complete", rd.percentField)
 		pd.preds, _ = field(rd, t, r, "predecessors", rd.textField)
-		if resourceNames {
-			pd.resources, _ = field(rd, t, r, "resources", rd.textField)
-		}
+		pd.resources, _ = field(rd, t, r, "resources", rd.textField)
 		if lvl, ok := field(rd, t, r, "outline_level", parseNumber); ok {
 			if lvl < 1 || lvl != float64(int(lvl)) {
 				rd.fail(g.name, r, t.cols["outline_level"], "outline_level", "outline level %v is not a whole number from 1", lvl)
@@ -123,9 +121,7 @@ func (rd *reader) tasks(t *table, resourceNames bool) {
 	if !rd.own {
 		rd.foreignDates(t, pend, summary)
 	}
-	if resourceNames {
-		rd.resourceNames(t, pend)
-	}
+	return pend
 }
 
 // summaries are the IDs of the tasks some task is under.
@@ -290,44 +286,6 @@ func (rd *reader) foreignDates(t *table, pend []pending, summary map[string]bool
 			if task.PercentComplete == 100 && task.ActualFinish.IsZero() && !pd.finish.IsZero() {
 				task.ActualFinish = pd.finish
 			}
-		}
-	}
-}
-
-// resourceNames reads assignments from a task sheet's resource names:
-// "Crew; Mason[50%]; Cement[20]". A name not on the Resources sheet
-// becomes a work resource.
-func (rd *reader) resourceNames(t *table, pend []pending) {
-	p := rd.p
-	byName := map[string]string{}
-	for _, res := range p.Resources {
-		byName[strings.ToLower(res.Name)] = res.ID
-		byName[strings.ToLower(res.ID)] = res.ID
-	}
-	for k, pd := range pend {
-		for part := range strings.SplitSeq(pd.resources, ";") {
-			part = strings.TrimSpace(part)
-			if part == "" {
-				continue
-			}
-			name, units := part, 1.0
-			if i := strings.LastIndexByte(part, '['); i > 0 && strings.HasSuffix(part, "]") {
-				u, err := unitsField(part[i+1 : len(part)-1])
-				if err != nil {
-					rd.fail(t.g.name, pd.row, t.cols["resources"], "resources", "resource names %q: units %v", pd.resources, err)
-					continue
-				}
-				name, units = strings.TrimSpace(part[:i]), u
-			}
-			id, ok := byName[strings.ToLower(name)]
-			if !ok {
-				id = name
-				byName[strings.ToLower(name)] = id
-				rd.resPlace[len(p.Resources)] = place{t, pd.row, t.cols["resources"]}
-				p.Resources = append(p.Resources, schedule.Resource{ID: id, Name: name})
-			}
-			rd.asgPlace[len(p.Assignments)] = place{t, pd.row, t.cols["resources"]}
-			p.Assignments = append(p.Assignments, schedule.Assignment{Task: p.Tasks[k].ID, Resource: id, Units: units})
 		}
 	}
 }

@@ -70,9 +70,10 @@ type ReadOptions struct {
 	// the content.
 	Format Format
 	// MaxBytes bounds the file's size (default: the format reader's, 256
-	// MiB for MSPDI, PMXML and XER).
+	// MiB for MSPDI, PMXML, XER, workbooks and CSV).
 	MaxBytes int64
-	// Workbook steers reading a workbook or CSV (nil: the defaults).
+	// Workbook steers reading a workbook or CSV (nil: the defaults); its
+	// MaxBytes gives way to the one above when that is set.
 	Workbook *xlsx.ReadOptions
 	// XER steers reading an XER file (nil: the charset detected); its
 	// MaxBytes gives way to the one above when that is set.
@@ -158,33 +159,20 @@ func read(format Format, r io.Reader, opts *ReadOptions) (*File, error) {
 		if format == CSV {
 			read = xlsx.ReadCSV
 		}
-		p, ws, err := read(r, opts.Workbook)
+		wo := xlsx.ReadOptions{}
+		if opts.Workbook != nil {
+			wo = *opts.Workbook
+		}
+		wo.MaxBytes = cmp.Or(opts.MaxBytes, wo.MaxBytes)
+		x, err := read(r, &wo)
 		if err != nil {
 			return nil, err
 		}
-		return &File{Projects: []Project{{Project: p}}, Warnings: warnings(ws, fromXLSX)}, nil
+		return &File{Projects: []Project{{Project: x.Project}}, Warnings: x.Warnings}, nil
 	case SVG, PDF:
 		return nil, fmt.Errorf("interchange: %s is written, not read (readable: %s)", format, Readable)
 	}
 	return nil, fmt.Errorf("interchange: unknown format %q", format)
-}
-
-// warnings converts a format's warnings.
-func warnings[W any](ws []W, conv func(W) Warning) []Warning {
-	out := make([]Warning, len(ws))
-	for k, w := range ws {
-		out[k] = conv(w)
-	}
-	return out
-}
-
-// fromXLSX is a workbook's warning, its place spelled "Tasks!D4".
-func fromXLSX(w xlsx.Warning) Warning {
-	where := w.Sheet
-	if w.Cell != "" {
-		where += "!" + w.Cell
-	}
-	return Warning{Where: where, Message: w.Message}
 }
 
 // Pick returns the project sel names: the one whose ID is sel, else the

@@ -93,8 +93,7 @@ func write(format Format, w io.Writer, p *schedule.Project, opts *WriteOptions) 
 		if format == CSV {
 			write = xlsx.WriteCSV
 		}
-		ws, err := write(w, p, opts.Result)
-		return warnings(ws, fromXLSX), err
+		return write(w, p, &xlsx.WriteOptions{Result: opts.Result})
 	case SVG, PDF:
 		r := opts.Result
 		if r == nil {

@@ -47,7 +47,7 @@ func main() {
 		for range *times {
 			runtime.GC()
 			start := time.Now()
-			if _, err := xlsx.Write(io.Discard, p, r); err != nil {
+			if _, err := xlsx.Write(io.Discard, p, &xlsx.WriteOptions{Result: r}); err != nil {
 				log.Fatal(err)
 			}
 			ds = append(ds, time.Since(start))
@@ -68,7 +68,7 @@ func main() {
 	}
 	must(os.WriteFile(filepath.Join(*out, "net.json"), js.Bytes(), 0o644))
 	var book bytes.Buffer
-	if _, err := xlsx.Write(&book, p, r); err != nil {
+	if _, err := xlsx.Write(&book, p, &xlsx.WriteOptions{Result: r}); err != nil {
 		log.Fatal(err)
 	}
 	must(os.WriteFile(filepath.Join(*out, "ref.xlsx"), book.Bytes(), 0o644))

@@ -264,9 +264,9 @@ func (rd *reader) assignments(t *table) {
 	}
 	if usedUID {
 		// The task sheet's Unique ID column was read after all.
-		at := ref(rd.taskSheet.header, keys.uidCol)
+		where := at(rd.taskSheet.g.name, ref(rd.taskSheet.header, keys.uidCol))
 		rd.warnings = slices.DeleteFunc(rd.warnings, func(w Warning) bool {
-			return w.Sheet == rd.taskSheet.g.name && w.Cell == at && strings.HasPrefix(w.Message, "column ")
+			return w.Where == where && strings.HasPrefix(w.Message, "column ")
 		})
 	}
 }

@@ -18,9 +18,9 @@ const sheetCSV = "CSV"
 // WriteCSV writes the task table of Write's workbook as CSV (UTF-8,
 // comma-separated, one header row): the same columns and spellings, dates
 // as "2006-01-02 15:04" in the project's zone, percentages as "40%",
-// float as "2.5d". ReadCSV reads it back.
-func WriteCSV(w io.Writer, p *schedule.Project, r *schedule.Result) ([]Warning, error) {
-	wr, err := newWriter(p, r)
+// float as "2.5d". ReadCSV reads it back. opts may be nil.
+func WriteCSV(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
+	wr, err := newWriter(p, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -122,17 +122,14 @@ const maxCSVRecords = 1 << 20
 // quotes) on the most of the first 50 lines; a UTF-8 byte order mark is
 // skipped. A CSV carries no calendars or resources: ReadOptions.Base
 // gives them, with the project's start, time zone and options.
-func ReadCSV(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
+func ReadCSV(r io.Reader, opts *ReadOptions) (*File, error) {
+	data, err := readAll(r, opts, "CSV file")
 	if err != nil {
-		return nil, nil, fmt.Errorf("xlsx: %w", err)
-	}
-	if len(data) > maxBytes {
-		return nil, nil, fmt.Errorf("xlsx: the CSV file is over %d MiB", maxBytes>>20)
+		return nil, err
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if !utf8.Valid(data) {
-		return nil, nil, fmt.Errorf("xlsx: the CSV file is not UTF-8")
+		return nil, fmt.Errorf("xlsx: the CSV file is not UTF-8")
 	}
 	sep, skip := separator(data)
 	data = data[skip:]
@@ -146,10 +143,10 @@ func ReadCSV(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, erro
 			break
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("xlsx: CSV: %w", err)
+			return nil, fmt.Errorf("xlsx: CSV: %w", err)
 		}
 		if len(rows) == maxCSVRecords {
-			return nil, nil, fmt.Errorf("xlsx: CSV: over %d rows", maxCSVRecords)
+			return nil, fmt.Errorf("xlsx: CSV: over %d rows", maxCSVRecords)
 		}
 		rows = append(rows, rec)
 	}

@@ -34,7 +34,7 @@ func TestCSVRoundTrip(t *testing.T) {
 	}
 	base := *p
 	base.Tasks, base.Links, base.Assignments = nil, nil, nil
-	q, _, err := xlsx.ReadCSV(bytes.NewReader(buf.Bytes()), &xlsx.ReadOptions{Base: &base})
+	q, _, err := parts(xlsx.ReadCSV(bytes.NewReader(buf.Bytes()), &xlsx.ReadOptions{Base: &base}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestReadCSVBangla(t *testing.T) {
 		"১;ভিত্তি;১;;;;\n" +
 		"২;পাইলিং;২;১০ দিন;03/01/2027;;৫০%\n" +
 		"৩;পাইল ক্যাপ;২;২,৫ দিন;;২FS+১ দিন;\n"
-	p, _, err := xlsx.ReadCSV(strings.NewReader(in), &xlsx.ReadOptions{DayFirst: true, Calendar: schedule.SundayThursday})
+	p, _, err := parts(xlsx.ReadCSV(strings.NewReader(in), &xlsx.ReadOptions{DayFirst: true, Calendar: schedule.SundayThursday}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestReadCSVBangla(t *testing.T) {
 // A bad CSV cell is reported as CSV!<cell>, and nothing is imported.
 func TestReadCSVProblems(t *testing.T) {
 	in := "ID,Name,Duration,Predecessors\nA,Dig,3d,\nB,Pour,3x,A\nC,Cure,1d,Z\n"
-	p, _, err := xlsx.ReadCSV(strings.NewReader(in), &xlsx.ReadOptions{Start: time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC)})
+	p, _, err := parts(xlsx.ReadCSV(strings.NewReader(in), &xlsx.ReadOptions{Start: time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC)}))
 	ie, ok := errors.AsType[*xlsx.ImportError](err)
 	if !ok || p != nil {
 		t.Fatalf("got %v, %v; want an ImportError and no project", p, err)

@@ -18,7 +18,7 @@ func readFile(t *testing.T, name string, opts *xlsx.ReadOptions) (*schedule.Proj
 		t.Fatal(err)
 	}
 	defer f.Close()
-	p, warns, err := xlsx.Read(f, opts)
+	p, warns, err := parts(xlsx.Read(f, opts))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestReadMSProjectMacroWorkbook(t *testing.T) {
 	if !p.Start.Equal(time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("project start %v, want the earliest task start 2022-01-01", p.Start)
 	}
-	if !slices.ContainsFunc(warns, func(w xlsx.Warning) bool { return w.Sheet == "Gantt" && w.Cell == "B1" }) {
+	if !slices.ContainsFunc(warns, func(w xlsx.Warning) bool { return w.Where == "Gantt!B1" }) {
 		t.Errorf("no warning that Gantt!B1 (Unique ID) is not read: %v", warns)
 	}
 	// Its "Unique ID" column holds outline numbers: mapped to the WBS

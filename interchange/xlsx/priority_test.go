@@ -26,7 +26,7 @@ func TestPriorityRoundTrip(t *testing.T) {
 	}
 	base := *p
 	base.Tasks = nil
-	fromCSV, _, err := xlsx.ReadCSV(bytes.NewReader(csv.Bytes()), &xlsx.ReadOptions{Base: &base})
+	fromCSV, _, err := parts(xlsx.ReadCSV(bytes.NewReader(csv.Bytes()), &xlsx.ReadOptions{Base: &base}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,6 +40,9 @@ type ReadOptions struct {
 	// DayFirst reads "03/01/2022" as 3 January (default: month first);
 	// dotted dates ("03.01.2022") are always day first.
 	DayFirst bool
+	// MaxBytes bounds the file's size (default DefaultMaxBytes): a larger
+	// one is refused with ErrTooLarge before it is read whole.
+	MaxBytes int64
 }
 
 // Problem is one thing wrong with the input: the sheet, the cell ("" for
@@ -75,10 +78,9 @@ func (e *ImportError) Error() string {
 	return b.String()
 }
 
-// Input bounds: a larger file, or a workbook unpacking to more, is
-// refused before it is read.
+// Input bounds: a workbook unpacking to more is refused before it is
+// read; so many problems are listed at most.
 const (
-	maxBytes    = 256 << 20
 	maxUnzipped = 1 << 30
 	maxProblems = 1000
 )
@@ -91,17 +93,14 @@ const (
 // what was set aside: columns not read, a sheet with no header row, a
 // WBS code whose parent is missing, resource names that differ from the
 // assignment sheet read instead or that could be read another way.
-func Read(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
+func Read(r io.Reader, opts *ReadOptions) (*File, error) {
+	data, err := readAll(r, opts, "workbook")
 	if err != nil {
-		return nil, nil, fmt.Errorf("xlsx: %w", err)
-	}
-	if len(data) > maxBytes {
-		return nil, nil, fmt.Errorf("xlsx: the workbook is over %d MiB", maxBytes>>20)
+		return nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: 64 << 20})
 	if err != nil {
-		return nil, nil, fmt.Errorf("xlsx: not a workbook: %w", err)
+		return nil, fmt.Errorf("xlsx: not a workbook: %w", err)
 	}
 	defer f.Close()
 	percent := map[int]bool{} // style → whether its number format scales by 100
@@ -129,6 +128,37 @@ func Read(r io.Reader, opts *ReadOptions) (*schedule.Project, []Warning, error) 
 		}}, nil
 	}}
 	return newReader(opts).read(bk)
+}
+
+// File is a workbook or CSV file read: its project and what the reader
+// set aside.
+type File struct {
+	Project  *schedule.Project
+	Warnings []Warning
+}
+
+// DefaultMaxBytes is the size of the largest file Read and ReadCSV take
+// by default.
+const DefaultMaxBytes = 256 << 20
+
+// ErrTooLarge is a file over ReadOptions.MaxBytes; the error wrapping it
+// says the limit.
+var ErrTooLarge = errors.New("xlsx: file too large")
+
+// readAll reads a file of the kind named within opts' MaxBytes.
+func readAll(r io.Reader, opts *ReadOptions, kind string) ([]byte, error) {
+	maxBytes := int64(DefaultMaxBytes)
+	if opts != nil && opts.MaxBytes > 0 {
+		maxBytes = opts.MaxBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("xlsx: %w", err)
+	}
+	if int64(len(data)) > maxBytes {
+		return nil, fmt.Errorf("%w: the %s is over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, kind, maxBytes)
+	}
+	return data, nil
 }
 
 // Bounds on a sheet read: a row past maxRows, or more than maxCells
@@ -384,12 +414,15 @@ func field[T any](rd *reader, t *table, r int, f string, parse func(string) (T, 
 	return v, true
 }
 
-func (rd *reader) read(bk *book) (*schedule.Project, []Warning, error) {
+func (rd *reader) read(bk *book) (*File, error) {
 	p, warns, err := rd.readBook(bk)
-	if bk.err != nil {
-		return nil, nil, bk.err
+	switch {
+	case bk.err != nil:
+		return nil, bk.err
+	case err != nil:
+		return nil, err
 	}
-	return p, warns, err
+	return &File{Project: p, Warnings: warns}, nil
 }
 
 func (rd *reader) readBook(bk *book) (*schedule.Project, []Warning, error) {
@@ -474,7 +507,7 @@ func (rd *reader) taskGrid(bk *book) *table {
 
 // noHeader warns that a sheet has no header row, so is not read.
 func (rd *reader) noHeader(g *grid) {
-	rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Message: "no header row: not read"})
+	rd.warnings = append(rd.warnings, Warning{Where: g.name, Message: "no header row: not read"})
 }
 
 // finish checks the project as the scheduler does, each problem put in

@@ -289,7 +289,7 @@ func (rd *reader) resourceNames(t *table, pend []pending) {
 			continue
 		}
 		for _, n := range notes {
-			rd.warnings = append(rd.warnings, Warning{Sheet: t.g.name, Cell: ref(pd.row, col),
+			rd.warnings = append(rd.warnings, Warning{Where: at(t.g.name, ref(pd.row, col)),
 				Message: fmt.Sprintf("resource names %q: %s", pd.resources, n)})
 		}
 		for _, it := range items {
@@ -352,7 +352,7 @@ func (rd *reader) compareNames(t *table, pend []pending, sheet string) {
 		if strings.TrimSpace(pd.resources) == "" {
 			said = "no resource names, unlike"
 		}
-		rd.warnings = append(rd.warnings, Warning{Sheet: t.g.name, Cell: ref(pd.row, col),
+		rd.warnings = append(rd.warnings, Warning{Where: at(t.g.name, ref(pd.row, col)),
 			Message: fmt.Sprintf("%s the %s sheet's assignments (%s): the %s sheet is read", said, sheet, rd.spellItems(want), sheet)})
 	}
 }

@@ -67,7 +67,7 @@ func asgs(p *schedule.Project) []asg {
 // warnedAt reports whether a warning is about sheet!cell and says text.
 func warnedAt(warns []xlsx.Warning, sheet, cell, text string) bool {
 	return slices.ContainsFunc(warns, func(w xlsx.Warning) bool {
-		return w.Sheet == sheet && w.Cell == cell && strings.Contains(w.Message, text)
+		return w.Where == sheet+"!"+cell && strings.Contains(w.Message, text)
 	})
 }
 
@@ -133,7 +133,7 @@ func TestReadResourceNames(t *testing.T) {
 			if c.known != nil {
 				opts.Base = &schedule.Project{Start: start2027, Resources: c.known}
 			}
-			p, warns, err := xlsx.ReadCSV(strings.NewReader(in), opts)
+			p, warns, err := parts(xlsx.ReadCSV(strings.NewReader(in), opts))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,7 +161,7 @@ func TestReadResourceNamesProblems(t *testing.T) {
 		{"Cement[5/fortnight]", `"5/fortnight": the rate is not per minute, hour, day, week or month`},
 	} {
 		in := "ID,Name,Duration,Resource names\nA,Dig,2d,\"" + c.cell + "\"\n"
-		_, _, err := xlsx.ReadCSV(strings.NewReader(in), &xlsx.ReadOptions{Start: start2027})
+		_, _, err := parts(xlsx.ReadCSV(strings.NewReader(in), &xlsx.ReadOptions{Start: start2027}))
 		ie, ok := errors.AsType[*xlsx.ImportError](err)
 		if !ok || len(ie.Problems) != 1 || ie.Problems[0].Cell != "D2" || !strings.Contains(ie.Problems[0].Message, c.want) {
 			t.Errorf("%s: got %v, want one problem at D2 saying %s", c.cell, err, c.want)
@@ -212,7 +212,7 @@ func TestReadExportTables(t *testing.T) {
 		{"resources first", []namedRows{resources, byName, tasks}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			p, warns, err := xlsx.Read(bytes.NewReader(workbook(t, c.sheets...)), nil)
+			p, warns, err := parts(xlsx.Read(bytes.NewReader(workbook(t, c.sheets...)), nil))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -264,7 +264,7 @@ func TestReadAssignmentSheetWins(t *testing.T) {
 			{"Task ID", "Resource Name", "Units"},
 			{1, "Mason", "100%"}, {1, "Excavator", "100%"}, {2, "Mason", "50%"},
 		}})
-	p, warns, err := xlsx.Read(bytes.NewReader(book), &xlsx.ReadOptions{Start: start2027})
+	p, warns, err := parts(xlsx.Read(bytes.NewReader(book), &xlsx.ReadOptions{Start: start2027}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +311,7 @@ func TestReadAssignmentSheetProblems(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			book := workbook(t, tasks, resources, namedRows{"Assignment_Table1", c.rows})
-			_, _, err := xlsx.Read(bytes.NewReader(book), &xlsx.ReadOptions{Start: start2027})
+			_, _, err := parts(xlsx.Read(bytes.NewReader(book), &xlsx.ReadOptions{Start: start2027}))
 			ie, ok := errors.AsType[*xlsx.ImportError](err)
 			if !ok || len(ie.Problems) != 1 {
 				t.Fatalf("got %v, want one problem", err)
@@ -339,7 +339,7 @@ func TestRoundTripResourceNames(t *testing.T) {
 	if _, err := xlsx.Write(&buf, p, nil); err != nil {
 		t.Fatal(err)
 	}
-	q, warns, err := xlsx.Read(bytes.NewReader(buf.Bytes()), nil)
+	q, warns, err := parts(xlsx.Read(bytes.NewReader(buf.Bytes()), nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +353,7 @@ func TestRoundTripResourceNames(t *testing.T) {
 	if _, err := xlsx.WriteCSV(&csv, p, nil); err != nil {
 		t.Fatal(err)
 	}
-	q, _, err = xlsx.ReadCSV(&csv, &xlsx.ReadOptions{Base: p})
+	q, _, err = parts(xlsx.ReadCSV(&csv, &xlsx.ReadOptions{Base: p}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,7 +372,7 @@ func TestRoundTripResourceNames(t *testing.T) {
 	}
 	f.SetCellValue("Tasks", cell, "Crane; Cement[3]")
 	edited, _ := f.WriteToBuffer()
-	q, warns, err = xlsx.Read(edited, nil)
+	q, warns, err = parts(xlsx.Read(edited, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func roundTrip(t *testing.T, p *schedule.Project) (*schedule.Project, []byte) {
 	if _, err := xlsx.Write(&buf, p, nil); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
-	q, warns, err := xlsx.Read(bytes.NewReader(buf.Bytes()), nil)
+	q, warns, err := parts(xlsx.Read(bytes.NewReader(buf.Bytes()), nil))
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
@@ -160,4 +160,13 @@ func TestRoundTripCorpus(t *testing.T) {
 			}
 		})
 	}
+}
+
+// parts spreads a read's File into its project and warnings, for tests
+// that check both.
+func parts(f *xlsx.File, err error) (*schedule.Project, []xlsx.Warning, error) {
+	if f == nil {
+		return nil, nil, err
+	}
+	return f.Project, f.Warnings, err
 }

@@ -274,7 +274,7 @@ func (rd *reader) fieldColumns(t *table, resource bool) map[int]string {
 		if name, ok := declared[headerKey(head)]; ok {
 			cols[c] = name
 		} else {
-			rd.warnings = append(rd.warnings, Warning{Sheet: t.g.name, Cell: ref(t.header, c), Message: fmt.Sprintf("column %q is not read", head)})
+			rd.warnings = append(rd.warnings, Warning{Where: at(t.g.name, ref(t.header, c)), Message: fmt.Sprintf("column %q is not read", head)})
 		}
 	}
 	return cols

@@ -199,7 +199,7 @@ func (rd *reader) outline(t *table, pend []pending) {
 			if parent, ok := byCode[pd.wbs[:i]]; ok && parent != k {
 				p.Tasks[k].Parent = p.Tasks[parent].ID
 			} else {
-				rd.warnings = append(rd.warnings, Warning{Sheet: g.name, Cell: ref(pd.row, t.cols["wbs"]),
+				rd.warnings = append(rd.warnings, Warning{Where: at(g.name, ref(pd.row, t.cols["wbs"])),
 					Message: fmt.Sprintf("WBS %q: no task has WBS %q, so the task is put at the top level", pd.wbs, pd.wbs[:i])})
 			}
 		}

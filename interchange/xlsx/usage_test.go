@@ -36,7 +36,7 @@ func usageAddsUp(t *testing.T, p *schedule.Project, minWeeks, minResources int) 
 		}
 	}
 	var buf bytes.Buffer
-	if _, err := xlsx.Write(&buf, p, r); err != nil {
+	if _, err := xlsx.Write(&buf, p, &xlsx.WriteOptions{Result: r}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)

@@ -66,7 +66,7 @@ func (b *book) read() ([]xlsx.Problem, error) {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	p, _, err := xlsx.Read(buf, nil)
+	p, _, err := parts(xlsx.Read(buf, nil))
 	ie, ok := errors.AsType[*xlsx.ImportError](err)
 	if !ok {
 		return nil, err

@@ -11,26 +11,25 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/critpath/critpath/interchange/internal/record"
 	"github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
 	"github.com/xuri/excelize/v2"
 )
 
 // Warning is something a writer could not carry, or a reader set aside:
-// the sheet and cell it is about ("" for the whole workbook) and what.
-type Warning struct {
-	Sheet, Cell string
-	Message     string
-}
+// where it is (Where: a sheet and cell as "Tasks!D4", a sheet, or "" for
+// the whole workbook; Line is 0) and what. It is interchange.Warning, the
+// type every format package's warnings are.
+type Warning = record.Warning
 
-func (w Warning) String() string {
-	switch {
-	case w.Cell != "":
-		return fmt.Sprintf("%s!%s: %s", w.Sheet, w.Cell, w.Message)
-	case w.Sheet != "":
-		return fmt.Sprintf("%s: %s", w.Sheet, w.Message)
+// at is a sheet and cell as a Warning's Where: "Tasks!D4", or the sheet
+// alone when cell is "".
+func at(sheet, cell string) string {
+	if cell == "" {
+		return sheet
 	}
-	return w.Message
+	return sheet + "!" + cell
 }
 
 // The sheets of critpath's workbook.
@@ -122,7 +121,7 @@ func (s *sheet) put(cells []any, opts ...excelize.RowOpts) error {
 	}
 	for c, v := range cells {
 		if msg := cellText(v); msg != "" {
-			s.wr.warnings = append(s.wr.warnings, Warning{Sheet: s.name, Cell: ref(s.row-1, c), Message: msg})
+			s.wr.warnings = append(s.wr.warnings, Warning{Where: at(s.name, ref(s.row-1, c)), Message: msg})
 		}
 	}
 	return s.sw.SetRow(cell, cells, opts...)
@@ -263,15 +262,22 @@ func durationText(d schedule.Duration) string {
 	return d.String()
 }
 
-// Write writes project p, scheduled as r (nil: Write schedules it), as an
+// WriteOptions steer Write and WriteCSV; nil means the defaults.
+type WriteOptions struct {
+	// Result is p scheduled, whose dates are written (nil: p is
+	// scheduled here).
+	Result *schedule.Result
+}
+
+// Write writes project p, scheduled as opts.Result says, as an
 // Excel workbook: Tasks (outline, dates, float, predecessors as "3FS+2d;
 // 5SS"), a Gantt chart drawn with cell fills, Resources, Assignments,
 // resource usage by week, Calendars, Baselines and the Project's
 // settings. Large projects are streamed, so memory stays flat. What the
 // workbook cannot carry is returned as warnings; an error means nothing
-// useful was written.
-func Write(w io.Writer, p *schedule.Project, r *schedule.Result) ([]Warning, error) {
-	wr, err := newWriter(p, r)
+// useful was written. opts may be nil.
+func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
+	wr, err := newWriter(p, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -288,8 +294,13 @@ func Write(w io.Writer, p *schedule.Project, r *schedule.Result) ([]Warning, err
 	return wr.warnings, nil
 }
 
-// newWriter schedules p when r is nil and lays out its outline.
-func newWriter(p *schedule.Project, r *schedule.Result) (*writer, error) {
+// newWriter schedules p when opts gives no Result and lays out its
+// outline.
+func newWriter(p *schedule.Project, opts *WriteOptions) (*writer, error) {
+	var r *schedule.Result
+	if opts != nil {
+		r = opts.Result
+	}
 	if r == nil {
 		n, err := schedule.Compile(p)
 		if err != nil {
@@ -334,7 +345,7 @@ type writer struct {
 }
 
 func (wr *writer) warn(sheet, format string, args ...any) {
-	wr.warnings = append(wr.warnings, Warning{Sheet: sheet, Message: fmt.Sprintf(format, args...)})
+	wr.warnings = append(wr.warnings, Warning{Where: sheet, Message: fmt.Sprintf(format, args...)})
 }
 
 func (wr *writer) resources() error {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -173,5 +175,31 @@ func TestWarningsPrinted(t *testing.T) {
 		if code, _, errOut := runCLI(append(args, "--quiet")...); code != 0 || errOut != "" {
 			t.Errorf("%v --quiet: exit %d, stderr %q", args, code, errOut)
 		}
+	}
+}
+
+// convert --from and --to fix the window a chart shows.
+func TestChartWindow(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "w.svg")
+	months := func(args ...string) []string {
+		t.Helper()
+		if code, _, errOut := runCLI(append([]string{"convert", "../../examples/projects/dhaka-tower.json", out}, args...)...); code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return regexp.MustCompile(`>([A-Z][a-z]{2} 20\d\d)<`).FindAllString(string(b), -1)
+	}
+	if got := months("--from", "2027-06-01", "--to", "2027-12-31"); len(got) != 7 || got[0] != ">Jun 2027<" || got[6] != ">Dec 2027<" {
+		t.Errorf("window June to December 2027 labels %v", got)
+	}
+	if got := months(); len(got) < 10 || got[0] != ">Jan 2027<" {
+		t.Errorf("the whole project labels %v", got)
+	}
+	if code, _, errOut := runCLI("convert", "../../examples/projects/dhaka-tower.json", out, "--from", "June"); code != 2 || !strings.Contains(errOut, `--from "June"`) {
+		t.Errorf("--from June: exit %d: %s", code, errOut)
 	}
 }

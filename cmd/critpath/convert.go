@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/critpath/critpath/interchange"
 	"github.com/critpath/critpath/interchange/gantt"
@@ -19,6 +21,8 @@ func convertCommand(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
 	xmlFormat := fs.String("xml", "mspdi", "the `format` of an .xml OUT: mspdi (Microsoft Project) or pmxml (Primavera P6)")
 	paper := fs.String("paper", "A3", "the `paper` of a .pdf OUT: A3 or A4, landscape")
+	from := fs.String("from", "", "a .svg or .pdf OUT shows the time from `date` on (default: fitted to the dates drawn)")
+	to := fs.String("to", "", "a .svg or .pdf OUT shows the time up to `date` (default: fitted to the dates drawn)")
 	var src source
 	src.addFlags(fs)
 	files, err := parseFlags(fs, args)
@@ -28,7 +32,7 @@ func convertCommand(args []string, stdout, stderr io.Writer) error {
 	if len(files) != 2 {
 		return fmt.Errorf("%w: want IN and OUT", errUsage)
 	}
-	opts := &interchange.WriteOptions{PDF: &gantt.PDFOptions{Paper: *paper}}
+	opts := &interchange.WriteOptions{}
 	if format, err := interchange.FormatOf(files[1]); err == nil && format == interchange.MSPDI {
 		switch *xmlFormat {
 		case "mspdi":
@@ -43,6 +47,20 @@ func convertCommand(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	p := pr.Project
+	var window [2]time.Time
+	for k, f := range []struct{ name, value string }{{"--from", *from}, {"--to", *to}} {
+		if f.value == "" {
+			continue
+		}
+		if window[k], err = parseDate(p, f.name, f.value); err != nil {
+			return err
+		}
+		if k == 0 && !strings.Contains(f.value, "T") { // a bare day: its start
+			window[k] = window[k].AddDate(0, 0, -1)
+		}
+	}
+	opts.Gantt = &gantt.Options{From: window[0], To: window[1]}
+	opts.PDF = &gantt.PDFOptions{Paper: *paper, From: window[0], To: window[1]}
 	lost, err := writeFile(files[1], p, opts)
 	if errors.Is(err, schedule.ErrNoStatusDate) {
 		return scheduleError(files[0], p, err)

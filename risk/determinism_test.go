@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/critpath/critpath/internal/randnet"
@@ -229,5 +230,11 @@ func TestStopsAndProgress(t *testing.T) {
 	}})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: error %v, want context.Canceled", err)
+	}
+	// The error says how far the run got: at least the 2,000 iterations
+	// merged before the cancel, and less than all.
+	if se, ok := errors.AsType[*risk.StoppedError](err); !ok || se.Done < 2000 || se.Done >= 1_000_000 || se.Iterations != 1_000_000 ||
+		!strings.Contains(err.Error(), fmt.Sprintf("stopped after %d of 1000000 iterations", se.Done)) {
+		t.Errorf("cancelled: error %v, want a StoppedError after 2,000 or more of 1,000,000 iterations", err)
 	}
 }

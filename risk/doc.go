@@ -35,7 +35,8 @@
 // correlation reordering work within a block from the block's own stream.
 // So a seed gives the same result, byte for byte, for any worker count
 // and GOMAXPROCS (the block size is part of what a seed means). An
-// iteration allocates nothing. Simulate stops on a cancelled context,
+// iteration allocates nothing. Simulate stops on a cancelled context
+// (a *StoppedError saying how many iterations were done),
 // calls Options.Progress after each merged block, and with a Tolerance
 // stops once the chosen percentile's 95 % interval is narrow enough
 // (checked every four blocks, so where it stops is reproducible too).

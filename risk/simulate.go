@@ -87,8 +87,9 @@ func safeCompile(p *schedule.Project, m *Model, mitigated bool) (s *sim, err err
 // time on each task's calendar, so every link type, lag, calendar and
 // constraint of the project applies to every iteration. It fails on a
 // project that does not schedule, a model that does not fit it (the error
-// names the entry and field), a cancelled ctx, or a Distribution that
-// panics.
+// names the entry and field), a cancelled ctx (a *StoppedError, which
+// wraps ctx's error and says how many iterations were done), or a
+// Distribution that panics.
 func Simulate(ctx context.Context, p *schedule.Project, m *Model, opts Options) (*Analysis, error) {
 	n := cmp.Or(opts.Iterations, 1000)
 	if n < 1 || n > maxIterations {
@@ -211,7 +212,7 @@ func (r *run) execute(ctx context.Context, workers int) (int, error) {
 	for merged < blocks {
 		select {
 		case <-ctx.Done():
-			return 0, ctx.Err()
+			return 0, &StoppedError{Done: min(r.n, merged*blockSize), Iterations: r.n, Err: ctx.Err()}
 		case out := <-results:
 			pending[out.index] = out
 		}

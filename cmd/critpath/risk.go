@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -80,6 +81,9 @@ func riskCommand(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt) // Ctrl-C stops the run
 	defer stop()
 	a, err := risk.Simulate(ctx, p, m, opts)
+	if se, ok := errors.AsType[*risk.StoppedError](err); ok {
+		return fmt.Errorf("%s: stopped by an interrupt after %d of %d iterations; nothing to report (--tolerance stops a run once its answer is precise enough)", files[0], se.Done, se.Iterations)
+	}
 	if err != nil {
 		return scheduleError(files[0], p, err)
 	}

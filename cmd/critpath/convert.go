@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -61,7 +59,7 @@ func convertCommand(args []string, stdout, stderr io.Writer) error {
 	}
 	opts.Gantt = &gantt.Options{From: window[0], To: window[1]}
 	opts.PDF = &gantt.PDFOptions{Paper: *paper, From: window[0], To: window[1]}
-	lost, err := writeFile(files[1], p, opts)
+	lost, err := writeFile(files[0], files[1], p, opts)
 	if errors.Is(err, schedule.ErrNoStatusDate) {
 		return scheduleError(files[0], p, err)
 	}
@@ -74,26 +72,4 @@ func convertCommand(args []string, stdout, stderr io.Writer) error {
 		printWarnings(stderr, "writing "+files[1], lost)
 	}
 	return nil
-}
-
-// writeFile writes p to path in the format its extension names, through
-// a temporary file renamed into place: a failure leaves nothing
-// half-written. It returns what the format could not hold.
-func writeFile(path string, p *schedule.Project, opts *interchange.WriteOptions) ([]interchange.Warning, error) {
-	if _, err := interchange.FormatOf(path); err != nil && opts.Format == "" {
-		return nil, err // before a temporary file is made
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".critpath-*")
-	if err != nil {
-		return nil, err
-	}
-	warnings, err := interchange.Write(path, tmp, p, opts)
-	err = errors.Join(err, tmp.Chmod(0o644), tmp.Close()) // a temporary file is private; the output is not
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return warnings, err
 }

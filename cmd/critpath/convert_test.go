@@ -154,3 +154,68 @@ func TestPMXML(t *testing.T) {
 		t.Errorf("convert: exit %d: %s%s", code, out, errOut)
 	}
 }
+
+// convert never writes over the file it reads, by any name; an existing
+// OUT keeps its mode, and a symbolic link OUT keeps naming its file.
+func TestConvertFileHandling(t *testing.T) {
+	dir := t.TempDir()
+	in := write(t, "slab.json", smallProject)
+	link := filepath.Join(dir, "link.json")
+	hard := filepath.Join(dir, "hard.json")
+	if err := os.Symlink(in, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	if err := os.Link(in, hard); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(in)
+	for _, out := range []string{in, link, hard} {
+		if code, _, errOut := runCLI("convert", in, out); code != 2 || !strings.Contains(errOut, "is IN") {
+			t.Errorf("convert IN %s: exit %d, %s", out, code, errOut)
+		}
+	}
+	if after, _ := os.ReadFile(in); !bytes.Equal(before, after) {
+		t.Error("IN was changed")
+	}
+	// A private OUT stays private.
+	out := filepath.Join(dir, "private.xml")
+	if err := os.WriteFile(out, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI("convert", in, out); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("%s: mode %v, %v; want 0600 kept", out, fi.Mode(), err)
+	}
+	// A link OUT: the file it names is replaced, the link stays.
+	real := filepath.Join(dir, "real.xml")
+	if err := os.WriteFile(real, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	outLink := filepath.Join(dir, "out-link.xml")
+	if err := os.Symlink(real, outLink); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI("convert", in, outLink); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if fi, err := os.Lstat(outLink); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("%s is no longer a link: %v, %v", outLink, fi.Mode(), err)
+	}
+	if b, err := os.ReadFile(real); err != nil || !bytes.Contains(b, []byte("<Project")) {
+		t.Errorf("%s was not written through the link: %.40q, %v", real, b, err)
+	}
+	if fi, _ := os.Stat(real); fi.Mode().Perm() != 0o640 {
+		t.Errorf("%s: mode %v, want 0640 kept", real, fi.Mode())
+	}
+	// A link to nothing is refused, and nothing is left behind.
+	dangling := filepath.Join(dir, "dangling.xml")
+	os.Symlink(filepath.Join(dir, "nowhere", "x.xml"), dangling)
+	if code, _, errOut := runCLI("convert", in, dangling); code != 1 || !strings.Contains(errOut, "symbolic link") {
+		t.Errorf("dangling link: exit %d, %s", code, errOut)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".critpath-*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}

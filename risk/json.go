@@ -279,12 +279,12 @@ type taskJSON struct {
 	MergeBias    *float64 `json:"merge_bias_days,omitempty"`
 }
 
-// JSONPercentiles are the percentiles an Analysis's JSON lists for each
-// finish.
-var JSONPercentiles = []float64{5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95}
+// jsonPercentiles are the percentiles an Analysis's JSON lists for each
+// finish (MarshalJSON's doc names them).
+var jsonPercentiles = [...]float64{5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95}
 
-// MarshalJSON writes the analysis: each finish with its percentiles (and
-// their 95 % intervals) and a 20-bin histogram, the contingency plan, the
+// MarshalJSON writes the analysis: each finish with its percentiles 5,
+// 10, 20, …, 90 and 95 (and their 95 % intervals) and a 20-bin histogram, the contingency plan, the
 // high-risk tasks' IDs and the task statistics. Numbers are rounded to
 // six significant digits so the text is stable.
 func (a *Analysis) MarshalJSON() ([]byte, error) {
@@ -315,7 +315,7 @@ func (a *Analysis) MarshalJSON() ([]byte, error) {
 
 func finishOf(f *Finish) finishJSON {
 	out := finishJSON{Task: f.Task, Deterministic: round6(f.Deterministic), DeterministicDate: f.DeterministicDate, Mean: round6(f.Mean), StdDev: round6(f.StdDev)}
-	for _, p := range JSONPercentiles {
+	for _, p := range jsonPercentiles {
 		e := f.Percentile(p)
 		out.Percentiles = append(out.Percentiles, estimateJSON{p, round6(e.Days), round6(e.Low), round6(e.High), e.Date})
 	}

@@ -83,7 +83,7 @@ func checkAxis(t *testing.T, p *schedule.Project, r *schedule.Result, width floa
 // a finish-by date), at random widths.
 func TestAxisFitsTheDatesDrawn(t *testing.T) {
 	p := lateProject(t)
-	r := reviewRun(t, p)
+	r := mustRun(t, p)
 	rows, _ := rowsOf(p, r)
 	from, _, err := axis(p, r, rows, baseline(p, ""), window{}, svgMetrics, func(n float64) float64 { return 1200 / n })
 	if err != nil {
@@ -109,7 +109,7 @@ func TestAxisFitsTheDatesDrawn(t *testing.T) {
 // is fitted; a window whose from is not before its to is an error.
 func TestAxisWindow(t *testing.T) {
 	p := lateProject(t)
-	r := reviewRun(t, p)
+	r := mustRun(t, p)
 	rows, _ := rowsOf(p, r)
 	perDay := func(n float64) float64 { return 1200 / n }
 	dhaka := time.FixedZone("BST", 6*3600)

@@ -29,7 +29,7 @@ func (c *recorder) text(x, y float64, s string, t txt) {
 	}{x, y, s})
 }
 
-func reviewRun(t *testing.T, p *schedule.Project) *schedule.Result {
+func mustRun(t *testing.T, p *schedule.Project) *schedule.Result {
 	t.Helper()
 	r, err := schedule.Run(p)
 	if err != nil {
@@ -38,34 +38,35 @@ func reviewRun(t *testing.T, p *schedule.Project) *schedule.Result {
 	return r
 }
 
-func reviewPDF(t *testing.T, p *schedule.Project, opts *PDFOptions) ([]byte, error) {
+func pdfOf(t *testing.T, p *schedule.Project, opts *PDFOptions) ([]byte, error) {
 	t.Helper()
 	var buf bytes.Buffer
-	err := PDF(&buf, p, reviewRun(t, p), opts)
+	err := PDF(&buf, p, mustRun(t, p), opts)
 	return buf.Bytes(), err
 }
 
-func reviewProject(names ...string) *schedule.Project {
-	p := &schedule.Project{Name: "review", Start: time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)}
+func twoDayTasks(names ...string) *schedule.Project {
+	p := &schedule.Project{Name: "tasks", Start: time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)}
 	for k, n := range names {
 		p.Tasks = append(p.Tasks, schedule.Task{ID: fmt.Sprint(k + 1), Name: n, Duration: schedule.Days(2)})
 	}
 	return p
 }
 
-// Regression guard (passes): a task name in a script the embedded fonts
-// lack (CJK, emoji, a tab) does not make the PDF fail.
-func TestReviewPDFGlyphMissing(t *testing.T) {
+// A task name in a script the embedded fonts lack (CJK, emoji, a tab)
+// prints without failing the PDF.
+func TestPDFNamesOutsideTheFonts(t *testing.T) {
 	for _, name := range []string{"基础工程", "Crane 🏗", "Pour\tslab"} {
-		if _, err := reviewPDF(t, reviewProject(name), nil); err != nil {
+		if _, err := pdfOf(t, twoDayTasks(name), nil); err != nil {
 			t.Errorf("name %q: %v", name, err)
 		}
 	}
 }
 
-// Names are indented 14 units a level with no bound: below ~23 levels
-// they run into the chart, below ~100 off the page.
-func TestReviewPDFDeepOutlineOffPage(t *testing.T) {
+// However deep the outline, a task's name stays in the name column: its
+// indent is bounded (14 units a level would run into the chart below 23
+// levels and off the page below 100).
+func TestDeepOutlineNamesStayInTheirColumn(t *testing.T) {
 	p := &schedule.Project{Name: "deep", Start: time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)}
 	const depth = 120
 	for k := range depth {
@@ -75,7 +76,7 @@ func TestReviewPDFDeepOutlineOffPage(t *testing.T) {
 		}
 		p.Tasks = append(p.Tasks, task)
 	}
-	r := reviewRun(t, p)
+	r := mustRun(t, p)
 	rows, err := rowsOf(p, r)
 	if err != nil {
 		t.Fatal(err)
@@ -106,16 +107,16 @@ func TestReviewPDFDeepOutlineOffPage(t *testing.T) {
 	}
 }
 
-// Regression guard (passes): the same PDF twice gives the same bytes.
-func TestReviewPDFDeterministic(t *testing.T) {
-	p := reviewProject("Dig", "Pour", "ভিত্তি ঢালাই")
+// The same project prints the same bytes, Bangla included.
+func TestPDFSameBytes(t *testing.T) {
+	p := twoDayTasks("Dig", "Pour", "ভিত্তি ঢালাই")
 	p.Links = []schedule.Link{{Pred: "1", Succ: "2"}}
-	a, err := reviewPDF(t, p, nil)
+	a, err := pdfOf(t, p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 5 {
-		b, err := reviewPDF(t, p, nil)
+		b, err := pdfOf(t, p, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,10 +126,10 @@ func TestReviewPDFDeterministic(t *testing.T) {
 	}
 }
 
-// frame.x divides Durations, which saturate at 292 years: in a project
-// spanning more (the scheduler takes 1900–2400) every date past the
-// 292nd year is drawn at the right edge.
-func TestReviewFrameXSaturates(t *testing.T) {
+// Dates are placed right on timescales longer than the 292 years a
+// time.Duration holds (the scheduler takes 1900–2400): a date past the
+// 292nd year is not pinned to the right edge.
+func TestTimescaleBeyond292Years(t *testing.T) {
 	from := time.Date(1901, 1, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(2301, 1, 1, 0, 0, 0, 0, time.UTC)
 	f := &frame{from: from, to: to, left: 0, right: 400}
@@ -148,7 +149,7 @@ func TestReviewFrameXSaturates(t *testing.T) {
 	p := &schedule.Project{Name: "long", Start: time.Date(1901, 1, 7, 8, 0, 0, 0, time.UTC),
 		Tasks: []schedule.Task{{ID: "A", Name: "ages", Duration: d}, {ID: "B", Name: "end"}},
 		Links: []schedule.Link{{Pred: "A", Succ: "B"}}}
-	r := reviewRun(t, p)
+	r := mustRun(t, p)
 	rows, err := rowsOf(p, r)
 	if err != nil {
 		t.Fatal(err)
@@ -169,19 +170,19 @@ func TestReviewFrameXSaturates(t *testing.T) {
 	}
 }
 
-// Milestone-only, empty, and start==finish projects draw without
-// panicking (these pass: kept as regression guards).
-func TestReviewPDFDegenerate(t *testing.T) {
-	ms := reviewProject("m1", "m2")
+// Projects of milestones only, and projects without tasks, draw as SVG
+// and PDF.
+func TestDegenerateProjects(t *testing.T) {
+	ms := twoDayTasks("m1", "m2")
 	for k := range ms.Tasks {
 		ms.Tasks[k].Duration = schedule.Days(0)
 	}
-	for name, p := range map[string]*schedule.Project{"milestones": ms, "empty": reviewProject()} {
-		if _, err := reviewPDF(t, p, nil); err != nil {
+	for name, p := range map[string]*schedule.Project{"milestones": ms, "empty": twoDayTasks()} {
+		if _, err := pdfOf(t, p, nil); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 		var buf bytes.Buffer
-		if err := SVG(&buf, p, reviewRun(t, p), nil); err != nil {
+		if err := SVG(&buf, p, mustRun(t, p), nil); err != nil {
 			t.Errorf("%s SVG: %v", name, err)
 		}
 	}

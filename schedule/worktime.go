@@ -81,10 +81,7 @@ func (tl *timeline) span(t int64) (s, e int64) {
 	if tl.identity {
 		return t, math.MaxInt64 / 4
 	}
-	s = tl.startAt(tl.cum(t)) // t, or the next working minute
-	if s < t {
-		s = t
-	}
+	s = max(tl.startAt(tl.cum(t)), t) // t, or the next working minute
 	k := weekOf(s)
 	_, sp := tl.week(k)
 	mow := int32(s - weekStart(k))

@@ -581,3 +581,38 @@ func TestFreeCrashRefused(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// Work done and under way stays as it is, under every progress mode: a
+// task in progress keeps its dates, which span more than the work left
+// that Result.Duration gives, and is not shortened; what follows it is
+// crashed as it would be.
+func TestProgressStaysFixed(t *testing.T) {
+	for _, mode := range []schedule.ProgressMode{schedule.ActualDates, schedule.RetainedLogic, schedule.ProgressOverride} {
+		p := project(task("done", 2, 1, 5), task("doing", 4, 2, 5), task("next", 6, 3, 10))
+		p.Options.Progress = mode
+		p.StatusDate = days(4)
+		p.Tasks[0].ActualStart, p.Tasks[0].ActualFinish = days(0), days(2)
+		p.Tasks[1].ActualStart, p.Tasks[1].PercentComplete = days(2), 50
+		p.Links = []schedule.Link{{Pred: "done", Succ: "doing"}, {Pred: "doing", Succ: "next"}}
+		r, err := schedule.Run(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		normal := r.Finish()
+		pts, err := optimize.Curve(t.Context(), p, optimize.Options{Crash: true})
+		if err != nil {
+			t.Fatalf("%v: curve: %v", mode, err)
+		}
+		if len(pts) != 2 || !pts[0].Finish.Equal(normal) || !pts[1].Finish.Equal(normal.Add(-3*24*time.Hour)) || pts[1].Cost != 30 {
+			t.Errorf("%v: curve %+v, want the normal finish %v, then 3 days sooner for 30", mode, pts, normal)
+		}
+		pl, err := optimize.Compress(t.Context(), p, normal.Add(-2*24*time.Hour), optimize.Options{Crash: true})
+		if err != nil {
+			t.Fatalf("%v: %v", mode, err)
+		}
+		if got := shortened(pl); len(got) != 1 || got["next"] != 2 || pl.Cost != 20 {
+			t.Errorf("%v: shortened %v for %v, want next by 2 days for 20", mode, got, pl.Cost)
+		}
+		checkPlan(t, p, pl)
+	}
+}

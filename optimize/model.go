@@ -112,9 +112,12 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 			ge(s, nodeS, a)
 			le(s, nodeS, a)
 			if !t.ActualStart.IsZero() {
+				// Its start and finish both: what Duration gives is the
+				// work still to do, not the span between them.
 				b := offset(tr.Finish)
 				ge(f, nodeS, b)
 				le(f, nodeS, b)
+				m.normal[i], m.crash[i] = b-a, b-a
 				break
 			}
 			fallthrough

@@ -137,8 +137,9 @@ func (n *Network) Calendar(i int) string {
 	}
 }
 
-// Duration returns task i's duration in minutes, working minutes on its
-// calendar or, for an elapsed task, elapsed minutes. A summary's is zero.
+// Duration returns the minutes task i has to work, working minutes on
+// its calendar or, for an elapsed task, elapsed minutes: its duration,
+// or for a task with progress what remains of it. A summary's is zero.
 func (r *Result) Duration(i int) int64 {
 	t := &r.net.tasks[i]
 	if t.summary {
@@ -147,8 +148,8 @@ func (r *Result) Duration(i int) int64 {
 	return r.dur[t.node]
 }
 
-// SetDuration sets task i's duration for the next Run, in the minutes
-// Duration returns. It fails on a summary task and on a negative or
+// SetDuration sets the minutes task i has to work for the next Run, as
+// Duration returns them. It fails on a summary task and on a negative or
 // out-of-range value, changing nothing. Changing a milestone's zero
 // duration or making a task zero long keeps the task's way of counting
 // time (a milestone stays on wall-clock time).

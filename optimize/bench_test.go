@@ -12,7 +12,7 @@ import (
 
 // BenchmarkVersusSimplex crashes 50-task random instances to 80 % of their
 // normal length, and solves the same LP with gonum's simplex; it reports
-// how many times faster CompressTo is (a whole CompressTo: model, exact
+// how many times faster Compress is (a whole Compress: model, exact
 // solve, the plan scheduled), checking the two costs agree.
 func BenchmarkVersusSimplex(b *testing.B) {
 	const instances = 20
@@ -31,7 +31,7 @@ func BenchmarkVersusSimplex(b *testing.B) {
 	for b.Loop() {
 		for k, p := range ps {
 			t0 := time.Now()
-			pl, err := optimize.CompressTo(b.Context(), p, days(int(targets[k])))
+			pl, err := optimize.Compress(b.Context(), p, days(int(targets[k])), optimize.Options{})
 			t1 := time.Now()
 			want, lperr := lpOptimum(p, targets[k], true, false)
 			t2 := time.Now()
@@ -57,7 +57,7 @@ func BenchmarkCurve(b *testing.B) {
 	}
 	var points int
 	for b.Loop() {
-		pts, err := optimize.Curve(b.Context(), p, optimize.Options{Crash: true})
+		pts, err := optimize.Curve(b.Context(), p, optimize.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

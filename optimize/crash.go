@@ -10,7 +10,7 @@ import (
 	"github.com/critpath/critpath/schedule"
 )
 
-// ErrTooEarly is wrapped by CompressTo's error for a date the project
+// ErrTooEarly is wrapped by Compress's error for a date the project
 // cannot finish by, however much is spent.
 var ErrTooEarly = errors.New("project cannot finish that early")
 
@@ -95,27 +95,14 @@ func CostSlope(p *schedule.Project, id string) (float64, error) {
 	return k * float64(n.Settings().MinutesPerDay), err
 }
 
-// CompressTo returns the cheapest plan of shortenings that brings the
-// project finish to date or before: exact for linear costs — the optimum
-// of the linear program — and over every link type and lag, so a task
-// whose shortening would lengthen the project (through start-to-start and
-// finish-to-finish links) is never shortened. A date the project already
-// meets needs an empty plan; one it cannot meet even fully crashed is
-// ErrTooEarly, with the earliest finish it can reach.
-func CompressTo(ctx context.Context, p *schedule.Project, date time.Time) (*Plan, error) {
-	return Compress(ctx, p, date, Options{Crash: true})
-}
-
-// FastTrack returns the plan of least rework that brings the project
-// finish to date or before by overlapping finish-to-start links (each up
-// to its Overlap, at its ReworkCost), crashing nothing.
-func FastTrack(ctx context.Context, p *schedule.Project, date time.Time) (*Plan, error) {
-	return Compress(ctx, p, date, Options{FastTrack: true})
-}
-
 // Compress returns the cheapest plan that brings the project finish to
-// date or before by what opts allow — crashing, fast-tracking, or both
-// weighed against each other in one linear program.
+// date or before by what opts allow — crashing (the default),
+// fast-tracking, or both weighed against each other in one linear
+// program: exact for linear costs, and over every link type and lag, so a
+// task whose shortening would lengthen the project (through
+// start-to-start and finish-to-finish links) is never shortened. A date
+// the project already meets needs an empty plan; one it cannot meet even
+// fully crashed is ErrTooEarly, with the earliest finish it can reach.
 func Compress(ctx context.Context, p *schedule.Project, date time.Time, opts Options) (*Plan, error) {
 	m, err := newModel(p, opts)
 	if err != nil {
@@ -256,12 +243,6 @@ func sweep(ctx context.Context, p *schedule.Project, opts Options, each func(*mo
 		return more && ferr == nil
 	})
 	return ferr
-}
-
-// CrashWithin returns the plan of shortenings that finishes earliest for
-// at most budget (see Within).
-func CrashWithin(ctx context.Context, p *schedule.Project, budget float64) (*Plan, error) {
-	return Within(ctx, p, budget, Options{Crash: true})
 }
 
 // Within returns the plan that finishes earliest for at most budget by

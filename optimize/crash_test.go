@@ -69,7 +69,7 @@ func TestFiveTasks(t *testing.T) {
 		{11, 0, map[string]float64{}},
 	}
 	for _, c := range cases {
-		pl, err := optimize.CompressTo(t.Context(), fiveTasks(), days(c.by))
+		pl, err := optimize.Compress(t.Context(), fiveTasks(), days(c.by), optimize.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +77,7 @@ func TestFiveTasks(t *testing.T) {
 			t.Errorf("by day %d: cost %v, shortened %v, finish %v; want %v, %v", c.by, pl.Cost, shortened(pl), pl.Finish, c.cost, c.cut)
 		}
 	}
-	if _, err := optimize.CompressTo(t.Context(), fiveTasks(), days(7)); !errors.Is(err, optimize.ErrTooEarly) {
+	if _, err := optimize.Compress(t.Context(), fiveTasks(), days(7), optimize.Options{}); !errors.Is(err, optimize.ErrTooEarly) {
 		t.Errorf("by day 7: %v, want ErrTooEarly", err)
 	}
 	for id, want := range map[string]float64{"A": 3, "C": 1, "E": 3} {
@@ -94,7 +94,7 @@ func TestFiveTasks(t *testing.T) {
 // 11 (nothing spent), 10 (1), 9 (6) and 8 (12); the budget of 3.5 buys
 // day 10 and 2.5/5 of the way to day 9.
 func TestCurve(t *testing.T) {
-	pts, err := optimize.Curve(t.Context(), fiveTasks(), optimize.Options{Crash: true})
+	pts, err := optimize.Curve(t.Context(), fiveTasks(), optimize.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestCurve(t *testing.T) {
 			t.Errorf("point %d: %v at %v, want day %d at %v", k, pts[k].Finish, pts[k].Cost, w.day, w.cost)
 		}
 	}
-	pl, err := optimize.CrashWithin(t.Context(), fiveTasks(), 3.5)
+	pl, err := optimize.Within(t.Context(), fiveTasks(), 3.5, optimize.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestCalendar(t *testing.T) {
 	p.Calendar, p.Settings = schedule.SundayThursday, schedule.Settings{}
 	p.Start = time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC)
 	by := time.Date(2027, 1, 13, 17, 0, 0, 0, time.UTC)
-	pl, err := optimize.CompressTo(t.Context(), p, by)
+	pl, err := optimize.Compress(t.Context(), p, by, optimize.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestCalendar(t *testing.T) {
 	// A task on a calendar of its own (24 hours): the plan still meets
 	// the date as the scheduler counts it.
 	p.Tasks[1].Calendar = schedule.TwentyFourHours
-	pl, err = optimize.CompressTo(t.Context(), p, by)
+	pl, err = optimize.Compress(t.Context(), p, by, optimize.Options{})
 	if err != nil || pl.Finish.After(by) {
 		t.Errorf("mixed calendars: %+v, %v", pl, err)
 	}
@@ -166,7 +166,7 @@ func TestReverseCritical(t *testing.T) {
 	}
 	// By day 12, C must start by day 6, B by day 2: A finishes by day 9.
 	for by, want := range map[int]float64{13: 0, 12: 5, 11: 10} {
-		pl, err := optimize.CompressTo(t.Context(), p, days(by))
+		pl, err := optimize.Compress(t.Context(), p, days(by), optimize.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +175,7 @@ func TestReverseCritical(t *testing.T) {
 		}
 	}
 	// B cannot start before day 1, so C not before day 5.
-	if _, err := optimize.CompressTo(t.Context(), p, days(10)); !errors.Is(err, optimize.ErrTooEarly) {
+	if _, err := optimize.Compress(t.Context(), p, days(10), optimize.Options{}); !errors.Is(err, optimize.ErrTooEarly) {
 		t.Errorf("by day 10: %v", err)
 	}
 }
@@ -327,19 +327,19 @@ func TestAgainstSimplex(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		optSets := []optimize.Options{{Crash: true}}
+		optSets := []optimize.Options{{}}
 		switch seed % 3 {
 		case 1:
-			optSets = append(optSets, optimize.Options{FastTrack: true})
+			optSets = append(optSets, optimize.Options{FastTrack: true, NoCrash: true})
 		case 2:
-			optSets = append(optSets, optimize.Options{Crash: true, FastTrack: true})
+			optSets = append(optSets, optimize.Options{FastTrack: true})
 		}
 		normal := r.Finish().Sub(start).Minutes()
 		for x := range len(optSets) * 3 {
 			opts, k, frac := optSets[x/3], x%3, []float64{1, 0.85, 0.6}[x%3]
 			T := math.Round(normal * frac / 1440) // whole days
 			pl, err := optimize.Compress(t.Context(), p, days(int(T)), opts)
-			want, lperr := lpOptimum(p, T, opts.Crash, opts.FastTrack)
+			want, lperr := lpOptimum(p, T, !opts.NoCrash, opts.FastTrack)
 			if errors.Is(err, optimize.ErrTooEarly) {
 				early++
 				if lperr == nil {
@@ -415,7 +415,7 @@ func unit(d schedule.Duration) float64 {
 func TestCurveAgainstSimplex(t *testing.T) {
 	for seed := range uint64(40) {
 		p := randomInstance(500+seed, 2+int(seed%15))
-		pts, err := optimize.Curve(t.Context(), p, optimize.Options{Crash: true})
+		pts, err := optimize.Curve(t.Context(), p, optimize.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -440,7 +440,7 @@ func TestCurveAgainstSimplex(t *testing.T) {
 				}
 			}
 			mid := prev.Finish.Add(pt.Finish.Sub(prev.Finish) / 2).Truncate(time.Minute)
-			pl, err := optimize.CompressTo(t.Context(), p, mid)
+			pl, err := optimize.Compress(t.Context(), p, mid, optimize.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -450,7 +450,7 @@ func TestCurveAgainstSimplex(t *testing.T) {
 			}
 		}
 		last := pts[len(pts)-1].Finish
-		if _, err := optimize.CompressTo(t.Context(), p, last.Add(-time.Minute)); !errors.Is(err, optimize.ErrTooEarly) {
+		if _, err := optimize.Compress(t.Context(), p, last.Add(-time.Minute), optimize.Options{}); !errors.Is(err, optimize.ErrTooEarly) {
 			t.Fatalf("seed %d: the curve ends at %v, but a minute earlier is possible: %v", seed, last, err)
 		}
 	}
@@ -488,10 +488,10 @@ func TestFastTrack(t *testing.T) {
 		links  []link
 		cut    map[string]float64
 	}{
-		{22, optimize.Options{FastTrack: true}, 1500, 1500, []link{{"frame", 3}}, map[string]float64{}},
-		{20, optimize.Options{FastTrack: true}, 4000, 4000, []link{{"frame", 4}, {"fitout", 1}}, map[string]float64{}},
-		{20, optimize.Options{FastTrack: true, Crash: true}, 2800, 2000, []link{{"frame", 4}}, map[string]float64{"fitout": 1}},
-		{18, optimize.Options{FastTrack: true, Crash: true}, 5600, 4000, []link{{"frame", 4}, {"fitout", 1}}, map[string]float64{"fitout": 2}},
+		{22, optimize.Options{FastTrack: true, NoCrash: true}, 1500, 1500, []link{{"frame", 3}}, map[string]float64{}},
+		{20, optimize.Options{FastTrack: true, NoCrash: true}, 4000, 4000, []link{{"frame", 4}, {"fitout", 1}}, map[string]float64{}},
+		{20, optimize.Options{FastTrack: true}, 2800, 2000, []link{{"frame", 4}}, map[string]float64{"fitout": 1}},
+		{18, optimize.Options{FastTrack: true}, 5600, 4000, []link{{"frame", 4}, {"fitout", 1}}, map[string]float64{"fitout": 2}},
 	}
 	for _, c := range cases {
 		pl, err := optimize.Compress(t.Context(), fastTrackProject(), days(c.by), c.opts)
@@ -508,13 +508,13 @@ func TestFastTrack(t *testing.T) {
 		}
 		checkPlan(t, fastTrackProject(), pl)
 	}
-	if _, err := optimize.FastTrack(t.Context(), fastTrackProject(), days(18)); !errors.Is(err, optimize.ErrTooEarly) {
+	if _, err := optimize.Compress(t.Context(), fastTrackProject(), days(18), optimize.Options{FastTrack: true, NoCrash: true}); !errors.Is(err, optimize.ErrTooEarly) {
 		t.Errorf("day 18 by overlaps alone: %v", err)
 	}
 	bad := fastTrackProject()
 	bad.Links[0].ReworkCost = -1
 	var ie *schedule.InputError
-	if _, err := optimize.FastTrack(t.Context(), bad, days(22)); !errors.As(err, &ie) || ie.Field != "rework_cost" || ie.Link == nil {
+	if _, err := optimize.Compress(t.Context(), bad, days(22), optimize.Options{FastTrack: true, NoCrash: true}); !errors.As(err, &ie) || ie.Field != "rework_cost" || ie.Link == nil {
 		t.Errorf("negative rework cost: %v", err)
 	}
 }
@@ -522,12 +522,12 @@ func TestFastTrack(t *testing.T) {
 // TestContradiction: B must start by day 2 (held there against its link,
 // as Microsoft Project honours constraint dates), yet follows A of 5
 // days that can only be crashed to 4: no durations make the dates and
-// the link agree, and CompressTo says so rather than ErrTooEarly.
+// the link agree, and Compress says so rather than ErrTooEarly.
 func TestContradiction(t *testing.T) {
 	p := project(task("A", 5, 4, 1), task("B", 1, 1, 0))
 	p.Tasks[1].Constraint = schedule.Constraint{Type: schedule.SNLT, Date: days(2)}
 	p.Links = []schedule.Link{{Pred: "A", Succ: "B"}}
-	_, err := optimize.CompressTo(t.Context(), p, days(20))
+	_, err := optimize.Compress(t.Context(), p, days(20), optimize.Options{})
 	if err == nil || errors.Is(err, optimize.ErrTooEarly) || !strings.Contains(err.Error(), "contradict") {
 		t.Errorf("got %v", err)
 	}
@@ -536,7 +536,7 @@ func TestContradiction(t *testing.T) {
 // TestCalendarTooEarly: A works mornings only (4 hours a day), so its 4
 // days of 24 hours take 24 mornings, crashed 18; the axis of the project's
 // 24-hour calendar would promise a finish in 3 days. The plan the
-// scheduler can meet is far later: CompressTo says the date is too early
+// scheduler can meet is far later: Compress says the date is too early
 // rather than return a late plan.
 func TestCalendarTooEarly(t *testing.T) {
 	mornings := map[time.Weekday][]schedule.Interval{}
@@ -546,11 +546,11 @@ func TestCalendarTooEarly(t *testing.T) {
 	p := project(task("A", 4, 3, 10))
 	p.Calendars = []schedule.Calendar{{Name: "Mornings", Week: mornings}}
 	p.Tasks[0].Calendar = "Mornings"
-	if _, err := optimize.CompressTo(t.Context(), p, days(4)); !errors.Is(err, optimize.ErrTooEarly) {
+	if _, err := optimize.Compress(t.Context(), p, days(4), optimize.Options{}); !errors.Is(err, optimize.ErrTooEarly) {
 		t.Fatalf("by day 4: %v", err)
 	}
 	// By a date the scheduler can meet, the plan meets it.
-	pl, err := optimize.CompressTo(t.Context(), p, days(22))
+	pl, err := optimize.Compress(t.Context(), p, days(22), optimize.Options{})
 	if err != nil || pl.Finish.After(days(22)) {
 		t.Errorf("by day 22: %+v, %v", pl, err)
 	}
@@ -558,14 +558,14 @@ func TestCalendarTooEarly(t *testing.T) {
 
 // TestMustStartLinksFirst: B must start on day 1 but follows A (4 days).
 // With links first (Microsoft Project's option cleared) the scheduler
-// takes the date as an earliest start, and so does CompressTo: finishing
+// takes the date as an earliest start, and so does Compress: finishing
 // by day 4 needs A crashed a day.
 func TestMustStartLinksFirst(t *testing.T) {
 	p := project(task("A", 4, 2, 5), task("B", 1, 1, 0))
 	p.Options.Constraints = schedule.LinksFirst
 	p.Tasks[1].Constraint = schedule.Constraint{Type: schedule.MSO, Date: days(1)}
 	p.Links = []schedule.Link{{Pred: "A", Succ: "B"}}
-	pl, err := optimize.CompressTo(t.Context(), p, days(4))
+	pl, err := optimize.Compress(t.Context(), p, days(4), optimize.Options{})
 	if err != nil || pl.Cost != 5 || !pl.Finish.Equal(days(4)) {
 		t.Errorf("%+v, %v", pl, err)
 	}
@@ -577,7 +577,7 @@ func TestFreeCrashRefused(t *testing.T) {
 	p := fiveTasks()
 	p.Tasks[2].Crash.Cost = 0
 	var ie *schedule.InputError
-	if _, err := optimize.CompressTo(t.Context(), p, days(11)); !errors.As(err, &ie) || ie.Task != "C" || ie.Field != "crash.cost" {
+	if _, err := optimize.Compress(t.Context(), p, days(11), optimize.Options{}); !errors.As(err, &ie) || ie.Task != "C" || ie.Field != "crash.cost" {
 		t.Errorf("got %v", err)
 	}
 }
@@ -599,14 +599,14 @@ func TestProgressStaysFixed(t *testing.T) {
 			t.Fatal(err)
 		}
 		normal := r.Finish()
-		pts, err := optimize.Curve(t.Context(), p, optimize.Options{Crash: true})
+		pts, err := optimize.Curve(t.Context(), p, optimize.Options{})
 		if err != nil {
 			t.Fatalf("%v: curve: %v", mode, err)
 		}
 		if len(pts) != 2 || !pts[0].Finish.Equal(normal) || !pts[1].Finish.Equal(normal.Add(-3*24*time.Hour)) || pts[1].Cost != 30 {
 			t.Errorf("%v: curve %+v, want the normal finish %v, then 3 days sooner for 30", mode, pts, normal)
 		}
-		pl, err := optimize.Compress(t.Context(), p, normal.Add(-2*24*time.Hour), optimize.Options{Crash: true})
+		pl, err := optimize.Compress(t.Context(), p, normal.Add(-2*24*time.Hour), optimize.Options{})
 		if err != nil {
 			t.Fatalf("%v: %v", mode, err)
 		}

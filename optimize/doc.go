@@ -1,8 +1,9 @@
-// Package optimize answers the time–cost questions of a schedule exactly:
-// how cheaply can the project finish by a date (CompressTo), how early
-// can it finish for a budget (CrashWithin), what does every finish cost
-// (Curve), and what if phases overlap (FastTrack; Compress weighs
-// crashing and overlapping together).
+// Package optimize answers the time–cost questions of a schedule exactly,
+// in three calls: how cheaply can the project finish by a date
+// (Compress), how early can it finish for a budget (Within), and what
+// does every finish cost (Curve). Each crashes tasks by default; with
+// Options.FastTrack it also overlaps phases, weighing crashing and
+// overlapping together (Options.NoCrash: overlapping alone).
 //
 // A task crashes linearly between its normal point (its duration and its
 // cost as scheduled) and its crash point (schedule.Task.Crash), which must

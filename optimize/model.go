@@ -24,7 +24,7 @@ var ErrUnsupported = errors.New("not a linear constraint")
 // minutes of the project calendar from the project start, each task's
 // duration and each lag counted in its own minutes — exact when the
 // project works on one calendar; otherwise an approximation that
-// CompressTo checks, and corrects, with the scheduler.
+// Compress checks, and corrects, with the scheduler.
 type model struct {
 	p      *schedule.Project
 	ed     *schedule.Editor // the project as scheduled, to preview plans on
@@ -51,14 +51,16 @@ type overlap struct {
 	rework   float64
 }
 
-// Options choose what Compress may do to finish sooner.
+// Options choose what Compress, Within and Curve may do to finish
+// sooner; the zero value crashes: it shortens tasks that have a crash
+// point, at their cost slopes.
 type Options struct {
-	// Crash shortens tasks that have a crash point, at their cost slopes.
-	Crash bool
-	// FastTrack lets the successor of a finish-to-start link with an
+	// FastTrack also lets the successor of a finish-to-start link with an
 	// Overlap start that much before its predecessor finishes, at the
 	// link's rework cost per working day of overlap.
 	FastTrack bool
+	// NoCrash shortens no task: with FastTrack, links alone overlap.
+	NoCrash bool
 }
 
 // Nodes: the project's start S and end E, then each task's start and
@@ -122,7 +124,7 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 			}
 			fallthrough
 		default:
-			if t.Crash != nil && opts.Crash {
+			if t.Crash != nil && !opts.NoCrash {
 				c, k, err := crashPoint(n, t, m.normal[i], tr.Cost)
 				if err != nil {
 					return nil, err

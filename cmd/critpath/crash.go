@@ -52,7 +52,7 @@ func crashCommand(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	opts := optimize.Options{Crash: true, FastTrack: *fastTrack}
+	opts := optimize.Options{FastTrack: *fastTrack}
 	if *curve {
 		pts, err := optimize.Curve(ctx, p, opts)
 		if err != nil {

@@ -67,7 +67,7 @@ func detect(name string, head []byte) (Format, error) {
 		case "APIBusinessObjects":
 			return PMXML, nil
 		default:
-			return "", fmt.Errorf("root element %q: not a format critpath reads (MSPDI's is Project, PMXML's APIBusinessObjects)", root)
+			return "", fmt.Errorf("interchange: root element %q: not a format critpath reads (MSPDI's is Project, PMXML's APIBusinessObjects)", root)
 		}
 	}
 	switch {
@@ -79,9 +79,9 @@ func detect(name string, head []byte) (Format, error) {
 		return JSON, nil
 	}
 	if ext == "" {
-		return "", fmt.Errorf("no extension, and the content is none of XER, a workbook, XML or JSON (readable: %s)", Readable)
+		return "", fmt.Errorf("interchange: no extension, and the content is none of XER, a workbook, XML or JSON (readable: %s)", Readable)
 	}
-	return "", fmt.Errorf("unknown file type %q (readable: %s)", ext, Readable)
+	return "", fmt.Errorf("interchange: unknown file type %q (readable: %s)", ext, Readable)
 }
 
 // rootElement is the name of an XML document's first element ("" when

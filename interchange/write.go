@@ -41,7 +41,7 @@ func FormatOf(name string) (Format, error) {
 	if f, ok := byExtension[ext]; ok && f != PSPLIB {
 		return f, nil
 	}
-	return "", fmt.Errorf("%s: unknown file type %q (writable: %s)", name, ext, Writable)
+	return "", fmt.Errorf("%s: interchange: unknown file type %q (writable: %s)", name, ext, Writable)
 }
 
 // Write writes project p as the file named name, in the format the name's

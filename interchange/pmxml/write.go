@@ -79,7 +79,7 @@ type outResource struct {
 
 type outRate struct {
 	EffectiveDate    string
-	MaxUnitsPerTime  string
+	MaxUnitsPerTime  string `xml:",omitempty"`
 	ObjectId         string
 	PricePerUnit     string
 	ResourceObjectId string

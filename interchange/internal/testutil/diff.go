@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/critpath/critpath/interchange/internal/record"
+	"github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -385,8 +386,8 @@ func yearlyDays(c schedule.Calendar) string {
 	return strings.Join(s, " ")
 }
 
-// match pairs a's items with b's by ID, then by name among those left
-// when it is one item's on each side; it returns a's ID → b's.
+// match pairs a's items with b's by ID, then those left by name, in
+// their order; it returns a's ID → b's.
 func match(idsA, namesA, idsB, namesB []string) map[string]string {
 	out := map[string]string{}
 	inB := map[string]bool{}
@@ -411,24 +412,49 @@ func match(idsA, namesA, idsB, namesB []string) map[string]string {
 	leftA := count(namesA, idsA, func(id string) bool { _, ok := out[id]; return ok })
 	leftB := count(namesB, idsB, func(id string) bool { return taken[id] })
 	for name, as := range leftA {
-		if bs := leftB[name]; len(as) == 1 && len(bs) == 1 {
-			out[as[0]] = bs[0]
+		for k, b := range leftB[name][:min(len(as), len(leftB[name]))] {
+			out[as[k]] = b
 		}
 	}
 	return out
 }
 
-func (d *differ) tasks() {
-	var idsA, namesA, idsB, namesB []string
-	for _, t := range d.a.Tasks {
-		idsA, namesA = append(idsA, t.ID), append(namesA, t.Name)
+// taskKeys are a project's task IDs in outline order, each with the path
+// of names from the top ("Floor 1/Formwork"), to match tasks whose IDs
+// changed.
+func taskKeys(p *schedule.Project) (ids, paths []string) {
+	byID := map[string]*schedule.Task{}
+	for k := range p.Tasks {
+		byID[p.Tasks[k].ID] = &p.Tasks[k]
 	}
+	path := func(t *schedule.Task) string {
+		names := []string{t.Name}
+		for up, depth := byID[t.Parent], 0; up != nil && depth < len(p.Tasks); up, depth = byID[up.Parent], depth+1 {
+			names = append(names, up.Name)
+		}
+		slices.Reverse(names)
+		return strings.Join(names, "/")
+	}
+	rows, err := outline.Order(p)
+	if err != nil {
+		for k := range p.Tasks {
+			rows = append(rows, outline.Row{Task: k})
+		}
+	}
+	for _, r := range rows {
+		ids, paths = append(ids, p.Tasks[r.Task].ID), append(paths, path(&p.Tasks[r.Task]))
+	}
+	return ids, paths
+}
+
+func (d *differ) tasks() {
 	byB := map[string]*schedule.Task{}
 	for k, t := range d.b.Tasks {
-		idsB, namesB = append(idsB, t.ID), append(namesB, t.Name)
 		byB[t.ID] = &d.b.Tasks[k]
 	}
-	d.taskB = match(idsA, namesA, idsB, namesB)
+	idsA, pathsA := taskKeys(d.a)
+	idsB, pathsB := taskKeys(d.b)
+	d.taskB = match(idsA, pathsA, idsB, pathsB)
 	d.tasksA = map[string]*schedule.Task{}
 	summary, working := map[string]bool{}, map[string]bool{}
 	for _, t := range d.a.Tasks {

@@ -54,9 +54,9 @@ func count(p *schedule.Project, match func(t *schedule.Task) bool) (int, string)
 	return n, first
 }
 
-// affected says how many tasks a rule MS Project applies otherwise
-// touches: "it bears on 3 tasks here, such as A100", or that it bears on
-// none.
+// affected says how many tasks are what a rule MS Project applies
+// otherwise touches: "3 tasks here are in progress, such as A100", "task
+// A100 is …", "no task here is …".
 func affected(n int, first, what string) string {
 	switch n {
 	case 0:

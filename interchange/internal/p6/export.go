@@ -48,7 +48,7 @@ var tableLayouts = func() map[string]layout {
 	out := map[string]layout{}
 	for _, l := range layouts {
 		var lay layout
-		for _, f := range strings.Fields(l.fields) {
+		for f := range strings.FieldsSeq(l.fields) {
 			f, v, _ := strings.Cut(f, "=")
 			lay.fields, lay.defaults = append(lay.fields, f), append(lay.defaults, v)
 		}
@@ -903,7 +903,7 @@ func (e *exporter) inHours(noun, id string, d schedule.Duration) {
 func (e *exporter) activityLosses(t *schedule.Task) {
 	if p := t.LevelingPriority(); readPriority[priorityType(p)] != p {
 		level := priorityType(p)
-		e.note("priority", "TASK", "activity", fmt.Sprintf("%s: %d → %s", t.ID, p, strings.TrimPrefix(level, "PT_")), "priorities are written as the nearest of P6's five levels, read back as 0, 300, 500, 700 or 900 (1000, never delayed by leveling, becomes Top, which P6 levels)")
+		e.note("priority", "TASK", "activity", fmt.Sprintf("%s: %d → %s", t.ID, p, strings.TrimPrefix(level, "PT_")), "priorities are written as the nearest of P6's five levels, read back as 0, 300, 500, 700 or 900; 1000, never delayed by leveling, becomes Top, which P6 levels")
 	}
 	for _, l := range []struct {
 		has       bool

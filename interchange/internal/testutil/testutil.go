@@ -71,7 +71,7 @@ func ValidateAll(t *testing.T, xsd string, docs map[string][]byte) {
 	out, err := exec.Command("xmllint", args...).CombinedOutput()
 	if err != nil {
 		var bad []string
-		for _, line := range strings.Split(string(out), "\n") {
+		for line := range strings.SplitSeq(string(out), "\n") {
 			if !strings.HasSuffix(line, " validates") && line != "" {
 				bad = append(bad, strings.TrimPrefix(line, dir+string(os.PathSeparator)))
 			}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/critpath/critpath/interchange/internal/loss"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -292,7 +293,7 @@ func (r *reader) workWeek(line int, cal string, ww workWeekXML, days *int) []sch
 
 // calendarXMLs writes the project's calendars and the presets it uses,
 // numbering them from 1; uid maps each name to its UID.
-func calendarXMLs(p *schedule.Project) (out []calendarXML, uid map[string]string) {
+func calendarXMLs(p *schedule.Project, lt *loss.Tally) (out []calendarXML, uid map[string]string) {
 	cals := slices.Clone(p.Calendars)
 	have := map[string]bool{}
 	for _, c := range cals {
@@ -335,6 +336,11 @@ func calendarXMLs(p *schedule.Project) (out []calendarXML, uid map[string]string
 			cx.WeekDays = &struct {
 				WeekDay []weekDayXML `xml:"WeekDay"`
 			}{days}
+		}
+		for _, x := range c.Exceptions {
+			if x.Yearly {
+				lt.Add("yearly", atCalendar, fmt.Sprintf("yearly exceptions are written as yearly recurrences of %d years from their first, and read back as the days of those years", yearlyYears), "yearly exception", fmt.Sprintf("%q of %q", x.Name, c.Name))
+			}
 		}
 		if ex := exceptionXMLs(c.Exceptions, p.Start); len(ex) > 0 {
 			cx.Exceptions = &struct {

@@ -32,8 +32,23 @@
 //
 // Write is strict: it writes what Microsoft Project opens and what
 // validates against the Project 2007–2019 schema, and fails, writing
-// nothing, on what MSPDI cannot hold. MSPDI dates carry no time zone:
-// they are the project's wall clock, read back in UTC.
+// nothing, on what MSPDI cannot hold whole (an ID used twice, a custom
+// field without a FieldID, a project with no date to start from). What it
+// can hold only in part, or what Microsoft Project would apply otherwise,
+// it writes as near as it can and returns as warnings, one per kind with
+// how many things it hit and the first: a P6 project's finish-by date
+// (written as the deadline of every task not finished: MS Project has no
+// "must finish by"), P6's scheduling rules (total float, lag calendar,
+// constraint rule — written as "honor constraint dates" when tasks have a
+// mandatory start or finish, else with it cleared —, summary float,
+// progress, as late as possible, the critical float), the time zone
+// (MSPDI dates are the project's wall clock, read back in UTC), task and
+// resource IDs that are not whole numbers (numbered), start milestones,
+// yearly exceptions (40 years of a yearly recurrence), percentages to a
+// whole percent, baselines of other names, work in other units than
+// hours, splits MS Project keeps nowhere, crash points, fast-tracking
+// overlaps. interchange/README.md has the table of what each format
+// keeps.
 //
 // Not carried yet: timephased data other than splits (contours, actual
 // work by period), cost rate tables B–E, availability periods.

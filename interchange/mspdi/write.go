@@ -9,7 +9,9 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
+	"github.com/critpath/critpath/interchange/internal/loss"
 	ol "github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
 )
@@ -19,9 +21,16 @@ import (
 // UIDs when the IDs are whole numbers and are numbered after the largest
 // otherwise; they are written in outline order, each summary before its
 // subtasks. The scheduled dates are written too when p schedules (MS
-// Project recomputes them; other readers use them). It fails, writing
-// nothing, on what MSPDI cannot hold: a task or resource ID used twice,
-// a parent that is not a task, an outline that loops. opts may be nil.
+// Project recomputes them; other readers use them). What MSPDI holds only
+// in part, or Microsoft Project would apply otherwise — a finish-by date,
+// P6's rules, the time zone, IDs that are not whole numbers, … (see the
+// package doc) — is written as near as it can be and returned as
+// warnings (Line 0, Where the element), once per kind, in the same order
+// for the same project. It fails, writing nothing, on what MSPDI cannot
+// hold: a task or resource ID used twice, a parent that is not a task,
+// an outline that loops, a custom field without a FieldID, a project
+// with neither a start, a status date nor a finish-by date. opts may be
+// nil.
 func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
 	if opts == nil {
 		opts = &WriteOptions{}
@@ -111,22 +120,39 @@ func values(fields map[string]string, ids map[fieldKey]string, resource bool, ow
 }
 
 // build lays p out as MSPDI with the dates of sched (nil: p scheduled
-// here, if it schedules), telling warn what MSPDI cannot hold.
+// here, if it schedules), telling warn what MSPDI cannot hold, once per
+// kind, in a fixed order: the project's settings, calendars, tasks,
+// links, resources, assignments, baselines.
 func build(p *schedule.Project, sched *schedule.Result, warn func(element, msg string)) (*projectXML, error) {
+	var lt loss.Tally
 	s := p.Settings
 	px := &projectXML{Xmlns: namespace, SaveVersion: "14", Name: p.Name, Title: p.Name, CurrencyCode: "XXX",
 		ScheduleFromStart: boolText(!p.FromFinish),
 		MinutesPerDay:     strconv.Itoa(cmp.Or(s.MinutesPerDay, 480)), MinutesPerWeek: strconv.Itoa(cmp.Or(s.MinutesPerWeek, 2400)),
 		DaysPerMonth: strconv.Itoa(cmp.Or(s.DaysPerMonth, 20)), DurationFormat: strconv.Itoa(fmtDays),
-		HonorConstraints: boolText(p.Options.Constraints != schedule.LinksFirst)}
+		HonorConstraints: boolText(honorConstraints(p))}
 	px.StartDate, px.StatusDate = optDate(p.Start), optDate(p.StatusDate)
 	if p.FromFinish {
 		px.FinishDate = optDate(p.Finish)
+	} else if start := cmp.Or(p.StatusDate, p.FinishBy); p.Start.IsZero() && !start.IsZero() { // a P6 stub: MSPDI needs a start
+		px.StartDate = formatDate(start)
+		lt.Add("start", atProject, fmt.Sprintf("the project has no start date, which MSPDI needs: %s is written", formatDate(start)), "", "")
 	}
 	fieldID, err := fieldIDs(p)
 	if err != nil {
 		return nil, err
 	}
+	hasKids := map[string]bool{}
+	for _, t := range p.Tasks {
+		hasKids[t.Parent] = true
+	}
+	if sched == nil {
+		if r, err := schedule.Run(p); err == nil {
+			sched = r
+		}
+	}
+	projectLosses(p, hasKids, &lt)
+	deadline := finishBy(p, hasKids, sched, &lt)
 	if len(p.CustomFields) > 0 {
 		px.ExtendedAttributes = &struct {
 			Fields []fieldXML `xml:"ExtendedAttribute"`
@@ -135,7 +161,7 @@ func build(p *schedule.Project, sched *schedule.Result, warn func(element, msg s
 			px.ExtendedAttributes.Fields = append(px.ExtendedAttributes.Fields, fieldXML{FieldID: f.ID, FieldName: f.Name, Alias: f.Alias})
 		}
 	}
-	cals, calUID := calendarXMLs(p)
+	cals, calUID := calendarXMLs(p, &lt)
 	px.Calendars = &items[calendarXML]{Items: cals}
 	px.CalendarUID = calUID[cmp.Or(p.Calendar, schedule.Standard)]
 
@@ -147,35 +173,19 @@ func build(p *schedule.Project, sched *schedule.Result, warn func(element, msg s
 	if err != nil {
 		return nil, fmt.Errorf("mspdi: tasks: %w", err)
 	}
+	for _, t := range p.Tasks {
+		if u := tuid[t.ID]; u != t.ID {
+			lt.Add("task id", atTask, "task IDs that are not whole numbers are written as MS Project's unique IDs, numbered after the largest, and read back so", "task", fmt.Sprintf("%s → %s", t.ID, u))
+		}
+	}
 	order, level, err := outline(p)
 	if err != nil {
 		return nil, err
 	}
-	if sched == nil {
-		if r, err := schedule.Run(p); err == nil {
-			sched = r
-		}
+	for _, t := range p.Tasks {
+		taskLosses(&t, hasKids[t.ID], &lt)
 	}
-	base := map[string][]baselineXML{}
-	for _, b := range p.Baselines {
-		n := "0"
-		if b.Name != "Baseline" {
-			k, err := strconv.Atoi(b.Name[min(len(b.Name), len("Baseline")):])
-			if len(b.Name) <= len("Baseline") || b.Name[:len("Baseline")] != "Baseline" || err != nil || k < 1 || k > 10 {
-				continue // MSPDI holds Baseline and Baseline1–10 only
-			}
-			n = strconv.Itoa(k)
-		}
-		for _, bt := range b.Tasks {
-			bx := baselineXML{Number: n, Cost: floatText(bt.Cost)}
-			bx.Start, bx.Finish = optDate(bt.Start), optDate(bt.Finish)
-			bx.Duration, bx.DurationFormat = formatXSDDuration(minutesOf(bt.Duration, s)), strconv.Itoa(formatOf(bt.Duration.Unit, bt.Duration.Elapsed))
-			if !bt.Work.IsZero() {
-				bx.Work = formatXSDDuration(minutesOf(bt.Work, s))
-			}
-			base[bt.ID] = append(base[bt.ID], bx)
-		}
-	}
+	linkLosses(p, &lt)
 	preds := map[string][]linkXML{}
 	for _, l := range p.Links {
 		pu, ok1 := tuid[l.Pred]
@@ -191,10 +201,7 @@ func build(p *schedule.Project, sched *schedule.Result, warn func(element, msg s
 		}
 		preds[l.Succ] = append(preds[l.Succ], lx)
 	}
-	hasKids := map[string]bool{}
-	for _, t := range p.Tasks {
-		hasKids[t.Parent] = true
-	}
+	base := baselines(p, &lt)
 	tasks := []taskXML{{UID: "0", ID: "0", Name: p.Name, OutlineLevel: "0", Summary: "1"}}
 	for id, k := range order {
 		t := &p.Tasks[k]
@@ -217,15 +224,21 @@ func build(p *schedule.Project, sched *schedule.Result, warn func(element, msg s
 		if t.Calendar != "" {
 			tx.CalendarUID = calUID[t.Calendar]
 		}
-		tx.Deadline, tx.ActualStart, tx.ActualFinish = optDate(t.Deadline), optDate(t.ActualStart), optDate(t.ActualFinish)
+		tx.Deadline, tx.ActualStart, tx.ActualFinish = optDate(cmp.Or(deadline[t.ID], t.Deadline)), optDate(t.ActualStart), optDate(t.ActualFinish)
+		if !t.Work.IsZero() {
+			tx.Work = formatXSDDuration(minutesOf(t.Work, s))
+		}
 		if t.Manual { // what Microsoft Project keeps: it shows the task from one date to the other
 			tx.ManualStart, tx.ManualDuration = optDate(t.Start), tx.Duration
 		}
 		if !t.ActualStart.IsZero() && t.ActualCost != nil {
 			tx.ActualCost = floatText(*t.ActualCost)
 		}
-		if t.Remaining != nil {
+		switch {
+		case t.Remaining != nil:
 			tx.RemainingDuration = formatXSDDuration(minutesOf(*t.Remaining, s))
+		case !t.ActualStart.IsZero() && t.ActualFinish.IsZero(): // what the percent leaves, kept whole though the percent is rounded
+			tx.RemainingDuration = formatXSDDuration(minutesOf(t.Duration, s) * (100 - t.PercentComplete) / 100)
 		}
 		if t.NoSplit {
 			tx.LevelingCanSplit = "0"
@@ -251,6 +264,11 @@ func build(p *schedule.Project, sched *schedule.Result, warn func(element, msg s
 	ruid, err := uids(resIDs)
 	if err != nil {
 		return nil, fmt.Errorf("mspdi: resources: %w", err)
+	}
+	for _, r := range p.Resources {
+		if u := ruid[r.ID]; u != r.ID {
+			lt.Add("resource id", atResource, "resource IDs that are not whole numbers are written as MS Project's unique IDs, numbered after the largest, and read back so", "resource", fmt.Sprintf("%s → %s", r.ID, u))
+		}
 	}
 	var res []resourceXML
 	for _, r := range p.Resources {
@@ -287,14 +305,83 @@ func build(p *schedule.Project, sched *schedule.Result, warn func(element, msg s
 		ax := assignmentXML{UID: strconv.Itoa(k + 1), TaskUID: tu, ResourceUID: ru, Units: floatText(a.Units)}
 		if !a.Work.IsZero() {
 			ax.Work = formatXSDDuration(minutesOf(a.Work, s))
+			if a.Work.Unit != schedule.Hour || a.Work.Elapsed {
+				lt.Add("work unit", atAssignment, "assignments' work is written in hours, MSPDI's unit for work, and read back in hours", "assignment", fmt.Sprintf("%s on %s: %v", a.Resource, a.Task, a.Work))
+			}
 		}
 		asg = append(asg, ax)
 	}
-	asg = splitPeriods(p, sched, tuid, asg)
+	asg = splitPeriods(p, sched, tuid, asg, &lt)
 	if len(asg) > 0 {
 		px.Assignments = &items[assignmentXML]{Items: asg}
 	}
+	if px.StartDate == "" && !p.FromFinish {
+		return nil, fmt.Errorf("mspdi: the project has no start date, and MSPDI needs one")
+	}
+	for _, w := range lt.Warnings() {
+		warn(w.Where, w.Message)
+	}
 	return px, nil
+}
+
+// baselines lays the baselines out by task: MSPDI holds Baseline and
+// Baseline1–10 (numbers 0–10); one of another name ("Original Plan", a P6
+// project's) is written as the first number free, with a warning, and
+// left out when none is.
+func baselines(p *schedule.Project, lt *loss.Tally) map[string][]baselineXML {
+	number := func(name string) (int, bool) {
+		rest, ok := strings.CutPrefix(name, "Baseline")
+		if !ok {
+			return 0, false
+		}
+		if rest = strings.TrimSpace(rest); rest == "" {
+			return 0, true
+		}
+		k, err := strconv.Atoi(rest)
+		return k, err == nil && k >= 1 && k <= 10 && strconv.Itoa(k) == rest
+	}
+	nameOf := func(k int) string {
+		if k == 0 {
+			return "Baseline"
+		}
+		return "Baseline" + strconv.Itoa(k)
+	}
+	taken := map[int]bool{}
+	for _, b := range p.Baselines {
+		if k, ok := number(b.Name); ok {
+			taken[k] = true
+		}
+	}
+	s := p.Settings
+	out := map[string][]baselineXML{}
+	for _, b := range p.Baselines {
+		k, ok := number(b.Name)
+		if !ok {
+			for k = 0; k <= 10 && taken[k]; k++ {
+			}
+			if k > 10 {
+				lt.Add("baseline left out", atTask, "baselines beyond MSPDI's eleven (Baseline, Baseline1–10) are left out", "baseline", strconv.Quote(b.Name))
+				continue
+			}
+			taken[k] = true
+		}
+		if nameOf(k) != b.Name {
+			lt.Add("baseline name", atTask, "baselines are written as MS Project's Baseline and Baseline1–10, and read back so named", "baseline", fmt.Sprintf("%q → %s", b.Name, nameOf(k)))
+		}
+		for _, bt := range b.Tasks {
+			bx := baselineXML{Number: strconv.Itoa(k), Cost: floatText(bt.Cost)}
+			bx.Start, bx.Finish = optDate(bt.Start), optDate(bt.Finish)
+			bx.Duration, bx.DurationFormat = formatXSDDuration(minutesOf(bt.Duration, s)), strconv.Itoa(formatOf(bt.Duration.Unit, bt.Duration.Elapsed))
+			if !bt.Work.IsZero() {
+				bx.Work = formatXSDDuration(minutesOf(bt.Work, s))
+				if bt.Work.Unit != schedule.Hour || bt.Work.Elapsed {
+					lt.Add("baseline work unit", atTask, "baseline work is written in hours, MSPDI's unit for work, and read back in hours", "baseline task", fmt.Sprintf("%s of %q: %v", bt.ID, b.Name, bt.Work))
+				}
+			}
+			out[bt.ID] = append(out[bt.ID], bx)
+		}
+	}
+	return out
 }
 
 // splitPeriods writes the splits of each split task as MS Project keeps
@@ -302,18 +389,32 @@ func build(p *schedule.Project, sched *schedule.Result, warn func(element, msg s
 // when it has none), a period of work per piece (its working time × the
 // assignment's units; work done is Type 2, work to do Type 1) and a period
 // of no work for each pause between them.
-func splitPeriods(p *schedule.Project, sched *schedule.Result, tuid map[string]string, asg []assignmentXML) []assignmentXML {
-	if sched == nil {
-		return asg
-	}
-	n := sched.Network()
+func splitPeriods(p *schedule.Project, sched *schedule.Result, tuid map[string]string, asg []assignmentXML, lt *loss.Tally) []assignmentXML {
 	for _, t := range p.Tasks {
+		if len(t.Splits) == 0 {
+			continue
+		}
+		lost := func(key, text string) { lt.Add(key, atTask, text, "task", t.ID) }
+		switch {
+		case sched == nil:
+			lost("splits unscheduled", "splits are not written: MS Project keeps them in the scheduled work, and the project does not schedule")
+			continue
+		case !t.ActualFinish.IsZero():
+			lost("splits finished", "splits of finished tasks are not written: MS Project keeps them in the work done, which critpath does not read back as splits")
+			continue
+		case t.Manual:
+			lost("splits manual", "splits of manually scheduled tasks are written but not read back: critpath reads a manual task from its start and finish")
+		case t.Duration.Elapsed:
+			lost("splits elapsed", "splits of elapsed tasks are written but not read back: critpath reads splits in working time")
+		}
+		n := sched.Network()
 		i, ok := n.Index(t.ID)
-		if len(t.Splits) == 0 || !ok || !t.ActualFinish.IsZero() {
+		if !ok {
 			continue
 		}
 		segs := sched.Segments(i)
 		if len(segs) < 2 {
+			lost("splits idle", "splits that pause no work (at or past the end of the task's work) are not written")
 			continue
 		}
 		k := slices.IndexFunc(asg, func(a assignmentXML) bool { return a.TaskUID == tuid[t.ID] })

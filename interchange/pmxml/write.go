@@ -79,7 +79,7 @@ type outResource struct {
 
 type outRate struct {
 	EffectiveDate    string
-	MaxUnitsPerTime  string
+	MaxUnitsPerTime  string `xml:",omitempty"`
 	ObjectId         string
 	PricePerUnit     string
 	ResourceObjectId string
@@ -196,8 +196,9 @@ type WriteOptions struct {
 // tasks), resources with their limits and rates, activities with the
 // dates and floats critpath computes, relationships and assignments. It
 // holds what the XER writer holds, and loses what that loses (returned as
-// warnings, Line 0); PMXML's working times run in half hours, so a
-// calendar's times are rounded out to them, with a warning. It fails,
+// warnings, Line 0, Where the element, once per kind as xer.Write says);
+// PMXML's working times run in half hours, so a calendar's times are
+// rounded out to them, with a warning. It fails,
 // writing nothing, where xer.Write does. opts may be nil.
 func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
 	if opts == nil {

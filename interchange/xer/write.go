@@ -28,15 +28,21 @@ type WriteOptions struct {
 // scheduling options, calendars (the presets it names included), WBS (from
 // its summary tasks), resources with their limits and rates, activities
 // with the dates and floats critpath computes, relationships and
-// assignments. What P6 cannot hold is written as near as it can be and
-// returned as warnings (line 0): elapsed durations and lags as working
-// hours, a summary's links and constraints (left out), splits, manual
-// scheduling, baselines, cost resources (as nonlabor), yearly holidays
-// (written for the years around the project). The text of a name loses
-// its tabs and line breaks, which XER cannot hold. It fails, writing
-// nothing, on a task or resource ID used twice, a parent that is not a
-// task, an outline that loops, or text the chosen code page lacks.
-// opts may be nil.
+// assignments. What P6 cannot hold, or would apply otherwise, is written
+// as near as it can be and returned as warnings (line 0, Where the
+// table), once per kind with how many things it hit and the first, in the
+// same order for the same project: the time zone, rules that are not
+// P6's, durations and lags in hours (elapsed ones as working hours,
+// percent lags as hours of the predecessor), summary tasks as WBS nodes
+// (their links, constraints and other values left out), priorities
+// between P6's five levels, splits, manual scheduling, notes, costs,
+// baselines, custom fields, cost resources (as nonlabor), yearly holidays
+// (written for the years around the project), names cut to P6's limits
+// and without tabs or line breaks; interchange/README.md has the table of
+// what each format keeps. A project read from P6 warns about nothing.
+// It fails, writing nothing, on a task or resource ID used twice, a
+// parent that is not a task, an outline that loops, or text the chosen
+// code page lacks. opts may be nil.
 func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
 	if opts == nil {
 		opts = &WriteOptions{}

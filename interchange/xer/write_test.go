@@ -55,8 +55,11 @@ func TestWriteDhakaTower(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantWarnings(t, warnings, "yearly exceptions", "cost resources (such as rajuk)", "elapsed durations (such as BSM9's 7ed)",
-		"link M-APPR→PIL FS is left out", "elapsed lags", "percent lags (such as PIL3→PIL4's 50%)", "rules for constraints")
+	wantWarnings(t, warnings, "yearly exceptions", "cost resources are written as nonlabor resources, read back as work resources: P6 has no cost resources (3 resources, such as rajuk)",
+		"elapsed durations are written as as many working hours: P6 has no elapsed time (activity BSM9: 7ed → 168h)",
+		"links to and from summary tasks are left out: a WBS node has no relationships (link M-APPR→PIL FS)", "elapsed lags",
+		"percent lags are written as that share of the predecessor's duration, in hours: P6 has no percent lags (2 links, such as PIL3→PIL4 SS: 50% → 180h)",
+		"constraint rule is not P6's")
 	if !bytes.HasSuffix(out.Bytes(), []byte("\r\n%E\r\n")) {
 		t.Errorf("the export does not end in %%E")
 	}

@@ -2,10 +2,13 @@ package xlsx
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/critpath/critpath/schedule"
@@ -18,7 +21,13 @@ const sheetCSV = "CSV"
 // WriteCSV writes the task table of Write's workbook as CSV (UTF-8,
 // comma-separated, one header row): the same columns and spellings, dates
 // as "2006-01-02 15:04" in the project's zone, percentages as "40%",
-// float as "2.5d". ReadCSV reads it back. opts may be nil.
+// float as "2.5d". ReadCSV reads it back, with ReadOptions.Base giving
+// what a CSV does not hold: the calendars, the resources, the project's
+// dates, time zone, settings, options and custom fields. What even then
+// does not come back — a schedule from the project's finish, baselines,
+// assignments' work, a task without predecessors starting late, which
+// reads back with a start-no-earlier-than — is returned as warnings,
+// once per kind, with what Base must give. opts may be nil.
 func WriteCSV(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
 	wr, err := newWriter(p, opts)
 	if err != nil {
@@ -31,9 +40,12 @@ func WriteCSV(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, 
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
 	rec := make([]string, len(headers))
-	for _, row := range wr.rows {
+	for k, row := range wr.rows {
 		for i, v := range cellsOf(row) {
 			rec[i] = wr.csvText(v)
+			if strings.TrimSpace(rec[i]) != rec[i] {
+				wr.lt.Add("trim", sheetCSV, "spaces and line breaks at the ends of a text are trimmed when a CSV is read", "cell", at(sheetCSV, ref(k+1, i)))
+			}
 		}
 		if err := cw.Write(rec); err != nil {
 			return nil, fmt.Errorf("xlsx: %w", err)
@@ -43,7 +55,78 @@ func WriteCSV(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, 
 	if err := cw.Error(); err != nil {
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
-	return wr.warnings, nil
+	wr.csvLosses()
+	return wr.lt.Warnings(), nil
+}
+
+// csvLosses reports what a CSV task table does not hold: the rest of the
+// project, which ReadOptions.Base must give, and what does not come back
+// even then.
+func (wr *writer) csvLosses() {
+	p := wr.p
+	var rest []string
+	if n := len(p.Calendars); n > 0 {
+		rest = append(rest, fmt.Sprintf("%d calendars", n))
+	}
+	if n := len(p.Resources); n > 0 {
+		rest = append(rest, fmt.Sprintf("%d resources (the resource names column gives names and units only)", n))
+	}
+	if !p.StatusDate.IsZero() || !p.FinishBy.IsZero() {
+		rest = append(rest, "the status date and finish-by date")
+	}
+	if p.Location != nil || p.Settings != (schedule.Settings{}) || p.Options != (schedule.Options{}) || p.Calendar != "" {
+		rest = append(rest, "the time zone, project calendar, settings and scheduling options")
+	}
+	if n := len(p.CustomFields); n > 0 {
+		rest = append(rest, fmt.Sprintf("%d custom fields' definitions", n))
+	}
+	if len(rest) > 0 {
+		wr.lt.Add("rest", sheetCSV, fmt.Sprintf("a CSV holds the task table alone: %s are read back from ReadOptions.Base, or lost", strings.Join(rest, ", ")), "", "")
+	}
+	if p.FromFinish {
+		wr.lt.Add("from finish", sheetCSV, "the project is scheduled from its finish; a CSV reads back scheduled forward from its start", "", "")
+	}
+	if n := len(p.Baselines); n > 0 {
+		wr.lt.Add("baselines", sheetCSV, "baselines are not in a CSV (the workbook's Baselines sheet holds them)", "baseline", strconv.Quote(p.Baselines[0].Name))
+		for range p.Baselines[1:] {
+			wr.lt.Add("baselines", "", "", "", "")
+		}
+	}
+	named := map[string][]string{} // resource IDs by name
+	for _, r := range p.Resources {
+		named[cmp.Or(r.Name, r.ID)] = append(named[cmp.Or(r.Name, r.ID)], r.ID)
+	}
+	for _, r := range p.Resources {
+		if ids := named[cmp.Or(r.Name, r.ID)]; len(ids) > 1 && slices.ContainsFunc(p.Assignments, func(a schedule.Assignment) bool { return a.Resource == r.ID }) {
+			wr.lt.Add("same name", sheetCSV, "the assignments of resources that share their name with another cannot be told apart in a CSV's resource names", "resource", fmt.Sprintf("%s (%s)", r.ID, strings.Join(ids, ", ")))
+		}
+	}
+	for _, a := range p.Assignments {
+		if !a.Work.IsZero() {
+			wr.lt.Add("work", sheetCSV, "assignments' work is not in a CSV, whose resource names give units only: it reads back as the task's duration × units", "assignment", fmt.Sprintf("%s on %s: %v", a.Resource, a.Task, a.Work))
+		}
+	}
+	// ReadCSV gives a task without predecessors that starts after the
+	// project start a start-no-earlier-than at its start (see
+	// foreignDates).
+	hasPred := map[string]bool{}
+	for _, l := range p.Links {
+		hasPred[l.Succ] = true
+	}
+	summary := map[string]bool{}
+	for _, t := range p.Tasks {
+		summary[t.Parent] = true
+	}
+	start := wr.r.Start()
+	if !p.Start.IsZero() {
+		start = p.Start
+	}
+	for k, t := range p.Tasks {
+		if tr := wr.results[k]; !hasPred[t.ID] && !summary[t.ID] && !t.Manual && t.Constraint.Type == schedule.ASAP && tr.Start.After(start) {
+			wr.lt.Add("late start", sheetCSV, "tasks without predecessors that start after the project start (by their calendar, progress or the status date) read back from a CSV with a start-no-earlier-than at that start: a CSV does not say why they start then",
+				"task", fmt.Sprintf("%s: %s", t.ID, tr.Start.In(wr.loc).Format("2006-01-02 15:04")))
+		}
+	}
 }
 
 // csvText spells a workbook cell as text, as its style shows it.

@@ -12,8 +12,9 @@
 // tables filter, dates and numbers carry formats, task rows Excel's
 // outline. Every sheet goes through excelize's StreamWriter, which keeps
 // at most 16 MiB of a sheet in memory and spills the rest to a temporary
-// file. What a workbook cannot carry (a link's fast-tracking overlap) is
-// returned as a Warning.
+// file. What a workbook cannot carry (a link's fast-tracking overlap, a
+// text past Excel's 32,767 characters, a control character) is returned
+// as a Warning, once per kind with how many it hit and the first.
 //
 // Read reads a workbook back. Critpath's own comes back as the project
 // written (its Project sheet says so). Anyone else's is read by its
@@ -90,7 +91,12 @@
 // rows is refused.
 //
 // WriteCSV and ReadCSV do the same for the task table alone; a CSV
-// carries no calendars or resources, which ReadOptions.Base supplies.
+// carries no calendars, resources, settings or project dates, which
+// ReadOptions.Base supplies. WriteCSV's warnings say what is not in the
+// CSV, and what does not come back even with Base: a schedule from the
+// finish, baselines, assignments' work, resources that share a name, and
+// tasks without predecessors starting late (read back with a
+// start-no-earlier-than).
 //
 // The functions are safe to call concurrently; none changes the project
 // it is given.

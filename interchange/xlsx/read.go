@@ -28,8 +28,9 @@ type ReadOptions struct {
 	Sheet string
 	// The rest apply to a sheet without critpath's Project sheet (a CSV,
 	// a workbook of another tool). Base is a project whose name, start,
-	// time zone, calendar, calendars, settings, options, custom fields and
-	// resources the tasks are read into (its tasks are not used). Start is
+	// finish-by date, status date, time zone, calendar, calendars,
+	// settings, options, custom fields and resources the tasks are read
+	// into (its tasks are not used). Start is
 	// the project start (default: Base's, else the earliest task start);
 	// Location the time zone of its dates (default: Base's, else UTC);
 	// Calendar the project calendar (default: Base's, else Standard).
@@ -314,7 +315,7 @@ func newReader(opts *ReadOptions) *reader {
 		rd.opts = *opts
 	}
 	if b := rd.opts.Base; b != nil {
-		rd.p = &schedule.Project{Name: b.Name, Start: b.Start, Location: b.Location, Calendar: b.Calendar,
+		rd.p = &schedule.Project{Name: b.Name, Start: b.Start, FinishBy: b.FinishBy, StatusDate: b.StatusDate, Location: b.Location, Calendar: b.Calendar,
 			Settings: b.Settings, Options: b.Options, Calendars: slices.Clone(b.Calendars),
 			CustomFields: slices.Clone(b.CustomFields), Resources: slices.Clone(b.Resources)}
 		rd.opts.Start = cmp.Or(rd.opts.Start, b.Start)

@@ -48,7 +48,7 @@ func (wr *writer) predecessors() map[string]string {
 		b.WriteString(tail)
 		out[l.Succ] = b.String()
 		if !l.Overlap.IsZero() || l.ReworkCost != 0 {
-			wr.warn(sheetTasks, "link %s: its fast-tracking overlap and rework cost are not carried", &l)
+			wr.lt.Add("overlap", sheetTasks, "links' fast-tracking overlaps and rework costs are not carried: the predecessors column has no place for them", "link", l.String())
 		}
 	}
 	return out

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/critpath/critpath/interchange/internal/loss"
 	"github.com/critpath/critpath/interchange/internal/record"
 	"github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
@@ -120,37 +121,38 @@ func (s *sheet) put(cells []any, opts ...excelize.RowOpts) error {
 		return err
 	}
 	for c, v := range cells {
-		if msg := cellText(v); msg != "" {
-			s.wr.warnings = append(s.wr.warnings, Warning{Where: at(s.name, ref(s.row-1, c)), Message: msg})
+		if kind, msg, detail := cellText(v); kind != "" {
+			s.wr.lt.Add(kind, s.name, msg, "cell", at(s.name, ref(s.row-1, c))+detail)
 		}
 	}
 	return s.sw.SetRow(cell, cells, opts...)
 }
 
-// cellText says what a cell's text loses in a workbook: characters past
-// Excel's 32,767, and control characters XML cannot hold (Excel shows
-// them as �); "" when nothing.
-func cellText(v any) string {
+// cellText says what a cell's text loses in a workbook — characters past
+// Excel's 32,767, control characters XML cannot hold (Excel shows them as
+// �) — as a kind, its message and the cell's detail; kind "" when
+// nothing.
+func cellText(v any) (kind, msg, detail string) {
 	if c, ok := v.(excelize.Cell); ok {
 		v = c.Value
 	}
 	text, ok := v.(string)
 	if !ok {
-		return ""
+		return "", "", ""
 	}
 	// A string's UTF-16 length is at most its UTF-8 length: count only
 	// the long ones.
 	if len(text) > excelize.TotalCellChars {
 		if n := len(utf16.Encode([]rune(text))); n > excelize.TotalCellChars {
-			return fmt.Sprintf("a text of %d characters is cut to Excel's %d", n, excelize.TotalCellChars)
+			return "long text", fmt.Sprintf("texts are cut to Excel's %d characters", excelize.TotalCellChars), fmt.Sprintf(" (%d characters)", n)
 		}
 	}
 	for _, r := range text {
 		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF {
-			return fmt.Sprintf("control character %U cannot be held in a workbook: it reads back as \uFFFD", r)
+			return fmt.Sprintf("control %U", r), fmt.Sprintf("control character %U cannot be held in a workbook: it reads back as \uFFFD", r), ""
 		}
 	}
-	return ""
+	return "", "", ""
 }
 
 // table ends a sheet of cols columns as an Excel table (a filter on each
@@ -291,7 +293,7 @@ func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, err
 	if err := f.Write(w); err != nil {
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
-	return wr.warnings, nil
+	return wr.lt.Warnings(), nil
 }
 
 // newWriter schedules p when opts gives no Result and lays out its
@@ -334,18 +336,20 @@ func newWriter(p *schedule.Project, opts *WriteOptions) (*writer, error) {
 }
 
 type writer struct {
-	loc      *time.Location // the zone of every date written
-	f        *excelize.File
-	p        *schedule.Project
-	r        *schedule.Result
-	results  []schedule.TaskResult // the scheduled tasks, by index in p.Tasks
-	st       *styles
-	rows     []outline.Row
-	warnings []Warning
+	loc     *time.Location // the zone of every date written
+	f       *excelize.File
+	p       *schedule.Project
+	r       *schedule.Result
+	results []schedule.TaskResult // the scheduled tasks, by index in p.Tasks
+	st      *styles
+	rows    []outline.Row
+	lt      loss.Tally // what the workbook cannot carry, by kind
 }
 
+// warn reports something of the workbook as a whole, once.
 func (wr *writer) warn(sheet, format string, args ...any) {
-	wr.warnings = append(wr.warnings, Warning{Where: sheet, Message: fmt.Sprintf(format, args...)})
+	msg := fmt.Sprintf(format, args...)
+	wr.lt.Add(msg, sheet, msg, "", "")
 }
 
 func (wr *writer) resources() error {

@@ -3,12 +3,14 @@ package p6
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/critpath/critpath/interchange/internal/loss"
 	ol "github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
 )
@@ -46,7 +48,7 @@ var tableLayouts = func() map[string]layout {
 	out := map[string]layout{}
 	for _, l := range layouts {
 		var lay layout
-		for _, f := range strings.Fields(l.fields) {
+		for f := range strings.FieldsSeq(l.fields) {
 			f, v, _ := strings.Cut(f, "=")
 			lay.fields, lay.defaults = append(lay.fields, f), append(lay.defaults, v)
 		}
@@ -60,16 +62,21 @@ var tableLayouts = func() map[string]layout {
 // included), the WBS (from summary tasks; the project's own node first),
 // resources with their limits and rates, activities with the dates and
 // floats critpath computes, relationships and assignments. What P6 cannot
-// hold is written as near as it can and reported through warn (table,
-// message): elapsed durations and lags as working hours, percent lags by
-// the predecessor's duration, a summary's links and constraints, splits,
-// manual scheduling, baselines, cost resources. It fails, writing
-// nothing, on what no P6 file can hold: a task, calendar or resource
-// defined twice,
-// a parent or a link's end that is not a task, an outline that loops. The
-// dates are r's (nil: p is scheduled here).
+// hold, or what P6 (and critpath reading the file back) would take
+// otherwise, is written as near as it can be and reported through warn
+// (table, message), once per kind with how many things it hit and the
+// first, in a fixed order: the time zone, rules that are not P6's,
+// durations and lags in other units than hours, elapsed ones, percent
+// lags, summary tasks (WBS nodes: their IDs, links, constraints and other
+// values), priorities between P6's five levels, splits, manual
+// scheduling, task types, costs, notes, custom fields, baselines, cost
+// resources, overtime rates, assignment work, and so on (the table "What
+// each format keeps" in interchange/README.md lists them). It fails, writing nothing, on what no P6
+// file can hold: a task, calendar or resource defined twice, a parent or
+// a link's end that is not a task, an outline that loops. The dates are
+// r's (nil: p is scheduled here).
 func Export(p *schedule.Project, r *schedule.Result, warn func(table, message string)) ([]*Sheet, error) {
-	e := &exporter{p: p, warnf: warn, s: p.Settings, calID: map[string]string{}, taskID: map[string]string{}, wbsID: map[string]string{}, sheets: map[string]*Sheet{}, codes: map[string]bool{}}
+	e := &exporter{p: p, s: p.Settings, calID: map[string]string{}, taskID: map[string]string{}, wbsID: map[string]string{}, sheets: map[string]*Sheet{}, codes: map[string]bool{}}
 	e.s.MinutesPerDay = cmp.Or(e.s.MinutesPerDay, 480)
 	e.s.MinutesPerWeek = cmp.Or(e.s.MinutesPerWeek, 2400)
 	e.s.DaysPerMonth = cmp.Or(e.s.DaysPerMonth, 20)
@@ -86,7 +93,8 @@ func Export(p *schedule.Project, r *schedule.Result, warn func(table, message st
 			e.dates[tr.ID] = tr
 		}
 		e.finish = r.Finish()
-	} else {
+	} else if !p.Start.IsZero() || !p.StatusDate.IsZero() || p.FromFinish {
+		// (A stub with no dates at all has none to lose.)
 		e.warn("PROJECT", "the project does not schedule (%v); no early or late dates are written", err)
 	}
 	e.project()
@@ -103,12 +111,14 @@ func Export(p *schedule.Project, r *schedule.Result, warn func(table, message st
 		return nil, err
 	}
 	e.assignments()
+	for _, w := range e.loss.Warnings() {
+		warn(w.Where, w.Message)
+	}
 	return e.out, nil
 }
 
 type exporter struct {
 	p      *schedule.Project
-	warnf  func(table, message string)
 	s      schedule.Settings
 	dates  map[string]schedule.TaskResult
 	finish time.Time
@@ -122,23 +132,22 @@ type exporter struct {
 	taskID  map[string]string // activity's task ID → task_id
 	wbsID   map[string]string // summary's task ID → wbs_id
 	rsrcID  map[string]string // resource ID → rsrc_id
-	warned  map[string]bool
-	codes   map[string]bool // activity IDs written
+	codes   map[string]bool   // activity IDs written
+	wbsPath map[string]string // summary's task ID → the ID it reads back as
+	short   string            // the project's ID as written
+	loss    loss.Tally
 }
 
+// warn reports something of the project as a whole, once.
 func (e *exporter) warn(table, format string, args ...any) {
-	e.warnf(table, fmt.Sprintf(format, args...))
+	msg := fmt.Sprintf(format, args...)
+	e.loss.Add(msg, table, msg, "", "")
 }
 
-// warnOnce reports a loss once per kind, naming the first task it hit.
-func (e *exporter) warnOnce(kind, table, format string, args ...any) {
-	if e.warned == nil {
-		e.warned = map[string]bool{}
-	}
-	if !e.warned[kind] {
-		e.warned[kind] = true
-		e.warn(table, format, args...)
-	}
+// note counts one thing of a kind P6 cannot hold (see loss.Tally): the
+// message is formatted from the first.
+func (e *exporter) note(kind, table, noun, example, format string, args ...any) {
+	e.loss.Addf(kind, table, noun, example, format, args...)
 }
 
 // add appends a row to the table, starting it when it is new.
@@ -157,6 +166,9 @@ func (e *exporter) add(name string, values map[string]string) {
 			v = lay.defaults[i]
 		}
 		row[i] = clean(v)
+		if row[i] != v {
+			e.note("clean", name, "text", strconv.Quote(v), "tabs and line breaks are written as spaces: P6's tables hold none")
+		}
 	}
 	s.Rows = append(s.Rows, row)
 }
@@ -200,22 +212,33 @@ func (e *exporter) outline() error {
 	return nil
 }
 
+// tableOf is the table each kind of text fit cuts is in.
+var tableOf = map[string]string{"project ID": "PROJECT", "calendar name": "CALENDAR", "WBS code": "PROJWBS", "WBS name": "PROJWBS",
+	"resource name": "RSRC", "resource ID": "RSRC", "activity ID": "TASK", "activity name": "TASK"}
+
 // fit cuts text to P6's limit of n characters, reporting it once per
 // kind.
 func (e *exporter) fit(kind, s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	e.warnOnce("long "+kind, "PROJECT", "%ss are cut to P6's %d characters (such as %q)", kind, n, s)
-	return string(r[:n])
+	e.note("long "+kind, tableOf[kind], kind, strconv.Quote(s), "%ss are cut to P6's %d characters", kind, n)
+	return cut(s, n)
+}
+
+// cut cuts s to n characters.
+func cut(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }
 
 // periodHours writes a calendar's hours per period within what P6 holds
 // (1 to the hours in the period), reporting it once.
 func (e *exporter) periodHours(h, most float64) string {
 	if h < 1 || h > most {
-		e.warnOnce("period hours", "CALENDAR", "hours per period %v are kept within P6's 1 to %v", h, most)
+		e.note("period hours", "CALENDAR", "", "", "hours per period %v are kept within P6's 1 to %v", h, most)
 		h = min(most, max(1, h))
 	}
 	return number(h)
@@ -231,11 +254,17 @@ func (e *exporter) code(id string) string {
 // or line breaks, unique in used (one cut short or cleaned ends in ~ and a
 // number if it has to).
 func (e *exporter) unique(used map[string]bool, kind, s string, n int) string {
+	if clean(s) != s {
+		e.note("clean", tableOf[kind], "text", strconv.Quote(s), "tabs and line breaks are written as spaces: P6's tables hold none")
+	}
 	c := e.fit(kind, clean(s), n)
 	base := []rune(c)
 	for k := 1; used[c]; k++ {
 		suffix := fmt.Sprintf("~%d", k)
 		c = string(base[:min(len(base), n-len(suffix))]) + suffix
+	}
+	if c != string(base) {
+		e.note("unique "+kind, tableOf[kind], kind, fmt.Sprintf("%q → %q", s, c), "%ss that are another's once cut short or cleaned end in ~ and a number", kind)
 	}
 	used[c] = true
 	return c
@@ -291,25 +320,61 @@ const projID = "1"
 func (e *exporter) project() {
 	p := e.p
 	short := cmp.Or(p.Name, "critpath")
+	start, finishBy := p.Start, p.FinishBy
 	if p.FromFinish {
-		e.warn("PROJECT", "the project is scheduled from its finish; P6 schedules forward from the planned start")
+		// P6 schedules forward; the finish still bounds the late dates.
+		finishBy = cmp.Or(finishBy, p.Finish)
+		e.warn("PROJECT", "the project is scheduled from its finish; P6 schedules forward from the planned start, so it is written with its scheduled start as the planned start and its finish %s as the must-finish-by date", stamp(p.Finish))
 	}
-	start := p.Start
-	if start.IsZero() {
-		if tr, ok := e.earliest(); ok {
-			start = tr
+	if tr, ok := e.earliest(); ok && start.IsZero() {
+		start = tr
+	}
+	if zone := timeZone(p); zone != "" {
+		e.warn("PROJECT", "the project's time zone %s is not written: P6's dates are wall-clock times without a zone (read back as UTC)", zone)
+	}
+	e.short = e.fit("project ID", short, 40)
+	e.add("PROJECT", map[string]string{"proj_id": projID, "proj_short_name": e.short, "clndr_id": e.calendarID(e.p.Calendar),
+		"critical_drtn_hr_cnt": e.floatHours(p.Options.CriticalFloat), "last_recalc_date": stamp(p.StatusDate),
+		"plan_start_date": stamp(start), "plan_end_date": stamp(finishBy), "scd_end_date": stamp(e.finish),
+		"add_date": stamp(start)})
+	if c := p.Options.CriticalFloat; !c.IsZero() && c.Unit != schedule.Hour {
+		e.warn("PROJECT", "the critical float %v is written as %sh: P6 keeps it in hours", c, e.floatHours(c))
+	}
+	if d := cmp.Or(p.Settings.DaysPerMonth, 20); d != 20 {
+		e.warn("CALENDAR", "%d working days per month are not kept: P6 gives each calendar its hours per month, which are written but not read back (a month reads back as 20 days)", d)
+	}
+	if s := p.Settings; p.Calendar == "" && (cmp.Or(s.MinutesPerDay, 480) != 480 || cmp.Or(s.MinutesPerWeek, 2400) != 2400) {
+		e.warn("PROJECT", "the hours per day and week are kept with the project calendar; the project names none, so P6's 8 and 40 are read back")
+	}
+	if len(p.Baselines) > 0 {
+		e.note("baselines", "PROJECT", "baseline", strconv.Quote(p.Baselines[0].Name), "baselines are not written: P6 keeps a baseline as a project of its own")
+		for range p.Baselines[1:] {
+			e.note("baselines", "PROJECT", "baseline", "", "")
 		}
 	}
-	e.add("PROJECT", map[string]string{"proj_id": projID, "proj_short_name": e.fit("project ID", short, 40), "clndr_id": e.calendarID(e.p.Calendar),
-		"critical_drtn_hr_cnt": e.floatHours(p.Options.CriticalFloat), "last_recalc_date": stamp(p.StatusDate),
-		"plan_start_date": stamp(start), "plan_end_date": stamp(p.FinishBy), "scd_end_date": stamp(e.finish),
-		"add_date": stamp(start)})
-	if len(p.Baselines) > 0 {
-		e.warn("PROJECT", "%d baselines are not written: P6 keeps a baseline as a project of its own", len(p.Baselines))
-	}
 	if len(p.CustomFields) > 0 {
-		e.warn("PROJECT", "%d custom fields are not written: P6's user-defined fields are not carried yet", len(p.CustomFields))
+		e.note("fields", "PROJECT", "custom field", strconv.Quote(p.CustomFields[0].Name), "custom fields and their values are not written: P6's user-defined fields are not carried yet")
+		for range p.CustomFields[1:] {
+			e.note("fields", "PROJECT", "custom field", "", "")
+		}
 	}
+}
+
+// timeZone names p's time zone when it is not UTC: its Location, else
+// its start's zone ("" for UTC, or any zone of no offset).
+func timeZone(p *schedule.Project) string {
+	loc := p.Location
+	t := cmp.Or(p.Start, p.Finish)
+	if loc == nil {
+		loc = t.Location()
+	}
+	if name := loc.String(); strings.Contains(name, "/") {
+		return name
+	}
+	if _, off := t.In(loc).Zone(); off != 0 {
+		return fmt.Sprintf("UTC%+03d:%02d", off/3600, max(off, -off)/60%60)
+	}
+	return ""
 }
 
 // earliest returns the earliest scheduled start.
@@ -374,6 +439,7 @@ func (e *exporter) calendars() error {
 		}
 		used = append(used, r.Calendar)
 	}
+	used = append(used, names...)    // a calendar nothing uses still has its base
 	for k := 0; k < len(used); k++ { // bases of the used, too
 		name := used[k]
 		if name == "" {
@@ -493,7 +559,7 @@ func (e *exporter) clndrData(c schedule.Calendar, byName map[string]schedule.Cal
 	put := func(d time.Time, working []schedule.Interval, yearly bool) {
 		n := DayNumber(d)
 		if n < 0 || n > maxDayNumber {
-			e.warnOnce("day range:"+c.Name, "CALENDAR", "calendar %q: exceptions before 1900 or after 2447 are left out (P6's day numbers)", c.Name)
+			e.note("day range", "CALENDAR", "exception day", fmt.Sprintf("%s in %q", d.Format(time.DateOnly), c.Name), "exceptions before 1900 or after 2447 are left out (P6's day numbers)")
 			return
 		}
 		if k, ok := seen[n]; ok {
@@ -505,13 +571,18 @@ func (e *exporter) clndrData(c schedule.Calendar, byName map[string]schedule.Cal
 		}
 		if len(days) >= maxExceptionDays {
 			full = true
-			e.warnOnce("exceptions", "CALENDAR", "calendar %q: exceptions beyond %d days are left out", c.Name, maxExceptionDays)
+			e.note("exceptions", "CALENDAR", "calendar", strconv.Quote(c.Name), "exceptions beyond %d days are left out", maxExceptionDays)
 			return
 		}
 		seen[n], dated[n] = len(days), !yearly
 		days = append(days, day{n, working})
 	}
 	date := func(d schedule.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+	for _, x := range c.Exceptions {
+		if x.Name != "" {
+			e.note("exception names", "CALENDAR", "exception", fmt.Sprintf("%q of %q", x.Name, c.Name), "exceptions' names are not written: P6's exceptions are days without names")
+		}
+	}
 	// Dated exceptions first (the later of two wins), then yearly ones.
 	for _, yearly := range []bool{false, true} {
 		for _, x := range c.Exceptions {
@@ -531,7 +602,7 @@ func (e *exporter) clndrData(c schedule.Calendar, byName map[string]schedule.Cal
 				}
 				continue
 			}
-			e.warnOnce("yearly:"+c.Name, "CALENDAR", "calendar %q: yearly exceptions such as %q are written for each year from %d to %d", c.Name, x.Name, max(first, x.From.Year), last)
+			e.note("yearly", "CALENDAR", "yearly exception", fmt.Sprintf("%q of %q", x.Name, c.Name), "yearly exceptions are written for each year from the year before the project to ten years after its finish, %d to %d: P6 has no yearly exceptions", first, last)
 			for y := max(first, x.From.Year); y <= last && !full; y++ {
 				for d := from; !d.After(to) && !full; d = d.AddDate(0, 0, 1) {
 					// The same month and day in year y; a Feb 29 only in leap years.
@@ -587,8 +658,20 @@ func (e *exporter) options() {
 	v["sched_float_type"] = map[schedule.FloatKind]string{schedule.FinishFloat: "FT_FF", schedule.StartFloat: "FT_SF", schedule.SmallestFloat: "FT_MF"}[o.TotalFloat]
 	e.add("SCHEDOPTIONS", v)
 	p6 := schedule.P6Options()
-	if o.Constraints != p6.Constraints || o.SummaryFloat != p6.SummaryFloat || o.ALAP != p6.ALAP {
-		e.warn("SCHEDOPTIONS", "the project's rules for constraints, summary float or as-late-as-possible tasks are not P6's; P6 will use its own")
+	for _, r := range []struct {
+		differs bool
+		text    string
+	}{
+		{o.Constraints != p6.Constraints, "the project's constraint rule is not P6's: P6 makes only its mandatory start and finish (MSO, MFO) override links, and start and finish no later than (SNLT, FNLT) bound the late dates alone"},
+		{o.SummaryFloat != p6.SummaryFloat, "summary float from the rolled-up dates is not P6's: P6 shows a WBS node's float as the least of its activities'"},
+		{o.ALAP != p6.ALAP, "as-late-as-possible tasks placed at their late dates are not P6's: P6 places them as late as their free float allows"},
+		{o.LateDates != p6.LateDates, "late dates from the links alone are not P6's: P6 bounds every late finish by the project's finish"},
+		{o.CrossCalendar != p6.CrossCalendar, "links between tasks on other calendars read strictly as wall-clock moments are not P6's: P6 takes the end of one working period as the start of the next"},
+		{o.FloatCalendar != p6.FloatCalendar, "float counted on the task's own calendar is not P6's: P6 counts a resource-dependent activity's float on the calendar it is scheduled on"},
+	} {
+		if r.differs {
+			e.warn("SCHEDOPTIONS", "%s; P6 will use its own", r.text)
+		}
 	}
 }
 
@@ -598,7 +681,7 @@ func (e *exporter) options() {
 func (e *exporter) wbs() {
 	p := e.p
 	e.add("PROJWBS", map[string]string{"wbs_id": "1", "proj_id": projID, "seq_num": "0", "proj_node_flag": "Y",
-		"wbs_short_name": e.fit("project ID", cmp.Or(p.Name, "critpath"), 40), "wbs_name": e.fit("WBS name", cmp.Or(p.Name, "critpath"), 100)})
+		"wbs_short_name": e.short, "wbs_name": cut(cmp.Or(p.Name, "critpath"), 100)}) // (the project's node is not read back)
 	siblings := map[string]map[string]bool{} // WBS codes by parent wbs_id
 	for _, k := range e.order {
 		t := &p.Tasks[k]
@@ -618,13 +701,46 @@ func (e *exporter) wbs() {
 		if siblings[parent] == nil {
 			siblings[parent] = map[string]bool{}
 		}
+		code := e.unique(siblings[parent], "WBS code", short, 40)
 		e.add("PROJWBS", map[string]string{"wbs_id": id, "proj_id": projID, "seq_num": strconv.Itoa(k + 1),
-			"wbs_short_name": e.unique(siblings[parent], "WBS code", short, 40), "wbs_name": e.fit("WBS name", t.Name, 100), "parent_wbs_id": parent})
-		switch {
-		case t.Constraint.Type != schedule.ASAP:
-			e.warn("PROJWBS", "summary task %s: its constraint %v is left out (a WBS node has none)", t.ID, t.Constraint.Type)
-		case !t.Deadline.IsZero():
-			e.warn("PROJWBS", "summary task %s: its deadline is left out (a WBS node has none)", t.ID)
+			"wbs_short_name": code, "wbs_name": e.fit("WBS name", t.Name, 100), "parent_wbs_id": parent})
+		// A WBS node reads back as "WBS " and the path of codes from the top.
+		path := code
+		if up, ok := e.wbsPath[t.Parent]; ok {
+			path = strings.TrimPrefix(up, "WBS ") + "." + code
+		}
+		if e.wbsPath == nil {
+			e.wbsPath = map[string]string{}
+		}
+		e.wbsPath[t.ID] = "WBS " + path
+		if e.wbsPath[t.ID] != t.ID {
+			e.note("wbs id", "PROJWBS", "summary task", fmt.Sprintf("%s → %s", t.ID, e.wbsPath[t.ID]), "summary tasks are written as WBS nodes, which read back with the ID \"WBS\" and their path of WBS codes")
+		}
+		e.summaryLosses(t)
+	}
+}
+
+// summaryLosses reports what a summary task holds that a WBS node does
+// not: each kind of value once.
+func (e *exporter) summaryLosses(t *schedule.Task) {
+	for _, l := range []struct {
+		has  bool
+		what string
+	}{
+		{t.Constraint.Type != schedule.ASAP, "constraints"},
+		{!t.Deadline.IsZero(), "deadlines"},
+		{t.LevelingPriority() != schedule.DefaultPriority, "priorities"},
+		{t.Calendar != "", "calendars"},
+		{t.Notes != "", "notes"},
+		{t.Manual, "manual scheduling"},
+		{!t.ActualStart.IsZero() || !t.ActualFinish.IsZero() || t.PercentComplete != 0, "progress"},
+		{t.Type != schedule.FixedUnits || t.EffortDriven || !t.Work.IsZero(), "task types, effort-driven flags and work"},
+		{t.FixedCost != 0 || t.ActualCost != nil, "fixed and actual costs"},
+		{len(t.Splits) > 0 || t.NoSplit, "splits"},
+		{t.Crash != nil, "crash points"},
+	} {
+		if l.has {
+			e.note("summary "+l.what, "PROJWBS", "summary task", t.ID, "summary tasks' %s are left out: a WBS node has none", l.what)
 		}
 	}
 }
@@ -632,6 +748,12 @@ func (e *exporter) wbs() {
 // resources writes the resources, each with its limit and standard rate.
 func (e *exporter) resources() error {
 	e.rsrcID = map[string]string{}
+	used := map[string]bool{} // resources some activity uses
+	for _, a := range e.p.Assignments {
+		if k, ok := e.index[a.Task]; ok && !e.summary[e.p.Tasks[k].ID] {
+			used[a.Resource] = true
+		}
+	}
 	for k, r := range e.p.Resources {
 		if _, dup := e.rsrcID[r.ID]; dup {
 			return fmt.Errorf("resource %q is defined twice", r.ID)
@@ -644,20 +766,45 @@ func (e *exporter) resources() error {
 			typ = "RT_Mat"
 		case schedule.CostResource:
 			typ = "RT_Equip"
-			e.warnOnce("cost", "RSRC", "cost resources (such as %s) are written as nonlabor resources: P6 has none", r.ID)
 		}
 		units := r.MaxUnits
-		if units == 0 {
+		if units == 0 && r.Type == schedule.WorkResource {
 			units = 1
 		}
+		if used[r.ID] {
+			e.resourceLosses(r)
+		} else { // none of it is read back
+			e.note("unused resource", "RSRC", "resource", r.ID, "resources no activity uses are written to P6's resource dictionary, but a project read from P6 holds only the resources its activities use")
+		}
 		e.add("RSRC", map[string]string{"rsrc_id": id, "clndr_id": e.calID[r.Calendar], "rsrc_seq_num": strconv.Itoa(k + 1),
-			"rsrc_name": e.fit("resource name", cmp.Or(r.Name, r.ID), 255), "rsrc_short_name": e.fit("resource ID", r.ID, 255), "def_qty_per_hr": number(units), "rsrc_type": typ})
+			"rsrc_name": e.fit("resource name", cmp.Or(r.Name, r.ID), 255), "rsrc_short_name": e.fit("resource ID", r.ID, 255), "def_qty_per_hr": number(max(units, 1)), "rsrc_type": typ})
 		if r.MaxUnits != 0 || r.StandardRate != 0 { // P6's rates from its first day
-			e.add("RSRCRATE", map[string]string{"rsrc_rate_id": id, "rsrc_id": id, "max_qty_per_hr": number(units),
+			limit := "" // none: a material's or cost's without a limit
+			if units != 0 {
+				limit = number(units)
+			}
+			e.add("RSRCRATE", map[string]string{"rsrc_rate_id": id, "rsrc_id": id, "max_qty_per_hr": limit,
 				"cost_per_qty": number(r.StandardRate), "start_date": "1984-01-01 00:00"})
 		}
 	}
 	return nil
+}
+
+// resourceLosses reports what a resource holds that P6 does not.
+func (e *exporter) resourceLosses(r schedule.Resource) {
+	for _, l := range []struct {
+		has       bool
+		key, text string
+	}{
+		{r.Type == schedule.CostResource, "cost", "cost resources are written as nonlabor resources, read back as work resources: P6 has no cost resources"},
+		{r.OvertimeRate != 0, "overtime", "overtime rates are not written: P6 has an overtime factor, not carried yet"},
+		{r.CostPerUse != 0, "cost per use", "costs per use are not written: P6 has none"},
+		{r.Group != "", "group", "resource groups are not written: P6's roles are not carried yet"},
+	} {
+		if l.has {
+			e.note(l.key, "RSRC", "resource", r.ID, "%s", l.text)
+		}
+	}
 }
 
 // priorityType maps critpath's priority (Task.LevelingPriority: 0–1000,
@@ -697,11 +844,13 @@ func (e *exporter) tasks() {
 		id := strconv.Itoa(len(e.taskID) + 1)
 		e.taskID[t.ID] = id
 		dur, elapsed, ok := e.hours(t.Duration)
-		if !ok {
-			e.warn("TASK", "activity %s: duration %v is not a length of time; 0 is written", t.ID, t.Duration)
-		}
-		if elapsed {
-			e.warnOnce("elapsed", "TASK", "elapsed durations (such as %s's %v) are written as as many working hours", t.ID, t.Duration)
+		switch {
+		case !ok:
+			e.note("not time", "TASK", "activity", fmt.Sprintf("%s: %v", t.ID, t.Duration), "durations that are not a length of time are written as 0")
+		case elapsed:
+			e.note("elapsed", "TASK", "activity", fmt.Sprintf("%s: %v → %sh", t.ID, t.Duration, number(dur)), "elapsed durations are written as as many working hours: P6 has no elapsed time")
+		default:
+			e.inHours("activity", t.ID, t.Duration)
 		}
 		v := map[string]string{"task_id": id, "proj_id": projID, "wbs_id": cmp.Or(e.wbsID[t.Parent], "1"),
 			"clndr_id": e.calID[t.Calendar], "task_code": e.code(t.ID), "task_name": e.fit("activity name", t.Name, 120),
@@ -721,15 +870,7 @@ func (e *exporter) tasks() {
 		if !t.Deadline.IsZero() {
 			v["cstr_type2"], v["cstr_date2"] = "CS_MEOB", stamp(t.Deadline)
 		}
-		if t.LevelingPriority() >= 1000 {
-			e.warnOnce("priority 1000", "TASK", "priority 1000 (such as %s's: never delayed by leveling) is written as P6's top priority, which P6 levels", t.ID)
-		}
-		if t.Manual {
-			e.warnOnce("manual", "TASK", "manually scheduled tasks (such as %s) are written as scheduled ones: P6 has none", t.ID)
-		}
-		if len(t.Splits) > 0 {
-			e.warnOnce("splits", "TASK", "splits (such as %s's) are left out: P6 has none", t.ID)
-		}
+		e.activityLosses(t)
 		tr, scheduled := e.dates[t.ID]
 		if scheduled {
 			v["early_start_date"], v["early_end_date"] = stamp(tr.EarlyStart), stamp(tr.EarlyFinish)
@@ -747,13 +888,51 @@ func (e *exporter) tasks() {
 	}
 }
 
+// inHours reports a duration in another unit than hours: P6 has hours
+// only, and so do the projects read from it.
+func (e *exporter) inHours(noun, id string, d schedule.Duration) {
+	if d.Unit == schedule.Hour || d.IsZero() || d.Unit == schedule.Percent {
+		return
+	}
+	h, _, _ := e.hours(d)
+	e.note("hours", "TASK", noun, fmt.Sprintf("%s: %v → %sh", id, d, number(h)), "durations are written in hours, P6's unit, and read back in hours")
+}
+
+// activityLosses reports what an activity holds that P6 does not, or
+// holds otherwise.
+func (e *exporter) activityLosses(t *schedule.Task) {
+	if p := t.LevelingPriority(); readPriority[priorityType(p)] != p {
+		level := priorityType(p)
+		e.note("priority", "TASK", "activity", fmt.Sprintf("%s: %d → %s", t.ID, p, strings.TrimPrefix(level, "PT_")), "priorities are written as the nearest of P6's five levels, read back as 0, 300, 500, 700 or 900; 1000, never delayed by leveling, becomes Top, which P6 levels")
+	}
+	for _, l := range []struct {
+		has       bool
+		key, text string
+	}{
+		{t.Manual, "manual", "manually scheduled tasks are written as scheduled ones, their own start left out: P6 has no manual scheduling"},
+		{len(t.Splits) > 0, "splits", "splits are left out: P6 has none"},
+		{t.NoSplit, "no split", "no-split flags (leveling may not split the task) are left out: P6 has none"},
+		{t.Notes != "", "notes", "notes are not written: P6's notebook topics are not carried yet"},
+		{t.Type != schedule.FixedUnits, "task type", "task types are not kept: every activity is written as P6's fixed duration and units, read back as fixed units"},
+		{t.EffortDriven, "effort driven", "effort-driven flags are not written: P6 has none"},
+		{!t.Work.IsZero(), "work", "tasks' own work is not written: P6 keeps work on the assignments"},
+		{t.FixedCost != 0, "fixed cost", "fixed costs are not written: P6's expenses are not carried yet"},
+		{t.ActualCost != nil, "actual cost", "actual costs are not written: P6 works them out from the assignments"},
+		{t.Crash != nil, "crash", "crash durations and costs (for time–cost trade-offs) are not written: P6 has none"},
+	} {
+		if l.has {
+			e.note(l.key, "TASK", "activity", t.ID, "%s", l.text)
+		}
+	}
+}
+
 // progress writes an activity's status: complete when it has an actual
 // finish, in progress when it has an actual start or some progress, its
 // remaining duration given or worked out from the percent complete. One
 // done but with no actual finish is in progress with nothing left, which
 // P6 ends at the data date.
 func (e *exporter) progress(t *schedule.Task, tr schedule.TaskResult, scheduled bool, dur float64, v map[string]string) {
-	started := !t.ActualStart.IsZero() || t.PercentComplete > 0
+	started := !t.ActualStart.IsZero() || !t.ActualFinish.IsZero() || t.PercentComplete > 0
 	if !started {
 		return
 	}
@@ -761,22 +940,36 @@ func (e *exporter) progress(t *schedule.Task, tr schedule.TaskResult, scheduled 
 	as := t.ActualStart
 	if as.IsZero() && scheduled {
 		as = tr.Start
+		e.note("no actual start", "TASK", "activity", fmt.Sprintf("%s: %s", t.ID, stamp(as)), "progress without an actual start is written with the scheduled start as the actual start: P6 needs one")
 	}
 	v["act_start_date"], v["restart_date"] = stamp(as), ""
 	if !t.ActualFinish.IsZero() {
 		v["status_code"], v["act_end_date"], v["remain_drtn_hr_cnt"], v["reend_date"] = "TK_Complete", stamp(t.ActualFinish), "0", ""
 		v["phys_complete_pct"] = "100"
 		v["total_float_hr_cnt"], v["free_float_hr_cnt"] = "", ""
+		if t.PercentComplete != 100 {
+			e.note("complete", "TASK", "activity", fmt.Sprintf("%s: %v%%", t.ID, t.PercentComplete), "tasks with an actual finish are written complete, 100%%")
+		}
 		return
 	}
 	v["status_code"] = "TK_Active"
 	rem := dur * (1 - t.PercentComplete/100)
 	if t.Remaining != nil {
-		if h, _, ok := e.hours(*t.Remaining); ok {
+		if h, elapsed, ok := e.hours(*t.Remaining); ok {
 			rem = h
+			if elapsed {
+				e.note("elapsed", "TASK", "activity", fmt.Sprintf("%s: %v → %sh", t.ID, *t.Remaining, number(h)), "elapsed durations are written as as many working hours: P6 has no elapsed time")
+			} else {
+				e.inHours("activity", t.ID, *t.Remaining)
+			}
 		}
 	}
 	v["remain_drtn_hr_cnt"] = number(rem)
+	// P6 keeps the remaining duration and works the percent out from it.
+	if pc := max(0, min(100, 100*(dur-rem)/dur)); dur > 0 && math.Abs(pc-t.PercentComplete) > 1e-6 {
+		e.note("percent", "TASK", "activity", fmt.Sprintf("%s: %v%% → %s%%", t.ID, t.PercentComplete, number(math.Round(pc*100)/100)),
+			"percent complete is read back from the remaining duration, as P6 works it out, where the two disagree")
+	}
 }
 
 // links writes the relationships between activities. A link to or from a
@@ -792,7 +985,7 @@ func (e *exporter) links() error {
 	seen := map[key]bool{}
 	for _, l := range p.Links {
 		if k := (key{l.Pred, l.Succ, l.Type}); seen[k] {
-			e.warn("TASKPRED", "a second %v link %s→%s is left out", l.Type, l.Pred, l.Succ)
+			e.note("second link", "TASKPRED", "link", fmt.Sprintf("%s→%s %v", l.Pred, l.Succ, l.Type), "a second link of one type between two tasks is left out")
 			continue
 		} else {
 			seen[k] = true
@@ -805,17 +998,23 @@ func (e *exporter) links() error {
 					return fmt.Errorf("link %s→%s: no such task %q", l.Pred, l.Succ, id)
 				}
 			}
-			e.warn("TASKPRED", "link %s→%s %v is left out: it joins a summary task, and a WBS node has no relationships", l.Pred, l.Succ, l.Type)
+			e.note("summary link", "TASKPRED", "link", fmt.Sprintf("%s→%s %v", l.Pred, l.Succ, l.Type), "links to and from summary tasks are left out: a WBS node has no relationships")
 			continue
 		}
 		lag, elapsed, ok := e.hours(l.Lag)
-		if !ok { // a percent of the predecessor's duration
+		name := fmt.Sprintf("%s→%s %v", l.Pred, l.Succ, l.Type)
+		switch {
+		case !ok: // a percent of the predecessor's duration
 			d, _, _ := e.hours(p.Tasks[e.index[l.Pred]].Duration)
 			lag = d * l.Lag.Amount / 100
-			e.warnOnce("percent", "TASKPRED", "percent lags (such as %s→%s's %v) are written as that share of the predecessor's duration", l.Pred, l.Succ, l.Lag)
+			e.note("percent lag", "TASKPRED", "link", fmt.Sprintf("%s: %v → %sh", name, l.Lag, number(lag)), "percent lags are written as that share of the predecessor's duration, in hours: P6 has no percent lags")
+		case elapsed:
+			e.note("elapsed lag", "TASKPRED", "link", fmt.Sprintf("%s: %v → %sh", name, l.Lag, number(lag)), "elapsed lags are written as as many working hours: P6 has no elapsed time")
+		case l.Lag.Unit != schedule.Hour && !l.Lag.IsZero():
+			e.note("lag hours", "TASKPRED", "link", fmt.Sprintf("%s: %v → %sh", name, l.Lag, number(lag)), "lags are written in hours, P6's unit, and read back in hours")
 		}
-		if elapsed {
-			e.warnOnce("elapsed lag", "TASKPRED", "elapsed lags (such as %s→%s's %v) are written as as many working hours", l.Pred, l.Succ, l.Lag)
+		if !l.Overlap.IsZero() || l.ReworkCost != 0 {
+			e.note("overlap", "TASKPRED", "link", name, "fast-tracking overlaps and rework costs are not written: P6 has none")
 		}
 		n++
 		e.add("TASKPRED", map[string]string{"task_pred_id": strconv.Itoa(n), "task_id": succ, "pred_task_id": pred,
@@ -836,7 +1035,7 @@ func (e *exporter) assignments() {
 		task, ok1 := e.taskID[a.Task]
 		rsrc, ok2 := e.rsrcID[a.Resource]
 		if !ok1 || !ok2 {
-			e.warn("TASKRSRC", "assignment of %s to %s is left out: not an activity and a resource", a.Resource, a.Task)
+			e.note("summary assignment", "TASKRSRC", "assignment", fmt.Sprintf("%s on %s", a.Resource, a.Task), "assignments to summary tasks are left out: a WBS node has none")
 			continue
 		}
 		t := &p.Tasks[e.index[a.Task]]
@@ -844,6 +1043,9 @@ func (e *exporter) assignments() {
 		work := dur * a.Units
 		if w, _, ok := e.hours(a.Work); ok && !a.Work.IsZero() {
 			work = w
+			if math.Abs(w-dur*a.Units) > 1.0/120 {
+				e.note("assignment work", "TASKRSRC", "assignment", fmt.Sprintf("%s on %s: %v", a.Resource, a.Task, a.Work), "assignments' work is written as their planned units, but a project read from P6 takes its assignments' units per hour, and their work as the duration × units")
+			}
 		}
 		remain := work * (1 - t.PercentComplete/100)
 		r := res[a.Resource]

@@ -9,8 +9,9 @@ import (
 
 // TestPriorityRoundTrip writes priorities to P6's five levels and reads
 // them back: the lowest (0) and the default (500, unset or asked for)
-// come back as they were; 1000, never delayed, has no P6 level of its own
-// and comes back as the top level's 900, with a warning.
+// come back as they were; one between the levels comes back as the
+// nearest, and 1000, never delayed, which has no P6 level of its own, as
+// the top level's 900, with a warning.
 func TestPriorityRoundTrip(t *testing.T) {
 	for _, fm := range formats {
 		for _, c := range []struct {
@@ -19,13 +20,13 @@ func TestPriorityRoundTrip(t *testing.T) {
 			{schedule.LowestPriority, 0, 0},
 			{0, 500, 0},
 			{500, 500, 0},
-			{1, 0, 0}, // PT_Lowest
-			{250, 300, 0},
+			{1, 0, 1}, // PT_Lowest
+			{250, 300, 1},
 			{900, 900, 0},
 			{1000, 900, 1},
 		} {
 			p := &schedule.Project{Name: "priorities", Start: time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC), Options: schedule.P6Options(),
-				Tasks: []schedule.Task{{ID: "A", Duration: schedule.Days(1), Priority: c.field}}}
+				Tasks: []schedule.Task{{ID: "A", Duration: schedule.Hours(8), Priority: c.field}}}
 			back, _, warnings, err := fm.trip(p)
 			if err != nil {
 				t.Fatalf("%s: priority %d: %v", fm.name, c.field, err)

@@ -135,8 +135,8 @@ func randomProject(seed uint64) *schedule.Project {
 	var leaves []string
 	for k := range n {
 		task := schedule.Task{ID: fmt.Sprintf("A%d", 10*(k+1)), Name: fmt.Sprintf("activity %d", k), Priority: []int{schedule.LowestPriority, 300, 0, 700, 900}[rng.IntN(5)]}
-		if k%6 == 0 {
-			task.ID = fmt.Sprintf("WBS %d", k)
+		if k%6 == 0 { // a WBS node, which has no priority
+			task.ID, task.Priority = fmt.Sprintf("WBS %d", k), 0
 			p.Tasks = append(p.Tasks, task)
 			continue
 		}

@@ -80,11 +80,25 @@ func ValidateAll(t *testing.T, xsd string, docs map[string][]byte) {
 	}
 }
 
-// Example reads an example project of examples/projects, from a test in a
-// package two directories below the repository's root.
+// Example reads an example project of examples/projects, from a test in
+// a package below the repository's root.
 func Example(t *testing.T, name string) *schedule.Project {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "examples", "projects", name))
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			t.Fatal("testutil: no go.mod above the test's directory")
+		}
+		dir = up
+	}
+	f, err := os.Open(filepath.Join(dir, "examples", "projects", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,11 +101,10 @@ var ErrNoSuchLink = errors.New("no such link")
 // recomputing only what they affect. An Editor is not safe for concurrent
 // use.
 type Editor struct {
-	p       *Project
-	c       *compiler
-	r       *Result
-	removed []removal     // by the edit in hand
-	cache   timelineCache // the calendars compiled, for compiling again
+	p     *Project
+	c     *compiler
+	r     *Result
+	cache timelineCache // the calendars compiled, for compiling again
 }
 
 // NewEditor schedules a copy of p for editing. It fails as Compile does.
@@ -213,117 +212,57 @@ func (e *Editor) full(edits []Edit, preview bool) (Delta, error) {
 // network and updates the schedule from them.
 func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 	c, n, r := e.c, e.c.n, e.r
-	var tasks []int32 // the tasks the edits touched
-	var olds []Task   // and their values before
-	at := func(id string) (int, error) {
-		i, ok := n.byID[id]
-		if !ok {
-			return 0, &InputError{Task: id, Err: ErrUnknownTask}
-		}
-		if !slices.Contains(tasks, i) {
-			tasks, olds = append(tasks, i), append(olds, e.p.Tasks[i])
-		}
-		return int(i), nil
-	}
-	put := func() {
-		for k, i := range tasks {
-			e.p.Tasks[i] = olds[k]
-		}
-	}
-	tlsLen := len(n.tls)
-	oldFinish := r.Finish()
-	e.removed = e.removed[:0]
-	var undos []func()      // of the structural edits, in order
-	var touchedIDs []string // the tasks whose nodes they touched
-	unlink := func() {
-		for _, u := range slices.Backward(undos) {
-			u()
-		}
-	}
+	tx := e.newTxn()
 	for _, ed := range edits {
 		var err error
 		var ids []string
-		var undo func()
 		switch x := ed.(type) {
 		case taskEdit:
-			ids, undo, err = x.retask(e, at)
+			ids, err = x.retask(tx)
 		case assignEdit:
-			undo, err = x.reassign(e, at)
+			err = x.reassign(tx)
 		case linkEdit:
-			ids, undo, err = x.relink(e)
+			ids, err = x.relink(tx)
 		default:
-			err = ed.apply(e.p, at, e.c.n.settings)
-		}
-		if err == nil && undo != nil {
-			undos, touchedIDs = append(undos, undo), append(touchedIDs, ids...)
+			err = ed.apply(e.p, tx.at, e.c.n.settings)
 		}
 		if err != nil {
-			put()
-			unlink()
+			tx.rollback()
 			if errors.Is(err, errFull) {
 				return e.full(edits, preview)
 			}
 			return Delta{}, err
 		}
+		tx.reshaped = append(tx.reshaped, ids...)
 	}
-	saved := saveNodes(n, tasks)
-	type taskSave struct {
-		info           taskInfo
-		mins, rem, cal int64
-	}
-	savedTasks := make([]taskSave, len(tasks))
-	for k, i := range tasks {
-		info := n.tasks[i]
-		info.assign = slices.Clone(info.assign) // c.work resolves them in place
-		savedTasks[k] = taskSave{info, c.mins[i], c.rem[i], int64(c.cal[i])}
-	}
-	restore := func() {
-		saved.restore(n)
-		for _, v := range saved.nodes {
-			r.dur[v] = n.dur[v]
-		}
-		for k, i := range tasks {
-			s := savedTasks[k]
-			n.tasks[i], c.mins[i], c.rem[i], c.cal[i] = s.info, s.mins, s.rem, int32(s.cal)
-		}
-		put()
-		unlink()
-		if len(n.tls) > tlsLen { // drop calendar intersections made meanwhile
-			for name, tl := range c.tlOf {
-				if tl >= int32(tlsLen) {
-					delete(c.tlOf, name)
-				}
-			}
-			n.tls, n.calNames = n.tls[:tlsLen], n.calNames[:tlsLen]
-		}
-	}
+	before := tx.keepTasks()
 	// Check the edited tasks as Compile checks them.
 	c.p, c.errs = e.p, nil
-	for _, i := range tasks {
+	for _, i := range tx.edited {
 		c.task(i)
 	}
 	if len(c.errs) > 0 {
 		err := c.err()
-		restore()
+		tx.rollback()
 		return Delta{}, err
 	}
-	for k, i := range tasks {
+	for k, i := range tx.edited {
 		// A task now counted on another calendar, or turned into a
 		// milestone or back, has nodes and edges of another shape.
-		if s := &savedTasks[k]; int64(c.cal[i]) != s.cal || (c.mins[i] == 0) != (s.mins == 0) {
-			restore()
+		if s := &before[k]; c.cal[i] != s.cal || (c.mins[i] == 0) != (s.mins == 0) {
+			tx.rollback()
 			return e.full(edits, preview)
 		}
 	}
 	var touched []int32
-	for _, id := range touchedIDs {
+	for _, id := range tx.reshaped {
 		if i, ok := n.byID[id]; ok {
 			t := &n.tasks[i]
 			touched = append(touched, t.node, t.first, t.last)
 		}
 	}
 	touched = slices.Compact(slices.Sorted(slices.Values(touched)))
-	for _, i := range tasks {
+	for _, i := range tx.edited {
 		c.constrain(i)
 		t := &n.tasks[i]
 		for _, v := range [...]int32{t.node, t.first, t.last} {
@@ -358,22 +297,25 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 		// ALAP tasks must be placed again.
 		r.undo(j)
 		old := r.snapshot()
+		tx.onUndo(func() { r.restoreSnapshot(old) })
 		r.Run()
 		r.rolled = false
 		r.rollUp()
 		d := diffTasks(n, old.tasks, r.tasks)
-		d.Finish = [2]time.Time{oldFinish, r.Finish()}
-		for _, rm := range e.removed {
+		d.Finish = [2]time.Time{tx.finish, r.Finish()}
+		for _, rm := range tx.removed {
 			d.Changes = append(d.Changes, Change{ID: rm.id, Old: rm.old})
 		}
 		d.Recomputed = len(n.kind)
 		if preview {
-			r.restoreSnapshot(old)
-			restore()
+			tx.rollback()
+		} else {
+			tx.commit()
 		}
 		return d, nil
 	}
-	d := Delta{Finish: [2]time.Time{oldFinish, r.Finish()}, Recomputed: j.visited}
+	tx.onUndo(func() { r.undo(j) })
+	d := Delta{Finish: [2]time.Time{tx.finish, r.Finish()}, Recomputed: j.visited}
 	order := make([]int, 0, len(j.taskIdx)) // the changed ones, in the project's order
 	for k, i := range j.taskIdx {
 		if !sameResult(j.taskOld[k], r.tasks[i]) {
@@ -386,109 +328,15 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 		i := j.taskIdx[k]
 		d.Changes[x] = Change{ID: n.tasks[i].id, Old: j.taskOld[k], New: r.tasks[i]}
 	}
-	for _, rm := range e.removed {
+	for _, rm := range tx.removed {
 		d.Changes = append(d.Changes, Change{ID: rm.id, Old: rm.old})
 	}
 	if preview {
-		r.undo(j)
-		restore()
+		tx.rollback()
+	} else {
+		tx.commit()
 	}
 	return d, nil
-}
-
-// nodeSaves keeps the network state an edit may change on some nodes.
-type nodeSaves struct {
-	nodes []int32
-	ctype []ConstraintType
-	fop   []fwdOp
-	bop   []bwdOp
-	cdate []int64
-	dead  []int64
-	dur   []int64
-	gap   []int64
-	act   [][2]int64
-	plain []uint8
-	edges []edge // out-edges of the nodes and of their predecessors, in order
-}
-
-func saveNodes(n *Network, tasks []int32) *nodeSaves {
-	s := &nodeSaves{}
-	for _, i := range tasks {
-		t := &n.tasks[i]
-		for _, v := range [...]int32{t.node, t.first, t.last} {
-			if !slices.Contains(s.nodes, v) {
-				s.nodes = append(s.nodes, v)
-			}
-		}
-	}
-	with := slices.Clone(s.nodes)
-	for _, v := range s.nodes {
-		for _, p := range n.in[n.inOff[v]:n.inOff[v+1]] {
-			if !slices.Contains(with, p.node) {
-				with = append(with, p.node)
-			}
-		}
-		for _, q := range n.out[n.outOff[v]:n.outOff[v+1]] { // their plain bits follow its progress under P6's modes
-			if !slices.Contains(with, q.node) {
-				with = append(with, q.node)
-			}
-		}
-	}
-	s.nodes = with
-	for _, v := range s.nodes {
-		s.ctype = append(s.ctype, n.ctype[v])
-		s.fop = append(s.fop, n.fop[v])
-		s.bop = append(s.bop, n.bop[v])
-		s.cdate = append(s.cdate, n.cdate[v])
-		s.dead = append(s.dead, n.dead[v])
-		s.dur = append(s.dur, n.dur[v])
-		s.gap = append(s.gap, n.gap[v])
-		s.plain = append(s.plain, n.plain[v])
-		if n.act != nil {
-			s.act = append(s.act, n.act[v])
-		}
-		s.edges = append(s.edges, n.out[n.outOff[v]:n.outOff[v+1]]...)
-	}
-	return s
-}
-
-func (s *nodeSaves) restore(n *Network) {
-	k := 0
-	for x, v := range s.nodes {
-		n.ctype[v], n.fop[v], n.bop[v], n.cdate[v], n.dead[v], n.dur[v], n.gap[v], n.plain[v] = s.ctype[x], s.fop[x], s.bop[x], s.cdate[x], s.dead[x], s.dur[x], s.gap[x], s.plain[x]
-		if x < len(s.act) {
-			n.act[v] = s.act[x]
-		}
-		k += copy(n.out[n.outOff[v]:n.outOff[v+1]], s.edges[k:])
-	}
-}
-
-// snapshot is a copy of a Result's computed values.
-type snapshot struct {
-	early, late, free [][2]int64
-	ff, maxEF, pf     []int64
-	done, doneLate    []int64
-	finish            int64
-	tasks             []TaskResult
-}
-
-func (r *Result) snapshot() *snapshot {
-	return &snapshot{slices.Clone(r.early), slices.Clone(r.late), slices.Clone(r.free),
-		slices.Clone(r.ff), slices.Clone(r.maxEF), slices.Clone(r.pf),
-		slices.Clone(r.done), slices.Clone(r.doneLate), r.finish, slices.Clone(r.tasks)}
-}
-
-func (r *Result) restoreSnapshot(s *snapshot) {
-	copy(r.early, s.early)
-	copy(r.late, s.late)
-	copy(r.free, s.free)
-	copy(r.ff, s.ff)
-	copy(r.maxEF, s.maxEF)
-	copy(r.pf, s.pf)
-	copy(r.done, s.done)
-	copy(r.doneLate, s.doneLate)
-	r.finish = s.finish
-	copy(r.tasks, s.tasks)
 }
 
 // diff compares two schedules task by task, by ID.

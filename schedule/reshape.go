@@ -10,10 +10,11 @@ import (
 // inserts or deletes its node in the compiled network, keeping the
 // topological order, instead of compiling again.
 type taskEdit interface {
-	// retask makes the change to the network and the project, marking
-	// the added task with at; it returns the tasks whose dates the change
-	// may move and how to undo it. errFull asks for a full recompile.
-	retask(e *Editor, at func(string) (int, error)) (touched []string, undo func(), err error)
+	// retask makes the change to the network and the project in tx,
+	// recording how to undo it there and marking the added task edited;
+	// it returns the tasks whose dates the change may move. errFull asks
+	// for a full recompile.
+	retask(tx *txn) (touched []string, err error)
 }
 
 // errFull reports an edit the editor must apply by compiling again.
@@ -38,11 +39,12 @@ func (a AddTask) reshapes(e *Editor) bool {
 	return !ok || !n.tasks[par].summary // a new summary changes the outline's shape
 }
 
-func (a AddTask) retask(e *Editor, at func(string) (int, error)) ([]string, func(), error) {
+func (a AddTask) retask(tx *txn) ([]string, error) {
+	e := tx.e
 	c, n, r := e.c, e.c.n, e.r
 	t := a.Task
 	if _, dup := n.byID[t.ID]; dup {
-		return nil, nil, &InputError{Task: t.ID, Err: ErrDuplicateTask}
+		return nil, &InputError{Task: t.ID, Err: ErrDuplicateTask}
 	}
 	i := int32(len(n.tasks))
 	par := int32(-1)
@@ -74,7 +76,7 @@ func (a AddTask) retask(e *Editor, at func(string) (int, error)) ([]string, func
 	if len(c.errs) > 0 {
 		err := c.err()
 		e.unaddTask(i)
-		return nil, nil, err
+		return nil, err
 	}
 	// Its node: at the end of the order, or inside its summary's nodes.
 	v := int32(len(n.kind))
@@ -91,14 +93,7 @@ func (a AddTask) retask(e *Editor, at func(string) (int, error)) ([]string, func
 	if par >= 0 {
 		e.outline(par, v, true)
 	}
-	if _, err := at(t.ID); err != nil { // mark it edited: constrained and checked with the rest
-		return nil, nil, err
-	}
-	touched := []string{t.ID}
-	if par >= 0 {
-		touched = append(touched, t.Parent)
-	}
-	return touched, func() {
+	tx.onUndo(func() {
 		if par >= 0 {
 			e.outline(par, v, false)
 		}
@@ -108,7 +103,15 @@ func (a AddTask) retask(e *Editor, at func(string) (int, error)) ([]string, func
 			pt := &n.tasks[par]
 			e.refresh(pt.node, pt.first, pt.last)
 		}
-	}, nil
+	})
+	if _, err := tx.at(t.ID); err != nil { // mark it edited: constrained and checked with the rest
+		return nil, err
+	}
+	touched := []string{t.ID}
+	if par >= 0 {
+		touched = append(touched, t.Parent)
+	}
+	return touched, nil
 }
 
 // refresh works out again the progress and plain flags of nodes whose
@@ -206,20 +209,21 @@ func (rm RemoveTask) reshapes(e *Editor) bool {
 	return par >= 0 && n.kidOf[par+1]-n.kidOf[par] == 1 // its summary would become a task
 }
 
-func (rm RemoveTask) retask(e *Editor, _ func(string) (int, error)) ([]string, func(), error) {
+func (rm RemoveTask) retask(tx *txn) ([]string, error) {
+	e := tx.e
 	c, n, r := e.c, e.c.n, e.r
 	i, ok := n.byID[rm.Task]
 	if !ok { // an earlier edit of the same call removed it
-		return nil, nil, &InputError{Task: rm.Task, Err: ErrUnknownTask}
+		return nil, &InputError{Task: rm.Task, Err: ErrUnknownTask}
 	}
 	info := n.tasks[i]
 	info.assign = slices.Clone(info.assign) // renumber below must not reach the copy
 	v := info.node
 	if f := r.early[v][1]; f >= r.maxEF[n.tl[v]] {
-		return nil, nil, errFull // it may hold the project finish
+		return nil, errFull // it may hold the project finish
 	}
 	r.rollUp()
-	e.removed = append(e.removed, removal{rm.Task, r.tasks[i]})
+	tx.removed = append(tx.removed, removal{rm.Task, r.tasks[i]})
 	var touched []string // the neighbours, the summary among them
 	for _, ed := range n.in[n.inOff[v]:n.inOff[v+1]] {
 		touched = append(touched, n.tasks[n.owner[ed.node]].id)
@@ -271,7 +275,7 @@ func (rm RemoveTask) retask(e *Editor, _ func(string) (int, error)) ([]string, f
 	if par > i {
 		par--
 	}
-	return touched, func() {
+	tx.onUndo(func() {
 		if par >= 0 && par >= i {
 			par++
 		}
@@ -302,8 +306,8 @@ func (rm RemoveTask) retask(e *Editor, _ func(string) (int, error)) ([]string, f
 			pt := &n.tasks[par]
 			e.refresh(pt.node, pt.first, pt.last)
 		}
-		e.removed = e.removed[:len(e.removed)-1]
-	}, nil
+	})
+	return touched, nil
 }
 
 // nodeValues is a node's state, kept to put a deleted node back.

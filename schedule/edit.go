@@ -152,20 +152,52 @@ func (e *Editor) Preview(edits ...Edit) (Delta, error) {
 	return e.change(edits, true)
 }
 
+// change makes the edits, or previews them, in one of three ways, chosen
+// here and only here: in place, updating the schedule in the cone of the
+// tasks they touch; in place, running the whole schedule again when the
+// change reaches it all (the project finish moves, moving every late
+// date, or ALAP tasks are to be placed again); or by compiling the project
+// again, when the edits change the network's shape.
 func (e *Editor) change(edits []Edit, preview bool) (Delta, error) {
-	n := e.c.n
 	if e.r.gap != nil { // SetDuration was called on the editor's Result: take it back
-		copy(e.r.dur, n.dur)
+		copy(e.r.dur, e.c.n.dur)
 		e.r.gap = nil
 		e.r.Run()
 	}
-	removes := slices.ContainsFunc(edits, func(ed Edit) bool { _, ok := ed.(RemoveTask); return ok })
-	if n.backward || removes && len(edits) > 1 || // a removal renumbers the tasks the others name
-		len(n.late) > 0 && slices.ContainsFunc(edits, func(ed Edit) bool { return !valueEdit(ed) }) ||
-		slices.ContainsFunc(edits, func(ed Edit) bool { return ed.reshapes(e) }) {
+	if e.reshapes(edits) {
 		return e.full(edits, preview)
 	}
-	return e.incremental(edits, preview)
+	tx := e.newTxn()
+	d, err := tx.apply(edits)
+	if errors.Is(err, errRerun) {
+		d, err = tx.rerun(), nil
+	}
+	if err != nil {
+		tx.rollback()
+		if errors.Is(err, errFull) { // the shape changes after all: a calendar, a milestone, a removed task holding the finish
+			return e.full(edits, preview)
+		}
+		return Delta{}, err
+	}
+	if preview {
+		tx.rollback()
+	} else {
+		tx.commit()
+	}
+	return d, nil
+}
+
+// reshapes reports whether the edits, as far as can be told before making
+// them, change the network's shape or more than the editor makes in place
+// (a removal among other edits, a structural edit with ALAP tasks in the
+// project, a backward schedule): then they are made by compiling the
+// project again.
+func (e *Editor) reshapes(edits []Edit) bool {
+	n := e.c.n
+	removes := slices.ContainsFunc(edits, func(ed Edit) bool { _, ok := ed.(RemoveTask); return ok })
+	return n.backward || removes && len(edits) > 1 || // a removal renumbers the tasks the others name
+		len(n.late) > 0 && slices.ContainsFunc(edits, func(ed Edit) bool { return !valueEdit(ed) }) ||
+		slices.ContainsFunc(edits, func(ed Edit) bool { return ed.reshapes(e) })
 }
 
 // valueEdit reports whether ed changes only a task's values, not the
@@ -204,137 +236,6 @@ func (e *Editor) full(edits []Edit, preview bool) (Delta, error) {
 	d.Recomputed = len(e.r.net.kind)
 	if preview {
 		*e = old
-	}
-	return d, nil
-}
-
-// incremental makes the edits in place, applies the edited tasks to the
-// network and updates the schedule from them.
-func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
-	c, n, r := e.c, e.c.n, e.r
-	tx := e.newTxn()
-	for _, ed := range edits {
-		var err error
-		var ids []string
-		switch x := ed.(type) {
-		case taskEdit:
-			ids, err = x.retask(tx)
-		case assignEdit:
-			err = x.reassign(tx)
-		case linkEdit:
-			ids, err = x.relink(tx)
-		default:
-			err = ed.apply(e.p, tx.at, e.c.n.settings)
-		}
-		if err != nil {
-			tx.rollback()
-			if errors.Is(err, errFull) {
-				return e.full(edits, preview)
-			}
-			return Delta{}, err
-		}
-		tx.reshaped = append(tx.reshaped, ids...)
-	}
-	before := tx.keepTasks()
-	// Check the edited tasks as Compile checks them.
-	c.p, c.errs = e.p, nil
-	for _, i := range tx.edited {
-		c.task(i)
-	}
-	if len(c.errs) > 0 {
-		err := c.err()
-		tx.rollback()
-		return Delta{}, err
-	}
-	for k, i := range tx.edited {
-		// A task now counted on another calendar, or turned into a
-		// milestone or back, has nodes and edges of another shape.
-		if s := &before[k]; c.cal[i] != s.cal || (c.mins[i] == 0) != (s.mins == 0) {
-			tx.rollback()
-			return e.full(edits, preview)
-		}
-	}
-	var touched []int32
-	for _, id := range tx.reshaped {
-		if i, ok := n.byID[id]; ok {
-			t := &n.tasks[i]
-			touched = append(touched, t.node, t.first, t.last)
-		}
-	}
-	touched = slices.Compact(slices.Sorted(slices.Values(touched)))
-	for _, i := range tx.edited {
-		c.constrain(i)
-		t := &n.tasks[i]
-		for _, v := range [...]int32{t.node, t.first, t.last} {
-			if !slices.Contains(touched, v) {
-				touched = append(touched, v)
-			}
-		}
-	}
-	for _, v := range touched {
-		r.dur[v] = n.dur[v]
-		n.markNoBack(v)
-		for _, p := range n.in[n.inOff[v]:n.inOff[v+1]] {
-			n.markNoBack(p.node)
-		}
-	}
-	for _, v := range touched {
-		n.setPlain(v)
-		for _, p := range n.in[n.inOff[v]:n.inOff[v+1]] {
-			n.setPlain(p.node)
-		}
-		for _, s := range n.out[n.outOff[v]:n.outOff[v+1]] { // a task done now, or no longer, under P6's modes
-			n.setPlain(s.node)
-		}
-	}
-	if len(n.late) > 0 { // constrain listed an edited ALAP task again
-		slices.Sort(n.late)
-		n.late = slices.Compact(n.late)
-	}
-	j := r.begin()
-	if len(n.late) > 0 || !r.update(touched, j) {
-		// The finish moved, everything's late dates moving with it; or
-		// ALAP tasks must be placed again.
-		r.undo(j)
-		old := r.snapshot()
-		tx.onUndo(func() { r.restoreSnapshot(old) })
-		r.Run()
-		r.rolled = false
-		r.rollUp()
-		d := diffTasks(n, old.tasks, r.tasks)
-		d.Finish = [2]time.Time{tx.finish, r.Finish()}
-		for _, rm := range tx.removed {
-			d.Changes = append(d.Changes, Change{ID: rm.id, Old: rm.old})
-		}
-		d.Recomputed = len(n.kind)
-		if preview {
-			tx.rollback()
-		} else {
-			tx.commit()
-		}
-		return d, nil
-	}
-	tx.onUndo(func() { r.undo(j) })
-	d := Delta{Finish: [2]time.Time{tx.finish, r.Finish()}, Recomputed: j.visited}
-	order := make([]int, 0, len(j.taskIdx)) // the changed ones, in the project's order
-	for k, i := range j.taskIdx {
-		if !sameResult(j.taskOld[k], r.tasks[i]) {
-			order = append(order, k)
-		}
-	}
-	slices.SortFunc(order, func(a, b int) int { return int(j.taskIdx[a] - j.taskIdx[b]) })
-	d.Changes = make([]Change, len(order))
-	for x, k := range order {
-		i := j.taskIdx[k]
-		d.Changes[x] = Change{ID: n.tasks[i].id, Old: j.taskOld[k], New: r.tasks[i]}
-	}
-	for _, rm := range tx.removed {
-		d.Changes = append(d.Changes, Change{ID: rm.id, Old: rm.old})
-	}
-	if preview {
-		tx.rollback()
-	} else {
-		tx.commit()
 	}
 	return d, nil
 }

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"errors"
 	"slices"
 	"time"
 )
@@ -20,6 +21,14 @@ type txn struct {
 	removed  []removal // the tasks removed, with their last schedule, for the delta
 	finish   time.Time // the project finish before
 }
+
+// errFull reports a change the network cannot take in place: the editor
+// undoes it and makes the edits by compiling the project again.
+var errFull = errors.New("compile again")
+
+// errRerun reports a change that reaches the whole schedule: the network
+// keeps it, and the editor runs the whole schedule again.
+var errRerun = errors.New("run the whole schedule again")
 
 // newTxn starts a change of the editor's project and schedule.
 func (e *Editor) newTxn() *txn {
@@ -41,6 +50,162 @@ func (tx *txn) rollback() {
 
 // commit keeps the changes.
 func (tx *txn) commit() { tx.undo = nil }
+
+// apply makes the edits, compiles the tasks they edited into the network
+// again and updates the schedule in the cone of what they touched,
+// returning what changed. It fails with errFull or errRerun when the
+// change reaches further than that.
+func (tx *txn) apply(edits []Edit) (Delta, error) {
+	if err := tx.edit(edits); err != nil {
+		return Delta{}, err
+	}
+	if err := tx.compileTasks(); err != nil {
+		return Delta{}, err
+	}
+	return tx.updateCone(tx.renode())
+}
+
+// edit makes each edit in the project, and a structural one (a task, a
+// link or an assignment added or removed) in the network too. A
+// structural edit the network cannot take in place fails with errFull.
+func (tx *txn) edit(edits []Edit) error {
+	for _, ed := range edits {
+		var ids []string
+		var err error
+		switch x := ed.(type) {
+		case taskEdit:
+			ids, err = x.retask(tx)
+		case assignEdit:
+			err = x.reassign(tx)
+		case linkEdit:
+			ids, err = x.relink(tx)
+		default:
+			err = ed.apply(tx.e.p, tx.at, tx.e.c.n.settings)
+		}
+		if err != nil {
+			return err
+		}
+		tx.reshaped = append(tx.reshaped, ids...)
+	}
+	return nil
+}
+
+// compileTasks checks the edited tasks and works out their durations,
+// calendars and work again, as Compile does. A task now counted on
+// another calendar, or turned into a milestone or back, has nodes and
+// edges of another shape: that fails with errFull.
+func (tx *txn) compileTasks() error {
+	c := tx.e.c
+	before := tx.keepTasks()
+	c.p, c.errs = tx.e.p, nil
+	for _, i := range tx.edited {
+		c.task(i)
+	}
+	if len(c.errs) > 0 {
+		return c.err()
+	}
+	for k, i := range tx.edited {
+		if s := &before[k]; c.cal[i] != s.cal || (c.mins[i] == 0) != (s.mins == 0) {
+			return errFull
+		}
+	}
+	return nil
+}
+
+// renode sets the edited tasks' constraints, durations and progress on
+// their nodes, and works out again the flags of the nodes the edits
+// touched and of their neighbours. It returns the touched nodes: the
+// edited tasks' and those of the tasks structural edits reshaped.
+func (tx *txn) renode() []int32 {
+	c, n, r := tx.e.c, tx.e.c.n, tx.e.r
+	var touched []int32
+	for _, id := range tx.reshaped {
+		if i, ok := n.byID[id]; ok {
+			t := &n.tasks[i]
+			touched = append(touched, t.node, t.first, t.last)
+		}
+	}
+	touched = slices.Compact(slices.Sorted(slices.Values(touched)))
+	for _, i := range tx.edited {
+		c.constrain(i)
+		t := &n.tasks[i]
+		for _, v := range [...]int32{t.node, t.first, t.last} {
+			if !slices.Contains(touched, v) {
+				touched = append(touched, v)
+			}
+		}
+	}
+	for _, v := range touched {
+		r.dur[v] = n.dur[v]
+	}
+	// A task done now, or no longer, changes its successors' flags under
+	// P6's modes.
+	tx.e.refresh(touched...)
+	if len(n.late) > 0 { // constrain listed an edited ALAP task again
+		slices.Sort(n.late)
+		n.late = slices.Compact(n.late)
+	}
+	return touched
+}
+
+// updateCone updates the schedule from the touched nodes, as far as the
+// change reaches, and returns what changed. When it reaches the whole
+// schedule (the project finish moves, moving every late date), or ALAP
+// tasks are to be placed again, it leaves the schedule as it was and
+// fails with errRerun.
+func (tx *txn) updateCone(touched []int32) (Delta, error) {
+	r := tx.e.r
+	if len(r.net.late) > 0 {
+		return Delta{}, errRerun
+	}
+	j := r.begin()
+	if !r.update(touched, j) {
+		r.undo(j)
+		return Delta{}, errRerun
+	}
+	tx.onUndo(func() { r.undo(j) })
+	return tx.delta(coneChanges(r, j), j.visited), nil
+}
+
+// rerun runs the whole schedule again, on the network as edited, and
+// returns what changed.
+func (tx *txn) rerun() Delta {
+	n, r := tx.e.c.n, tx.e.r
+	old := r.snapshot()
+	tx.onUndo(func() { r.restoreSnapshot(old) })
+	r.Run()
+	r.rolled = false
+	r.rollUp()
+	return tx.delta(diffTasks(n, old.tasks, r.tasks).Changes, len(n.kind))
+}
+
+// coneChanges returns the tasks whose results the update in j changed,
+// in the project's order.
+func coneChanges(r *Result, j *journal) []Change {
+	order := make([]int, 0, len(j.taskIdx))
+	for k, i := range j.taskIdx {
+		if !sameResult(j.taskOld[k], r.tasks[i]) {
+			order = append(order, k)
+		}
+	}
+	slices.SortFunc(order, func(a, b int) int { return int(j.taskIdx[a] - j.taskIdx[b]) })
+	changes := make([]Change, len(order))
+	for x, k := range order {
+		i := j.taskIdx[k]
+		changes[x] = Change{ID: r.net.tasks[i].id, Old: j.taskOld[k], New: r.tasks[i]}
+	}
+	return changes
+}
+
+// delta is the change's Delta: the tasks changed, then those removed;
+// the project finish before and after; the nodes recomputed.
+func (tx *txn) delta(changes []Change, recomputed int) Delta {
+	d := Delta{Changes: changes, Finish: [2]time.Time{tx.finish, tx.e.r.Finish()}, Recomputed: recomputed}
+	for _, rm := range tx.removed {
+		d.Changes = append(d.Changes, Change{ID: rm.id, Old: rm.old})
+	}
+	return d
+}
 
 // at finds a task for an edit that sets its values and, the first time,
 // records its value for undo.

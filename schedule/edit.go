@@ -98,8 +98,13 @@ var ErrAmbiguousLink = errors.New("several links join the two tasks; say which t
 var ErrNoSuchLink = errors.New("no such link")
 
 // Editor holds a project and its schedule and applies edits to both,
-// recomputing only what they affect. An Editor is not safe for concurrent
-// use.
+// recomputing only what they affect. It changes its project, its Result
+// and that Result's Network in place: Apply changes them, Preview changes
+// them and puts them back, and an Apply that reshapes the network replaces
+// the Result and Network with new ones. An Editor is not safe for
+// concurrent use, and no other goroutine may use its Project, Result or
+// Result().Network() while it applies or previews edits; a Result made
+// from its Network with NewResult holds only until its next Apply.
 type Editor struct {
 	p     *Project
 	c     *compiler
@@ -137,7 +142,8 @@ func (e *Editor) Project() *Project { return e.p }
 
 // Result returns the current schedule. It belongs to the editor: do not
 // Run it; durations set on it with Result.SetDuration are the network's
-// again after the next edit.
+// again after the next edit. The editor changes it in place on every
+// Apply and Preview, or replaces it: call Result again after an Apply.
 func (e *Editor) Result() *Result { return e.r }
 
 // Apply makes the edits, in order, and returns what they changed. If one

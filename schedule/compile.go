@@ -12,8 +12,12 @@ import (
 
 // A Network is a Project compiled for scheduling: every task a node in
 // topological order, links in compact arrays, calendars compiled to
-// timelines. A Network is immutable and safe for concurrent use; each
-// Result holds one schedule of it.
+// timelines. Each Result holds one schedule of it. A Network never changes
+// once compiled, so one from Compile may be shared by any number of
+// goroutines, each scheduling it in a Result of its own. The exception is
+// the Network an Editor holds (Editor.Result().Network()): the Editor
+// changes it in place on every Apply and Preview, and no other goroutine
+// may use it meanwhile.
 //
 // Each node keeps its dates in the working minutes of its own timeline
 // (the task's calendar), so a link between two tasks on the same calendar

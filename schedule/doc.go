@@ -142,7 +142,8 @@
 // Edits are made in the compiled network, recomputing only the cone they
 // reach; an edit that reshapes what the network cannot take in place (a
 // new summary, a task moving to another calendar, a project with ALAP
-// tasks or scheduled backward) compiles the project again. A rejected edit
+// tasks or scheduled backward) compiles the project again. The Editor's
+// Result and Network change in place (see Concurrency). A rejected edit
 // changes nothing.
 //
 // # Profiles
@@ -161,8 +162,12 @@
 //
 // # Concurrency
 //
-// A Network is immutable and safe for concurrent use, except one an Editor
-// holds: the Editor changes it in place as it applies edits. A Result is
-// not safe for concurrent use: give each goroutine its own Result of the
-// shared Network. An Editor is not safe for concurrent use.
+// A Network never changes once compiled, except the one an Editor holds
+// (Editor.Result().Network()), which the Editor changes in place on every
+// Apply and Preview. A Network from Compile may be shared by any number
+// of goroutines, each scheduling it in a Result of its own; a Result is
+// not safe for concurrent use. Nor is an Editor, and its Project, its
+// Result and that Result's Network are its own: no other goroutine may
+// use them while it applies or previews edits. To share an edited
+// schedule, Compile the Editor's Project between edits.
 package schedule

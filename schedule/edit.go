@@ -98,14 +98,18 @@ var ErrAmbiguousLink = errors.New("several links join the two tasks; say which t
 var ErrNoSuchLink = errors.New("no such link")
 
 // Editor holds a project and its schedule and applies edits to both,
-// recomputing only what they affect. An Editor is not safe for concurrent
-// use.
+// recomputing only what they affect. It changes its project, its Result
+// and that Result's Network in place: Apply changes them, Preview changes
+// them and puts them back, and an Apply that reshapes the network replaces
+// the Result and Network with new ones. An Editor is not safe for
+// concurrent use, and no other goroutine may use its Project, Result or
+// Result().Network() while it applies or previews edits; a Result made
+// from its Network with NewResult holds only until its next Apply.
 type Editor struct {
-	p       *Project
-	c       *compiler
-	r       *Result
-	removed []removal     // by the edit in hand
-	cache   timelineCache // the calendars compiled, for compiling again
+	p     *Project
+	c     *compiler
+	r     *Result
+	cache timelineCache // the calendars compiled, for compiling again
 }
 
 // NewEditor schedules a copy of p for editing. It fails as Compile does.
@@ -138,7 +142,8 @@ func (e *Editor) Project() *Project { return e.p }
 
 // Result returns the current schedule. It belongs to the editor: do not
 // Run it; durations set on it with Result.SetDuration are the network's
-// again after the next edit.
+// again after the next edit. The editor changes it in place on every
+// Apply and Preview, or replaces it: call Result again after an Apply.
 func (e *Editor) Result() *Result { return e.r }
 
 // Apply makes the edits, in order, and returns what they changed. If one
@@ -153,20 +158,52 @@ func (e *Editor) Preview(edits ...Edit) (Delta, error) {
 	return e.change(edits, true)
 }
 
+// change makes the edits, or previews them, in one of three ways, chosen
+// here and only here: in place, updating the schedule in the cone of the
+// tasks they touch; in place, running the whole schedule again when the
+// change reaches it all (the project finish moves, moving every late
+// date, or ALAP tasks are to be placed again); or by compiling the project
+// again, when the edits change the network's shape.
 func (e *Editor) change(edits []Edit, preview bool) (Delta, error) {
-	n := e.c.n
 	if e.r.gap != nil { // SetDuration was called on the editor's Result: take it back
-		copy(e.r.dur, n.dur)
+		copy(e.r.dur, e.c.n.dur)
 		e.r.gap = nil
 		e.r.Run()
 	}
-	removes := slices.ContainsFunc(edits, func(ed Edit) bool { _, ok := ed.(RemoveTask); return ok })
-	if n.backward || removes && len(edits) > 1 || // a removal renumbers the tasks the others name
-		len(n.late) > 0 && slices.ContainsFunc(edits, func(ed Edit) bool { return !valueEdit(ed) }) ||
-		slices.ContainsFunc(edits, func(ed Edit) bool { return ed.reshapes(e) }) {
+	if e.reshapes(edits) {
 		return e.full(edits, preview)
 	}
-	return e.incremental(edits, preview)
+	tx := e.newTxn()
+	d, err := tx.apply(edits)
+	if errors.Is(err, errRerun) {
+		d, err = tx.rerun(), nil
+	}
+	if err != nil {
+		tx.rollback()
+		if errors.Is(err, errFull) { // the shape changes after all: a calendar, a milestone, a removed task holding the finish
+			return e.full(edits, preview)
+		}
+		return Delta{}, err
+	}
+	if preview {
+		tx.rollback()
+	} else {
+		tx.commit()
+	}
+	return d, nil
+}
+
+// reshapes reports whether the edits, as far as can be told before making
+// them, change the network's shape or more than the editor makes in place
+// (a removal among other edits, a structural edit with ALAP tasks in the
+// project, a backward schedule): then they are made by compiling the
+// project again.
+func (e *Editor) reshapes(edits []Edit) bool {
+	n := e.c.n
+	removes := slices.ContainsFunc(edits, func(ed Edit) bool { _, ok := ed.(RemoveTask); return ok })
+	return n.backward || removes && len(edits) > 1 || // a removal renumbers the tasks the others name
+		len(n.late) > 0 && slices.ContainsFunc(edits, func(ed Edit) bool { return !valueEdit(ed) }) ||
+		slices.ContainsFunc(edits, func(ed Edit) bool { return ed.reshapes(e) })
 }
 
 // valueEdit reports whether ed changes only a task's values, not the
@@ -207,288 +244,6 @@ func (e *Editor) full(edits []Edit, preview bool) (Delta, error) {
 		*e = old
 	}
 	return d, nil
-}
-
-// incremental makes the edits in place, applies the edited tasks to the
-// network and updates the schedule from them.
-func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
-	c, n, r := e.c, e.c.n, e.r
-	var tasks []int32 // the tasks the edits touched
-	var olds []Task   // and their values before
-	at := func(id string) (int, error) {
-		i, ok := n.byID[id]
-		if !ok {
-			return 0, &InputError{Task: id, Err: ErrUnknownTask}
-		}
-		if !slices.Contains(tasks, i) {
-			tasks, olds = append(tasks, i), append(olds, e.p.Tasks[i])
-		}
-		return int(i), nil
-	}
-	put := func() {
-		for k, i := range tasks {
-			e.p.Tasks[i] = olds[k]
-		}
-	}
-	tlsLen := len(n.tls)
-	oldFinish := r.Finish()
-	e.removed = e.removed[:0]
-	var undos []func()      // of the structural edits, in order
-	var touchedIDs []string // the tasks whose nodes they touched
-	unlink := func() {
-		for _, u := range slices.Backward(undos) {
-			u()
-		}
-	}
-	for _, ed := range edits {
-		var err error
-		var ids []string
-		var undo func()
-		switch x := ed.(type) {
-		case taskEdit:
-			ids, undo, err = x.retask(e, at)
-		case assignEdit:
-			undo, err = x.reassign(e, at)
-		case linkEdit:
-			ids, undo, err = x.relink(e)
-		default:
-			err = ed.apply(e.p, at, e.c.n.settings)
-		}
-		if err == nil && undo != nil {
-			undos, touchedIDs = append(undos, undo), append(touchedIDs, ids...)
-		}
-		if err != nil {
-			put()
-			unlink()
-			if errors.Is(err, errFull) {
-				return e.full(edits, preview)
-			}
-			return Delta{}, err
-		}
-	}
-	saved := saveNodes(n, tasks)
-	type taskSave struct {
-		info           taskInfo
-		mins, rem, cal int64
-	}
-	savedTasks := make([]taskSave, len(tasks))
-	for k, i := range tasks {
-		info := n.tasks[i]
-		info.assign = slices.Clone(info.assign) // c.work resolves them in place
-		savedTasks[k] = taskSave{info, c.mins[i], c.rem[i], int64(c.cal[i])}
-	}
-	restore := func() {
-		saved.restore(n)
-		for _, v := range saved.nodes {
-			r.dur[v] = n.dur[v]
-		}
-		for k, i := range tasks {
-			s := savedTasks[k]
-			n.tasks[i], c.mins[i], c.rem[i], c.cal[i] = s.info, s.mins, s.rem, int32(s.cal)
-		}
-		put()
-		unlink()
-		if len(n.tls) > tlsLen { // drop calendar intersections made meanwhile
-			for name, tl := range c.tlOf {
-				if tl >= int32(tlsLen) {
-					delete(c.tlOf, name)
-				}
-			}
-			n.tls, n.calNames = n.tls[:tlsLen], n.calNames[:tlsLen]
-		}
-	}
-	// Check the edited tasks as Compile checks them.
-	c.p, c.errs = e.p, nil
-	for _, i := range tasks {
-		c.task(i)
-	}
-	if len(c.errs) > 0 {
-		err := c.err()
-		restore()
-		return Delta{}, err
-	}
-	for k, i := range tasks {
-		// A task now counted on another calendar, or turned into a
-		// milestone or back, has nodes and edges of another shape.
-		if s := &savedTasks[k]; int64(c.cal[i]) != s.cal || (c.mins[i] == 0) != (s.mins == 0) {
-			restore()
-			return e.full(edits, preview)
-		}
-	}
-	var touched []int32
-	for _, id := range touchedIDs {
-		if i, ok := n.byID[id]; ok {
-			t := &n.tasks[i]
-			touched = append(touched, t.node, t.first, t.last)
-		}
-	}
-	touched = slices.Compact(slices.Sorted(slices.Values(touched)))
-	for _, i := range tasks {
-		c.constrain(i)
-		t := &n.tasks[i]
-		for _, v := range [...]int32{t.node, t.first, t.last} {
-			if !slices.Contains(touched, v) {
-				touched = append(touched, v)
-			}
-		}
-	}
-	for _, v := range touched {
-		r.dur[v] = n.dur[v]
-		n.markNoBack(v)
-		for _, p := range n.in[n.inOff[v]:n.inOff[v+1]] {
-			n.markNoBack(p.node)
-		}
-	}
-	for _, v := range touched {
-		n.setPlain(v)
-		for _, p := range n.in[n.inOff[v]:n.inOff[v+1]] {
-			n.setPlain(p.node)
-		}
-		for _, s := range n.out[n.outOff[v]:n.outOff[v+1]] { // a task done now, or no longer, under P6's modes
-			n.setPlain(s.node)
-		}
-	}
-	if len(n.late) > 0 { // constrain listed an edited ALAP task again
-		slices.Sort(n.late)
-		n.late = slices.Compact(n.late)
-	}
-	j := r.begin()
-	if len(n.late) > 0 || !r.update(touched, j) {
-		// The finish moved, everything's late dates moving with it; or
-		// ALAP tasks must be placed again.
-		r.undo(j)
-		old := r.snapshot()
-		r.Run()
-		r.rolled = false
-		r.rollUp()
-		d := diffTasks(n, old.tasks, r.tasks)
-		d.Finish = [2]time.Time{oldFinish, r.Finish()}
-		for _, rm := range e.removed {
-			d.Changes = append(d.Changes, Change{ID: rm.id, Old: rm.old})
-		}
-		d.Recomputed = len(n.kind)
-		if preview {
-			r.restoreSnapshot(old)
-			restore()
-		}
-		return d, nil
-	}
-	d := Delta{Finish: [2]time.Time{oldFinish, r.Finish()}, Recomputed: j.visited}
-	order := make([]int, 0, len(j.taskIdx)) // the changed ones, in the project's order
-	for k, i := range j.taskIdx {
-		if !sameResult(j.taskOld[k], r.tasks[i]) {
-			order = append(order, k)
-		}
-	}
-	slices.SortFunc(order, func(a, b int) int { return int(j.taskIdx[a] - j.taskIdx[b]) })
-	d.Changes = make([]Change, len(order))
-	for x, k := range order {
-		i := j.taskIdx[k]
-		d.Changes[x] = Change{ID: n.tasks[i].id, Old: j.taskOld[k], New: r.tasks[i]}
-	}
-	for _, rm := range e.removed {
-		d.Changes = append(d.Changes, Change{ID: rm.id, Old: rm.old})
-	}
-	if preview {
-		r.undo(j)
-		restore()
-	}
-	return d, nil
-}
-
-// nodeSaves keeps the network state an edit may change on some nodes.
-type nodeSaves struct {
-	nodes []int32
-	ctype []ConstraintType
-	fop   []fwdOp
-	bop   []bwdOp
-	cdate []int64
-	dead  []int64
-	dur   []int64
-	gap   []int64
-	act   [][2]int64
-	plain []uint8
-	edges []edge // out-edges of the nodes and of their predecessors, in order
-}
-
-func saveNodes(n *Network, tasks []int32) *nodeSaves {
-	s := &nodeSaves{}
-	for _, i := range tasks {
-		t := &n.tasks[i]
-		for _, v := range [...]int32{t.node, t.first, t.last} {
-			if !slices.Contains(s.nodes, v) {
-				s.nodes = append(s.nodes, v)
-			}
-		}
-	}
-	with := slices.Clone(s.nodes)
-	for _, v := range s.nodes {
-		for _, p := range n.in[n.inOff[v]:n.inOff[v+1]] {
-			if !slices.Contains(with, p.node) {
-				with = append(with, p.node)
-			}
-		}
-		for _, q := range n.out[n.outOff[v]:n.outOff[v+1]] { // their plain bits follow its progress under P6's modes
-			if !slices.Contains(with, q.node) {
-				with = append(with, q.node)
-			}
-		}
-	}
-	s.nodes = with
-	for _, v := range s.nodes {
-		s.ctype = append(s.ctype, n.ctype[v])
-		s.fop = append(s.fop, n.fop[v])
-		s.bop = append(s.bop, n.bop[v])
-		s.cdate = append(s.cdate, n.cdate[v])
-		s.dead = append(s.dead, n.dead[v])
-		s.dur = append(s.dur, n.dur[v])
-		s.gap = append(s.gap, n.gap[v])
-		s.plain = append(s.plain, n.plain[v])
-		if n.act != nil {
-			s.act = append(s.act, n.act[v])
-		}
-		s.edges = append(s.edges, n.out[n.outOff[v]:n.outOff[v+1]]...)
-	}
-	return s
-}
-
-func (s *nodeSaves) restore(n *Network) {
-	k := 0
-	for x, v := range s.nodes {
-		n.ctype[v], n.fop[v], n.bop[v], n.cdate[v], n.dead[v], n.dur[v], n.gap[v], n.plain[v] = s.ctype[x], s.fop[x], s.bop[x], s.cdate[x], s.dead[x], s.dur[x], s.gap[x], s.plain[x]
-		if x < len(s.act) {
-			n.act[v] = s.act[x]
-		}
-		k += copy(n.out[n.outOff[v]:n.outOff[v+1]], s.edges[k:])
-	}
-}
-
-// snapshot is a copy of a Result's computed values.
-type snapshot struct {
-	early, late, free [][2]int64
-	ff, maxEF, pf     []int64
-	done, doneLate    []int64
-	finish            int64
-	tasks             []TaskResult
-}
-
-func (r *Result) snapshot() *snapshot {
-	return &snapshot{slices.Clone(r.early), slices.Clone(r.late), slices.Clone(r.free),
-		slices.Clone(r.ff), slices.Clone(r.maxEF), slices.Clone(r.pf),
-		slices.Clone(r.done), slices.Clone(r.doneLate), r.finish, slices.Clone(r.tasks)}
-}
-
-func (r *Result) restoreSnapshot(s *snapshot) {
-	copy(r.early, s.early)
-	copy(r.late, s.late)
-	copy(r.free, s.free)
-	copy(r.ff, s.ff)
-	copy(r.maxEF, s.maxEF)
-	copy(r.pf, s.pf)
-	copy(r.done, s.done)
-	copy(r.doneLate, s.doneLate)
-	r.finish = s.finish
-	copy(r.tasks, s.tasks)
 }
 
 // diff compares two schedules task by task, by ID.

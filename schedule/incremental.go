@@ -149,9 +149,21 @@ func (r *Result) undo(j *journal) {
 // reaches the whole schedule (the project finish moves): the caller then
 // undoes it and runs a full Run.
 func (r *Result) update(touched []int32, j *journal) bool {
+	r.updateEarly(touched, j)
+	if !r.finishKept(j) {
+		return false
+	}
+	r.updateLate(touched, j)
+	r.updateFree(touched, j)
+	r.refreshTasks(j)
+	return true
+}
+
+// updateEarly recomputes early dates, in topological order, from the
+// touched nodes on as far as they move.
+func (r *Result) updateEarly(touched []int32, j *journal) {
 	n := r.net
 	fw, bw := &j.forward, &j.backward
-	// Forward: early dates, in topological order.
 	for _, v := range touched {
 		fw.add(v)
 		j.note(r, v) // their tasks' results change with them (progress, say)
@@ -179,18 +191,15 @@ func (r *Result) update(touched []int32, j *journal) bool {
 			fw.add(o.node)
 		}
 	}
-	if !r.finishKept(j) {
-		return false
-	}
-	// Backward: late dates, in reverse, from the touched nodes (and their
-	// predecessors, whose links to them may have changed kind) and from
-	// the subtasks that start their summaries, which early dates decide.
-	for _, v := range touched {
-		bw.add(v)
-		for _, e := range n.in[n.inOff[v]:n.inOff[v+1]] {
-			bw.add(e.node)
-		}
-	}
+}
+
+// updateLate recomputes late dates, in reverse, from the touched nodes
+// (and their predecessors, whose links to them may have changed kind) and
+// from the subtasks that start their summaries, which early dates decide.
+func (r *Result) updateLate(touched []int32, j *journal) {
+	n := r.net
+	bw := &j.backward
+	n.addWithPreds(bw, touched)
 	for _, v := range j.moved {
 		for _, o := range n.out[n.outOff[v]:n.outOff[v+1]] {
 			if o.kind&edgeMin != 0 {
@@ -221,19 +230,16 @@ func (r *Result) update(touched []int32, j *journal) bool {
 			bw.add(e.node)
 		}
 	}
-	// Free dates: the moved and touched nodes and everything before them.
-	for _, v := range j.moved {
-		bw.add(v)
-		for _, e := range n.in[n.inOff[v]:n.inOff[v+1]] {
-			bw.add(e.node)
-		}
-	}
-	for _, v := range touched { // and their predecessors, whose links to them may have changed kind
-		bw.add(v)
-		for _, e := range n.in[n.inOff[v]:n.inOff[v+1]] {
-			bw.add(e.node)
-		}
-	}
+}
+
+// updateFree recomputes free dates, in reverse, from the moved and
+// touched nodes (and their predecessors, whose links to them may have
+// changed kind) back as far as they change.
+func (r *Result) updateFree(touched []int32, j *journal) {
+	n := r.net
+	bw := &j.backward
+	n.addWithPreds(bw, j.moved)
+	n.addWithPreds(bw, touched)
 	for v := bw.last(); v >= 0; v = bw.last() {
 		j.visited++
 		free, ff := r.free[v], r.ff[v]
@@ -253,8 +259,16 @@ func (r *Result) update(touched []int32, j *journal) bool {
 			}
 		}
 	}
-	r.refreshTasks(j)
-	return true
+}
+
+// addWithPreds adds the nodes and their predecessors to d.
+func (n *Network) addWithPreds(d *dirty, nodes []int32) {
+	for _, v := range nodes {
+		d.add(v)
+		for _, e := range n.in[n.inOff[v]:n.inOff[v+1]] {
+			d.add(e.node)
+		}
+	}
 }
 
 // doneMark is node v's entry in done (Result.done or doneLate), or

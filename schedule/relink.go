@@ -12,9 +12,10 @@ import (
 // inserts or deletes the edge in the compiled network (its topological
 // order still holds) instead of compiling again.
 type linkEdit interface {
-	// relink makes the change to the network and the project, returning
-	// the tasks at the link's ends and how to undo it.
-	relink(e *Editor) (ends []string, undo func(), err error)
+	// relink makes the change to the network and the project in tx,
+	// recording how to undo it there, and returns the tasks at the link's
+	// ends.
+	relink(tx *txn) (ends []string, err error)
 }
 
 // linkEnds returns the tasks at l's ends and the nodes its edge would
@@ -77,20 +78,21 @@ func (a AddLink) reshapes(e *Editor) bool {
 	return dup
 }
 
-func (a AddLink) relink(e *Editor) ([]string, func(), error) {
-	l := a.Link
+func (a AddLink) relink(tx *txn) ([]string, error) {
+	e, l := tx.e, a.Link
 	pi, si, from, to, ok := e.linkEnds(&l)
 	k, dup := e.findLink(pi, si, l.Type)
 	if !ok || dup { // an earlier edit of the same call made it so
-		return nil, nil, &InputError{Link: &l, Err: ErrDuplicateLink}
+		return nil, &InputError{Link: &l, Err: ErrDuplicateLink}
 	}
 	e.insertLink(k, l, pi, si)
 	e.p.Links = append(e.p.Links, l)
-	return []string{l.Pred, l.Succ}, func() {
+	tx.onUndo(func() {
 		e.deleteLink(k)
 		e.p.Links = e.p.Links[:len(e.p.Links)-1]
 		e.refresh(from, to)
-	}, nil
+	})
+	return []string{l.Pred, l.Succ}, nil
 }
 
 func (rm RemoveLink) reshapes(e *Editor) bool {
@@ -98,26 +100,27 @@ func (rm RemoveLink) reshapes(e *Editor) bool {
 	return !found
 }
 
-func (rm RemoveLink) relink(e *Editor) ([]string, func(), error) {
-	n := e.c.n
+func (rm RemoveLink) relink(tx *txn) ([]string, error) {
+	e, n := tx.e, tx.e.c.n
 	pi, si := n.byID[rm.Pred], n.byID[rm.Succ]
 	k, found := e.removedLink(rm)
 	at, err := rm.in(e.p.Links)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if !found { // an earlier edit of the same call removed it
-		return nil, nil, &InputError{Link: &Link{Pred: rm.Pred, Succ: rm.Succ}, Err: ErrNoSuchLink}
+		return nil, &InputError{Link: &Link{Pred: rm.Pred, Succ: rm.Succ}, Err: ErrNoSuchLink}
 	}
 	l := n.links[k]
 	from, to, _ := e.c.linkEdge(&l, pi, si, n.tl)
 	e.deleteLink(k)
 	e.p.Links = slices.Delete(e.p.Links, at, at+1)
-	return []string{l.Pred, l.Succ}, func() {
+	tx.onUndo(func() {
 		e.insertLink(k, l, pi, si)
 		e.p.Links = slices.Insert(e.p.Links, at, l)
 		e.refresh(from, to)
-	}, nil
+	})
+	return []string{l.Pred, l.Succ}, nil
 }
 
 // insertLink puts link l from task pi to task si at place k of n.links
@@ -167,13 +170,13 @@ func shift(off []int32, by int32) {
 // edited task.
 type assignEdit interface {
 	// reassign makes the change to the project and to the task's
-	// assignments in the network, finding (and marking) the task with at,
-	// and returns how to undo what at does not.
-	reassign(e *Editor, at func(string) (int, error)) (undo func(), err error)
+	// assignments in the network in tx, marking the task edited and
+	// recording how to undo the change there.
+	reassign(tx *txn) error
 }
 
-// saveAssignments returns task i's assignments as they are, and a function
-// that puts them back into the project and the network.
+// saveAssignments keeps task i's assignments as they are and returns a
+// function that puts them back into the project and the network.
 func (e *Editor) saveAssignments(i int) func() {
 	as := slices.Clone(e.c.n.tasks[i].assign)
 	vals := make([]Assignment, len(as))
@@ -188,57 +191,53 @@ func (e *Editor) saveAssignments(i int) func() {
 	}
 }
 
-func (a Assign) reassign(e *Editor, at func(string) (int, error)) (func(), error) {
-	n := e.c.n
-	i, err := at(a.Assignment.Task)
+func (a Assign) reassign(tx *txn) error {
+	e, n := tx.e, tx.e.c.n
+	i, err := tx.at(a.Assignment.Task)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	ri := slices.IndexFunc(n.resources, func(r Resource) bool { return r.ID == a.Assignment.Resource })
 	switch u := a.Assignment.Units; {
 	case ri < 0:
-		return nil, &InputError{Task: a.Assignment.Task, Field: "assignments", Err: fmt.Errorf("%q: unknown resource", a.Assignment.Resource)}
+		return &InputError{Task: a.Assignment.Task, Field: "assignments", Err: fmt.Errorf("%q: unknown resource", a.Assignment.Resource)}
 	case u < 0 || math.IsNaN(u) || math.IsInf(u, 0):
-		return nil, &InputError{Task: a.Assignment.Task, Field: "assignments", Err: fmt.Errorf("units %v: %w", u, ErrBadValue)}
+		return &InputError{Task: a.Assignment.Task, Field: "assignments", Err: fmt.Errorf("units %v: %w", u, ErrBadValue)}
 	}
-	put := e.saveAssignments(i)
-	if err := a.apply(e.p, at, n.settings); err != nil {
-		put()
-		return nil, err
+	tx.onUndo(e.saveAssignments(i))
+	if err := a.apply(e.p, tx.at, n.settings); err != nil {
+		return err
 	}
+	tx.onUndo(func() { e.p.Assignments = e.p.Assignments[:len(e.p.Assignments)-1] })
 	info := &n.tasks[i]
 	info.assign = append(slices.Clip(info.assign), assigned{resource: int32(ri), index: int32(len(e.p.Assignments) - 1), units: a.Assignment.Units})
-	return func() {
-		e.p.Assignments = e.p.Assignments[:len(e.p.Assignments)-1]
-		put()
-	}, nil
+	return nil
 }
 
-func (u Unassign) reassign(e *Editor, at func(string) (int, error)) (func(), error) {
-	n := e.c.n
-	i, err := at(u.Task)
+func (u Unassign) reassign(tx *txn) error {
+	e, n := tx.e, tx.e.c.n
+	i, err := tx.at(u.Task)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	info := &n.tasks[i]
 	x := slices.IndexFunc(info.assign, func(a assigned) bool { return n.resources[a.resource].ID == u.Resource })
 	if x < 0 {
-		return nil, &InputError{Task: u.Task, Field: "assignments", Err: fmt.Errorf("resource %q is not assigned", u.Resource)}
+		return &InputError{Task: u.Task, Field: "assignments", Err: fmt.Errorf("resource %q is not assigned", u.Resource)}
 	}
 	k := info.assign[x].index
 	gone := e.p.Assignments[k]
-	put := e.saveAssignments(i)
-	if err := u.apply(e.p, at, n.settings); err != nil {
-		put()
-		return nil, err
+	tx.onUndo(e.saveAssignments(i))
+	if err := u.apply(e.p, tx.at, n.settings); err != nil {
+		return err
 	}
 	renumber(n, k, -1)
 	info.assign = slices.Delete(slices.Clone(info.assign), x, x+1)
-	return func() {
+	tx.onUndo(func() {
 		e.p.Assignments = slices.Insert(e.p.Assignments, int(k), gone)
 		renumber(n, k, +1)
-		put()
-	}, nil
+	})
+	return nil
 }
 
 // renumber moves the assignments' places in the project past k by one,

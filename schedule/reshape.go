@@ -1,7 +1,6 @@
 package schedule
 
 import (
-	"errors"
 	"slices"
 	"sort"
 )
@@ -10,14 +9,12 @@ import (
 // inserts or deletes its node in the compiled network, keeping the
 // topological order, instead of compiling again.
 type taskEdit interface {
-	// retask makes the change to the network and the project, marking
-	// the added task with at; it returns the tasks whose dates the change
-	// may move and how to undo it. errFull asks for a full recompile.
-	retask(e *Editor, at func(string) (int, error)) (touched []string, undo func(), err error)
+	// retask makes the change to the network and the project in tx,
+	// recording how to undo it there and marking the added task edited;
+	// it returns the tasks whose dates the change may move. errFull asks
+	// for a full recompile.
+	retask(tx *txn) (touched []string, err error)
 }
-
-// errFull reports an edit the editor must apply by compiling again.
-var errFull = errors.New("compile again")
 
 // removal is a task an edit removed, with its last schedule, for the
 // delta.
@@ -38,18 +35,41 @@ func (a AddTask) reshapes(e *Editor) bool {
 	return !ok || !n.tasks[par].summary // a new summary changes the outline's shape
 }
 
-func (a AddTask) retask(e *Editor, at func(string) (int, error)) ([]string, func(), error) {
-	c, n, r := e.c, e.c.n, e.r
+func (a AddTask) retask(tx *txn) ([]string, error) {
+	c, n := tx.e.c, tx.e.c.n
 	t := a.Task
 	if _, dup := n.byID[t.ID]; dup {
-		return nil, nil, &InputError{Task: t.ID, Err: ErrDuplicateTask}
+		return nil, &InputError{Task: t.ID, Err: ErrDuplicateTask}
 	}
+	i := tx.appendTask(t)
+	// Work out its duration and calendar, as Compile does.
+	c.p, c.errs = tx.e.p, nil
+	c.task(i)
+	if len(c.errs) > 0 {
+		return nil, c.err()
+	}
+	tx.addNode(i)
+	if _, err := tx.at(t.ID); err != nil { // mark it edited: constrained and checked with the rest
+		return nil, err
+	}
+	touched := []string{t.ID}
+	if t.Parent != "" {
+		touched = append(touched, t.Parent)
+	}
+	return touched, nil
+}
+
+// appendTask puts task t at the end of the project's tasks and of the
+// network's, the compiler's and the result's lists, and among its
+// summary's subtasks, and returns its index.
+func (tx *txn) appendTask(t Task) int32 {
+	e := tx.e
+	c, n, r := e.c, e.c.n, e.r
 	i := int32(len(n.tasks))
 	par := int32(-1)
 	if t.Parent != "" {
 		par = n.byID[t.Parent]
 	}
-	// The task, at the end of the project's list.
 	e.p.Tasks = append(e.p.Tasks, t)
 	n.tasks = append(n.tasks, taskInfo{id: t.ID, name: t.Name, parent: par, as: noDate, af: noDate})
 	n.byID[t.ID] = i
@@ -68,21 +88,23 @@ func (a AddTask) retask(e *Editor, at func(string) (int, error)) ([]string, func
 		e.adopt(par, i, true)
 	}
 	r.tasks, r.weights = append(r.tasks, TaskResult{}), append(r.weights, 0)
-	// Work out its duration and calendar, as Compile does.
-	c.p, c.errs = e.p, nil
-	c.task(i)
-	if len(c.errs) > 0 {
-		err := c.err()
-		e.unaddTask(i)
-		return nil, nil, err
-	}
-	// Its node: at the end of the order, or inside its summary's nodes.
+	tx.onUndo(func() { e.unaddTask(i) })
+	return i
+}
+
+// addNode gives task i, just added and compiled, its node: at the end of
+// the order, or inside its summary's nodes and joined to them by the
+// outline's edges.
+func (tx *txn) addNode(i int32) {
+	e := tx.e
+	c, n := e.c, e.c.n
+	par := n.tasks[i].parent
 	v := int32(len(n.kind))
 	if par >= 0 {
 		v = min(n.tasks[par].first, n.tasks[par].last)
 	}
 	tl := c.cal[i]
-	if c.mins[i] == 0 || t.Duration.Elapsed {
+	if c.mins[i] == 0 || e.p.Tasks[i].Duration.Elapsed {
 		tl = 0
 	}
 	e.insertNode(v, i, tl, c.mins[i])
@@ -91,24 +113,16 @@ func (a AddTask) retask(e *Editor, at func(string) (int, error)) ([]string, func
 	if par >= 0 {
 		e.outline(par, v, true)
 	}
-	if _, err := at(t.ID); err != nil { // mark it edited: constrained and checked with the rest
-		return nil, nil, err
-	}
-	touched := []string{t.ID}
-	if par >= 0 {
-		touched = append(touched, t.Parent)
-	}
-	return touched, func() {
+	tx.onUndo(func() {
 		if par >= 0 {
 			e.outline(par, v, false)
 		}
 		e.deleteNode(v)
-		e.unaddTask(i)
 		if par >= 0 {
 			pt := &n.tasks[par]
 			e.refresh(pt.node, pt.first, pt.last)
 		}
-	}, nil
+	})
 }
 
 // refresh works out again the progress and plain flags of nodes whose
@@ -206,20 +220,19 @@ func (rm RemoveTask) reshapes(e *Editor) bool {
 	return par >= 0 && n.kidOf[par+1]-n.kidOf[par] == 1 // its summary would become a task
 }
 
-func (rm RemoveTask) retask(e *Editor, _ func(string) (int, error)) ([]string, func(), error) {
-	c, n, r := e.c, e.c.n, e.r
+func (rm RemoveTask) retask(tx *txn) ([]string, error) {
+	e := tx.e
+	n, r := e.c.n, e.r
 	i, ok := n.byID[rm.Task]
 	if !ok { // an earlier edit of the same call removed it
-		return nil, nil, &InputError{Task: rm.Task, Err: ErrUnknownTask}
+		return nil, &InputError{Task: rm.Task, Err: ErrUnknownTask}
 	}
-	info := n.tasks[i]
-	info.assign = slices.Clone(info.assign) // renumber below must not reach the copy
-	v := info.node
+	v := n.tasks[i].node
 	if f := r.early[v][1]; f >= r.maxEF[n.tl[v]] {
-		return nil, nil, errFull // it may hold the project finish
+		return nil, errFull // it may hold the project finish
 	}
 	r.rollUp()
-	e.removed = append(e.removed, removal{rm.Task, r.tasks[i]})
+	tx.removed = append(tx.removed, removal{rm.Task, r.tasks[i]})
 	var touched []string // the neighbours, the summary among them
 	for _, ed := range n.in[n.inOff[v]:n.inOff[v+1]] {
 		touched = append(touched, n.tasks[n.owner[ed.node]].id)
@@ -227,36 +240,75 @@ func (rm RemoveTask) retask(e *Editor, _ func(string) (int, error)) ([]string, f
 	for _, ed := range n.out[n.outOff[v]:n.outOff[v+1]] {
 		touched = append(touched, n.tasks[n.owner[ed.node]].id)
 	}
-	// Its links, from the last.
-	type gone struct {
-		k, at int
-		l     Link
-		ends  [2]int32
-	}
-	var links []gone
-	for k := len(n.links) - 1; k >= 0; k-- {
-		if c.ends[k][0] == i || c.ends[k][1] == i {
-			l := n.links[k]
-			at := slices.IndexFunc(e.p.Links, func(x Link) bool { return x.Pred == l.Pred && x.Succ == l.Succ })
-			links = append(links, gone{k, at, l, c.ends[k]})
-			e.deleteLink(k)
-			e.p.Links = slices.Delete(e.p.Links, at, at+1)
+	info := n.tasks[i]
+	info.assign = slices.Clone(info.assign) // renumber below must not reach the copy
+	tx.onUndo(func() {                      // once all is back: its constraint, and the flags around it
+		e.c.constrain(i)
+		e.refresh(n.tasks[i].node)
+		if par := info.parent; par >= 0 {
+			pt := &n.tasks[par]
+			e.refresh(pt.node, pt.first, pt.last)
 		}
+	})
+	tx.dropLinks(i)
+	tx.dropAssignments(i, info.assign)
+	tx.dropNode(i)
+	tx.dropTask(i, info)
+	return touched, nil
+}
+
+// dropLinks takes task i's links out of the network and the project,
+// from the last.
+func (tx *txn) dropLinks(i int32) {
+	e := tx.e
+	c, n := e.c, e.c.n
+	for k := len(n.links) - 1; k >= 0; k-- {
+		if c.ends[k][0] != i && c.ends[k][1] != i {
+			continue
+		}
+		l, ends := n.links[k], c.ends[k]
+		at := slices.IndexFunc(e.p.Links, func(x Link) bool { return x.Pred == l.Pred && x.Succ == l.Succ })
+		e.deleteLink(k)
+		e.p.Links = slices.Delete(e.p.Links, at, at+1)
+		tx.onUndo(func() {
+			e.insertLink(k, l, ends[0], ends[1])
+			e.p.Links = slices.Insert(e.p.Links, at, l)
+		})
 	}
-	// Its assignments, from the last.
-	var assigns []Assignment
-	idx := make([]int32, len(info.assign))
-	for k, a := range info.assign {
+}
+
+// dropAssignments takes task i's assignments, own, out of the project,
+// from the last.
+func (tx *txn) dropAssignments(i int32, own []assigned) {
+	e := tx.e
+	n := e.c.n
+	idx := make([]int32, len(own)) // their places in the project
+	for k, a := range own {
 		idx[k] = a.index
 	}
 	slices.Sort(idx)
-	for _, k := range slices.Backward(idx) {
-		assigns = append(assigns, e.p.Assignments[k])
+	gone := make([]Assignment, len(idx))
+	for x, k := range slices.Backward(idx) {
+		gone[x] = e.p.Assignments[k]
 		e.p.Assignments = slices.Delete(e.p.Assignments, int(k), int(k)+1)
 		renumber(n, k, -1)
 	}
-	// Its outline edges, its node, the task.
-	par := info.parent
+	tx.onUndo(func() {
+		n.tasks[i].assign = nil // renumber must not reach its own
+		for x, at := range idx {
+			e.p.Assignments = slices.Insert(e.p.Assignments, int(at), gone[x])
+			renumber(n, at, +1)
+		}
+		n.tasks[i].assign = own
+	})
+}
+
+// dropNode takes leaf task i's node out of the network, with the
+// outline's edges to its summary.
+func (tx *txn) dropNode(i int32) {
+	e := tx.e
+	n, r := e.c.n, e.r
+	v, par := n.tasks[i].node, n.tasks[i].parent
 	if par >= 0 {
 		e.outline(par, v, false)
 	}
@@ -265,17 +317,7 @@ func (rm RemoveTask) retask(e *Editor, _ func(string) (int, error)) ([]string, f
 		saved.done, saved.doneLate = r.done[v], r.doneLate[v]
 	}
 	e.deleteNode(v)
-	task, res, weight := e.p.Tasks[i], r.tasks[i], r.weights[i]
-	mins, rem, cal, rank := c.mins[i], c.rem[i], c.cal[i], c.rank[i]
-	e.deleteTask(i)
-	if par > i {
-		par--
-	}
-	return touched, func() {
-		if par >= 0 && par >= i {
-			par++
-		}
-		e.undeleteTask(i, task, info, res, weight, mins, rem, cal, rank)
+	tx.onUndo(func() { // the task is back at i
 		e.insertNode(v, i, saved.tl, saved.dur)
 		n.kind[v], n.owner[v] = saved.kind, saved.owner
 		r.dur[v], r.early[v], r.late[v], r.free[v], r.ff[v] = saved.rdur, saved.early, saved.late, saved.free, saved.ff
@@ -286,24 +328,18 @@ func (rm RemoveTask) retask(e *Editor, _ func(string) (int, error)) ([]string, f
 		if par >= 0 {
 			e.outline(par, v, true)
 		}
-		n.tasks[i].assign = nil  // renumber must not reach its own
-		for q, at := range idx { // assigns holds them from the last
-			e.p.Assignments = slices.Insert(e.p.Assignments, int(at), assigns[len(idx)-1-q])
-			renumber(n, at, +1)
-		}
-		n.tasks[i].assign = info.assign
-		for _, g := range slices.Backward(links) {
-			e.insertLink(g.k, g.l, g.ends[0], g.ends[1])
-			e.p.Links = slices.Insert(e.p.Links, g.at, g.l)
-		}
-		e.c.constrain(i)
-		e.refresh(n.tasks[i].node)
-		if par >= 0 {
-			pt := &n.tasks[par]
-			e.refresh(pt.node, pt.first, pt.last)
-		}
-		e.removed = e.removed[:len(e.removed)-1]
-	}, nil
+	})
+}
+
+// dropTask takes task i, whose node, links and assignments are gone, out
+// of the project and the network; info is its taskInfo as it was.
+func (tx *txn) dropTask(i int32, info taskInfo) {
+	e := tx.e
+	c, r := e.c, e.r
+	task, res, weight := e.p.Tasks[i], r.tasks[i], r.weights[i]
+	mins, rem, cal, rank := c.mins[i], c.rem[i], c.cal[i], c.rank[i]
+	e.deleteTask(i)
+	tx.onUndo(func() { e.undeleteTask(i, task, info, res, weight, mins, rem, cal, rank) })
 }
 
 // nodeValues is a node's state, kept to put a deleted node back.

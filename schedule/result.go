@@ -11,7 +11,9 @@ import (
 // the dates and floats they give. Run recomputes it in place without
 // allocating, so leveling, crashing and simulation can re-run one Result
 // with other durations. A Result is not safe for concurrent use; give each
-// goroutine its own (the Network is shared).
+// goroutine its own Result of a shared Network (one from Compile, which
+// never changes). An Editor's Result, and its Network, are the Editor's:
+// it changes them in place on every Apply and Preview.
 type Result struct {
 	net *Network
 	dur []int64

@@ -342,3 +342,84 @@ func TestReadCellsThatCannotBeRead(t *testing.T) {
 		})
 	}
 }
+
+// endless is an input of n bytes, a head then a line repeated, made as
+// it is read; it counts what was read.
+type endless struct {
+	head, line string
+	n, read    int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	if e.read >= e.n {
+		return 0, io.EOF
+	}
+	k := 0
+	for ; k < len(p) && e.read < e.n; k, e.read = k+1, e.read+1 {
+		if e.read < len(e.head) {
+			p[k] = e.head[e.read]
+		} else {
+			p[k] = e.line[(e.read-len(e.head))%len(e.line)]
+		}
+	}
+	return k, nil
+}
+
+// A CSV file over a bound is refused as soon as the bound is passed,
+// having read little past it: one 64 MB line, a quoted value of 64 MB
+// over short lines, 64 MB of short rows (it was read whole, then parsed
+// whole: a 100 MB line and 10⁶ rows ran out of memory).
+func TestReadCSVHostile(t *testing.T) {
+	tests := []struct {
+		name string
+		in   *endless
+		want string
+		read int // bytes the reader may read at most
+	}{
+		{"one 64 MB line", &endless{line: "x", n: 64 << 20}, "CSV line 1: a line of over 1048576 bytes (the limit)", 2 * maxCSVRow},
+		{"a 64 MB quoted value", &endless{head: "ID,\"", line: strings.Repeat("x", 99) + "\n", n: 64 << 20}, "CSV line 1: a row of over 1048576 bytes (the limit)", 2 * maxCSVRow},
+		{"64 MB of rows", &endless{line: "a,b\n", n: 64 << 20}, "CSV line 262145: over 262144 lines (the limit)", 4*(maxRows+1) + csvPeek},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var err error
+			mb := float64(allocated(func() { _, err = ReadCSV(tt.in, nil) })) / 1e6
+			if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want ErrTooLarge saying %q", err, tt.want)
+			}
+			if tt.in.read > tt.read {
+				t.Errorf("read %d bytes, want at most %d", tt.in.read, tt.read)
+			}
+			if mb > 64 {
+				t.Errorf("%.1f MB allocated", mb)
+			}
+		})
+	}
+}
+
+// A CSV file's quotes and line ends: a quote left open at the end of the
+// file is an error naming its line (the rest of the file was one name);
+// text after a closing quote is kept with a warning; CR line ends are
+// lines; a problem's row is the file's line, blank lines and values over
+// several lines counted.
+func TestReadCSVQuotesAndLines(t *testing.T) {
+	opts := &ReadOptions{Start: time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)}
+	if _, err := ReadCSV(strings.NewReader("ID,Name,Duration\n1,Dig,2d\n2,\"Pour,1d\n3,Cure,1d\n"), opts); err == nil ||
+		err.Error() != "xlsx: CSV cell B3 (line 3): its opening quote is not closed before the end of the file" {
+		t.Errorf("an open quote: got %v", err)
+	}
+	f, err := ReadCSV(strings.NewReader("ID,Name,Duration\r1,\"Dig\"gy,2d\r2,\"Pour\rslab\",1d\r"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := f.Project.Tasks; len(n) != 2 || n[0].Name != "Diggy" || n[1].Name != "Pour\nslab" {
+		t.Errorf("tasks %+v", n)
+	}
+	if len(f.Warnings) != 1 || f.Warnings[0].String() != `CSV!B2: text after the closing quote of a quoted value: read as "Diggy"` {
+		t.Errorf("warnings %v", f.Warnings)
+	}
+	_, err = ReadCSV(strings.NewReader("ID,Name,Duration\n\n1,\"Dig\nand fill\",2d\n2,Pour,2x\n"), opts)
+	if ie, ok := errors.AsType[*ImportError](err); !ok || len(ie.Problems) != 1 || ie.Problems[0].Cell != "C5" {
+		t.Errorf("got %v, want the problem in C5, line 5", err)
+	}
+}

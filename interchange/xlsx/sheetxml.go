@@ -279,7 +279,7 @@ func (b *xlsxBook) sheet(name string) (*grid, error) {
 	}
 	x, err := b.zb.open(sp.part)
 	if err != nil {
-		return nil, fmt.Errorf("xlsx: sheet %s: %w", name, err)
+		return nil, fmt.Errorf("xlsx: sheet %s (part %s): %w", name, sp.part, err)
 	}
 	defer x.close()
 	s := sheetScan{b: b, g: g, x: x, lastCol: -1}

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -97,11 +98,11 @@ func (zb *zipBook) has(name string) bool {
 func (zb *zipBook) open(name string) (*xmlPart, error) {
 	f, ok := zb.parts[strings.ToLower(name)]
 	if !ok {
-		return nil, fmt.Errorf("part %s is missing from the zip", name)
+		return nil, errors.New("the part is missing from the zip")
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("part %s: %w", name, err)
+		return nil, damaged(err)
 	}
 	src := &tokenBound{r: rc}
 	d := xml.NewDecoder(src)
@@ -137,7 +138,7 @@ func (x *xmlPart) next() (xml.Token, error) {
 	case err == io.EOF && !x.root:
 		return nil, errors.New("the part holds no XML element")
 	case err != nil:
-		return nil, err
+		return nil, damaged(err)
 	}
 	switch t := tok.(type) {
 	case xml.StartElement:
@@ -158,6 +159,17 @@ func (x *xmlPart) next() (xml.Token, error) {
 		x.open = x.open[:len(x.open)-1]
 	}
 	return tok, nil
+}
+
+// damaged says that a part's bytes in the zip are damaged, when the zip
+// reader or the inflater finds so.
+func damaged(err error) error {
+	var corrupt flate.CorruptInputError
+	if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrAlgorithm) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &corrupt) {
+		return fmt.Errorf("the file is damaged: %w", err)
+	}
+	return err
 }
 
 // line is where the decoder is in the part, for messages.
@@ -225,7 +237,7 @@ func (zb *zipBook) rels(of string) (map[string]rel, error) {
 	}
 	x, err := zb.open(name)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("part %s: %w", name, err)
 	}
 	defer x.close()
 	for {

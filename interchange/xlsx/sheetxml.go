@@ -190,8 +190,8 @@ func readPercentFormats(zb *zipBook, part string) ([]bool, error) {
 	}
 	defer x.close()
 	custom := map[int]string{}
-	var formats []int // each cell format's number format
-	inCellXfs := false
+	var formats []int                    // each cell format's number format
+	inNumFmts, inCellXfs := false, false // not the numFmt of a dxf, nor the xf of a cellStyleXfs
 	for {
 		tok, err := x.next()
 		if err == io.EOF {
@@ -203,7 +203,9 @@ func readPercentFormats(zb *zipBook, part string) ([]bool, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch {
-			case t.Name.Local == "numFmt":
+			case t.Name.Local == "numFmts":
+				inNumFmts = true
+			case t.Name.Local == "numFmt" && inNumFmts:
 				if len(custom) == maxItems {
 					return nil, tooLarge("over %d number formats (the limit)", maxItems)
 				}
@@ -223,7 +225,10 @@ func readPercentFormats(zb *zipBook, part string) ([]bool, error) {
 				formats = append(formats, n)
 			}
 		case xml.EndElement:
-			if t.Name.Local == "cellXfs" {
+			switch t.Name.Local {
+			case "numFmts":
+				inNumFmts = false
+			case "cellXfs":
 				inCellXfs = false
 			}
 		}

@@ -214,15 +214,6 @@ func (g *grid) touch(r, c int) {
 	}
 }
 
-// touchRow touches every cell of row r that cannot be read (a header's).
-func (g *grid) touchRow(r int) {
-	for k := range g.bad {
-		if k/maxCols == r {
-			g.touch(r, k%maxCols)
-		}
-	}
-}
-
 // percentShown is a number under a percent format as shown: "50%" for
 // 0.5.
 func (g *grid) percentShown(r, c int, raw string) string {

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/critpath/critpath/schedule"
 	"github.com/xuri/excelize/v2"
@@ -194,47 +193,36 @@ func separator(data []byte) (sep rune, skip int) {
 	return best, 0
 }
 
-// maxCSVRecords bounds a CSV file's rows.
-const maxCSVRecords = 1 << 20
-
 // ReadCSV reads a task table from CSV — WriteCSV's, or another tool's —
 // as Read reads a task sheet: the header row found and mapped by name,
-// every problem reported with its cell ("CSV!C12") in an *ImportError
-// before anything is returned. The separator is the one an Excel "sep="
-// first line names, else the comma, semicolon or tab found (outside
-// quotes) on the most of the first 50 lines; a UTF-8 byte order mark is
-// skipped. A CSV carries no calendars or resources: ReadOptions.Base
-// gives them, with the project's start, time zone and options.
+// every problem reported with its cell ("CSV!C12", row 12 being the
+// file's line 12) in an *ImportError before anything is returned. The
+// separator is the one an Excel "sep=" first line names, else the comma,
+// semicolon or tab found (outside quotes) on the most of the first 50
+// lines; a UTF-8 byte order mark is skipped; lines may end with LF, CR LF
+// or CR. Values are unquoted as Excel does; a quote left open at the end
+// of the file is an error naming its line, text after a closing quote a
+// warning. The file is read as a stream: a line or row over 1 MiB, a row
+// past line 262,144 or over 8,388,608 values is refused (ErrTooLarge)
+// when it is reached. A CSV carries no calendars or resources:
+// ReadOptions.Base gives them, with the project's start, time zone and
+// options.
 func ReadCSV(r io.Reader, opts *ReadOptions) (*File, error) {
-	data, err := readAll(r, opts, "CSV file")
+	maxBytes := int64(DefaultMaxBytes)
+	if opts != nil && opts.MaxBytes > 0 {
+		maxBytes = opts.MaxBytes
+	}
+	lr := &io.LimitedReader{R: r, N: maxBytes + 1}
+	rows, warnings, err := csvRows(lr)
+	if lr.N == 0 {
+		return nil, fmt.Errorf("%w: the CSV file is over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, maxBytes)
+	}
 	if err != nil {
 		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("xlsx: the CSV file is not UTF-8")
-	}
-	sep, skip := separator(data)
-	data = data[skip:]
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = sep
-	cr.FieldsPerRecord, cr.LazyQuotes = -1, true
-	var rows [][]string
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("xlsx: CSV: %w", err)
-		}
-		if len(rows) == maxCSVRecords {
-			return nil, fmt.Errorf("xlsx: CSV: over %d rows", maxCSVRecords)
-		}
-		rows = append(rows, rec)
-	}
 	g := &grid{name: sheetCSV, rows: rows}
 	rd := newReader(opts)
+	rd.warnings = warnings
 	if rd.opts.Sheet == "" {
 		rd.opts.Sheet = sheetCSV
 	}

@@ -1,5 +1,6 @@
 // Package xlsx reads and writes schedules as Excel workbooks and CSV task
-// tables, with excelize.
+// tables: written with excelize, read by its own streaming reader of the
+// workbook's zip and XML.
 //
 // Write lays a scheduled project out as a workbook to work in: Tasks (WBS,
 // ID, indented name, duration, start, finish, total float in days,
@@ -86,9 +87,23 @@
 // an *ImportError listing each Problem with its sheet, cell and field
 // ("Tasks!D12: duration \"5x\" is not a duration"), the scheduler's own
 // complaints (a loop of links, an unknown calendar) put in the cells that
-// cause them, and no project is returned. Input is bounded: a file over
-// 256 MiB, a workbook unpacking to over 1 GiB or a CSV of over a million
-// rows is refused.
+// cause them, and no project is returned. A cell that cannot be read — a
+// corrupt one, pointing at a shared string the workbook lacks, or a
+// formula saved without its value — is a problem in its cell when its
+// column is read. Broken XML in a sheet read (cut short, a tag closed by
+// another, rows out of order) is an error naming the sheet and the cell.
+//
+// Input is bounded, and refused with an error wrapping ErrTooLarge that
+// names the limit before it costs memory: a file over
+// ReadOptions.MaxBytes (256 MiB); a workbook whose zip lists over 10,000
+// entries, a part unpacking to over 256 MiB or, past 1 MiB, to over 100
+// times its packed size, or parts unpacking to over 1 GiB together — all
+// checked from the zip's directory before anything is inflated; then,
+// while each sheet is read, a row past 262,144, over 8,388,608 cells in
+// the sheets read, a tag or value over 1 MiB, or elements nested over 64
+// deep. Read reads the zip and the XML as streams: its memory is the file,
+// the cells of the sheets read and the project; nothing is written to
+// disk.
 //
 // WriteCSV and ReadCSV do the same for the task table alone; a CSV
 // carries no calendars, resources, settings or project dates, which

@@ -1,7 +1,6 @@
 package xlsx
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -79,12 +78,8 @@ func (e *ImportError) Error() string {
 	return b.String()
 }
 
-// Input bounds: a workbook unpacking to more is refused before it is
-// read; so many problems are listed at most.
-const (
-	maxUnzipped = 1 << 30
-	maxProblems = 1000
-)
+// maxProblems is how many problems an ImportError lists at most.
+const maxProblems = 1000
 
 // Read reads a workbook: critpath's own (see Write) back into the same
 // project, or another tool's or a person's, by finding each sheet's
@@ -94,41 +89,27 @@ const (
 // what was set aside: columns not read, a sheet with no header row, a
 // WBS code whose parent is missing, resource names that differ from the
 // assignment sheet read instead or that could be read another way.
+// A workbook over one of the limits the package doc lists is refused
+// with an error wrapping ErrTooLarge; a sheet whose XML is broken, with
+// an error naming the sheet and the cell.
 func Read(r io.Reader, opts *ReadOptions) (*File, error) {
 	data, err := readAll(r, opts, "workbook")
 	if err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: 64 << 20})
+	xb, err := openBook(data)
 	if err != nil {
-		return nil, fmt.Errorf("xlsx: not a workbook: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	percent := map[int]bool{} // style → whether its number format scales by 100
-	bk := &book{names: f.GetSheetList(), got: map[string]*grid{}, load: func(name string) (*grid, error) {
-		// Raw values only: formatting every date cell as text costs more
-		// than the rest of the read. Dates are read from their serial
-		// numbers; only a percentage needs its format, asked cell by cell.
-		raw, err := sheetRows(f, name)
-		if err != nil {
-			return nil, fmt.Errorf("xlsx: sheet %s: %w", name, err)
+	rd := newReader(opts)
+	bk := &book{names: xb.names(), got: map[string]*grid{}, load: func(name string) (*grid, error) {
+		g, err := xb.sheet(name)
+		if g != nil {
+			g.onBad = func(r, c int, msg string) { rd.badCell(name, r, c, msg) }
 		}
-		return &grid{name: name, rows: raw, percent: func(r, c int) bool {
-			id, err := f.GetCellStyle(name, ref(r, c))
-			if err != nil || id == 0 {
-				return false
-			}
-			is, ok := percent[id]
-			if !ok {
-				if st, err := f.GetStyle(id); err == nil {
-					is = st.NumFmt == 9 || st.NumFmt == 10 || (st.CustomNumFmt != nil && scalesByHundred(*st.CustomNumFmt))
-				}
-				percent[id] = is
-			}
-			return is
-		}}, nil
+		return g, err
 	}}
-	return newReader(opts).read(bk)
+	return rd.read(bk)
 }
 
 // File is a workbook or CSV file read: its project and what the reader
@@ -162,47 +143,6 @@ func readAll(r io.Reader, opts *ReadOptions, kind string) ([]byte, error) {
 	return data, nil
 }
 
-// Bounds on a sheet read: a row past maxRows, or more than maxCells
-// cells, is an error (a small file can unpack into millions of rows).
-const (
-	maxRows  = 1 << 18
-	maxCells = 1 << 23
-)
-
-// sheetRows reads a sheet's raw values as excelize's GetRows does, within
-// maxRows and maxCells.
-func sheetRows(f *excelize.File, name string) ([][]string, error) {
-	rows, err := f.Rows(name)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out [][]string
-	cur, last, cells := 0, 0, 0
-	for rows.Next() {
-		if cur++; cur > maxRows {
-			return nil, fmt.Errorf("over %d rows", maxRows)
-		}
-		row, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, err
-		}
-		if len(row) == 0 {
-			continue
-		}
-		if cells += len(row); cells > maxCells {
-			return nil, fmt.Errorf("over %d cells", maxCells)
-		}
-		for last < cur-1 {
-			out = append(out, nil)
-			last++
-		}
-		out = append(out, row)
-		last = cur
-	}
-	return out, rows.Error()
-}
-
 // book is a workbook's sheets, each read when first asked for (the Gantt
 // and Usage sheets of critpath's workbook never are).
 type book struct {
@@ -228,29 +168,58 @@ func (b *book) sheet(name string) *grid {
 	return g
 }
 
+// release lets the sheets' cells and the file go before the project is
+// checked: the problems the check finds need only where each task is.
+func (b *book) release() {
+	for _, g := range b.got {
+		if g != nil {
+			g.rows, g.pct, g.bad = nil, nil, nil
+		}
+	}
+	b.load = nil
+}
+
 // grid is a sheet's cells: their raw values (a date's serial number, a
-// percentage's fraction), and for a workbook whether a cell's format
-// shows it as a percentage.
+// percentage's fraction), and for a workbook the cells whose format
+// shows a percentage and the cells that cannot be read.
 type grid struct {
-	name    string
-	rows    [][]string
-	percent func(r, c int) bool // nil for CSV
+	name string
+	rows [][]string
+	pct  map[int]bool // by cellKey: the cell's format shows a percentage
+	// bad are the cells that cannot be read, by cellKey: corrupt (a shared
+	// string the workbook lacks) or a formula without a saved value. Each
+	// is a problem once read (cell, table.rows), told to onBad.
+	bad   map[int]string
+	onBad func(r, c int, msg string)
 }
 
 // cell returns the value at row r, column c ("" past the row's end).
 func (g *grid) cell(r, c int) string {
+	if g.bad != nil {
+		g.touch(r, c)
+	}
 	if r < len(g.rows) && c < len(g.rows[r]) {
 		return g.rows[r][c]
 	}
 	return ""
 }
 
+// touch tells onBad, once, that a cell that cannot be read was read.
+func (g *grid) touch(r, c int) {
+	k := cellKey(r, c)
+	if msg, ok := g.bad[k]; ok {
+		delete(g.bad, k)
+		if g.onBad != nil {
+			g.onBad(r, c, msg)
+		}
+	}
+}
+
 // percentShown is a number under a percent format as shown: "50%" for
-// 0.5. Asking for a cell's format reads the whole sheet's styles, so it
-// is asked only of percentage fields in other tools' workbooks.
+// 0.5.
 func (g *grid) percentShown(r, c int, raw string) string {
-	if g.percent != nil && raw != "" {
-		if v, err := strconv.ParseFloat(raw, 64); err == nil && g.percent(r, c) {
+	if g.pct != nil && raw != "" && g.pct[cellKey(r, c)] {
+		if v, err := strconv.ParseFloat(raw, 64); err == nil {
 			return strconv.FormatFloat(v*100, 'g', 12, 64) + "%"
 		}
 	}
@@ -306,11 +275,12 @@ type reader struct {
 	start     *place            // the cell the project start was taken from
 	taskSheet *table
 	calRow    map[string]int
+	badCells  map[string]bool // "Sheet!A1" of each cell that cannot be read
 }
 
 func newReader(opts *ReadOptions) *reader {
 	rd := &reader{p: &schedule.Project{}, taskRow: map[string]int{}, calRow: map[string]int{},
-		resPlace: map[int]place{}, asgPlace: map[int]place{}, resUID: map[string]string{}}
+		resPlace: map[int]place{}, asgPlace: map[int]place{}, resUID: map[string]string{}, badCells: map[string]bool{}}
 	if opts != nil {
 		rd.opts = *opts
 	}
@@ -339,7 +309,17 @@ func (rd *reader) fail(sheet string, r, c int, field, format string, args ...any
 	if r >= 0 {
 		p.Cell = ref(r, c)
 	}
+	if p.Cell != "" && rd.badCells[p.Sheet+"!"+p.Cell] {
+		return // the cell cannot be read, which is said already
+	}
 	rd.problems = append(rd.problems, p)
+}
+
+// badCell is the problem of a cell that cannot be read (see grid.bad);
+// the problems its empty value causes in the same cell are not listed.
+func (rd *reader) badCell(sheet string, r, c int, msg string) {
+	rd.fail(sheet, r, c, "", "%s", msg)
+	rd.badCells[sheet+"!"+ref(r, c)] = true
 }
 
 // table is a sheet read through its header row.
@@ -374,6 +354,17 @@ func newTable(g *grid, cols []column, overrides map[string]string) *table {
 // rows yields the index of each row under the header with something in
 // a read column.
 func (t *table) rows() []int {
+	if len(t.g.bad) > 0 { // tell the cells that cannot be read in its header and read columns
+		read := map[int]bool{}
+		for _, c := range t.cols {
+			read[c] = true
+		}
+		for _, k := range slices.Sorted(maps.Keys(t.g.bad)) {
+			if r, c := k/maxCols, k%maxCols; r == t.header || (r > t.header && read[c]) {
+				t.g.touch(r, c)
+			}
+		}
+	}
 	var out []int
 	for r := t.header + 1; r < len(t.g.rows); r++ {
 		for _, c := range t.cols {
@@ -469,6 +460,7 @@ func (rd *reader) readBook(bk *book) (*schedule.Project, []Warning, error) {
 	if g := bk.sheet(sheetBaselines); g != nil && rd.own {
 		rd.baselines(g)
 	}
+	bk.release()
 	return rd.finish()
 }
 

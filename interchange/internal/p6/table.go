@@ -6,12 +6,12 @@ import "strings"
 // reader gathers under the same names): its fields and rows, each row
 // with its line in the file.
 //
-// Its text is held in blocks of up to a megabyte, each row's fields as offsets
-// into one of them, and the offsets in pages that are never copied as the
-// table grows: a table of a million rows is a few hundred allocations
-// rather than one or more per field, and a field costs four bytes beside
-// its text. A row holds the fields up to the last one given; Get reads
-// the rest as empty.
+// Its text is held in blocks of up to a megabyte, each row's fields as
+// offsets into one of them, and the offsets in pages that are never
+// copied as the table grows: a table of a million rows is a few hundred
+// allocations rather than one or more per field, and a field costs four
+// bytes beside its text. A row holds the fields up to the last one given;
+// Get reads the rest as empty.
 type Table struct {
 	// Fields gives each field's place in the rows, by name.
 	Fields map[string]int
@@ -101,7 +101,7 @@ func (t *Table) AddRow(line int, fields [][]byte) {
 // current block when they fit there, else in a new one.
 func (t *Table) startRow(line, size int) {
 	if t.cur.Cap() == 0 || t.cur.Len()+size > t.cur.Cap() {
-		if len(t.blocks) > 0 {
+		if t.cur.Cap() > 0 { // cur holds the last block (not so after Recode)
 			t.blocks[len(t.blocks)-1] = t.cur.String()
 		}
 		next := min(2*t.cur.Cap(), blockSize)

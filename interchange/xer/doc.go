@@ -16,8 +16,20 @@
 // constraint, level-of-effort and WBS-summary activities (scheduled as
 // ordinary ones), a second relationship between the same two activities,
 // a relationship to another project — is a Warning with its line.
-// Input is bounded: over 256 MiB, two million rows in a table or calendar
-// data nested 64 deep is an error.
+// Warnings are listed up to a hundred a table, the rest counted in one
+// more.
+//
+// Read streams the file line by line and keeps, of the tables it uses,
+// only the fields it reads, in large blocks of text; each table is
+// dropped once converted. Its memory is the model it makes and about the
+// text of those fields: for P6's own export about twice the file's size
+// at the peak, for a file of nothing but what critpath reads, a million
+// activities in 173 MB, about seven times (the project alone is four).
+// Input is bounded: a file over ReadOptions.MaxBytes (ErrTooLarge) or a
+// table Read uses with over two million rows is an error naming the
+// limit; calendar data nested deeper than 64, of more than 131,072
+// records, or exceptions past 1,048,576 in a project's calendars are a
+// warning (the calendar is read without them).
 //
 // A damaged file is an error when what Read would use is lost, and a
 // warning with its line when what it reads is whole. Errors (a

@@ -2,9 +2,12 @@ package xer
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -59,105 +62,151 @@ var ErrTruncated = errors.New("the file is cut short")
 // their %F line's, per table; the rest are counted in one more.
 const maxFieldWarnings = 10
 
+// maxRows bounds the rows of a table Read uses.
+const maxRows = 1 << 21
+
 // oddRow is a row whose field count is not its %F line's.
 type oddRow struct{ line, fields, want int }
 
+// table is what parse knows of one table of the file as it reads it.
+type table struct {
+	t     *p6.Table // the rows kept, for a table Read uses; else nil
+	width int       // the fields its %F line names (-1 before its %F line)
+	kept  []kept    // the fields kept, in the order of the %F line
+	rows  int
+	odd   []oddRow // the first rows whose field count is not the %F line's
+	nodd  int      // how many there are
+}
+
+// kept is a field parse keeps: its place in the %F line, and in the
+// table's rows.
+type kept struct{ at, to int }
+
 // splitter is the state of parse as it walks the lines.
 type splitter struct {
-	tables p6.Tables
-	order  []string
-	cur    *p6.Table
-	name   string              // cur's name
-	width  map[string]int      // by table, the fields its %F line names
-	odd    map[string][]oddRow // by table, the rows whose field count is not the %F line's
+	tables  map[string]*table // by name, as the file spells it
+	order   []string
+	cur     *table
+	name    string   // cur's name
+	scratch [][]byte // a row's kept fields, reused
+	all     bool     // keep every field of the tables Read uses, not only p6.Columns
 
 	sawHeader bool
 	ended     bool   // the last marker line was %E
 	last      int    // the last line that was not blank
-	lastKind  string // its marker
+	lastRow   bool   // it was a %R line
 	lastTable string // the table it is in
+
+	// What Detect needs: whether the text is ASCII, UTF-8, and how its
+	// bytes from 0xC0 up run together (see cyrillic).
+	nonASCII, invalid bool
+	high, paired      int
 }
 
-// parse splits an XER file into its tables, with warnings about rows
+// parse reads an XER file line by line into the tables Read uses, each
+// with the fields Convert reads (every field with all), its text decoded
+// by the charset once the file is read; it returns warnings about rows
 // whose field count is not their %F line's and about a file that ends
-// without %E. It fails on what is not XER and on a file cut short (see
-// ErrTruncated).
-func parse(r io.Reader, cs Charset, maxBytes int64) (p6.Tables, []Warning, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
-	if err != nil {
-		return nil, nil, err
-	}
-	if int64(len(data)) > maxBytes {
-		return nil, nil, fmt.Errorf("%w: over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, maxBytes)
-	}
-	if rest, ok := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF")); ok { // a UTF-8 byte-order mark
-		data = rest
-		if cs == Detect {
-			cs = UTF8
+// without %E. It fails on what is not XER, a table Read uses with more
+// than maxRows rows and on a file cut short (see ErrTruncated). What it
+// holds is the text of the fields kept, and the longest line.
+func parse(r io.Reader, cs Charset, maxBytes int64, all bool) (p6.Tables, []Warning, error) {
+	maxBytes = min(maxBytes, math.MaxInt64-1)
+	in := newLines(r, maxBytes)
+	tooLarge := fmt.Errorf("%w: over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, maxBytes)
+	sp := &splitter{tables: map[string]*table{}, all: all}
+	for line := 1; ; line++ {
+		text, err := in.next()
+		if in.lim.over {
+			return nil, nil, tooLarge
 		}
-	}
-	text := decode(data, cs)
-	sp := &splitter{tables: p6.Tables{}, width: map[string]int{}, odd: map[string][]oddRow{}}
-	line := 0
-	for raw := range strings.SplitSeq(text, lineBreak(text)) {
-		line++
-		if err := sp.line(line, strings.TrimSuffix(raw, "\r")); err != nil {
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if line == 1 {
+			if rest, ok := bytes.CutPrefix(text, []byte("\xEF\xBB\xBF")); ok { // a UTF-8 byte-order mark
+				text = rest
+				if cs == Detect {
+					cs = UTF8
+				}
+			}
+		}
+		if err := sp.line(line, text); err != nil {
 			return nil, nil, err
 		}
 	}
 	if !sp.sawHeader {
 		return nil, nil, &ParseError{Line: 1, Err: errors.New("not an XER file (no ERMHDR line)")}
 	}
-	last, err := sp.end(strings.HasSuffix(text, "\n") || strings.HasSuffix(text, "\r"))
+	last, err := sp.end(in.whole())
 	if err != nil {
 		return nil, nil, err
 	}
+	if cs == Detect {
+		cs = sp.detect()
+	}
+	tables := p6.Tables{}
 	var warnings []Warning
-	for _, name := range sp.order {
-		odd := sp.odd[name]
-		for _, o := range odd[:min(len(odd), maxFieldWarnings)] {
+	for _, raw := range sp.order {
+		st, name := sp.tables[raw], raw
+		if sp.nonASCII {
+			name = decode([]byte(raw), cs)
+		}
+		for _, o := range st.odd[:min(len(st.odd), maxFieldWarnings)] {
 			warnings = append(warnings, o.warning(name))
 		}
-		if n := len(odd) - maxFieldWarnings; n > 0 {
-			warnings = append(warnings, Warning{Line: odd[maxFieldWarnings].line, Where: name,
+		if n := st.nodd - maxFieldWarnings; n > 0 {
+			warnings = append(warnings, Warning{Line: st.odd[maxFieldWarnings].line, Where: name,
 				Message: fmt.Sprintf("%d more rows, from this line on, have a field count unlike the %%F line's; they are not listed", n)})
 		}
+		if st.t == nil {
+			continue
+		}
+		if sp.nonASCII && (cs != UTF8 || sp.invalid) {
+			st.t.Recode(func(b *strings.Builder, field string) { decodeTo(b, field, cs) })
+		}
+		tables[name] = st.t
 	}
 	if last != nil {
+		if sp.nonASCII {
+			last.Where = decode([]byte(last.Where), cs)
+		}
 		warnings = append(warnings, *last)
 	}
-	return sp.tables, warnings, nil
-}
-
-// lineBreak is the text's line break: "\r" when its first line ends with
-// a carriage return alone (as old Mac tools write), else "\n" (a "\r"
-// before it is trimmed from each line).
-func lineBreak(text string) string {
-	if i := strings.IndexAny(text, "\r\n"); i >= 0 && text[i] == '\r' && !strings.HasPrefix(text[i:], "\r\n") {
-		return "\r"
-	}
-	return "\n"
+	return tables, warnings, nil
 }
 
 // line takes one line of the file, its line break trimmed.
-func (sp *splitter) line(line int, s string) error {
-	if s == "" {
+func (sp *splitter) line(line int, s []byte) error {
+	if len(s) == 0 {
 		return nil
 	}
-	kind, rest, _ := strings.Cut(s, "\t")
-	sp.last, sp.lastKind, sp.lastTable = line, kind, sp.name
-	switch kind {
+	if !ascii(s) {
+		sp.nonASCII = true
+		sp.invalid = sp.invalid || !utf8.Valid(s)
+		high, paired := runs(s)
+		sp.high, sp.paired = sp.high+high, sp.paired+paired
+	}
+	kind, rest, _ := bytes.Cut(s, []byte("\t"))
+	sp.last, sp.lastRow, sp.lastTable = line, string(kind) == "%R", sp.name
+	switch string(kind) {
 	case "ERMHDR":
 		sp.sawHeader = true
 	case "%T":
 		sp.ended = false
-		name := strings.TrimSpace(rest)
+		name := string(bytes.TrimSpace(rest))
 		sp.name, sp.lastTable = name, name
 		if t, dup := sp.tables[name]; dup {
 			sp.cur = t // a repeated table continues the first
 			return nil
 		}
-		sp.cur = &p6.Table{}
+		sp.cur = &table{width: -1}
+		if p6.Reads(name) {
+			sp.cur.t = &p6.Table{Fields: map[string]int{}}
+		}
 		sp.tables[name] = sp.cur
 		sp.order = append(sp.order, name)
 	case "%F":
@@ -165,23 +214,13 @@ func (sp *splitter) line(line int, s string) error {
 		if sp.cur == nil {
 			return &ParseError{Line: line, Err: errors.New("%F before any %T")}
 		}
-		fields := strings.Split(rest, "\t")
-		sp.cur.Fields = make(map[string]int, len(fields))
-		for i, f := range fields {
-			sp.cur.Fields[strings.TrimSpace(f)] = i
-		}
-		sp.width[sp.name] = len(fields)
+		sp.fields(rest)
 	case "%R":
 		sp.ended = false
-		if sp.cur == nil || sp.cur.Fields == nil {
+		if sp.cur == nil || sp.cur.width < 0 {
 			return &ParseError{Line: line, Err: errors.New("%R before its table's %F")}
 		}
-		row := strings.Split(rest, "\t")
-		if want := sp.width[sp.name]; len(row) != want {
-			sp.odd[sp.name] = append(sp.odd[sp.name], oddRow{line, len(row), want})
-		}
-		sp.cur.Rows = append(sp.cur.Rows, row)
-		sp.cur.Lines = append(sp.cur.Lines, line)
+		return sp.row(line, rest)
 	case "%E":
 		sp.cur, sp.name, sp.ended = nil, "", true
 	default:
@@ -190,6 +229,72 @@ func (sp *splitter) line(line int, s string) error {
 		}
 		// Anything else is passed over: real files carry stray lines.
 	}
+	return nil
+}
+
+// fields takes the current table's %F line: the fields its rows have,
+// of which a table Read uses keeps the ones Convert reads (all of them
+// with sp.all), each in the place in its rows it was given the first time
+// its name came. A name given twice is the last field of that name.
+func (sp *splitter) fields(line []byte) {
+	st := sp.cur
+	st.width, st.kept = 1+bytes.Count(line, []byte("\t")), st.kept[:0]
+	if st.t == nil {
+		return
+	}
+	wanted, at := p6.Columns(sp.name), 0
+	for f := range bytes.SplitSeq(line, []byte("\t")) {
+		name := bytes.TrimSpace(f)
+		if sp.all || slices.ContainsFunc(wanted, func(w string) bool { return w == string(name) }) {
+			to, ok := st.t.Fields[string(name)]
+			if !ok {
+				to = len(st.t.Fields)
+				st.t.Fields[string(name)] = to
+			}
+			st.kept = slices.DeleteFunc(st.kept, func(k kept) bool { return k.to == to })
+			st.kept = append(st.kept, kept{at, to})
+		}
+		at++
+	}
+}
+
+// row takes a %R line of the current table.
+func (sp *splitter) row(line int, s []byte) error {
+	st := sp.cur
+	n := 1 + bytes.Count(s, []byte("\t"))
+	if n != st.width {
+		if len(st.odd) <= maxFieldWarnings {
+			st.odd = append(st.odd, oddRow{line, n, st.width})
+		}
+		st.nodd++
+	}
+	st.rows++
+	if st.t == nil {
+		return nil
+	}
+	if st.t.Len() == maxRows {
+		return &ParseError{Line: line, Table: sp.name, Err: fmt.Errorf("more than %d rows, the most Read takes in a table", maxRows)}
+	}
+	fields, next := sp.scratch[:0], 0
+	for at := 0; next < len(st.kept); at++ {
+		field, rest, more := bytes.Cut(s, []byte("\t"))
+		if k := st.kept[next]; k.at == at {
+			for len(fields) <= k.to {
+				fields = append(fields, nil)
+			}
+			fields[k.to] = field
+			next++
+		}
+		if !more {
+			break
+		}
+		s = rest
+	}
+	sp.scratch = fields[:0]
+	for len(fields) > 0 && len(fields[len(fields)-1]) == 0 {
+		fields = fields[:len(fields)-1] // Get reads a field past the row's end as empty
+	}
+	st.t.AddRow(line, fields)
 	return nil
 }
 
@@ -213,29 +318,31 @@ func (o oddRow) warning(name string) Warning {
 func (sp *splitter) end(whole bool) (*Warning, error) {
 	rows := func(name string) int {
 		if t := sp.tables[name]; t != nil {
-			return len(t.Rows)
+			return t.rows
 		}
 		return 0
 	}
 	if sp.ended {
 		if rows("PROJECT") > 0 && rows("TASK") == 0 {
 			for _, name := range []string{"TASKPRED", "TASKRSRC"} {
-				if t := sp.tables[name]; t != nil && len(t.Rows) > 0 {
-					return nil, &ParseError{Line: t.Lines[0], Table: name, Err: errors.New("its rows name activities, but the file has no TASK rows")}
+				if t := sp.tables[name]; t != nil && t.rows > 0 {
+					return nil, &ParseError{Line: t.t.Line(0), Table: name, Err: errors.New("its rows name activities, but the file has no TASK rows")}
 				}
 			}
 		}
 		return nil, nil
 	}
-	cut := sp.lastKind == "%R" && !whole
+	cut := sp.lastRow && !whole
 	if cut {
 		if p6.Reads(sp.lastTable) {
 			return nil, &ParseError{Line: sp.last, Table: sp.lastTable, Err: fmt.Errorf("%w: it ends in the middle of this row, without %%E", ErrTruncated)}
 		}
-		t := sp.tables[sp.lastTable]
-		t.Rows, t.Lines = t.Rows[:len(t.Rows)-1], t.Lines[:len(t.Lines)-1]
-		if odd := sp.odd[sp.lastTable]; len(odd) > 0 && odd[len(odd)-1].line == sp.last {
-			sp.odd[sp.lastTable] = odd[:len(odd)-1]
+		st := sp.tables[sp.lastTable]
+		st.rows--
+		if len(st.odd) > 0 && st.odd[len(st.odd)-1].line == sp.last {
+			st.odd, st.nodd = st.odd[:len(st.odd)-1], st.nodd-1
+		} else if st.nodd > len(st.odd) { // the cut row is counted, not listed
+			st.nodd--
 		}
 	}
 	switch {
@@ -255,41 +362,57 @@ func detect(data []byte) Charset {
 	switch {
 	case utf8.Valid(data):
 		return UTF8
-	case cyrillic(data):
+	case cyrillic(runs(data)):
 		return Windows1251
 	}
 	return Windows1252
 }
 
-// decode turns the file's bytes into text by the charset.
+// detect is the charset Detect reads the lines seen in, as detect above.
+func (sp *splitter) detect() Charset {
+	switch {
+	case !sp.invalid:
+		return UTF8
+	case cyrillic(sp.high, sp.paired):
+		return Windows1251
+	}
+	return Windows1252
+}
+
+// decode turns bytes of the file into text by the charset.
 func decode(data []byte, cs Charset) string {
 	if cs == Detect {
 		cs = detect(data)
 	}
+	var b strings.Builder
+	b.Grow(len(data) + len(data)/8)
+	decodeTo(&b, string(data), cs)
+	return b.String()
+}
+
+// decodeTo appends s, bytes of the file, to b as text by the charset
+// (not Detect).
+func decodeTo(b *strings.Builder, s string, cs Charset) {
 	if cs == UTF8 {
-		return strings.ToValidUTF8(string(data), "\uFFFD")
+		b.WriteString(strings.ToValidUTF8(s, "\uFFFD"))
+		return
 	}
 	table := &cp1252
 	if cs == Windows1251 {
 		table = &cp1251
 	}
-	var b strings.Builder
-	b.Grow(len(data) + len(data)/8)
-	for _, c := range data {
-		if c < 0x80 {
+	for i := range len(s) {
+		if c := s[i]; c < 0x80 {
 			b.WriteByte(c)
 		} else {
 			b.WriteRune(table[c-0x80])
 		}
 	}
-	return b.String()
 }
 
-// cyrillic reports whether the non-ASCII bytes of data come in runs, as
-// the letters of Cyrillic words in Windows-1251 do (Western accented
-// letters in Windows-1252 mostly stand alone among ASCII ones).
-func cyrillic(data []byte) bool {
-	var high, paired int
+// runs counts the bytes of data from 0xC0 up (high), and those of them
+// next to another (paired).
+func runs(data []byte) (high, paired int) {
 	for i, c := range data {
 		if c < 0xC0 {
 			continue
@@ -299,7 +422,30 @@ func cyrillic(data []byte) bool {
 			paired++
 		}
 	}
-	return high >= 4 && paired*2 > high
+	return high, paired
+}
+
+// cyrillic reports whether the bytes from 0xC0 up come in runs, as the
+// letters of Cyrillic words in Windows-1251 do (Western accented letters
+// in Windows-1252 mostly stand alone among ASCII ones); high and paired
+// are as runs counts them. Counted line by line, they are the counts of
+// the whole file: a line break is not such a byte.
+func cyrillic(high, paired int) bool { return high >= 4 && paired*2 > high }
+
+// ascii reports whether b is ASCII alone, eight bytes at a time.
+func ascii(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // cp1252 and cp1251 map bytes 0x80–0xFF to runes (unassigned bytes to

@@ -13,12 +13,28 @@ import (
 // (0||name(attr|value|attr|value)(children)).
 type node struct {
 	name     string
-	attrs    map[string]string
+	attrs    []string // attr, value, attr, value…
 	children []*node
 }
 
-// maxDepth bounds the nesting of structured text.
-const maxDepth = 64
+// attr is the value of the node's attribute name (the last one, when it
+// has several; "" when it has none).
+func (n *node) attr(name string) string {
+	for k := len(n.attrs) - 2; k >= 0; k -= 2 {
+		if n.attrs[k] == name {
+			return n.attrs[k+1]
+		}
+	}
+	return ""
+}
+
+const (
+	// maxDepth bounds the nesting of structured text.
+	maxDepth = 64
+	// maxRecords bounds the records of one calendar's data: a week's
+	// days and hours, and an exception for every day of 300 years.
+	maxRecords = 1 << 17
+)
 
 // parseStructured reads structured text tolerantly: whitespace anywhere,
 // a record cut short ends where the text does.
@@ -32,8 +48,9 @@ func parseStructured(s string) (*node, error) {
 }
 
 type stParser struct {
-	s string
-	i int
+	s       string
+	i       int
+	records int
 }
 
 func (p *stParser) skip() {
@@ -66,6 +83,9 @@ func (p *stParser) record(depth int) (*node, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("calendar data nested deeper than %d", maxDepth)
 	}
+	if p.records++; p.records > maxRecords {
+		return nil, fmt.Errorf("calendar data of more than %d records", maxRecords)
+	}
 	if !p.expect('(') {
 		return nil, fmt.Errorf("calendar data: want ( at %d", p.i)
 	}
@@ -73,13 +93,16 @@ func (p *stParser) record(depth int) (*node, error) {
 	if !p.expect('|') || !p.expect('|') {
 		return nil, fmt.Errorf("calendar data: want || at %d", p.i)
 	}
-	n := &node{name: p.until("("), attrs: map[string]string{}}
+	n := &node{name: p.until("(")}
 	if !p.expect('(') {
 		return nil, fmt.Errorf("calendar data: want ( after %q", n.name)
 	}
-	parts := strings.Split(p.until(")"), "|")
-	for k := 0; k+1 < len(parts); k += 2 {
-		n.attrs[strings.TrimSpace(parts[k])] = strings.TrimSpace(parts[k+1])
+	if attrs := p.until(")"); attrs != "" {
+		n.attrs = strings.Split(attrs, "|")
+		n.attrs = n.attrs[:len(n.attrs)&^1] // in pairs
+		for k, a := range n.attrs {
+			n.attrs[k] = strings.TrimSpace(a)
+		}
 	}
 	if !p.expect(')') {
 		return nil, fmt.Errorf("calendar data: want ) after %q's attributes", n.name)
@@ -124,16 +147,16 @@ func DayNumber(t time.Time) int { return int((t.Unix() - exceptionEpoch.Unix()) 
 func hoursOf(n *node) ([]schedule.Interval, error) {
 	out := []schedule.Interval{}
 	for _, c := range n.children {
-		a, err1 := clock(c.attrs["s"])
-		b, err2 := clock(c.attrs["f"])
+		a, err1 := clock(c.attr("s"))
+		b, err2 := clock(c.attr("f"))
 		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("working time %q–%q", c.attrs["s"], c.attrs["f"])
+			return nil, fmt.Errorf("working time %q–%q", c.attr("s"), c.attr("f"))
 		}
 		if b == 0 {
 			b = 1440
 		}
 		if a >= b {
-			return nil, fmt.Errorf("working time %q–%q ends before it starts", c.attrs["s"], c.attrs["f"])
+			return nil, fmt.Errorf("working time %q–%q ends before it starts", c.attr("s"), c.attr("f"))
 		}
 		out = append(out, schedule.Interval{Start: a, End: b})
 	}
@@ -177,9 +200,9 @@ func CalendarData(data string) (week map[time.Weekday][]schedule.Interval, exs [
 	}
 	if ex := root.child("Exceptions"); ex != nil {
 		for _, e := range ex.children {
-			k, err := strconv.Atoi(e.attrs["d"])
+			k, err := strconv.Atoi(e.attr("d"))
 			if err != nil || k < 0 || k > 200_000 {
-				return nil, nil, fmt.Errorf("exception day %q", e.attrs["d"])
+				return nil, nil, fmt.Errorf("exception day %q", e.attr("d"))
 			}
 			h, err := hoursOf(e)
 			if err != nil {

@@ -14,50 +14,6 @@ import (
 	"github.com/critpath/critpath/schedule"
 )
 
-// Table is one table of P6's data (an XER %T block, or what a PMXML
-// reader gathers under the same names): its fields and rows, each row
-// with its line in the file.
-type Table struct {
-	Fields map[string]int
-	Rows   [][]string
-	Lines  []int
-}
-
-// Get returns field name of row k ("" when the table or row lacks it).
-func (t *Table) Get(k int, name string) string {
-	if t == nil {
-		return ""
-	}
-	i, ok := t.Fields[name]
-	if !ok || i >= len(t.Rows[k]) {
-		return ""
-	}
-	return t.Rows[k][i]
-}
-
-// Add appends a row given by field name, at line.
-func (t *Table) Add(line int, values map[string]string) {
-	if t.Fields == nil {
-		t.Fields = map[string]int{}
-	}
-	row := make([]string, len(t.Fields))
-	for name, v := range values {
-		i, ok := t.Fields[name]
-		if !ok {
-			i = len(t.Fields)
-			t.Fields[name] = i
-		}
-		for len(row) <= i {
-			row = append(row, "")
-		}
-		row[i] = v
-	}
-	t.Rows, t.Lines = append(t.Rows, row), append(t.Lines, line)
-}
-
-// Tables are P6's tables by name, with XER's table and field names.
-type Tables map[string]*Table
-
 // Project is one P6 project in critpath's model, with its project ID
 // (proj_short_name; "project N" by its proj_id when it has none) and
 // what P6 computed.
@@ -76,24 +32,19 @@ type Saved = record.Saved
 type Warn func(line int, table, message string)
 
 // Convert turns every project in the tables into critpath's model, with
-// P6's rules as its SCHEDOPTIONS set them.
+// P6's rules as its SCHEDOPTIONS set them. It empties t as it goes: each
+// table is dropped once the last project is done with it, so that its
+// text can be freed while the rest is converted (the model shares none of
+// the text of TASK, TASKPRED and TASKRSRC).
 func Convert(t Tables, warn Warn) []Project {
 	projects := t["PROJECT"]
-	var out []Project
-	for k := range projects.Rows {
-		rd := &reader{warnf: warn, t: t, proj: projects.Get(k, "proj_id"), line: projects.Lines[k]}
+	out := make([]Project, 0, projects.Len())
+	for k := range projects.Len() {
+		rd := &reader{warnf: warn, t: t, proj: projects.Get(k, "proj_id"), line: projects.Line(k), last: k == projects.Len()-1}
 		out = append(out, rd.project(k))
 	}
+	clear(t)
 	return out
-}
-
-// Reads reports whether Convert reads the table of that name.
-func Reads(table string) bool {
-	switch table {
-	case "PROJECT", "SCHEDOPTIONS", "CALENDAR", "PROJWBS", "TASK", "TASKPRED", "RSRC", "RSRCRATE", "TASKRSRC":
-		return true
-	}
-	return false
 }
 
 type reader struct {
@@ -101,11 +52,34 @@ type reader struct {
 	t     Tables
 	proj  string // proj_id
 	line  int
+	last  bool // the last project: the tables are dropped as they are read
 	p     *schedule.Project
 	out   Project
 
 	calName map[string]string // clndr_id → name
-	taskID  map[string]string // task_id → our task ID
+	wbsTask map[string]string // wbs_id → its summary task's ID
+	task    map[string]int32  // task_id → the activity's index in p.Tasks
+}
+
+// done drops the tables named when the reader is the last project's:
+// no other will read them.
+func (r *reader) done(names ...string) {
+	if r.last {
+		for _, name := range names {
+			delete(r.t, name)
+		}
+	}
+}
+
+// count is the number of rows of the table that are the project's.
+func (r *reader) count(table string) int {
+	t, n := r.t[table], 0
+	for k := range t.Len() {
+		if t.Get(k, "proj_id") == r.proj {
+			n++
+		}
+	}
+	return n
 }
 
 func (r *reader) warn(line int, table, format string, args ...any) {
@@ -142,8 +116,10 @@ func (r *reader) project(k int) Project {
 	pt := r.t["PROJECT"]
 	id := cmp.Or(pt.Get(k, "proj_short_name"), "project "+r.proj)
 	r.p = &schedule.Project{Name: id, Options: schedule.P6Options()}
-	r.out = Project{ID: id, Project: r.p, Saved: map[string]Saved{}}
-	r.calName, r.taskID = map[string]string{}, map[string]string{}
+	activities := r.count("TASK")
+	r.p.Tasks = make([]schedule.Task, 0, r.count("PROJWBS")+activities)
+	r.out = Project{ID: id, Project: r.p, Saved: make(map[string]Saved, activities)}
+	r.calName, r.wbsTask, r.task = map[string]string{}, map[string]string{}, make(map[string]int32, activities)
 	get := func(f string) string { return pt.Get(k, f) }
 	for _, f := range []string{"plan_start_date", "last_recalc_date", "plan_end_date"} {
 		if s := get(f); s != "" {
@@ -173,10 +149,46 @@ func (r *reader) project(k int) Project {
 	r.calendars(get("clndr_id"))
 	r.wbs()
 	r.tasks()
+	r.done("TASK", "PROJWBS", "CALENDAR", "SCHEDOPTIONS")
 	r.links()
+	r.done("TASKPRED")
 	r.resources()
-	_ = reconcile.Calendars(r.p, func(kind, name, msg string) { r.warn(r.line, "PROJECT", "%s %s: %s", kind, name, msg) })
+	r.done("TASKRSRC", "RSRC", "RSRCRATE")
+	if !r.calendarsCompile() {
+		_ = reconcile.Calendars(r.p, func(kind, name, msg string) { r.warn(r.line, "PROJECT", "%s %s: %s", kind, name, msg) })
+	}
 	return r.out
+}
+
+// calendarsCompile reports whether the project's calendars compile, and
+// so do its activities that work on their resources' calendars as well as
+// their own, with their assignments: when they do, reconcile.Calendars
+// has nothing to change, and compiling the whole project to find that
+// out (as it does: for a million activities, a third of the time of
+// reading and a network as large as the project) is spared.
+func (r *reader) calendarsCompile() bool {
+	p := r.p
+	q := &schedule.Project{Name: p.Name, Start: p.Start, StatusDate: p.StatusDate, Location: p.Location,
+		Calendar: p.Calendar, Calendars: p.Calendars, Resources: p.Resources, Settings: p.Settings, Options: p.Options}
+	assigned := map[string]bool{}
+	for _, a := range p.Assignments {
+		assigned[a.Task] = true
+	}
+	in := map[string]bool{}
+	for _, t := range p.Tasks {
+		if !t.IgnoreResourceCalendars && assigned[t.ID] {
+			t.Parent = ""
+			q.Tasks = append(q.Tasks, t)
+			in[t.ID] = true
+		}
+	}
+	for _, a := range p.Assignments {
+		if in[a.Task] {
+			q.Assignments = append(q.Assignments, a)
+		}
+	}
+	_, err := schedule.Compile(q)
+	return err == nil
 }
 
 // options reads the project's SCHEDOPTIONS into P6's options.
@@ -185,7 +197,7 @@ func (r *reader) options() {
 	if t == nil {
 		return
 	}
-	for k := range t.Rows {
+	for k := range t.Len() {
 		if t.Get(k, "proj_id") != r.proj {
 			continue
 		}
@@ -213,6 +225,10 @@ func (r *reader) options() {
 	}
 }
 
+// maxExceptions bounds the exceptions of a project's calendars, which
+// cost a hundred bytes each and a P6 file gives in thirteen.
+const maxExceptions = 1 << 20
+
 // calendars reads the global calendars, the project's own and the
 // resources'; def is the project calendar's clndr_id.
 func (r *reader) calendars(def string) {
@@ -222,16 +238,16 @@ func (r *reader) calendars(def string) {
 	}
 	used := map[string]bool{}
 	var rows []int
-	for k := range t.Rows {
+	for k := range t.Len() {
 		if p := t.Get(k, "proj_id"); p != "" && p != r.proj {
 			continue // another project's
 		}
 		id := t.Get(k, "clndr_id")
 		if _, dup := r.calName[id]; dup {
-			r.warn(t.Lines[k], "CALENDAR", "calendar ID %q is used twice; the second is left out", id)
+			r.warn(t.Line(k), "CALENDAR", "calendar ID %q is used twice; the second is left out", id)
 			continue
 		}
-		name := cmp.Or(t.Get(k, "clndr_name"), "Calendar "+id)
+		name := strings.Clone(cmp.Or(t.Get(k, "clndr_name"), "Calendar "+id)) // not the table's text, which holds the calendar data
 		if used[name] {
 			name = fmt.Sprintf("%s (%s)", name, id)
 		}
@@ -239,8 +255,9 @@ func (r *reader) calendars(def string) {
 		r.calName[id] = name
 		rows = append(rows, k)
 	}
+	exceptions := 0
 	for _, k := range rows {
-		id, line := t.Get(k, "clndr_id"), t.Lines[k]
+		id, line := t.Get(k, "clndr_id"), t.Line(k)
 		cal := schedule.Calendar{Name: r.calName[id]}
 		if b := t.Get(k, "base_clndr_id"); b != "" {
 			if name, ok := r.calName[b]; ok && b != id {
@@ -250,6 +267,10 @@ func (r *reader) calendars(def string) {
 		week, exs, err := CalendarData(t.Get(k, "clndr_data"))
 		if err != nil {
 			r.warn(line, "CALENDAR", "calendar %q: %v; P6's default week is used", cal.Name, err)
+		}
+		if exceptions += len(exs); exceptions > maxExceptions {
+			r.warn(line, "CALENDAR", "calendar %q: its %d exceptions bring the project's calendars over %d; they are left out", cal.Name, len(exs), maxExceptions)
+			exceptions, exs = exceptions-len(exs), nil
 		}
 		switch {
 		case week != nil:
@@ -289,20 +310,20 @@ func (r *reader) wbs() {
 	}
 	nodes := map[string]*wnode{}
 	var ids []string
-	for k := range t.Rows {
+	for k := range t.Len() {
 		if t.Get(k, "proj_id") != r.proj {
 			continue
 		}
 		id := t.Get(k, "wbs_id")
 		seq, _ := strconv.Atoi(t.Get(k, "seq_num"))
 		nodes[id] = &wnode{parent: t.Get(k, "parent_wbs_id"), short: t.Get(k, "wbs_short_name"), name: t.Get(k, "wbs_name"),
-			root: t.Get(k, "proj_node_flag") == "Y", line: t.Lines[k], seq: seq}
+			root: t.Get(k, "proj_node_flag") == "Y", line: t.Line(k), seq: seq}
 		ids = append(ids, id)
 	}
 	// Which nodes have activities under them.
 	busy := map[string]bool{}
 	if tt := r.t["TASK"]; tt != nil {
-		for k := range tt.Rows {
+		for k := range tt.Len() {
 			if tt.Get(k, "proj_id") != r.proj {
 				continue
 			}
@@ -343,7 +364,7 @@ func (r *reader) wbs() {
 		if up := nodes[n.parent]; up != nil && !up.root {
 			task.Parent = "WBS " + pathOf(n.parent, 0)
 		}
-		r.taskID["wbs:"+id] = task.ID
+		r.wbsTask[id] = task.ID
 		r.p.Tasks = append(r.p.Tasks, task)
 	}
 }
@@ -378,29 +399,37 @@ func (r *reader) tasks() {
 	if t == nil {
 		return
 	}
-	codes := map[string]bool{}
+	// An ID is taken when a summary task or an activity has it: each
+	// activity has one in Saved.
+	summaries := make(map[string]bool, len(r.p.Tasks))
 	for _, task := range r.p.Tasks {
-		codes[task.ID] = true
+		summaries[task.ID] = true
+	}
+	taken := func(id string) bool {
+		_, ok := r.out.Saved[id]
+		return ok || summaries[id]
 	}
 	warned := map[string]bool{}
-	for k := range t.Rows {
+	for k := range t.Len() {
 		if t.Get(k, "proj_id") != r.proj {
 			continue
 		}
-		line := t.Lines[k]
+		line := t.Line(k)
 		get := func(f string) string { return t.Get(k, f) }
-		id := cmp.Or(get("task_code"), "task "+get("task_id"))
-		if codes[id] {
+		// The model's text is copied out of the table's, which is
+		// dropped once read.
+		id := strings.Clone(cmp.Or(get("task_code"), "task "+get("task_id")))
+		if taken(id) {
 			id = fmt.Sprintf("%s (%s)", id, get("task_id"))
 			r.warn(line, "TASK", "activity ID %q is used twice; this one is %q", get("task_code"), id)
 		}
-		codes[id] = true
-		if first, dup := r.taskID[get("task_id")]; dup {
+		if first, dup := r.task[get("task_id")]; dup {
+			first := r.p.Tasks[first].ID
 			r.warn(line, "TASK", "activity %s: task_id %s is %s's too; relationships and assignments naming it go to %s", id, get("task_id"), first, first)
 		} else {
-			r.taskID[get("task_id")] = id
+			r.task[strings.Clone(get("task_id"))] = int32(len(r.p.Tasks))
 		}
-		task := schedule.Task{ID: id, Name: get("task_name"), Parent: r.taskID["wbs:"+get("wbs_id")],
+		task := schedule.Task{ID: id, Name: strings.Clone(get("task_name")), Parent: r.wbsTask[get("wbs_id")],
 			IgnoreResourceCalendars: get("task_type") != "TT_Rsrc"}
 		num := func(f string) float64 {
 			s := get(f)
@@ -515,40 +544,65 @@ func (r *reader) links() {
 	if t == nil {
 		return
 	}
-	types := map[string]schedule.LinkType{"PR_FS": schedule.FS, "PR_SS": schedule.SS, "PR_FF": schedule.FF, "PR_SF": schedule.SF}
-	seen := map[schedule.Link]bool{} // by ends and type, lag zeroed
-	for k := range t.Rows {
-		succ, ok1 := r.taskID[t.Get(k, "task_id")]
-		if !ok1 {
-			continue // another project's
-		}
-		line := t.Lines[k]
-		pred, ok2 := r.taskID[t.Get(k, "pred_task_id")]
-		if !ok2 {
-			r.warn(line, "TASKPRED", "activity %s: predecessor %s is outside the project; the link is left out", succ, t.Get(k, "pred_task_id"))
+	succs, n := r.activities(t)
+	r.p.Links = slices.Grow(r.p.Links, n)
+	type ends struct {
+		pred, succ int32
+		typ        schedule.LinkType
+	}
+	seen := make(map[ends]bool, n)
+	for k, succ := range succs {
+		if succ < 0 {
 			continue
 		}
-		typ, ok := types[t.Get(k, "pred_type")]
+		line, succID := t.Line(k), r.p.Tasks[succ].ID
+		pred, ok := r.task[t.Get(k, "pred_task_id")]
 		if !ok {
-			r.warn(line, "TASKPRED", "activity %s: link type %q; taken as FS", succ, t.Get(k, "pred_type"))
+			r.warn(line, "TASKPRED", "activity %s: predecessor %s is outside the project; the link is left out", succID, t.Get(k, "pred_task_id"))
+			continue
 		}
-		key := schedule.Link{Pred: pred, Succ: succ, Type: typ}
+		predID := r.p.Tasks[pred].ID
+		typ, ok := linkTypes[t.Get(k, "pred_type")]
+		if !ok {
+			r.warn(line, "TASKPRED", "activity %s: link type %q; taken as FS", succID, t.Get(k, "pred_type"))
+		}
+		key := ends{pred, succ, typ}
 		if seen[key] {
-			r.warn(line, "TASKPRED", "activity %s: a second %v link from %s; left out", succ, typ, pred)
+			r.warn(line, "TASKPRED", "activity %s: a second %v link from %s; left out", succID, typ, predID)
 			continue
 		}
 		seen[key] = true
-		l := schedule.Link{Pred: pred, Succ: succ, Type: typ}
+		l := schedule.Link{Pred: predID, Succ: succID, Type: typ}
 		if s := t.Get(k, "lag_hr_cnt"); s != "" {
 			h, err := hours(s)
 			if err != nil {
-				r.warn(line, "TASKPRED", "activity %s: lag: %v; none", succ, err)
+				r.warn(line, "TASKPRED", "activity %s: lag: %v; none", succID, err)
 			}
 			l.Lag = schedule.Hours(roundHours(h))
 		}
 		r.p.Links = append(r.p.Links, l)
 	}
 }
+
+// activities gives, for each row of the table, the index in p.Tasks of
+// the activity its task_id names (-1: another project's), and how many
+// rows name one of the project's.
+func (r *reader) activities(t *Table) ([]int32, int) {
+	of, n := make([]int32, t.Len()), 0
+	for k := range t.Len() {
+		i, ok := r.task[t.Get(k, "task_id")]
+		if !ok {
+			i = -1
+		} else {
+			n++
+		}
+		of[k] = i
+	}
+	return of, n
+}
+
+// linkTypes maps P6's relationship types.
+var linkTypes = map[string]schedule.LinkType{"PR_FS": schedule.FS, "PR_SS": schedule.SS, "PR_FF": schedule.FF, "PR_SF": schedule.SF}
 
 // rate reads a resource's limit and standard rate from RSRCRATE: the rate
 // in force at the project start (else its first).
@@ -558,7 +612,7 @@ func (r *reader) rate(res *schedule.Resource, rid string) {
 		return
 	}
 	best, bestDate := -1, time.Time{}
-	for k := range t.Rows {
+	for k := range t.Len() {
 		if t.Get(k, "rsrc_id") != rid {
 			continue
 		}
@@ -589,17 +643,22 @@ func (r *reader) resources() {
 		return
 	}
 	byID := map[string]int{}
-	for k := range rt.Rows {
+	for k := range rt.Len() {
 		byID[rt.Get(k, "rsrc_id")] = k
 	}
 	added := map[string]string{} // rsrc_id → our ID
-	seen := map[[2]string]bool{}
-	for k := range at.Rows {
-		task, ok := r.taskID[at.Get(k, "task_id")]
-		if !ok {
+	type pair struct {
+		task     int32
+		resource string
+	}
+	tasks, n := r.activities(at)
+	r.p.Assignments = slices.Grow(r.p.Assignments, n)
+	seen := make(map[pair]bool, n)
+	for k, ti := range tasks {
+		if ti < 0 {
 			continue
 		}
-		line := at.Lines[k]
+		line, task := at.Line(k), r.p.Tasks[ti].ID
 		rid := at.Get(k, "rsrc_id")
 		if rid == "" {
 			continue // a role, not yet staffed
@@ -611,8 +670,8 @@ func (r *reader) resources() {
 		}
 		id, ok := added[rid]
 		if !ok {
-			id = cmp.Or(rt.Get(rk, "rsrc_short_name"), "resource "+rid)
-			res := schedule.Resource{ID: id, Name: rt.Get(rk, "rsrc_name")}
+			id = strings.Clone(cmp.Or(rt.Get(rk, "rsrc_short_name"), "resource "+rid))
+			res := schedule.Resource{ID: id, Name: strings.Clone(rt.Get(rk, "rsrc_name"))}
 			if rt.Get(rk, "rsrc_type") == "RT_Mat" {
 				res.Type = schedule.MaterialResource
 			}
@@ -623,10 +682,10 @@ func (r *reader) resources() {
 			r.p.Resources = append(r.p.Resources, res)
 			added[rid] = id
 		}
-		if seen[[2]string{task, id}] {
+		if seen[pair{ti, id}] {
 			continue
 		}
-		seen[[2]string{task, id}] = true
+		seen[pair{ti, id}] = true
 		a := schedule.Assignment{Task: task, Resource: id, Units: 1}
 		if s := at.Get(k, "target_qty_per_hr"); s != "" {
 			if v, err := hours(s); err == nil && v >= 0 {

@@ -2,7 +2,8 @@ package mspdi
 
 import (
 	"encoding/xml"
-	"fmt"
+
+	"github.com/critpath/critpath/interchange/internal/xmlstream"
 )
 
 // Read walks the document token by token and decodes one list item (a
@@ -23,108 +24,19 @@ type limits struct {
 var defaults = limits{items: 1 << 20, warnings: 100_000, laidOut: 5_000_000}
 
 // decoder reads the elements of a document, bounded.
-type decoder struct {
-	*xml.Decoder
-	max int    // the elements of one list
-	buf []byte // text being read
-}
-
-// tooMany is the error for a list of element name over the bound, at the
-// line the decoder is at.
-func (d *decoder) tooMany(name string) error {
-	line, _ := d.InputPos()
-	return &ParseError{Line: line, Element: name, Err: fmt.Errorf("more than %d elements in one list", d.max)}
-}
-
-// text reads the character data of the element whose start was just read,
-// up to its end; elements inside it are skipped (as encoding/xml does for
-// a string field).
-func (d *decoder) text() (string, error) {
-	d.buf = d.buf[:0]
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return "", err
-		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			d.buf = append(d.buf, t...)
-		case xml.StartElement:
-			if err := d.Skip(); err != nil {
-				return "", err
-			}
-		case xml.EndElement:
-			return string(d.buf), nil
-		}
-	}
-}
-
-// fields reads the children of the element whose start was just read: a
-// child field names is text into that string (the last one given wins), a
-// child nested reads is left to it (nested may be nil), and the others are
-// skipped.
-func (d *decoder) fields(field func(name string) *string, nested func(start xml.StartElement) (bool, error)) error {
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if p := field(t.Name.Local); p != nil {
-				if *p, err = d.text(); err != nil {
-					return err
-				}
-				continue
-			}
-			if nested != nil {
-				done, err := nested(t)
-				if err != nil {
-					return err
-				}
-				if done {
-					continue
-				}
-			}
-			if err := d.Skip(); err != nil {
-				return err
-			}
-		case xml.EndElement:
-			return nil
-		}
-	}
-}
-
-// named is an element read by the names of its fields.
-type named[T any] interface {
-	*T
-	field(name string) *string
-}
-
-// appendItem reads one more item of a list within an item (a task's
-// links…), refusing one over the bound.
-func appendItem[T any, P named[T]](d *decoder, list []T, name string) ([]T, error) {
-	if len(list) >= d.max {
-		return list, d.tooMany(name)
-	}
-	var v T
-	if err := d.fields(P(&v).field, nil); err != nil {
-		return list, err
-	}
-	return append(list, v), nil
-}
+type decoder struct{ *xmlstream.Decoder }
 
 // task reads a Task element whose start was just read.
 func (d *decoder) task(t *taskXML) error {
-	return d.fields(t.field, func(start xml.StartElement) (bool, error) {
+	return d.Fields(t.Field, func(start xml.StartElement) (bool, error) {
 		var err error
 		switch start.Name.Local {
 		case "PredecessorLink":
-			t.PredecessorLink, err = appendItem(d, t.PredecessorLink, "PredecessorLink")
+			t.PredecessorLink, err = xmlstream.Append(d.Decoder, t.PredecessorLink, "PredecessorLink")
 		case "ExtendedAttribute":
-			t.ExtendedAttribute, err = appendItem(d, t.ExtendedAttribute, "ExtendedAttribute")
+			t.ExtendedAttribute, err = xmlstream.Append(d.Decoder, t.ExtendedAttribute, "ExtendedAttribute")
 		case "Baseline":
-			t.Baseline, err = appendItem(d, t.Baseline, "Baseline")
+			t.Baseline, err = xmlstream.Append(d.Decoder, t.Baseline, "Baseline")
 		default:
 			return false, nil
 		}
@@ -134,24 +46,24 @@ func (d *decoder) task(t *taskXML) error {
 
 // resource reads a Resource element whose start was just read.
 func (d *decoder) resource(r *resourceXML) error {
-	return d.fields(r.field, func(start xml.StartElement) (bool, error) {
+	return d.Fields(r.Field, func(start xml.StartElement) (bool, error) {
 		if start.Name.Local != "ExtendedAttribute" {
 			return false, nil
 		}
 		var err error
-		r.ExtendedAttribute, err = appendItem(d, r.ExtendedAttribute, "ExtendedAttribute")
+		r.ExtendedAttribute, err = xmlstream.Append(d.Decoder, r.ExtendedAttribute, "ExtendedAttribute")
 		return true, err
 	})
 }
 
 // assignment reads an Assignment element whose start was just read.
 func (d *decoder) assignment(a *assignmentXML) error {
-	return d.fields(a.field, func(start xml.StartElement) (bool, error) {
+	return d.Fields(a.Field, func(start xml.StartElement) (bool, error) {
 		if start.Name.Local != "TimephasedData" {
 			return false, nil
 		}
 		var err error
-		a.Timephased, err = appendItem(d, a.Timephased, "TimephasedData")
+		a.Timephased, err = xmlstream.Append(d.Decoder, a.Timephased, "TimephasedData")
 		return true, err
 	})
 }
@@ -159,37 +71,13 @@ func (d *decoder) assignment(a *assignmentXML) error {
 // calendar reads a Calendar element whose start was just read, by
 // reflection (calendars are few, and nest deeper), refusing one of more
 // elements than the bound.
-func (d *decoder) calendar(c *calendarXML, start xml.StartElement) error {
-	return xml.NewTokenDecoder(&boundedTokens{d: d, start: &start, left: d.max}).Decode(c)
-}
+func (d *decoder) calendar(c *calendarXML, start xml.StartElement) error { return d.Decode(c, start) }
 
-// boundedTokens passes on start, then a decoder's tokens up to left start
-// elements.
-type boundedTokens struct {
-	d     *decoder
-	start *xml.StartElement
-	left  int
-}
-
-func (b *boundedTokens) Token() (xml.Token, error) {
-	if s := b.start; s != nil {
-		b.start = nil
-		return *s, nil
-	}
-	tok, err := b.d.Token()
-	if _, ok := tok.(xml.StartElement); ok {
-		if b.left--; b.left < 0 {
-			return nil, b.d.tooMany("Calendar")
-		}
-	}
-	return tok, err
-}
-
-// The fields of each element read by name: field returns the string an
+// The fields of each element read by name: Field returns the string an
 // element of that name goes to, nil for one not read. TestFieldNames
 // checks them against the struct tags the writer writes by.
 
-func (p *projectXML) field(name string) *string {
+func (p *projectXML) Field(name string) *string {
 	switch name {
 	case "SaveVersion":
 		return &p.SaveVersion
@@ -225,7 +113,7 @@ func (p *projectXML) field(name string) *string {
 	return nil
 }
 
-func (t *taskXML) field(name string) *string {
+func (t *taskXML) Field(name string) *string {
 	switch name {
 	case "UID":
 		return &t.UID
@@ -307,7 +195,7 @@ func (t *taskXML) field(name string) *string {
 	return nil
 }
 
-func (l *linkXML) field(name string) *string {
+func (l *linkXML) Field(name string) *string {
 	switch name {
 	case "PredecessorUID":
 		return &l.PredecessorUID
@@ -321,7 +209,7 @@ func (l *linkXML) field(name string) *string {
 	return nil
 }
 
-func (b *baselineXML) field(name string) *string {
+func (b *baselineXML) Field(name string) *string {
 	switch name {
 	case "Number":
 		return &b.Number
@@ -341,7 +229,7 @@ func (b *baselineXML) field(name string) *string {
 	return nil
 }
 
-func (r *resourceXML) field(name string) *string {
+func (r *resourceXML) Field(name string) *string {
 	switch name {
 	case "UID":
 		return &r.UID
@@ -375,7 +263,7 @@ func (r *resourceXML) field(name string) *string {
 	return nil
 }
 
-func (f *fieldXML) field(name string) *string {
+func (f *fieldXML) Field(name string) *string {
 	switch name {
 	case "FieldID":
 		return &f.FieldID
@@ -387,7 +275,7 @@ func (f *fieldXML) field(name string) *string {
 	return nil
 }
 
-func (v *valueXML) field(name string) *string {
+func (v *valueXML) Field(name string) *string {
 	switch name {
 	case "FieldID":
 		return &v.FieldID
@@ -397,7 +285,7 @@ func (v *valueXML) field(name string) *string {
 	return nil
 }
 
-func (a *assignmentXML) field(name string) *string {
+func (a *assignmentXML) Field(name string) *string {
 	switch name {
 	case "UID":
 		return &a.UID
@@ -415,7 +303,7 @@ func (a *assignmentXML) field(name string) *string {
 	return nil
 }
 
-func (t *timephasedXML) field(name string) *string {
+func (t *timephasedXML) Field(name string) *string {
 	switch name {
 	case "Type":
 		return &t.Type

@@ -20,7 +20,7 @@ func TestFieldNames(t *testing.T) {
 		{&fieldXML{}, ""}, {&valueXML{}, ""}, {&assignmentXML{}, ""}, {&timephasedXML{}, ""},
 	} {
 		v := reflect.ValueOf(c.v)
-		field := v.Interface().(interface{ field(string) *string }).field
+		field := v.Interface().(interface{ Field(string) *string }).Field
 		typ := v.Elem().Type()
 		for i := range typ.NumField() {
 			f := typ.Field(i)

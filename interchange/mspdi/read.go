@@ -11,6 +11,7 @@ import (
 	"github.com/critpath/critpath/interchange/internal/charset"
 	"github.com/critpath/critpath/interchange/internal/reconcile"
 	"github.com/critpath/critpath/interchange/internal/record"
+	"github.com/critpath/critpath/interchange/internal/xmlstream"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -159,15 +160,13 @@ func read(in io.Reader, opts *ReadOptions, lim limits) (*File, error) {
 		opts = &ReadOptions{}
 	}
 	cr := &countingReader{r: in, max: cmp.Or(opts.MaxBytes, DefaultMaxBytes)}
-	d := &decoder{Decoder: xml.NewDecoder(charset.NewReader(cr)), max: lim.items}
-	d.Strict = true
-	d.CharsetReader = charset.Reader
+	d := &decoder{xmlstream.NewDecoder(cr, lim.items)}
 	f := &File{Saved: map[string]Saved{}}
 	r := &reader{p: &schedule.Project{}, f: f, lines: map[string]int{}, calName: map[string]string{}, calUsed: map[string]bool{},
 		calLine: map[string]int{}, taskAt: map[string]int{}, resources: map[string]bool{}, lim: lim}
 	f.Project = r.p
 	if err := r.document(d); err != nil {
-		return nil, failure(d.Decoder, cr, err)
+		return nil, failure(d.Decoder.Decoder, cr, err)
 	}
 	if err := r.project(); err != nil {
 		return nil, err
@@ -188,11 +187,14 @@ func failure(d *xml.Decoder, cr *countingReader, err error) error {
 	line, _ := d.InputPos()
 	var se *xml.SyntaxError
 	var ce *charset.Error
+	var le *xmlstream.LimitError
 	switch {
 	case errors.Is(err, ErrTooLarge):
 		return fmt.Errorf("%w: over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, cr.max)
 	case errors.As(err, &ce):
 		return &ParseError{Line: line, Err: ce}
+	case errors.As(err, &le):
+		return &ParseError{Line: le.Line, Element: le.Element, Err: le}
 	case errors.As(err, new(*ParseError)):
 		return err
 	case errors.As(err, &se):
@@ -218,19 +220,12 @@ var sections = map[string]struct {
 // document reads the document: the root element Project, its properties
 // and its lists.
 func (r *reader) document(d *decoder) error {
-	var root xml.StartElement
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return &ParseError{Line: 1, Err: errors.New("not an MSPDI file: no XML element in it")}
-		}
-		if err != nil {
-			return err
-		}
-		if se, ok := tok.(xml.StartElement); ok {
-			root = se
-			break
-		}
+	root, err := d.Root()
+	if err == io.EOF {
+		return &ParseError{Line: 1, Err: errors.New("not an MSPDI file: no XML element in it")}
+	}
+	if err != nil {
+		return err
 	}
 	if root.Name.Local != "Project" {
 		line, _ := d.InputPos()
@@ -255,7 +250,7 @@ func (r *reader) document(d *decoder) error {
 				}
 				r.section = max(r.section, s.order)
 				err = r.list(d, name, s.item)
-			} else if v := r.px.field(name); v != nil {
+			} else if v := r.px.Field(name); v != nil {
 				err = r.property(d, line, name, v)
 			} else {
 				err = d.Skip()
@@ -271,7 +266,7 @@ func (r *reader) document(d *decoder) error {
 // durations are read by (MinutesPerDay, MinutesPerWeek, DaysPerMonth)
 // come before the lists in the schema; one after them is a warning.
 func (r *reader) property(d *decoder, line int, name string, v *string) error {
-	s, err := d.text()
+	s, err := d.Text()
 	if err != nil {
 		return err
 	}
@@ -311,13 +306,13 @@ func (r *reader) list(d *decoder, name, item string) error {
 				continue
 			}
 			line, _ := d.InputPos()
-			if n++; n > d.max {
-				return d.tooMany(item)
+			if n++; n > d.Max {
+				return d.TooMany(item)
 			}
 			switch name {
 			case "ExtendedAttributes":
 				var fx fieldXML
-				err = d.fields(fx.field, nil)
+				err = d.Fields(fx.Field, nil)
 				r.customField(&fx)
 			case "Calendars":
 				var cx calendarXML

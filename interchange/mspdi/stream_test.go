@@ -164,3 +164,29 @@ func TestMissingReferences(t *testing.T) {
 		t.Errorf("assignments %v, warnings %q", f.Project.Assignments, got)
 	}
 }
+
+// A lag too large to be a schedule's is a warning naming its line (it
+// was taken as an infinite lag, which no schedule holds), and a saved
+// float too large is left out.
+func TestOutOfRange(t *testing.T) {
+	doc := `<Project xmlns="http://schemas.microsoft.com/project"><StartDate>2027-01-04T08:00:00</StartDate><Tasks>
+<Task><UID>1</UID><Duration>PT8H0M0S</Duration><TotalSlack>1e308</TotalSlack></Task>
+<Task><UID>2</UID><Duration>PT8H0M0S</Duration><PredecessorLink><PredecessorUID>1</PredecessorUID><LinkLag>1e308</LinkLag></PredecessorLink></Task>
+<Task><UID>3</UID><Duration>PT8H0M0S</Duration><PredecessorLink><PredecessorUID>2</PredecessorUID><LinkLag>-9223372036854775808</LinkLag></PredecessorLink></Task>
+<Task><UID>4</UID><Duration>PT8H0M0S</Duration><PredecessorLink><PredecessorUID>3</PredecessorUID><LinkLag>4800</LinkLag></PredecessorLink></Task>
+</Tasks></Project>`
+	f, err := mspdi.Read(strings.NewReader(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`line 3: LinkLag: task 2: "1e308" is out of range; no lag`, `line 4: LinkLag: task 3: "-9223372036854775808" is out of range; no lag`}
+	if got := warnings(f); !slices.Equal(got, want) {
+		t.Errorf("warnings %q, want %q", got, want)
+	}
+	if l := f.Project.Links; len(l) != 3 || !l[0].Lag.IsZero() || !l[1].Lag.IsZero() || l[2].Lag.Amount != 1 {
+		t.Errorf("links %v, want no lag, no lag, one day", l)
+	}
+	if s := f.Saved["1"]; s.HasFloat {
+		t.Errorf("task 1: saved float %d", s.TotalFloat)
+	}
+}

@@ -299,7 +299,7 @@ func (r *reader) taskOf(line int, uid string, tx *taskXML) schedule.Task {
 		s.LateFinish = lf
 	}
 	if tx.TotalSlack != "" {
-		if v, err := parseFloat(tx.TotalSlack); err == nil {
+		if v, err := parseFloat(tx.TotalSlack); err == nil && math.Abs(v) <= maxMinutes*10 {
 			s.TotalFloat, s.HasFloat = int64(math.Round(v/10)), true
 		}
 	}
@@ -377,6 +377,9 @@ func (r *reader) link(line int, succ string, lx linkXML) (schedule.Link, bool) {
 	}
 	if lx.LinkLag != "" {
 		tenths, err := parseFloat(lx.LinkLag)
+		if err == nil && math.Abs(tenths) > maxMinutes*10 {
+			err = fmt.Errorf("%q is out of range", lx.LinkLag)
+		}
 		if err != nil {
 			r.warn(line, "LinkLag", "task %s: %v; no lag", succ, err)
 			return l, true

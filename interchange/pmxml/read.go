@@ -173,6 +173,142 @@ type assignmentXML struct {
 	ActivityObjectId, ResourceObjectId, PlannedUnitsPerTime string
 }
 
+// The flat elements are read by the names of their fields, without
+// reflection (TestFieldNames checks each name against the field's):
+// Field returns the field a child element of that name goes to, nil for
+// one not read.
+func (s *scheduleOptionsXML) Field(name string) *string {
+	switch name {
+	case "ComputeTotalFloatType":
+		return &s.ComputeTotalFloatType
+	case "OutOfSequenceScheduleType":
+		return &s.OutOfSequenceScheduleType
+	case "RelationshipLagCalendar":
+		return &s.RelationshipLagCalendar
+	}
+	return nil
+}
+
+func (w *wbsXML) Field(name string) *string {
+	switch name {
+	case "ObjectId":
+		return &w.ObjectId
+	case "ParentObjectId":
+		return &w.ParentObjectId
+	case "ProjectObjectId":
+		return &w.ProjectObjectId
+	case "Code":
+		return &w.Code
+	case "Name":
+		return &w.Name
+	case "SequenceNumber":
+		return &w.SequenceNumber
+	}
+	return nil
+}
+
+func (a *activityXML) Field(name string) *string {
+	switch name {
+	case "ObjectId":
+		return &a.ObjectId
+	case "ProjectObjectId":
+		return &a.ProjectObjectId
+	case "WBSObjectId":
+		return &a.WBSObjectId
+	case "CalendarObjectId":
+		return &a.CalendarObjectId
+	case "Id":
+		return &a.Id
+	case "Name":
+		return &a.Name
+	case "Type":
+		return &a.Type
+	case "Status":
+		return &a.Status
+	case "PlannedDuration":
+		return &a.PlannedDuration
+	case "RemainingDuration":
+		return &a.RemainingDuration
+	case "TotalFloat":
+		return &a.TotalFloat
+	case "ActualStartDate":
+		return &a.ActualStartDate
+	case "ActualFinishDate":
+		return &a.ActualFinishDate
+	case "StartDate":
+		return &a.StartDate
+	case "FinishDate":
+		return &a.FinishDate
+	case "PrimaryConstraintType":
+		return &a.PrimaryConstraintType
+	case "PrimaryConstraintDate":
+		return &a.PrimaryConstraintDate
+	case "SecondaryConstraintType":
+		return &a.SecondaryConstraintType
+	case "SecondaryConstraintDate":
+		return &a.SecondaryConstraintDate
+	case "LevelingPriority":
+		return &a.LevelingPriority
+	}
+	return nil
+}
+
+func (l *linkXML) Field(name string) *string {
+	switch name {
+	case "PredecessorActivityObjectId":
+		return &l.PredecessorActivityObjectId
+	case "SuccessorActivityObjectId":
+		return &l.SuccessorActivityObjectId
+	case "Type":
+		return &l.Type
+	case "Lag":
+		return &l.Lag
+	}
+	return nil
+}
+
+func (r *resourceXML) Field(name string) *string {
+	switch name {
+	case "ObjectId":
+		return &r.ObjectId
+	case "Id":
+		return &r.Id
+	case "Name":
+		return &r.Name
+	case "ResourceType":
+		return &r.ResourceType
+	case "CalendarObjectId":
+		return &r.CalendarObjectId
+	}
+	return nil
+}
+
+func (r *rateXML) Field(name string) *string {
+	switch name {
+	case "ResourceObjectId":
+		return &r.ResourceObjectId
+	case "EffectiveDate":
+		return &r.EffectiveDate
+	case "MaxUnitsPerTime":
+		return &r.MaxUnitsPerTime
+	case "PricePerUnit":
+		return &r.PricePerUnit
+	}
+	return nil
+}
+
+func (a *assignmentXML) Field(name string) *string {
+	switch name {
+	case "ActivityObjectId":
+		return &a.ActivityObjectId
+	case "ResourceObjectId":
+		return &a.ResourceObjectId
+	case "PlannedUnitsPerTime":
+		return &a.PlannedUnitsPerTime
+	}
+	return nil
+}
+
 // lined is an element with the line of its start tag: the conversion's
 // warnings name it.
 type lined[T any] struct {
@@ -322,11 +458,11 @@ func readDocument(d *xmlstream.Decoder) (*document, error) {
 			case "Calendar":
 				doc.calendars, err = decodeLined(d, doc.calendars, line, t)
 			case "Resource":
-				doc.resources, err = decodeLined(d, doc.resources, line, t)
+				doc.resources, err = appendLined(d, doc.resources, line)
 			case "ResourceRate":
-				doc.rates, err = decodeLined(d, doc.rates, line, t)
+				doc.rates, err = appendLined(d, doc.rates, line)
 			case "Relationship":
-				doc.relationships, err = decodeLined(d, doc.relationships, line, t)
+				doc.relationships, err = appendLined(d, doc.relationships, line)
 			case "Project", "BaselineProject":
 				pr := &project{line: line, baseline: name == "BaselineProject", t: p6.Tables{}}
 				if err = pr.read(d); pr.baseline {
@@ -344,10 +480,20 @@ func readDocument(d *xmlstream.Decoder) (*document, error) {
 	}
 }
 
-// decodeLined reads one more element of a list, at line.
+// decodeLined reads one more element of a list, at line, by reflection.
 func decodeLined[T any](d *xmlstream.Decoder, list []lined[T], line int, start xml.StartElement) ([]lined[T], error) {
 	var v T
 	if err := d.Decode(&v, start); err != nil {
+		return list, err
+	}
+	return append(list, lined[T]{v, line}), nil
+}
+
+// appendLined reads one more flat element of a list, at line, by the
+// names of its fields.
+func appendLined[T any, P xmlstream.Named[T]](d *xmlstream.Decoder, list []lined[T], line int) ([]lined[T], error) {
+	var v T
+	if err := d.Fields(P(&v).Field, nil); err != nil {
 		return list, err
 	}
 	return append(list, lined[T]{v, line}), nil
@@ -372,20 +518,20 @@ func (pr *project) read(d *xmlstream.Decoder) error {
 		switch name {
 		case "ScheduleOptions":
 			var o scheduleOptionsXML
-			if err = d.Decode(&o, start); err == nil {
+			if err = d.Fields(o.Field, nil); err == nil {
 				pr.options = append(pr.options, o)
 			}
 		case "Calendar":
 			pr.calendars, err = decodeLined(d, pr.calendars, line, start)
 		case "WBS":
 			var w wbsXML
-			if err = d.Decode(&w, start); err == nil {
+			if err = d.Fields(w.Field, nil); err == nil {
 				pr.add("PROJWBS", line, map[string]string{"wbs_id": w.ObjectId, "parent_wbs_id": w.ParentObjectId, "proj_id": "",
 					"wbs_short_name": w.Code, "wbs_name": w.Name, "seq_num": w.SequenceNumber})
 			}
 		case "Activity":
 			var a activityXML
-			if err = d.Decode(&a, start); err == nil {
+			if err = d.Fields(a.Field, nil); err == nil {
 				pr.add("TASK", line, map[string]string{"task_id": a.ObjectId, "proj_id": "", "wbs_id": a.WBSObjectId, "clndr_id": a.CalendarObjectId,
 					"task_code": a.Id, "task_name": a.Name, "task_type": activityTypes[a.Type], "status_code": statuses[a.Status],
 					"target_drtn_hr_cnt": a.PlannedDuration, "remain_drtn_hr_cnt": a.RemainingDuration, "total_float_hr_cnt": a.TotalFloat,
@@ -395,12 +541,12 @@ func (pr *project) read(d *xmlstream.Decoder) error {
 			}
 		case "Relationship":
 			var l linkXML
-			if err = d.Decode(&l, start); err == nil {
+			if err = d.Fields(l.Field, nil); err == nil {
 				pr.add("TASKPRED", line, relationshipRow(&l))
 			}
 		case "ResourceAssignment":
 			var a assignmentXML
-			if err = d.Decode(&a, start); err == nil {
+			if err = d.Fields(a.Field, nil); err == nil {
 				pr.add("TASKRSRC", line, map[string]string{"task_id": a.ActivityObjectId, "rsrc_id": a.ResourceObjectId, "target_qty_per_hr": a.PlannedUnitsPerTime})
 			}
 		}

@@ -21,10 +21,13 @@ import (
 // start, duration and its format, a finish-to-start link to a task
 // shortly before (two for one task in eight). Every hundredth task is a
 // summary of the 99 after it. A task takes about 290 bytes: 696,000 tasks
-// make the 200 MB file of issue 17. With full, each task is written as
-// Microsoft Project 2019 writes one, every element it writes for a plain
-// task (about 2.9 kB, indented with tabs): 70,000 tasks make 200 MB.
-func writeLarge(w io.Writer, n int, seed uint64, full bool) error {
+// make the 200 MB file of issue 17. In form msproject, each task is
+// written as Microsoft Project 2019 writes one, every element it writes
+// for a plain task (about 3 kB, indented with tabs): 70,000 tasks make
+// 219 MB. In form bare, a task is its UID alone (26 bytes), the most
+// tasks a byte can hold: the worst a hostile file can do within the
+// bound of a million elements in a list.
+func writeLarge(w io.Writer, n int, seed uint64, form form) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	rng := rand.New(rand.NewPCG(seed, 17))
 	fmt.Fprintf(bw, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -43,6 +46,10 @@ func writeLarge(w io.Writer, n int, seed uint64, full bool) error {
 	bw.WriteString("</WeekDays></Calendar></Calendars>\n<Tasks>\n")
 	start := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
 	for i := 1; i <= n; i++ {
+		if form == bare {
+			fmt.Fprintf(bw, "<Task><UID>%d</UID></Task>\n", i)
+			continue
+		}
 		level := 2
 		if i%100 == 1 {
 			level = 1
@@ -57,7 +64,7 @@ func writeLarge(w io.Writer, n int, seed uint64, full bool) error {
 				preds = append(preds, second)
 			}
 		}
-		if full {
+		if form == msproject {
 			fullTask(bw, i, level, from, hours, preds)
 			continue
 		}
@@ -71,6 +78,17 @@ func writeLarge(w io.Writer, n int, seed uint64, full bool) error {
 	bw.WriteString("</Tasks>\n</Project>\n")
 	return bw.Flush()
 }
+
+// form is how writeLarge writes a task.
+type form int
+
+const (
+	lean form = iota
+	msproject
+	bare
+)
+
+func (f form) String() string { return [...]string{"tasks", "msproject-tasks", "bare-tasks"}[f] }
 
 // fullTask writes a task as Microsoft Project 2019 does.
 func fullTask(w io.Writer, uid, level int, from time.Time, hours int, preds []int) {
@@ -105,14 +123,14 @@ func fullTask(w io.Writer, uid, level int, from time.Time, hours int, preds []in
 
 // largeFile writes writeLarge's file of n tasks into dir and returns its
 // path and size.
-func largeFile(tb testing.TB, dir string, n int, full bool) (string, int64) {
+func largeFile(tb testing.TB, dir string, n int, form form) (string, int64) {
 	tb.Helper()
 	path := filepath.Join(dir, fmt.Sprintf("large-%d.xml", n))
 	f, err := os.Create(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := writeLarge(f, n, 1, full); err != nil {
+	if err := writeLarge(f, n, 1, form); err != nil {
 		tb.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -129,8 +147,8 @@ func largeFile(tb testing.TB, dir string, n int, full bool) (string, int64) {
 // names, durations) and links without a warning, and schedule.
 func TestLargeFileIsValid(t *testing.T) {
 	var tasks string
-	for _, full := range []bool{false, true} {
-		path, _ := largeFile(t, t.TempDir(), 1000, full)
+	for _, form := range []form{lean, msproject} {
+		path, _ := largeFile(t, t.TempDir(), 1000, form)
 		in, err := os.Open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -142,7 +160,7 @@ func TestLargeFileIsValid(t *testing.T) {
 		}
 		p := f.Project
 		if len(f.Warnings) > 0 || len(p.Tasks) != 1000 || len(p.Links) < 900 {
-			t.Fatalf("full %v: %d tasks, %d links, warnings %v", full, len(p.Tasks), len(p.Links), f.Warnings)
+			t.Fatalf("%v: %d tasks, %d links, warnings %v", form, len(p.Tasks), len(p.Links), f.Warnings)
 		}
 		if _, err := schedule.Run(p); err != nil {
 			t.Fatal(err)
@@ -167,23 +185,21 @@ func TestLargeFileIsValid(t *testing.T) {
 // memory over the file's size where the system tells it (peak-RSS/B: run
 // one size at a time, as the peak is the process's, and -benchtime 1x).
 // tasks=696000 is the 200 MB file of issue 17; msproject-tasks=70000 a
-// 200 MB file as Microsoft Project writes one.
+// 219 MB file as Microsoft Project writes one; bare-tasks=1048576 the
+// most tasks a file may hold, each its UID alone.
 func BenchmarkReadLarge(b *testing.B) {
 	for _, size := range []struct {
 		n    int
-		full bool
-	}{{10_000, false}, {696_000, false}, {70_000, true}} {
+		form form
+	}{{10_000, lean}, {696_000, lean}, {70_000, msproject}, {1 << 20, bare}} {
 		for _, schedule := range []bool{false, true} {
-			what := fmt.Sprintf("tasks=%d", size.n)
-			if size.full {
-				what = "msproject-" + what
-			}
+			what := fmt.Sprintf("%v=%d", size.form, size.n)
 			name := "Read/" + what
 			if schedule {
 				name = "Schedule/" + what
 			}
 			b.Run(name, func(b *testing.B) {
-				path, size := largeFile(b, b.TempDir(), size.n, size.full)
+				path, size := largeFile(b, b.TempDir(), size.n, size.form)
 				b.SetBytes(size)
 				b.ReportAllocs()
 				for b.Loop() {

@@ -16,7 +16,8 @@
 //	.svg, .pdf    Gantt chart                                no    yes
 //
 // A name with another extension, or none (an upload), is read by its
-// content: an XER header, a zip (a workbook), an XML root, a JSON object.
+// content: an XER header, a zip (a workbook), an XML root (in UTF-8,
+// UTF-16 or a single-byte encoding), a JSON object.
 // ReadOptions.Format and WriteOptions.Format choose a format outright.
 //
 // # What Read returns

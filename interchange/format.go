@@ -7,6 +7,8 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+
+	"github.com/critpath/critpath/interchange/internal/charset"
 )
 
 // Format is a file format critpath reads or writes.
@@ -58,7 +60,7 @@ func detect(name string, head []byte) (Format, error) {
 	if f, ok := byExtension[ext]; ok {
 		return f, nil
 	}
-	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	head = charset.Head(head) // a byte-order mark dropped, UTF-16 as UTF-8
 	trimmed := bytes.TrimLeft(head, " \t\r\n")
 	if ext == ".xml" || len(trimmed) > 0 && trimmed[0] == '<' {
 		switch root := rootElement(head); root {

@@ -13,33 +13,31 @@ import (
 )
 
 // maxExceptionDays bounds the days one calendar's exceptions and work
-// weeks expand to: recurring exceptions are laid out day by day.
+// weeks expand to: recurring exceptions are laid out day by day. The
+// reader's limits bound the days of all the calendars of a file, so that
+// many calendars cannot lay out more than one can.
 const maxExceptionDays = 100_000
 
-// calendars reads the calendars, naming each (a duplicate name gets its
-// UID appended: MS Project rejects duplicates, critpath needs names).
-func (r *reader) calendars(px *projectXML) {
-	if px.Calendars == nil {
-		return
-	}
-	cs := px.Calendars
-	used := map[string]bool{}
-	for k, c := range cs.Items {
+// calendars reads the calendars of a Calendars element, naming each (a
+// duplicate name gets its UID appended: MS Project rejects duplicates,
+// critpath needs names); lines are their lines.
+func (r *reader) calendars(cs []calendarXML, lines []int) {
+	for k, c := range cs {
 		name := c.Name
 		if name == "" {
 			name = "Calendar " + c.UID
 		}
-		if used[name] {
+		if r.calUsed[name] {
 			name = fmt.Sprintf("%s (UID %s)", name, c.UID)
-			r.warn(cs.Lines[k], "Calendar", "calendar UID %s: its name is taken; called %q", c.UID, name)
+			r.warn(lines[k], "Calendar", "calendar UID %s: its name is taken; called %q", c.UID, name)
 		}
-		used[name] = true
+		r.calUsed[name] = true
 		r.calName[c.UID] = name
 	}
-	for k, c := range cs.Items {
-		line := cs.Lines[k]
+	for k, c := range cs {
+		line := lines[k]
 		cal := schedule.Calendar{Name: r.calName[c.UID], Week: map[time.Weekday][]schedule.Interval{}}
-		r.line["C"+cal.Name] = line
+		r.calLine[cal.Name] = line
 		if b := c.BaseCalendarUID; b != "" && b != "-1" {
 			base, ok := r.calName[b]
 			switch {
@@ -92,6 +90,23 @@ func (r *reader) calendars(px *projectXML) {
 		slices.SortStableFunc(cal.Exceptions, func(a, b schedule.Exception) int { return cmp.Compare(a.From.String(), b.From.String()) })
 		r.p.Calendars = append(r.p.Calendars, cal)
 	}
+}
+
+// layOut counts one more day of calendar cal's exceptions laid out
+// (days counts the calendar's), or warns that the days are used up and
+// reports false.
+func (r *reader) layOut(line int, element, cal string, days *int) bool {
+	switch {
+	case *days >= maxExceptionDays:
+		r.warn(line, element, "calendar %q: exceptions lay out over %d days; the rest are dropped", cal, maxExceptionDays)
+		return false
+	case r.laidOut >= r.lim.laidOut:
+		r.warn(line, element, "calendar %q: the file's calendars lay out over %d days; the rest of its exceptions are dropped", cal, r.lim.laidOut)
+		return false
+	}
+	*days++
+	r.laidOut++
+	return true
 }
 
 // lastDay is the To of an exception from from to to: zero for one day.
@@ -191,11 +206,9 @@ func (r *reader) exception(line int, cal string, e exceptionXML, days *int) []sc
 	var out []schedule.Exception
 	n := 0
 	for t := from; !t.After(to); t = t.AddDate(0, 0, 1) {
-		if *days >= maxExceptionDays {
-			r.warn(line, "Exception", "calendar %q: exceptions lay out over %d days; the rest are dropped", cal, maxExceptionDays)
+		if !r.layOut(line, "Exception", cal, days) {
 			break
 		}
-		*days++
 		if !on(t) {
 			continue
 		}
@@ -279,11 +292,9 @@ func (r *reader) workWeek(line int, cal string, ww workWeekXML, days *int) []sch
 	}
 	var out []schedule.Exception
 	for t := from; !t.After(to); t = t.AddDate(0, 0, 1) {
-		if *days >= maxExceptionDays {
-			r.warn(line, "WorkWeek", "calendar %q: exceptions lay out over %d days; the rest are dropped", cal, maxExceptionDays)
+		if !r.layOut(line, "WorkWeek", cal, days) {
 			break
 		}
-		*days++
 		if hours, ok := week[t.Weekday()]; ok {
 			out = append(out, schedule.Exception{Name: ww.Name, From: schedule.DateOf(t), Working: hours})
 		}

@@ -27,8 +27,22 @@
 // blank rows, inactive tasks — and reconciles the two tools' calendar
 // rules where they differ (a warning each). File.Saved keeps the dates
 // Microsoft Project computed, for checking a reschedule against them.
-// Input is bounded: over 256 MiB or a million elements in a list is an
-// error; the XML decoder expands no external entities.
+//
+// Read streams: it decodes one task (resource, assignment) at a time and
+// converts it, so the XML of all tasks never exists at once, in the
+// schema's order — the project's properties, extended attributes,
+// calendars, tasks, resources, assignments; a list after one the schema
+// puts after it is a warning (what came before it was read without it),
+// and so is a duration setting after the lists. Input is bounded: over
+// ReadOptions.MaxBytes (256 MiB) is ErrTooLarge, a million elements in
+// one list (the tasks, a task's links, the elements of a calendar) a
+// *ParseError; the days calendars' exceptions lay out and the custom
+// fields are bounded too (a warning past the bound), and past 100,000
+// warnings the rest are counted in one last warning. The XML decoder
+// expands no external entities. Read takes UTF-8, UTF-16 (either byte
+// order, with a byte-order mark or without), ISO-8859-1 and
+// windows-1252; a document declaring another encoding is a *ParseError
+// naming it.
 //
 // Write is strict: it writes what Microsoft Project opens and what
 // validates against the Project 2007–2019 schema, and fails, writing

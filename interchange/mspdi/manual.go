@@ -39,7 +39,7 @@ func (r *reader) manualDates(n *schedule.Network) {
 			continue
 		}
 		if finish.Before(t.Start) {
-			r.warn(r.line["T"+t.ID], "ManualFinish", "task %s: %s is before its ManualStart %s; it lasts its duration", t.ID, formatDate(finish), formatDate(t.Start))
+			r.warn(r.lineOf(t.ID), "ManualFinish", "task %s: %s is before its ManualStart %s; it lasts its duration", t.ID, formatDate(finish), formatDate(t.Start))
 			continue
 		}
 		span := int64(finish.Sub(t.Start) / time.Minute)
@@ -68,6 +68,6 @@ func (r *reader) manualDates(n *schedule.Network) {
 		if changed > 1 {
 			more = fmt.Sprintf(" (so are %d other manually scheduled tasks)", changed-1)
 		}
-		r.warn(r.line["T"+first.ID], "ManualFinish", "task %s: %s; it is scheduled from one to the other, as Microsoft Project shows it%s", first.ID, said, more)
+		r.warn(r.lineOf(first.ID), "ManualFinish", "task %s: %s; it is scheduled from one to the other, as Microsoft Project shows it%s", first.ID, said, more)
 	}
 }

@@ -88,11 +88,15 @@ func parseXSDDuration(s string) (float64, error) {
 	if neg {
 		total = -total
 	}
-	if math.Abs(total) > 1e12 {
+	if math.Abs(total) > maxMinutes {
 		return 0, bad
 	}
 	return total, nil
 }
+
+// maxMinutes bounds the minutes of a duration or lag read (1.9 million
+// years): beyond it a value is out of range, not a schedule.
+const maxMinutes = 1e12
 
 // formatXSDDuration writes minutes as MS Project does: hours, minutes and
 // seconds ("PT8H0M0S").

@@ -1,10 +1,6 @@
 package mspdi
 
-import (
-	"encoding/xml"
-	"errors"
-	"io"
-)
+import "encoding/xml"
 
 // The MSPDI elements critpath reads and writes, in the order of the
 // schema's sequences (encoding/xml writes fields in struct order). Scalars
@@ -214,60 +210,16 @@ type timephasedXML struct {
 	Value  string `xml:"Value,omitempty"`
 }
 
-// UnmarshalXML reads a period by its tokens: files hold thousands of them,
-// and reflection would make them most of the reading.
-func (t *timephasedXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	var field *string
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return err
-		}
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			switch tok.Name.Local {
-			case "Type":
-				field = &t.Type
-			case "UID":
-				field = &t.UID
-			case "Start":
-				field = &t.Start
-			case "Finish":
-				field = &t.Finish
-			case "Unit":
-				field = &t.Unit
-			case "Value":
-				field = &t.Value
-			default:
-				if err := d.Skip(); err != nil {
-					return err
-				}
-				field = nil
-			}
-		case xml.CharData:
-			if field != nil {
-				*field += string(tok)
-			}
-		case xml.EndElement:
-			if tok.Name == start.Name {
-				return nil
-			}
-			field = nil
-		}
-	}
-}
-
 // element is an item of a list element: Calendars holds Calendar
 // elements, and so on.
 type element interface {
 	calendarXML | taskXML | resourceXML | assignmentXML
 }
 
-// items is a list element's children of one kind, each with the line it
-// starts on (for warnings); other children are skipped.
+// items is a list element's children of one kind, as the writer writes
+// them (the reader reads them one by one: see decode.go).
 type items[T element] struct {
 	Items []T
-	Lines []int
 }
 
 func elementName[T element]() string {
@@ -282,47 +234,6 @@ func elementName[T element]() string {
 	}
 	return "Assignment"
 }
-
-// maxItems bounds the elements of one list: a file of more tasks than
-// this is not a schedule anyone wrote.
-const maxItems = 1 << 20
-
-// UnmarshalXML reads the list's children one by one, noting each one's
-// line.
-func (l *items[T]) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	name := elementName[T]()
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
-			return err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local != name {
-				if err := d.Skip(); err != nil {
-					return err
-				}
-				continue
-			}
-			line, _ := d.InputPos()
-			if len(l.Items) >= maxItems {
-				return errTooMany
-			}
-			var item T
-			if err := d.DecodeElement(&item, &t); err != nil {
-				return err
-			}
-			l.Items, l.Lines = append(l.Items, item), append(l.Lines, line)
-		case xml.EndElement:
-			return nil
-		}
-	}
-}
-
-var errTooMany = errors.New("more than a million elements in one list")
 
 // MarshalXML writes the list's children.
 func (l *items[T]) MarshalXML(e *xml.Encoder, start xml.StartElement) error {

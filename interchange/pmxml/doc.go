@@ -16,6 +16,18 @@
 // half hours. Every project of the corpus's PMXML and XER files written
 // and read back is the same model (TestCorpusRoundTrip).
 //
-// Warnings name the line of the element they are about. Not yet:
-// user-defined fields, activity codes and notes.
+// Read streams: it walks the document element by element, decoding one
+// activity (relationship, assignment…) at a time into the row of P6's
+// table it stands for, so the XML of all activities never exists at once.
+// Input is bounded: over ReadOptions.MaxBytes (256 MiB) is ErrTooLarge,
+// more than 1,048,576 elements in one list (the activities of a project,
+// the elements of a calendar…) a *ParseError naming the element and the
+// bound. It reads UTF-8, UTF-16 (either byte order, with a byte-order
+// mark or without), ISO-8859-1 and windows-1252; a document declaring
+// another encoding is a *ParseError naming it.
+//
+// Warnings name the line of the element they are about; a relationship
+// whose successor, or an assignment whose activity, is not in its project
+// is one (it is left out). Not yet: user-defined fields, activity codes
+// and notes.
 package pmxml

@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/critpath/critpath/interchange/internal/charset"
 	"github.com/critpath/critpath/interchange/internal/p6"
 	"github.com/critpath/critpath/interchange/internal/record"
+	"github.com/critpath/critpath/interchange/internal/xmlstream"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -71,17 +74,15 @@ const DefaultMaxBytes = 256 << 20
 var ErrTooLarge = errors.New("pmxml: file too large")
 
 // The elements read, by local name: PMXML's namespace changes with each
-// P6 release (and one writer leaves it out), so none is matched.
-type documentXML struct {
-	XMLName       xml.Name             `xml:"APIBusinessObjects"`
-	Calendars     []lined[calendarXML] `xml:"Calendar"`
-	Resources     []lined[resourceXML] `xml:"Resource"`
-	Rates         []lined[rateXML]     `xml:"ResourceRate"`
-	Relationships []lined[linkXML]     `xml:"Relationship"`
-	Projects      []lined[projectXML]  `xml:"Project"`
-	Baselines     []lined[projectXML]  `xml:"BaselineProject"`
-}
+// P6 release (and one writer leaves it out), so none is matched. The
+// document (APIBusinessObjects) holds calendars, resources, their rates
+// and relationships for every project, and the projects and baseline
+// projects, each with its own calendars, WBS, activities, relationships
+// and assignments. Read walks it element by element, decoding one
+// activity (relationship, …) at a time into the row of P6's table it
+// stands for.
 
+// projectXML is a project's (or baseline project's) own fields.
 type projectXML struct {
 	ObjectId                        string
 	Id                              string
@@ -91,14 +92,34 @@ type projectXML struct {
 	ActivityDefaultCalendarObjectId string
 	MustFinishByDate                string
 	CriticalActivityFloatLimit      string
-	ScheduleOptions                 []struct {
-		ComputeTotalFloatType, OutOfSequenceScheduleType, RelationshipLagCalendar string
+}
+
+// Field returns the field a child element of a project of that name goes
+// to (nil for one not read).
+func (p *projectXML) Field(name string) *string {
+	switch name {
+	case "ObjectId":
+		return &p.ObjectId
+	case "Id":
+		return &p.Id
+	case "Name":
+		return &p.Name
+	case "PlannedStartDate":
+		return &p.PlannedStartDate
+	case "DataDate":
+		return &p.DataDate
+	case "ActivityDefaultCalendarObjectId":
+		return &p.ActivityDefaultCalendarObjectId
+	case "MustFinishByDate":
+		return &p.MustFinishByDate
+	case "CriticalActivityFloatLimit":
+		return &p.CriticalActivityFloatLimit
 	}
-	Calendars     []lined[calendarXML]   `xml:"Calendar"`
-	WBS           []lined[wbsXML]        `xml:"WBS"`
-	Activities    []lined[activityXML]   `xml:"Activity"`
-	Relationships []lined[linkXML]       `xml:"Relationship"`
-	Assignments   []lined[assignmentXML] `xml:"ResourceAssignment"`
+	return nil
+}
+
+type scheduleOptionsXML struct {
+	ComputeTotalFloatType, OutOfSequenceScheduleType, RelationshipLagCalendar string
 }
 
 type calendarXML struct {
@@ -152,6 +173,142 @@ type assignmentXML struct {
 	ActivityObjectId, ResourceObjectId, PlannedUnitsPerTime string
 }
 
+// The flat elements are read by the names of their fields, without
+// reflection (TestFieldNames checks each name against the field's):
+// Field returns the field a child element of that name goes to, nil for
+// one not read.
+func (s *scheduleOptionsXML) Field(name string) *string {
+	switch name {
+	case "ComputeTotalFloatType":
+		return &s.ComputeTotalFloatType
+	case "OutOfSequenceScheduleType":
+		return &s.OutOfSequenceScheduleType
+	case "RelationshipLagCalendar":
+		return &s.RelationshipLagCalendar
+	}
+	return nil
+}
+
+func (w *wbsXML) Field(name string) *string {
+	switch name {
+	case "ObjectId":
+		return &w.ObjectId
+	case "ParentObjectId":
+		return &w.ParentObjectId
+	case "ProjectObjectId":
+		return &w.ProjectObjectId
+	case "Code":
+		return &w.Code
+	case "Name":
+		return &w.Name
+	case "SequenceNumber":
+		return &w.SequenceNumber
+	}
+	return nil
+}
+
+func (a *activityXML) Field(name string) *string {
+	switch name {
+	case "ObjectId":
+		return &a.ObjectId
+	case "ProjectObjectId":
+		return &a.ProjectObjectId
+	case "WBSObjectId":
+		return &a.WBSObjectId
+	case "CalendarObjectId":
+		return &a.CalendarObjectId
+	case "Id":
+		return &a.Id
+	case "Name":
+		return &a.Name
+	case "Type":
+		return &a.Type
+	case "Status":
+		return &a.Status
+	case "PlannedDuration":
+		return &a.PlannedDuration
+	case "RemainingDuration":
+		return &a.RemainingDuration
+	case "TotalFloat":
+		return &a.TotalFloat
+	case "ActualStartDate":
+		return &a.ActualStartDate
+	case "ActualFinishDate":
+		return &a.ActualFinishDate
+	case "StartDate":
+		return &a.StartDate
+	case "FinishDate":
+		return &a.FinishDate
+	case "PrimaryConstraintType":
+		return &a.PrimaryConstraintType
+	case "PrimaryConstraintDate":
+		return &a.PrimaryConstraintDate
+	case "SecondaryConstraintType":
+		return &a.SecondaryConstraintType
+	case "SecondaryConstraintDate":
+		return &a.SecondaryConstraintDate
+	case "LevelingPriority":
+		return &a.LevelingPriority
+	}
+	return nil
+}
+
+func (l *linkXML) Field(name string) *string {
+	switch name {
+	case "PredecessorActivityObjectId":
+		return &l.PredecessorActivityObjectId
+	case "SuccessorActivityObjectId":
+		return &l.SuccessorActivityObjectId
+	case "Type":
+		return &l.Type
+	case "Lag":
+		return &l.Lag
+	}
+	return nil
+}
+
+func (r *resourceXML) Field(name string) *string {
+	switch name {
+	case "ObjectId":
+		return &r.ObjectId
+	case "Id":
+		return &r.Id
+	case "Name":
+		return &r.Name
+	case "ResourceType":
+		return &r.ResourceType
+	case "CalendarObjectId":
+		return &r.CalendarObjectId
+	}
+	return nil
+}
+
+func (r *rateXML) Field(name string) *string {
+	switch name {
+	case "ResourceObjectId":
+		return &r.ResourceObjectId
+	case "EffectiveDate":
+		return &r.EffectiveDate
+	case "MaxUnitsPerTime":
+		return &r.MaxUnitsPerTime
+	case "PricePerUnit":
+		return &r.PricePerUnit
+	}
+	return nil
+}
+
+func (a *assignmentXML) Field(name string) *string {
+	switch name {
+	case "ActivityObjectId":
+		return &a.ActivityObjectId
+	case "ResourceObjectId":
+		return &a.ResourceObjectId
+	case "PlannedUnitsPerTime":
+		return &a.PlannedUnitsPerTime
+	}
+	return nil
+}
+
 // lined is an element with the line of its start tag: the conversion's
 // warnings name it.
 type lined[T any] struct {
@@ -159,73 +316,334 @@ type lined[T any] struct {
 	Line int
 }
 
-func (l *lined[T]) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	l.Line, _ = d.InputPos()
-	return d.DecodeElement(&l.V, &start)
+// document is what Read gathers: the elements every project shares, and
+// each project with the rows of its own tables.
+type document struct {
+	calendars     []lined[calendarXML]
+	resources     []lined[resourceXML]
+	rates         []lined[rateXML]
+	relationships []lined[linkXML]
+	projects      []*project // the projects, then the baseline projects
 }
+
+// project is a project of the document: its fields, its calendars, and
+// the rows of its tables read so far (PROJWBS, TASK, TASKPRED,
+// TASKRSRC), whose proj_id is filled in at its end.
+type project struct {
+	line      int
+	px        projectXML
+	options   []scheduleOptionsXML
+	calendars []lined[calendarXML]
+	t         p6.Tables
+	baseline  bool
+}
+
+// countingReader counts the bytes read, to refuse a document over max.
+type countingReader struct {
+	r      io.Reader
+	n, max int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if c.n > c.max {
+		return 0, ErrTooLarge
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// maxItems bounds the elements of one list (the activities of a project,
+// the elements of a calendar…): a project of more activities than this
+// is not a schedule anyone wrote.
+const maxItems = 1 << 20
 
 // Read reads a PMXML document: every project and baseline project with
 // its calendars (global, its own, its resources'), WBS (as summary tasks),
 // activities, relationships, resources and assignments, scheduled with
 // P6's rules. It is lenient as the XER reader is (they share their
 // conversion); it fails, with a *ParseError naming the line, on what is
-// not PMXML or holds no project. opts may be nil.
-func Read(in io.Reader, opts *ReadOptions) (*File, error) {
+// not PMXML or holds no project. The document is read as a stream, one
+// activity (relationship, …) at a time, in UTF-8, UTF-16, ISO-8859-1 or
+// windows-1252 (another encoding it declares is a *ParseError naming it),
+// and bounded: over ReadOptions.MaxBytes is ErrTooLarge, over 1,048,576
+// elements in one list (the activities of a project…) a *ParseError.
+// opts may be nil.
+func Read(in io.Reader, opts *ReadOptions) (*File, error) { return read(in, opts, maxItems) }
+
+// read is Read with lists of at most max elements.
+func read(in io.Reader, opts *ReadOptions, max int) (*File, error) {
 	if opts == nil {
 		opts = &ReadOptions{}
 	}
-	maxBytes := cmp.Or(opts.MaxBytes, DefaultMaxBytes)
-	data, err := io.ReadAll(io.LimitReader(in, maxBytes+1))
+	cr := &countingReader{r: in, max: cmp.Or(opts.MaxBytes, DefaultMaxBytes)}
+	d := xmlstream.NewDecoder(cr, max)
+	doc, err := readDocument(d)
 	if err != nil {
-		return nil, err
+		return nil, failure(d, cr, err)
 	}
-	if int64(len(data)) > maxBytes {
-		return nil, fmt.Errorf("%w: over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, maxBytes)
-	}
-	d := xml.NewDecoder(strings.NewReader(string(data)))
-	var doc documentXML
-	if err := d.Decode(&doc); err != nil {
-		line, _ := d.InputPos()
-		var se *xml.SyntaxError
-		if errors.As(err, &se) {
-			line = se.Line
-		}
-		return nil, &ParseError{Line: line, Err: fmt.Errorf("not a PMXML document: %v", err)}
-	}
-	if len(doc.Projects)+len(doc.Baselines) == 0 {
+	if len(doc.projects) == 0 {
 		return nil, &ParseError{Line: 1, Err: errors.New("the document holds no project")}
 	}
 	f := &File{}
 	warn := func(line int, table, msg string) {
 		f.Warnings = append(f.Warnings, Warning{Line: line, Where: elementOf[table], Message: msg})
 	}
-	for k, px := range append(doc.Projects, doc.Baselines...) {
-		t := tablesOf(&doc, &px)
-		for _, pr := range p6.Convert(t, warn) {
-			f.Projects = append(f.Projects, Project{ID: pr.ID, Project: pr.Project, Saved: pr.Saved, Baseline: k >= len(doc.Projects)})
+	doc.references(warn)
+	for k, pr := range doc.projects {
+		for _, c := range p6.Convert(doc.tables(pr), warn) {
+			f.Projects = append(f.Projects, Project{ID: c.ID, Project: c.Project, Saved: c.Saved, Baseline: pr.baseline})
 		}
+		doc.projects[k] = nil // its rows are garbage now
 	}
 	return f, nil
+}
+
+// failure is the error Read returns for err, met reading the document.
+func failure(d *xmlstream.Decoder, cr *countingReader, err error) error {
+	line, _ := d.InputPos()
+	var se *xml.SyntaxError
+	var ce *charset.Error
+	var le *xmlstream.LimitError
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return fmt.Errorf("%w: over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, cr.max)
+	case errors.As(err, new(*ParseError)):
+		return err
+	case errors.As(err, &ce):
+		return &ParseError{Line: line, Err: ce}
+	case errors.As(err, &le):
+		return &ParseError{Line: le.Line, Err: fmt.Errorf("%s: %w", le.Element, le)}
+	case errors.As(err, &se):
+		return &ParseError{Line: se.Line, Err: fmt.Errorf("malformed XML: %s", se.Msg)}
+	}
+	return &ParseError{Line: line, Err: err}
+}
+
+// readDocument walks the document's root, APIBusinessObjects.
+func readDocument(d *xmlstream.Decoder) (*document, error) {
+	root, err := d.Root()
+	switch {
+	case err == io.EOF:
+		return nil, &ParseError{Line: 1, Err: errors.New("not a PMXML document: no XML element in it")}
+	case err != nil:
+		line, _ := d.InputPos()
+		return nil, &ParseError{Line: line, Err: fmt.Errorf("not a PMXML document: %v", err)}
+	case root.Name.Local != "APIBusinessObjects":
+		line, _ := d.InputPos()
+		return nil, &ParseError{Line: line, Err: fmt.Errorf("not a PMXML document: the root element is <%s>, not <APIBusinessObjects>", root.Name.Local)}
+	}
+	doc := &document{}
+	counts := map[string]int{}
+	var baselines []*project
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			doc.projects = append(doc.projects, baselines...)
+			return doc, nil
+		case xml.StartElement:
+			name := t.Name.Local
+			line, _ := d.InputPos()
+			switch name {
+			case "Calendar", "Resource", "ResourceRate", "Relationship", "Project", "BaselineProject":
+				if counts[name]++; counts[name] > d.Max {
+					return nil, d.TooMany(name)
+				}
+			}
+			switch name {
+			case "Calendar":
+				doc.calendars, err = decodeLined(d, doc.calendars, line, t)
+			case "Resource":
+				doc.resources, err = appendLined(d, doc.resources, line)
+			case "ResourceRate":
+				doc.rates, err = appendLined(d, doc.rates, line)
+			case "Relationship":
+				doc.relationships, err = appendLined(d, doc.relationships, line)
+			case "Project", "BaselineProject":
+				pr := &project{line: line, baseline: name == "BaselineProject", t: p6.Tables{}}
+				if err = pr.read(d); pr.baseline {
+					baselines = append(baselines, pr)
+				} else {
+					doc.projects = append(doc.projects, pr)
+				}
+			default:
+				err = d.Skip()
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+}
+
+// decodeLined reads one more element of a list, at line, by reflection.
+func decodeLined[T any](d *xmlstream.Decoder, list []lined[T], line int, start xml.StartElement) ([]lined[T], error) {
+	var v T
+	if err := d.Decode(&v, start); err != nil {
+		return list, err
+	}
+	return append(list, lined[T]{v, line}), nil
+}
+
+// appendLined reads one more flat element of a list, at line, by the
+// names of its fields.
+func appendLined[T any, P xmlstream.Named[T]](d *xmlstream.Decoder, list []lined[T], line int) ([]lined[T], error) {
+	var v T
+	if err := d.Fields(P(&v).Field, nil); err != nil {
+		return list, err
+	}
+	return append(list, lined[T]{v, line}), nil
+}
+
+// read reads a project's element, whose start was just read: its fields,
+// and its lists as the rows of its tables.
+func (pr *project) read(d *xmlstream.Decoder) error {
+	counts := map[string]int{}
+	return d.Fields(pr.px.Field, func(start xml.StartElement) (bool, error) {
+		name := start.Name.Local
+		switch name {
+		case "ScheduleOptions", "Calendar", "WBS", "Activity", "Relationship", "ResourceAssignment":
+		default:
+			return false, nil
+		}
+		if counts[name]++; counts[name] > d.Max {
+			return true, d.TooMany(name)
+		}
+		line, _ := d.InputPos()
+		var err error
+		switch name {
+		case "ScheduleOptions":
+			var o scheduleOptionsXML
+			if err = d.Fields(o.Field, nil); err == nil {
+				pr.options = append(pr.options, o)
+			}
+		case "Calendar":
+			pr.calendars, err = decodeLined(d, pr.calendars, line, start)
+		case "WBS":
+			var w wbsXML
+			if err = d.Fields(w.Field, nil); err == nil {
+				pr.add("PROJWBS", line, map[string]string{"wbs_id": w.ObjectId, "parent_wbs_id": w.ParentObjectId, "proj_id": "",
+					"wbs_short_name": w.Code, "wbs_name": w.Name, "seq_num": w.SequenceNumber})
+			}
+		case "Activity":
+			var a activityXML
+			if err = d.Fields(a.Field, nil); err == nil {
+				pr.add("TASK", line, map[string]string{"task_id": a.ObjectId, "proj_id": "", "wbs_id": a.WBSObjectId, "clndr_id": a.CalendarObjectId,
+					"task_code": a.Id, "task_name": a.Name, "task_type": activityTypes[a.Type], "status_code": statuses[a.Status],
+					"target_drtn_hr_cnt": a.PlannedDuration, "remain_drtn_hr_cnt": a.RemainingDuration, "total_float_hr_cnt": a.TotalFloat,
+					"act_start_date": a.ActualStartDate, "act_end_date": a.ActualFinishDate, "early_start_date": a.StartDate, "early_end_date": a.FinishDate,
+					"cstr_type": constraints[a.PrimaryConstraintType], "cstr_date": a.PrimaryConstraintDate, "cstr_type2": constraints[a.SecondaryConstraintType],
+					"cstr_date2": a.SecondaryConstraintDate, "priority_type": priorities[a.LevelingPriority]})
+			}
+		case "Relationship":
+			var l linkXML
+			if err = d.Fields(l.Field, nil); err == nil {
+				pr.add("TASKPRED", line, relationshipRow(&l))
+			}
+		case "ResourceAssignment":
+			var a assignmentXML
+			if err = d.Fields(a.Field, nil); err == nil {
+				pr.add("TASKRSRC", line, map[string]string{"task_id": a.ActivityObjectId, "rsrc_id": a.ResourceObjectId, "target_qty_per_hr": a.PlannedUnitsPerTime})
+			}
+		}
+		return true, err
+	})
+}
+
+// add adds a row to the project's table name.
+func (pr *project) add(name string, line int, values map[string]string) {
+	t := pr.t[name]
+	if t == nil {
+		t = &p6.Table{}
+		pr.t[name] = t
+	}
+	t.Add(line, values)
+}
+
+func relationshipRow(l *linkXML) map[string]string {
+	return map[string]string{"task_id": l.SuccessorActivityObjectId, "pred_task_id": l.PredecessorActivityObjectId,
+		"pred_type": linkTypes[l.Type], "lag_hr_cnt": l.Lag}
+}
+
+// references warns of what the conversion, which reads the document
+// project by project, would pass over without a word: a relationship
+// whose successor, or an assignment whose activity, is not an activity of
+// its project (for a relationship of the whole document, of any project).
+func (doc *document) references(warn p6.Warn) {
+	owner := map[string]int{} // the first project of each activity ObjectId
+	own := make([]map[string]bool, len(doc.projects))
+	for i, pr := range doc.projects {
+		own[i] = map[string]bool{}
+		if tt := pr.t["TASK"]; tt != nil {
+			for k := range tt.Len() {
+				id := tt.Get(k, "task_id")
+				own[i][id] = true
+				if _, ok := owner[id]; !ok {
+					owner[id] = i
+				}
+			}
+		}
+	}
+	where := func(id string) string {
+		if i, ok := owner[id]; ok {
+			px := &doc.projects[i].px
+			return fmt.Sprintf("is in project %s, not this one", cmp.Or(px.Id, px.Name, px.ObjectId))
+		}
+		return "is not in the file"
+	}
+	for i, pr := range doc.projects {
+		for _, c := range []struct{ table, what string }{
+			{"TASKPRED", "its successor, activity %s, %s; the relationship is left out"},
+			{"TASKRSRC", "its activity %s %s; the assignment is left out"},
+		} {
+			rt := pr.t[c.table]
+			if rt == nil {
+				continue
+			}
+			for k := range rt.Len() {
+				if id := rt.Get(k, "task_id"); !own[i][id] {
+					warn(rt.Line(k), c.table, fmt.Sprintf(c.what, id, where(id)))
+				}
+			}
+		}
+	}
+	for _, l := range doc.relationships {
+		if _, ok := owner[l.V.SuccessorActivityObjectId]; !ok {
+			id := l.V.SuccessorActivityObjectId
+			warn(l.Line, "TASKPRED", fmt.Sprintf("its successor, activity %s, is not in the file; the relationship is left out", id))
+		}
+	}
 }
 
 // elementOf names the PMXML element of each of P6's tables, for warnings.
 var elementOf = map[string]string{"PROJECT": "Project", "CALENDAR": "Calendar", "PROJWBS": "WBS", "TASK": "Activity",
 	"TASKPRED": "Relationship", "RSRC": "Resource", "TASKRSRC": "ResourceAssignment", "SCHEDOPTIONS": "Project"}
 
-// tablesOf lays one project of the document out as P6's tables.
-func tablesOf(doc *documentXML, lp *lined[projectXML]) p6.Tables {
-	px := &lp.V
-	t := p6.Tables{}
+// tables lays one project of the document out as P6's tables: its own
+// rows, with its proj_id, and the document's calendars (before its own),
+// resources, rates and relationships (after its own).
+func (doc *document) tables(pr *project) p6.Tables {
+	px := &pr.px
+	t := pr.t
+	for _, name := range []string{"PROJWBS", "TASK"} {
+		if tb := t[name]; tb != nil {
+			tb.SetColumn("proj_id", px.ObjectId)
+		}
+	}
 	add := func(name string, line int, values map[string]string) {
 		if t[name] == nil {
 			t[name] = &p6.Table{}
 		}
 		t[name].Add(line, values)
 	}
-	add("PROJECT", lp.Line, map[string]string{"proj_id": px.ObjectId, "proj_short_name": cmp.Or(px.Id, px.Name),
+	add("PROJECT", pr.line, map[string]string{"proj_id": px.ObjectId, "proj_short_name": cmp.Or(px.Id, px.Name),
 		"plan_start_date": px.PlannedStartDate, "last_recalc_date": px.DataDate, "clndr_id": px.ActivityDefaultCalendarObjectId,
 		"plan_end_date": px.MustFinishByDate, "critical_drtn_hr_cnt": px.CriticalActivityFloatLimit})
-	for _, o := range px.ScheduleOptions {
+	for _, o := range pr.options {
 		v := map[string]string{"proj_id": px.ObjectId, "sched_float_type": floatTypes[o.ComputeTotalFloatType],
 			"sched_calendar_on_relationship_lag": lagCalendars[o.RelationshipLagCalendar]}
 		switch o.OutOfSequenceScheduleType {
@@ -234,49 +652,28 @@ func tablesOf(doc *documentXML, lp *lined[projectXML]) p6.Tables {
 		case "Actual Dates":
 			v["sched_retained_logic"] = "N"
 		}
-		add("SCHEDOPTIONS", lp.Line, v)
+		add("SCHEDOPTIONS", pr.line, v)
 	}
-	global := len(doc.Calendars)
-	for k, lc := range append(doc.Calendars, px.Calendars...) {
+	for k, lc := range append(slices.Clip(doc.calendars), pr.calendars...) {
 		c := lc.V
 		proj := c.ProjectObjectId
-		if k >= global {
+		if k >= len(doc.calendars) {
 			proj = px.ObjectId // a calendar inside the project is the project's
 		}
 		add("CALENDAR", lc.Line, map[string]string{"clndr_id": c.ObjectId, "clndr_name": c.Name, "proj_id": proj,
 			"base_clndr_id": c.BaseCalendarObjectId, "day_hr_cnt": c.HoursPerDay, "week_hr_cnt": c.HoursPerWeek, "clndr_data": clndrData(&c)})
 	}
-	for _, lw := range px.WBS {
-		w := lw.V
-		add("PROJWBS", lw.Line, map[string]string{"wbs_id": w.ObjectId, "parent_wbs_id": w.ParentObjectId, "proj_id": px.ObjectId,
-			"wbs_short_name": w.Code, "wbs_name": w.Name, "seq_num": w.SequenceNumber})
+	for _, ll := range doc.relationships {
+		add("TASKPRED", ll.Line, relationshipRow(&ll.V))
 	}
-	for _, la := range px.Activities {
-		a := la.V
-		add("TASK", la.Line, map[string]string{"task_id": a.ObjectId, "proj_id": px.ObjectId, "wbs_id": a.WBSObjectId, "clndr_id": a.CalendarObjectId,
-			"task_code": a.Id, "task_name": a.Name, "task_type": activityTypes[a.Type], "status_code": statuses[a.Status],
-			"target_drtn_hr_cnt": a.PlannedDuration, "remain_drtn_hr_cnt": a.RemainingDuration, "total_float_hr_cnt": a.TotalFloat,
-			"act_start_date": a.ActualStartDate, "act_end_date": a.ActualFinishDate, "early_start_date": a.StartDate, "early_end_date": a.FinishDate,
-			"cstr_type": constraints[a.PrimaryConstraintType], "cstr_date": a.PrimaryConstraintDate, "cstr_type2": constraints[a.SecondaryConstraintType],
-			"cstr_date2": a.SecondaryConstraintDate, "priority_type": priorities[a.LevelingPriority]})
-	}
-	for _, ll := range append(px.Relationships, doc.Relationships...) {
-		l := ll.V
-		add("TASKPRED", ll.Line, map[string]string{"task_id": l.SuccessorActivityObjectId, "pred_task_id": l.PredecessorActivityObjectId,
-			"pred_type": linkTypes[l.Type], "lag_hr_cnt": l.Lag})
-	}
-	for _, lr := range doc.Resources {
+	for _, lr := range doc.resources {
 		r := lr.V
 		add("RSRC", lr.Line, map[string]string{"rsrc_id": r.ObjectId, "rsrc_short_name": r.Id, "rsrc_name": r.Name,
 			"rsrc_type": resourceTypes[r.ResourceType], "clndr_id": r.CalendarObjectId})
 	}
-	for _, lr := range doc.Rates {
+	for _, lr := range doc.rates {
 		r := lr.V
 		add("RSRCRATE", lr.Line, map[string]string{"rsrc_id": r.ResourceObjectId, "start_date": r.EffectiveDate, "max_qty_per_hr": r.MaxUnitsPerTime, "cost_per_qty": r.PricePerUnit})
-	}
-	for _, la := range px.Assignments {
-		a := la.V
-		add("TASKRSRC", la.Line, map[string]string{"task_id": a.ActivityObjectId, "rsrc_id": a.ResourceObjectId, "target_qty_per_hr": a.PlannedUnitsPerTime})
 	}
 	return t
 }

@@ -184,6 +184,49 @@ func (t *Table) Recode(decode func(b *strings.Builder, field string)) {
 	// cur is empty: a row added from now on starts a new block.
 }
 
+// SetColumn gives field name the value in every row, as a reader that
+// learns a value shared by all rows (a PMXML project's ObjectId, written
+// after its activities) only once the rows are in. The rows must hold
+// the field already (Add was given it, if empty).
+func (t *Table) SetColumn(name, value string) {
+	i, ok := t.Fields[name]
+	if !ok || t.rows.n == 0 {
+		return
+	}
+	t.rewrite(func(b *strings.Builder, j int, field string) {
+		if j == i {
+			field = value
+		}
+		b.WriteString(field)
+	})
+}
+
+// rewrite writes every row's fields again through put, which appends the
+// field at place j of its row, as it is to be, to b.
+func (t *Table) rewrite(put func(b *strings.Builder, j int, field string)) {
+	t.blocks[len(t.blocks)-1] = t.cur.String()
+	t.cur = strings.Builder{}
+	k := 0 // the first row of block n
+	for n, block := range t.blocks {
+		var b strings.Builder
+		b.Grow(len(block))
+		for ; k < t.rows.n && t.rows.at(k).block == uint32(n); k++ {
+			r := t.rows.at(k)
+			start := r.start
+			r.start = uint32(b.Len())
+			t.rows.set(k, r)
+			for j := range int(t.end(k) - r.first) {
+				e := int(r.first) + j
+				put(&b, j, block[start:t.ends.at(e)])
+				start = t.ends.at(e)
+				t.ends.set(e, uint32(b.Len()))
+			}
+		}
+		t.blocks[n] = b.String()
+	}
+	// cur is empty: a row added from now on starts a new block.
+}
+
 // ascii reports whether s is ASCII alone.
 func ascii(s string) bool {
 	for i := range len(s) {

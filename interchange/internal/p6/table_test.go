@@ -82,6 +82,16 @@ func TestTable(t *testing.T) {
 	check("recoded")
 	add(1000)
 	check("added after Recode")
+	// SetColumn gives one field a value in every row that holds it.
+	tab.SetColumn("f1", "project 7")
+	for _, row := range want {
+		if len(row) > 1 {
+			row[1] = "project 7"
+		}
+	}
+	check("a column set")
+	add(1000)
+	check("added after SetColumn")
 	if got := tab.Get(0, "f9"); got != "" {
 		t.Errorf("a field the table lacks: %q", got)
 	}

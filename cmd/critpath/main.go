@@ -15,6 +15,12 @@
 //
 // Exit status: 0 done, 1 the input is wrong or the work failed, 2 the
 // command line is wrong.
+//
+// Memory: the readers refuse files over 256 MiB and bound what a hostile
+// file can make them hold, each with an error naming the limit; and
+// critpath keeps its heap near 1 GiB (a soft limit: the garbage collector
+// works harder as it nears it) unless GOMEMLIMIT sets another
+// (GOMEMLIMIT=off: none). critpath version prints the limit in force.
 package main
 
 import (
@@ -22,13 +28,25 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime/debug"
 	"strings"
 	_ "time/tzdata" // calendars name IANA zones; carry them on every machine
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// defaultMemoryLimit is the soft limit on the heap when GOMEMLIMIT sets
+// none: with it a valid file's schedule is read in about 4 times the
+// file's size, where the collector would otherwise let the heap grow to
+// twice what is live.
+const defaultMemoryLimit = 1 << 30
 
 // command is one of critpath's commands: its name, its operands and what
 // it does, as its usage shows them.
@@ -151,6 +169,9 @@ func versionCommand(args []string, stdout, _ io.Writer) error {
 		return nil
 	}
 	fmt.Fprintf(stdout, "critpath %s, %s\n", bi.Main.Version, bi.GoVersion)
+	if limit := debug.SetMemoryLimit(-1); limit < math.MaxInt64 {
+		fmt.Fprintf(stdout, "memory limit %d MiB (GOMEMLIMIT)\n", limit>>20)
+	}
 	vcs := map[string]string{}
 	for _, s := range bi.Settings {
 		if k, ok := strings.CutPrefix(s.Key, "vcs."); ok {

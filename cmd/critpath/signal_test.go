@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -68,5 +70,28 @@ func TestConvertTerminated(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Errorf("%s was written", out)
+	}
+}
+
+// The command sets a soft memory limit of 1 GiB unless GOMEMLIMIT says
+// otherwise; critpath version says which is in force.
+func TestMemoryLimit(t *testing.T) {
+	for _, c := range []struct{ env, want string }{
+		{"", "memory limit 1024 MiB"},
+		{"GOMEMLIMIT=2GiB", "memory limit 2048 MiB"},
+		{"GOMEMLIMIT=off", ""},
+	} {
+		cmd := exec.Command(os.Args[0], "version")
+		cmd.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "GOMEMLIMIT=") }), "CRITPATH_TEST_MAIN=1")
+		if c.env != "" {
+			cmd.Env = append(cmd.Env, c.env)
+		}
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v", c.env, err)
+		}
+		if got := string(out); c.want != "" && !strings.Contains(got, c.want) || c.want == "" && strings.Contains(got, "memory limit") {
+			t.Errorf("%q: %q, want %q", c.env, got, c.want)
+		}
 	}
 }

@@ -18,8 +18,9 @@
 //
 // Memory: the readers refuse files over 256 MiB and bound what a hostile
 // file can make them hold, each with an error naming the limit; and
-// critpath keeps its heap near 1 GiB (a soft limit: the garbage collector
-// works harder as it nears it) unless GOMEMLIMIT sets another
+// critpath keeps its heap near 4 times the size of the file it reads,
+// at least 256 MiB and at most 1 GiB (a soft limit: the garbage collector
+// works harder as it nears it), unless GOMEMLIMIT sets another
 // (GOMEMLIMIT=off: none). critpath version prints the limit in force.
 package main
 
@@ -37,16 +38,24 @@ import (
 
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(defaultMemoryLimit)
+		debug.SetMemoryLimit(maxMemory)
+		fitMemory = true
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// defaultMemoryLimit is the soft limit on the heap when GOMEMLIMIT sets
-// none: with it a valid file's schedule is read in about 4 times the
-// file's size, where the collector would otherwise let the heap grow to
-// twice what is live.
-const defaultMemoryLimit = 1 << 30
+// The soft limit on the heap when GOMEMLIMIT sets none: 4 times the size
+// of the file read, within minMemory and maxMemory. Without it Go's
+// collector lets the heap grow to twice what is live, and a valid file
+// of lean tasks takes 7 times its size to read and schedule.
+const (
+	minMemory = 256 << 20
+	maxMemory = 1 << 30
+)
+
+// fitMemory says the command set the memory limit itself (main did, as
+// GOMEMLIMIT is unset), so reading a file fits it to the file's size.
+var fitMemory bool
 
 // command is one of critpath's commands: its name, its operands and what
 // it does, as its usage shows them.

@@ -55,7 +55,7 @@ type Network struct {
 	tl    []int32 // the timeline a node's dates are counted on
 	dur   []int64 // default duration, minutes on tl
 	gap   []int64 // a split task's pauses still to come, minutes on tl
-	floor []int64 // the project start on tl
+	floor []int64 // the project start on tl (see floorAt)
 	ctype []ConstraintType
 	fop   []fwdOp // how the constraint binds the forward pass
 	bop   []bwdOp // and the backward pass
@@ -417,11 +417,16 @@ func (c *compiler) project() error {
 
 // floorAt is the earliest early start of node v in a project starting at
 // start: the start, or the status date when the progress mode keeps
-// remaining work after it, on v's timeline (none for a summary's first
-// start, which its subtasks fix).
+// remaining work after it, on v's timeline. A summary's first start and
+// last finish have none: they are its subtasks' earliest start and latest
+// finish, even where those are before it (actual dates), so that a link
+// from a summary leaves where its subtasks end.
 func (n *Network) floorAt(v int32, start int64) int64 {
-	if n.kind[v] == firstNode {
-		return noDate
+	switch n.kind[v] {
+	case firstNode:
+		return noDate // the first start is the least of its subtasks'
+	case lastNode:
+		return math.MinInt64 // the last finish is the greatest of its subtasks'
 	}
 	if n.status != noDate && n.opts.Progress != ActualDates {
 		start = max(start, n.status)

@@ -85,7 +85,7 @@ func TestExplainDrivers(t *testing.T) {
 // a constraint or the project's start or finish fixes a date, and the
 // float paths partition the tasks they cover, most critical first.
 func TestExplainProperties(t *testing.T) {
-	for seed := range uint64(300) {
+	for seed := range uint64(1000) {
 		p := withoutLateConstraints(randnet.Project(randnet.Config{Tasks: 2 + int(seed%50), Mixed: true, Window: 10, Seed: seed}))
 		for i := range p.Tasks {
 			if c := p.Tasks[i].Constraint.Type; c == schedule.MSO || c == schedule.MFO {

@@ -286,7 +286,7 @@ func (r *Result) doneMark(v int32, done []int64) int64 {
 func (r *Result) finishKept(j *journal) bool {
 	n := r.net
 	for _, v := range j.moved {
-		if t, e := n.tl[v], r.early[v][1]; e > r.maxEF[t] {
+		if t, e := n.tl[v], r.early[v][1]; e > r.maxEF[t] && n.movesFinish(v) {
 			r.maxEF[t] = e
 		}
 	}
@@ -301,7 +301,7 @@ func (r *Result) finishKept(j *journal) bool {
 		if lost {
 			r.maxEF[t] = math.MinInt64
 			for v, e := range r.early {
-				if n.tl[v] == int32(t) && e[1] > r.maxEF[t] {
+				if n.tl[v] == int32(t) && e[1] > r.maxEF[t] && n.movesFinish(int32(v)) {
 					r.maxEF[t] = e[1]
 				}
 			}

@@ -152,7 +152,7 @@ func (r *Result) forward() {
 		}
 		lo = hi
 		early[v] = e
-		if t := tl[v]; e[1] > maxEF[t] {
+		if t := tl[v]; e[1] > maxEF[t] && n.movesFinish(int32(v)) {
 			maxEF[t] = e[1]
 		}
 	}
@@ -299,8 +299,15 @@ func (r *Result) nodeSpan(v int32) int64 {
 	return r.dur[v] + r.net.gap[v]
 }
 
-// finishDate finds the project finish, the latest early finish, and
-// converts it onto every timeline.
+// movesFinish reports whether node v's early finish counts for the project
+// finish: a task's does, and a summary's last finish (its subtasks'), but
+// not a summary's gate, which only holds its subtasks back; when they are
+// complete, the gate may be later than any of them (at the status date, or
+// where a link into the summary puts it), and no task finishes there.
+func (n *Network) movesFinish(v int32) bool { return n.kind[v] != gateNode }
+
+// finishDate finds the project finish, the latest early finish of a task,
+// and converts it onto every timeline.
 func (r *Result) finishDate() {
 	n := r.net
 	r.finish = math.MinInt64

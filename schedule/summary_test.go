@@ -97,3 +97,95 @@ func TestNestedSummaries(t *testing.T) {
 		t.Errorf("conflicts %v, want O's deadline missed", cs)
 	}
 }
+
+// TestSummarySpansItsSubtasks: a summary's dates are its subtasks' span,
+// even where the project start or the status date is later than work that
+// is complete: a link from the summary leaves its last subtask's finish,
+// and the project finishes with its last task, not where a link into the
+// summary would hold back subtasks that are already done. So every date
+// has a driver and the longest path ends on a task.
+func TestSummarySpansItsSubtasks(t *testing.T) {
+	mon := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC) // a Monday, Standard calendar
+	day := func(d, h int) time.Time { return mon.AddDate(0, 0, d).Add(time.Duration(h-8) * time.Hour) }
+	done := func(id, parent string, from, to time.Time) schedule.Task {
+		return schedule.Task{ID: id, Parent: parent, ActualStart: from, ActualFinish: to}
+	}
+	for _, c := range []struct {
+		name   string
+		p      schedule.Project
+		finish time.Time
+		path   []string
+		// task's early start and what drives it: a link from pred (through
+		// via), or, with no pred, the status date.
+		task, pred, via string
+		start           time.Time
+	}{{
+		name: "link from a summary of complete work leaves its subtask's finish",
+		p: schedule.Project{
+			Start: mon, StatusDate: day(16, 8), Options: schedule.Options{Progress: schedule.ProgressOverride},
+			Tasks: []schedule.Task{{ID: "S"}, done("A", "S", day(1, 8), day(14, 17)), {ID: "M"}},
+			Links: []schedule.Link{{Pred: "S", Succ: "M", Lag: schedule.Days(3)}},
+		},
+		// A finishes Monday 18th 17:00, three working days later is
+		// Thursday 21st 17:00 (not three days after the status date).
+		finish: day(17, 17), path: []string{"A", "M"},
+		task: "M", pred: "A", via: "S", start: day(17, 17),
+	}, {
+		name: "link from a summary of complete work, before the status date",
+		p: schedule.Project{
+			Start: mon, StatusDate: day(18, 8), Options: schedule.Options{Progress: schedule.RetainedLogic},
+			Tasks: []schedule.Task{{ID: "S"}, done("A", "S", day(1, 8), day(14, 17)), {ID: "M"}},
+			Links: []schedule.Link{{Pred: "S", Succ: "M", Lag: schedule.Days(3)}},
+		},
+		finish: day(18, 8), path: []string{"M"},
+		task: "M", start: day(18, 8),
+	}, {
+		name: "complete work before the status date finishes the project",
+		p: schedule.Project{
+			Start: mon, StatusDate: day(39, 8), Options: schedule.Options{Progress: schedule.ProgressOverride},
+			Tasks: []schedule.Task{{ID: "S"}, done("A", "S", day(28, 8), day(31, 17))},
+		},
+		finish: day(31, 17), path: []string{"A"},
+	}, {
+		name: "a link into a summary of complete work moves no finish",
+		p: schedule.Project{
+			Start: mon,
+			Tasks: []schedule.Task{done("X", "", day(0, 8), day(4, 17)), {ID: "S"}, done("A", "S", day(0, 8), day(2, 17))},
+			Links: []schedule.Link{{Pred: "X", Succ: "S", Lag: schedule.Days(5)}},
+		},
+		finish: day(4, 17), path: []string{"X"},
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			r := mustRun(t, &c.p)
+			if !r.Finish().Equal(c.finish) {
+				t.Errorf("project finish %v, want %v", r.Finish(), c.finish)
+			}
+			if got := r.LongestPath(); !slices.Equal(got, c.path) {
+				t.Errorf("longest path %v, want %v", got, c.path)
+			}
+			if fp := r.FloatPaths(1); len(fp) != 1 || !slices.Equal(fp[0].Tasks, c.path) {
+				t.Errorf("first float path %v, want the longest path %v", fp, c.path)
+			}
+			for i := range r.Network().Len() {
+				if x := r.Explain(i); !x.Task.Summary && (len(x.Early) == 0 || len(x.Late) == 0) {
+					t.Errorf("%s unexplained: early %v, late %v", x.Task.ID, x.Early, x.Late)
+				}
+			}
+			if c.task == "" {
+				return
+			}
+			i, _ := r.Network().Index(c.task)
+			x := r.Explain(i)
+			if !x.Task.EarlyStart.Equal(c.start) {
+				t.Errorf("%s starts %v, want %v", c.task, x.Task.EarlyStart, c.start)
+			}
+			want := schedule.Driver{Kind: schedule.ByStatusDate}
+			if c.pred != "" {
+				want = schedule.Driver{Kind: schedule.ByLink, Task: c.pred, Via: c.via}
+			}
+			if len(x.Early) != 1 || x.Early[0].Kind != want.Kind || x.Early[0].Task != want.Task || x.Early[0].Via != want.Via {
+				t.Errorf("%s early drivers %v, want one %v from %q through %q", c.task, x.Early, want.Kind, want.Task, want.Via)
+			}
+		})
+	}
+}

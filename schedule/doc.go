@@ -230,6 +230,27 @@
 // cannot spell (a duration or cost that is NaN or infinite, a year
 // outside 0–9999), naming the task and field.
 //
+// A Result's JSON, as `critpath schedule --json` prints it, is written by
+// Result.EncodeJSON a task at a time (Result implements json.Marshaler
+// with the same):
+//
+//	{"project": {"name": "…", "start": "…", "finish": "…",
+//	             "percent_complete": {"duration": 40, "work": 35.5, "cost": 38.21}},
+//	 "tasks": [{"id": "A", "name": "…", "start": "…", "finish": "…",
+//	            "early_start": "…", "early_finish": "…",
+//	            "late_start": "…", "late_finish": "…", "total_float": 0,
+//	            "free_float": 0, "critical": true, "longest_path": true,
+//	            "summary": false, "milestone": false, "percent_complete": 40,
+//	            "work_hours": 80, "cost": 28000,
+//	            "segments": [{"start": "…", "finish": "…", "done": true}, …]}]}
+//
+// Tasks come in the project's order; "start" and "finish" are the dates a
+// task is scheduled on (its late dates when placed as late as possible);
+// dates are RFC 3339 in the project's zone; floats are working minutes on
+// the task's calendar; percentages, work hours and costs are rounded to
+// hundredths. "segments" (Result.Segments) is there only for a task whose
+// work is cut in pieces: split, or in progress.
+//
 // # Determinism and errors
 //
 // The same project gives the same result, bit for bit, whatever order its

@@ -225,8 +225,9 @@
 // null stands for a missing value, and a field given twice takes its last
 // value. A UTF-8 byte-order mark before the document is skipped. ReadJSON
 // reads the document a buffer at a time, converting each task and link as
-// it comes, and refuses one over DefaultMaxJSONBytes with ErrTooLarge;
-// JSONOptions.Read takes another bound. Writing refuses a value JSON
+// it comes, and refuses with ErrTooLarge a document over
+// DefaultMaxJSONBytes or one whose project would take more memory than
+// DefaultMaxJSONMemory; JSONOptions.Read takes other bounds. Writing refuses a value JSON
 // cannot spell (a duration or cost that is NaN or infinite, a year
 // outside 0–9999), naming the task and field.
 //

@@ -61,7 +61,7 @@ func CheckValues(e *Editor) string { return ValuesDiff(e) }
 // readProjectJSON reads a document into the wire form alone, as the
 // reader does before converting it.
 func readProjectJSON(data []byte) (*projectJSON, error) {
-	r := &jsonReader{buf: data, max: int64(len(data))}
+	r := newJSONBytes(data)
 	var w projectJSON
 	if err := r.document(&w); err != nil {
 		return nil, err

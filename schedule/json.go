@@ -194,8 +194,13 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // DefaultMaxJSONBytes is the size of the largest document ReadJSON takes.
 const DefaultMaxJSONBytes = 256 << 20
 
-// ErrTooLarge is a JSON document over JSONOptions.MaxBytes; the
-// *ParseError wrapping it says the limit.
+// DefaultMaxJSONMemory is the most memory the project ReadJSON reads may
+// take.
+const DefaultMaxJSONMemory = 1 << 30
+
+// ErrTooLarge is a JSON document over JSONOptions.MaxBytes, or one whose
+// project would take more than JSONOptions.MaxMemory; the *ParseError
+// wrapping it says the limit.
 var ErrTooLarge = errors.New("schedule: json document too large")
 
 // JSONOptions are the limits of reading a project in the JSON encoding.
@@ -205,6 +210,12 @@ type JSONOptions struct {
 	// larger one is refused with ErrTooLarge as soon as the reader passes
 	// the bound.
 	MaxBytes int64
+	// MaxMemory bounds the memory of the project read, counted as it is
+	// read: the room of its lists, and its strings (default
+	// DefaultMaxJSONMemory). A document whose project would take more —
+	// a JSON task of 30 bytes is a Task of 360 — is refused with
+	// ErrTooLarge before the list that would pass the bound grows.
+	MaxMemory int64
 }
 
 // Read reads a project in the JSON encoding from r, a buffer at a time:
@@ -214,7 +225,7 @@ type JSONOptions struct {
 // skipped. The project is not checked beyond its encoding and the range
 // of its durations; Compile checks it.
 func (o JSONOptions) Read(r io.Reader) (*Project, error) {
-	jr := newJSONReader(r, cmp.Or(o.MaxBytes, DefaultMaxJSONBytes), readBuffer)
+	jr := newJSONReader(r, cmp.Or(o.MaxBytes, DefaultMaxJSONBytes), cmp.Or(o.MaxMemory, DefaultMaxJSONMemory), readBuffer)
 	return jr.project()
 }
 
@@ -222,10 +233,11 @@ func (o JSONOptions) Read(r io.Reader) (*Project, error) {
 // JSONOptions: see JSONOptions.Read.
 func ReadJSON(r io.Reader) (*Project, error) { return JSONOptions{}.Read(r) }
 
-// UnmarshalJSON implements json.Unmarshaler with the encoding.
+// UnmarshalJSON implements json.Unmarshaler with the encoding, without
+// the limits of JSONOptions: read a document from an untrusted source with
+// ReadJSON.
 func (p *Project) UnmarshalJSON(data []byte) error {
-	r := &jsonReader{buf: data, max: int64(len(data))}
-	q, err := r.project()
+	q, err := newJSONBytes(data).project()
 	if err != nil {
 		return err
 	}

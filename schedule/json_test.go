@@ -195,6 +195,33 @@ func TestJSONMaxBytes(t *testing.T) {
 	}
 }
 
+// TestJSONMaxMemory refuses a document within MaxBytes whose project
+// would take more memory than MaxMemory: 30 bytes of JSON make a Task of
+// 360.
+func TestJSONMaxMemory(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"start": "2027-01-03T08:00:00Z", "tasks": [{"id": "x"}`)
+	for i := range 20000 {
+		fmt.Fprintf(&b, `, {"id": "t%d"}`, i)
+	}
+	b.WriteString("]}")
+	doc := b.String()
+	if _, err := (schedule.JSONOptions{MaxMemory: 20 << 20}).Read(strings.NewReader(doc)); err != nil {
+		t.Fatalf("within 20 MiB: %v", err)
+	}
+	_, err := schedule.JSONOptions{MaxMemory: 4 << 20}.Read(strings.NewReader(doc))
+	if !errors.Is(err, schedule.ErrTooLarge) || !strings.Contains(err.Error(), "MaxMemory") || !strings.Contains(err.Error(), "tasks[") {
+		t.Errorf("error %v: want ErrTooLarge naming MaxMemory and the task", err)
+	}
+}
+
+func TestJSONNulBytes(t *testing.T) {
+	_, err := schedule.ReadJSON(strings.NewReader("\x00\x00\x00\x00"))
+	if err == nil || !strings.Contains(err.Error(), `found '\x00'`) {
+		t.Errorf("error %v, want one naming the byte", err)
+	}
+}
+
 type countingReader struct {
 	r io.Reader
 	n int64

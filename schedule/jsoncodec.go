@@ -403,6 +403,16 @@ func (s *listSink[W, M]) read(r *jsonReader, elem *plan, i int) error {
 	if err := r.value(elem, reflect.ValueOf(&s.wire).Elem()); err != nil {
 		return err
 	}
+	if n := len(*s.dst); n == cap(*s.dst) {
+		// Grow the list here, counting the new room beside the old
+		// before it is taken, and the old as gone after.
+		size := int64(reflect.TypeFor[M]().Size())
+		if err := r.hold(int64(grown(n)) * size); err != nil {
+			return err
+		}
+		*s.dst = append(make([]M, 0, grown(n)), *s.dst...)
+		r.held -= int64(n) * size
+	}
 	*s.dst = append(*s.dst, *new(M))
 	s.conv(s.c, &s.wire, &(*s.dst)[len(*s.dst)-1], i)
 	return nil

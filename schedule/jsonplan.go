@@ -125,9 +125,13 @@ func (r *jsonReader) value(p *plan, v reflect.Value) error {
 			return r.value(p.elem, e.Elem())
 		case p.kind == planSlice:
 			v.Set(reflect.MakeSlice(p.typ, 0, 0))
+			size := int64(p.elem.typ.Size())
 			return r.elements(func(i int) error {
-				if v.Len() == v.Cap() {
-					v.Grow(1)
+				if n := v.Len(); n == v.Cap() {
+					if err := r.hold(int64(grown(n)-n) * size); err != nil {
+						return err
+					}
+					v.Grow(grown(n) - n)
 				}
 				v.SetLen(i + 1)
 				return r.value(p.elem, v.Index(i))
@@ -206,6 +210,9 @@ func (r *jsonReader) object(p *plan, v reflect.Value) error {
 	return err
 }
 
+// mapEntry is about what an entry of a map takes besides its key's bytes.
+const mapEntry = 48
+
 // dict reads an object into map v.
 func (r *jsonReader) dict(p *plan, v reflect.Value) error {
 	ok, err := r.enter('{')
@@ -220,6 +227,9 @@ func (r *jsonReader) dict(p *plan, v reflect.Value) error {
 		}
 		name := string(key)
 		r.path[len(r.path)-1].key = name
+		if err := r.hold(int64(len(name)) + mapEntry); err != nil {
+			return err
+		}
 		if err := r.colon(); err != nil {
 			return err
 		}

@@ -25,10 +25,13 @@ type jsonReader struct {
 	read       int64
 	lines, col int
 	max        int64 // the most bytes the document may have
-	eof        bool
-	err        error     // why the source stopped, other than its end
-	keyPos     int64     // where the last field name began
-	path       []segment // where the reader is, for errors
+	// held estimates the memory of what was read: the room of its lists
+	// and its strings; reading stops past maxHeld.
+	held, maxHeld int64
+	eof           bool
+	err           error     // why the source stopped, other than its end
+	keyPos        int64     // where the last field name began
+	path          []segment // where the reader is, for errors
 	// sinks take the elements of some lists as they are read, by the
 	// list's address (see sink).
 	sinks map[any]sink
@@ -38,8 +41,31 @@ type jsonReader struct {
 // for a longer string or number.
 const readBuffer = 64 << 10
 
-func newJSONReader(src io.Reader, max int64, size int) *jsonReader {
-	return &jsonReader{src: src, buf: make([]byte, 0, size), max: max}
+func newJSONReader(src io.Reader, max, maxHeld int64, size int) *jsonReader {
+	return &jsonReader{src: src, buf: make([]byte, 0, size), max: max, maxHeld: maxHeld}
+}
+
+// newJSONBytes returns a reader of a whole document, without limits.
+func newJSONBytes(data []byte) *jsonReader {
+	return &jsonReader{buf: data, max: int64(len(data)), maxHeld: math.MaxInt64}
+}
+
+// hold counts n more bytes of memory held, failing past maxHeld.
+func (r *jsonReader) hold(n int64) error {
+	if r.held += n; r.held > r.maxHeld {
+		return r.errAt(r.here(), "%w: its project would take over %d bytes of memory (JSONOptions.MaxMemory)", ErrTooLarge, r.maxHeld)
+	}
+	return nil
+}
+
+// grown returns the room a full list of n elements grows to: twice as
+// much up to 65,536 elements, few copies; a quarter more beyond, little
+// room left unused.
+func grown(n int) int {
+	if n < 1<<16 {
+		return max(4, 2*n)
+	}
+	return n + n/4
 }
 
 // segment is one step of the path to a value: a field name, or an index
@@ -158,8 +184,6 @@ func (r *jsonReader) peek() byte {
 
 func describe(c byte) string {
 	switch {
-	case c == 0:
-		return "the end of the document"
 	case c == '"':
 		return "a string"
 	case c == '{':
@@ -177,8 +201,11 @@ func describe(c byte) string {
 }
 
 func (r *jsonReader) want(what string) error {
-	c := r.peek()
-	return r.errAt(r.here(), "want %s, found %s", what, describe(c))
+	found := "the end of the document"
+	if c := r.peek(); r.pos < len(r.buf) {
+		found = describe(c)
+	}
+	return r.errAt(r.here(), "want %s, found %s", what, found)
 }
 
 // literal consumes word if it comes next.
@@ -299,6 +326,9 @@ func (r *jsonReader) str() (string, bool, error) {
 		return "", false, r.want("a string")
 	}
 	b, err := r.rawBytes()
+	if err == nil {
+		err = r.hold(int64(len(b)))
+	}
 	return string(b), err == nil, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -120,7 +121,7 @@ func TestReaderStreams(t *testing.T) {
 	for k, doc := range docs {
 		whole, wantErr := readProjectJSON([]byte(doc))
 		for _, size := range []int{1, 2, 3, 5, 8, 13, 64} {
-			r := newJSONReader(iotest.OneByteReader(strings.NewReader(doc)), int64(len(doc)), size)
+			r := newJSONReader(iotest.OneByteReader(strings.NewReader(doc)), int64(len(doc)), math.MaxInt64, size)
 			var got projectJSON
 			err := r.document(&got)
 			if fmt.Sprint(err) != fmt.Sprint(wantErr) {

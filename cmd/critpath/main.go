@@ -15,6 +15,10 @@
 //
 // Exit status: 0 done, 1 the input is wrong or the work failed, 2 the
 // command line is wrong.
+//
+// Memory: unless GOMEMLIMIT says otherwise, the garbage collector works to
+// keep critpath's heap within 1 GiB (a soft limit: a larger project still
+// runs, with more collection); GOMEMLIMIT=off lifts it.
 package main
 
 import (
@@ -28,7 +32,18 @@ import (
 	_ "time/tzdata" // calendars name IANA zones; carry them on every machine
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// Without a limit the heap grows to twice what a large project
+		// keeps before it is collected.
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// defaultMemoryLimit is the soft limit of the heap when GOMEMLIMIT is not
+// set.
+const defaultMemoryLimit = 1 << 30
 
 // command is one of critpath's commands: its name, its operands and what
 // it does, as its usage shows them.

@@ -397,6 +397,19 @@ type listSink[W, M any] struct {
 
 func (s *listSink[W, M]) begin() { *s.dst = (*s.dst)[:0] }
 
+// end drops the list's unused room, when there is a MiB of it and the copy
+// fits in the memory bound: a large project keeps what it holds, not the
+// room it grew (up to a quarter more).
+func (s *listSink[W, M]) end(r *jsonReader) {
+	n, size := len(*s.dst), int64(reflect.TypeFor[M]().Size())
+	room := int64(cap(*s.dst)-n) * size
+	if room < 1<<20 || r.held+int64(n)*size > r.maxHeld {
+		return
+	}
+	*s.dst = append(make([]M, 0, n), *s.dst...)
+	r.held -= room
+}
+
 func (s *listSink[W, M]) read(r *jsonReader, elem *plan, i int) error {
 	var zero W
 	s.wire = zero

@@ -88,11 +88,12 @@ func makePlan(t reflect.Type) *plan {
 
 // A sink takes the elements of one list of the document one at a time,
 // as they are read, in place of the list: the reader calls begin when the
-// list starts (again, for a field that comes again) and read for each
-// element, to read it with plan.
+// list starts (again, for a field that comes again), read for each
+// element, to read it with plan, and end after the last.
 type sink interface {
 	begin()
 	read(r *jsonReader, elem *plan, i int) error
+	end(r *jsonReader)
 }
 
 // decode reads a value of v's type into v, which must be a pointer.
@@ -118,7 +119,11 @@ func (r *jsonReader) value(p *plan, v reflect.Value) error {
 		}
 		switch {
 		case s != nil:
-			return r.elements(func(i int) error { return s.read(r, p.elem, i) })
+			err := r.elements(func(i int) error { return s.read(r, p.elem, i) })
+			if err == nil {
+				s.end(r)
+			}
+			return err
 		case p.kind == planPointer:
 			e := reflect.New(p.typ.Elem())
 			v.Set(e)

@@ -70,7 +70,7 @@ type ReadOptions struct {
 	// the content.
 	Format Format
 	// MaxBytes bounds the file's size (default: the format reader's, 256
-	// MiB for MSPDI, PMXML, XER, workbooks and CSV).
+	// MiB for JSON, MSPDI, PMXML, XER, workbooks and CSV).
 	MaxBytes int64
 	// Workbook steers reading a workbook or CSV (nil: the defaults); its
 	// MaxBytes gives way to the one above when that is set.
@@ -111,7 +111,7 @@ func Read(name string, r io.Reader, opts *ReadOptions) (*File, error) {
 func read(format Format, r io.Reader, opts *ReadOptions) (*File, error) {
 	switch format {
 	case JSON:
-		p, err := schedule.ReadJSON(r)
+		p, err := schedule.JSONOptions{MaxBytes: opts.MaxBytes}.Read(r)
 		if err != nil {
 			return nil, err
 		}

@@ -4,8 +4,8 @@
 //
 // A Project holds Tasks, the Links between them, working-time Calendars and
 // Resources with their Assignments. It is plain data: build it in Go, or
-// read it with ReadJSON (the encoding is documented in json.go), and let
-// Compile check it.
+// read it with ReadJSON (see The JSON encoding below), and let Compile
+// check it.
 //
 // A task with no duration is a milestone; a task that other tasks name as
 // their Parent is a summary, whose dates and float roll up from its
@@ -151,6 +151,107 @@
 // The zero Options are Microsoft Project's; P6Options (or Profile("p6"))
 // are Primavera P6's: finish float, lags on the predecessor's calendar,
 // mandatory constraints, WBS float from the activities.
+//
+// # The JSON encoding
+//
+// ReadJSON and WriteJSON read and write a project as JSON (Project
+// implements json.Marshaler and json.Unmarshaler with the same encoding).
+// It is stable: fields are only ever added. Every field but "start" and
+// "tasks" may be left out:
+//
+//	{
+//	  "name": "Dhaka Tower",
+//	  "start": "2027-01-03T08:00:00+06:00",
+//	  "finish_by": "2028-12-31T17:00:00+06:00",
+//	  "status_date": "2027-03-04T17:00:00+06:00",
+//	  "time_zone": "Asia/Dhaka",
+//	  "calendar": "Dhaka",
+//	  "settings": {"minutes_per_day": 480, "minutes_per_week": 2400, "days_per_month": 20},
+//	  "options": {"profile": "p6", "total_float": "smallest", "lag_calendar": "successor",
+//	              "critical_float": "0d", "constraints": "honor", "summary_float": "rolled-up",
+//	              "progress": "actual-dates"},
+//	  "calendars": [{
+//	    "name": "Dhaka", "base": "Sunday-Thursday",
+//	    "week": {"saturday": ["09:00-13:00"]},
+//	    "exceptions": [{"name": "Victory Day", "from": "2027-12-16", "yearly": true},
+//	                   {"name": "Eid", "from": "2027-03-08", "to": "2027-03-12"}]
+//	  }],
+//	  "tasks": [
+//	    {"id": "P", "name": "Piling"},
+//	    {"id": "P1", "name": "Bored piles", "parent": "P", "duration": "20d",
+//	     "constraint": {"type": "SNET", "date": "2027-02-01"},
+//	     "deadline": "2027-04-30", "priority": 700, "calendar": "Night Shift", "notes": "…"},
+//	    {"id": "P2", "name": "Pile caps", "parent": "P", "duration": "8d",
+//	     "manual": true, "start": "2027-03-01T08:00:00+06:00",
+//	     "actual_start": "2027-03-01T08:00:00+06:00", "percent_complete": 40, "remaining": "5d",
+//	     "actual_cost": 52000},
+//	    {"id": "P3", "name": "Pile tests", "parent": "P", "type": "fixed_work",
+//	     "effort_driven": true, "work": "96h", "ignore_resource_calendars": false,
+//	     "fixed_cost": 45000}
+//	  ],
+//	  "links": [{"from": "P1", "to": "P2", "type": "SS", "lag": "50%"}],
+//	  "resources": [{"id": "crew", "name": "Piling crew", "type": "work", "max_units": 2,
+//	                 "calendar": "Dhaka", "standard_rate": 1200, "group": "piling"}],
+//	  "assignments": [{"task": "P1", "resource": "crew", "units": 1},
+//	                  {"task": "P3", "resource": "crew", "units": 0.5, "work": "96h"}],
+//	  "baselines": [{"name": "Baseline", "tasks": [
+//	    {"id": "P1", "start": "2027-02-01T08:00:00+06:00", "finish": "2027-02-28T17:00:00+06:00",
+//	     "duration": "20d", "work": "160h", "cost": 192000}]}]
+//	}
+//
+// A project scheduled backward sets "from_finish": true and "finish" (then
+// "start" may be left out). Progress is reported to "status_date".
+// "profile" ("msproject" or "p6") sets every option to that tool's
+// default before the other option fields apply; the writer writes the
+// options out one by one.
+//
+// Dates are RFC 3339. A date written without an offset is read in the
+// project's time zone ("time_zone", an IANA name; without it, the offset
+// of "start"), wherever in the document the zone is given; a bare day
+// such as "2027-02-01" means the start of that day for "start", start
+// constraints and actual starts, and its end for "finish_by", "finish",
+// "status_date", deadlines, finish constraints and actual finishes. The
+// writer always writes full RFC 3339 in the project's zone. Durations and
+// lags are written as users write them: "5d", "1.5h", "30m", "2w", "1mo",
+// elapsed "2ed", and for lags "50%". A missing duration is zero (a
+// milestone), a missing link type FS, a missing priority 500
+// (DefaultPriority); "priority": 0 is the lowest (LowestPriority in
+// Task.Priority).
+//
+// Reading is strict: an unknown field (names match exactly), a value of
+// the wrong type, a syntax error, a date or duration that does not parse,
+// and a duration or lag longer than the engine holds (2³⁰ minutes with
+// the project's settings: "1e308d" is one) are each a *ParseError naming
+// the line and column or the field (`task "P1" duration`, `links[0].lag`).
+// null stands for a missing value, and a field given twice takes its last
+// value. A UTF-8 byte-order mark before the document is skipped. ReadJSON
+// reads the document a buffer at a time, converting each task and link as
+// it comes, and refuses with ErrTooLarge a document over
+// DefaultMaxJSONBytes or one whose project would take more memory than
+// DefaultMaxJSONMemory; JSONOptions.Read takes other bounds. Writing refuses a value JSON
+// cannot spell (a duration or cost that is NaN or infinite, a year
+// outside 0–9999), naming the task and field.
+//
+// A Result's JSON, as `critpath schedule --json` prints it, is written by
+// Result.EncodeJSON a task at a time (Result implements json.Marshaler
+// with the same):
+//
+//	{"project": {"name": "…", "start": "…", "finish": "…",
+//	             "percent_complete": {"duration": 40, "work": 35.5, "cost": 38.21}},
+//	 "tasks": [{"id": "A", "name": "…", "start": "…", "finish": "…",
+//	            "early_start": "…", "early_finish": "…",
+//	            "late_start": "…", "late_finish": "…", "total_float": 0,
+//	            "free_float": 0, "critical": true, "longest_path": true,
+//	            "summary": false, "milestone": false, "percent_complete": 40,
+//	            "work_hours": 80, "cost": 28000,
+//	            "segments": [{"start": "…", "finish": "…", "done": true}, …]}]}
+//
+// Tasks come in the project's order; "start" and "finish" are the dates a
+// task is scheduled on (its late dates when placed as late as possible);
+// dates are RFC 3339 in the project's zone; floats are working minutes on
+// the task's calendar; percentages, work hours and costs are rounded to
+// hundredths. "segments" (Result.Segments) is there only for a task whose
+// work is cut in pieces: split, or in progress.
 //
 // # Determinism and errors
 //

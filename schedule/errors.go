@@ -60,13 +60,26 @@ func (e *InputError) Unwrap() error { return e.Err }
 // CycleError reports that the links (with the outline: a summary task
 // starts before and finishes after its subtasks) form a loop. Tasks lists
 // one loop's tasks in link order, starting from the smallest ID; the last
-// task leads back to the first.
+// task leads back to the first. The message names them all for a short
+// loop; for a long one, its length and the first and last few tasks.
 type CycleError struct {
 	Tasks []string
 }
 
+// cycleShown is how many tasks the message of a long loop names at each
+// end.
+const cycleShown = 5
+
 func (e *CycleError) Error() string {
-	return fmt.Sprintf("schedule: the links form a cycle: %s → %s", strings.Join(e.Tasks, " → "), e.Tasks[0])
+	ids := e.Tasks
+	switch {
+	case len(ids) == 0:
+		return "schedule: the links form a cycle"
+	case len(ids) <= 2*cycleShown+1:
+		return fmt.Sprintf("schedule: the links form a cycle: %s → %s", strings.Join(ids, " → "), ids[0])
+	}
+	return fmt.Sprintf("schedule: the links form a cycle of %d tasks: %s → … → %s → %s", len(ids),
+		strings.Join(ids[:cycleShown], " → "), strings.Join(ids[len(ids)-cycleShown:], " → "), ids[0])
 }
 
 // maxReported bounds how many input problems Compile reports at once.

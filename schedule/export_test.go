@@ -57,3 +57,14 @@ func CheckNetwork(e *Editor) string { return NetworkDiff(e) }
 // CheckValues returns how the editor's node values differ from a fresh
 // schedule's ("" when they do not).
 func CheckValues(e *Editor) string { return ValuesDiff(e) }
+
+// readProjectJSON reads a document into the wire form alone, as the
+// reader does before converting it.
+func readProjectJSON(data []byte) (*projectJSON, error) {
+	r := newJSONBytes(data)
+	var w projectJSON
+	if err := r.document(&w); err != nil {
+		return nil, err
+	}
+	return &w, nil
+}

@@ -1,8 +1,9 @@
 package schedule
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -10,30 +11,131 @@ import (
 	"unicode/utf8"
 )
 
-// jsonReader reads the project encoding straight from bytes: a strict
-// reader that knows the schema, so that an unknown field, a value of the
-// wrong type or a syntax error is reported with its line, column and field
-// path, and so that a large project reads several times faster than
-// through reflection. It never recurses deeper than the schema.
+// jsonReader reads the JSON encoding from a stream, a buffer at a time: a
+// strict reader that follows the schema (see plan), so that an unknown
+// field, a value of the wrong type or a syntax error is reported with its
+// line, column and field path, that it never recurses deeper than the
+// schema, and that a large project is read without holding the document.
 type jsonReader struct {
-	data   []byte
-	pos    int
-	keyPos int       // where the last field name began
-	path   []segment // where the reader is, for errors
+	src io.Reader // nil when the whole document is in buf
+	buf []byte
+	pos int // the next byte to read in buf
+	// read is how many bytes of the document came before buf[0]; lines
+	// and col are the newlines among them and the bytes after the last.
+	read       int64
+	lines, col int
+	max        int64 // the most bytes the document may have
+	// held estimates the memory of what was read: the room of its lists
+	// and its strings; reading stops past maxHeld.
+	held, maxHeld int64
+	eof           bool
+	err           error     // why the source stopped, other than its end
+	keyPos        int64     // where the last field name began
+	path          []segment // where the reader is, for errors
+	// sinks take the elements of some lists as they are read, by the
+	// list's address (see sink).
+	sinks map[any]sink
+}
+
+// readBuffer is the size of the buffer a stream is read through; it grows
+// for a longer string or number.
+const readBuffer = 64 << 10
+
+func newJSONReader(src io.Reader, max, maxHeld int64, size int) *jsonReader {
+	return &jsonReader{src: src, buf: make([]byte, 0, size), max: max, maxHeld: maxHeld}
+}
+
+// newJSONBytes returns a reader of a whole document, without limits.
+func newJSONBytes(data []byte) *jsonReader {
+	return &jsonReader{buf: data, max: int64(len(data)), maxHeld: math.MaxInt64}
+}
+
+// hold counts n more bytes of memory held, failing past maxHeld.
+func (r *jsonReader) hold(n int64) error {
+	if r.held += n; r.held > r.maxHeld {
+		return r.errAt(r.here(), "%w: its project would take over %d bytes of memory (JSONOptions.MaxMemory)", ErrTooLarge, r.maxHeld)
+	}
+	return nil
+}
+
+// grown returns the room a full list of n elements grows to: twice as
+// much up to 65,536 elements, few copies; a quarter more beyond, little
+// room left unused.
+func grown(n int) int {
+	if n < 1<<16 {
+		return max(4, 2*n)
+	}
+	return n + n/4
 }
 
 // segment is one step of the path to a value: a field name, or an index
-// when key is nil.
+// in an array.
 type segment struct {
-	key   []byte
+	key   string
 	index int
+	array bool
 }
 
-// errAt returns a *ParseError at pos, naming the field being read.
-func (r *jsonReader) errAt(pos int, format string, args ...any) error {
-	pos = min(max(pos, 0), len(r.data))
-	line, col := 1, 1
-	for _, c := range r.data[:pos] {
+// here is the reader's offset in the document.
+func (r *jsonReader) here() int64 { return r.read + int64(r.pos) }
+
+// fill reads more of the document, moving the bytes not read yet to the
+// front of the buffer. It returns how far they moved, and whether any
+// bytes were added.
+func (r *jsonReader) fill() (int, bool) {
+	if r.src == nil || r.eof || r.err != nil {
+		return 0, false
+	}
+	shift := r.pos
+	gone := r.buf[:shift]
+	if n := bytes.Count(gone, []byte{'\n'}); n > 0 {
+		r.lines += n
+		r.col = len(gone) - bytes.LastIndexByte(gone, '\n') - 1
+	} else {
+		r.col += len(gone)
+	}
+	r.read += int64(shift)
+	n := copy(r.buf, r.buf[shift:])
+	r.buf, r.pos = r.buf[:n], 0
+	if n == cap(r.buf) {
+		r.buf = append(make([]byte, 0, 2*cap(r.buf)), r.buf...)
+	}
+	for range 100 { // a Reader may return nothing and no error; not for ever
+		m, err := r.src.Read(r.buf[n:cap(r.buf)])
+		r.buf = r.buf[:n+m]
+		switch {
+		case r.read+int64(len(r.buf)) > r.max:
+			r.err = &ParseError{Err: fmt.Errorf("%w: over %d bytes (JSONOptions.MaxBytes)", ErrTooLarge, r.max)}
+			return shift, false
+		case err == io.EOF:
+			r.eof = true
+		case err != nil:
+			r.err = fmt.Errorf("schedule: reading json: %w", err)
+		}
+		if m > 0 || err != nil {
+			return shift, m > 0
+		}
+	}
+	r.err = fmt.Errorf("schedule: reading json: %w", io.ErrNoProgress)
+	return shift, false
+}
+
+// ensure makes n bytes from pos available if the document has them.
+func (r *jsonReader) ensure(n int) bool {
+	for len(r.buf)-r.pos < n {
+		if _, ok := r.fill(); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// errAt returns a *ParseError at offset off of the document, which must
+// still be in the buffer, naming the field being read.
+func (r *jsonReader) errAt(off int64, format string, args ...any) error {
+	pos := min(max(int(off-r.read), 0), len(r.buf))
+	line, col := r.lines+1, r.col+1
+	for _, c := range r.buf[:pos] {
 		if c == '\n' {
 			line, col = line+1, 1
 		} else {
@@ -43,24 +145,29 @@ func (r *jsonReader) errAt(pos int, format string, args ...any) error {
 	var field strings.Builder
 	for _, s := range r.path {
 		switch {
-		case s.key == nil:
+		case s.array:
 			fmt.Fprintf(&field, "[%d]", s.index)
 		case field.Len() > 0:
 			field.WriteByte('.')
 			fallthrough
 		default:
-			field.Write(s.key)
+			field.WriteString(s.key)
 		}
 	}
 	return &ParseError{Line: line, Column: col, Field: field.String(), Err: fmt.Errorf(format, args...)}
 }
 
 func (r *jsonReader) space() {
-	for r.pos < len(r.data) {
-		switch r.data[r.pos] {
-		case ' ', '\t', '\n', '\r':
-			r.pos++
-		default:
+	for {
+		for r.pos < len(r.buf) {
+			switch r.buf[r.pos] {
+			case ' ', '\t', '\n', '\r':
+				r.pos++
+			default:
+				return
+			}
+		}
+		if _, ok := r.fill(); !ok {
 			return
 		}
 	}
@@ -69,16 +176,14 @@ func (r *jsonReader) space() {
 // peek returns the next non-space byte, or 0 at the end.
 func (r *jsonReader) peek() byte {
 	r.space()
-	if r.pos >= len(r.data) {
+	if r.pos >= len(r.buf) {
 		return 0
 	}
-	return r.data[r.pos]
+	return r.buf[r.pos]
 }
 
 func describe(c byte) string {
 	switch {
-	case c == 0:
-		return "the end of the document"
 	case c == '"':
 		return "a string"
 	case c == '{':
@@ -96,16 +201,30 @@ func describe(c byte) string {
 }
 
 func (r *jsonReader) want(what string) error {
-	return r.errAt(r.pos, "want %s, found %s", what, describe(r.peek()))
+	found := "the end of the document"
+	if c := r.peek(); r.pos < len(r.buf) {
+		found = describe(c)
+	}
+	return r.errAt(r.here(), "want %s, found %s", what, found)
 }
 
-// null consumes a null if one comes next.
-func (r *jsonReader) null() bool {
-	if r.peek() == 'n' && r.pos+4 <= len(r.data) && string(r.data[r.pos:r.pos+4]) == "null" {
-		r.pos += 4
+// literal consumes word if it comes next.
+func (r *jsonReader) literal(word string) bool {
+	if r.peek() == word[0] && r.ensure(len(word)) && string(r.buf[r.pos:r.pos+len(word)]) == word {
+		r.pos += len(word)
 		return true
 	}
 	return false
+}
+
+// null consumes a null if one comes next.
+func (r *jsonReader) null() bool { return r.literal("null") }
+
+// bom skips a UTF-8 byte-order mark at the start of the document.
+func (r *jsonReader) bom() {
+	if r.ensure(3) && string(r.buf[r.pos:r.pos+3]) == "\ufeff" {
+		r.pos += 3
+	}
 }
 
 // enter begins reading an object (open is '{') or an array ('['). It
@@ -121,12 +240,13 @@ func (r *jsonReader) enter(open byte) (bool, error) {
 		return false, r.want("an array")
 	}
 	r.pos++
-	r.path = append(r.path, segment{index: -1})
+	r.path = append(r.path, segment{index: -1, array: open == '['})
 	return true, nil
 }
 
 // field moves to the next field of the object being read, returning its
-// name with the reader at its value, or false at the object's end.
+// name (valid until the reader reads on), or false at the object's end.
+// The caller names the field in the path and then calls colon.
 func (r *jsonReader) field() ([]byte, bool, error) {
 	top := &r.path[len(r.path)-1]
 	switch c := r.peek(); {
@@ -143,22 +263,22 @@ func (r *jsonReader) field() ([]byte, bool, error) {
 	if r.peek() != '"' {
 		return nil, false, r.want("a field name")
 	}
-	r.keyPos = r.pos
+	r.keyPos = r.here()
 	key, err := r.rawBytes()
-	if err != nil {
-		return nil, false, err
-	}
+	return key, err == nil, err
+}
+
+// colon reads the colon after a field name.
+func (r *jsonReader) colon() error {
 	if r.peek() != ':' {
-		return nil, false, r.want(`":"`)
+		return r.want(`":"`)
 	}
 	r.pos++
-	top.key = key
-	return key, true, nil
+	return nil
 }
 
 // unknown reports the field just read as not part of the encoding.
 func (r *jsonReader) unknown(key []byte) error {
-	r.path[len(r.path)-1].key = nil
 	r.path = r.path[:len(r.path)-1]
 	return r.errAt(r.keyPos, "unknown field %q", key)
 }
@@ -181,95 +301,6 @@ func (r *jsonReader) elem() (bool, error) {
 	return true, nil
 }
 
-// list reads an array into *dst, each element with read; null leaves nil,
-// [] an empty list, and a repeated field replaces the earlier one.
-func list[T any](r *jsonReader, dst *[]T, read func(*T) error) error {
-	ok, err := r.enter('[')
-	*dst = nil
-	if !ok || err != nil {
-		return err
-	}
-	*dst = []T{}
-	for {
-		more, err := r.elem()
-		if !more || err != nil {
-			return err
-		}
-		var zero T
-		*dst = append(*dst, zero)
-		if err := read(&(*dst)[len(*dst)-1]); err != nil {
-			return err
-		}
-	}
-}
-
-// fields reads an object, handing each field to read; read returns
-// errUnknownField for a name the encoding does not have.
-func (r *jsonReader) fields(read func(key []byte) error) error {
-	ok, err := r.enter('{')
-	if !ok || err != nil {
-		return err
-	}
-	for {
-		key, more, err := r.field()
-		if !more || err != nil {
-			return err
-		}
-		if err := read(key); err != nil {
-			if err == errUnknownField {
-				return r.unknown(key)
-			}
-			return err
-		}
-	}
-}
-
-var errUnknownField = errors.New("unknown field")
-
-// str reads a string into *dst (a null leaves it alone).
-func (r *jsonReader) str(dst *string) error {
-	if r.null() {
-		return nil
-	}
-	if r.peek() != '"' {
-		return r.want("a string")
-	}
-	s, err := r.rawString()
-	*dst = s
-	return err
-}
-
-// text reads a string and hands it to an encoding.TextUnmarshaler.
-func (r *jsonReader) text(dst interface{ UnmarshalText([]byte) error }) error {
-	if r.null() {
-		return nil
-	}
-	at := r.pos
-	var s string
-	if err := r.str(&s); err != nil {
-		return err
-	}
-	if err := dst.UnmarshalText([]byte(s)); err != nil {
-		return r.errAt(at, "%s", strings.TrimPrefix(err.Error(), "schedule: "))
-	}
-	return nil
-}
-
-// optText reads a string into a new value behind *dst with the value's
-// UnmarshalText, or leaves *dst nil for a null.
-func optText[T any, P interface {
-	*T
-	UnmarshalText([]byte) error
-}](r *jsonReader, dst **T) error {
-	if r.null() {
-		*dst = nil
-		return nil
-	}
-	v := P(new(T))
-	*dst = (*T)(v)
-	return r.text(v)
-}
-
 // validUTF8 replaces each byte of b that is not part of valid UTF-8 with
 // U+FFFD, as encoding/json does (bytes.ToValidUTF8 replaces a run of them
 // with one).
@@ -286,79 +317,109 @@ func validUTF8(b []byte) []byte {
 	return out
 }
 
-// rawString reads a string literal at the reader's position.
-func (r *jsonReader) rawString() (string, error) {
+// str reads a string, or returns false for a null.
+func (r *jsonReader) str() (string, bool, error) {
+	if r.null() {
+		return "", false, nil
+	}
+	if r.peek() != '"' {
+		return "", false, r.want("a string")
+	}
 	b, err := r.rawBytes()
-	return string(b), err
+	if err == nil {
+		err = r.hold(int64(len(b)))
+	}
+	return string(b), err == nil, err
 }
 
 // rawBytes reads a string literal at the reader's position: a view of the
-// document when it has no escapes and is valid UTF-8, a copy otherwise.
+// buffer, valid until the reader reads on, when it has no escapes and is
+// valid UTF-8; a copy otherwise.
 func (r *jsonReader) rawBytes() ([]byte, error) {
-	start := r.pos
-	r.pos++ // the opening quote
-	i := r.pos
-	for i < len(r.data) {
-		c := r.data[i]
-		if c == '"' {
-			b := r.data[r.pos:i]
-			r.pos = i + 1
-			if !utf8.Valid(b) {
-				b = validUTF8(b)
+	start := r.here()
+	i := r.pos + 1 // after the opening quote
+	for {
+		for i < len(r.buf) {
+			c := r.buf[i]
+			if c == '"' {
+				b := r.buf[r.pos+1 : i]
+				r.pos = i + 1
+				if !utf8.Valid(b) {
+					b = validUTF8(b)
+				}
+				return b, nil
 			}
-			return b, nil
+			if c == '\\' || c < 0x20 {
+				return r.escaped(i)
+			}
+			i++
 		}
-		if c == '\\' || c < 0x20 {
-			break
+		shift, ok := r.fill()
+		i -= shift
+		if !ok {
+			return nil, r.errAt(start, "unterminated string")
 		}
-		i++
 	}
-	// Slow path: escapes.
-	var b strings.Builder
-	b.Write(r.data[r.pos:i])
-	for i < len(r.data) {
-		c := r.data[i]
+}
+
+// escaped reads on a string literal, from the reader's position, whose
+// first escape or control character is at i.
+func (r *jsonReader) escaped(i int) ([]byte, error) {
+	start := r.here()
+	b := append([]byte(nil), r.buf[r.pos+1:i]...)
+	for {
+		// Have the longest escape, a surrogate pair, in the buffer.
+		for len(r.buf)-i < 12 {
+			shift, ok := r.fill()
+			i -= shift
+			if !ok {
+				break
+			}
+		}
+		if i >= len(r.buf) {
+			return nil, r.errAt(start, "unterminated string")
+		}
+		c := r.buf[i]
 		switch {
 		case c == '"':
 			r.pos = i + 1
-			return validUTF8([]byte(b.String())), nil
+			return validUTF8(b), nil
 		case c < 0x20:
-			return nil, r.errAt(i, "control character %q in a string", c)
+			return nil, r.errAt(r.read+int64(i), "control character %q in a string", c)
 		case c != '\\':
-			b.WriteByte(c)
+			b = append(b, c)
 			i++
 			continue
 		}
-		if i+1 >= len(r.data) {
-			break
+		if i+1 >= len(r.buf) {
+			return nil, r.errAt(start, "unterminated string")
 		}
-		switch e := r.data[i+1]; e {
+		switch e := r.buf[i+1]; e {
 		case '"', '\\', '/':
-			b.WriteByte(e)
+			b = append(b, e)
 		case 'b':
-			b.WriteByte('\b')
+			b = append(b, '\b')
 		case 'f':
-			b.WriteByte('\f')
+			b = append(b, '\f')
 		case 'n':
-			b.WriteByte('\n')
+			b = append(b, '\n')
 		case 'r':
-			b.WriteByte('\r')
+			b = append(b, '\r')
 		case 't':
-			b.WriteByte('\t')
+			b = append(b, '\t')
 		case 'u':
-			ch, n, ok := unicodeEscape(r.data[i:])
+			ch, n, ok := unicodeEscape(r.buf[i:])
 			if !ok {
-				return nil, r.errAt(i, "bad \\u escape")
+				return nil, r.errAt(r.read+int64(i), "bad \\u escape")
 			}
-			b.WriteRune(ch)
+			b = utf8.AppendRune(b, ch)
 			i += n
 			continue
 		default:
-			return nil, r.errAt(i, "bad escape \\%c", e)
+			return nil, r.errAt(r.read+int64(i), "bad escape \\%c", e)
 		}
 		i += 2
 	}
-	return nil, r.errAt(start, "unterminated string")
 }
 
 // unicodeEscape decodes \uXXXX, or a surrogate pair of them, at the start
@@ -386,34 +447,43 @@ func unicodeEscape(b []byte) (rune, int, bool) {
 	return r1, 6, true
 }
 
-// number reads a JSON number.
-func (r *jsonReader) number() (float64, error) {
+// number reads a JSON number, returning it and its text (valid until the
+// reader reads on).
+func (r *jsonReader) number() (float64, []byte, error) {
 	r.space()
-	start := r.pos
 	i := r.pos
-	for i < len(r.data) {
-		c := r.data[i]
-		if (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' {
-			i++
-			continue
+	for {
+		for i < len(r.buf) {
+			if c := r.buf[i]; (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' {
+				i++
+				continue
+			}
+			break
 		}
-		break
+		if i < len(r.buf) {
+			break
+		}
+		shift, ok := r.fill()
+		i -= shift
+		if !ok {
+			break
+		}
 	}
-	if i == start {
-		return 0, r.want("a number")
+	if i == r.pos {
+		return 0, nil, r.want("a number")
 	}
-	tok := string(r.data[start:i])
-	v, err := strconv.ParseFloat(tok, 64)
+	tok := r.buf[r.pos:i]
+	v, err := strconv.ParseFloat(string(tok), 64)
 	if err != nil || !validNumber(tok) {
-		return 0, r.errAt(start, "%q is not a number", tok)
+		return 0, nil, r.errAt(r.here(), "%q is not a number", tok)
 	}
 	r.pos = i
-	return v, nil
+	return v, tok, nil
 }
 
 // validNumber checks the JSON number grammar, which ParseFloat is looser
 // than (it takes "+1", ".5", "1.", "Inf", hex and underscores).
-func validNumber(s string) bool {
+func validNumber(s []byte) bool {
 	i := 0
 	if i < len(s) && s[i] == '-' {
 		i++
@@ -448,456 +518,34 @@ func validNumber(s string) bool {
 	return i == len(s)
 }
 
-func (r *jsonReader) float(dst *float64) error {
-	if r.null() {
-		return nil
-	}
-	v, err := r.number()
-	*dst = v
-	return err
-}
-
-func (r *jsonReader) int(dst *int) error {
-	if r.null() {
-		return nil
-	}
+// whole reads a number that must be a whole number within ±2³¹.
+func (r *jsonReader) whole() (int64, error) {
 	r.space()
-	at := r.pos
-	v, err := r.number()
+	at := r.here()
+	v, tok, err := r.number()
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if tok := string(r.data[at:r.pos]); strings.ContainsAny(tok, ".eE") || math.Abs(v) > 1<<31 {
-		return r.errAt(at, "%s is not a whole number in range", tok)
+	if bytes.ContainsAny(tok, ".eE") || math.Abs(v) > 1<<31 {
+		return 0, r.errAt(at, "%s is not a whole number in range", tok)
 	}
-	*dst = int(v)
-	return nil
+	return int64(v), nil
 }
 
-func (r *jsonReader) bool(dst *bool) error {
-	if r.null() {
-		return nil
-	}
-	r.space()
+func (r *jsonReader) boolean() (bool, error) {
 	switch {
-	case strings.HasPrefix(string(r.data[r.pos:min(r.pos+5, len(r.data))]), "true"):
-		*dst, r.pos = true, r.pos+4
-	case strings.HasPrefix(string(r.data[r.pos:min(r.pos+5, len(r.data))]), "false"):
-		*dst, r.pos = false, r.pos+5
-	default:
-		return r.want("true or false")
+	case r.literal("true"):
+		return true, nil
+	case r.literal("false"):
+		return false, nil
+	}
+	return false, r.want("true or false")
+}
+
+// end checks that nothing but space follows the document.
+func (r *jsonReader) end() error {
+	if r.space(); r.pos < len(r.buf) {
+		return r.errAt(r.here(), "data after the project")
 	}
 	return nil
-}
-
-// readProjectJSON reads the wire form of a project.
-func readProjectJSON(data []byte) (*projectJSON, error) {
-	r := &jsonReader{data: data}
-	w := &projectJSON{}
-	err := r.fields(func(key []byte) error {
-		switch string(key) {
-		case "name":
-			return r.str(&w.Name)
-		case "start":
-			return r.str(&w.Start)
-		case "finish_by":
-			return r.str(&w.FinishBy)
-		case "from_finish":
-			return r.bool(&w.FromFinish)
-		case "status_date":
-			return r.str(&w.StatusDate)
-		case "finish":
-			return r.str(&w.Finish)
-		case "time_zone":
-			return r.str(&w.TimeZone)
-		case "calendar":
-			return r.str(&w.Calendar)
-		case "settings":
-			if r.null() {
-				w.Settings = nil
-				return nil
-			}
-			w.Settings = &settingsJSON{}
-			return r.settings(w.Settings)
-		case "options":
-			if r.null() {
-				w.Options = nil
-				return nil
-			}
-			w.Options = &optionsJSON{}
-			return r.options(w.Options)
-		case "calendars":
-			return list(r, &w.Calendars, r.calendar)
-		case "tasks":
-			return list(r, &w.Tasks, r.task)
-		case "links":
-			return list(r, &w.Links, r.link)
-		case "resources":
-			return list(r, &w.Resources, r.resource)
-		case "assignments":
-			return list(r, &w.Assignments, r.assignment)
-		case "baselines":
-			return list(r, &w.Baselines, r.baseline)
-		case "custom_fields":
-			return list(r, &w.Fields, r.customField)
-		}
-		return errUnknownField
-	})
-	if err != nil {
-		return nil, err
-	}
-	if r.space(); r.pos < len(r.data) {
-		return nil, r.errAt(r.pos, "data after the project")
-	}
-	return w, nil
-}
-
-func (r *jsonReader) settings(s *settingsJSON) error {
-	return r.fields(func(key []byte) error {
-		switch string(key) {
-		case "minutes_per_day":
-			return r.int(&s.MinutesPerDay)
-		case "minutes_per_week":
-			return r.int(&s.MinutesPerWeek)
-		case "days_per_month":
-			return r.int(&s.DaysPerMonth)
-		}
-		return errUnknownField
-	})
-}
-
-func (r *jsonReader) options(o *optionsJSON) error {
-	return r.fields(func(key []byte) error {
-		switch string(key) {
-		case "total_float":
-			return optText(r, &o.TotalFloat)
-		case "lag_calendar":
-			return optText(r, &o.LagCalendar)
-		case "critical_float":
-			return r.str(&o.CriticalFloat)
-		case "profile":
-			return r.str(&o.Profile)
-		case "constraints":
-			return optText(r, &o.Constraints)
-		case "summary_float":
-			return optText(r, &o.SummaryFloat)
-		case "progress":
-			return optText(r, &o.Progress)
-		case "alap":
-			return optText(r, &o.ALAP)
-		case "late_dates":
-			return optText(r, &o.LateDates)
-		case "cross_calendar":
-			return optText(r, &o.CrossCalendar)
-		case "float_calendar":
-			return optText(r, &o.FloatCalendar)
-		}
-		return errUnknownField
-	})
-}
-
-func (r *jsonReader) intervals(dst *[]Interval) error {
-	return list(r, dst, func(iv *Interval) error { return r.text(iv) })
-}
-
-func (r *jsonReader) calendar(c *calendarJSON) error {
-	return r.fields(func(key []byte) error {
-		switch string(key) {
-		case "name":
-			return r.str(&c.Name)
-		case "base":
-			return r.str(&c.Base)
-		case "week":
-			if r.null() {
-				c.Week = nil
-				return nil
-			}
-			c.Week = map[string][]Interval{}
-			return r.fields(func(day []byte) error {
-				var ivs []Interval
-				err := r.intervals(&ivs)
-				c.Week[string(day)] = ivs
-				return err
-			})
-		case "exceptions":
-			return list(r, &c.Exceptions, r.exception)
-		}
-		return errUnknownField
-	})
-}
-
-func (r *jsonReader) exception(e *exceptionJSON) error {
-	return r.fields(func(key []byte) error {
-		switch string(key) {
-		case "name":
-			return r.str(&e.Name)
-		case "from":
-			return r.text(&e.From)
-		case "to":
-			return optText(r, &e.To)
-		case "working":
-			return r.intervals(&e.Working)
-		case "yearly":
-			return r.bool(&e.Yearly)
-		}
-		return errUnknownField
-	})
-}
-
-// task and link, read once per task and link, loop without closures.
-func (r *jsonReader) task(t *taskJSON) error {
-	ok, err := r.enter('{')
-	for ok && err == nil {
-		var key []byte
-		if key, ok, err = r.field(); !ok || err != nil {
-			break
-		}
-		switch string(key) {
-		case "id":
-			err = r.str(&t.ID)
-		case "name":
-			err = r.str(&t.Name)
-		case "parent":
-			err = r.str(&t.Parent)
-		case "duration":
-			err = r.str(&t.Duration)
-		case "constraint":
-			err = optional(r, &t.Constraint, r.constraint)
-		case "deadline":
-			err = r.str(&t.Deadline)
-		case "priority":
-			if r.null() {
-				t.Priority = nil
-				break
-			}
-			t.Priority = new(int)
-			err = r.int(t.Priority)
-		case "calendar":
-			err = r.str(&t.Calendar)
-		case "notes":
-			err = r.str(&t.Notes)
-		case "fields":
-			err = r.strings(&t.Fields)
-		case "start_milestone":
-			err = r.bool(&t.StartMS)
-		case "manual":
-			err = r.bool(&t.Manual)
-		case "start":
-			err = r.str(&t.Start)
-		case "actual_start":
-			err = r.str(&t.ActualStart)
-		case "actual_finish":
-			err = r.str(&t.ActualFinish)
-		case "percent_complete":
-			err = r.float(&t.PercentComplete)
-		case "remaining":
-			err = r.str(&t.Remaining)
-		case "type":
-			err = r.text(&t.Type)
-		case "effort_driven":
-			err = r.bool(&t.EffortDriven)
-		case "work":
-			err = r.str(&t.Work)
-		case "ignore_resource_calendars":
-			err = r.bool(&t.IgnoreResourceCalendars)
-		case "fixed_cost":
-			err = r.float(&t.FixedCost)
-		case "actual_cost":
-			if r.null() {
-				t.ActualCost = nil
-				break
-			}
-			t.ActualCost = new(float64)
-			err = r.float(t.ActualCost)
-		case "splits":
-			err = list(r, &t.Splits, r.split)
-		case "no_split":
-			err = r.bool(&t.NoSplit)
-		case "crash":
-			err = optional(r, &t.Crash, r.crash)
-		default:
-			err = r.unknown(key)
-		}
-	}
-	return err
-}
-
-// optional reads an object that may be null into *dst, nil for null.
-func optional[T any](r *jsonReader, dst **T, read func(*T) error) error {
-	if r.null() {
-		*dst = nil
-		return nil
-	}
-	*dst = new(T)
-	return read(*dst)
-}
-
-func (r *jsonReader) constraint(c *constraintJSON) error {
-	return r.fields(func(key []byte) error {
-		switch string(key) {
-		case "type":
-			return r.text(&c.Type)
-		case "date":
-			return r.str(&c.Date)
-		}
-		return errUnknownField
-	})
-}
-
-func (r *jsonReader) crash(c *crashJSON) error {
-	return r.fields(func(key []byte) error {
-		switch string(key) {
-		case "duration":
-			return r.str(&c.Duration)
-		case "cost":
-			return r.float(&c.Cost)
-		}
-		return errUnknownField
-	})
-}
-
-func (r *jsonReader) split(s *splitJSON) error {
-	return r.fields(func(key []byte) error {
-		switch string(key) {
-		case "at":
-			return r.str(&s.At)
-		case "gap":
-			return r.str(&s.Gap)
-		}
-		return errUnknownField
-	})
-}
-
-func (r *jsonReader) link(l *linkJSON) error {
-	ok, err := r.enter('{')
-	for ok && err == nil {
-		var key []byte
-		if key, ok, err = r.field(); !ok || err != nil {
-			break
-		}
-		switch string(key) {
-		case "from":
-			err = r.str(&l.From)
-		case "to":
-			err = r.str(&l.To)
-		case "type":
-			err = optText(r, &l.Type)
-		case "lag":
-			err = r.str(&l.Lag)
-		case "overlap":
-			err = r.str(&l.Overlap)
-		case "rework_cost":
-			err = r.float(&l.ReworkCost)
-		default:
-			err = r.unknown(key)
-		}
-	}
-	return err
-}
-
-func (r *jsonReader) resource(s *resourceJSON) error {
-	return r.fields(func(key []byte) error {
-		switch string(key) {
-		case "id":
-			return r.str(&s.ID)
-		case "name":
-			return r.str(&s.Name)
-		case "type":
-			return r.text(&s.Type)
-		case "max_units":
-			return r.float(&s.MaxUnits)
-		case "calendar":
-			return r.str(&s.Calendar)
-		case "standard_rate":
-			return r.float(&s.StandardRate)
-		case "overtime_rate":
-			return r.float(&s.OvertimeRate)
-		case "cost_per_use":
-			return r.float(&s.CostPerUse)
-		case "group":
-			return r.str(&s.Group)
-		case "fields":
-			return r.strings(&s.Fields)
-		}
-		return errUnknownField
-	})
-}
-
-func (r *jsonReader) assignment(a *assignmentJSON) error {
-	return r.fields(func(key []byte) error {
-		switch string(key) {
-		case "task":
-			return r.str(&a.Task)
-		case "resource":
-			return r.str(&a.Resource)
-		case "units":
-			return r.float(&a.Units)
-		case "work":
-			return r.str(&a.Work)
-		}
-		return errUnknownField
-	})
-}
-
-// strings reads an object of strings (custom field values).
-func (r *jsonReader) strings(dst *map[string]string) error {
-	if r.null() {
-		*dst = nil
-		return nil
-	}
-	*dst = map[string]string{}
-	return r.fields(func(key []byte) error {
-		var v string
-		err := r.str(&v)
-		(*dst)[string(key)] = v
-		return err
-	})
-}
-
-func (r *jsonReader) customField(f *fieldJSON) error {
-	return r.fields(func(key []byte) error {
-		switch string(key) {
-		case "name":
-			return r.str(&f.Name)
-		case "alias":
-			return r.str(&f.Alias)
-		case "id":
-			return r.str(&f.ID)
-		case "resource":
-			return r.bool(&f.Resource)
-		}
-		return errUnknownField
-	})
-}
-
-func (r *jsonReader) baseline(b *baselineJSON) error {
-	return r.fields(func(key []byte) error {
-		switch string(key) {
-		case "name":
-			return r.str(&b.Name)
-		case "tasks":
-			return list(r, &b.Tasks, r.baselineTask)
-		}
-		return errUnknownField
-	})
-}
-
-func (r *jsonReader) baselineTask(t *baselineTaskJSON) error {
-	return r.fields(func(key []byte) error {
-		switch string(key) {
-		case "id":
-			return r.str(&t.ID)
-		case "start":
-			return r.str(&t.Start)
-		case "finish":
-			return r.str(&t.Finish)
-		case "duration":
-			return r.str(&t.Duration)
-		case "work":
-			return r.str(&t.Work)
-		case "cost":
-			return r.float(&t.Cost)
-		}
-		return errUnknownField
-	})
 }

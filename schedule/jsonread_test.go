@@ -3,9 +3,12 @@ package schedule
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // readStd reads the wire form with encoding/json, the reference the
@@ -95,3 +98,79 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// TestReaderStreams reads documents through buffers of every small size,
+// from a source that gives one byte at a time: the wire form, and each
+// error with its line, column and field, are those of reading the
+// document whole.
+func TestReaderStreams(t *testing.T) {
+	docs := []string{
+		"{\n  \"name\": \"ঢাকা \\u00e9 \\ud83d\\ude00 \\n\\t\\\"q\\\" \\/\",\n  \"start\": \"2027-01-03\",\n  \"tasks\": [\n    {\"id\": \"a\", \"priority\": 100, \"duration\": \"2d\"},\n    {\"id\": \"b\", \"fields\": {\"k\": \"v\", \"\": null}}\n  ],\n  \"calendars\": [{\"name\": \"c\", \"week\": {\"monday\": [\"08:00-12:00\"]}, \"exceptions\": [{\"from\": \"2027-01-01\", \"to\": null}]}]\n}\n",
+		"{\n  \"start\": \"2027-01-03\",\n  \"tasks\": [\n    {\"id\": \"A\",}\n  ]\n}",
+		"{\n\n\n  \"start\": \"2027-01-03\", \"tasks\": [], \"links\": [\n {\"from\": \"a\", \"to\": \"b\", \"type\": \"XX\"}]}",
+		"{\"start\": \"s\",\n \"tasks\": [{\"id\": \"x\", \"priority\": 1e2}]}",
+		"{\"start\": \"s\",\n\n \"colour\": 1}",
+		"{\"start\": \"s\", \"tasks\": [{\"notes\": \"" + strings.Repeat("long \\\" text ", 50) + "\"}]}",
+		"{\"start\": \"s\", \"tasks\": [{\"notes\": \"" + strings.Repeat("x", 100) + "\\q\"}]}",
+		"{\"start\": \"s\", \"tasks\": [{\"notes\": \"unterminated " + strings.Repeat("y", 40),
+		"{\"start\": \"s\", \"tasks\": [{\"percent_complete\": 12345678901234567890.5e-3}]} ",
+		"{\"start\": \"s\", \"tasks\": [{\"manual\": true}]}  \n  x",
+		"\ufeff{\"start\": \"s\", \"tasks\": null}",
+	}
+	docs = append(docs, docExample, `{"start": "s", "tasks": [{"priority": 01}]}`, `{"start": "\u12"}`)
+	for k, doc := range docs {
+		whole, wantErr := readProjectJSON([]byte(doc))
+		for _, size := range []int{1, 2, 3, 5, 8, 13, 64} {
+			r := newJSONReader(iotest.OneByteReader(strings.NewReader(doc)), int64(len(doc)), math.MaxInt64, size)
+			var got projectJSON
+			err := r.document(&got)
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Fatalf("doc %d, buffer %d: error %v, want %v", k, size, err, wantErr)
+			}
+			if err == nil && !reflect.DeepEqual(&got, whole) {
+				t.Fatalf("doc %d, buffer %d: read %+v, want %+v", k, size, got, whole)
+			}
+		}
+	}
+}
+
+// docExample is the example of the package doc.
+const docExample = `{
+  "name": "Dhaka Tower",
+  "start": "2027-01-03T08:00:00+06:00",
+  "finish_by": "2028-12-31T17:00:00+06:00",
+  "status_date": "2027-03-04T17:00:00+06:00",
+  "time_zone": "Asia/Dhaka",
+  "calendar": "Dhaka",
+  "settings": {"minutes_per_day": 480, "minutes_per_week": 2400, "days_per_month": 20},
+  "options": {"profile": "p6", "total_float": "smallest", "lag_calendar": "successor",
+              "critical_float": "0d", "constraints": "honor", "summary_float": "rolled-up",
+              "progress": "actual-dates"},
+  "calendars": [{
+    "name": "Dhaka", "base": "Sunday-Thursday",
+    "week": {"saturday": ["09:00-13:00"]},
+    "exceptions": [{"name": "Victory Day", "from": "2027-12-16", "yearly": true},
+                   {"name": "Eid", "from": "2027-03-08", "to": "2027-03-12"}]
+  }],
+  "tasks": [
+    {"id": "P", "name": "Piling"},
+    {"id": "P1", "name": "Bored piles", "parent": "P", "duration": "20d",
+     "constraint": {"type": "SNET", "date": "2027-02-01"},
+     "deadline": "2027-04-30", "priority": 700, "calendar": "Night Shift", "notes": "…"},
+    {"id": "P2", "name": "Pile caps", "parent": "P", "duration": "8d",
+     "manual": true, "start": "2027-03-01T08:00:00+06:00",
+     "actual_start": "2027-03-01T08:00:00+06:00", "percent_complete": 40, "remaining": "5d",
+     "actual_cost": 52000},
+    {"id": "P3", "name": "Pile tests", "parent": "P", "type": "fixed_work",
+     "effort_driven": true, "work": "96h", "ignore_resource_calendars": false,
+     "fixed_cost": 45000}
+  ],
+  "links": [{"from": "P1", "to": "P2", "type": "SS", "lag": "50%"}],
+  "resources": [{"id": "crew", "name": "Piling crew", "type": "work", "max_units": 2,
+                 "calendar": "Dhaka", "standard_rate": 1200, "group": "piling"}],
+  "assignments": [{"task": "P1", "resource": "crew", "units": 1},
+                  {"task": "P3", "resource": "crew", "units": 0.5, "work": "96h"}],
+  "baselines": [{"name": "Baseline", "tasks": [
+    {"id": "P1", "start": "2027-02-01T08:00:00+06:00", "finish": "2027-02-28T17:00:00+06:00",
+     "duration": "20d", "work": "160h", "cost": 192000}]}]
+}`

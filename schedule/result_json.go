@@ -1,43 +1,26 @@
 package schedule
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"math"
 	"time"
 )
 
-// The JSON encoding of a Result, as `critpath schedule --json` prints it:
-//
-//	{"project": {"name": "…", "start": "…", "finish": "…"},
-//	 "tasks": [{"id": "A", "name": "…", "start": "…", "finish": "…",
-//	            "early_start": "…", "early_finish": "…",
-//	            "late_start": "…", "late_finish": "…", "total_float": 0,
-//	            "free_float": 0, "critical": true, "longest_path": true,
-//	            "summary": false, "milestone": false, "percent_complete": 40,
-//	            "work_hours": 80, "cost": 28000,
-//	            "segments": [{"start": "…", "finish": "…", "done": true}, …]}]}
-//
-// The project's "percent_complete" is {"duration": …, "work": …, "cost": …},
-// rounded to hundredths.
-//
-// Tasks come in the project's order; "start" and "finish" are the dates a
-// task is scheduled on (its late dates when placed as late as possible);
-// dates are RFC 3339 in the project's zone; floats are working minutes on
-// the task's calendar. "segments" (Result.Segments) is there only for a
-// task whose work is cut in pieces: split, or in progress.
+// The wire form of a Result's JSON encoding (see the package doc).
 
-type resultJSON struct {
-	Project struct {
-		Name            string `json:"name,omitempty"`
-		Start           string `json:"start"`
-		Finish          string `json:"finish"`
-		PercentComplete struct {
-			Duration float64 `json:"duration"`
-			Work     float64 `json:"work"`
-			Cost     float64 `json:"cost"`
-		} `json:"percent_complete"`
-	} `json:"project"`
-	Tasks []taskResultJSON `json:"tasks"`
+type resultProjectJSON struct {
+	Name            string `json:"name,omitempty"`
+	Start           string `json:"start"`
+	Finish          string `json:"finish"`
+	PercentComplete struct {
+		Duration float64 `json:"duration"`
+		Work     float64 `json:"work"`
+		Cost     float64 `json:"cost"`
+	} `json:"percent_complete"`
 }
 
 type taskResultJSON struct {
@@ -67,34 +50,87 @@ type segmentJSON struct {
 	Done   bool   `json:"done,omitempty"`
 }
 
-// MarshalJSON implements json.Marshaler with the encoding above.
-func (r *Result) MarshalJSON() ([]byte, error) {
-	var w resultJSON
-	f := func(t time.Time) string { return t.Format(time.RFC3339) }
-	w.Project.Name = r.net.name
-	w.Project.Start, w.Project.Finish = f(r.Start()), f(r.Finish())
-	pp := r.ProjectProgress()
-	w.Project.PercentComplete.Duration, w.Project.PercentComplete.Work, w.Project.PercentComplete.Cost = round2(pp.ByDuration), round2(pp.ByWork), round2(pp.ByCost)
-	onPath := r.onLongestPath()
-	w.Tasks = make([]taskResultJSON, 0, len(r.net.tasks))
-	for i, t := range r.Tasks() {
-		var segs []segmentJSON
-		if !t.Summary && r.segmented(i) {
-			for _, s := range r.Segments(i) {
-				segs = append(segs, segmentJSON{f(s.Start), f(s.Finish), s.Done})
-			}
+// EncodeJSON writes the Result in its JSON encoding to w, indented, a task
+// at a time: the document is never held whole. A value JSON cannot write
+// (a cost that is not finite) is an error naming the task.
+func (r *Result) EncodeJSON(w io.Writer) error {
+	out := bufio.NewWriterSize(w, 64<<10)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// value writes v indented as the element of a document nested two
+	// levels deep, without the encoder's newline.
+	value := func(v any) error {
+		buf.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
 		}
-		w.Tasks = append(w.Tasks, taskResultJSON{
-			ID: t.ID, Name: t.Name, Start: f(t.Start), Finish: f(t.Finish),
-			EarlyStart: f(t.EarlyStart), EarlyFinish: f(t.EarlyFinish),
-			LateStart: f(t.LateStart), LateFinish: f(t.LateFinish),
+		out.Write(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}))
+		return nil
+	}
+	date := func(t time.Time) string { return t.Format(time.RFC3339) }
+
+	var pj resultProjectJSON
+	pj.Name, pj.Start, pj.Finish = r.net.name, date(r.Start()), date(r.Finish())
+	pp := r.ProjectProgress()
+	pc := &pj.PercentComplete
+	pc.Duration, pc.Work, pc.Cost = round2(pp.ByDuration), round2(pp.ByWork), round2(pp.ByCost)
+	out.WriteString("{\n  \"project\": ")
+	enc.SetIndent("  ", "  ")
+	if err := value(&pj); err != nil {
+		return fmt.Errorf("schedule: writing json: the project's progress: %w", err)
+	}
+	out.WriteString(",\n  \"tasks\": [")
+	enc.SetIndent("    ", "  ")
+	onPath := r.onLongestPath()
+	var tj taskResultJSON
+	n := 0
+	for i, t := range r.Tasks() {
+		n++
+		tj = taskResultJSON{
+			ID: t.ID, Name: t.Name, Start: date(t.Start), Finish: date(t.Finish),
+			EarlyStart: date(t.EarlyStart), EarlyFinish: date(t.EarlyFinish),
+			LateStart: date(t.LateStart), LateFinish: date(t.LateFinish),
 			TotalFloat: t.TotalFloat, FreeFloat: t.FreeFloat,
 			Critical: t.Critical, LongestPath: onPath[i],
 			Summary: t.Summary, Milestone: t.Milestone, Percent: round2(t.PercentComplete),
-			Work: round2(float64(t.Work) / 60), Cost: round2(t.Cost), Segments: segs,
-		})
+			Work: round2(float64(t.Work) / 60), Cost: round2(t.Cost), Segments: tj.Segments[:0],
+		}
+		if !t.Summary && r.segmented(i) {
+			for _, s := range r.Segments(i) {
+				tj.Segments = append(tj.Segments, segmentJSON{date(s.Start), date(s.Finish), s.Done})
+			}
+		}
+		if i > 0 {
+			out.WriteByte(',')
+		}
+		out.WriteString("\n    ")
+		if err := value(&tj); err != nil {
+			return fmt.Errorf("schedule: writing json: task %q: %w", t.ID, err)
+		}
 	}
-	return json.Marshal(w)
+	if n > 0 {
+		out.WriteString("\n  ")
+	}
+	out.WriteString("]\n}\n")
+	return out.Flush()
 }
 
-func round2(x float64) float64 { return math.Round(x*100) / 100 }
+// MarshalJSON implements json.Marshaler with the encoding EncodeJSON
+// writes. It holds the whole document: for a large project, EncodeJSON
+// writes the same to a stream.
+func (r *Result) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	if err := r.EncodeJSON(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// round2 rounds x to hundredths; a number too large to have any keeps its
+// value (x*100 would overflow).
+func round2(x float64) float64 {
+	if math.Abs(x) >= 1<<53 {
+		return x
+	}
+	return math.Round(x*100) / 100
+}

@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/critpath/critpath/interchange"
 	"github.com/critpath/critpath/internal/randnet"
 	"github.com/critpath/critpath/schedule"
 )
@@ -64,6 +66,49 @@ func BenchmarkScheduleCommand(b *testing.B) {
 			r.Run()
 			if err := printTable(io.Discard, p, r); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkReadJSON reads the 3,994-activity P6 project of the corpus
+// (SP10 - COST LOADED.xer, converted to critpath's JSON in memory) with
+// schedule.ReadJSON, against encoding/json validating the same bytes in
+// the same run. It skips when CRITPATH_CORPUS is unset.
+func BenchmarkReadJSON(b *testing.B) {
+	root := os.Getenv("CRITPATH_CORPUS")
+	if root == "" {
+		b.Skip("CRITPATH_CORPUS is not set")
+	}
+	path := filepath.Join(root, "interchange", "xer", "pyp6xer__SP10_-_COST_LOADED.xer")
+	in, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	f, err := interchange.Read(path, in, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := schedule.WriteJSON(&buf, f.Projects[0].Project); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.Run("reader=ReadJSON", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := schedule.ReadJSON(bytes.NewReader(data)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("reader=json.Valid", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if !json.Valid(data) {
+				b.Fatal("invalid")
 			}
 		}
 	})

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -39,15 +38,19 @@ func scheduleCommand(args []string, stdout, stderr io.Writer) error {
 	if err := applyProfile(p, *profile); err != nil {
 		return err
 	}
-	r, err := runProject(files[0], p)
+	n, err := schedule.Compile(p)
 	if err != nil {
-		return err
+		return scheduleError(files[0], p, err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		// The project is not used from here on: its memory can go before
+		// the schedule's is taken, and the JSON is written a task at a time.
+		r := n.NewResult()
+		r.Run()
+		return r.EncodeJSON(stdout)
 	}
+	r := n.NewResult()
+	r.Run()
 	return printTable(stdout, p, r)
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -44,9 +43,6 @@ func (s *source) readFile(path string, stderr io.Writer) (*interchange.File, err
 		return nil, err
 	}
 	defer in.Close()
-	if fi, err := in.Stat(); err == nil && fitMemory {
-		debug.SetMemoryLimit(min(maxMemory, max(minMemory, 4*fi.Size())))
-	}
 	f, err := interchange.Read(path, in, &interchange.ReadOptions{Workbook: &xlsx.ReadOptions{Columns: s.columns, DayFirst: s.dayFirst}})
 	if ie, ok := errors.AsType[*xlsx.ImportError](err); ok {
 		lines := make([]string, len(ie.Problems))

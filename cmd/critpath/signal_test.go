@@ -77,7 +77,7 @@ func TestConvertTerminated(t *testing.T) {
 // otherwise; critpath version says which is in force.
 func TestMemoryLimit(t *testing.T) {
 	for _, c := range []struct{ env, want string }{
-		{"", "memory limit 1024 MiB"}, // 256 MiB to 1 GiB as the file read is small or large
+		{"", "memory limit 1024 MiB"},
 		{"GOMEMLIMIT=2GiB", "memory limit 2048 MiB"},
 		{"GOMEMLIMIT=off", ""},
 	} {

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/critpath/critpath/interchange"
@@ -35,12 +36,17 @@ func writeFile(in, path string, p *schedule.Project, opts *interchange.WriteOpti
 			return nil, fmt.Errorf("%w: OUT %s is IN %s: write the converted file elsewhere", errUsage, path, in)
 		}
 	}
+	var tmpName atomic.Value // the temporary file's name, once it has one
+	defer removeOnSignal(func() {
+		if name, ok := tmpName.Load().(string); ok {
+			os.Remove(name)
+		}
+	})()
 	tmp, err := createBeside(target, mode)
 	if err != nil {
 		return nil, err
 	}
-	stop := removeOnSignal(tmp.Name())
-	defer stop()
+	tmpName.Store(tmp.Name())
 	warnings, err := interchange.Write(path, tmp, p, opts)
 	err = errors.Join(err, tmp.Chmod(mode), tmp.Close()) // the mode again: the umask may have cut it
 	if err == nil {
@@ -93,17 +99,18 @@ func createBeside(target string, mode fs.FileMode) (*os.File, error) {
 	return nil, fmt.Errorf("%s: no free name for a temporary file", dir)
 }
 
-// removeOnSignal removes the file named if the process is interrupted or
+// removeOnSignal calls remove if the process is interrupted or
 // terminated before the returned stop is called, and then dies of the
-// signal as it would have.
-func removeOnSignal(name string) (stop func()) {
+// signal as it would have. It is called before the file to remove is
+// made, so that no signal finds it unwatched.
+func removeOnSignal(remove func()) (stop func()) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() {
 		select {
 		case sig := <-ch:
-			os.Remove(name)
+			remove()
 			signal.Reset(sig)
 			if p, err := os.FindProcess(os.Getpid()); err == nil {
 				p.Signal(sig)

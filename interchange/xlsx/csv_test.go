@@ -94,3 +94,18 @@ func TestReadCSVProblems(t *testing.T) {
 		t.Errorf("got %v", ie.Problems)
 	}
 }
+
+// The separator is the one most of the first 50 lines use: a title line
+// above a semicolon (or tab) header does not make it a comma, and the
+// header row below the title is found.
+func TestReadCSVSeparatorUnderATitle(t *testing.T) {
+	for name, in := range map[string]string{
+		"semicolon": "Dhaka Tower schedule\nID;Name;Duration\nA;Dig;3d\nB;Pour;2d\n",
+		"tab":       "Dhaka Tower, phase 1\nID\tName\tDuration\nA\tDig\t3d\n",
+	} {
+		_, _, err := parts(xlsx.ReadCSV(strings.NewReader(in), &xlsx.ReadOptions{Start: time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)}))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

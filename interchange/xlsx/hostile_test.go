@@ -270,10 +270,10 @@ func TestReadBrokenSheet(t *testing.T) {
 	}
 }
 
-// cutOwnTasks is critpath's workbook of the Dhaka Tower with its Tasks
-// sheet cut in half (it was read as far as the cut, or, cut in a tag, the
-// Gantt sheet read instead).
-func cutOwnTasks(t *testing.T) []byte {
+// ownBook is critpath's workbook of the Dhaka Tower with its Tasks sheet
+// (xl/worksheets/sheet1.xml, its body as written) made over by tasks.
+func ownBook(t *testing.T, tasks func(e *entry)) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	if _, err := Write(&buf, testutil.Example(t, "dhaka-tower.json"), nil); err != nil {
 		t.Fatal(err)
@@ -286,12 +286,54 @@ func cutOwnTasks(t *testing.T) []byte {
 	for _, f := range zr.File {
 		r, _ := f.Open()
 		body, _ := io.ReadAll(r)
+		e := entry{name: f.Name, body: string(body)}
 		if f.Name == "xl/worksheets/sheet1.xml" {
-			body = body[:len(body)/2]
+			tasks(&e)
 		}
-		entries = append(entries, entry{name: f.Name, body: string(body)})
+		entries = append(entries, e)
 	}
 	return zipOf(t, entries...)
+}
+
+// cutOwnTasks is critpath's workbook of the Dhaka Tower with its Tasks
+// sheet cut in half (it was read as far as the cut, or, cut in a tag, the
+// Gantt sheet read instead).
+func cutOwnTasks(t *testing.T) []byte {
+	return ownBook(t, func(e *entry) { e.body = e.body[:len(e.body)/2] })
+}
+
+// ownTaskRows is critpath's workbook of the Dhaka Tower with its Tasks
+// sheet replaced by one of n rows: a header ID, Name, then tasks with an
+// ID and a name.
+func ownTaskRows(t *testing.T, n int) []byte {
+	sheet := sheetXML(`<row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c><c r="B1" t="inlineStr"><is><t>Name</t></is></c></row>` + "\x00")
+	head, tail, _ := strings.Cut(sheet, "\x00")
+	return ownBook(t, func(e *entry) {
+		e.write = func(w io.Writer) {
+			io.WriteString(w, head)
+			repeat(`<row><c><v>7</v></c><c><v>1</v></c></row>`, n-1)(w)
+			io.WriteString(w, tail)
+		}
+	})
+}
+
+// A workbook of critpath's whose Tasks sheet holds 2,000,000 rows is
+// refused from its zip directory, the sheet unpacking to over 100 times
+// its packed size: ErrTooLarge naming the limit, its memory bounded.
+// TestReadHostileWorkbooks has the bomb that passes the directory and
+// stops at maxRows.
+func TestReadRowBombFromTheDirectory(t *testing.T) {
+	data := ownTaskRows(t, 2_000_000)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := Read(bytes.NewReader(data), nil)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "100 times (the limit)") {
+		t.Errorf("got %v, want ErrTooLarge naming the limit", err)
+	}
+	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 1024 {
+		t.Errorf("%d-byte workbook: %d MB allocated", len(data), mb)
+	}
 }
 
 // A cell that cannot be read is a problem in that cell, once read: one

@@ -2,6 +2,7 @@ package xlsx_test
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,5 +37,15 @@ func TestPriorityRoundTrip(t *testing.T) {
 				t.Errorf("%s: Priority %d: read back %d, want %d", name, fields[k], got, w)
 			}
 		}
+	}
+}
+
+// A priority that is not a whole number is a problem: "2.5" is not read
+// as 2.
+func TestReadPriorityNotWhole(t *testing.T) {
+	in := "ID,Name,Duration,Priority\nA,x,1d,2.5\n"
+	p, _, err := parts(xlsx.ReadCSV(strings.NewReader(in), &xlsx.ReadOptions{Start: time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)}))
+	if err == nil {
+		t.Fatalf("no problem reported; priority 2.5 read as %d", p.Tasks[0].Priority)
 	}
 }

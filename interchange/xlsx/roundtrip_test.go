@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/critpath/critpath/interchange/internal/testutil"
 	"github.com/critpath/critpath/interchange/mspdi"
@@ -34,6 +35,33 @@ func roundTrip(t *testing.T, p *schedule.Project) (*schedule.Project, []byte) {
 		t.Logf("warning: %s", w)
 	}
 	return q, buf.Bytes()
+}
+
+// smallProject is a project of two tasks, Dig (A) then Pour (B),
+// starting Monday 2027-01-04 08:00 in loc.
+func smallProject(loc *time.Location) *schedule.Project {
+	return &schedule.Project{
+		Name:     "small",
+		Start:    time.Date(2027, 1, 4, 8, 0, 0, 0, loc),
+		Location: loc,
+		Tasks: []schedule.Task{
+			{ID: "A", Name: "Dig", Duration: schedule.Days(3)},
+			{ID: "B", Name: "Pour", Duration: schedule.Days(2)},
+		},
+		Links: []schedule.Link{{Pred: "A", Succ: "B", Type: schedule.FS}},
+	}
+}
+
+// taskByID is p's task id; the test fails without one.
+func taskByID(t *testing.T, p *schedule.Project, id string) *schedule.Task {
+	t.Helper()
+	for k := range p.Tasks {
+		if p.Tasks[k].ID == id {
+			return &p.Tasks[k]
+		}
+	}
+	t.Fatalf("no task %q", id)
+	return nil
 }
 
 // inWorkbookOrder is p as a workbook holds it: its tasks in outline

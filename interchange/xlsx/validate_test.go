@@ -6,22 +6,25 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critpath/critpath/interchange/internal/testutil"
 	"github.com/critpath/critpath/interchange/xlsx"
+	"github.com/critpath/critpath/schedule"
 	"github.com/xuri/excelize/v2"
 )
 
-// book is the Dhaka Tower's workbook, open for editing.
+// book is a workbook critpath wrote, open for editing.
 type book struct {
 	t *testing.T
 	f *excelize.File
 }
 
-func dhakaBook(t *testing.T) *book {
+// bookOf is p's workbook, open for editing.
+func bookOf(t *testing.T, p *schedule.Project) *book {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := xlsx.Write(&buf, testutil.Example(t, "dhaka-tower.json"), nil); err != nil {
+	if _, err := xlsx.Write(&buf, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -29,6 +32,12 @@ func dhakaBook(t *testing.T) *book {
 		t.Fatal(err)
 	}
 	return &book{t, f}
+}
+
+// dhakaBook is the Dhaka Tower's workbook, open for editing.
+func dhakaBook(t *testing.T) *book {
+	t.Helper()
+	return bookOf(t, testutil.Example(t, "dhaka-tower.json"))
 }
 
 // cell is the reference of the cell under header in the row whose first
@@ -60,13 +69,22 @@ func (b *book) set(sheet, ref string, v any) {
 	}
 }
 
-func (b *book) read() ([]xlsx.Problem, error) {
+// project reads the workbook back as it is now.
+func (b *book) project() (*schedule.Project, error) {
 	b.t.Helper()
 	buf, err := b.f.WriteToBuffer()
 	if err != nil {
 		b.t.Fatal(err)
 	}
 	p, _, err := parts(xlsx.Read(buf, nil))
+	return p, err
+}
+
+// read reads the workbook back and gives the problems of its
+// *ImportError, and the error; a project read with them fails the test.
+func (b *book) read() ([]xlsx.Problem, error) {
+	b.t.Helper()
+	p, err := b.project()
 	ie, ok := errors.AsType[*xlsx.ImportError](err)
 	if !ok {
 		return nil, err
@@ -149,5 +167,39 @@ func TestReadScheduleProblems(t *testing.T) {
 				t.Errorf("got %s, want %s!%s: …%s…", p, c.cellSheet, ref, c.text)
 			}
 		})
+	}
+}
+
+// The scheduler's complaints about resources and assignments are put in
+// their cells on the Resources and Assignments sheets: a calendar no
+// project has, negative units.
+func TestReadResourceProblemsInTheirCells(t *testing.T) {
+	p := smallProject(time.UTC)
+	p.Resources = []schedule.Resource{{ID: "mason", Name: "Mason"}}
+	p.Assignments = []schedule.Assignment{{Task: "A", Resource: "mason", Units: 1}}
+	b := bookOf(t, p)
+	if v, _ := b.f.GetCellValue("Resources", "E1"); v != "Calendar" {
+		t.Fatalf("Resources!E1 is %q", v)
+	}
+	b.set("Resources", "E2", "Moon")
+	if v, _ := b.f.GetCellValue("Assignments", "E1"); v != "Units" {
+		t.Fatalf("Assignments!E1 is %q", v)
+	}
+	b.set("Assignments", "E2", -1)
+	_, err := b.project()
+	ie, ok := errors.AsType[*xlsx.ImportError](err)
+	if !ok {
+		t.Fatalf("got %v, want an *ImportError", err)
+	}
+	want := map[string]bool{"Resources!E2": false, "Assignments!E2": false}
+	for _, pr := range ie.Problems {
+		if _, ok := want[pr.Sheet+"!"+pr.Cell]; ok {
+			want[pr.Sheet+"!"+pr.Cell] = true
+		}
+	}
+	for ref, found := range want {
+		if !found {
+			t.Errorf("no problem at %s; got %q", ref, ie.Problems)
+		}
 	}
 }

@@ -6,11 +6,12 @@ package feasible
 import "fmt"
 
 // Check reports the first way the schedule (starts, makespan) breaks the
-// problem, in an error starting with "feasible: ": a start before period 0, a job starting before a predecessor
-// finishes, a resource used over its capacity in some period, or a
-// makespan other than the last finish. successors[j] lists the jobs that
-// may start only when job j has finished; demands[j][k] is what job j
-// uses of resource k in each period it runs.
+// problem, in an error starting with "feasible: ": a start before period
+// 0, a job starting before a predecessor finishes, a resource used over
+// its capacity in some period, or a makespan other than the last finish.
+// successors[j] lists the jobs that may start only when job j has
+// finished; demands[j][k] is what job j uses of resource k in each period
+// it runs.
 func Check(durations []int, demands [][]int, capacities []int, successors [][]int, starts []int, makespan int) error {
 	n := len(durations)
 	if len(starts) != n {

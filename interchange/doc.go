@@ -31,11 +31,12 @@
 // chooses one project by ID or name, and says which there are when the
 // choice is open.
 //
-// Errors name the file (the name given) and, from the format's reader,
-// the line, element, table or cell: a *mspdi.ParseError, *xer.ParseError,
-// *pmxml.ParseError, *psplib.ParseError, *xlsx.ImportError (every bad cell
-// at once) or *schedule.InputError, wrapped. Nothing is returned with an
-// error.
+// Errors start with "interchange: " and the file's name (the name
+// given), then the format reader's error naming the line, element, table
+// or cell ("interchange: plan.xml: mspdi: line 12: …"): a
+// *mspdi.ParseError, *xer.ParseError, *pmxml.ParseError,
+// *psplib.ParseError, *xlsx.ImportError (every bad cell at once) or
+// *schedule.InputError, wrapped. Nothing is returned with an error.
 //
 // # What Write does
 //

@@ -54,7 +54,8 @@ func ParseFormat(s string) (Format, error) {
 const sniffLen = 64 << 10
 
 // detect tells a file's format by its name and, for .xml or an unknown
-// extension, by head, the file's first bytes.
+// extension, by head, the file's first bytes. Its errors are for Read to
+// wrap.
 func detect(name string, head []byte) (Format, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	if f, ok := byExtension[ext]; ok {
@@ -69,7 +70,7 @@ func detect(name string, head []byte) (Format, error) {
 		case "APIBusinessObjects":
 			return PMXML, nil
 		default:
-			return "", fmt.Errorf("interchange: root element %q: not a format critpath reads (MSPDI's is Project, PMXML's APIBusinessObjects)", root)
+			return "", fmt.Errorf("root element %q: not a format critpath reads (MSPDI's is Project, PMXML's APIBusinessObjects)", root)
 		}
 	}
 	switch {
@@ -81,9 +82,9 @@ func detect(name string, head []byte) (Format, error) {
 		return JSON, nil
 	}
 	if ext == "" {
-		return "", fmt.Errorf("interchange: no extension, and the content is none of XER, a workbook, XML or JSON (readable: %s)", Readable)
+		return "", fmt.Errorf("no extension, and the content is none of XER, a workbook, XML or JSON (readable: %s)", Readable)
 	}
-	return "", fmt.Errorf("interchange: unknown file type %q (readable: %s)", ext, Readable)
+	return "", fmt.Errorf("unknown file type %q (readable: %s)", ext, Readable)
 }
 
 // rootElement is the name of an XML document's first element ("" when

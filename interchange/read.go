@@ -82,8 +82,9 @@ type ReadOptions struct {
 
 // Read reads a project file named name from r, its format told by the
 // name's extension and, for .xml or an unknown extension, by its content
-// (see the package doc). Errors are prefixed with name and wrap the
-// format reader's error, which names the line, element, table or cell.
+// (see the package doc). Errors start with "interchange: " and name;
+// they wrap the format reader's error, which names the line, element,
+// table or cell.
 func Read(name string, r io.Reader, opts *ReadOptions) (*File, error) {
 	if opts == nil {
 		opts = &ReadOptions{}
@@ -93,21 +94,21 @@ func Read(name string, r io.Reader, opts *ReadOptions) (*File, error) {
 	if format == "" {
 		head, err := br.Peek(sniffLen)
 		if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("interchange: %s: %w", name, err)
 		}
 		if format, err = detect(name, head); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("interchange: %s: %w", name, err)
 		}
 	}
 	f, err := read(format, br, opts)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("interchange: %s: %w", name, err)
 	}
 	f.Format = format
 	return f, nil
 }
 
-// read reads r as format.
+// read reads r as format. Its own errors are for Read to wrap.
 func read(format Format, r io.Reader, opts *ReadOptions) (*File, error) {
 	switch format {
 	case JSON:
@@ -170,9 +171,9 @@ func read(format Format, r io.Reader, opts *ReadOptions) (*File, error) {
 		}
 		return &File{Projects: []Project{{Project: x.Project}}, Warnings: x.Warnings}, nil
 	case SVG, PDF:
-		return nil, fmt.Errorf("interchange: %s is written, not read (readable: %s)", format, Readable)
+		return nil, fmt.Errorf("%s is written, not read (readable: %s)", format, Readable)
 	}
-	return nil, fmt.Errorf("interchange: unknown format %q", format)
+	return nil, fmt.Errorf("unknown format %q", format)
 }
 
 // Pick returns the project sel names: the one whose ID is sel, else the

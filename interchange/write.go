@@ -41,14 +41,14 @@ func FormatOf(name string) (Format, error) {
 	if f, ok := byExtension[ext]; ok && f != PSPLIB {
 		return f, nil
 	}
-	return "", fmt.Errorf("%s: interchange: unknown file type %q (writable: %s)", name, ext, Writable)
+	return "", fmt.Errorf("interchange: %s: unknown file type %q (writable: %s)", name, ext, Writable)
 }
 
 // Write writes project p as the file named name, in the format the name's
 // extension (or opts.Format) chooses, to w, and returns the writer's
 // warnings: what the format cannot hold, written as near as it could be
 // or left out. It fails, having written nothing to w, on what the format
-// refuses (an error prefixed with name).
+// refuses (an error starting with "interchange: " and name).
 func Write(name string, w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
 	if opts == nil {
 		opts = &WriteOptions{}
@@ -64,15 +64,15 @@ func Write(name string, w io.Writer, p *schedule.Project, opts *WriteOptions) ([
 	var b bytes.Buffer
 	ws, err := write(format, &b, p, opts)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("interchange: %s: %w", name, err)
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("interchange: %s: %w", name, err)
 	}
 	return ws, nil
 }
 
-// write writes p as format.
+// write writes p as format. Its own errors are for Write to wrap.
 func write(format Format, w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
 	switch format {
 	case JSON:
@@ -107,7 +107,7 @@ func write(format Format, w io.Writer, p *schedule.Project, opts *WriteOptions) 
 		}
 		return nil, gantt.PDF(w, p, r, opts.PDF)
 	case PSPLIB:
-		return nil, fmt.Errorf("interchange: %s is read, not written (writable: %s)", format, Writable)
+		return nil, fmt.Errorf("%s is read, not written (writable: %s)", format, Writable)
 	}
-	return nil, fmt.Errorf("interchange: unknown format %q", format)
+	return nil, fmt.Errorf("unknown format %q", format)
 }

@@ -126,11 +126,11 @@ func Compress(ctx context.Context, p *schedule.Project, date time.Time, opts Opt
 	// shortest, the date is too early.
 	for range 8 {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("optimize: %w", err)
 		}
 		s, err := m.solve(T)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("optimize: finish by %v: %w", date, err)
 		}
 		pl, err := m.plan(s)
 		if err != nil {
@@ -231,11 +231,12 @@ func sweep(ctx context.Context, p *schedule.Project, opts Options, each func(*mo
 	g := m.net(-1)
 	p0, err := g.feasible()
 	if err != nil {
-		return err
+		return fmt.Errorf("optimize: the project's dates contradict its links: %w", err)
 	}
 	var ferr error
 	g.solve(p0).parametric(nodeS, nodeE, func(pot []int64) bool {
-		if ferr = ctx.Err(); ferr != nil {
+		if err := ctx.Err(); err != nil {
+			ferr = fmt.Errorf("optimize: %w", err)
 			return false
 		}
 		var more bool
@@ -271,7 +272,7 @@ func Within(ctx context.Context, p *schedule.Project, budget float64, opts Optio
 		if T < best.length {
 			x, err := m.solve(T)
 			if err != nil {
-				return false, err
+				return false, fmt.Errorf("optimize: budget %v: %w", budget, err)
 			}
 			best = x
 		}

@@ -37,4 +37,12 @@
 // Plans are data — per task the new duration and its cost, per link the
 // overlap and new lag, the new finish — and Plan.Edits gives them as
 // schedule edits.
+//
+// Errors: a project that does not schedule gives the scheduler's error,
+// as it is; a task or link the model cannot take is a
+// *schedule.InputError naming it and the field, wrapping ErrNotCrashable,
+// ErrUnsupported or one of schedule's sentinels; a date the project
+// cannot meet wraps ErrTooEarly. The errors optimize makes start with
+// "optimize: ", a cancelled context's error among them (wrapped, so
+// errors.Is finds it).
 package optimize

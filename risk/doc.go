@@ -69,4 +69,11 @@
 //
 // Simulate is safe to call from several goroutines at once; an Analysis
 // is read-only once returned.
+//
+// # Errors
+//
+// A model that does not fit its project is an error naming the entry and
+// field at fault, wrapping ErrBadModel (ErrBadDistribution for a
+// distribution's parameters); a project that does not schedule gives the
+// scheduler's error, as it is. The errors risk makes start with "risk: ".
 package risk

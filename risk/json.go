@@ -88,7 +88,7 @@ const maxFileBytes = 64 << 20
 func ReadFile(r io.Reader) (*File, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxFileBytes+1))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("risk: %w", err)
 	}
 	if len(data) > maxFileBytes {
 		return nil, fmt.Errorf("risk: the document is over %d bytes", maxFileBytes)

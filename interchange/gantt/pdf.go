@@ -160,10 +160,30 @@ func PDF(w io.Writer, p *schedule.Project, r *schedule.Result, opts *PDFOptions)
 			return fmt.Errorf("gantt: page %d: %w", n+1, c.err)
 		}
 	}
-	if _, err := pdf.WriteTo(w); err != nil {
+	// gopdf does not return its writer's errors: keep the first.
+	ew := &errWriter{w: w}
+	if _, err := pdf.WriteTo(ew); err != nil {
 		return fmt.Errorf("gantt: %w", err)
 	}
+	if ew.err != nil {
+		return fmt.Errorf("gantt: %w", ew.err)
+	}
 	return nil
+}
+
+// errWriter writes to w until a write fails, and keeps that error.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(b []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(b)
+	e.err = err
+	return n, err
 }
 
 // pdfCanvas draws on the current page of a PDF; the first error stays.

@@ -32,8 +32,9 @@ const fontFamily = "'Noto Sans Bengali', 'Noto Sans', 'DejaVu Sans', sans-serif"
 var svgMetrics = metrics{rowH: 22, labelW: 300, headH: 70, font: 12}
 
 // SVG draws the schedule r of project p as an SVG document. It fails when
-// the project's outline is broken, a task is not in r, or the window's
-// From is not before its To.
+// the project's outline is broken, a task is not in r, the window's From
+// is not before its To, or writing to w fails; the error starts with
+// "gantt: " and wraps w's.
 func SVG(w io.Writer, p *schedule.Project, r *schedule.Result, opts *Options) error {
 	var o Options
 	if opts != nil {
@@ -63,7 +64,10 @@ func SVG(w io.Writer, p *schedule.Project, r *schedule.Result, opts *Options) er
 	b.WriteString(`<defs><marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L6,3 L0,6 z" fill="#555"/></marker></defs>` + "\n")
 	draw(svgCanvas{b, m.font}, f, p, r, base, p.Links)
 	b.WriteString("</svg>\n")
-	return b.Flush()
+	if err := b.Flush(); err != nil {
+		return fmt.Errorf("gantt: %w", err)
+	}
+	return nil
 }
 
 // svgCanvas writes SVG elements.

@@ -3,10 +3,12 @@ package psplib_test
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/critpath/critpath/interchange/psplib"
 	"github.com/critpath/critpath/schedule"
@@ -78,6 +80,9 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
+// TestReadErrors: a file Read cannot read is a *ParseError naming the
+// line, its message starting with "psplib: "; one whose content is wrong
+// wraps ErrFormat, one the reader fails on wraps the reader's error.
 func TestReadErrors(t *testing.T) {
 	good := string(readFile(t, "j301_1.sm"))
 	cases := []struct {
@@ -103,6 +108,19 @@ func TestReadErrors(t *testing.T) {
 		var pe *psplib.ParseError
 		if !errors.As(err, &pe) || (c.line != 0 && pe.Line != c.line) {
 			t.Errorf("%s: %v; want a ParseError at line %d", c.name, err, c.line)
+			continue
+		}
+		if !errors.Is(err, psplib.ErrFormat) || !strings.HasPrefix(err.Error(), "psplib: line ") {
+			t.Errorf("%s: %q; want it to start with \"psplib: line \" and wrap ErrFormat", c.name, err)
+		}
+	}
+	for name, r := range map[string]io.Reader{
+		"read error":    iotest.ErrReader(iotest.ErrTimeout),
+		"line too long": strings.NewReader("jobs : " + strings.Repeat("1", 1<<17)),
+	} {
+		_, err := psplib.Read(r)
+		if _, ok := errors.AsType[*psplib.ParseError](err); !ok || errors.Is(err, psplib.ErrFormat) || !strings.HasPrefix(err.Error(), "psplib: line ") {
+			t.Errorf("%s: %q; want a ParseError starting with \"psplib: line \", not ErrFormat", name, err)
 		}
 	}
 }
@@ -114,8 +132,8 @@ func FuzzRead(f *testing.F) {
 		in, err := psplib.Read(bytes.NewReader(data))
 		if err != nil {
 			var pe *psplib.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("not a ParseError: %v", err)
+			if !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), "psplib: ") {
+				t.Fatalf("not a ParseError starting with \"psplib: \": %v", err)
 			}
 			return
 		}

@@ -86,9 +86,27 @@ func TestCheckLeavesProject(t *testing.T) {
 	}
 }
 
-func TestNothingSaved(t *testing.T) {
-	p := &schedule.Project{Name: "p", Start: at(4, 8), Tasks: []schedule.Task{{ID: "A", Duration: schedule.Days(1)}}}
-	if _, err := Check(&interchange.Project{Project: p}); !errors.Is(err, ErrNothingSaved) {
-		t.Errorf("got %v, want ErrNothingSaved", err)
+// TestCheckErrors: a project without saved dates is ErrNothingSaved,
+// whose message starts with "verify: " and reads alone; one that does not
+// schedule gives the scheduler's error, starting with "schedule: ".
+func TestCheckErrors(t *testing.T) {
+	one := &schedule.Project{Name: "p", Start: at(4, 8), Tasks: []schedule.Task{{ID: "A", Duration: schedule.Days(1)}}}
+	loop := &schedule.Project{Name: "p", Start: at(4, 8), Tasks: []schedule.Task{{ID: "A", Duration: schedule.Days(1)}, {ID: "B", Duration: schedule.Days(1)}},
+		Links: []schedule.Link{{Pred: "A", Succ: "B"}, {Pred: "B", Succ: "A"}}}
+	saved := map[string]interchange.Saved{"A": {Start: at(4, 8), Finish: at(4, 17)}}
+	cases := []struct {
+		name   string
+		pr     *interchange.Project
+		prefix string
+		is     error
+	}{
+		{"nothing saved", &interchange.Project{Project: one}, "verify: ", ErrNothingSaved},
+		{"a loop", &interchange.Project{Project: loop, Tool: "msproject", Saved: saved}, "schedule: ", nil},
+	}
+	for _, c := range cases {
+		_, err := Check(c.pr)
+		if err == nil || !strings.HasPrefix(err.Error(), c.prefix) || c.is != nil && !errors.Is(err, c.is) {
+			t.Errorf("%s: got %v, want an error starting with %q wrapping %v", c.name, err, c.prefix, c.is)
+		}
 	}
 }

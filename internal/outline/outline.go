@@ -19,7 +19,7 @@ type Row struct {
 
 // Order returns the project's tasks in outline order. A task whose parent
 // is not in the project is shown at the top level; an outline that loops
-// is an error naming a task on the loop.
+// is an error naming a task on the loop ("outline: task …").
 func Order(p *schedule.Project) ([]Row, error) {
 	ids := make(map[string]bool, len(p.Tasks))
 	for _, t := range p.Tasks {
@@ -40,7 +40,7 @@ func Order(p *schedule.Project) ([]Row, error) {
 	walk = func(ks []int, depth int, prefix string) error {
 		for n, k := range ks {
 			if seen[k] { // a task under itself, through a repeated ID
-				return fmt.Errorf("task %q: the outline loops through it", p.Tasks[k].ID)
+				return fmt.Errorf("outline: task %q: the outline loops through it", p.Tasks[k].ID)
 			}
 			seen[k] = true
 			wbs := prefix + strconv.Itoa(n+1)
@@ -56,7 +56,7 @@ func Order(p *schedule.Project) ([]Row, error) {
 	}
 	for k, s := range seen { // the tasks left are on loops
 		if !s {
-			return nil, fmt.Errorf("task %q: the outline loops through it", p.Tasks[k].ID)
+			return nil, fmt.Errorf("outline: task %q: the outline loops through it", p.Tasks[k].ID)
 		}
 	}
 	return rows, nil

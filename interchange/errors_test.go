@@ -3,6 +3,7 @@ package interchange_test
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -10,11 +11,20 @@ import (
 
 	"github.com/critpath/critpath/interchange"
 	"github.com/critpath/critpath/interchange/mspdi"
+	"github.com/critpath/critpath/interchange/pmxml"
 	"github.com/critpath/critpath/interchange/psplib"
 	"github.com/critpath/critpath/interchange/xer"
 	"github.com/critpath/critpath/interchange/xlsx"
 	"github.com/critpath/critpath/schedule"
 )
+
+// cut is a reader that gives text, then fails.
+func cut(text string) io.Reader {
+	return io.MultiReader(strings.NewReader(text), iotest.ErrReader(iotest.ErrTimeout))
+}
+
+func isTimeout(err error) bool { return errors.Is(err, iotest.ErrTimeout) }
+func isWrite(err error) bool   { return errors.Is(err, errWrite) }
 
 // TestErrorMessages walks the error paths of ParseFormat, FormatOf, Read,
 // Write and File.Pick: each message starts with "interchange: " and, for
@@ -62,6 +72,16 @@ func TestErrorMessages(t *testing.T) {
 			_, err := interchange.Write("plan.json", errWriter{}, good, nil)
 			return err
 		}, "interchange: plan.json: ", func(err error) bool { return errors.Is(err, errWrite) }},
+		{"mspdi.Read, reader fails", func() error {
+			_, err := mspdi.Read(cut(`<Project xmlns="http://schemas.microsoft.com/project"><Name>x`), nil)
+			return err
+		}, "mspdi: ", isTimeout},
+		{"pmxml.Read, reader fails", func() error { _, err := pmxml.Read(cut(`<APIBusinessObjects><Project><Name>x`), nil); return err }, "pmxml: ", isTimeout},
+		{"pmxml.Read, reader fails at once", func() error { _, err := pmxml.Read(cut(""), nil); return err }, "pmxml: ", isTimeout},
+		{"xer.Read, reader fails", func() error { _, err := xer.Read(cut("ERMHDR\t8.0\n%T\tPROJECT\n"), nil); return err }, "xer: ", isTimeout},
+		{"mspdi.Write, writer fails", func() error { _, err := mspdi.Write(errWriter{}, good, nil); return err }, "mspdi: ", isWrite},
+		{"pmxml.Write, writer fails", func() error { _, err := pmxml.Write(errWriter{}, good, nil); return err }, "pmxml: ", isWrite},
+		{"xer.Write, writer fails", func() error { _, err := xer.Write(errWriter{}, good, nil); return err }, "xer: ", isWrite},
 		{"Pick none", func() error { _, err := two.Pick("P3"); return err }, "interchange: ", isType[*interchange.ChoiceError]},
 		{"Pick open", func() error { _, err := two.Pick(""); return err }, "interchange: ", isType[*interchange.ChoiceError]},
 	}

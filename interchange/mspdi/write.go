@@ -41,15 +41,17 @@ func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, err
 		return nil, err
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("mspdi: %w", err)
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
 	if err := enc.Encode(px); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("mspdi: %w", err)
 	}
-	_, err = io.WriteString(w, "\n")
-	return warnings, err
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return nil, fmt.Errorf("mspdi: %w", err)
+	}
+	return warnings, nil
 }
 
 // WriteOptions steer Write; nil means the defaults.
@@ -71,7 +73,7 @@ func uids(ids []string) (map[string]string, error) {
 	}
 	for _, id := range ids {
 		if _, dup := out[id]; dup {
-			return nil, fmt.Errorf("mspdi: ID %q is used twice", id)
+			return nil, fmt.Errorf("ID %q is used twice", id)
 		}
 		if v, err := strconv.Atoi(id); err == nil && v > 0 && strconv.Itoa(v) == id {
 			out[id] = id

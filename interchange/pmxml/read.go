@@ -342,6 +342,7 @@ type project struct {
 type countingReader struct {
 	r      io.Reader
 	n, max int64
+	err    error // the reader's own failure, if it failed
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
@@ -350,6 +351,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	}
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if err != nil && err != io.EOF {
+		c.err = err
+	}
 	return n, err
 }
 
@@ -406,6 +410,8 @@ func failure(d *xmlstream.Decoder, cr *countingReader, err error) error {
 	var ce *charset.Error
 	var le *xmlstream.LimitError
 	switch {
+	case cr.err != nil: // reading failed: not the document's fault
+		return fmt.Errorf("pmxml: %w", cr.err)
 	case errors.Is(err, ErrTooLarge):
 		return fmt.Errorf("%w: over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, cr.max)
 	case errors.As(err, new(*ParseError)):

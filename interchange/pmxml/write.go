@@ -219,15 +219,17 @@ func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, err
 		return nil, b.err
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("pmxml: %w", err)
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
 	if err := enc.Encode(doc); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("pmxml: %w", err)
 	}
-	_, err = io.WriteString(w, "\n")
-	return warnings, err
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return nil, fmt.Errorf("pmxml: %w", err)
+	}
+	return warnings, nil
 }
 
 type builder struct {

@@ -124,7 +124,7 @@ func parse(r io.Reader, cs Charset, maxBytes int64, all bool) (p6.Tables, []Warn
 			break
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("xer: %w", err)
 		}
 		if line == 1 {
 			if rest, ok := bytes.CutPrefix(text, []byte("\xEF\xBB\xBF")); ok { // a UTF-8 byte-order mark

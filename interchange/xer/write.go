@@ -1,7 +1,6 @@
 package xer
 
 import (
-	"bufio"
 	"cmp"
 	"fmt"
 	"io"
@@ -69,11 +68,10 @@ func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, err
 	if opts.Charset == Detect && len(data) != text.Len() && detect(data) != Windows1252 {
 		data = []byte(text.String()) // Windows-1252 that would read back as something else: UTF-8
 	}
-	bw := bufio.NewWriter(w)
-	if _, err := bw.Write(data); err != nil {
-		return nil, err
+	if _, err := w.Write(data); err != nil {
+		return nil, fmt.Errorf("xer: %w", err)
 	}
-	return warnings, bw.Flush()
+	return warnings, nil
 }
 
 // codes maps runes back to the bytes of Windows-1252 and Windows-1251.

@@ -22,13 +22,9 @@ func convertCommand(args []string, stdout, stderr io.Writer) error {
 	from := fs.String("from", "", "a .svg or .pdf OUT shows the time from `date` on (default: fitted to the dates drawn)")
 	to := fs.String("to", "", "a .svg or .pdf OUT shows the time up to `date` (default: fitted to the dates drawn)")
 	var src source
-	src.addFlags(fs)
-	files, err := parseFlags(fs, args)
+	files, err := src.parse(fs, args, 2, "IN and OUT")
 	if err != nil {
 		return err
-	}
-	if len(files) != 2 {
-		return fmt.Errorf("%w: want IN and OUT", errUsage)
 	}
 	opts := &interchange.WriteOptions{}
 	if format, err := interchange.FormatOf(files[1]); err == nil && format == interchange.MSPDI {

@@ -25,13 +25,9 @@ func crashCommand(args []string, stdout, stderr io.Writer) error {
 	fastTrack := fs.Bool("fast-track", false, "also overlap finish-to-start links that allow it, at their rework cost")
 	asJSON := fs.Bool("json", false, "print JSON")
 	var src source
-	src.addFlags(fs)
-	files, err := parseFlags(fs, args)
+	files, err := src.parse(fs, args, 1, "one project file")
 	if err != nil {
 		return err
-	}
-	if len(files) != 1 {
-		return fmt.Errorf("%w: want one project file", errUsage)
 	}
 	asked := 0
 	for _, set := range []bool{*to != "", !math.IsNaN(*budget), *curve} {

@@ -17,13 +17,9 @@ func explainCommand(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print the explanation as JSON")
 	profile := fs.String("profile", "", "schedule as `tool` does: msproject or p6 (default: the file's options)")
 	var src source
-	src.addFlags(fs)
-	operands, err := parseFlags(fs, args)
+	operands, err := src.parse(fs, args, 2, "a project file and a task ID")
 	if err != nil {
 		return err
-	}
-	if len(operands) != 2 {
-		return fmt.Errorf("%w: want a project file and a task ID", errUsage)
 	}
 	pr, err := src.read(operands[0], stderr)
 	if err != nil {

@@ -35,6 +35,33 @@ func (s *source) addFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&s.dayFirst, "day-first", false, "read a workbook's or CSV's 03/01/2027 as 3 January")
 }
 
+// parse adds the reading flags to fs, parses args and checks there are
+// want operands (what, for the usage error, says which).
+func (s *source) parse(fs *flag.FlagSet, args []string, want int, what string) ([]string, error) {
+	s.addFlags(fs)
+	operands, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(operands) != want {
+		return nil, fmt.Errorf("%w: want %s", errUsage, what)
+	}
+	return operands, nil
+}
+
+// setStatus sets the project's status date to --status-date's, if given.
+func (s *source) setStatus(p *schedule.Project) error {
+	if s.status == "" {
+		return nil
+	}
+	t, err := parseDate(p, "--status-date", s.status)
+	if err != nil {
+		return err
+	}
+	p.StatusDate = t
+	return nil
+}
+
 // readFile reads a project file with the flags' options and prints its
 // warnings on stderr unless --quiet.
 func (s *source) readFile(path string, stderr io.Writer) (*interchange.File, error) {
@@ -81,12 +108,8 @@ func (s *source) read(path string, stderr io.Writer) (*interchange.Project, erro
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if s.status != "" {
-		t, err := parseDate(pr.Project, "--status-date", s.status)
-		if err != nil {
-			return nil, err
-		}
-		pr.Project.StatusDate = t
+	if err := s.setStatus(pr.Project); err != nil {
+		return nil, err
 	}
 	return pr, nil
 }
@@ -184,13 +207,9 @@ func (m columnMap) Set(v string) error {
 func projectsCommand(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("projects", flag.ContinueOnError)
 	var src source
-	src.addFlags(fs)
-	files, err := parseFlags(fs, args)
+	files, err := src.parse(fs, args, 1, "one file")
 	if err != nil {
 		return err
-	}
-	if len(files) != 1 {
-		return fmt.Errorf("%w: want one file", errUsage)
 	}
 	f, err := src.readFile(files[0], stderr)
 	if err != nil {

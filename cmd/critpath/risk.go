@@ -38,13 +38,9 @@ func riskCommand(args []string, stdout, stderr io.Writer) error {
 	var spread uncertainty
 	fs.Var(&spread, "uncertainty", "read FILE as a project and give every task with work to do this `range` on its duration: SHAPE:LOW,HIGH with SHAPE pert, triangle or uniform, e.g. pert:-10%,+30%")
 	var src source
-	src.addFlags(fs)
-	files, err := parseFlags(fs, args)
+	files, err := src.parse(fs, args, 1, "one risk document, or a project with --uncertainty")
 	if err != nil {
 		return err
-	}
-	if len(files) != 1 {
-		return fmt.Errorf("%w: want one risk document, or a project with --uncertainty", errUsage)
 	}
 	if *iterations < 1 {
 		return fmt.Errorf("%w: --iterations %d: want 1 or more", errUsage, *iterations)
@@ -158,14 +154,7 @@ func readRisk(src *source, path string, stderr io.Writer) (*risk.File, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if doc.Project != nil {
-		if src.status != "" {
-			t, err := parseDate(doc.Project, "--status-date", src.status)
-			if err != nil {
-				return nil, err
-			}
-			doc.Project.StatusDate = t
-		}
-		return doc, nil
+		return doc, src.setStatus(doc.Project)
 	}
 	pp := doc.ProjectPath
 	if !filepath.IsAbs(pp) {

@@ -22,13 +22,9 @@ func scheduleCommand(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print the schedule as JSON")
 	profile := fs.String("profile", "", "schedule as `tool` does: msproject or p6 (default: the file's options)")
 	var src source
-	src.addFlags(fs)
-	files, err := parseFlags(fs, args)
+	files, err := src.parse(fs, args, 1, "one project file")
 	if err != nil {
 		return err
-	}
-	if len(files) != 1 {
-		return fmt.Errorf("%w: want one project file", errUsage)
 	}
 	pr, err := src.read(files[0], stderr)
 	if err != nil {

@@ -16,13 +16,9 @@ import (
 func verifyCommand(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	var src source
-	src.addFlags(fs)
-	files, err := parseFlags(fs, args)
+	files, err := src.parse(fs, args, 1, "one file")
 	if err != nil {
 		return err
-	}
-	if len(files) != 1 {
-		return fmt.Errorf("%w: want one file", errUsage)
 	}
 	pr, err := src.read(files[0], stderr)
 	if err != nil {

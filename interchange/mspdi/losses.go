@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/critpath/critpath/interchange/internal/loss"
@@ -22,23 +21,6 @@ const (
 	atResource   = "Resource"
 	atAssignment = "Assignment"
 )
-
-// timeZone names p's time zone when it is not UTC: its Location, else
-// its start's zone ("" for UTC, or any zone of no offset).
-func timeZone(p *schedule.Project) string {
-	loc := p.Location
-	t := cmp.Or(p.Start, p.Finish)
-	if loc == nil {
-		loc = t.Location()
-	}
-	if name := loc.String(); strings.Contains(name, "/") {
-		return name
-	}
-	if _, off := t.In(loc).Zone(); off != 0 {
-		return fmt.Sprintf("UTC%+03d:%02d", off/3600, max(off, -off)/60%60)
-	}
-	return ""
-}
 
 // count returns how many of p's tasks match, and the first's ID.
 func count(p *schedule.Project, match func(t *schedule.Task) bool) (int, string) {
@@ -90,7 +72,7 @@ func honorConstraints(p *schedule.Project) bool {
 // time zone, and the scheduling rules that are not Microsoft Project's.
 // summary holds the IDs of the summary tasks.
 func projectLosses(p *schedule.Project, summary map[string]bool, lt *loss.Tally) {
-	if zone := timeZone(p); zone != "" {
+	if zone := loss.Zone(p); zone != "" {
 		lt.Add("time zone", atProject, fmt.Sprintf("the project's time zone %s is not written: MSPDI dates are wall-clock times without a zone (read back as UTC)", zone), "", "")
 	}
 	o, ms := p.Options, schedule.Options{}

@@ -126,25 +126,6 @@ func (r *reader) warn(line int, element, format string, args ...any) {
 	r.f.Warnings = append(r.f.Warnings, Warning{Line: line, Where: element, Message: fmt.Sprintf(format, args...)})
 }
 
-// countingReader counts the bytes read, to refuse a file over max.
-type countingReader struct {
-	r      io.Reader
-	n, max int64
-	err    error // the reader's own failure, if it failed
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	if c.n > c.max {
-		return 0, ErrTooLarge
-	}
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	if err != nil && err != io.EOF {
-		c.err = err
-	}
-	return n, err
-}
-
 // Read reads an MSPDI document. It is lenient, as the files MS Project and
 // others write break the schema: a value it cannot read is a Warning
 // naming its line and element, and the rest is read. It fails on what
@@ -163,7 +144,7 @@ func read(in io.Reader, opts *ReadOptions, lim limits) (*File, error) {
 	if opts == nil {
 		opts = &ReadOptions{}
 	}
-	cr := &countingReader{r: in, max: cmp.Or(opts.MaxBytes, DefaultMaxBytes)}
+	cr := &xmlstream.Sized{R: in, Max: cmp.Or(opts.MaxBytes, DefaultMaxBytes), TooLarge: ErrTooLarge}
 	d := &decoder{xmlstream.NewDecoder(cr, lim.items)}
 	f := &File{Saved: map[string]Saved{}}
 	r := &reader{p: &schedule.Project{}, f: f, lines: map[string]int{}, calName: map[string]string{}, calUsed: map[string]bool{},
@@ -187,16 +168,16 @@ func read(in io.Reader, opts *ReadOptions, lim limits) (*File, error) {
 }
 
 // failure is the error Read returns for err, met reading the document.
-func failure(d *xml.Decoder, cr *countingReader, err error) error {
+func failure(d *xml.Decoder, cr *xmlstream.Sized, err error) error {
 	line, _ := d.InputPos()
 	var se *xml.SyntaxError
 	var ce *charset.Error
 	var le *xmlstream.LimitError
 	switch {
-	case cr.err != nil: // reading failed: not the document's fault
-		return fmt.Errorf("mspdi: %w", cr.err)
+	case cr.Err != nil: // reading failed: not the document's fault
+		return fmt.Errorf("mspdi: %w", cr.Err)
 	case errors.Is(err, ErrTooLarge):
-		return fmt.Errorf("%w: over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, cr.max)
+		return fmt.Errorf("%w: over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, cr.Max)
 	case errors.As(err, &ce):
 		return &ParseError{Line: line, Err: ce}
 	case errors.As(err, &le):

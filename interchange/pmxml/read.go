@@ -338,25 +338,6 @@ type project struct {
 	baseline  bool
 }
 
-// countingReader counts the bytes read, to refuse a document over max.
-type countingReader struct {
-	r      io.Reader
-	n, max int64
-	err    error // the reader's own failure, if it failed
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	if c.n > c.max {
-		return 0, ErrTooLarge
-	}
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	if err != nil && err != io.EOF {
-		c.err = err
-	}
-	return n, err
-}
-
 // maxItems bounds the elements of one list (the activities of a project,
 // the elements of a calendar…): a project of more activities than this
 // is not a schedule anyone wrote.
@@ -380,7 +361,7 @@ func read(in io.Reader, opts *ReadOptions, max int) (*File, error) {
 	if opts == nil {
 		opts = &ReadOptions{}
 	}
-	cr := &countingReader{r: in, max: cmp.Or(opts.MaxBytes, DefaultMaxBytes)}
+	cr := &xmlstream.Sized{R: in, Max: cmp.Or(opts.MaxBytes, DefaultMaxBytes), TooLarge: ErrTooLarge}
 	d := xmlstream.NewDecoder(cr, max)
 	doc, err := readDocument(d)
 	if err != nil {
@@ -404,16 +385,16 @@ func read(in io.Reader, opts *ReadOptions, max int) (*File, error) {
 }
 
 // failure is the error Read returns for err, met reading the document.
-func failure(d *xmlstream.Decoder, cr *countingReader, err error) error {
+func failure(d *xmlstream.Decoder, cr *xmlstream.Sized, err error) error {
 	line, _ := d.InputPos()
 	var se *xml.SyntaxError
 	var ce *charset.Error
 	var le *xmlstream.LimitError
 	switch {
-	case cr.err != nil: // reading failed: not the document's fault
-		return fmt.Errorf("pmxml: %w", cr.err)
+	case cr.Err != nil: // reading failed: not the document's fault
+		return fmt.Errorf("pmxml: %w", cr.Err)
 	case errors.Is(err, ErrTooLarge):
-		return fmt.Errorf("%w: over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, cr.max)
+		return fmt.Errorf("%w: over %d bytes (ReadOptions.MaxBytes)", ErrTooLarge, cr.Max)
 	case errors.As(err, new(*ParseError)):
 		return err
 	case errors.As(err, &ce):

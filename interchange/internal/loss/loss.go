@@ -7,10 +7,12 @@
 package loss
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
 	"github.com/critpath/critpath/interchange/internal/record"
+	"github.com/critpath/critpath/schedule"
 )
 
 // Tally counts the things a writer could not carry, by kind.
@@ -84,4 +86,22 @@ func plural(noun string) string {
 		return noun + "es"
 	}
 	return noun + "s"
+}
+
+// Zone names p's time zone when it is not UTC, for a writer to say it
+// is not written: its Location, else its start's zone ("" for UTC, or
+// any zone of no offset).
+func Zone(p *schedule.Project) string {
+	loc := p.Location
+	t := cmp.Or(p.Start, p.Finish)
+	if loc == nil {
+		loc = t.Location()
+	}
+	if name := loc.String(); strings.Contains(name, "/") {
+		return name
+	}
+	if _, off := t.In(loc).Zone(); off != 0 {
+		return fmt.Sprintf("UTC%+03d:%02d", off/3600, max(off, -off)/60%60)
+	}
+	return ""
 }

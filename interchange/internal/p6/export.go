@@ -329,7 +329,7 @@ func (e *exporter) project() {
 	if tr, ok := e.earliest(); ok && start.IsZero() {
 		start = tr
 	}
-	if zone := timeZone(p); zone != "" {
+	if zone := loss.Zone(p); zone != "" {
 		e.warn("PROJECT", "the project's time zone %s is not written: P6's dates are wall-clock times without a zone (read back as UTC)", zone)
 	}
 	e.short = e.fit("project ID", short, 40)
@@ -358,23 +358,6 @@ func (e *exporter) project() {
 			e.note("fields", "PROJECT", "custom field", "", "")
 		}
 	}
-}
-
-// timeZone names p's time zone when it is not UTC: its Location, else
-// its start's zone ("" for UTC, or any zone of no offset).
-func timeZone(p *schedule.Project) string {
-	loc := p.Location
-	t := cmp.Or(p.Start, p.Finish)
-	if loc == nil {
-		loc = t.Location()
-	}
-	if name := loc.String(); strings.Contains(name, "/") {
-		return name
-	}
-	if _, off := t.In(loc).Zone(); off != 0 {
-		return fmt.Sprintf("UTC%+03d:%02d", off/3600, max(off, -off)/60%60)
-	}
-	return ""
 }
 
 // earliest returns the earliest scheduled start.

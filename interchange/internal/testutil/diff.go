@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/critpath/critpath/interchange/internal/loss"
 	"github.com/critpath/critpath/interchange/internal/record"
 	"github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
@@ -91,25 +92,9 @@ func wall(t time.Time) string {
 	return t.Format("2006-01-02 15:04")
 }
 
-// zone names a project's time zone: its Location, else its start's
-// zone; "UTC" for any zone of no offset that is not of the tz database.
-func zone(p *schedule.Project) string {
-	loc := p.Location
-	t := cmp.Or(p.Start, p.Finish)
-	if loc == nil {
-		loc = t.Location()
-	}
-	if name := loc.String(); strings.Contains(name, "/") {
-		return name
-	}
-	_, off := t.In(loc).Zone()
-	if off == 0 {
-		return "UTC"
-	}
-	return fmt.Sprintf("UTC%+d:%02d", off/3600, abs(off/60%60))
-}
-
-func abs(x int) int { return max(x, -x) }
+// zone names a project's time zone as loss.Zone does, "UTC" for a zone
+// of no offset.
+func zone(p *schedule.Project) string { return cmp.Or(loss.Zone(p), "UTC") }
 
 func settings(s schedule.Settings) schedule.Settings {
 	s.MinutesPerDay = cmp.Or(s.MinutesPerDay, 480)

@@ -106,6 +106,9 @@ type Editor struct {
 	r       *Result
 	removed []removal     // by the edit in hand
 	cache   timelineCache // the calendars compiled, for compiling again
+	// shifted is set by Shift: the late dates, floats and the places of
+	// as-late-as-possible tasks are those of before until Settle.
+	shifted bool
 }
 
 // NewEditor schedules a copy of p for editing. It fails as Compile does.
@@ -154,6 +157,7 @@ func (e *Editor) Preview(edits ...Edit) (Delta, error) {
 }
 
 func (e *Editor) change(edits []Edit, preview bool) (Delta, error) {
+	e.Settle()
 	n := e.c.n
 	if e.r.gap != nil { // SetDuration was called on the editor's Result: take it back
 		copy(e.r.dur, n.dur)
@@ -166,7 +170,7 @@ func (e *Editor) change(edits []Edit, preview bool) (Delta, error) {
 		slices.ContainsFunc(edits, func(ed Edit) bool { return ed.reshapes(e) }) {
 		return e.full(edits, preview)
 	}
-	return e.incremental(edits, preview)
+	return e.incremental(edits, preview, false)
 }
 
 // valueEdit reports whether ed changes only a task's values, not the
@@ -211,7 +215,7 @@ func (e *Editor) full(edits []Edit, preview bool) (Delta, error) {
 
 // incremental makes the edits in place, applies the edited tasks to the
 // network and updates the schedule from them.
-func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
+func (e *Editor) incremental(edits []Edit, preview, early bool) (Delta, error) {
 	c, n, r := e.c, e.c.n, e.r
 	var tasks []int32 // the tasks the edits touched
 	var olds []Task   // and their values before
@@ -353,6 +357,11 @@ func (e *Editor) incremental(edits []Edit, preview bool) (Delta, error) {
 		n.late = slices.Compact(n.late)
 	}
 	j := r.begin()
+	if early {
+		r.shift(touched, j)
+		e.shifted = true
+		return Delta{Finish: [2]time.Time{oldFinish, r.Finish()}, Recomputed: j.visited}, nil
+	}
 	if len(n.late) > 0 || !r.update(touched, j) {
 		// The finish moved, everything's late dates moving with it; or
 		// ALAP tasks must be placed again.

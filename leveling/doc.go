@@ -13,8 +13,10 @@
 //     (standard, priority, ID, LFT, LST), priority 1000 and pinned
 //     tasks, leveling within float, a date range, splitting the
 //     remaining work of tasks (started ones too), and several passes
-//     keeping the best. Its result gives the resource-constrained
-//     critical path and the leveling as a plan of edits.
+//     keeping the best; with a budget of schedules, Solve's search on the
+//     project mapped onto its grid, brought back as delays. Its result
+//     gives the resource-constrained critical path and the leveling as a
+//     plan of edits.
 //   - Smooth lowers peaks and day-to-day swings within free float without
 //     moving the finish; Alternatives ranks the ways out of one conflict
 //     (a substitute of the same group, added capacity, splits, delays) by

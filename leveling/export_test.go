@@ -200,3 +200,14 @@ func chooseBefore(p *schedule.Project, r *schedule.Result, c Conflict, opts Leve
 	}
 	return Delay{}, nil, false
 }
+
+// LevelPass is one pass of Level's own, and LevelSearch Level's search
+// alone (opts.Schedules its budget), each with the conflicts it leaves
+// resolved: the two Level keeps the better of.
+func LevelPass(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Leveled, error) {
+	return levelOnce(ctx, p, opts, nil, false)
+}
+
+func LevelSearch(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Leveled, error) {
+	return levelOnce(ctx, p, opts, nil, true)
+}

@@ -52,7 +52,14 @@ type LevelOptions struct {
 	// and ByID, then Standard with its ties and near-ties broken at
 	// random (seeded by Seed). Zero or one: a single pass in Order.
 	Passes int
-	Seed   uint64
+	// Schedules, when set, lets Level use Solve's search too, with that
+	// budget of schedules (seeded by Seed): the project is mapped onto
+	// the solver's grid (see Level), and the best schedule found is
+	// brought back as delays, kept when it levels better than the passes.
+	// A time budget is the context's deadline: the search then returns
+	// the best it found.
+	Schedules int
+	Seed      uint64
 }
 
 // Delay is one task moved to resolve a conflict, and why: Resource was
@@ -78,6 +85,12 @@ type Leveled struct {
 	Result     *schedule.Result
 	Delays     []Delay
 	Unresolved []Conflict
+	// Approximated says what of the project the search's grid could not
+	// hold exactly, when the search ran on an approximation (then its
+	// leveling is checked by the scheduler, the conflicts counted on its
+	// schedule, and what the approximation left resolved after it), and
+	// whether its leveling was kept.
+	Approximated []string
 }
 
 // ErrLevel is wrapped by errors about what Level was asked.
@@ -107,9 +120,82 @@ var ErrLevel = errors.New("leveling")
 // would move one keeping its place, and it moves a started task only by
 // splitting it, after its work done; a task that alone asks more of a
 // resource than it has is not delayed for it (no delay helps).
+//
+// With opts.Schedules, and in the standard order by default when the
+// project fits exactly, Level also runs Solve's search (its fast default
+// without a budget) on the project mapped onto the solver's grid: time in
+// periods of the project calendar's working time from the start, one job
+// per task that may move whole, links of every type and lag (and links
+// through summaries) as lags between starts, constraint dates and the
+// tasks that may not move as releases, the work of those tasks as busy
+// periods, fractional units in hundredths. What the grid cannot hold —
+// other calendars, elapsed time, a task's splits, tasks placed as late as
+// possible, more than 64 resources — is approximated and said in
+// Approximated. The search's best schedule comes back as delays to
+// start-no-earlier-than dates, each naming the resource and the task it
+// waited for in that schedule; the conflicts it leaves are resolved as
+// above; and its leveling is kept when it finishes no later and leaves no
+// more over-allocation than the passes', and does better in one. The
+// search knows neither float nor dates to level within: with WithinFloat,
+// From or To it is not run.
 func Level(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Leveled, error) {
+	best, err := levelPasses(ctx, p, opts)
+	if err != nil || opts.Schedules <= 0 && opts.Order != Standard {
+		return best, err
+	}
+	if opts.WithinFloat || !opts.From.IsZero() || !opts.To.IsZero() {
+		if opts.Schedules > 0 {
+			best.Approximated = append(best.Approximated, "the search levels neither within float nor within dates: it was not run")
+		}
+		return best, nil
+	}
+	l, err := levelOnce(ctx, p, opts, nil, true)
+	switch {
+	case errors.Is(err, errInexact):
+		return best, nil
+	case err != nil && ctx.Err() != nil:
+		return nil, err
+	case err != nil: // the project does not fit the grid: the passes' leveling stands
+		best.Approximated = append(best.Approximated, err.Error())
+		return best, nil
+	case dominates(l, best):
+		return l, nil
+	case opts.Schedules > 0:
+		best.Approximated = append(l.Approximated, "the search's leveling was not better: the passes' is kept")
+	}
+	return best, nil
+}
+
+// dominates reports whether leveling a is better than b in one way and
+// worse in none: it finishes no later and leaves no more over-allocation
+// (excess units times its length), and does either strictly less. The
+// count of conflicts left says little here: one task that works where its
+// resource does not makes one per night wherever it goes.
+func dominates(a, b *Leveled) bool {
+	fa, fb := a.Result.Finish(), b.Result.Finish()
+	oa, ob := overload(a.Unresolved), overload(b.Unresolved)
+	switch {
+	case fa.After(fb) || oa > ob*(1+1e-9)+tolerance:
+		return false
+	case fa.Before(fb):
+		return true
+	}
+	return oa < ob*(1-1e-9)-tolerance
+}
+
+// overload is the over-allocation of conflicts: excess units times hours.
+func overload(cs []Conflict) float64 {
+	var sum float64
+	for _, c := range cs {
+		sum += c.Excess * c.To.Sub(c.From).Hours()
+	}
+	return sum
+}
+
+// levelPasses runs the leveling passes opts asks for and keeps the best.
+func levelPasses(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Leveled, error) {
 	if opts.Passes <= 1 {
-		return levelOnce(ctx, p, opts, nil)
+		return levelOnce(ctx, p, opts, nil, false)
 	}
 	orders := []Order{Standard, LatestFinish, LatestStart, ByPriority, ByID}
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x1e7e1))
@@ -125,7 +211,7 @@ func Level(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Levele
 				jitter[t.ID] = rng.Float64() * 8 * 60 // up to a day of float
 			}
 		}
-		l, err := levelOnce(ctx, p, o, jitter)
+		l, err := levelOnce(ctx, p, o, jitter, false)
 		if err != nil {
 			return nil, err
 		}

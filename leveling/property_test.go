@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -177,7 +178,7 @@ func TestLevelProperties(t *testing.T) {
 		runs = 8
 	}
 	orders := []leveling.Order{leveling.Standard, leveling.ByPriority, leveling.ByID, leveling.LatestFinish, leveling.LatestStart}
-	delays, split := 0, 0
+	delays, split, searched := 0, 0, 0
 	for seed := range uint64(runs) {
 		var p *schedule.Project
 		if seed%3 == 2 {
@@ -188,6 +189,9 @@ func TestLevelProperties(t *testing.T) {
 		opts := leveling.LevelOptions{Order: orders[seed%5], Split: seed%2 == 1, WithinFloat: seed%7 == 3}
 		if seed%11 == 5 {
 			opts.From, opts.To = randnet.Start.AddDate(0, 0, 10), randnet.Start.AddDate(0, 2, 0)
+		}
+		if seed%4 == 1 {
+			opts.Schedules, opts.Seed = 60, seed
 		}
 		what := fmt.Sprintf("seed %d (%d tasks, %+v)", seed, len(p.Tasks), opts)
 		l, err := leveling.Level(t.Context(), p, opts)
@@ -207,10 +211,13 @@ func TestLevelProperties(t *testing.T) {
 			if d.Split {
 				split++
 			}
+			if strings.HasPrefix(d.Rule, "the search's") {
+				searched++
+			}
 		}
 	}
-	if delays < runs*3 || split == 0 {
-		t.Errorf("%d delays, %d splits in %d projects: the test checks little", delays, split, runs)
+	if delays < runs*3 || split == 0 || searched == 0 {
+		t.Errorf("%d delays, %d splits, %d from the search in %d projects: the test checks little", delays, split, searched, runs)
 	}
-	t.Logf("%d delays, %d of them splits", delays, split)
+	t.Logf("%d delays, %d of them splits, %d from the search", delays, split, searched)
 }

@@ -43,13 +43,16 @@ type taskUse struct {
 }
 
 // levelOnce is one leveling pass; jitter, when set, is added to each
-// task's total float in the Standard order. It goes through time from
-// the earliest conflict on, resolving each as Level says, and moves tasks
-// with schedule.Editor.Shift, which recomputes only what a delay moves:
-// tasks placed as late as possible stay where they are meanwhile. When no
-// conflict is left it settles the schedule, which places those tasks
-// late again, and goes on with what that moved, a few rounds at most.
-func levelOnce(ctx context.Context, p *schedule.Project, opts LevelOptions, jitter map[string]float64) (*Leveled, error) {
+// task's total float in the Standard order. Its first pass places the
+// tasks in the order (serial) or, with a budget of schedules or search
+// set, brings back the solver's best schedule of the project (search);
+// then it goes through time from the earliest conflict left on, resolving
+// each as Level says, and moves tasks with schedule.Editor.Shift, which
+// recomputes only what a delay moves: tasks placed as late as possible
+// stay where they are meanwhile. When no conflict is left it settles the
+// schedule, which places those tasks late again, and goes on with what
+// that moved, a few rounds at most.
+func levelOnce(ctx context.Context, p *schedule.Project, opts LevelOptions, jitter map[string]float64, search bool) (*Leveled, error) {
 	ed, err := schedule.NewEditor(p)
 	if err != nil {
 		return nil, err
@@ -59,7 +62,12 @@ func levelOnce(ctx context.Context, p *schedule.Project, opts LevelOptions, jitt
 		return nil, err
 	}
 	limit := cmp.Or(opts.MaxDelays, 100*max(1, len(p.Tasks)))
-	if err := lv.serial(limit); err != nil {
+	if search {
+		err = lv.search(opts.Schedules, opts.Seed)
+	} else {
+		err = lv.serial(limit)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err := lv.fill(); err != nil {

@@ -17,14 +17,18 @@ import (
 	"github.com/critpath/critpath/leveling"
 )
 
-// levelCommand levels a PSPLIB instance — `critpath level FILE.sm
-// --schedules N --seed S --json` prints {"makespan": M, "starts": {"1":
-// 0, "2": 3, …}} (job number → start period) — or any readable project,
-// printing each delay with its reason and the conflicts left.
+// levelCommand levels any readable project with leveling.Level, printing
+// each delay with its reason, what the search approximated and the
+// conflicts left; --schedules N lets it search N schedules. A PSPLIB
+// instance with --json is solved as the problem it states — `critpath
+// level FILE.sm --schedules N --seed S --json` prints {"makespan": M,
+// "starts": {"1": 0, "2": 3, …}} (job number → start period); without
+// --json it is leveled as a project, and its makespan printed first.
 func levelCommand(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("level", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
-	schedules := fs.Int("schedules", 0, "how many schedules the search may generate (0: one pass of the best rule; for a project, its leveling passes)")
+	schedules := fs.Int("schedules", 0, "how many schedules the search may generate (0: one pass of the best rule)")
+	passes := fs.Int("passes", 0, "how many leveling passes to try on a project, keeping the best (0: one)")
 	seed := fs.Uint64("seed", 0, "the search's seed")
 	split := fs.Bool("split", false, "let leveling split a project's tasks: the work before a conflict stays, the rest pauses")
 	withinFloat := fs.Bool("within-float", false, "delay a project's tasks only within their total float")
@@ -38,12 +42,17 @@ func levelCommand(args []string, stdout io.Writer) error {
 	if *schedules < 0 {
 		return fmt.Errorf("%w: --schedules %d: want 0 or more", errUsage, *schedules)
 	}
-	path := operands[0]
-	if ext := strings.ToLower(filepath.Ext(path)); ext != ".sm" {
-		return levelProject(path, leveling.LevelOptions{Passes: *schedules, Seed: *seed, Split: *split, WithinFloat: *withinFloat}, *asJSON, stdout)
+	if *passes < 0 {
+		return fmt.Errorf("%w: --passes %d: want 0 or more", errUsage, *passes)
 	}
-	if *split || *withinFloat {
+	path := operands[0]
+	opts := leveling.LevelOptions{Schedules: *schedules, Passes: *passes, Seed: *seed, Split: *split, WithinFloat: *withinFloat}
+	sm := strings.ToLower(filepath.Ext(path)) == ".sm"
+	if sm && (*split || *withinFloat) {
 		return fmt.Errorf("%w: --split and --within-float level a project, not a PSPLIB instance", errUsage)
+	}
+	if !sm || !*asJSON {
+		return levelProject(path, opts, *asJSON, stdout)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -96,6 +105,9 @@ func levelProject(path string, opts leveling.LevelOptions, asJSON bool, stdout i
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	if strings.ToLower(filepath.Ext(path)) == ".sm" && !asJSON { // a PSPLIB instance: its makespan in periods first
+		fmt.Fprintf(stdout, "makespan %d periods\n", int(l.Result.Finish().Sub(l.Result.Start())/(24*time.Hour)))
+	}
 	if asJSON {
 		type delayJSON struct {
 			Task     string       `json:"task"`
@@ -108,10 +120,11 @@ func levelProject(path string, opts leveling.LevelOptions, asJSON bool, stdout i
 			Rule     string       `json:"rule"`
 		}
 		out := struct {
-			Finish     time.Time           `json:"finish"`
-			Delays     []delayJSON         `json:"delays"`
-			Unresolved []leveling.Conflict `json:"unresolved"`
-		}{Finish: l.Result.Finish(), Delays: []delayJSON{}, Unresolved: append([]leveling.Conflict{}, l.Unresolved...)}
+			Finish       time.Time           `json:"finish"`
+			Delays       []delayJSON         `json:"delays"`
+			Unresolved   []leveling.Conflict `json:"unresolved"`
+			Approximated []string            `json:"approximated,omitempty"`
+		}{Finish: l.Result.Finish(), Delays: []delayJSON{}, Unresolved: append([]leveling.Conflict{}, l.Unresolved...), Approximated: l.Approximated}
 		for _, d := range l.Delays {
 			out.Delays = append(out.Delays, delayJSON{d.Task, d.From, d.To, d.Split, d.Resource, [2]time.Time{d.ConflictFrom, d.ConflictTo}, d.Winner, d.Rule})
 		}
@@ -130,6 +143,9 @@ func levelProject(path string, opts leveling.LevelOptions, asJSON bool, stdout i
 	}
 	for _, c := range l.Unresolved {
 		fmt.Fprintf(stdout, "left: %s over-allocated %s to %s by %g (%d tasks)\n", c.Resource, c.From.Format(dateFormat), c.To.Format(dateFormat), c.Excess, len(c.Uses))
+	}
+	for _, a := range l.Approximated {
+		fmt.Fprintf(stdout, "approximated: %s\n", a)
 	}
 	return nil
 }

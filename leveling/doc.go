@@ -5,14 +5,18 @@
 //
 //   - Conflicts lists each work resource's over-allocations: when, by how
 //     much, and which tasks ask for it.
-//   - Level delays tasks conflict by conflict, as Microsoft Project's
-//     leveling does, each delay with its reason (the resource, the
-//     conflict, the task that kept its place and the rule); options for
-//     the order (standard, priority, ID, LFT, LST), priority 1000 and
-//     pinned tasks, leveling within float, a date range, splitting the
+//   - Level delays tasks, as Microsoft Project's leveling does, each
+//     delay with its reason (the resource, the conflict, the task that
+//     kept its place and the rule): it places the tasks in the chosen
+//     order, each where those before it leave room, then resolves what
+//     conflicts are left, earliest first. Options for the order
+//     (standard, priority, ID, LFT, LST), priority 1000 and pinned
+//     tasks, leveling within float, a date range, splitting the
 //     remaining work of tasks (started ones too), and several passes
-//     keeping the best. Its result gives the resource-constrained
-//     critical path and the leveling as a plan of edits.
+//     keeping the best; with a budget of schedules, Solve's search on the
+//     project mapped onto its grid, brought back as delays. Its result
+//     gives the resource-constrained critical path and the leveling as a
+//     plan of edits.
 //   - Smooth lowers peaks and day-to-day swings within free float without
 //     moving the finish; Alternatives ranks the ways out of one conflict
 //     (a substitute of the same group, added capacity, splits, delays) by

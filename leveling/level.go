@@ -1,12 +1,9 @@
 package leveling
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/critpath/critpath/schedule"
@@ -47,7 +44,7 @@ type LevelOptions struct {
 	// From and To, when set, bound the conflicts resolved to those that
 	// start in [From, To).
 	From, To time.Time
-	// MaxDelays bounds the work of one pass (default 100 per task).
+	// MaxDelays bounds the delays of one pass (default 100 per task).
 	MaxDelays int
 	// Passes is how many leveling passes to try, keeping the one that
 	// leaves the fewest conflicts (then finishes first, then delays
@@ -55,7 +52,14 @@ type LevelOptions struct {
 	// and ByID, then Standard with its ties and near-ties broken at
 	// random (seeded by Seed). Zero or one: a single pass in Order.
 	Passes int
-	Seed   uint64
+	// Schedules, when set, lets Level use Solve's search too, with that
+	// budget of schedules (seeded by Seed): the project is mapped onto
+	// the solver's grid (see Level), and the best schedule found is
+	// brought back as delays, kept when it levels better than the passes.
+	// A time budget is the context's deadline: the search then returns
+	// the best it found.
+	Schedules int
+	Seed      uint64
 }
 
 // Delay is one task moved to resolve a conflict, and why: Resource was
@@ -81,26 +85,117 @@ type Leveled struct {
 	Result     *schedule.Result
 	Delays     []Delay
 	Unresolved []Conflict
+	// Approximated says what of the project the search's grid could not
+	// hold exactly, when the search ran on an approximation (then its
+	// leveling is checked by the scheduler, the conflicts counted on its
+	// schedule, and what the approximation left resolved after it), and
+	// whether its leveling was kept.
+	Approximated []string
 }
 
 // ErrLevel is wrapped by errors about what Level was asked.
 var ErrLevel = errors.New("leveling")
 
 // Level resolves p's over-allocations by delaying tasks, as Microsoft
-// Project's leveling does, with every delay explained: it takes the
-// earliest conflict, lets the tasks that come first in the chosen order
-// keep their place up to the resource's capacity, and delays the others
-// to the earliest finish among those that stay — or, with Split, pauses
-// the remaining work of one that began before the conflict until then;
-// then it reschedules (only the changed task's cone, through
-// schedule.Editor) and goes on until no conflict is left that it may
-// resolve. Tasks are never shortened; it never moves a task of priority
-// 1000, a manually scheduled one or one whose constraint is neither ASAP
-// nor SNET, and it moves a started task only by splitting it, after its
-// work done.
+// Project's leveling does, with every delay explained: the tasks that come
+// first in the chosen order keep their place, and the others wait for
+// them. It goes in two steps. First it places the tasks one at a time in
+// the order — each once what it follows is placed, so that its dates are
+// then final — delaying each that clashes with those placed before to the
+// first moment from which all its work fits among them (or, with Split,
+// pausing the remaining work of one that worked before the clash until
+// then): a task is delayed once, at most a few times. Then it takes the
+// conflicts left, earliest first (what the estimate of a task's new dates
+// missed, what a task that may not move ran into): those of the tasks in
+// the order that the resource can carry keep their place, and each other
+// waits until it fits among all the others, or else until the resource
+// frees enough for it. Tasks placed as late as possible stay where they
+// are meanwhile; then they are placed at their late dates again and what
+// that moved is leveled in turn, a few rounds at most (such a task moves
+// with the finish, so its conflicts may remain). Rescheduling after a
+// delay costs only what the delay moves (schedule.Editor.Shift), and a
+// conflict is looked for only where a delay moved work. Tasks are never
+// shortened; it never moves a task of priority 1000, a manually scheduled
+// one or one whose constraint is neither ASAP nor SNET, nor one that
+// would move one keeping its place, and it moves a started task only by
+// splitting it, after its work done; a task that alone asks more of a
+// resource than it has is not delayed for it (no delay helps).
+//
+// With opts.Schedules, and in the standard order by default when the
+// project fits exactly, Level also runs Solve's search (its fast default
+// without a budget) on the project mapped onto the solver's grid: time in
+// periods of the project calendar's working time from the start, one job
+// per task that may move whole, links of every type and lag (and links
+// through summaries) as lags between starts, constraint dates and the
+// tasks that may not move as releases, the work of those tasks as busy
+// periods, fractional units in hundredths. What the grid cannot hold —
+// other calendars, elapsed time, a task's splits, tasks placed as late as
+// possible, more than 64 resources — is approximated and said in
+// Approximated. The search's best schedule comes back as delays to
+// start-no-earlier-than dates, each naming the resource and the task it
+// waited for in that schedule; the conflicts it leaves are resolved as
+// above; and its leveling is kept when it finishes no later and leaves no
+// more over-allocation than the passes', and does better in one. The
+// search knows neither float nor dates to level within: with WithinFloat,
+// From or To it is not run.
 func Level(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Leveled, error) {
+	best, err := levelPasses(ctx, p, opts)
+	if err != nil || opts.Schedules <= 0 && opts.Order != Standard {
+		return best, err
+	}
+	if opts.WithinFloat || !opts.From.IsZero() || !opts.To.IsZero() {
+		if opts.Schedules > 0 {
+			best.Approximated = append(best.Approximated, "the search levels neither within float nor within dates: it was not run")
+		}
+		return best, nil
+	}
+	l, err := levelOnce(ctx, p, opts, nil, true)
+	switch {
+	case errors.Is(err, errInexact):
+		return best, nil
+	case err != nil && ctx.Err() != nil:
+		return nil, err
+	case err != nil: // the project does not fit the grid: the passes' leveling stands
+		best.Approximated = append(best.Approximated, err.Error())
+		return best, nil
+	case dominates(l, best):
+		return l, nil
+	case opts.Schedules > 0:
+		best.Approximated = append(l.Approximated, "the search's leveling was not better: the passes' is kept")
+	}
+	return best, nil
+}
+
+// dominates reports whether leveling a is better than b in one way and
+// worse in none: it finishes no later and leaves no more over-allocation
+// (excess units times its length), and does either strictly less. The
+// count of conflicts left says little here: one task that works where its
+// resource does not makes one per night wherever it goes.
+func dominates(a, b *Leveled) bool {
+	fa, fb := a.Result.Finish(), b.Result.Finish()
+	oa, ob := overload(a.Unresolved), overload(b.Unresolved)
+	switch {
+	case fa.After(fb) || oa > ob*(1+1e-9)+tolerance:
+		return false
+	case fa.Before(fb):
+		return true
+	}
+	return oa < ob*(1-1e-9)-tolerance
+}
+
+// overload is the over-allocation of conflicts: excess units times hours.
+func overload(cs []Conflict) float64 {
+	var sum float64
+	for _, c := range cs {
+		sum += c.Excess * c.To.Sub(c.From).Hours()
+	}
+	return sum
+}
+
+// levelPasses runs the leveling passes opts asks for and keeps the best.
+func levelPasses(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Leveled, error) {
 	if opts.Passes <= 1 {
-		return levelOnce(ctx, p, opts, nil)
+		return levelOnce(ctx, p, opts, nil, false)
 	}
 	orders := []Order{Standard, LatestFinish, LatestStart, ByPriority, ByID}
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x1e7e1))
@@ -116,7 +211,7 @@ func Level(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Levele
 				jitter[t.ID] = rng.Float64() * 8 * 60 // up to a day of float
 			}
 		}
-		l, err := levelOnce(ctx, p, o, jitter)
+		l, err := levelOnce(ctx, p, o, jitter, false)
 		if err != nil {
 			return nil, err
 		}
@@ -135,189 +230,6 @@ func better(a, b *Leveled) bool {
 		return fa.Before(fb)
 	}
 	return len(a.Delays) < len(b.Delays)
-}
-
-// levelOnce is one leveling pass; jitter, when set, is added to each
-// task's total float in the Standard order.
-func levelOnce(ctx context.Context, p *schedule.Project, opts LevelOptions, jitter map[string]float64) (*Leveled, error) {
-	ed, err := schedule.NewEditor(p)
-	if err != nil {
-		return nil, err
-	}
-	limit := cmp.Or(opts.MaxDelays, 100*max(1, len(p.Tasks)))
-	out := &Leveled{}
-	stuck := map[string]bool{} // conflicts left as they are, by resource and start
-	// The order is fixed from the schedule before leveling: a task can
-	// then only wait for tasks ranked above it, never they for it, and
-	// the passes end.
-	rank := make([]schedule.TaskResult, len(p.Tasks))
-	for i, tr := range ed.Result().Tasks() {
-		rank[i] = tr
-	}
-	cs, err := Conflicts(ed.Project(), ed.Result())
-	if err != nil {
-		return nil, err
-	}
-	for len(out.Delays) < limit {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		q, r := ed.Project(), ed.Result()
-		c, ok := firstToResolve(cs, opts, stuck)
-		if !ok {
-			break
-		}
-		d, edit, ok := choose(q, r, c, opts, rank, jitter, func(edit schedule.Edit, stay []string) bool {
-			d, err := ed.Preview(edit)
-			if err != nil {
-				return true
-			}
-			for _, ch := range d.Changes {
-				if slices.Contains(stay, ch.ID) && !ch.Old.Start.Equal(ch.New.Start) {
-					return true
-				}
-			}
-			return false
-		})
-		if !ok {
-			stuck[key(c)] = true
-			continue
-		}
-		if _, err := ed.Apply(edit); err != nil {
-			return nil, fmt.Errorf("leveling: delaying %s: %w", d.Task, err)
-		}
-		out.Delays = append(out.Delays, d)
-		if cs, err = Conflicts(ed.Project(), ed.Result()); err != nil {
-			return nil, err
-		}
-	}
-	out.Project, out.Result, out.Unresolved = ed.Project(), ed.Result(), cs
-	return out, nil
-}
-
-func key(c Conflict) string { return c.Resource + "@" + c.From.String() }
-
-// firstToResolve returns the earliest conflict the options let Level
-// resolve and that has not proved stuck.
-func firstToResolve(cs []Conflict, opts LevelOptions, stuck map[string]bool) (Conflict, bool) {
-	var best Conflict
-	found := false
-	for _, c := range cs {
-		switch {
-		case stuck[key(c)], !opts.From.IsZero() && c.From.Before(opts.From), !opts.To.IsZero() && !c.From.Before(opts.To):
-			continue
-		}
-		if !found || c.From.Before(best.From) {
-			best, found = c, true
-		}
-	}
-	return best, found
-}
-
-// choose picks the task to move in conflict c, how far, and the edit that
-// moves it: the tasks in the order's sequence keep their place while the
-// resource can carry them; the first that does not fit and may move is
-// delayed to the earliest finish of the tasks that stay, or split there
-// when it worked before the conflict and the options allow.
-func choose(p *schedule.Project, r *schedule.Result, c Conflict, opts LevelOptions, rank []schedule.TaskResult, jitter map[string]float64,
-	drags func(edit schedule.Edit, stay []string) bool) (Delay, schedule.Edit, bool) {
-	n := r.Network()
-	type cand struct {
-		i     int
-		use   Use
-		tr    schedule.TaskResult
-		fixed bool // may not move
-		split bool // moves by splitting
-	}
-	var cands []cand
-	for _, u := range c.Uses {
-		i, _ := n.Index(u.Task)
-		m := mobilityOf(&p.Tasks[i])
-		split := opts.Split && m.split && workedBefore(r, i, c.From)
-		cands = append(cands, cand{i, u, r.Task(i), !m.whole && !split, split})
-	}
-	rule := orderName(opts.Order)
-	slices.SortStableFunc(cands, func(a, b cand) int {
-		if a.fixed != b.fixed { // what may not move keeps its place first
-			if a.fixed {
-				return -1
-			}
-			return 1
-		}
-		ta, tb := &p.Tasks[a.i], &p.Tasks[b.i]
-		ra, rb := &rank[a.i], &rank[b.i] // as before leveling
-		standard := func() int {
-			fa, fb := float64(ra.TotalFloat)+jitter[ra.ID], float64(rb.TotalFloat)+jitter[rb.ID]
-			return cmp.Or(cmp.Compare(fa, fb), ra.Start.Compare(rb.Start), cmp.Compare(tb.LevelingPriority(), ta.LevelingPriority()), cmp.Compare(a.i, b.i))
-		}
-		switch opts.Order {
-		case ByID:
-			return cmp.Compare(a.i, b.i)
-		case ByPriority:
-			return cmp.Or(cmp.Compare(tb.LevelingPriority(), ta.LevelingPriority()), standard())
-		case LatestFinish:
-			return cmp.Or(ra.LateFinish.Compare(rb.LateFinish), standard())
-		case LatestStart:
-			return cmp.Or(ra.LateStart.Compare(rb.LateStart), standard())
-		}
-		return standard()
-	})
-	var load float64
-	var stay []cand
-	for _, x := range cands {
-		if load+x.use.Units <= c.Available+tolerance || x.fixed {
-			load += x.use.Units
-			stay = append(stay, x)
-			continue
-		}
-		if len(stay) == 0 {
-			continue // it cannot fit even alone: no delay helps
-		}
-		until := stay[0].tr.Finish
-		for _, s := range stay[1:] {
-			if s.tr.Finish.Before(until) {
-				until = s.tr.Finish
-			}
-		}
-		from := x.tr.Start
-		var edit schedule.Edit
-		if x.split {
-			splits, err := r.SplitAt(x.i, c.From, until)
-			if err != nil {
-				continue
-			}
-			from, edit = c.From, schedule.SetSplits{Task: x.tr.ID, Splits: splits}
-		} else { // x works at c.From, so starts before until: a later start
-			edit = schedule.SetConstraint{Task: x.tr.ID, Constraint: schedule.Constraint{Type: schedule.SNET, Date: until}}
-		}
-		var ids []string
-		for _, s := range stay {
-			ids = append(ids, s.tr.ID)
-		}
-		if drags(edit, ids) { // it leads them: moving it would push them too
-			continue
-		}
-		if opts.WithinFloat {
-			w, err := n.WorkBetween(n.Calendar(x.i), from, until)
-			if err != nil || w > x.tr.TotalFloat {
-				continue
-			}
-		}
-		winner := stay[0]
-		for _, s := range stay {
-			if s.tr.Finish.Equal(until) {
-				winner = s
-				break
-			}
-		}
-		why := rule
-		if winner.fixed {
-			why = "may not move"
-		}
-		return Delay{Task: x.tr.ID, From: from, To: until, Split: x.split, Resource: c.Resource,
-			ConflictFrom: c.From, ConflictTo: c.To, Winner: winner.tr.ID, Rule: why}, edit, true
-	}
-	return Delay{}, nil, false
 }
 
 // mobility is how leveling may move a task: whole (delayed), or by a

@@ -1,8 +1,10 @@
 package leveling_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -336,4 +338,36 @@ func TestLevelRandom(t *testing.T) {
 		t.Error("no task split in 12 random projects that allow it")
 	}
 	t.Logf("%d splits", splits)
+}
+
+// TestLevelSearch levels PSPLIB's j301_1 as a project with Solve's search
+// (a budget of 5,000 schedules, then the fast default): the project fits
+// the grid exactly, so Level finds what Solve finds, the optimum 43 at
+// 5,000 schedules, each delay with the search's reason, the plan giving
+// the leveled schedule. A random project with calendars does not fit: what
+// was approximated is said, and what the approximation left is resolved.
+func TestLevelSearch(t *testing.T) {
+	p, in := instance(t, filepath.Join("testdata", "j301_1.sm"))
+	for _, budget := range []int{5000, 0} {
+		opts := leveling.LevelOptions{Schedules: budget, Seed: 1}
+		l := level(t, in.Project, opts)
+		sol, err := leveling.Solve(t.Context(), p, leveling.Options{Schedules: budget, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := checkLeveled(t, "j301_1", in, l); got != sol.Makespan || len(l.Approximated) != 0 {
+			t.Errorf("budget %d: makespan %d, Solve's %d; approximated %q", budget, got, sol.Makespan, l.Approximated)
+		}
+		if !slices.ContainsFunc(l.Delays, func(d leveling.Delay) bool { return strings.HasPrefix(d.Rule, "the search's") }) {
+			t.Errorf("budget %d: no delay from the search: %+v", budget, l.Delays)
+		}
+		checkLevel(t, fmt.Sprintf("j301_1, budget %d", budget), in.Project, opts, l)
+	}
+	mixed := randnet.Project(randnet.Config{Tasks: 80, Mixed: true, Seed: 3})
+	opts := leveling.LevelOptions{Schedules: 200, Seed: 2}
+	l := level(t, mixed, opts)
+	if len(l.Approximated) == 0 {
+		t.Errorf("a random project with calendars fits the grid exactly?")
+	}
+	checkLevel(t, "random project, searched", mixed, opts, l)
 }

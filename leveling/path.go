@@ -62,8 +62,7 @@ func (l *Leveled) CriticalPath() []Step {
 			i = next
 			continue
 		}
-		x := r.Explain(i)
-		for _, d := range x.Early {
+		for _, d := range r.Drivers(i) {
 			switch {
 			case d.Kind == schedule.ByLink && d.Task != "":
 				step.Link = d.Link

@@ -14,11 +14,25 @@ import (
 // finish-to-start precedence without lag, and renewable resources whose
 // capacity is the same in every period. Job j uses Demands[j][r] units of
 // resource r in every period it runs.
+//
+// Two fields generalize it for projects (Level's search): Lags gives
+// links other than finish-to-start without lag, and Busy work already
+// placed that the jobs must fit around.
 type Problem struct {
 	Durations  []int
 	Demands    [][]int
 	Capacities []int
 	Successors [][]int
+	// Lags, when set, holds each link's minimum time lag from start to
+	// start: Successors[j][k] starts at least Lags[j][k] periods after job
+	// j starts (Durations[j] for a finish-to-start link without lag; a
+	// lag may be negative). Nil: every link is finish-to-start without
+	// lag.
+	Lags [][]int
+	// Busy, when set, is what work already placed takes of each resource
+	// in each period from 0 (Busy[t][r]); the jobs fit in what is left.
+	// It may take more than the capacity: the jobs then fit in nothing.
+	Busy [][]int
 }
 
 // Options tune Solve. The zero value is the fast default: one pass of the
@@ -95,8 +109,18 @@ type solver struct {
 	lft     []int32 // latest finish, resources ignored
 	horizon int32
 
+	// A general problem (Lags or Busy set) has each link's lag, in both
+	// directions, and what is free of each resource in each period of
+	// Busy; its lists are kept precedence-feasible by topological repair.
+	general bool
+	predLag [][]int32 // predLag[j][k]: job j starts at least this after preds[j][k] starts
+	succLag [][]int32 // succLag[j][k]: the same link in reversed time, for succs[j][k]
+	free    []int32   // free[t*r+k]: capacity less Busy, for t < len(Busy)
+	busy    int32     // len(Busy)
+
 	avail     []int32 // avail[t*r+k]: what is left of resource k in period t
 	used      int32   // periods of avail touched by the current pass
+	mirror    int32   // the origin avail's Busy is mirrored around (reversed time), or -1
 	generated int
 }
 
@@ -149,6 +173,12 @@ func newSolver(p *Problem) (*solver, error) {
 		return nil, fmt.Errorf("%w: durations add up to %d periods, at most %d", ErrProblem, total, maxHorizon)
 	}
 	s.horizon = int32(total) + 1
+	s.mirror = -1
+	if p.Lags != nil || p.Busy != nil {
+		if err := s.generalize(p, total); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.order(); err != nil {
 		return nil, err
 	}
@@ -156,7 +186,79 @@ func newSolver(p *Problem) (*solver, error) {
 	for t := range int(s.horizon) {
 		copy(s.avail[t*r:], s.cap)
 	}
+	if s.busy > 0 {
+		copy(s.avail, s.free)
+	}
 	return s, nil
+}
+
+// generalize reads a problem's lags and busy periods; total is the sum of
+// its durations.
+func (s *solver) generalize(p *Problem, total int64) error {
+	s.general = true
+	n, r := s.n, s.r
+	s.predLag, s.succLag = make([][]int32, n), make([][]int32, n)
+	lag := func(j, k int) int { return p.Durations[j] } // finish-to-start without lag
+	if p.Lags != nil {
+		if len(p.Lags) != n {
+			return fmt.Errorf("%w: %d lag lists for %d jobs", ErrProblem, len(p.Lags), n)
+		}
+		for j := range n {
+			if len(p.Lags[j]) != len(p.Successors[j]) {
+				return fmt.Errorf("%w: job %d: %d lags for %d successors", ErrProblem, j+1, len(p.Lags[j]), len(p.Successors[j]))
+			}
+		}
+		lag = func(j, k int) int { return p.Lags[j][k] }
+	}
+	// The horizon must hold every job started as late as its links and
+	// the busy periods allow, then waiting for all the others.
+	extra := int64(len(p.Busy))
+	for j := range n {
+		most := 0
+		for k, x := range p.Successors[j] {
+			l := lag(j, k)
+			if l < -maxHorizon || l > maxHorizon {
+				return fmt.Errorf("%w: job %d: lag %d to job %d", ErrProblem, j+1, l, x+1)
+			}
+			s.succLag[j] = append(s.succLag[j], int32(p.Durations[x]-p.Durations[j]+l))
+			s.predLag[x] = append(s.predLag[x], int32(l))
+			most = max(most, l-p.Durations[j])
+		}
+		extra += int64(most)
+	}
+	if total+extra > maxHorizon {
+		return fmt.Errorf("%w: durations, lags and busy periods add up to %d periods, at most %d", ErrProblem, total+extra, maxHorizon)
+	}
+	s.horizon = int32(total+extra) + 1
+	if len(p.Busy) == 0 {
+		return nil
+	}
+	if int64(len(p.Busy))*int64(r) > maxHorizon {
+		return fmt.Errorf("%w: %d busy periods", ErrProblem, len(p.Busy))
+	}
+	s.busy = int32(len(p.Busy))
+	s.free = make([]int32, len(p.Busy)*r)
+	for t, row := range p.Busy {
+		if len(row) != r {
+			return fmt.Errorf("%w: busy period %d: %d resources, want %d", ErrProblem, t, len(row), r)
+		}
+		for k, b := range row {
+			if b < 0 || b > math.MaxInt32/2 {
+				return fmt.Errorf("%w: busy period %d: %d of resource %d", ErrProblem, t, b, k+1)
+			}
+			s.free[t*r+k] = s.cap[k] - int32(b)
+		}
+	}
+	return nil
+}
+
+// lagOf returns the lag of the k-th link into job j (forward) or of the
+// k-th link out of it (reversed time).
+func (s *solver) lagOf(j int32, k int, forward bool) int32 {
+	if forward {
+		return s.predLag[j][k]
+	}
+	return s.succLag[j][k]
 }
 
 // sources returns each job's count of predecessors and the jobs without
@@ -192,6 +294,25 @@ func (s *solver) order() error {
 	for i, j := range s.topo {
 		s.rank[j] = int32(i)
 	}
+	s.lft = make([]int32, s.n)
+	if s.general {
+		es := make([]int32, s.n)
+		var length int32
+		for _, j := range s.topo {
+			for k, p := range s.preds[j] {
+				es[j] = max(es[j], es[p]+s.predLag[j][k])
+			}
+			length = max(length, es[j]+s.dur[j])
+		}
+		for _, j := range slices.Backward(s.topo) {
+			ls := length - s.dur[j]
+			for k, x := range s.succs[j] {
+				ls = min(ls, s.lft[x]-s.dur[x]-(s.succLag[j][k]-s.dur[x]+s.dur[j]))
+			}
+			s.lft[j] = ls + s.dur[j]
+		}
+		return nil
+	}
 	ef := make([]int32, s.n)
 	var length int32
 	for _, j := range s.topo {
@@ -201,7 +322,6 @@ func (s *solver) order() error {
 		ef[j] += s.dur[j]
 		length = max(length, ef[j])
 	}
-	s.lft = make([]int32, s.n)
 	for _, j := range slices.Backward(s.topo) {
 		s.lft[j] = length
 		for _, x := range s.succs[j] {
@@ -223,6 +343,9 @@ type candidate struct {
 // predecessors and the resources allow. starts receives the start of
 // each job; it returns the makespan.
 func (s *solver) serial(list []int32, preds [][]int32, starts []int32) int32 {
+	if s.general { // forward only: justifyGeneral runs its own backward pass
+		return s.serialGeneral(list, true, starts, -1)
+	}
 	s.generated++
 	r := s.r
 	// Reset what the previous pass used.
@@ -267,6 +390,10 @@ func (s *solver) serial(list []int32, preds [][]int32, starts []int32) int32 {
 // starts). Neither pass lengthens the schedule; sc's list becomes the
 // order of its new starts.
 func (s *solver) justify(sc *candidate, tmp []int32) {
+	if s.general {
+		s.justifyGeneral(sc, tmp)
+		return
+	}
 	list := sc.list
 	finish := func(j int32) int32 { return sc.starts[j] + s.dur[j] }
 	slices.SortFunc(list, func(a, b int32) int { // successors first, ties (zero durations) in reverse topological order
@@ -354,7 +481,12 @@ func (s *solver) search(ctx context.Context, budget int, rng *rand.Rand) *candid
 		budget = max(budget, 3)
 	}
 	best := s.newSchedule()
-	best.makespan = s.parallel(prio, best.list, best.starts)
+	if s.general { // the parallel scheme knows no lags: the serial one, on the rule's order
+		s.byRule(prio, best.list)
+		best.makespan = s.serial(best.list, s.preds, best.starts)
+	} else {
+		best.makespan = s.parallel(prio, best.list, best.starts)
+	}
 	s.justify(best, tmp)
 	for idle := 0; idle < 3 && (budget <= 0 || s.generated+2 <= budget); idle++ {
 		m := best.makespan
@@ -595,4 +727,216 @@ func (s *solver) peakCrossover(rng *rand.Rand, mother, father *candidate, child 
 			i++
 		}
 	}
+}
+
+// serialGeneral is the serial scheme on a general problem: each job of
+// list at the earliest period its links (forward: from its predecessors;
+// else in reversed time, from its successors) and the resources allow,
+// never before 0. Busy periods are taken from the resources as they lie
+// in forward time or, when mirror ≥ 0, mirrored around that origin
+// (reversed time). It returns the makespan.
+func (s *solver) serialGeneral(list []int32, forward bool, starts []int32, mirror int32) int32 {
+	s.generated++
+	r := s.r
+	preds := s.preds
+	if !forward {
+		preds = s.succs
+	}
+	// Reset what the previous pass used, and the busy periods wherever
+	// either pass has them.
+	reset := s.used
+	if s.busy > 0 {
+		reset = max(reset, s.busy, s.mirror+1, mirror+1)
+	}
+	for t := range min(reset, s.horizon) {
+		row := s.avail[int(t)*r : int(t)*r+r]
+		switch b := s.busyAt(t, mirror); {
+		case b < 0:
+			copy(row, s.cap)
+		default:
+			copy(row, s.free[int(b)*r:int(b)*r+r])
+		}
+	}
+	s.used, s.mirror = 0, mirror
+	var makespan int32
+	for _, j := range list {
+		var t int32
+		for k, p := range preds[j] {
+			t = max(t, starts[p]+s.lagOf(j, k, forward))
+		}
+		d, uses := s.dur[j], s.uses[j]
+	fit:
+		for k := int32(0); k < d && len(uses) > 0; k++ {
+			if t+k >= s.horizon {
+				break // cannot happen: the horizon holds every job
+			}
+			row := s.avail[int(t+k)*r:]
+			for _, q := range uses {
+				if row[q] < s.dem[int(j)*r+int(q)] {
+					t += k + 1
+					k = -1
+					continue fit
+				}
+			}
+		}
+		for k := t; k < t+d && k < s.horizon; k++ {
+			row := s.avail[int(k)*r:]
+			for _, q := range uses {
+				row[q] -= s.dem[int(j)*r+int(q)]
+			}
+		}
+		starts[j] = t
+		makespan = max(makespan, t+d)
+		s.used = max(s.used, min(t+d, s.horizon))
+	}
+	return makespan
+}
+
+// busyAt returns the busy period that period t is, or -1: t itself in
+// forward time; mirror−t in reversed time around origin mirror.
+func (s *solver) busyAt(t, mirror int32) int32 {
+	b := t
+	if mirror >= 0 {
+		b = mirror - t
+	}
+	if b < 0 || b >= s.busy {
+		return -1
+	}
+	return b
+}
+
+// justifyGeneral is justify on a general problem: the backward pass in
+// reversed time around the origin H (the makespan, or the end of the busy
+// periods if later), its order repaired to follow the links; a backward
+// pass that would need time before 0 is dropped.
+func (s *solver) justifyGeneral(sc *candidate, tmp []int32) {
+	list := sc.list
+	finish := func(j int32) int32 { return sc.starts[j] + s.dur[j] }
+	slices.SortFunc(list, func(a, b int32) int {
+		if fa, fb := finish(a), finish(b); fa != fb {
+			return int(fb - fa)
+		}
+		if sc.starts[a] != sc.starts[b] {
+			return int(sc.starts[b] - sc.starts[a])
+		}
+		return int(s.rank[b] - s.rank[a])
+	})
+	s.repair(list, false)
+	h := max(sc.makespan, s.busy)
+	m := s.serialGeneral(list, false, tmp, h-1)
+	if s.busy == 0 {
+		h = m
+	}
+	ok := true
+	for j := range s.n { // back to forward time
+		if tmp[j] = h - tmp[j] - s.dur[j]; tmp[j] < 0 {
+			ok = false
+		}
+	}
+	if !ok { // the backward pass went past the start: keep the schedule as it is
+		copy(tmp, sc.starts)
+	}
+	slices.SortFunc(list, func(a, b int32) int {
+		if tmp[a] != tmp[b] {
+			return int(tmp[a] - tmp[b])
+		}
+		if fa, fb := tmp[a]+s.dur[a], tmp[b]+s.dur[b]; fa != fb {
+			return int(fa - fb)
+		}
+		return int(s.rank[a] - s.rank[b])
+	})
+	s.repair(list, true)
+	sc.makespan = s.serialGeneral(list, true, sc.starts, -1)
+}
+
+// repair makes list precedence-feasible (forward: every job after its
+// predecessors; else after its successors) keeping its order where the
+// links allow: each job as soon as all it follows are listed.
+func (s *solver) repair(list []int32, forward bool) {
+	preds, succs := s.preds, s.succs
+	if !forward {
+		preds, succs = succs, preds
+	}
+	pos := s.scratchPos()
+	for k, j := range list {
+		pos[j] = int32(k)
+	}
+	waiting := make([]int32, s.n)
+	ready := &posHeap{pos: pos}
+	for _, j := range list {
+		if waiting[j] = int32(len(preds[j])); waiting[j] == 0 {
+			ready.push(j)
+		}
+	}
+	out := list[:0:0]
+	for len(ready.jobs) > 0 {
+		j := ready.pop()
+		out = append(out, j)
+		for _, x := range succs[j] {
+			if waiting[x]--; waiting[x] == 0 {
+				ready.push(x)
+			}
+		}
+	}
+	copy(list, out)
+}
+
+func (s *solver) scratchPos() []int32 { return make([]int32, s.n) }
+
+// byRule fills list with the jobs in order of priority (smaller first,
+// ties by job number), each after all it follows.
+func (s *solver) byRule(priority []float64, list []int32) {
+	for k := range list {
+		list[k] = int32(k)
+	}
+	slices.SortStableFunc(list, func(a, b int32) int {
+		if priority[a] != priority[b] {
+			if priority[a] < priority[b] {
+				return -1
+			}
+			return 1
+		}
+		return int(a - b)
+	})
+	s.repair(list, true)
+}
+
+// posHeap is a heap of jobs by their place in a list.
+type posHeap struct {
+	pos  []int32
+	jobs []int32
+}
+
+func (h *posHeap) push(j int32) {
+	h.jobs = append(h.jobs, j)
+	for c := len(h.jobs) - 1; c > 0; {
+		p := (c - 1) / 2
+		if h.pos[h.jobs[p]] <= h.pos[h.jobs[c]] {
+			break
+		}
+		h.jobs[p], h.jobs[c] = h.jobs[c], h.jobs[p]
+		c = p
+	}
+}
+
+func (h *posHeap) pop() int32 {
+	top := h.jobs[0]
+	last := len(h.jobs) - 1
+	h.jobs[0] = h.jobs[last]
+	h.jobs = h.jobs[:last]
+	for p := 0; ; {
+		c := 2*p + 1
+		if c >= len(h.jobs) {
+			break
+		}
+		if c+1 < len(h.jobs) && h.pos[h.jobs[c+1]] < h.pos[h.jobs[c]] {
+			c++
+		}
+		if h.pos[h.jobs[p]] <= h.pos[h.jobs[c]] {
+			break
+		}
+		h.jobs[p], h.jobs[c] = h.jobs[c], h.jobs[p]
+		p = c
+	}
+	return top
 }

@@ -3,6 +3,7 @@ package leveling_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -216,6 +217,111 @@ func TestBadProblems(t *testing.T) {
 		edit(p)
 		if _, err := leveling.Solve(t.Context(), p, leveling.Options{}); !errors.Is(err, leveling.ErrProblem) {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// randomGeneral is a random general problem: links of every kind as
+// start-to-start lags (some negative), and busy periods, some taking all
+// of a resource or more.
+func randomGeneral(rng *rand.Rand, n, r int) *leveling.Problem {
+	p := randomProblem(rng, n, r)
+	p.Lags = make([][]int, n)
+	for j := range n {
+		for _, x := range p.Successors[j] {
+			var l int
+			switch rng.IntN(4) {
+			case 0: // finish to start, with a lag
+				l = p.Durations[j] + rng.IntN(4) - 1
+			case 1: // start to start
+				l = rng.IntN(4) - 1
+			case 2: // finish to finish
+				l = p.Durations[j] - p.Durations[x] + rng.IntN(3)
+			default: // start to finish
+				l = rng.IntN(6) - p.Durations[x]
+			}
+			p.Lags[j] = append(p.Lags[j], l)
+		}
+	}
+	if rng.IntN(2) == 0 {
+		p.Busy = make([][]int, rng.IntN(30))
+		for t := range p.Busy {
+			p.Busy[t] = make([]int, r)
+			for k := range r {
+				if rng.IntN(3) == 0 {
+					p.Busy[t][k] = rng.IntN(p.Capacities[k] + 2)
+				}
+			}
+		}
+	}
+	return p
+}
+
+// checkGeneral checks a schedule of a general problem independently: no
+// start before 0, every link's lag, and in every period what the jobs
+// ask within what the busy periods leave; and the makespan.
+func checkGeneral(p *leveling.Problem, sol *leveling.Solution) error {
+	makespan := 0
+	for j, s := range sol.Starts {
+		if s < 0 {
+			return fmt.Errorf("job %d starts at %d", j+1, s)
+		}
+		makespan = max(makespan, s+p.Durations[j])
+		for k, x := range p.Successors[j] {
+			if sol.Starts[x] < s+p.Lags[j][k] {
+				return fmt.Errorf("job %d starts at %d, %d after job %d at %d; the lag is %d", x+1, sol.Starts[x], sol.Starts[x]-s, j+1, s, p.Lags[j][k])
+			}
+		}
+	}
+	if makespan != sol.Makespan {
+		return fmt.Errorf("makespan %d, the starts give %d", sol.Makespan, makespan)
+	}
+	for t := range makespan {
+		for k, c := range p.Capacities {
+			use := 0
+			for j, s := range sol.Starts {
+				if s <= t && t < s+p.Durations[j] {
+					use += p.Demands[j][k]
+				}
+			}
+			free := c
+			if t < len(p.Busy) {
+				free = max(0, c-p.Busy[t][k])
+			}
+			if use > free {
+				return fmt.Errorf("period %d: resource %d: %d used, %d free", t, k+1, use, free)
+			}
+		}
+	}
+	return nil
+}
+
+// TestGeneralProblems: on random general problems every schedule keeps
+// every lag and fits the busy periods, a budget does no worse than the
+// fast default, and the same seed gives the same schedule.
+func TestGeneralProblems(t *testing.T) {
+	for seed := range uint64(300) {
+		rng := rand.New(rand.NewPCG(seed, 2))
+		p := randomGeneral(rng, 1+rng.IntN(30), 1+rng.IntN(3))
+		fast, err := leveling.Solve(t.Context(), p, leveling.Options{})
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		opts := leveling.Options{Schedules: 200, Seed: seed}
+		sol, err := leveling.Solve(t.Context(), p, opts)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		for _, s := range []*leveling.Solution{fast, sol} {
+			if err := checkGeneral(p, s); err != nil {
+				t.Fatalf("seed %d: %v", seed, err)
+			}
+		}
+		if sol.Makespan > fast.Makespan {
+			t.Fatalf("seed %d: %d schedules gave %d, the fast default %d", seed, sol.Schedules, sol.Makespan, fast.Makespan)
+		}
+		if again, _ := leveling.Solve(t.Context(), p, opts); !slices.Equal(again.Starts, sol.Starts) {
+			t.Fatalf("seed %d: the same seed gave another schedule", seed)
 		}
 	}
 }

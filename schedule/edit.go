@@ -110,6 +110,9 @@ type Editor struct {
 	c     *compiler
 	r     *Result
 	cache timelineCache // the calendars compiled, for compiling again
+	// shifted is set by Shift: the late dates, floats and the places of
+	// as-late-as-possible tasks are those of before until Settle.
+	shifted bool
 }
 
 // NewEditor schedules a copy of p for editing. It fails as Compile does.
@@ -165,6 +168,7 @@ func (e *Editor) Preview(edits ...Edit) (Delta, error) {
 // date, or ALAP tasks are to be placed again); or by compiling the project
 // again, when the edits change the network's shape.
 func (e *Editor) change(edits []Edit, preview bool) (Delta, error) {
+	e.Settle()
 	if e.r.gap != nil { // SetDuration was called on the editor's Result: take it back
 		copy(e.r.dur, e.c.n.dur)
 		e.r.gap = nil

@@ -44,9 +44,13 @@ type Result struct {
 	origin, originAt int64
 	hasOrigin        bool
 
-	rolled  bool
-	tasks   []TaskResult // filled lazily by rollUp
-	weights []float64    // summaries' total subtask duration, for progress
+	rolled bool
+	tasks  []TaskResult // filled lazily by rollUp
+	// stale marks the tasks a shift moved (Editor.Shift): their results
+	// are worked out again when read.
+	stale    []bool
+	staleAny bool
+	weights  []float64 // summaries' total subtask duration, for progress
 }
 
 // TaskResult is one task's schedule. Floats are working minutes on the
@@ -182,8 +186,29 @@ func (r *Result) Finish() time.Time { return wallTime(r.finish, r.net.loc) }
 
 // Task returns task i's schedule (i as in Network.Index).
 func (r *Result) Task(i int) TaskResult {
+	if r.rolled && r.staleAny && r.stale[i] {
+		r.refresh(int32(i))
+		return r.tasks[i]
+	}
 	r.rollUp()
 	return r.tasks[i]
+}
+
+// refresh works out stale task i's result again, a summary's after its
+// stale subtasks'.
+func (r *Result) refresh(i int32) {
+	n := r.net
+	if n.tasks[i].summary {
+		for _, k := range n.kids[n.kidOf[i]:n.kidOf[i+1]] {
+			if r.stale[k] {
+				r.refresh(k)
+			}
+		}
+		r.tasks[i] = r.summaryResult(i)
+	} else {
+		r.tasks[i] = r.leafResult(i)
+	}
+	r.stale[i] = false
 }
 
 // Segment is a stretch of a task's work without a pause: from Start to
@@ -305,7 +330,19 @@ func (r *Result) Tasks() iter.Seq2[int, TaskResult] {
 // first, from their subtasks.
 func (r *Result) rollUp() {
 	if r.rolled {
+		if r.staleAny {
+			for i, st := range r.stale {
+				if st {
+					r.refresh(int32(i))
+				}
+			}
+			r.staleAny = false
+		}
 		return
+	}
+	if r.staleAny {
+		clear(r.stale)
+		r.staleAny = false
 	}
 	r.freeFloat()
 	n := r.net

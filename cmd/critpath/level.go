@@ -17,35 +17,40 @@ import (
 	"github.com/critpath/critpath/leveling"
 )
 
-// levelCommand levels a PSPLIB instance — `critpath level FILE.sm
-// --schedules N --seed S --json` prints {"makespan": M, "starts": {"1":
-// 0, "2": 3, …}} (job number → start period) — or any readable project,
-// printing each delay with its reason and the conflicts left.
+// levelCommand levels any readable project with leveling.Level, printing
+// each delay with its reason, what the search approximated and the
+// conflicts left; --schedules N lets it search N schedules. A PSPLIB
+// instance with --json is solved as the problem it states — `critpath
+// level FILE.sm --schedules N --seed S --json` prints {"makespan": M,
+// "starts": {"1": 0, "2": 3, …}} (job number → start period); without
+// --json it is leveled as a project, and its makespan printed first.
 func levelCommand(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("level", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
-	schedules := fs.Int("schedules", 0, "how many schedules the search may generate (0: one pass of the best rule; for a project, its leveling passes)")
+	schedules := fs.Int("schedules", 0, "how many schedules the search may generate (0: one pass of the best rule)")
+	passes := fs.Int("passes", 0, "how many leveling passes to try on a project, keeping the best (0: one)")
 	seed := fs.Uint64("seed", 0, "the search's seed")
 	split := fs.Bool("split", false, "let leveling split a project's tasks: the work before a conflict stays, the rest pauses")
 	withinFloat := fs.Bool("within-float", false, "delay a project's tasks only within their total float")
 	var src source
-	src.addFlags(fs)
-	operands, err := parseFlags(fs, args)
+	operands, err := src.parse(fs, args, 1, "one FILE")
 	if err != nil {
 		return err
-	}
-	if len(operands) != 1 {
-		return fmt.Errorf("%w: want one FILE", errUsage)
 	}
 	if *schedules < 0 {
 		return fmt.Errorf("%w: --schedules %d: want 0 or more", errUsage, *schedules)
 	}
-	path := operands[0]
-	if ext := strings.ToLower(filepath.Ext(path)); ext != ".sm" {
-		return levelProject(&src, path, leveling.LevelOptions{Passes: *schedules, Seed: *seed, Split: *split, WithinFloat: *withinFloat}, *asJSON, stdout, stderr)
+	if *passes < 0 {
+		return fmt.Errorf("%w: --passes %d: want 0 or more", errUsage, *passes)
 	}
-	if *split || *withinFloat {
+	path := operands[0]
+	opts := leveling.LevelOptions{Schedules: *schedules, Passes: *passes, Seed: *seed, Split: *split, WithinFloat: *withinFloat}
+	sm := strings.ToLower(filepath.Ext(path)) == ".sm"
+	if sm && (*split || *withinFloat) {
 		return fmt.Errorf("%w: --split and --within-float level a project, not a PSPLIB instance", errUsage)
+	}
+	if !sm || !*asJSON {
+		return levelProject(&src, path, opts, *asJSON, stdout, stderr)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -99,6 +104,9 @@ func levelProject(src *source, path string, opts leveling.LevelOptions, asJSON b
 	if err != nil {
 		return scheduleError(path, p, err)
 	}
+	if strings.ToLower(filepath.Ext(path)) == ".sm" && !asJSON { // a PSPLIB instance: its makespan in periods first
+		fmt.Fprintf(stdout, "makespan %d periods\n", int(l.Result.Finish().Sub(l.Result.Start())/(24*time.Hour)))
+	}
 	if asJSON {
 		type delayJSON struct {
 			Task     string       `json:"task"`
@@ -111,10 +119,11 @@ func levelProject(src *source, path string, opts leveling.LevelOptions, asJSON b
 			Rule     string       `json:"rule"`
 		}
 		out := struct {
-			Finish     time.Time           `json:"finish"`
-			Delays     []delayJSON         `json:"delays"`
-			Unresolved []leveling.Conflict `json:"unresolved"`
-		}{Finish: l.Result.Finish(), Delays: []delayJSON{}, Unresolved: append([]leveling.Conflict{}, l.Unresolved...)}
+			Finish       time.Time           `json:"finish"`
+			Delays       []delayJSON         `json:"delays"`
+			Unresolved   []leveling.Conflict `json:"unresolved"`
+			Approximated []string            `json:"approximated,omitempty"`
+		}{Finish: l.Result.Finish(), Delays: []delayJSON{}, Unresolved: append([]leveling.Conflict{}, l.Unresolved...), Approximated: l.Approximated}
 		for _, d := range l.Delays {
 			out.Delays = append(out.Delays, delayJSON{d.Task, d.From, d.To, d.Split, d.Resource, [2]time.Time{d.ConflictFrom, d.ConflictTo}, d.Winner, d.Rule})
 		}
@@ -133,6 +142,9 @@ func levelProject(src *source, path string, opts leveling.LevelOptions, asJSON b
 	}
 	for _, c := range l.Unresolved {
 		fmt.Fprintf(stdout, "left: %s over-allocated %s to %s by %g (%d tasks)\n", c.Resource, c.From.Format(dateFormat), c.To.Format(dateFormat), c.Excess, len(c.Uses))
+	}
+	for _, a := range l.Approximated {
+		fmt.Fprintf(stdout, "approximated: %s\n", a)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -128,5 +129,35 @@ func TestLevelSplitFlag(t *testing.T) {
 	}
 	if code, out, _ := runCLI("level", path); code != 0 || strings.Contains(out, "split") {
 		t.Errorf("without --split: exit %d:\n%s", code, out)
+	}
+}
+
+// TestLevelSearch levels PSPLIB's j301_1 read as a project (no --json),
+// with the search and with the fast default, and a project with --schedules.
+func TestLevelSearch(t *testing.T) {
+	path := filepath.Join("testdata", "j301_1.sm")
+	for _, c := range []struct {
+		args []string
+		want []string // the makespans it may print
+	}{
+		{[]string{"level", path, "--schedules", "2000", "--seed", "7"}, []string{"makespan 43 periods", "makespan 44 periods"}},
+		{[]string{"level", path}, []string{"makespan 43 periods", "makespan 44 periods", "makespan 45 periods"}},
+	} {
+		code, out, errOut := runCLI(c.args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", c.args, code, errOut)
+		}
+		if !slices.ContainsFunc(c.want, func(w string) bool { return strings.HasPrefix(out, w+"\n") }) || !strings.Contains(out, "0 conflicts left") {
+			t.Errorf("%v:\n%s", c.args, out)
+		}
+	}
+	crew := write(t, "crew.json", `{
+  "start": "2027-03-01T08:00:00Z",
+  "tasks": [{"id": "A", "duration": "3d"}, {"id": "B", "duration": "2d"}],
+  "resources": [{"id": "crew", "type": "work", "max_units": 1}],
+  "assignments": [{"task": "A", "resource": "crew", "units": 1}, {"task": "B", "resource": "crew", "units": 1}]
+}`)
+	if code, out, _ := runCLI("level", crew, "--schedules", "50", "--json"); code != 0 || !strings.Contains(out, `"finish": "2027-03-05T17:00:00Z"`) {
+		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

@@ -325,3 +325,49 @@ func progress(p *schedule.Project, rng *rand.Rand) {
 		}
 	}
 }
+
+// Loaded returns a plain resource-loaded network, the project a new user
+// would try leveling on: tasks of 1–15 working days on the Standard
+// calendar, each with one or two predecessors among the 40 tasks before
+// it (finish-to-start, one link in five start-to-start, one in four with
+// a lag of 1–3 days), four crews of 2–4 units, and each task on one or two
+// of them at one unit. The same tasks and seed give the same project.
+func Loaded(tasks int, seed uint64) *schedule.Project {
+	rng := rand.New(rand.NewPCG(seed, 0x10ade0))
+	p := &schedule.Project{Name: fmt.Sprintf("loaded %d/%d", tasks, seed), Start: Start, Calendar: schedule.Standard}
+	for k := range 4 {
+		p.Resources = append(p.Resources, schedule.Resource{ID: fmt.Sprintf("crew%d", k+1), Name: fmt.Sprintf("Crew %d", k+1), MaxUnits: float64(2 + rng.IntN(3))})
+	}
+	p.Tasks = make([]schedule.Task, tasks)
+	for i := range p.Tasks {
+		t := &p.Tasks[i]
+		t.ID, t.Name, t.Priority = ID(i), fmt.Sprintf("Task %d", i), 500
+		t.Duration = schedule.Days(float64(1 + rng.IntN(15)))
+		first := rng.IntN(4)
+		p.Assignments = append(p.Assignments, schedule.Assignment{Task: t.ID, Resource: p.Resources[first].ID, Units: 1})
+		if rng.IntN(2) == 0 {
+			second := (first + 1 + rng.IntN(3)) % 4
+			p.Assignments = append(p.Assignments, schedule.Assignment{Task: t.ID, Resource: p.Resources[second].ID, Units: 1})
+		}
+		if i == 0 {
+			continue
+		}
+		seen := map[int]bool{}
+		for range 1 + rng.IntN(2) {
+			j := i - 1 - rng.IntN(min(i, 40))
+			if seen[j] {
+				continue
+			}
+			seen[j] = true
+			l := schedule.Link{Pred: ID(j), Succ: t.ID}
+			if rng.IntN(5) == 0 {
+				l.Type = schedule.SS
+			}
+			if rng.IntN(4) == 0 {
+				l.Lag = schedule.Days(float64(1 + rng.IntN(3)))
+			}
+			p.Links = append(p.Links, l)
+		}
+	}
+	return p
+}

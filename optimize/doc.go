@@ -45,4 +45,8 @@
 // cannot meet wraps ErrTooEarly. The errors optimize makes start with
 // "optimize: ", a cancelled context's error among them (wrapped, so
 // errors.Is finds it).
+//
+// Compress, Within and Curve hold no state and never change the project
+// they are given: they may run concurrently, on the same project too, as
+// long as nobody changes it meanwhile; each stops when its context is done.
 package optimize

@@ -58,6 +58,11 @@
 // marks are not repositioned. Names read correctly; they do not look as
 // a shaping engine would set them. The SVG has none of these limits.
 //
+// Errors: SVG and PDF fail on a project whose outline is broken, a task
+// the result lacks, a window whose From is not before its To, a PDF paper
+// other than A3 or A4, and a writer that fails (each "gantt: …", the
+// writer's error wrapped); nothing useful was written then.
+//
 // SVG and PDF are safe to call concurrently; each draws from the project
 // and result it is given without changing them.
 package gantt

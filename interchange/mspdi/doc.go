@@ -66,4 +66,7 @@
 //
 // Not carried yet: timephased data other than splits (contours, actual
 // work by period), cost rate tables B–E, availability periods.
+//
+// Read and Write hold no state: they may be called from many goroutines
+// at once; Write does not change the project it is given.
 package mspdi

@@ -30,4 +30,7 @@
 // whose successor, or an assignment whose activity, is not in its project
 // is one (it is left out). Not yet: user-defined fields, activity codes
 // and notes.
+//
+// Read and Write hold no state: they may be called from many goroutines
+// at once; Write does not change the project it is given.
 package pmxml

@@ -64,4 +64,7 @@
 // resource limits and rates; progress entered after the data date is kept.
 //
 // Not yet: user-defined fields and activity codes; notes (TASKMEMO).
+//
+// Read and Write hold no state: they may be called from many goroutines
+// at once; Write does not change the project it is given.
 package xer

@@ -56,11 +56,13 @@ func convertCommand(args []string, stdout, stderr io.Writer) error {
 	opts.Gantt = &gantt.Options{From: window[0], To: window[1]}
 	opts.PDF = &gantt.PDFOptions{Paper: *paper, From: window[0], To: window[1]}
 	lost, err := writeFile(files[0], files[1], p, opts)
-	if errors.Is(err, schedule.ErrNoStatusDate) {
+	switch {
+	case errors.Is(err, schedule.ErrNoStatusDate):
 		return scheduleError(files[0], p, err)
-	}
-	if err != nil {
+	case errors.Is(err, errUsage):
 		return err
+	case err != nil: // what the file read holds that OUT's format cannot, or OUT's own failure
+		return fmt.Errorf("converting %s: %w", files[0], err)
 	}
 	fmt.Fprintf(stdout, "wrote %s: %d tasks, %d links, %d calendars, %d resources, %d assignments\n",
 		files[1], len(p.Tasks), len(p.Links), len(p.Calendars), len(p.Resources), len(p.Assignments))

@@ -23,7 +23,7 @@ import (
 // entities, deep nesting, an unknown encoding). Every run ends with exit
 // code 0, or 1 and a message naming IN — never a panic, never 2 (the
 // command line is right), and on failure OUT does not exist and no
-// temporary file is left beside it.
+// temporary file is left beside it (convertHostile).
 func TestHostileXML(t *testing.T) {
 	type input struct {
 		name    string // what was done to it
@@ -57,62 +57,11 @@ func TestHostileXML(t *testing.T) {
 	for _, h := range hostile() {
 		inputs = append(inputs, input{name: h.name, doc: []byte(h.doc)})
 	}
-	dir := t.TempDir()
-	outcomes := map[int]int{}
+	o := outcomes{}
 	for k, in := range inputs {
-		sub := filepath.Join(dir, fmt.Sprint(k))
-		if err := os.Mkdir(sub, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		inPath := filepath.Join(sub, "in.xml")
-		if err := os.WriteFile(inPath, in.doc, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		outPath := filepath.Join(sub, []string{"out.json", "out.xml"}[k%2])
-		args := []string{"convert", inPath, outPath}
-		if in.project != "" {
-			args = append(args, "--project", in.project)
-		}
-		code, errOut := convertSafely(t, in.name, args)
-		outcomes[code]++
-		entries, _ := os.ReadDir(sub)
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		switch code {
-		case 0:
-			if fi, err := os.Stat(outPath); err != nil || fi.Size() == 0 {
-				t.Errorf("%s: exit 0 but %s: %v", in.name, filepath.Base(outPath), err)
-			}
-		case 1:
-			if !strings.Contains(errOut, inPath) && !strings.Contains(errOut, outPath) {
-				t.Errorf("%s: exit 1, and the message does not name the file: %s", in.name, errOut)
-			}
-			if !slices.Equal(names, []string{"in.xml"}) {
-				t.Errorf("%s: exit 1, and beside the input: %q", in.name, names)
-			}
-		default:
-			t.Errorf("%s: exit %d: %s", in.name, code, errOut)
-		}
+		o[convertHostile(t, in.name, ".xml", in.doc, []string{".json", ".xml"}[k%2], in.project)]++
 	}
-	// The mutants must reach both ends: files read and files refused.
-	if outcomes[0] == 0 || outcomes[1] == 0 {
-		t.Errorf("outcomes %v of %d inputs: want some converted and some refused", outcomes, len(inputs))
-	}
-	t.Logf("%d inputs: %d converted, %d refused", len(inputs), outcomes[0], outcomes[1])
-}
-
-// convertSafely runs critpath with args, failing the test with the
-// input's name on a panic.
-func convertSafely(t *testing.T, name string, args []string) (code int, stderr string) {
-	defer func() {
-		if r := recover(); r != nil {
-			t.Fatalf("%s: panic: %v", name, r)
-		}
-	}()
-	code, _, stderr = runCLI(args...)
-	return code, stderr
+	o.check(t, "damaged and hostile XML")
 }
 
 type mutant struct {

@@ -101,3 +101,31 @@ func BenchmarkLevelVersusBefore(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLevelPassVersusSearch levels plain loaded networks (seeds 1–3)
+// with Level's own pass and with the search's fast default, each alone,
+// and reports the leveled length of the pass against the search's.
+func BenchmarkLevelPassVersusSearch(b *testing.B) {
+	for _, n := range []int{300, 1000, 3000} {
+		b.Run(fmt.Sprintf("loaded/tasks=%d", n), func(b *testing.B) {
+			var pass, search float64
+			for b.Loop() {
+				pass, search = 0, 0
+				for seed := range uint64(3) {
+					p := randnet.Loaded(n, 1+seed)
+					lp, err := leveling.LevelPass(b.Context(), p, leveling.LevelOptions{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					ls, err := leveling.LevelSearch(b.Context(), p, leveling.LevelOptions{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					pass += float64(lp.Result.Finish().Sub(lp.Result.Start()))
+					search += float64(ls.Result.Finish().Sub(ls.Result.Start()))
+				}
+			}
+			b.ReportMetric(pass/search, "x-pass-length")
+		})
+	}
+}

@@ -33,17 +33,16 @@ type profile struct {
 	cleans []int64 // clean moments found so far, ascending, for going back
 	// next is the first conflict from cursor on that Level may resolve,
 	// when found (ok); stop is the moment its extent was settled.
-	next       Conflict
-	nextIdx    []int
-	nextAt     int64
-	stop       int64
-	ok         bool
-	done       bool            // no conflict from cursor on
-	stuck      map[string]bool // conflicts left as they are (stuckKey)
-	changed    int64           // the earliest change since the last look (noChange: none)
-	added      []item          // pieces to add at the next look, and
-	removed    []item          // to take away
-	candidates []item          // scratch
+	next    Conflict
+	nextIdx []int
+	nextAt  int64
+	stop    int64
+	ok      bool
+	done    bool            // no conflict from cursor on
+	stuck   map[string]bool // conflicts left as they are (stuckKey)
+	changed int64           // the earliest change since the last look (noChange: none)
+	added   []item          // pieces to add at the next look, and
+	removed []item          // to take away
 }
 
 // item is a piece of a task's work on a resource: [start, finish) in Unix
@@ -345,9 +344,10 @@ func stuckKey(c Conflict) string {
 	return b.String()
 }
 
-// piecesOf returns task i's pieces of work on each work resource it asks
-// for, by profile.
-func (lv *leveler) piecesOf(i int) (segs []schedule.Segment) {
+// piecesOf returns task i's pieces of work as the profiles count them:
+// none for a summary, a task of no length or one that asks nothing of a
+// work resource.
+func (lv *leveler) piecesOf(i int) []schedule.Segment {
 	tr := lv.ed.Result().Task(i)
 	if tr.Summary || !tr.Start.Before(tr.Finish) || len(lv.uses[i]) == 0 {
 		return nil

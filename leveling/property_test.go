@@ -3,6 +3,7 @@ package leveling_test
 import (
 	"fmt"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -170,8 +171,9 @@ func (j *judge) movable(c leveling.Conflict, u leveling.Use) bool {
 // TestLevelProperties levels random projects — the generator's with every
 // feature (calendars, every link type and lag, constraints, progress,
 // ALAP and manual tasks, splits, summaries) and plain resource-loaded
-// networks — with each order and option, and holds every leveling to
-// checkLevel; the same project levels the same way twice.
+// networks — with each order and option, and with the search, and holds
+// every leveling to checkLevel; the same project levels the same way
+// twice, the second time on one thread.
 func TestLevelProperties(t *testing.T) {
 	runs := 24
 	if testing.Short() {
@@ -199,7 +201,9 @@ func TestLevelProperties(t *testing.T) {
 			t.Fatalf("%s: %v", what, err)
 		}
 		checkLevel(t, what, p, opts, l)
+		procs := runtime.GOMAXPROCS(1) // whatever the number of threads
 		again, err := leveling.Level(t.Context(), p, opts)
+		runtime.GOMAXPROCS(procs)
 		if err != nil {
 			t.Fatal(err)
 		}

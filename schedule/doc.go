@@ -144,7 +144,11 @@
 // new summary, a task moving to another calendar, a project with ALAP
 // tasks or scheduled backward) compiles the project again. The Editor's
 // Result and Network change in place (see Concurrency). A rejected edit
-// changes nothing.
+// changes nothing. Shift makes edits of task values for a caller that
+// moves many tasks and reads only where they go, as leveling does: it
+// recomputes only the early dates they move, ALAP tasks held where they
+// were placed, even when the project finish moves; Settle (or the next
+// Apply) brings late dates, floats and ALAP tasks up to date.
 //
 // # Profiles
 //

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command leveling times critpath's leveling as a planner meets it. It
 // writes seeded random projects of 300 to 10,000 tasks as critpath JSON —
 // the generator's with every feature (internal/randnet, mixed: calendars,
@@ -8,8 +10,11 @@
 // .sm), levels it in process (one pass of leveling.Level, the median of
 // -runs) and runs `critpath level FILE --json` as a whole process for the
 // binary -critpath and, when given, the binary -baseline (another build),
-// interleaved, reporting medians. A process that runs longer than -timeout
-// is stopped and reported as such.
+// interleaved, reporting medians of the wall-clock time and, after a
+// slash, of the CPU time (user and system; in process, of the whole
+// process while Level runs), the steadier of the two on a shared machine.
+// A process that runs longer than -timeout is stopped and reported as
+// such.
 //
 //	go build -o /tmp/critpath ./cmd/critpath
 //	go run ./benchmarks/leveling -critpath /tmp/critpath -runs 5 [FILE ...]
@@ -27,6 +32,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/critpath/critpath/interchange"
@@ -80,21 +86,23 @@ func main() {
 		}
 		jobs = append(jobs, job{filepath.Base(path), path, p})
 	}
-	fmt.Printf("%-34s %6s %8s %6s %6s %10s %10s %10s\n", "project", "tasks", "delays/t", "most", "left", "Level", "process", "baseline")
+	fmt.Printf("%-34s %6s %8s %6s %6s %18s %18s %18s\n", "project", "tasks", "delays/t", "most", "left", "Level", "process", "baseline")
 	for _, j := range jobs {
-		var level, proc, base []time.Duration
+		var level, proc, base [2][]time.Duration
 		var l *leveling.Leveled
 		for range *runs {
-			t0 := time.Now()
+			c0, t0 := cpu(), time.Now()
 			if l, err = leveling.Level(context.Background(), j.p, leveling.LevelOptions{}); err != nil {
 				log.Fatalf("%s: %v", j.name, err)
 			}
-			level = append(level, time.Since(t0))
+			level[0], level[1] = append(level[0], time.Since(t0)), append(level[1], cpu()-c0)
 			if *bin != "" {
-				proc = append(proc, run(*bin, j.path, *timeout))
+				w, c := run(*bin, j.path, *timeout)
+				proc[0], proc[1] = append(proc[0], w), append(proc[1], c)
 			}
 			if *baseline != "" {
-				base = append(base, run(*baseline, j.path, *timeout))
+				w, c := run(*baseline, j.path, *timeout)
+				base[0], base[1] = append(base[0], w), append(base[1], c)
 			}
 		}
 		per := map[string]int{}
@@ -102,8 +110,8 @@ func main() {
 			per[d.Task]++
 		}
 		most := slices.Max(append(slices.Collect(maps.Values(per)), 0))
-		fmt.Printf("%-34s %6d %8.2f %6d %6d %10s %10s %10s\n", j.name, len(j.p.Tasks), float64(len(l.Delays))/float64(len(j.p.Tasks)), most,
-			len(l.Unresolved), show(level, *timeout), show(proc, *timeout), show(base, *timeout))
+		fmt.Printf("%-34s %6d %8.2f %6d %6d %18s %18s %18s\n", j.name, len(j.p.Tasks), float64(len(l.Delays))/float64(len(j.p.Tasks)), most,
+			len(l.Unresolved), both(level, *timeout), both(proc, *timeout), both(base, *timeout))
 	}
 }
 
@@ -121,9 +129,9 @@ func read(path string) (*schedule.Project, error) {
 	return f.Projects[0].Project, nil
 }
 
-// run times `bin level path --json` as a whole process; a process stopped
-// at the timeout counts as the timeout.
-func run(bin, path string, timeout time.Duration) time.Duration {
+// run times `bin level path --json` as a whole process, wall-clock and
+// CPU; a process stopped at the timeout counts as the timeout.
+func run(bin, path string, timeout time.Duration) (wall, used time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "level", path, "--json")
@@ -133,12 +141,29 @@ func run(bin, path string, timeout time.Duration) time.Duration {
 	err := cmd.Run()
 	d := time.Since(t0)
 	if ctx.Err() != nil {
-		return timeout
+		return timeout, timeout
 	}
 	if err != nil {
 		log.Fatalf("%s level %s: %v: %s", bin, path, err, stderr.String())
 	}
-	return d
+	return d, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+}
+
+// cpu returns the CPU time the process has used, user and system.
+func cpu() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// both prints the medians of wall-clock and CPU times: "wall / cpu".
+func both(ds [2][]time.Duration, timeout time.Duration) string {
+	if len(ds[0]) == 0 {
+		return "-"
+	}
+	return show(ds[0], timeout) + " / " + show(ds[1], timeout)
 }
 
 // show prints the median, or "-" for no runs, or "> timeout".

@@ -8,6 +8,11 @@
 //
 //	go run ./benchmarks/psplib -corpus ../shared/data -set j120 -schedules 5000 -seed 1
 //
+// With -level, each instance is read as a project (interchange/psplib's
+// project: days on a round-the-clock calendar) and leveled through
+// leveling.Level with the same budget and seed, as `critpath level
+// FILE.sm` does; its leveled starts are checked the same way.
+//
 // Instances run in parallel, one per core; each run is single-threaded.
 package main
 
@@ -38,12 +43,16 @@ func main() {
 	seed := flag.Uint64("seed", 1, "the seed of every run")
 	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "instances run at once")
 	every := flag.Int("every", 1, "run every n-th instance only (a quick look; the figures use all)")
+	flag.BoolVar(&viaLevel, "level", false, "level each instance as a project with leveling.Level")
 	flag.Parse()
 	if err := run(*corpus, *set, *schedules, *seed, *workers, *every); err != nil {
 		fmt.Fprintln(os.Stderr, "psplib:", err)
 		os.Exit(1)
 	}
 }
+
+// viaLevel levels each instance as a project (-level).
+var viaLevel bool
 
 type result struct {
 	name                string
@@ -113,7 +122,11 @@ func run(corpus, set string, schedules int, seed uint64, workers, every int) err
 	if set == "j30" {
 		refName = "optimum"
 	}
-	fmt.Printf("%s: %d instances, %d schedules each, seed %d, all feasible\n", set, len(results), schedules, seed)
+	how := "Solve"
+	if viaLevel {
+		how = "Level, as projects"
+	}
+	fmt.Printf("%s: %d instances, %s, %d schedules each, seed %d, all feasible\n", set, len(results), how, schedules, seed)
 	fmt.Printf("  mean deviation from the %s: %.2f %%\n", refName, devRef/n)
 	fmt.Printf("  mean deviation from the best known: %.2f %%\n", devBest/n)
 	fmt.Printf("  time per instance: mean %.1f ms, slowest %.1f ms (%s)\n",
@@ -132,7 +145,12 @@ func one(file string, schedules int, seed uint64, opt, best map[string]int) (res
 	}
 	p := &leveling.Problem{Durations: in.Durations, Demands: in.Demands, Capacities: in.Capacities, Successors: in.Successors}
 	t0 := time.Now()
-	sol, err := leveling.Solve(context.Background(), p, leveling.Options{Schedules: schedules, Seed: seed})
+	var sol *leveling.Solution
+	if viaLevel {
+		sol, err = level(in, schedules, seed)
+	} else {
+		sol, err = leveling.Solve(context.Background(), p, leveling.Options{Schedules: schedules, Seed: seed})
+	}
 	elapsed := time.Since(t0)
 	if err != nil {
 		return result{}, fmt.Errorf("%s: %w", file, err)
@@ -149,6 +167,28 @@ func one(file string, schedules int, seed uint64, opt, best map[string]int) (res
 		return result{}, fmt.Errorf("%s: no reference makespan", file)
 	}
 	return r, nil
+}
+
+// level levels the instance as a project with leveling.Level and reads
+// its leveled starts back as periods (days from psplib.Start).
+func level(in *psplib.Instance, schedules int, seed uint64) (*leveling.Solution, error) {
+	l, err := leveling.Level(context.Background(), in.Project, leveling.LevelOptions{Schedules: schedules, Seed: seed})
+	if err != nil {
+		return nil, err
+	}
+	if len(l.Unresolved) > 0 {
+		return nil, fmt.Errorf("%d conflicts left", len(l.Unresolved))
+	}
+	sol := &leveling.Solution{Starts: make([]int, len(in.Durations))}
+	for j := range sol.Starts {
+		tr, ok := l.Result.Lookup(psplib.ID(j))
+		if !ok {
+			return nil, fmt.Errorf("no task %s", psplib.ID(j))
+		}
+		sol.Starts[j] = int(tr.Start.Sub(psplib.Start) / (24 * time.Hour))
+		sol.Makespan = max(sol.Makespan, sol.Starts[j]+in.Durations[j])
+	}
+	return sol, nil
 }
 
 // instanceKey turns "j3012_7.sm" into "12 7".

@@ -50,7 +50,10 @@ type LevelOptions struct {
 	// leaves the fewest conflicts (then finishes first, then delays
 	// least): the orders Standard, LatestFinish, LatestStart, ByPriority
 	// and ByID, then Standard with its ties and near-ties broken at
-	// random (seeded by Seed). Zero or one: a single pass in Order.
+	// random (seeded by Seed). One: a single pass in Order. Zero: the
+	// five orders for a project of up to smallProject tasks in the
+	// standard order (a pass of such a project takes milliseconds, and the
+	// orders differ by weeks on a real one), else a single pass.
 	Passes int
 	// Schedules, when set, lets Level use Solve's search too, with that
 	// budget of schedules (seeded by Seed): the project is mapped onto
@@ -192,12 +195,19 @@ func overload(cs []Conflict) float64 {
 	return sum
 }
 
+// smallProject is the most tasks a project may have for Level to try
+// every order by default.
+const smallProject = 500
+
 // levelPasses runs the leveling passes opts asks for and keeps the best.
 func levelPasses(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Leveled, error) {
+	orders := []Order{Standard, LatestFinish, LatestStart, ByPriority, ByID}
+	if opts.Passes == 0 && opts.Order == Standard && len(p.Tasks) <= smallProject {
+		opts.Passes = len(orders)
+	}
 	if opts.Passes <= 1 {
 		return levelOnce(ctx, p, opts, nil, false)
 	}
-	orders := []Order{Standard, LatestFinish, LatestStart, ByPriority, ByID}
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x1e7e1))
 	var best *Leveled
 	for pass := range opts.Passes {

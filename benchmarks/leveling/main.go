@@ -8,7 +8,7 @@
 // four crews of 2–4 units, each task on one or two) — and, for each of
 // them and of the project files named as arguments (.json, .xer, .xml,
 // .sm), levels it in process (one pass of leveling.Level, the median of
-// -runs) and runs `critpath level FILE --json` as a whole process for the
+// -runs) and runs `critpath level FILE --json --passes 1` as a whole process for the
 // binary -critpath and, when given, the binary -baseline (another build),
 // interleaved, reporting medians of the wall-clock time and, after a
 // slash, of the CPU time (user and system; in process, of the whole
@@ -92,7 +92,7 @@ func main() {
 		var l *leveling.Leveled
 		for range *runs {
 			c0, t0 := cpu(), time.Now()
-			if l, err = leveling.Level(context.Background(), j.p, leveling.LevelOptions{}); err != nil {
+			if l, err = leveling.Level(context.Background(), j.p, leveling.LevelOptions{Passes: 1}); err != nil {
 				log.Fatalf("%s: %v", j.name, err)
 			}
 			level[0], level[1] = append(level[0], time.Since(t0)), append(level[1], cpu()-c0)
@@ -134,7 +134,7 @@ func read(path string) (*schedule.Project, error) {
 func run(bin, path string, timeout time.Duration) (wall, used time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "level", path, "--json")
+	cmd := exec.CommandContext(ctx, bin, "level", path, "--json", "--passes", "1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	t0 := time.Now()

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/critpath/critpath/interchange/psplib"
 	"github.com/critpath/critpath/internal/randnet"
 	"github.com/critpath/critpath/leveling"
 	"github.com/critpath/critpath/schedule"
@@ -279,7 +278,7 @@ func TestSmoothRandom(t *testing.T) {
 // feasible, and the same seed gives the same leveling.
 func TestLevelPasses(t *testing.T) {
 	_, in := instance(t, filepath.Join("testdata", "j301_1.sm"))
-	days := func(l *leveling.Leveled) int { return int(l.Result.Finish().Sub(psplib.Start) / (24 * time.Hour)) }
+	days := func(l *leveling.Leveled) int { return int(l.Result.Finish().Sub(l.Result.Start()) / (24 * time.Hour)) }
 	one := level(t, in.Project, leveling.LevelOptions{})
 	many := level(t, in.Project, leveling.LevelOptions{Passes: 30, Seed: 3})
 	again := level(t, in.Project, leveling.LevelOptions{Passes: 30, Seed: 3})

@@ -22,14 +22,14 @@ func check(p *leveling.Problem, sol *leveling.Solution) error {
 }
 
 // checkLeveled reads a leveled PSPLIB project's starts (whole days from
-// psplib.Start) and checks them with the independent checker; it returns
+// the project's start) and checks them with the independent checker; it returns
 // the makespan.
 func checkLeveled(t *testing.T, name string, in *psplib.Instance, l *leveling.Leveled) int {
 	t.Helper()
 	sol := &leveling.Solution{Starts: make([]int, len(in.Durations))}
 	for j := range sol.Starts {
 		tr, _ := l.Result.Lookup(psplib.ID(j))
-		sol.Starts[j] = int(tr.Start.Sub(psplib.Start) / (24 * time.Hour))
+		sol.Starts[j] = int(tr.Start.Sub(in.Project.Start) / (24 * time.Hour))
 		sol.Makespan = max(sol.Makespan, sol.Starts[j]+in.Durations[j])
 	}
 	if err := check(problemOf(in), sol); err != nil {

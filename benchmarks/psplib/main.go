@@ -170,7 +170,7 @@ func one(file string, schedules int, seed uint64, opt, best map[string]int) (res
 }
 
 // level levels the instance as a project with leveling.Level and reads
-// its leveled starts back as periods (days from psplib.Start).
+// its leveled starts back as periods (days from the project's start).
 func level(in *psplib.Instance, schedules int, seed uint64) (*leveling.Solution, error) {
 	l, err := leveling.Level(context.Background(), in.Project, leveling.LevelOptions{Schedules: schedules, Seed: seed})
 	if err != nil {
@@ -185,7 +185,7 @@ func level(in *psplib.Instance, schedules int, seed uint64) (*leveling.Solution,
 		if !ok {
 			return nil, fmt.Errorf("no task %s", psplib.ID(j))
 		}
-		sol.Starts[j] = int(tr.Start.Sub(psplib.Start) / (24 * time.Hour))
+		sol.Starts[j] = int(tr.Start.Sub(in.Project.Start) / (24 * time.Hour))
 		sol.Makespan = max(sol.Makespan, sol.Starts[j]+in.Durations[j])
 	}
 	return sol, nil

@@ -28,9 +28,9 @@ type Instance struct {
 	Successors [][]int
 }
 
-// Start is the start of every instance's project: period t begins t days
-// after it.
-var Start = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+// start is the start of every instance's project (Instance.Project.Start):
+// period t begins t days after it.
+var start = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Limits on what Read accepts, so that hostile input stays bounded.
 const (
@@ -256,7 +256,7 @@ func ID(j int) string { return strconv.Itoa(j + 1) }
 func (in *Instance) project() *schedule.Project {
 	p := &schedule.Project{
 		Name:     "PSPLIB instance",
-		Start:    Start,
+		Start:    start,
 		Calendar: schedule.TwentyFourHours,
 		Settings: schedule.Settings{MinutesPerDay: 1440, MinutesPerWeek: 7 * 1440, DaysPerMonth: 30},
 		Tasks:    make([]schedule.Task, len(in.Durations)),

@@ -42,7 +42,7 @@ func TestRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if days := r.Finish().Sub(psplib.Start).Hours() / 24; days != 38 {
+	if days := r.Finish().Sub(r.Start()).Hours() / 24; days != 38 {
 		t.Errorf("critical path %v days, want 38", days)
 	}
 	if n := len(in.Project.Assignments); n != 30 {
@@ -74,7 +74,7 @@ func TestCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		if days := int(r.Finish().Sub(psplib.Start).Hours() / 24); days != in.MPMTime {
+		if days := int(r.Finish().Sub(r.Start()).Hours() / 24); days != in.MPMTime {
 			t.Errorf("%s: critical path %d, MPM-Time %d", filepath.Base(f), days, in.MPMTime)
 		}
 	}

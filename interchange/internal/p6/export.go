@@ -28,7 +28,7 @@ type Sheet struct {
 // dates from 1900 (P6's calendars count days from 1899-12-30) to 9999
 // (its four-digit years), and hours, units per hour and rates up to
 // maxHours, the most the reader takes (convert.go's hours). Other costs
-// are not written (notes say so) and need only be numbers.
+// are not written (a warning says so) and need only be numbers.
 var holds = bounds.Format{Name: "P6", FirstYear: 1900, LastYear: 9999, MaxMinutes: maxHours * 60, Hours: true,
 	MaxUnits: maxHours, MaxRate: maxHours}
 

@@ -350,7 +350,7 @@ func calendarXMLs(p *schedule.Project, lt *loss.Tally) (out []calendarXML, uid m
 		}
 		for _, x := range c.Exceptions {
 			if x.Yearly {
-				lt.Add("yearly", atCalendar, fmt.Sprintf("yearly exceptions are written as yearly recurrences of %d years from their first, and read back as the days of those years", yearlyYears), "yearly exception", fmt.Sprintf("%q of %q", x.Name, c.Name))
+				lt.Add("yearly", atCalendar, fmt.Sprintf("yearly exceptions are written as yearly recurrences of %d years from their first (none past %d), and read back as the days of those years", yearlyYears, holds.LastYear), "yearly exception", fmt.Sprintf("%q of %q", x.Name, c.Name))
 			}
 		}
 		if ex := exceptionXMLs(c.Exceptions, p.Start); len(ex) > 0 {
@@ -374,8 +374,9 @@ func times(hours []schedule.Interval) *workingTimesXML {
 	return wt
 }
 
-// yearlyYears is how many years a yearly exception is written for: MSPDI
-// has no unbounded recurrence.
+// yearlyYears is how many years a yearly exception is written for (fewer
+// when they would pass the last year MS Project takes): MSPDI has no
+// unbounded recurrence.
 const yearlyYears = 40
 
 // exceptionXMLs writes exceptions sorted by date (MS Project ignores
@@ -402,8 +403,9 @@ func exceptionXMLs(exs []schedule.Exception, start time.Time) []exceptionXML {
 		}
 		for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
 			y := x
-			last := d.AddDate(yearlyYears-1, 0, 0)
-			y.EnteredByOccurrences, y.Occurrences, y.Type = "1", strconv.Itoa(yearlyYears), "2"
+			years := max(1, min(yearlyYears, holds.LastYear-d.Year()+1)) // none past the years MS Project takes
+			last := d.AddDate(years-1, 0, 0)
+			y.EnteredByOccurrences, y.Occurrences, y.Type = "1", strconv.Itoa(years), "2"
 			y.Month, y.MonthDay = strconv.Itoa(int(d.Month())-1), strconv.Itoa(d.Day())
 			y.TimePeriod = &timePeriodXML{FromDate: formatDate(d), ToDate: formatDate(last.Add(23*time.Hour + 59*time.Minute))}
 			all = append(all, dated{d, y})

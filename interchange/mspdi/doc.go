@@ -47,7 +47,18 @@
 // Write is strict: it writes what Microsoft Project opens and what
 // validates against the Project 2007–2019 schema, and fails, writing
 // nothing, on what MSPDI cannot hold whole (an ID used twice, a custom
-// field without a FieldID, a project with no date to start from). What it
+// field without a FieldID, a project with no date to start from) and on
+// a value out of its range, naming the task (link, resource, assignment,
+// calendar, baseline) and the field: a NaN or an infinite number
+// anywhere; a duration, lag, work or remaining duration longer than the
+// scheduler holds (2³⁰ minutes); a negative duration, work, cost, rate
+// or units; a percent complete outside 0–100, a priority over 1000;
+// units over 60,000,000, costs and rates over 999,999,999,999.99; a date,
+// given or scheduled, before 1984 or after 2149, the years Microsoft
+// Project calculates with (Project 2010 and earlier stop at 2049). Such
+// an error wraps schedule.ErrBadValue, ErrNegative, ErrBadDate or
+// ErrBadInterval (`mspdi: task "A": duration 1e+300d: value out of range
+// (MSPDI holds up to 1073741824 minutes)`). What it
 // can hold only in part, or what Microsoft Project would apply otherwise,
 // it writes as near as it can and returns as warnings, one per kind with
 // how many things it hit and the first: a P6 project's finish-by date

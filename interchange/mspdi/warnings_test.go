@@ -191,7 +191,7 @@ func TestWarningPerKind(t *testing.T) {
 		{"late dates", func(p *schedule.Project) { p.Options.LateDates = schedule.LateByLinks }, "late dates from the links alone"},
 		{"cross calendar", func(p *schedule.Project) { p.Options.CrossCalendar = schedule.CrossP6 }, "other calendars read as P6 reads them"},
 		{"float calendar", func(p *schedule.Project) { p.Options.FloatCalendar = schedule.FloatWorkCalendar }, "float counted on the calendar a task is scheduled on"},
-		{"yearly exception", func(p *schedule.Project) { p.Calendars[0].Exceptions[0].Yearly = true }, `yearly recurrences of 40 years from their first, and read back as the days of those years (yearly exception "Holiday" of "Site")`},
+		{"yearly exception", func(p *schedule.Project) { p.Calendars[0].Exceptions[0].Yearly = true }, `yearly recurrences of 40 years from their first (none past 2149), and read back as the days of those years (yearly exception "Holiday" of "Site")`},
 		{"task IDs", func(p *schedule.Project) {
 			task(p, "2").ID, task(p, "3").ID, p.Links[0], p.Assignments[0].Task = "PIL", "CAP", schedule.Link{Pred: "PIL", Succ: "CAP", Lag: schedule.Days(1)}, "PIL"
 			p.Baselines[0].Tasks[0].ID = "PIL"

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/critpath/critpath/interchange/internal/bounds"
 	"github.com/critpath/critpath/interchange/internal/loss"
 	ol "github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
@@ -29,14 +30,26 @@ import (
 // for the same project. It fails, writing nothing, on what MSPDI cannot
 // hold: a task or resource ID used twice, a parent that is not a task,
 // an outline that loops, a custom field without a FieldID, a project
-// with neither a start, a status date nor a finish-by date. opts may be
-// nil.
+// with neither a start, a status date nor a finish-by date, a value out
+// of MSPDI's range (a NaN or an infinite number, a negative duration, a
+// date, given or scheduled, before 1984 or after 2149…: the package doc
+// lists them), the error naming the task, link, resource, assignment,
+// calendar or baseline and the field. opts may be nil.
 func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
 	if opts == nil {
 		opts = &WriteOptions{}
 	}
+	sched := opts.Result
+	if sched == nil {
+		if r, err := schedule.Run(p); err == nil {
+			sched = r
+		}
+	}
+	if err := bounds.Check(p, sched, holds); err != nil {
+		return nil, fmt.Errorf("mspdi: %w", err)
+	}
 	var warnings []Warning
-	px, err := build(p, opts.Result, func(element, msg string) { warnings = append(warnings, Warning{Where: element, Message: msg}) })
+	px, err := build(p, sched, func(element, msg string) { warnings = append(warnings, Warning{Where: element, Message: msg}) })
 	if err != nil {
 		return nil, err
 	}
@@ -53,6 +66,16 @@ func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, err
 	}
 	return warnings, nil
 }
+
+// holds is what MSPDI holds, as Microsoft Project takes it: dates in
+// the years it calculates with (1984 to 2149; Project 2010 and earlier
+// stop at 2049), units up to its 60,000,000 per assignment, costs and
+// rates up to its currency fields' 999,999,999,999.99, and durations,
+// lags and work as long as the scheduler holds them (2³⁰ minutes, far
+// below Project's 1,666,666,666 hours of work; MSPDI's own types, an
+// xsd:duration and LinkLag's integer tenths of a minute, hold more).
+var holds = bounds.Format{Name: "MSPDI", FirstYear: 1984, LastYear: 2149, MaxMinutes: 1 << 30,
+	MaxUnits: 60_000_000, MaxRate: 999_999_999_999.99, MaxCost: 999_999_999_999.99}
 
 // WriteOptions steer Write; nil means the defaults.
 type WriteOptions struct {
@@ -121,8 +144,7 @@ func values(fields map[string]string, ids map[fieldKey]string, resource bool, ow
 	return out, nil
 }
 
-// build lays p out as MSPDI with the dates of sched (nil: p scheduled
-// here, if it schedules), telling warn what MSPDI cannot hold, once per
+// build lays p out as MSPDI with the dates of sched (nil: none), telling warn what MSPDI cannot hold, once per
 // kind, in a fixed order: the project's settings, calendars, tasks,
 // links, resources, assignments, baselines.
 func build(p *schedule.Project, sched *schedule.Result, warn func(element, msg string)) (*projectXML, error) {
@@ -147,11 +169,6 @@ func build(p *schedule.Project, sched *schedule.Result, warn func(element, msg s
 	hasKids := map[string]bool{}
 	for _, t := range p.Tasks {
 		hasKids[t.Parent] = true
-	}
-	if sched == nil {
-		if r, err := schedule.Run(p); err == nil {
-			sched = r
-		}
 	}
 	projectLosses(p, hasKids, &lt)
 	deadline := finishBy(p, hasKids, sched, &lt)

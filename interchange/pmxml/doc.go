@@ -14,7 +14,12 @@
 // (tested with xmllint), through the same layout as the XER writer, so
 // the two hold and lose the same things; PMXML's working times also run in
 // half hours. Every project of the corpus's PMXML and XER files written
-// and read back is the same model (TestCorpusRoundTrip).
+// and read back is the same model (TestCorpusRoundTrip). Write refuses,
+// writing nothing, what the XER writer refuses: a value out of P6's range
+// (a NaN or an infinite number anywhere, a negative duration, hours past
+// 10,000,000, a date before 1900 or after 9999…; the xer package doc
+// lists them), naming the task, link, resource, assignment, calendar or
+// baseline and the field.
 //
 // Read streams: it walks the document element by element, decoding one
 // activity (relationship, assignment…) at a time into the row of P6's

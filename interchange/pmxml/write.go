@@ -199,7 +199,9 @@ type WriteOptions struct {
 // warnings, Line 0, Where the element, once per kind as xer.Write says);
 // PMXML's working times run in half hours, so a calendar's times are
 // rounded out to them, with a warning. It fails,
-// writing nothing, where xer.Write does. opts may be nil.
+// writing nothing, where xer.Write does (a value out of P6's range among
+// them, the error naming the task, link, resource, assignment, calendar
+// or baseline and the field). opts may be nil.
 func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
 	if opts == nil {
 		opts = &WriteOptions{}

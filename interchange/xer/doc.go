@@ -54,6 +54,17 @@
 // RSRCRATE (limits and standard rates), with the dates and floats critpath
 // computes, in Windows-1252 when the text fits it and UTF-8 otherwise. What
 // P6 cannot hold is written as near as it can be and reported (see Write);
+// a value out of its range is refused, nothing written, with an error
+// naming the task (link, resource, assignment, calendar, baseline) and the
+// field and wrapping schedule.ErrBadValue, ErrNegative, ErrBadDate or
+// ErrBadInterval: a NaN or an infinite number anywhere; a negative
+// duration, work, cost, rate or units; a duration, remaining duration,
+// lag (a percent one as the hours it becomes), work or float past
+// 10,000,000 hours, or units per hour and rates past 10,000,000, the most
+// Read takes; a percent complete outside 0–100, a priority over 1000; a
+// date, given or scheduled, before 1900 (P6's calendars count days from
+// 1899-12-30) or after 9999 (`xer: task "A": duration 1e+300d: value out
+// of range (P6 holds up to 10000000 hours)`);
 // critpath's model read back from the file is the one written, for every
 // file of the corpus (TestCorpusRoundTrip).
 //

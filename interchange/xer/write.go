@@ -40,8 +40,12 @@ type WriteOptions struct {
 // and without tabs or line breaks; interchange/README.md has the table of
 // what each format keeps. A project read from P6 warns about nothing.
 // It fails, writing nothing, on a task or resource ID used twice, a
-// parent that is not a task, an outline that loops, or text the chosen
-// code page lacks. opts may be nil.
+// parent that is not a task, an outline that loops, text the chosen
+// code page lacks, or a value out of P6's range (a NaN or an infinite
+// number, a negative duration, hours past 10,000,000, a date before 1900
+// or after 9999…: the package doc lists them), the error naming the task,
+// link, resource, assignment, calendar or baseline and the field. opts
+// may be nil.
 func Write(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, error) {
 	if opts == nil {
 		opts = &WriteOptions{}

@@ -20,7 +20,13 @@ const sheetCSV = "CSV"
 // WriteCSV writes the task table of Write's workbook as CSV (UTF-8,
 // comma-separated, one header row): the same columns and spellings, dates
 // as "2006-01-02 15:04" in the project's zone, percentages as "40%",
-// float as "2.5d". ReadCSV reads it back, with ReadOptions.Base giving
+// float as "2.5d". A text cell (an ID, a name, notes, a calendar or
+// resource name, predecessors, a custom field and its name) beginning
+// with =, +, -, @, a tab or a carriage return, which a spreadsheet would
+// run as a formula, is written with a quote before it, as OWASP
+// recommends ("'=SUM(A1)"); the numbers, durations, floats and dates
+// critpath spells are not (a negative float stays "-2.5d"). ReadCSV
+// reads it back, with ReadOptions.Base giving
 // what a CSV does not hold: the calendars, the resources, the project's
 // dates, time zone, settings, options and custom fields. What even then
 // does not come back — a schedule from the project's finish, baselines,
@@ -34,16 +40,23 @@ func WriteCSV(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, 
 	}
 	defer wr.f.Close()
 	headers, _, cellsOf := wr.taskTable()
+	text := textColumns(headers)
+	rec := make([]string, len(headers))
+	for i, h := range headers {
+		rec[i] = neutral(h) // a custom field's name
+	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(headers); err != nil {
+	if err := cw.Write(rec); err != nil {
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
-	rec := make([]string, len(headers))
 	for k, row := range wr.rows {
 		for i, v := range cellsOf(row) {
 			rec[i] = wr.csvText(v)
 			if strings.TrimSpace(rec[i]) != rec[i] {
 				wr.lt.Add("trim", sheetCSV, "spaces and line breaks at the ends of a text are trimmed when a CSV is read", "cell", at(sheetCSV, ref(k+1, i)))
+			}
+			if text[i] {
+				rec[i] = neutral(rec[i])
 			}
 		}
 		if err := cw.Write(rec); err != nil {
@@ -56,6 +69,71 @@ func WriteCSV(w io.Writer, p *schedule.Project, opts *WriteOptions) ([]Warning, 
 	}
 	wr.csvLosses()
 	return wr.lt.Warnings(), nil
+}
+
+// formulaStarts are the characters a spreadsheet takes a cell beginning
+// with for a formula, OWASP's list for CSV injection: =, +, -, @, tab and
+// carriage return.
+const formulaStarts = "=+-@\t\r"
+
+// spelled are the task columns whose cells critpath spells itself:
+// numbers, durations and floats ("-2.5d"), dates, percentages, its own
+// words. Only a negative float or amount begins with one of
+// formulaStarts, a minus sign and digits, which run nothing in a
+// spreadsheet; a quote before them would hide the number from every
+// spreadsheet and reader. Every other column holds text a user typed (IDs,
+// names, notes, calendar and resource names, predecessors, which begin
+// with a task ID, custom fields) and is neutralised.
+var spelled = map[string]bool{"wbs": true, "duration": true, "start": true, "finish": true, "total_float": true, "critical": true,
+	"percent_complete": true, "outline_level": true, "type": true, "effort_driven": true, "work": true, "constraint": true,
+	"constraint_date": true, "deadline": true, "priority": true, "manual": true, "actual_start": true, "actual_finish": true,
+	"remaining": true, "fixed_cost": true, "actual_cost": true, "start_milestone": true, "ignore_resource_calendars": true,
+	"no_split": true, "splits": true, "crash_duration": true, "crash_cost": true}
+
+// textColumns says which of the task table's columns hold text a user
+// typed: every one but the built-in columns critpath spells (custom
+// fields, after the built-in columns, are text).
+func textColumns(headers []string) []bool {
+	keyOf := make(map[string]string, len(taskColumns))
+	for _, c := range taskColumns {
+		keyOf[c.header] = c.key
+	}
+	out := make([]bool, len(headers))
+	for i, h := range headers {
+		out[i] = !spelled[keyOf[h]]
+	}
+	return out
+}
+
+// neutral writes a text a spreadsheet would take for a formula with a
+// quote before it, as OWASP recommends against CSV injection:
+// "=HYPERLINK(…)" is written "'=HYPERLINK(…)", "-5 units" "'-5 units". A
+// text whose quotes come before such a character gets one more (a name
+// "'=x" is written with two quotes), so that unquote gives every text
+// back.
+func neutral(s string) string {
+	if formulaLike(s) {
+		return "'" + s
+	}
+	return s
+}
+
+// unquote undoes neutral: it drops a cell's first quote when the rest,
+// past any more quotes, begins with one of formulaStarts ("'=x" is read
+// "=x", and with two quotes "'=x"); any other quote is the text's own
+// ("'s-Hertogenbosch").
+func unquote(s string) string {
+	if strings.HasPrefix(s, "'") && formulaLike(s[1:]) {
+		return s[1:]
+	}
+	return s
+}
+
+// formulaLike reports whether s, past its leading quotes, begins with one
+// of formulaStarts.
+func formulaLike(s string) bool {
+	rest := strings.TrimLeft(s, "'")
+	return rest != "" && strings.IndexByte(formulaStarts, rest[0]) >= 0
 }
 
 // csvLosses reports what a CSV task table does not hold: the rest of the
@@ -200,7 +278,11 @@ func separator(data []byte) (sep rune, skip int) {
 // separator is the one an Excel "sep=" first line names, else the comma,
 // semicolon or tab found (outside quotes) on the most of the first 50
 // lines; a UTF-8 byte order mark is skipped; lines may end with LF, CR LF
-// or CR. Values are unquoted as Excel does; a quote left open at the end
+// or CR. Values are unquoted as Excel does, and a value's first quote
+// (') is dropped when what follows begins with =, +, -, @, a tab or a
+// carriage return, past any more quotes: a cell WriteCSV neutralised
+// ("'=SUM(A1)", "'-5 units") reads back as the text it was, and so does
+// another tool's cell escaped the same way. A quote left open at the end
 // of the file is an error naming its line, text after a closing quote a
 // warning. The file is read as a stream: a line or row over 1 MiB, a row
 // past line 262,144 or over 8,388,608 values is refused (ErrTooLarge)

@@ -2,7 +2,9 @@ package xlsx_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -106,6 +108,88 @@ func TestReadCSVSeparatorUnderATitle(t *testing.T) {
 		_, _, err := parts(xlsx.ReadCSV(strings.NewReader(in), &xlsx.ReadOptions{Start: time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)}))
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// Text cells a spreadsheet would run as formulas — beginning with =, +,
+// -, @, a tab or a carriage return, OWASP's list — are written with a
+// quote before them and read back as they were: task IDs (and so the
+// predecessors that begin with them), names, notes, a calendar's and a
+// resource's names, a custom field's name and values, and texts that
+// begin with quotes of their own. The floats critpath spells are not
+// quoted: a negative one stays "-…d".
+func TestCSVFormulasNeutralised(t *testing.T) {
+	texts := []string{`=HYPERLINK("http://x")`, "-5 units", "@SUM(A1)", "+1", "=1+2", "'=quoted", "''-twice", "'s-Hertogenbosch"}
+	ids := []string{"-1", "=A", "@B", "+C", "D", "'=E", "''-F", "'G"}
+	start := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
+	p := &schedule.Project{Name: "injection", Start: start, FinishBy: start.AddDate(0, 0, 3),
+		Calendars:    []schedule.Calendar{{Name: "@site", Base: schedule.Standard}},
+		Resources:    []schedule.Resource{{ID: "=crew", Name: "=Crew"}},
+		CustomFields: []schedule.CustomField{{Name: "=cf", ID: "1"}},
+	}
+	for k, text := range texts {
+		p.Tasks = append(p.Tasks, schedule.Task{ID: ids[k], Name: text, Notes: text, Duration: schedule.Days(1), Calendar: "@site",
+			Fields: map[string]string{"=cf": text}})
+		p.Assignments = append(p.Assignments, schedule.Assignment{Task: ids[k], Resource: "=crew", Units: 1})
+		if k > 0 {
+			p.Links = append(p.Links, schedule.Link{Pred: ids[k-1], Succ: ids[k]})
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := xlsx.WriteCSV(&buf, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	floats := 0
+	for r, row := range rows {
+		for c, cell := range row {
+			switch {
+			case rows[0][c] == "Total float" && r > 0:
+				if strings.HasPrefix(cell, "-") && strings.HasSuffix(cell, "d") {
+					floats++ // a negative float, as critpath spells it
+				}
+			case cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])):
+				t.Errorf("cell %q (row %d, column %q) begins as a formula", cell, r+1, rows[0][c])
+			}
+		}
+	}
+	if floats == 0 {
+		t.Errorf("no negative float written as -…d: %v", rows)
+	}
+	q, _, err := parts(xlsx.ReadCSV(bytes.NewReader(buf.Bytes()), &xlsx.ReadOptions{Base: baseOf(p)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, text := range texts {
+		got := taskByID(t, q, ids[k])
+		if got.Name != text || got.Notes != text || got.Fields["=cf"] != text || got.Calendar != "@site" {
+			t.Errorf("task %q read back as name %q, notes %q, field %q, calendar %q; want %q and @site", ids[k], got.Name, got.Notes, got.Fields["=cf"], got.Calendar, text)
+		}
+	}
+	if !slices.Equal(q.Links, p.Links) {
+		t.Errorf("links %v, want %v", q.Links, p.Links)
+	}
+	if len(q.Assignments) != len(p.Assignments) || q.Assignments[0].Resource != "=crew" {
+		t.Errorf("assignments %v, want %v", q.Assignments, p.Assignments)
+	}
+}
+
+// ReadCSV drops the quote another tool put before a text a spreadsheet
+// would run, and only that one: a quote before anything else is the
+// text's own.
+func TestReadCSVQuotedFormulas(t *testing.T) {
+	in := "ID,Name,Duration\n'-1,'=SUM(A1),1d\n2,'hello,1d\n3,''+y,1d\n4,',1d\n5,'\t@x,1d\n"
+	p, _, err := parts(xlsx.ReadCSV(strings.NewReader(in), &xlsx.ReadOptions{Start: time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"-1": "=SUM(A1)", "2": "'hello", "3": "'+y", "4": "'", "5": "@x"} {
+		if got := taskByID(t, p, id).Name; got != want {
+			t.Errorf("task %s: name %q, want %q", id, got, want)
 		}
 	}
 }

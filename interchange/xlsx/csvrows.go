@@ -23,7 +23,8 @@ const csvPeek = 64 << 10
 // text after a value's closing quote is kept (unquoted, with a warning);
 // a quote inside an unquoted value is a quote. Each row is put at the
 // index of the line it starts on, so a problem's cell ("CSV!C12") names
-// the file's line; blank lines are empty rows. Lines end with LF, CR LF,
+// the file's line; blank lines are empty rows. A value neutralised
+// against formulas ("'=SUM(A1)") loses its quote (see unquote). Lines end with LF, CR LF,
 // or — when the file's first line ends so — CR alone. A UTF-8 byte order
 // mark and an Excel "sep=;" first line are skipped. A quote still open
 // at the end of the file, a row that is not UTF-8 and a bound passed are
@@ -204,7 +205,7 @@ func (s *csvScanner) record() ([]string, int, error) {
 	rec := make([]string, len(s.ends))
 	from := 0
 	for k, end := range s.ends {
-		rec[k], from = text[from:end], end
+		rec[k], from = unquote(text[from:end]), end
 	}
 	return rec, start, nil
 }

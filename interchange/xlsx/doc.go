@@ -113,6 +113,25 @@
 // tasks without predecessors starting late (read back with a
 // start-no-earlier-than).
 //
+// A CSV opened in a spreadsheet runs a cell beginning with =, +, -, @, a
+// tab or a carriage return as a formula (CSV injection: a task named
+// =HYPERLINK("http://…") would be a link). WriteCSV writes such a text
+// cell — an ID, a name, notes, a calendar's or resource's name,
+// predecessors (which begin with a task ID), a custom field's name or
+// value — with a single quote before it, as OWASP recommends:
+// '=HYPERLINK("http://…"), '-5 units; a text whose own quotes come before
+// such a character gets one more. The numbers, durations, floats and
+// dates critpath spells are left as they are: only a negative float or
+// amount of them begins so ("-2.5d"), a sign and digits that run nothing,
+// and a quote would hide the number from spreadsheets and other readers.
+// ReadCSV drops a cell's first quote when what follows, past any more
+// quotes, begins with one of those characters, so that WriteCSV's text
+// comes back as it was, and another tool's cells escaped the same way do
+// too; any other quote is the text's own. A workbook needs none of this:
+// Write writes every text as a string (an inline string, never a
+// formula, through excelize's StreamWriter), which Excel shows and never
+// runs, and no cell of it is a formula.
+//
 // The functions are safe to call concurrently; none changes the project
 // it is given.
 package xlsx

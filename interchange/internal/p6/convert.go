@@ -98,6 +98,10 @@ func date(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a date", s)
 }
 
+// maxHours bounds the numbers hours reads: ten million hours, over a
+// thousand years round the clock. Export writes none larger.
+const maxHours = 1e7
+
 // hours reads an hour count; a decimal comma ("70,5", as some writers
 // put it) is read as a point.
 func hours(s string) (float64, error) {
@@ -106,7 +110,7 @@ func hours(s string) (float64, error) {
 		s = strings.Replace(s, ",", ".", 1)
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e7 {
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > maxHours {
 		return 0, fmt.Errorf("%q is not a number of hours", s)
 	}
 	return v, nil

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/critpath/critpath/interchange/internal/bounds"
 	"github.com/critpath/critpath/interchange/internal/loss"
 	ol "github.com/critpath/critpath/internal/outline"
 	"github.com/critpath/critpath/schedule"
@@ -22,6 +23,14 @@ type Sheet struct {
 	Fields []string
 	Rows   [][]string
 }
+
+// holds is what P6's files hold, as P6 and critpath's reader take them:
+// dates from 1900 (P6's calendars count days from 1899-12-30) to 9999
+// (its four-digit years), and hours, units per hour and rates up to
+// maxHours, the most the reader takes (convert.go's hours). Other costs
+// are not written (a warning says so) and need only be numbers.
+var holds = bounds.Format{Name: "P6", FirstYear: 1900, LastYear: 9999, MaxMinutes: maxHours * 60, Hours: true,
+	MaxUnits: maxHours, MaxRate: maxHours}
 
 // layouts are the tables Export writes, in XER's order, each with its
 // fields in P6's order and the values P6 writes by default (name=value).
@@ -73,8 +82,11 @@ var tableLayouts = func() map[string]layout {
 // resources, overtime rates, assignment work, and so on (the table "What
 // each format keeps" in interchange/README.md lists them). It fails, writing nothing, on what no P6
 // file can hold: a task, calendar or resource defined twice, a parent or
-// a link's end that is not a task, an outline that loops. The dates are
-// r's (nil: p is scheduled here).
+// a link's end that is not a task, an outline that loops, a value out of
+// P6's range (package bounds, with holds: a NaN or an infinite number
+// anywhere, a negative duration, hours past 10,000,000, a date before
+// 1900 or after 9999…; a percent lag past those hours). The dates are r's
+// (nil: p is scheduled here).
 func Export(p *schedule.Project, r *schedule.Result, warn func(table, message string)) ([]*Sheet, error) {
 	e := &exporter{p: p, s: p.Settings, calID: map[string]string{}, taskID: map[string]string{}, wbsID: map[string]string{}, sheets: map[string]*Sheet{}, codes: map[string]bool{}}
 	e.s.MinutesPerDay = cmp.Or(e.s.MinutesPerDay, 480)
@@ -86,6 +98,9 @@ func Export(p *schedule.Project, r *schedule.Result, warn func(table, message st
 	var err error
 	if r == nil {
 		r, err = schedule.Run(p)
+	}
+	if err := bounds.Check(p, r, holds); err != nil {
+		return nil, err
 	}
 	if err == nil {
 		e.dates = map[string]schedule.TaskResult{}
@@ -405,9 +420,6 @@ func (e *exporter) calendars() error {
 		if _, dup := byName[c.Name]; dup {
 			return fmt.Errorf("calendar %q is defined twice", c.Name)
 		}
-		if err := checkTimes(c); err != nil {
-			return err
-		}
 		byName[c.Name] = c
 		names = append(names, c.Name)
 	}
@@ -456,30 +468,6 @@ func (e *exporter) calendars() error {
 			v["clndr_type"] = "CA_Rsrc"
 		}
 		e.add("CALENDAR", v)
-	}
-	return nil
-}
-
-// checkTimes refuses working times P6 cannot hold: each must start before
-// it ends, within the day.
-func checkTimes(c schedule.Calendar) error {
-	check := func(ivs []schedule.Interval) error {
-		for _, iv := range ivs {
-			if iv.Start < 0 || iv.Start >= iv.End || iv.End > 1440 {
-				return fmt.Errorf("calendar %q: working time %v is not within a day", c.Name, iv)
-			}
-		}
-		return nil
-	}
-	for _, ivs := range c.Week {
-		if err := check(ivs); err != nil {
-			return err
-		}
-	}
-	for _, x := range c.Exceptions {
-		if err := check(x.Working); err != nil {
-			return err
-		}
 	}
 	return nil
 }
@@ -995,6 +983,9 @@ func (e *exporter) links() error {
 			e.note("elapsed lag", "TASKPRED", "link", fmt.Sprintf("%s: %v → %sh", name, l.Lag, number(lag)), "elapsed lags are written as as many working hours: P6 has no elapsed time")
 		case l.Lag.Unit != schedule.Hour && !l.Lag.IsZero():
 			e.note("lag hours", "TASKPRED", "link", fmt.Sprintf("%s: %v → %sh", name, l.Lag, number(lag)), "lags are written in hours, P6's unit, and read back in hours")
+		}
+		if math.Abs(lag) > maxHours {
+			return fmt.Errorf("link %v: lag %v, %sh of its predecessor: %w (P6 holds up to %s hours)", &l, l.Lag, number(lag), schedule.ErrBadValue, number(maxHours))
 		}
 		if !l.Overlap.IsZero() || l.ReworkCost != 0 {
 			e.note("overlap", "TASKPRED", "link", name, "fast-tracking overlaps and rework costs are not written: P6 has none")

@@ -41,7 +41,7 @@ func Smooth(ctx context.Context, p *schedule.Project) (*Smoothed, error) {
 	out.Before = u.score()
 	finish := ed.Result().Finish()
 	day := int64(ed.Result().Network().Settings().MinutesPerDay)
-	for pass := 0; pass < 4; pass++ {
+	for range 4 {
 		moved := false
 		r := ed.Result()
 		n := r.Network()

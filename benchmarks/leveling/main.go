@@ -59,7 +59,7 @@ func main() {
 	}
 	var jobs []job
 	for _, kind := range []string{"mixed", "loaded"} {
-		for _, s := range strings.Split(*sizes, ",") {
+		for s := range strings.SplitSeq(*sizes, ",") {
 			var n int
 			if _, err := fmt.Sscan(s, &n); err != nil || n <= 0 {
 				log.Fatalf("-sizes: %q", s)

@@ -68,3 +68,7 @@ func readProjectJSON(data []byte) (*projectJSON, error) {
 	}
 	return &w, nil
 }
+
+// CachedResults returns how many TaskResults the Result holds in its
+// cache (none until Tasks or Task fill it).
+func (r *Result) CachedResults() int { return len(r.tasks) }

@@ -238,6 +238,7 @@ const maxTimelines = math.MaxInt16
 // *InputError values (up to 20, joined), a loop of links a *CycleError.
 func Compile(p *Project) (*Network, error) {
 	c := newCompiler(p)
+	c.letGo = true
 	return c.compile()
 }
 
@@ -257,9 +258,15 @@ type compiler struct {
 	rank  []int32           // each task's place in ID order
 	ids   []int32           // the tasks in ID order
 	ends  [][2]int32        // n.links' predecessor and successor tasks
+	order []int32           // the project's links in n.links' order, until n.links is made
 	cal   []int32           // task calendar timelines
 	def   int32             // the default calendar's timeline
 	cache *timelineCache    // compiled calendars kept across compiles, or nil
+	// letGo lets the project go once every task is compiled: p is then
+	// nil, and dated holds what constrain reads of the tasks (see
+	// compile). Compile's compiler does; an Editor's keeps its project.
+	letGo bool
+	dated map[int32]taskDates
 }
 
 // timelineCache keeps the calendars, and intersections of them, that
@@ -339,6 +346,16 @@ func (c *compiler) compile() (*Network, error) {
 	if len(c.errs) > 0 {
 		return nil, c.err()
 	}
+	// What is left reads little of the project: Compile's compiler keeps
+	// that, and lets the project go before it makes the network's links
+	// and the rest of its arrays, so that a caller who holds the project
+	// no longer (critpath schedule --json) does not hold both at once.
+	links := c.p.Links
+	if c.letGo {
+		c.keepDates()
+		c.p = nil
+	}
+	c.makeLinks(links)
 	g := c.graph()
 	order, err := g.topo(c.n)
 	if err != nil {
@@ -823,17 +840,22 @@ func (c *compiler) linksAndResources() {
 		}
 		return cmp.Or(cmp.Compare(la.Succ, lb.Succ), cmp.Compare(la.Pred, lb.Pred), cmp.Compare(la.Type, lb.Type))
 	})
-	n.links = make([]Link, len(order))
 	c.ends = make([][2]int32, len(order))
 	for i, k := range order {
-		n.links[i], c.ends[i] = p.Links[k], ends[k]
+		c.ends[i] = ends[k]
 	}
-	for i := range n.links {
-		l := &n.links[i]
-		if i > 0 && c.ends[i-1] == c.ends[i] && n.links[i-1].Type == l.Type && min(c.ends[i][0], c.ends[i][1]) >= 0 {
-			c.fail(&InputError{Link: l, Err: ErrDuplicateLink})
+	ends = nil
+	c.order = order
+	fail := func(l *Link, err error) {
+		own := *l // the error's link is the network's copy, not the project's
+		c.fail(&InputError{Link: &own, Err: err})
+	}
+	for i, k := range order {
+		l := &p.Links[k]
+		if i > 0 && c.ends[i-1] == c.ends[i] && p.Links[order[i-1]].Type == l.Type && min(c.ends[i][0], c.ends[i][1]) >= 0 {
+			fail(l, ErrDuplicateLink)
 		} else if err := c.checkLink(l, c.ends[i][0], c.ends[i][1]); err != nil {
-			c.fail(&InputError{Link: l, Err: err})
+			fail(l, err)
 		}
 	}
 	rs := map[string]bool{}
@@ -874,6 +896,73 @@ func (c *compiler) linksAndResources() {
 		t := &n.tasks[n.byID[a.Task]]
 		t.assign = append(t.assign, assigned{resource: ri[a.Resource], index: int32(k), units: a.Units})
 	}
+}
+
+// makeLinks makes the network's links, in canonical order, from the
+// project's (links), which linksAndResources has checked. Their ends
+// name the tasks by the tasks' own IDs (the same text), so that the
+// network holds none of the project's strings for them.
+func (c *compiler) makeLinks(links []Link) {
+	n := c.n
+	n.links = make([]Link, len(c.order))
+	for i, k := range c.order {
+		l := links[k]
+		l.Pred, l.Succ = n.tasks[c.ends[i][0]].id, n.tasks[c.ends[i][1]].id
+		n.links[i] = l
+	}
+	c.order = nil
+}
+
+// taskDates is what constrain reads of a task besides its compiled
+// values: its constraint, a manual task's start, its deadline and its
+// actual dates, as wall minutes. The zero value is a task with none.
+type taskDates struct {
+	ct                            ConstraintType
+	manual, started, finished     bool
+	hasDeadline                   bool
+	date, start, deadline, as, af int64
+}
+
+// datesOf returns what constrain reads of task t.
+func (c *compiler) datesOf(t *Task) taskDates {
+	loc := c.n.loc
+	d := taskDates{ct: t.Constraint.Type, manual: t.Manual, started: !t.ActualStart.IsZero(), finished: !t.ActualFinish.IsZero(), hasDeadline: !t.Deadline.IsZero()}
+	if d.ct.dated() {
+		d.date = wallMinutes(t.Constraint.Date, loc)
+	}
+	if d.manual {
+		d.start = wallMinutes(t.Start, loc)
+	}
+	if d.hasDeadline {
+		d.deadline = wallMinutes(t.Deadline, loc)
+	}
+	if d.started {
+		d.as = wallMinutes(t.ActualStart, loc)
+	}
+	if d.finished {
+		d.af = wallMinutes(t.ActualFinish, loc)
+	}
+	return d
+}
+
+// keepDates keeps what constrain reads of the tasks that have any of it,
+// for when the project is gone.
+func (c *compiler) keepDates() {
+	c.dated = map[int32]taskDates{}
+	for i := range c.p.Tasks {
+		if d := c.datesOf(&c.p.Tasks[i]); d != (taskDates{}) {
+			c.dated[int32(i)] = d
+		}
+	}
+}
+
+// taskDates returns what constrain reads of task i: from the project, or
+// from what keepDates kept of it once the project is gone.
+func (c *compiler) taskDates(i int32) taskDates {
+	if c.p == nil {
+		return c.dated[i]
+	}
+	return c.datesOf(&c.p.Tasks[i])
 }
 
 // checkLink checks link l from task pi to task si (-1: unknown), all but

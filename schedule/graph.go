@@ -56,7 +56,7 @@ func (c *compiler) graph() *graph {
 			continue
 		}
 		tl := c.cal[i]
-		if c.mins[i] == 0 || c.p.Tasks[i].Duration.Elapsed {
+		if c.mins[i] == 0 || t.elapsed {
 			tl = 0
 		}
 		t.node = add(i, leafNode, tl, c.mins[i])
@@ -280,8 +280,8 @@ func (c *compiler) layOut(g *graph, order []int32) {
 // constrain converts task i's constraint (or manual start) and deadline
 // onto its nodes, as the constraint mode says they bind.
 func (c *compiler) constrain(i int32) {
-	p, n := c.p, c.n
-	t, info := &p.Tasks[i], &n.tasks[i]
+	n := c.n
+	t, info := c.taskDates(i), &n.tasks[i]
 	mode := n.opts.Constraints
 	set := func(v int32, ct ConstraintType, f fwdOp, b bwdOp, d int64) {
 		tl := n.tls[n.tl[v]]
@@ -298,26 +298,22 @@ func (c *compiler) constrain(i int32) {
 		n.dur[info.node] = c.mins[i]
 		_, n.gap[info.node] = info.gaps(0)
 	}
-	ct := t.Constraint.Type
-	var d int64
-	if ct.dated() {
-		d = wallMinutes(t.Constraint.Date, n.loc)
-	}
+	ct, d := t.ct, t.date
 	switch {
-	case !t.ActualStart.IsZero(): // progress: its constraint no longer applies
+	case t.started: // progress: its constraint no longer applies
 		if n.act == nil {
 			n.act = make([][2]int64, len(n.kind))
 		}
 		v := info.node
 		tl := n.tls[n.tl[v]]
-		as := tl.cum(wallMinutes(t.ActualStart, n.loc))
+		as := tl.cum(t.as)
 		// Nothing left and no actual finish: done, as Microsoft Project
 		// takes it; under P6's modes it is still in progress, ending at
 		// the status date, and keeps its float.
-		if !t.ActualFinish.IsZero() || c.rem[i] == 0 && n.opts.Progress == ActualDates {
+		if t.finished || c.rem[i] == 0 && n.opts.Progress == ActualDates {
 			af := as + c.mins[i]
-			if !t.ActualFinish.IsZero() {
-				af = max(as, tl.cum(wallMinutes(t.ActualFinish, n.loc)))
+			if t.finished {
+				af = max(as, tl.cum(t.af))
 			}
 			n.fop[v], n.bop[v], n.act[v], n.dur[v], n.gap[v] = fFinished, bFinished, [2]int64{as, af}, af-as, 0
 		} else {
@@ -325,8 +321,8 @@ func (c *compiler) constrain(i int32) {
 			n.fop[v], n.act[v], n.dur[v] = fStarted, [2]int64{as, done}, c.rem[i]
 			_, n.gap[v] = info.gaps(done)
 		}
-	case t.Manual: // its own constraint does not apply
-		set(info.node, ASAP, fStartFix, bNone, wallMinutes(t.Start, n.loc))
+	case t.manual: // its own constraint does not apply
+		set(info.node, ASAP, fStartFix, bNone, t.start)
 	case info.summary && ct == SNET:
 		set(info.node, ct, fStartMin, bNone, d)
 	case info.summary && ct == SNLT:
@@ -362,8 +358,8 @@ func (c *compiler) constrain(i int32) {
 		n.ctype[info.node], n.fop[info.node] = ct, fLate
 		n.late = append(n.late, info.node)
 	}
-	if !t.Deadline.IsZero() {
-		n.dead[info.last] = n.tls[n.tl[info.last]].cum(wallMinutes(t.Deadline, n.loc))
+	if t.hasDeadline {
+		n.dead[info.last] = n.tls[n.tl[info.last]].cum(t.deadline)
 	}
 }
 

@@ -26,7 +26,7 @@ type gedge struct {
 // the links, and the outline's own edges.
 func (c *compiler) graph() *graph {
 	n := c.n
-	nodes, edges := len(n.tasks), len(n.links)
+	nodes, edges := len(n.tasks), len(n.linkVals)
 	for _, t := range n.tasks {
 		if t.summary {
 			nodes += 2
@@ -62,8 +62,9 @@ func (c *compiler) graph() *graph {
 		t.node = add(i, leafNode, tl, c.mins[i])
 		t.first, t.last = t.node, t.node
 	}
-	for li := range n.links {
-		from, to, e := c.linkEdge(&n.links[li], c.ends[li][0], c.ends[li][1], g.tl)
+	for li := range n.linkVals {
+		lv := &n.linkVals[li]
+		from, to, e := c.linkEdge(lv.typ, lv.lagDuration(), lv.pred, lv.succ, g.tl)
 		g.edges = append(g.edges, gedge{from: from, to: to, link: int32(li), edge: e})
 	}
 	for _, i := range c.ids {
@@ -81,16 +82,17 @@ func (c *compiler) graph() *graph {
 	return g
 }
 
-// linkEdge returns the nodes link l from task pi to task si joins, and its
-// edge (edge.node unset); tl gives the nodes' timelines.
-func (c *compiler) linkEdge(l *Link, pi, si int32, tl []int32) (from, to int32, e edge) {
+// linkEdge returns the nodes a link of type typ and lag from task pi to
+// task si joins, and its edge (edge.node unset); tl gives the nodes'
+// timelines.
+func (c *compiler) linkEdge(typ LinkType, lag Duration, pi, si int32, tl []int32) (from, to int32, e edge) {
 	n := c.n
 	from, to = n.tasks[pi].first, n.tasks[si].node
-	if l.Type.fromFinish() {
+	if typ.fromFinish() {
 		from = n.tasks[pi].last
 	}
-	lag, _ := l.Lag.minutes(n.settings)
-	e = edge{kind: edgeKind(l.Type), lag: lag}
+	m, _ := lag.minutes(n.settings)
+	e = edge{kind: edgeKind(typ), lag: m}
 	var lagTL int32
 	switch n.opts.LagCalendar {
 	case LagSuccessor:
@@ -102,15 +104,15 @@ func (c *compiler) linkEdge(l *Link, pi, si int32, tl []int32) (from, to int32, 
 	case LagProject:
 		lagTL = c.def
 	}
-	if l.Lag.Elapsed {
+	if lag.Elapsed {
 		e.kind |= edgeElapsed
 		lagTL = 0
 	}
-	if l.Lag.Unit == Percent {
+	if lag.Unit == Percent {
 		e.kind |= edgePercent
 	}
 	e.lagCal = int16(lagTL)
-	if tl[from] != tl[to] || (lagTL != tl[to] && (lag != 0 || e.kind&edgePercent != 0)) {
+	if tl[from] != tl[to] || (lagTL != tl[to] && (m != 0 || e.kind&edgePercent != 0)) {
 		e.kind |= edgeGeneral
 	}
 	return from, to, e
@@ -228,6 +230,15 @@ func (c *compiler) layOut(g *graph, order []int32) {
 	for i, v := range order {
 		pos[v] = int32(i)
 	}
+	// The edges first: once laid out, the graph's go before the nodes'
+	// arrays are made.
+	for i := range g.edges {
+		e := &g.edges[i]
+		e.from, e.to = pos[e.from], pos[e.to]
+	}
+	n.inOff, n.in, n.inLink = csr(g.edges, nn, true)
+	n.outOff, n.out, _ = csr(g.edges, nn, false)
+	g.edges = nil
 	n.kind = make([]nodeKind, nn)
 	n.owner = make([]int32, nn)
 	n.tl = make([]int32, nn)
@@ -259,13 +270,6 @@ func (c *compiler) layOut(g *graph, order []int32) {
 		c.constrain(i)
 	}
 	slices.Sort(n.late)
-
-	for i := range g.edges {
-		e := &g.edges[i]
-		e.from, e.to = pos[e.from], pos[e.to]
-	}
-	n.inOff, n.in, n.inLink = csr(g.edges, nn, true)
-	n.outOff, n.out, _ = csr(g.edges, nn, false)
 	defer func() {
 		n.plain = make([]uint8, nn)
 		for v := range nn {
@@ -385,7 +389,8 @@ func (n *Network) markNoBack(v int32) {
 
 // csr lays the edges out by successor (in) or by predecessor (out), each
 // node's edges in the order of the node at their other end: a counting
-// sort, then an insertion sort of each node's few edges.
+// sort, then an insertion sort of each node's few edges. The in-edges
+// come with their links (link: nil for the out-edges).
 func csr(edges []gedge, nn int, in bool) (off []int32, out []edge, link []int32) {
 	off = make([]int32, nn+1)
 	for i := range edges {
@@ -396,15 +401,20 @@ func csr(edges []gedge, nn int, in bool) (off []int32, out []edge, link []int32)
 		off[i+1] += off[i]
 	}
 	out = make([]edge, len(edges))
-	link = make([]int32, len(edges))
+	if in {
+		link = make([]int32, len(edges))
+	}
 	fill := slices.Clone(off[:nn])
 	for i := range edges {
 		e := &edges[i]
 		k, other := csrKey(e, in)
 		j := fill[k]
 		fill[k]++
-		out[j], link[j] = e.edge, e.link
+		out[j] = e.edge
 		out[j].node = other
+		if in {
+			link[j] = e.link
+		}
 	}
 	for v := range nn {
 		lo, hi := off[v], off[v+1]
@@ -414,18 +424,26 @@ func csr(edges []gedge, nn int, in bool) (off []int32, out []edge, link []int32)
 				idx[i] = lo + int32(i)
 			}
 			slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(out[a].node, out[b].node) })
-			eo, lo2 := make([]edge, len(idx)), make([]int32, len(idx))
+			eo := make([]edge, len(idx))
 			for i, j := range idx {
-				eo[i], lo2[i] = out[j], link[j]
+				eo[i] = out[j]
 			}
 			copy(out[lo:hi], eo)
-			copy(link[lo:hi], lo2)
+			if in {
+				lo2 := make([]int32, len(idx))
+				for i, j := range idx {
+					lo2[i] = link[j]
+				}
+				copy(link[lo:hi], lo2)
+			}
 			continue
 		}
 		for j := lo + 1; j < hi; j++ {
 			for k := j; k > lo && out[k].node < out[k-1].node; k-- {
 				out[k], out[k-1] = out[k-1], out[k]
-				link[k], link[k-1] = link[k-1], link[k]
+				if in {
+					link[k], link[k-1] = link[k-1], link[k]
+				}
 			}
 		}
 	}

@@ -168,7 +168,7 @@ func (r *Result) SetDuration(i int, minutes int64) error {
 	}
 	v := t.node
 	r.dur[v] = minutes
-	if len(t.splits) > 0 && r.net.fop[v] != fFinished {
+	if len(t.splitList()) > 0 && r.net.fop[v] != fFinished {
 		if r.gap == nil {
 			r.gap = slices.Clone(r.net.gap)
 		}
@@ -245,7 +245,7 @@ func (r *Result) Segments(i int) []Segment {
 			}
 		}
 		pos := from
-		for _, p := range t.splits {
+		for _, p := range t.splitList() {
 			if p.at < from || p.at >= to {
 				continue
 			}
@@ -310,7 +310,8 @@ func (r *Result) leafNow(i int) TaskResult {
 func (r *Result) segmented(i int) bool {
 	t := &r.net.tasks[i]
 	v := t.node
-	return r.net.fop[v] == fStarted || len(t.splits) > 0 && t.splits[0].at < r.workEnd(v) && r.net.fop[v] != fFinished || t.live > 0
+	splits := t.splitList()
+	return r.net.fop[v] == fStarted || len(splits) > 0 && splits[0].at < r.workEnd(v) && r.net.fop[v] != fFinished || len(t.pauses()) > 0
 }
 
 // Lookup returns the schedule of the task with that ID.
@@ -443,7 +444,7 @@ func (r *Result) leafResult(i int32) TaskResult {
 		TotalFloat: tf, FreeFloat: max(0, min(free, tf)),
 		Critical:        tf <= n.critical,
 		Milestone:       r.dur[v] == 0 && n.fop[v] != fStarted,
-		PercentComplete: t.pct,
+		PercentComplete: t.extra().pct,
 	}
 	res.Work, res.Cost = r.workCost(i)
 	res.Start, res.Finish = res.EarlyStart, res.EarlyFinish
@@ -465,7 +466,7 @@ func (r *Result) rollUpSummary(i int32, kid func(int32) TaskResult) TaskResult {
 	n := r.net
 	loc := n.loc
 	t := &n.tasks[i]
-	s := TaskResult{ID: t.id, Name: t.name, Summary: true, TotalFloat: 1 << 62, FreeFloat: 1 << 62, Cost: t.fixedCost}
+	s := TaskResult{ID: t.id, Name: t.name, Summary: true, TotalFloat: 1 << 62, FreeFloat: 1 << 62, Cost: t.extra().fixedCost}
 	var done, total float64
 	for j, k := range n.kids[n.kidOf[i]:n.kidOf[i+1]] {
 		w := r.weight(k)

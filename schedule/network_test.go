@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/critpath/critpath/internal/randnet"
@@ -51,5 +52,39 @@ func TestNetworkLinks(t *testing.T) {
 func TestCompiledSizes(t *testing.T) {
 	if task, link := schedule.Sizes(); task > 72 || link > 24 {
 		t.Errorf("a compiled task takes %d bytes, want at most 72; a kept link %d, want at most 24", task, link)
+	}
+}
+
+// TestNetworkLinksShared asks for a shared network's links from several
+// goroutines at once, each through a Result of its own, as a Network
+// from Compile allows: they are made once, and every goroutine's drivers
+// point into the same array (the race detector, which CI runs, checks
+// the making).
+func TestNetworkLinksShared(t *testing.T) {
+	n, err := schedule.Compile(randnet.Project(randnet.Config{Tasks: 200, LinkTypes: true, Seed: 7}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	first := make([]*schedule.Link, 4) // each goroutine's first driving link
+	for g := range first {
+		wg.Go(func() {
+			r := n.NewResult()
+			r.Run()
+			r.Conflicts()
+			for i := range n.Len() {
+				for _, d := range r.Drivers(i) {
+					if d.Link != nil && first[g] == nil {
+						first[g] = d.Link
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for g := range first {
+		if first[g] == nil || first[g] != first[0] {
+			t.Errorf("goroutine %d: first driving link %p, goroutine 0's %p", g, first[g], first[0])
+		}
 	}
 }

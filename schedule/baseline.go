@@ -193,7 +193,7 @@ func (r *Result) EarnedValue(b *Baseline, status time.Time) ([]EarnedValue, Earn
 		}
 		ev := &out[i]
 		ev.ACWP = t.Cost * t.PercentComplete / 100
-		if ac := n.tasks[i].actualCost; ac >= 0 {
+		if ac := n.tasks[i].extra().actualCost; ac >= 0 {
 			ev.ACWP = ac
 		}
 		bt, ok := base[t.ID]

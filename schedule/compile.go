@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -36,9 +37,15 @@ type Network struct {
 	backward   bool  // scheduled from finishDate
 	finishDate int64 // the finish a backward schedule works from
 
-	tasks     []taskInfo
-	byID      map[string]int32
-	links     []Link // as given, in canonical order
+	tasks []taskInfo
+	byID  map[string]int32
+	// links are the links as given, in canonical order, made when first
+	// asked for (linkList) from linkVals and linkMore: a large project's
+	// schedule never needs them whole.
+	links     []Link
+	linkVals  []linkVal
+	linkMore  map[int32]linkMore // the links with an overlap or a rework cost
+	linksOnce sync.Once
 	resources []Resource
 	kids      []int32
 	kidOf     []int32 // tasks[i]'s children are kids[kidOf[i]:kidOf[i+1]]
@@ -122,7 +129,7 @@ func (n *Network) passesDone(v int32) bool {
 // setPlain works out node v's plain bits.
 func (n *Network) setPlain(v int32) {
 	var p uint8
-	if o := n.owner[v]; n.gap[v] != 0 || o >= 0 && n.kind[v] == leafNode && len(n.tasks[o].splits) > 0 { // a split task: its span is not its duration, or need not be
+	if o := n.owner[v]; n.gap[v] != 0 || o >= 0 && n.kind[v] == leafNode && len(n.tasks[o].splitList()) > 0 { // a split task: its span is not its duration, or need not be
 		n.plain[v] = 0
 		return
 	}
@@ -147,8 +154,30 @@ const (
 )
 
 type taskInfo struct {
-	id         string
-	name       string
+	id   string
+	name string
+	// more holds what only some tasks have (see extra); nil for a task
+	// with none of it, so that a large project's tasks take 72 bytes
+	// each rather than 160. It is replaced (setExtra), never changed in
+	// place, but for its assignments, whose units and work work resolves
+	// and whose places renumber moves: a copy kept to be put back is made
+	// with owned.
+	more    *taskMore
+	parent  int32
+	depth   int32
+	cal     int32 // timeline of the calendar it works on: its own, with its resources' unless it ignores them
+	own     int32 // timeline of its own calendar (the project's when it names none)
+	summary bool
+	elapsed bool // its duration counts elapsed time
+	startMS bool // a start milestone when zero-length
+	// node is the task's node; for a summary, its gate, with first and
+	// last its other two.
+	node, first, last int32
+}
+
+// taskMore is what only some tasks have: progress, costs, assignments and
+// splits.
+type taskMore struct {
 	pct        float64 // percent complete
 	fixedCost  float64
 	actualCost float64 // or -1
@@ -156,16 +185,52 @@ type taskInfo struct {
 	assign     []assigned
 	splits     []pause // in order, all of them
 	live       int32   // how many of them lie inside the work (the first ones)
-	parent     int32
-	depth      int32
-	cal        int32 // timeline of the calendar it works on: its own, with its resources' unless it ignores them
-	own        int32 // timeline of its own calendar (the project's when it names none)
-	summary    bool
-	elapsed    bool // its duration counts elapsed time
-	startMS    bool // a start milestone when zero-length
-	// node is the task's node; for a summary, its gate, with first and
-	// last its other two.
-	node, first, last int32
+}
+
+// extra returns what only some tasks have of task t: no progress, no
+// cost, no assignment and no split when it has none.
+func (t *taskInfo) extra() taskMore {
+	if t.more == nil {
+		return taskMore{actualCost: -1, as: noDate, af: noDate}
+	}
+	return *t.more
+}
+
+// actual returns task t's actual start and finish, wall minutes, or
+// noDate.
+func (t *taskInfo) actual() (as, af int64) {
+	if t.more == nil {
+		return noDate, noDate
+	}
+	return t.more.as, t.more.af
+}
+
+// setAssign sets task t's assignments to a.
+func (t *taskInfo) setAssign(a []assigned) {
+	m := t.extra()
+	m.assign = a
+	t.setExtra(m)
+}
+
+// setExtra sets what only some tasks have of task t to m.
+func (t *taskInfo) setExtra(m taskMore) {
+	if math.Float64bits(m.pct) == 0 && math.Float64bits(m.fixedCost) == 0 && m.actualCost == -1 &&
+		m.as == noDate && m.af == noDate && m.assign == nil && m.splits == nil && m.live == 0 {
+		t.more = nil
+		return
+	}
+	t.more = new(m) // not &m, which would make every call allocate
+}
+
+// owned returns a copy of t that shares nothing t's holder changes in
+// place: with its own copy of what only some tasks have.
+func (t taskInfo) owned() taskInfo {
+	if t.more != nil {
+		m := *t.more
+		m.assign = slices.Clone(m.assign)
+		t.more = &m
+	}
+	return t
 }
 
 // assigned is one resource assignment of a task: the resource, the
@@ -180,14 +245,27 @@ type assigned struct {
 // at minutes of work (done and remaining) it stops for gap.
 type pause struct{ at, gap int64 }
 
+// splitList returns all the task's splits.
+func (t *taskInfo) splitList() []pause {
+	if t.more == nil {
+		return nil
+	}
+	return t.more.splits
+}
+
 // pauses returns the task's splits that lie inside its work: those that
 // pause it.
-func (t *taskInfo) pauses() []pause { return t.splits[:t.live] }
+func (t *taskInfo) pauses() []pause {
+	if t.more == nil {
+		return nil
+	}
+	return t.more.splits[:t.more.live]
+}
 
 // gapsWithin returns the pauses of task t from work position from up to
 // (not including) to.
 func (t *taskInfo) gapsWithin(from, to int64) (gap int64) {
-	for _, p := range t.splits {
+	for _, p := range t.splitList() {
 		if p.at >= from && p.at < to {
 			gap += p.gap
 		}
@@ -238,6 +316,7 @@ const maxTimelines = math.MaxInt16
 // *InputError values (up to 20, joined), a loop of links a *CycleError.
 func Compile(p *Project) (*Network, error) {
 	c := newCompiler(p)
+	c.letGo = true
 	return c.compile()
 }
 
@@ -257,9 +336,15 @@ type compiler struct {
 	rank  []int32           // each task's place in ID order
 	ids   []int32           // the tasks in ID order
 	ends  [][2]int32        // n.links' predecessor and successor tasks
+	order []int32           // the project's links in n.links' order, until n.links is made
 	cal   []int32           // task calendar timelines
 	def   int32             // the default calendar's timeline
 	cache *timelineCache    // compiled calendars kept across compiles, or nil
+	// letGo lets the project go once every task is compiled: p is then
+	// nil, and dated holds what constrain reads of the tasks (see
+	// compile). Compile's compiler does; an Editor's keeps its project.
+	letGo bool
+	dated map[int32]taskDates
 }
 
 // timelineCache keeps the calendars, and intersections of them, that
@@ -338,6 +423,19 @@ func (c *compiler) compile() (*Network, error) {
 	}
 	if len(c.errs) > 0 {
 		return nil, c.err()
+	}
+	// What is left reads little of the project: Compile's compiler keeps
+	// that, and lets the project go before it makes the network's links
+	// and the rest of its arrays, so that a caller who holds the project
+	// no longer (critpath schedule --json) does not hold both at once.
+	links := c.p.Links
+	if c.letGo {
+		c.keepDates()
+		c.p = nil
+	}
+	c.makeLinks(links)
+	if c.letGo {
+		c.ends = nil // the network's links have them; an Editor's compiler keeps them
 	}
 	g := c.graph()
 	order, err := g.topo(c.n)
@@ -519,7 +617,7 @@ func (c *compiler) tasks() {
 	c.cal = make([]int32, len(p.Tasks))
 	for i := range p.Tasks {
 		t := &p.Tasks[i]
-		n.tasks[i] = taskInfo{id: t.ID, name: t.Name, parent: -1, as: noDate, af: noDate}
+		n.tasks[i] = taskInfo{id: t.ID, name: t.Name, parent: -1}
 		if t.ID == "" {
 			c.fail(&InputError{Field: fmt.Sprintf("tasks[%d].id", i), Err: errors.New("task has no id")})
 			continue
@@ -653,8 +751,9 @@ func (c *compiler) task(i int32) {
 			c.mins[i] = m
 		}
 	}
-	c.work(i)
-	info.fixedCost, info.actualCost = t.FixedCost, -1
+	m := info.extra() // its assignments, from linksAndResources; the rest worked out here
+	c.work(i, &m)
+	m.fixedCost, m.actualCost = t.FixedCost, -1
 	if math.IsNaN(t.FixedCost) || math.IsInf(t.FixedCost, 0) || t.FixedCost < 0 {
 		fail("fixed_cost", fmt.Errorf("%v: %w", t.FixedCost, ErrBadValue))
 	}
@@ -662,7 +761,7 @@ func (c *compiler) task(i int32) {
 		if math.IsNaN(*ac) || math.IsInf(*ac, 0) || *ac < 0 {
 			fail("actual_cost", fmt.Errorf("%v: %w", *ac, ErrBadValue))
 		}
-		info.actualCost = *ac
+		m.actualCost = *ac
 	}
 	if t.Priority > 1000 {
 		fail("priority", fmt.Errorf("%d: want at most 1000: %w", t.Priority, ErrBadValue))
@@ -679,8 +778,9 @@ func (c *compiler) task(i int32) {
 	if !t.Deadline.IsZero() && !inRange(t.Deadline) {
 		fail("deadline", fmt.Errorf("%v: %w", t.Deadline, ErrBadDate))
 	}
-	c.progress(i)
-	c.splits(i)
+	c.progress(i, &m)
+	c.splits(i, &m)
+	info.setExtra(m)
 	switch {
 	case t.Manual && info.summary:
 		fail("manual", fmt.Errorf("a summary task cannot be manually scheduled here: %w", ErrBadValue))
@@ -692,13 +792,13 @@ func (c *compiler) task(i int32) {
 }
 
 // progress checks task i's actual dates, percent complete and remaining
-// duration, and works out its remaining minutes.
-func (c *compiler) progress(i int32) {
+// duration, and works out its remaining minutes, and its progress into m.
+func (c *compiler) progress(i int32, m *taskMore) {
 	p, n := c.p, c.n
 	t, info := &p.Tasks[i], &n.tasks[i]
 	fail := func(field string, err error) { c.fail(&InputError{Task: t.ID, Field: field, Err: err}) }
 	as, af := t.ActualStart, t.ActualFinish
-	info.pct, info.as, info.af, c.rem[i] = 0, noDate, noDate, 0
+	m.pct, m.as, m.af, c.rem[i] = 0, noDate, noDate, 0
 	if as.IsZero() && af.IsZero() && t.PercentComplete == 0 && t.Remaining == nil {
 		return
 	}
@@ -725,22 +825,22 @@ func (c *compiler) progress(i int32) {
 		fail("actual_start", fmt.Errorf("in progress, its remaining work needs a status date to start from: %w", ErrNoStatusDate))
 		return
 	}
-	info.pct = t.PercentComplete
-	info.as = wallMinutes(as, n.loc)
+	m.pct = t.PercentComplete
+	m.as = wallMinutes(as, n.loc)
 	if !af.IsZero() {
-		info.pct, info.af = 100, wallMinutes(af, n.loc)
+		m.pct, m.af = 100, wallMinutes(af, n.loc)
 	}
 	if t.Remaining != nil {
-		m, err := t.Remaining.minutes(n.settings)
+		rem, err := t.Remaining.minutes(n.settings)
 		switch {
 		case err != nil || t.Remaining.Unit == Percent:
 			fail("remaining", fmt.Errorf("%v: %w", t.Remaining, ErrBadValue))
-		case m < 0:
+		case rem < 0:
 			fail("remaining", fmt.Errorf("%v: %w", t.Remaining, ErrNegative))
 		default:
-			c.rem[i] = m
+			c.rem[i] = rem
 			if tot := c.mins[i]; af.IsZero() && tot > 0 {
-				info.pct = 100 * float64(max(0, tot-m)) / float64(tot)
+				m.pct = 100 * float64(max(0, tot-rem)) / float64(tot)
 			}
 		}
 		return
@@ -748,10 +848,10 @@ func (c *compiler) progress(i int32) {
 	c.rem[i] = int64(math.Round(float64(c.mins[i]) * (100 - t.PercentComplete) / 100))
 }
 
-// splits checks task i's splits and converts them to minutes.
-func (c *compiler) splits(i int32) {
+// splits checks task i's splits and converts them to minutes, into m.
+func (c *compiler) splits(i int32, m *taskMore) {
 	t, info := &c.p.Tasks[i], &c.n.tasks[i]
-	info.splits, info.live = nil, 0
+	m.splits, m.live = nil, 0
 	if len(t.Splits) == 0 {
 		return
 	}
@@ -760,43 +860,43 @@ func (c *compiler) splits(i int32) {
 		return
 	}
 	total := c.mins[i] // the work, done and remaining
-	if info.as != noDate && info.af == noDate {
+	if m.as != noDate && m.af == noDate {
 		total = max(c.mins[i], c.rem[i])
 	}
 	splits := make([]pause, 0, len(t.Splits))
 	var prev, span int64
 	for k, s := range t.Splits {
-		var m [2]int64
+		var at [2]int64 // at and gap
 		for j, d := range [2]Duration{s.At, s.Gap} {
 			fail := func(err error) {
 				c.fail(&InputError{Task: t.ID, Field: fmt.Sprintf("splits[%d].%s", k, [2]string{"at", "gap"}[j]), Err: err})
 			}
 			var err error
-			switch m[j], err = d.minutes(c.n.settings); {
+			switch at[j], err = d.minutes(c.n.settings); {
 			case d.Unit == Percent:
 				fail(fmt.Errorf("%v: %w", d, ErrBadUnit))
 			case d.Elapsed != t.Duration.Elapsed && !d.IsZero():
 				fail(fmt.Errorf("%v: a split counts in the task's own time (elapsed: %v): %w", d, t.Duration.Elapsed, ErrBadUnit))
 			case err != nil:
 				fail(fmt.Errorf("%v: %w", err, ErrBadValue))
-			case m[j] <= 0:
+			case at[j] <= 0:
 				fail(fmt.Errorf("%v: want more than zero: %w", d, ErrBadValue))
-			case j == 0 && m[j] <= prev:
+			case j == 0 && at[j] <= prev:
 				fail(fmt.Errorf("%v: not after the split before it: %w", d, ErrBadValue))
-			case j == 1 && span+m[j] > maxMinutes:
+			case j == 1 && span+at[j] > maxMinutes:
 				fail(fmt.Errorf("%v: the pauses add up to more than can be scheduled: %w", d, ErrBadValue))
 			default:
 				continue
 			}
 			return
 		}
-		prev, span = m[0], span+m[1]
-		splits = append(splits, pause{m[0], m[1]})
-		if m[0] < total { // one at or past the end of the work pauses nothing
-			info.live++
+		prev, span = at[0], span+at[1]
+		splits = append(splits, pause{at[0], at[1]})
+		if at[0] < total { // one at or past the end of the work pauses nothing
+			m.live++
 		}
 	}
-	info.splits = splits
+	m.splits = splits
 }
 
 func (c *compiler) linksAndResources() {
@@ -823,17 +923,22 @@ func (c *compiler) linksAndResources() {
 		}
 		return cmp.Or(cmp.Compare(la.Succ, lb.Succ), cmp.Compare(la.Pred, lb.Pred), cmp.Compare(la.Type, lb.Type))
 	})
-	n.links = make([]Link, len(order))
 	c.ends = make([][2]int32, len(order))
 	for i, k := range order {
-		n.links[i], c.ends[i] = p.Links[k], ends[k]
+		c.ends[i] = ends[k]
 	}
-	for i := range n.links {
-		l := &n.links[i]
-		if i > 0 && c.ends[i-1] == c.ends[i] && n.links[i-1].Type == l.Type && min(c.ends[i][0], c.ends[i][1]) >= 0 {
-			c.fail(&InputError{Link: l, Err: ErrDuplicateLink})
+	ends = nil
+	c.order = order
+	fail := func(l *Link, err error) {
+		own := *l // the error's link is the network's copy, not the project's
+		c.fail(&InputError{Link: &own, Err: err})
+	}
+	for i, k := range order {
+		l := &p.Links[k]
+		if i > 0 && c.ends[i-1] == c.ends[i] && p.Links[order[i-1]].Type == l.Type && min(c.ends[i][0], c.ends[i][1]) >= 0 {
+			fail(l, ErrDuplicateLink)
 		} else if err := c.checkLink(l, c.ends[i][0], c.ends[i][1]); err != nil {
-			c.fail(&InputError{Link: l, Err: err})
+			fail(l, err)
 		}
 	}
 	rs := map[string]bool{}
@@ -870,10 +975,136 @@ func (c *compiler) linksAndResources() {
 	for i, r := range p.Resources {
 		ri[r.ID] = int32(i)
 	}
-	for k, a := range p.Assignments {
-		t := &n.tasks[n.byID[a.Task]]
-		t.assign = append(t.assign, assigned{resource: ri[a.Resource], index: int32(k), units: a.Units})
+	// Each task's assignments in the project's byTask, in one array.
+	byTask := make([]int32, len(p.Assignments))
+	for k := range byTask {
+		byTask[k] = int32(k)
 	}
+	task := func(k int32) int32 { return n.byID[p.Assignments[k].Task] }
+	slices.SortStableFunc(byTask, func(a, b int32) int { return cmp.Compare(task(a), task(b)) })
+	all := make([]assigned, len(byTask))
+	for lo := 0; lo < len(byTask); {
+		i, hi := task(byTask[lo]), lo
+		for ; hi < len(byTask) && task(byTask[hi]) == i; hi++ {
+			a := &p.Assignments[byTask[hi]]
+			all[hi] = assigned{resource: ri[a.Resource], index: byTask[hi], units: a.Units}
+		}
+		t := &n.tasks[i]
+		m := t.extra()
+		m.assign = all[lo:hi:hi]
+		t.setExtra(m)
+		lo = hi
+	}
+}
+
+// linkVal is a link as the network keeps it until its links are asked
+// for (linkList): its ends' tasks, its type and its lag, in 24 bytes
+// where a Link takes 80 and the strings of its ends.
+type linkVal struct {
+	pred, succ int32
+	lag        float64 // the lag's Amount
+	unit       Unit
+	elapsed    bool
+	typ        LinkType
+}
+
+func (v *linkVal) lagDuration() Duration {
+	return Duration{Amount: v.lag, Unit: v.unit, Elapsed: v.elapsed}
+}
+
+// linkMore is what only some links have.
+type linkMore struct {
+	overlap Duration
+	rework  float64
+}
+
+// makeLinks keeps the network's links, in canonical order, from the
+// project's (links), which linksAndResources has checked.
+func (c *compiler) makeLinks(links []Link) {
+	n := c.n
+	n.linkVals = make([]linkVal, len(c.order))
+	for i, k := range c.order {
+		l := &links[k]
+		n.linkVals[i] = linkVal{pred: c.ends[i][0], succ: c.ends[i][1], lag: l.Lag.Amount, unit: l.Lag.Unit, elapsed: l.Lag.Elapsed, typ: l.Type}
+		if !zeroDuration(l.Overlap) || math.Float64bits(l.ReworkCost) != 0 {
+			if n.linkMore == nil {
+				n.linkMore = map[int32]linkMore{}
+			}
+			n.linkMore[int32(i)] = linkMore{l.Overlap, l.ReworkCost}
+		}
+	}
+	c.order = nil
+}
+
+// linkList returns the network's links, in canonical order, making them
+// the first time. Their ends name the tasks by the tasks' own IDs (the
+// same text as the project's links), so that the network holds none of
+// the project's strings.
+func (n *Network) linkList() []Link {
+	n.linksOnce.Do(func() {
+		n.links = make([]Link, len(n.linkVals))
+		for i := range n.linkVals {
+			v := &n.linkVals[i]
+			n.links[i] = Link{Pred: n.tasks[v.pred].id, Succ: n.tasks[v.succ].id, Type: v.typ, Lag: v.lagDuration()}
+			if m, ok := n.linkMore[int32(i)]; ok {
+				n.links[i].Overlap, n.links[i].ReworkCost = m.overlap, m.rework
+			}
+		}
+		n.linkVals, n.linkMore = nil, nil
+	})
+	return n.links
+}
+
+// taskDates is what constrain reads of a task besides its compiled
+// values: its constraint, a manual task's start, its deadline and its
+// actual dates, as wall minutes. The zero value is a task with none.
+type taskDates struct {
+	ct                            ConstraintType
+	manual, started, finished     bool
+	hasDeadline                   bool
+	date, start, deadline, as, af int64
+}
+
+// datesOf returns what constrain reads of task t.
+func (c *compiler) datesOf(t *Task) taskDates {
+	loc := c.n.loc
+	d := taskDates{ct: t.Constraint.Type, manual: t.Manual, started: !t.ActualStart.IsZero(), finished: !t.ActualFinish.IsZero(), hasDeadline: !t.Deadline.IsZero()}
+	if d.ct.dated() {
+		d.date = wallMinutes(t.Constraint.Date, loc)
+	}
+	if d.manual {
+		d.start = wallMinutes(t.Start, loc)
+	}
+	if d.hasDeadline {
+		d.deadline = wallMinutes(t.Deadline, loc)
+	}
+	if d.started {
+		d.as = wallMinutes(t.ActualStart, loc)
+	}
+	if d.finished {
+		d.af = wallMinutes(t.ActualFinish, loc)
+	}
+	return d
+}
+
+// keepDates keeps what constrain reads of the tasks that have any of it,
+// for when the project is gone.
+func (c *compiler) keepDates() {
+	c.dated = map[int32]taskDates{}
+	for i := range c.p.Tasks {
+		if d := c.datesOf(&c.p.Tasks[i]); d != (taskDates{}) {
+			c.dated[int32(i)] = d
+		}
+	}
+}
+
+// taskDates returns what constrain reads of task i: from the project, or
+// from what keepDates kept of it once the project is gone.
+func (c *compiler) taskDates(i int32) taskDates {
+	if c.p == nil {
+		return c.dated[i]
+	}
+	return c.datesOf(&c.p.Tasks[i])
 }
 
 // checkLink checks link l from task pi to task si (-1: unknown), all but

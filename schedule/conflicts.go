@@ -76,7 +76,7 @@ func (r *Result) Conflicts() []Conflict {
 				ed := n.in[e]
 				if li := n.inLink[e]; li >= 0 {
 					if b := r.boundIn(ed, ed.node, v, r.nodeSpan(v)); b > r.early[v][0] {
-						out = append(out, Conflict{Kind: LinkBroken, Task: t.id, Link: &n.links[li], Wanted: at(v, b, false), Got: at(v, r.early[v][0], false)})
+						out = append(out, Conflict{Kind: LinkBroken, Task: t.id, Link: &n.linkList()[li], Wanted: at(v, b, false), Got: at(v, r.early[v][0], false)})
 					}
 				}
 			}
@@ -115,19 +115,22 @@ func (r *Result) outOfSequence() []Conflict {
 		}
 		return wallTime(w, n.loc)
 	}
-	for li := range n.links {
-		l := &n.links[li]
+	links := n.linkList()
+	for li := range links {
+		l := &links[li]
 		p, s := &n.tasks[n.byID[l.Pred]], &n.tasks[n.byID[l.Succ]]
-		got := s.as
+		sa, sf := s.actual()
+		got := sa
 		if l.Type.toFinish() {
-			got = s.af
+			got = sf
 		}
 		if got == noDate || p.summary || s.summary {
 			continue
 		}
-		need := p.as
+		pa, pf := p.actual()
+		need := pa
 		if l.Type.fromFinish() {
-			need = p.af
+			need = pf
 		}
 		if need == noDate || need > got {
 			out = append(out, Conflict{Kind: OutOfSequence, Task: s.id, Link: l, Wanted: wall(need), Got: wall(got)})

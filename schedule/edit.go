@@ -132,6 +132,7 @@ func (e *Editor) rebuild(p *Project) error {
 	if err != nil {
 		return err
 	}
+	n.linkList() // the editor changes them in place
 	r := n.NewResult()
 	r.Run()
 	r.rollUp()
@@ -328,7 +329,7 @@ func (s SetDuration) reshapes(e *Editor) bool {
 	}
 	// Work that must be rewritten in the assignments.
 	n := e.c.n
-	for _, a := range n.tasks[n.byID[s.Task]].assign {
+	for _, a := range n.tasks[n.byID[s.Task]].extra().assign {
 		if n.resources[a.resource].Type == WorkResource && (t.Type == FixedWork || !t.Work.IsZero() || !e.p.Assignments[a.index].Work.IsZero()) {
 			return true
 		}

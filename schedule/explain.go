@@ -254,7 +254,7 @@ func (r *Result) earlyDrivers(v int32) []Driver {
 		if b, ok := r.doneBound(e, v, r.nodeSpan(v)); ok && r.boundIn(e, p, v, r.nodeSpan(v)) < b {
 			at = r.done[p] // P6's progress modes: the logic moment of the complete task drives, not its actual dates
 		}
-		d := Driver{Kind: ByLink, Link: &n.links[li], Task: n.tasks[n.owner[p]].id, At: r.wall(at)}
+		d := Driver{Kind: ByLink, Link: &n.linkList()[li], Task: n.tasks[n.owner[p]].id, At: r.wall(at)}
 		if n.kind[p] == leafNode {
 			out = append(out, d)
 			continue
@@ -335,7 +335,7 @@ func (r *Result) lateDrivers(v int32) []Driver {
 		if li < 0 {
 			continue
 		}
-		dr := Driver{Kind: ByLink, Link: &n.links[li], Task: n.tasks[n.owner[s]].id, At: r.wall(n.tls[n.tl[v]].finishAt(lf))}
+		dr := Driver{Kind: ByLink, Link: &n.linkList()[li], Task: n.tasks[n.owner[s]].id, At: r.wall(n.tls[n.tl[v]].finishAt(lf))}
 		if n.kind[s] == leafNode {
 			out = append(out, dr)
 			continue

@@ -1,5 +1,7 @@
 package schedule
 
+import "unsafe"
+
 // Test hooks: the bare longest-path passes the benchmarks compare the
 // engine with. They read the same compiled arrays as Run but treat every
 // link as finish-to-start with its lag in plain minutes: no link types,
@@ -68,3 +70,13 @@ func readProjectJSON(data []byte) (*projectJSON, error) {
 	}
 	return &w, nil
 }
+
+// CachedResults returns how many TaskResults the Result holds in its
+// cache (none until Tasks or Task fill it).
+func (r *Result) CachedResults() int { return len(r.tasks) }
+
+// LinkList returns the network's links, made whole.
+func (n *Network) LinkList() []Link { return n.linkList() }
+
+// Sizes returns the bytes a compiled task and a kept link take.
+func Sizes() (task, link uintptr) { return unsafe.Sizeof(taskInfo{}), unsafe.Sizeof(linkVal{}) }

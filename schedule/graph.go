@@ -26,7 +26,7 @@ type gedge struct {
 // the links, and the outline's own edges.
 func (c *compiler) graph() *graph {
 	n := c.n
-	nodes, edges := len(n.tasks), len(n.links)
+	nodes, edges := len(n.tasks), len(n.linkVals)
 	for _, t := range n.tasks {
 		if t.summary {
 			nodes += 2
@@ -56,14 +56,15 @@ func (c *compiler) graph() *graph {
 			continue
 		}
 		tl := c.cal[i]
-		if c.mins[i] == 0 || c.p.Tasks[i].Duration.Elapsed {
+		if c.mins[i] == 0 || t.elapsed {
 			tl = 0
 		}
 		t.node = add(i, leafNode, tl, c.mins[i])
 		t.first, t.last = t.node, t.node
 	}
-	for li := range n.links {
-		from, to, e := c.linkEdge(&n.links[li], c.ends[li][0], c.ends[li][1], g.tl)
+	for li := range n.linkVals {
+		lv := &n.linkVals[li]
+		from, to, e := c.linkEdge(lv.typ, lv.lagDuration(), lv.pred, lv.succ, g.tl)
 		g.edges = append(g.edges, gedge{from: from, to: to, link: int32(li), edge: e})
 	}
 	for _, i := range c.ids {
@@ -81,16 +82,17 @@ func (c *compiler) graph() *graph {
 	return g
 }
 
-// linkEdge returns the nodes link l from task pi to task si joins, and its
-// edge (edge.node unset); tl gives the nodes' timelines.
-func (c *compiler) linkEdge(l *Link, pi, si int32, tl []int32) (from, to int32, e edge) {
+// linkEdge returns the nodes a link of type typ and lag from task pi to
+// task si joins, and its edge (edge.node unset); tl gives the nodes'
+// timelines.
+func (c *compiler) linkEdge(typ LinkType, lag Duration, pi, si int32, tl []int32) (from, to int32, e edge) {
 	n := c.n
 	from, to = n.tasks[pi].first, n.tasks[si].node
-	if l.Type.fromFinish() {
+	if typ.fromFinish() {
 		from = n.tasks[pi].last
 	}
-	lag, _ := l.Lag.minutes(n.settings)
-	e = edge{kind: edgeKind(l.Type), lag: lag}
+	m, _ := lag.minutes(n.settings)
+	e = edge{kind: edgeKind(typ), lag: m}
 	var lagTL int32
 	switch n.opts.LagCalendar {
 	case LagSuccessor:
@@ -102,15 +104,15 @@ func (c *compiler) linkEdge(l *Link, pi, si int32, tl []int32) (from, to int32, 
 	case LagProject:
 		lagTL = c.def
 	}
-	if l.Lag.Elapsed {
+	if lag.Elapsed {
 		e.kind |= edgeElapsed
 		lagTL = 0
 	}
-	if l.Lag.Unit == Percent {
+	if lag.Unit == Percent {
 		e.kind |= edgePercent
 	}
 	e.lagCal = int16(lagTL)
-	if tl[from] != tl[to] || (lagTL != tl[to] && (lag != 0 || e.kind&edgePercent != 0)) {
+	if tl[from] != tl[to] || (lagTL != tl[to] && (m != 0 || e.kind&edgePercent != 0)) {
 		e.kind |= edgeGeneral
 	}
 	return from, to, e
@@ -228,6 +230,15 @@ func (c *compiler) layOut(g *graph, order []int32) {
 	for i, v := range order {
 		pos[v] = int32(i)
 	}
+	// The edges first: once laid out, the graph's go before the nodes'
+	// arrays are made.
+	for i := range g.edges {
+		e := &g.edges[i]
+		e.from, e.to = pos[e.from], pos[e.to]
+	}
+	n.inOff, n.in, n.inLink = csr(g.edges, nn, true)
+	n.outOff, n.out, _ = csr(g.edges, nn, false)
+	g.edges = nil
 	n.kind = make([]nodeKind, nn)
 	n.owner = make([]int32, nn)
 	n.tl = make([]int32, nn)
@@ -259,13 +270,6 @@ func (c *compiler) layOut(g *graph, order []int32) {
 		c.constrain(i)
 	}
 	slices.Sort(n.late)
-
-	for i := range g.edges {
-		e := &g.edges[i]
-		e.from, e.to = pos[e.from], pos[e.to]
-	}
-	n.inOff, n.in, n.inLink = csr(g.edges, nn, true)
-	n.outOff, n.out, _ = csr(g.edges, nn, false)
 	defer func() {
 		n.plain = make([]uint8, nn)
 		for v := range nn {
@@ -280,8 +284,8 @@ func (c *compiler) layOut(g *graph, order []int32) {
 // constrain converts task i's constraint (or manual start) and deadline
 // onto its nodes, as the constraint mode says they bind.
 func (c *compiler) constrain(i int32) {
-	p, n := c.p, c.n
-	t, info := &p.Tasks[i], &n.tasks[i]
+	n := c.n
+	t, info := c.taskDates(i), &n.tasks[i]
 	mode := n.opts.Constraints
 	set := func(v int32, ct ConstraintType, f fwdOp, b bwdOp, d int64) {
 		tl := n.tls[n.tl[v]]
@@ -298,26 +302,22 @@ func (c *compiler) constrain(i int32) {
 		n.dur[info.node] = c.mins[i]
 		_, n.gap[info.node] = info.gaps(0)
 	}
-	ct := t.Constraint.Type
-	var d int64
-	if ct.dated() {
-		d = wallMinutes(t.Constraint.Date, n.loc)
-	}
+	ct, d := t.ct, t.date
 	switch {
-	case !t.ActualStart.IsZero(): // progress: its constraint no longer applies
+	case t.started: // progress: its constraint no longer applies
 		if n.act == nil {
 			n.act = make([][2]int64, len(n.kind))
 		}
 		v := info.node
 		tl := n.tls[n.tl[v]]
-		as := tl.cum(wallMinutes(t.ActualStart, n.loc))
+		as := tl.cum(t.as)
 		// Nothing left and no actual finish: done, as Microsoft Project
 		// takes it; under P6's modes it is still in progress, ending at
 		// the status date, and keeps its float.
-		if !t.ActualFinish.IsZero() || c.rem[i] == 0 && n.opts.Progress == ActualDates {
+		if t.finished || c.rem[i] == 0 && n.opts.Progress == ActualDates {
 			af := as + c.mins[i]
-			if !t.ActualFinish.IsZero() {
-				af = max(as, tl.cum(wallMinutes(t.ActualFinish, n.loc)))
+			if t.finished {
+				af = max(as, tl.cum(t.af))
 			}
 			n.fop[v], n.bop[v], n.act[v], n.dur[v], n.gap[v] = fFinished, bFinished, [2]int64{as, af}, af-as, 0
 		} else {
@@ -325,8 +325,8 @@ func (c *compiler) constrain(i int32) {
 			n.fop[v], n.act[v], n.dur[v] = fStarted, [2]int64{as, done}, c.rem[i]
 			_, n.gap[v] = info.gaps(done)
 		}
-	case t.Manual: // its own constraint does not apply
-		set(info.node, ASAP, fStartFix, bNone, wallMinutes(t.Start, n.loc))
+	case t.manual: // its own constraint does not apply
+		set(info.node, ASAP, fStartFix, bNone, t.start)
 	case info.summary && ct == SNET:
 		set(info.node, ct, fStartMin, bNone, d)
 	case info.summary && ct == SNLT:
@@ -362,8 +362,8 @@ func (c *compiler) constrain(i int32) {
 		n.ctype[info.node], n.fop[info.node] = ct, fLate
 		n.late = append(n.late, info.node)
 	}
-	if !t.Deadline.IsZero() {
-		n.dead[info.last] = n.tls[n.tl[info.last]].cum(wallMinutes(t.Deadline, n.loc))
+	if t.hasDeadline {
+		n.dead[info.last] = n.tls[n.tl[info.last]].cum(t.deadline)
 	}
 }
 
@@ -389,7 +389,8 @@ func (n *Network) markNoBack(v int32) {
 
 // csr lays the edges out by successor (in) or by predecessor (out), each
 // node's edges in the order of the node at their other end: a counting
-// sort, then an insertion sort of each node's few edges.
+// sort, then an insertion sort of each node's few edges. The in-edges
+// come with their links (link: nil for the out-edges).
 func csr(edges []gedge, nn int, in bool) (off []int32, out []edge, link []int32) {
 	off = make([]int32, nn+1)
 	for i := range edges {
@@ -400,15 +401,20 @@ func csr(edges []gedge, nn int, in bool) (off []int32, out []edge, link []int32)
 		off[i+1] += off[i]
 	}
 	out = make([]edge, len(edges))
-	link = make([]int32, len(edges))
+	if in {
+		link = make([]int32, len(edges))
+	}
 	fill := slices.Clone(off[:nn])
 	for i := range edges {
 		e := &edges[i]
 		k, other := csrKey(e, in)
 		j := fill[k]
 		fill[k]++
-		out[j], link[j] = e.edge, e.link
+		out[j] = e.edge
 		out[j].node = other
+		if in {
+			link[j] = e.link
+		}
 	}
 	for v := range nn {
 		lo, hi := off[v], off[v+1]
@@ -418,18 +424,26 @@ func csr(edges []gedge, nn int, in bool) (off []int32, out []edge, link []int32)
 				idx[i] = lo + int32(i)
 			}
 			slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(out[a].node, out[b].node) })
-			eo, lo2 := make([]edge, len(idx)), make([]int32, len(idx))
+			eo := make([]edge, len(idx))
 			for i, j := range idx {
-				eo[i], lo2[i] = out[j], link[j]
+				eo[i] = out[j]
 			}
 			copy(out[lo:hi], eo)
-			copy(link[lo:hi], lo2)
+			if in {
+				lo2 := make([]int32, len(idx))
+				for i, j := range idx {
+					lo2[i] = link[j]
+				}
+				copy(link[lo:hi], lo2)
+			}
 			continue
 		}
 		for j := lo + 1; j < hi; j++ {
 			for k := j; k > lo && out[k].node < out[k-1].node; k-- {
 				out[k], out[k-1] = out[k-1], out[k]
-				link[k], link[k-1] = link[k-1], link[k]
+				if in {
+					link[k], link[k-1] = link[k-1], link[k]
+				}
 			}
 		}
 	}

@@ -43,6 +43,27 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
+// TestJSONLargeLists reads lists long enough to be gathered in several
+// chunks, across a chunk's end: they come back whole and in order, each
+// in a list of just its length (but for one of four elements or fewer,
+// read in one chunk of four).
+func TestJSONLargeLists(t *testing.T) {
+	for _, n := range []int{5, 2912, 2913, 9000} {
+		p := randnet.Project(randnet.Config{Tasks: n, Mixed: true, Seed: uint64(n)})
+		first := encode(t, p)
+		q, err := schedule.ReadJSON(bytes.NewReader(first))
+		if err != nil {
+			t.Fatalf("%d tasks: %v", n, err)
+		}
+		if second := encode(t, q); !bytes.Equal(first, second) {
+			t.Fatalf("%d tasks: encode(decode(x)) differs", n)
+		}
+		if len(q.Tasks) != n || cap(q.Tasks) != n || cap(q.Links) != len(q.Links) && len(q.Links) > 4 {
+			t.Errorf("%d tasks: read %d tasks in room for %d, %d links in room for %d", n, len(q.Tasks), cap(q.Tasks), len(q.Links), cap(q.Links))
+		}
+	}
+}
+
 func TestJSONDates(t *testing.T) {
 	p, err := schedule.ReadJSON(strings.NewReader(`{
 		"start": "2027-01-03", "time_zone": "Asia/Dhaka", "finish_by": "2027-06-30",

@@ -376,66 +376,11 @@ func each[W, M any](c *codec, w *[]W, m *[]M, conv func(*codec, *W, *M, int)) {
 	}
 }
 
-// list converts one of the project's lists: as each does, but in reading
-// each element as soon as the reader has read it, so that only one is
-// held in the wire form.
-func list[W, M any](c *codec, w *[]W, m *[]M, conv func(*codec, *W, *M, int)) {
-	if c.mode != reading {
-		each(c, w, m, conv)
-		return
-	}
-	c.sinks[w] = &listSink[W, M]{c: c, dst: m, conv: conv}
-}
-
-// listSink converts the elements of a list as the reader reads them.
-type listSink[W, M any] struct {
-	c    *codec
-	dst  *[]M
-	conv func(*codec, *W, *M, int)
-	wire W // the element being read
-}
-
-func (s *listSink[W, M]) begin() { *s.dst = (*s.dst)[:0] }
-
-// end drops the list's unused room, when there is a MiB of it and the copy
-// fits in the memory bound: a large project keeps what it holds, not the
-// room it grew (up to a quarter more).
-func (s *listSink[W, M]) end(r *jsonReader) {
-	n, size := len(*s.dst), int64(reflect.TypeFor[M]().Size())
-	room := int64(cap(*s.dst)-n) * size
-	if room < 1<<20 || r.held+int64(n)*size > r.maxHeld {
-		return
-	}
-	*s.dst = append(make([]M, 0, n), *s.dst...)
-	r.held -= room
-}
-
-func (s *listSink[W, M]) read(r *jsonReader, elem *plan, i int) error {
-	var zero W
-	s.wire = zero
-	if err := r.value(elem, reflect.ValueOf(&s.wire).Elem()); err != nil {
-		return err
-	}
-	if n := len(*s.dst); n == cap(*s.dst) {
-		// Grow the list here, counting the new room beside the old
-		// before it is taken, and the old as gone after.
-		size := int64(reflect.TypeFor[M]().Size())
-		if err := r.hold(int64(grown(n)) * size); err != nil {
-			return err
-		}
-		*s.dst = append(make([]M, 0, grown(n)), *s.dst...)
-		r.held -= int64(n) * size
-	}
-	*s.dst = append(*s.dst, *new(M))
-	s.conv(s.c, &s.wire, &(*s.dst)[len(*s.dst)-1], i)
-	return nil
-}
-
 // lists converts the project's lists.
 func (c *codec) lists(w *projectJSON, p *Project) {
 	list(c, &w.Calendars, &p.Calendars, (*codec).calendar)
-	list(c, &w.Tasks, &p.Tasks, (*codec).task)
-	list(c, &w.Links, &p.Links, (*codec).link)
+	shortList(c, &w.Tasks, &p.Tasks, (*codec).task, shortTask, (*shortTaskForm).task)
+	shortList(c, &w.Links, &p.Links, (*codec).link, shortLink, (*shortLinkForm).link)
 	list(c, &w.Resources, &p.Resources, (*codec).resource)
 	list(c, &w.Assignments, &p.Assignments, (*codec).assignment)
 	list(c, &w.Baselines, &p.Baselines, (*codec).baseline)

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 // readStd reads the wire form with encoding/json, the reference the
@@ -174,3 +176,74 @@ const docExample = `{
     {"id": "P1", "start": "2027-02-01T08:00:00+06:00", "finish": "2027-02-28T17:00:00+06:00",
      "duration": "20d", "work": "160h", "cost": 192000}]}]
 }`
+
+// TestShortForms checks the forms the reader keeps most tasks and links
+// in until their list is whole: an element with any field but those the
+// form keeps set (to anything but its zero value, bit for bit: a
+// negative zero, a zero time in a zone, an empty map) has none, so that
+// a field added to Task or Link and not to them is never lost; and one
+// with only those fields comes back the same.
+func TestShortForms(t *testing.T) {
+	check := func(typ reflect.Type, kept []string, short func(v reflect.Value) (reflect.Value, bool)) {
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			if slices.Contains(kept, f.Name) {
+				continue
+			}
+			v := reflect.New(typ).Elem()
+			v.Field(i).Set(nonZero(f.Type))
+			if _, ok := short(v); ok {
+				t.Errorf("%v with %s set has a short form", typ, f.Name)
+			}
+		}
+		v := reflect.New(typ).Elem()
+		for _, name := range kept {
+			v.FieldByName(name).Set(nonZero(v.FieldByName(name).Type()))
+		}
+		back, ok := short(v)
+		if !ok || !reflect.DeepEqual(back.Interface(), v.Interface()) {
+			t.Errorf("%v with only %v set: short form %v, back as %+v, want %+v", typ, kept, ok, back, v)
+		}
+	}
+	check(reflect.TypeFor[Task](), []string{"ID", "Name", "Parent", "Duration"}, func(v reflect.Value) (reflect.Value, bool) {
+		s, ok := shortTask(v.Addr().Interface().(*Task))
+		return reflect.ValueOf(s.task()), ok
+	})
+	check(reflect.TypeFor[Link](), []string{"Pred", "Succ", "Type", "Lag"}, func(v reflect.Value) (reflect.Value, bool) {
+		s, ok := shortLink(v.Addr().Interface().(*Link))
+		return reflect.ValueOf(s.link()), ok
+	})
+}
+
+// nonZero returns a value of type t that is not its zero value, and only
+// just: a negative zero, a zero instant in a zone, an empty map or list.
+func nonZero(t reflect.Type) reflect.Value {
+	v := reflect.New(t).Elem()
+	switch t.Kind() {
+	case reflect.String:
+		v.SetString("x")
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(1)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(1)
+	case reflect.Float64:
+		v.SetFloat(math.Copysign(0, -1))
+	case reflect.Pointer:
+		v.Set(reflect.New(t.Elem()))
+	case reflect.Map:
+		v.Set(reflect.MakeMap(t))
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(t, 0, 0))
+	case reflect.Struct:
+		if t == reflect.TypeFor[time.Time]() {
+			v.Set(reflect.ValueOf(time.Time{}.In(time.FixedZone("z", 0))))
+			break
+		}
+		v.Field(0).Set(nonZero(t.Field(0).Type))
+	default:
+		panic(fmt.Sprintf("nonZero: %v", t))
+	}
+	return v
+}

@@ -28,7 +28,7 @@ func NetworkDiff(e *Editor) string {
 				li := n.inLink[k]
 				ls := "outline"
 				if li >= 0 {
-					ls = n.links[li].String()
+					ls = n.linkList()[li].String()
 				}
 				es = append(es, fmt.Sprintf("←%s kind=%d lag=%d link=%s", name(ed.node), ed.kind, ed.lag, ls))
 			}

@@ -53,7 +53,7 @@ func (r *Result) sumProgress(i int32, s *progressSums) {
 	}
 	dur := r.weight(i) // working minutes, done and remaining
 	work, cost := r.workCost(i)
-	f := t.pct / 100
+	f := t.extra().pct / 100
 	for k, w := range [3]float64{dur, float64(work), cost} {
 		s.done[k] += f * w
 		s.total[k] += w
@@ -67,8 +67,9 @@ func (r *Result) workCost(i int32) (work int64, cost float64) {
 	n := r.net
 	t := &n.tasks[i]
 	days := r.weight(i) / float64(n.settings.MinutesPerDay)
-	cost = t.fixedCost
-	for _, a := range t.assign {
+	m := t.extra()
+	cost = m.fixedCost
+	for _, a := range m.assign {
 		res := &n.resources[a.resource]
 		switch res.Type {
 		case WorkResource:

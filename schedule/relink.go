@@ -28,7 +28,7 @@ func (e *Editor) linkEnds(l *Link) (pi, si, from, to int32, ok bool) {
 	if !okp || !oks || c.checkLink(l, pi, si) != nil {
 		return 0, 0, 0, 0, false
 	}
-	from, to, _ = c.linkEdge(l, pi, si, n.tl)
+	from, to, _ = c.linkEdge(l.Type, l.Lag, pi, si, n.tl)
 	return pi, si, from, to, from < to
 }
 
@@ -112,7 +112,7 @@ func (rm RemoveLink) relink(tx *txn) ([]string, error) {
 		return nil, &InputError{Link: &Link{Pred: rm.Pred, Succ: rm.Succ}, Err: ErrNoSuchLink}
 	}
 	l := n.links[k]
-	from, to, _ := e.c.linkEdge(&l, pi, si, n.tl)
+	from, to, _ := e.c.linkEdge(l.Type, l.Lag, pi, si, n.tl)
 	e.deleteLink(k)
 	e.p.Links = slices.Delete(e.p.Links, at, at+1)
 	tx.onUndo(func() {
@@ -135,14 +135,14 @@ func (e *Editor) insertLink(k int, l Link, pi, si int32) {
 			n.inLink[j] = li + 1
 		}
 	}
-	from, to, ed := c.linkEdge(&l, pi, si, n.tl)
+	from, to, ed := c.linkEdge(l.Type, l.Lag, pi, si, n.tl)
 	e.insertEdge(from, to, ed, int32(k))
 }
 
 // deleteLink takes link k out of n.links and its edge out of the network.
 func (e *Editor) deleteLink(k int) {
 	c, n := e.c, e.c.n
-	from, to, ed := c.linkEdge(&n.links[k], c.ends[k][0], c.ends[k][1], n.tl)
+	from, to, ed := c.linkEdge(n.links[k].Type, n.links[k].Lag, c.ends[k][0], c.ends[k][1], n.tl)
 	n.links = slices.Delete(slices.Clone(n.links), k, k+1)
 	c.ends = slices.Delete(c.ends, k, k+1)
 	e.deleteEdge(from, to, &ed)
@@ -178,13 +178,13 @@ type assignEdit interface {
 // saveAssignments keeps task i's assignments as they are and returns a
 // function that puts them back into the project and the network.
 func (e *Editor) saveAssignments(i int) func() {
-	as := slices.Clone(e.c.n.tasks[i].assign)
+	as := slices.Clone(e.c.n.tasks[i].extra().assign)
 	vals := make([]Assignment, len(as))
 	for k, a := range as {
 		vals[k] = e.p.Assignments[a.index]
 	}
 	return func() {
-		e.c.n.tasks[i].assign = as // by index: an added task may have moved the array
+		e.c.n.tasks[i].setAssign(as) // by index: an added task may have moved the array
 		for k, a := range as {
 			e.p.Assignments[a.index] = vals[k]
 		}
@@ -210,7 +210,7 @@ func (a Assign) reassign(tx *txn) error {
 	}
 	tx.onUndo(func() { e.p.Assignments = e.p.Assignments[:len(e.p.Assignments)-1] })
 	info := &n.tasks[i]
-	info.assign = append(slices.Clip(info.assign), assigned{resource: int32(ri), index: int32(len(e.p.Assignments) - 1), units: a.Assignment.Units})
+	info.setAssign(append(slices.Clip(info.extra().assign), assigned{resource: int32(ri), index: int32(len(e.p.Assignments) - 1), units: a.Assignment.Units}))
 	return nil
 }
 
@@ -221,18 +221,19 @@ func (u Unassign) reassign(tx *txn) error {
 		return err
 	}
 	info := &n.tasks[i]
-	x := slices.IndexFunc(info.assign, func(a assigned) bool { return n.resources[a.resource].ID == u.Resource })
+	as := info.extra().assign
+	x := slices.IndexFunc(as, func(a assigned) bool { return n.resources[a.resource].ID == u.Resource })
 	if x < 0 {
 		return &InputError{Task: u.Task, Field: "assignments", Err: fmt.Errorf("resource %q is not assigned", u.Resource)}
 	}
-	k := info.assign[x].index
+	k := as[x].index
 	gone := e.p.Assignments[k]
 	tx.onUndo(e.saveAssignments(i))
 	if err := u.apply(e.p, tx.at, n.settings); err != nil {
 		return err
 	}
 	renumber(n, k, -1)
-	info.assign = slices.Delete(slices.Clone(info.assign), x, x+1)
+	info.setAssign(slices.Delete(slices.Clone(info.extra().assign), x, x+1))
 	tx.onUndo(func() {
 		e.p.Assignments = slices.Insert(e.p.Assignments, int(k), gone)
 		renumber(n, k, +1)
@@ -244,8 +245,12 @@ func (u Unassign) reassign(tx *txn) error {
 // after one is removed there (by −1) or put back (by +1).
 func renumber(n *Network, k int32, by int32) {
 	for t := range n.tasks {
-		for j := range n.tasks[t].assign {
-			if a := &n.tasks[t].assign[j]; a.index > k || by > 0 && a.index >= k {
+		m := n.tasks[t].more
+		if m == nil {
+			continue
+		}
+		for j := range m.assign {
+			if a := &m.assign[j]; a.index > k || by > 0 && a.index >= k {
 				a.index += by
 			}
 		}

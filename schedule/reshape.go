@@ -71,7 +71,7 @@ func (tx *txn) appendTask(t Task) int32 {
 		par = n.byID[t.Parent]
 	}
 	e.p.Tasks = append(e.p.Tasks, t)
-	n.tasks = append(n.tasks, taskInfo{id: t.ID, name: t.Name, parent: par, as: noDate, af: noDate})
+	n.tasks = append(n.tasks, taskInfo{id: t.ID, name: t.Name, parent: par})
 	n.byID[t.ID] = i
 	c.mins, c.rem, c.cal = append(c.mins, 0), append(c.rem, 0), append(c.cal, 0)
 	rank := int32(sort.Search(len(c.ids), func(k int) bool { return n.tasks[c.ids[k]].id >= t.ID }))
@@ -240,9 +240,8 @@ func (rm RemoveTask) retask(tx *txn) ([]string, error) {
 	for _, ed := range n.out[n.outOff[v]:n.outOff[v+1]] {
 		touched = append(touched, n.tasks[n.owner[ed.node]].id)
 	}
-	info := n.tasks[i]
-	info.assign = slices.Clone(info.assign) // renumber below must not reach the copy
-	tx.onUndo(func() {                      // once all is back: its constraint, and the flags around it
+	info := n.tasks[i].owned() // renumber below must not reach the copy
+	tx.onUndo(func() {         // once all is back: its constraint, and the flags around it
 		e.c.constrain(i)
 		e.refresh(n.tasks[i].node)
 		if par := info.parent; par >= 0 {
@@ -251,7 +250,7 @@ func (rm RemoveTask) retask(tx *txn) ([]string, error) {
 		}
 	})
 	tx.dropLinks(i)
-	tx.dropAssignments(i, info.assign)
+	tx.dropAssignments(i, info.extra().assign)
 	tx.dropNode(i)
 	tx.dropTask(i, info)
 	return touched, nil
@@ -294,12 +293,12 @@ func (tx *txn) dropAssignments(i int32, own []assigned) {
 		renumber(n, k, -1)
 	}
 	tx.onUndo(func() {
-		n.tasks[i].assign = nil // renumber must not reach its own
+		n.tasks[i].setAssign(nil) // renumber must not reach its own
 		for x, at := range idx {
 			e.p.Assignments = slices.Insert(e.p.Assignments, int(at), gone[x])
 			renumber(n, at, +1)
 		}
-		n.tasks[i].assign = own
+		n.tasks[i].setAssign(own)
 	})
 }
 

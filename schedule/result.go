@@ -45,7 +45,7 @@ type Result struct {
 	hasOrigin        bool
 
 	rolled bool
-	tasks  []TaskResult // filled lazily by rollUp
+	tasks  []TaskResult // made and filled lazily by rollUp
 	// stale marks the tasks a shift moved (Editor.Shift): their results
 	// are worked out again when read.
 	stale    []bool
@@ -86,7 +86,6 @@ func (n *Network) NewResult() *Result {
 	copy(r.dur, n.dur)
 	r.maxEF = make([]int64, len(n.tls))
 	r.pf = make([]int64, len(n.tls))
-	r.tasks = make([]TaskResult, len(n.tasks))
 	r.weights = make([]float64, len(n.tasks))
 	r.asap = make([][2]int64, len(n.late))
 	r.placed = make([][2]int64, len(n.late))
@@ -169,7 +168,7 @@ func (r *Result) SetDuration(i int, minutes int64) error {
 	}
 	v := t.node
 	r.dur[v] = minutes
-	if len(t.splits) > 0 && r.net.fop[v] != fFinished {
+	if len(t.splitList()) > 0 && r.net.fop[v] != fFinished {
 		if r.gap == nil {
 			r.gap = slices.Clone(r.net.gap)
 		}
@@ -246,7 +245,7 @@ func (r *Result) Segments(i int) []Segment {
 			}
 		}
 		pos := from
-		for _, p := range t.splits {
+		for _, p := range t.splitList() {
 			if p.at < from || p.at >= to {
 				continue
 			}
@@ -275,7 +274,7 @@ func (r *Result) Segments(i int) []Segment {
 		end := rs
 		var whole TaskResult // a task in progress with nothing left: where it starts and ends
 		if r.dur[v] == 0 {
-			whole = r.Task(i)
+			whole = r.leafNow(i)
 			end = wallTime(tl.finishAt(resume), n.loc)
 			if len(out) == 0 {
 				out = append(out, Segment{Start: whole.Start, Finish: whole.Finish, Done: true})
@@ -297,12 +296,22 @@ func (r *Result) Segments(i int) []Segment {
 	return out
 }
 
+// leafNow is leaf task i's schedule: from the Result's cache when it is
+// filled, worked out afresh otherwise (see eachTask).
+func (r *Result) leafNow(i int) TaskResult {
+	if r.rolled {
+		return r.Task(i)
+	}
+	return r.leafResult(int32(i))
+}
+
 // segmented reports whether leaf task i's work is cut in pieces: split,
 // or in progress.
 func (r *Result) segmented(i int) bool {
 	t := &r.net.tasks[i]
 	v := t.node
-	return r.net.fop[v] == fStarted || len(t.splits) > 0 && t.splits[0].at < r.workEnd(v) && r.net.fop[v] != fFinished || t.live > 0
+	splits := t.splitList()
+	return r.net.fop[v] == fStarted || len(splits) > 0 && splits[0].at < r.workEnd(v) && r.net.fop[v] != fFinished || len(t.pauses()) > 0
 }
 
 // Lookup returns the schedule of the task with that ID.
@@ -346,6 +355,9 @@ func (r *Result) rollUp() {
 	}
 	r.freeFloat()
 	n := r.net
+	if r.tasks == nil {
+		r.tasks = make([]TaskResult, len(n.tasks))
+	}
 	for i := range n.tasks {
 		if !n.tasks[i].summary {
 			r.tasks[i] = r.leafResult(int32(i))
@@ -355,6 +367,41 @@ func (r *Result) rollUp() {
 		r.tasks[i] = r.summaryResult(i)
 	}
 	r.rolled = true
+}
+
+// eachTask yields every task's schedule in the project's order, as Tasks
+// does, without filling the Result's cache of them when it is not filled
+// yet (a large project's results take as much memory as its network):
+// a leaf's is worked out as it is yielded, and only the summaries' are
+// held meanwhile, rolled up first as rollUp does.
+func (r *Result) eachTask(yield func(int, TaskResult) bool) {
+	if r.rolled {
+		r.Tasks()(yield)
+		return
+	}
+	r.freeFloat()
+	n := r.net
+	sums := make(map[int32]TaskResult, len(n.up))
+	kid := func(k int32) TaskResult {
+		if n.tasks[k].summary {
+			return sums[k]
+		}
+		return r.leafResult(k)
+	}
+	for _, i := range n.up {
+		sums[i] = r.rollUpSummary(i, kid)
+	}
+	for i := range n.tasks {
+		var t TaskResult
+		if n.tasks[i].summary {
+			t = sums[int32(i)]
+		} else {
+			t = r.leafResult(int32(i))
+		}
+		if !yield(i, t) {
+			return
+		}
+	}
 }
 
 // leafResult is task i's schedule, from its node; i is not a summary.
@@ -397,7 +444,7 @@ func (r *Result) leafResult(i int32) TaskResult {
 		TotalFloat: tf, FreeFloat: max(0, min(free, tf)),
 		Critical:        tf <= n.critical,
 		Milestone:       r.dur[v] == 0 && n.fop[v] != fStarted,
-		PercentComplete: t.pct,
+		PercentComplete: t.extra().pct,
 	}
 	res.Work, res.Cost = r.workCost(i)
 	res.Start, res.Finish = res.EarlyStart, res.EarlyFinish
@@ -410,15 +457,21 @@ func (r *Result) leafResult(i int32) TaskResult {
 // summaryResult rolls summary task i's schedule up from its subtasks'
 // results, which must be current.
 func (r *Result) summaryResult(i int32) TaskResult {
+	return r.rollUpSummary(i, func(k int32) TaskResult { return r.tasks[k] })
+}
+
+// rollUpSummary rolls summary task i's schedule up from its subtasks'
+// results, as kid gives them.
+func (r *Result) rollUpSummary(i int32, kid func(int32) TaskResult) TaskResult {
 	n := r.net
 	loc := n.loc
 	t := &n.tasks[i]
-	s := TaskResult{ID: t.id, Name: t.name, Summary: true, TotalFloat: 1 << 62, FreeFloat: 1 << 62, Cost: t.fixedCost}
+	s := TaskResult{ID: t.id, Name: t.name, Summary: true, TotalFloat: 1 << 62, FreeFloat: 1 << 62, Cost: t.extra().fixedCost}
 	var done, total float64
 	for j, k := range n.kids[n.kidOf[i]:n.kidOf[i+1]] {
 		w := r.weight(k)
-		done, total = done+w*r.tasks[k].PercentComplete/100, total+w
-		kr := &r.tasks[k]
+		kr := kid(k)
+		done, total = done+w*kr.PercentComplete/100, total+w
 		if j == 0 {
 			s.Start, s.Finish, s.EarlyStart, s.EarlyFinish, s.LateStart, s.LateFinish = kr.Start, kr.Finish, kr.EarlyStart, kr.EarlyFinish, kr.LateStart, kr.LateFinish
 		}

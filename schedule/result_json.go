@@ -51,8 +51,9 @@ type segmentJSON struct {
 }
 
 // EncodeJSON writes the Result in its JSON encoding to w, indented, a task
-// at a time: the document is never held whole. A value JSON cannot write
-// (a cost that is not finite) is an error naming the task.
+// at a time: the document is never held whole, nor (unless Tasks or Task
+// have filled it) a TaskResult per task. A value JSON cannot write (a
+// cost that is not finite) is an error naming the task.
 func (r *Result) EncodeJSON(w io.Writer) error {
 	out := bufio.NewWriterSize(w, 64<<10)
 	var buf bytes.Buffer
@@ -84,7 +85,7 @@ func (r *Result) EncodeJSON(w io.Writer) error {
 	onPath := r.onLongestPath()
 	var tj taskResultJSON
 	n := 0
-	for i, t := range r.Tasks() {
+	for i, t := range r.eachTask {
 		n++
 		tj = taskResultJSON{
 			ID: t.ID, Name: t.Name, Start: date(t.Start), Finish: date(t.Finish),

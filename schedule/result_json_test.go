@@ -12,8 +12,10 @@ import (
 )
 
 // TestResultEncodeJSON checks the streamed encoding against encoding/json
-// indenting the same document whole, on random projects with summaries,
-// splits and progress, and on an empty one.
+// indenting the same document whole, and against the encoding written
+// from the Result's cache of TaskResults (which the streamed one leaves
+// unfilled), on random projects with summaries, splits and progress, and
+// on an empty one.
 func TestResultEncodeJSON(t *testing.T) {
 	var streamed bytes.Buffer
 	for seed := range uint64(40) {
@@ -29,6 +31,20 @@ func TestResultEncodeJSON(t *testing.T) {
 		}
 		if got, want := streamed.String(), string(whole)+"\n"; got != want {
 			t.Fatalf("%+v: EncodeJSON wrote\n%s\nwant\n%s", cfg, got, want)
+		}
+		if n := r.CachedResults(); n != 0 {
+			t.Fatalf("%+v: EncodeJSON filled %d TaskResults", cfg, n)
+		}
+		// The same once Tasks has filled the Result's cache of them,
+		// which EncodeJSON then writes from.
+		for range r.Tasks() {
+		}
+		var cached bytes.Buffer
+		if err := r.EncodeJSON(&cached); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := streamed.String(), cached.String(); got != want {
+			t.Fatalf("%+v: EncodeJSON wrote\n%s\nwant, from the cache of results,\n%s", cfg, got, want)
 		}
 		var doc struct {
 			Tasks []struct{ ID string }

@@ -49,7 +49,7 @@ func (r *Result) SplitAt(i int, from, to time.Time) ([]Split, error) {
 	if gap <= 0 {
 		return fail("no working time from %v to %v", from, to)
 	}
-	splits := slices.Clone(t.splits)
+	splits := slices.Clone(t.splitList())
 	k, found := slices.BinarySearchFunc(splits, w, func(p pause, w int64) int { return int(p.at - w) })
 	if found {
 		splits[k].gap += gap

@@ -255,8 +255,7 @@ func (tx *txn) keepTasks() []taskValues {
 	c, n, r := tx.e.c, tx.e.c.n, tx.e.r
 	before := make([]taskValues, len(tx.edited))
 	for k, i := range tx.edited {
-		info := n.tasks[i]
-		info.assign = slices.Clone(info.assign) // c.work resolves them in place
+		info := n.tasks[i].owned() // c.work resolves its assignments in place
 		before[k] = taskValues{info, c.mins[i], c.rem[i], c.cal[i]}
 	}
 	tx.onUndo(func() {

@@ -10,8 +10,9 @@ import (
 )
 
 // work resolves task i's duration, units and work from what the project
-// gives (see Assignment), and its calendar from its work resources'.
-func (c *compiler) work(i int32) {
+// gives (see Assignment), and its calendar from its work resources'; its
+// assignments are m's, resolved in place.
+func (c *compiler) work(i int32, m *taskMore) {
 	p, n := c.p, c.n
 	t, info := &p.Tasks[i], &n.tasks[i]
 	fail := func(field string, err error) { c.fail(&InputError{Task: t.ID, Field: field, Err: err}) }
@@ -21,10 +22,10 @@ func (c *compiler) work(i int32) {
 		return
 	}
 	var sh []share    // the work resources' assignments
-	var at []int32    // and their places in info.assign
+	var at []int32    // and their places in m.assign
 	var cals []string // the calendars the task works on
-	for k := range info.assign {
-		a := &info.assign[k]
+	for k := range m.assign {
+		a := &m.assign[k]
 		in := &p.Assignments[a.index]
 		a.units, a.work = in.Units, 0
 		res := &n.resources[a.resource]
@@ -52,14 +53,14 @@ func (c *compiler) work(i int32) {
 		fail("work", err)
 		return
 	case err != nil:
-		c.fail(&InputError{Task: t.ID, Field: fmt.Sprintf("assignments[%d].work", info.assign[at[bad]].index), Err: err})
+		c.fail(&InputError{Task: t.ID, Field: fmt.Sprintf("assignments[%d].work", m.assign[at[bad]].index), Err: err})
 		return
 	case len(sh) == 0:
 		return
 	}
 	c.mins[i] = d
 	for k, s := range sh {
-		a := &info.assign[at[k]]
+		a := &m.assign[at[k]]
 		a.units, a.work = s.units, s.work
 	}
 	if _, known := c.hours[t.Calendar]; !t.IgnoreResourceCalendars && (t.Calendar == "" || known) {
@@ -204,7 +205,7 @@ type AssignmentResult struct {
 // their units and work resolved as Assignment describes.
 func (r *Result) Assignments(i int) []AssignmentResult {
 	n := r.net
-	as := n.tasks[i].assign
+	as := n.tasks[i].extra().assign
 	out := make([]AssignmentResult, len(as))
 	for k, a := range as {
 		out[k] = AssignmentResult{Resource: n.resources[a.resource].ID, Units: a.units, Work: a.work}

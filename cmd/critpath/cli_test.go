@@ -117,7 +117,7 @@ func TestProgressWithoutStatusDate(t *testing.T) {
 	path := write(t, "progress.json", doc)
 	dir := filepath.Dir(path)
 	for _, args := range [][]string{
-		{"schedule", path}, {"explain", path, "C"}, {"verify", path}, {"convert", path, filepath.Join(dir, "out.pdf")},
+		{"schedule", path}, {"schedule", path, "--json"}, {"explain", path, "C"}, {"verify", path}, {"convert", path, filepath.Join(dir, "out.pdf")},
 		{"level", path}, {"crash", path, "--curve"}, {"risk", path, "--uncertainty", "pert:-10%,+30%", "--iterations", "50"},
 	} {
 		code, _, errOut := runCLI(args...)

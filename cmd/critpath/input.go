@@ -128,15 +128,34 @@ func runProject(path string, p *schedule.Project) (*schedule.Result, error) {
 // the way a user of the command line can act on.
 func scheduleError(path string, p *schedule.Project, err error) error {
 	if errors.Is(err, schedule.ErrNoStatusDate) {
-		n, first := 0, ""
-		for _, t := range p.Tasks {
-			if !t.ActualStart.IsZero() && t.ActualFinish.IsZero() {
-				if n++; first == "" {
-					first = t.ID
-				}
+		return compileError(path, startedOf(p), err)
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// inProgress counts a project's tasks in progress and names the first.
+type inProgress struct {
+	n     int
+	first string
+}
+
+func startedOf(p *schedule.Project) inProgress {
+	var s inProgress
+	for i := range p.Tasks {
+		if t := &p.Tasks[i]; !t.ActualStart.IsZero() && t.ActualFinish.IsZero() {
+			if s.n++; s.first == "" {
+				s.first = t.ID
 			}
 		}
-		return fmt.Errorf("%s: the file records progress (%d task(s) in progress, such as %q) but no status date to schedule the remaining work from: give the date the progress was recorded at with --status-date DATE", path, n, first)
+	}
+	return s
+}
+
+// compileError is scheduleError with the project's tasks in progress
+// counted beforehand.
+func compileError(path string, started inProgress, err error) error {
+	if errors.Is(err, schedule.ErrNoStatusDate) {
+		return fmt.Errorf("%s: the file records progress (%d task(s) in progress, such as %q) but no status date to schedule the remaining work from: give the date the progress was recorded at with --status-date DATE", path, started.n, started.first)
 	}
 	return fmt.Errorf("%s: %w", path, err)
 }

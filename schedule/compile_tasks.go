@@ -8,6 +8,8 @@ import (
 	"slices"
 )
 
+// tasks indexes the tasks by ID, refusing an empty or repeated one, and
+// makes the per-task arrays the compile fills.
 func (c *compiler) tasks() {
 	p, n := c.p, c.n
 	n.byID = make(map[string]int32, len(p.Tasks))

@@ -20,7 +20,7 @@ func BenchmarkSolveJ120(b *testing.B) {
 	b.ReportAllocs()
 	var makespan int
 	for b.Loop() {
-		sol, err := leveling.Solve(b.Context(), p, leveling.Options{Schedules: 5000, Seed: 1})
+		sol, err := leveling.Solve(b.Context(), p, leveling.SolveOptions{Schedules: 5000, Seed: 1})
 		if err != nil {
 			b.Fatal(err)
 		}

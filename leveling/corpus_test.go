@@ -39,7 +39,7 @@ func TestCorpus(t *testing.T) {
 	}
 	for _, f := range files {
 		p, in := instance(t, f)
-		sol, err := leveling.Solve(t.Context(), p, leveling.Options{Schedules: budget, Seed: 1})
+		sol, err := leveling.Solve(t.Context(), p, leveling.SolveOptions{Schedules: budget, Seed: 1})
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}

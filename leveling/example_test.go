@@ -44,7 +44,7 @@ func ExampleSolve() {
 		Capacities: []int{3},
 		Successors: [][]int{{3}, {3}, nil, nil},
 	}
-	sol, err := leveling.Solve(context.Background(), p, leveling.Options{Schedules: 100, Seed: 1})
+	sol, err := leveling.Solve(context.Background(), p, leveling.SolveOptions{Schedules: 100, Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -439,7 +439,7 @@ func (lv *leveler) search(budget int, seed uint64) error {
 	if len(g.task) == g.first {
 		return nil // nothing moves
 	}
-	sol, err := Solve(lv.ctx, g.prob, Options{Schedules: budget, Seed: seed})
+	sol, err := Solve(lv.ctx, g.prob, SolveOptions{Schedules: budget, Seed: seed})
 	if err != nil {
 		return fmt.Errorf("leveling: the search: %w", err)
 	}

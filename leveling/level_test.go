@@ -350,7 +350,7 @@ func TestLevelSearch(t *testing.T) {
 	for _, budget := range []int{5000, 0} {
 		opts := leveling.LevelOptions{Schedules: budget, Seed: 1}
 		l := level(t, in.Project, opts)
-		sol, err := leveling.Solve(t.Context(), p, leveling.Options{Schedules: budget, Seed: 1})
+		sol, err := leveling.Solve(t.Context(), p, leveling.SolveOptions{Schedules: budget, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,9 +35,9 @@ type Problem struct {
 	Busy [][]int
 }
 
-// Options tune Solve. The zero value is the fast default: one pass of the
+// SolveOptions tune Solve. The zero value is the fast default: one pass of the
 // best priority rule, justified.
-type Options struct {
+type SolveOptions struct {
 	// Schedules is the budget: how many schedules the search may generate,
 	// each pass of a schedule-generation scheme (justification passes
 	// included) counting as one; at least 3. Zero (the default) is one
@@ -86,7 +86,7 @@ const (
 // among schedules as short. (A general problem — lags or busy periods —
 // runs one population, each child decoded and justified both ways.) It
 // stops early when ctx is done, returning the best schedule so far.
-func Solve(ctx context.Context, p *Problem, opts Options) (*Solution, error) {
+func Solve(ctx context.Context, p *Problem, opts SolveOptions) (*Solution, error) {
 	s, err := newSolver(p)
 	if err != nil {
 		return nil, err

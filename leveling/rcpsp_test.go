@@ -89,7 +89,7 @@ func TestTextbook(t *testing.T) {
 		Successors: [][]int{{2}, {}, {}},
 	}
 	for _, budget := range []int{0, 50} {
-		sol, err := leveling.Solve(t.Context(), p, leveling.Options{Schedules: budget})
+		sol, err := leveling.Solve(t.Context(), p, leveling.SolveOptions{Schedules: budget})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +116,7 @@ func TestPSPLIBInstances(t *testing.T) {
 	}
 	for _, c := range cases {
 		p, _ := instance(t, filepath.Join("testdata", c.file))
-		sol, err := leveling.Solve(t.Context(), p, leveling.Options{Schedules: c.schedules, Seed: 1})
+		sol, err := leveling.Solve(t.Context(), p, leveling.SolveOptions{Schedules: c.schedules, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,11 +172,11 @@ func TestRandomProblems(t *testing.T) {
 	for seed := range uint64(300) {
 		rng := rand.New(rand.NewPCG(seed, 1))
 		p := randomProblem(rng, 1+rng.IntN(40), 1+rng.IntN(4))
-		fast, err := leveling.Solve(t.Context(), p, leveling.Options{})
+		fast, err := leveling.Solve(t.Context(), p, leveling.SolveOptions{})
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
-		opts := leveling.Options{Schedules: 300, Seed: seed}
+		opts := leveling.SolveOptions{Schedules: 300, Seed: seed}
 		sol, err := leveling.Solve(t.Context(), p, opts)
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
@@ -215,7 +215,7 @@ func TestBadProblems(t *testing.T) {
 	for name, edit := range cases {
 		p := ok()
 		edit(p)
-		if _, err := leveling.Solve(t.Context(), p, leveling.Options{}); !errors.Is(err, leveling.ErrProblem) {
+		if _, err := leveling.Solve(t.Context(), p, leveling.SolveOptions{}); !errors.Is(err, leveling.ErrProblem) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -303,11 +303,11 @@ func TestGeneralProblems(t *testing.T) {
 	for seed := range uint64(300) {
 		rng := rand.New(rand.NewPCG(seed, 2))
 		p := randomGeneral(rng, 1+rng.IntN(30), 1+rng.IntN(3))
-		fast, err := leveling.Solve(t.Context(), p, leveling.Options{})
+		fast, err := leveling.Solve(t.Context(), p, leveling.SolveOptions{})
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
-		opts := leveling.Options{Schedules: 200, Seed: seed}
+		opts := leveling.SolveOptions{Schedules: 200, Seed: seed}
 		sol, err := leveling.Solve(t.Context(), p, opts)
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)

@@ -149,7 +149,7 @@ func one(file string, schedules int, seed uint64, opt, best map[string]int) (res
 	if viaLevel {
 		sol, err = level(in, schedules, seed)
 	} else {
-		sol, err = leveling.Solve(context.Background(), p, leveling.Options{Schedules: schedules, Seed: seed})
+		sol, err = leveling.Solve(context.Background(), p, leveling.SolveOptions{Schedules: schedules, Seed: seed})
 	}
 	elapsed := time.Since(t0)
 	if err != nil {

@@ -61,7 +61,7 @@ func levelCommand(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	p := &leveling.Problem{Durations: in.Durations, Demands: in.Demands, Capacities: in.Capacities, Successors: in.Successors}
-	sol, err := leveling.Solve(context.Background(), p, leveling.Options{Schedules: *schedules, Seed: *seed})
+	sol, err := leveling.Solve(context.Background(), p, leveling.SolveOptions{Schedules: *schedules, Seed: *seed})
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

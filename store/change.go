@@ -120,11 +120,11 @@ type Resolution struct {
 	Op      int             `json:"op"`
 	Task    string          `json:"task"`
 	Field   string          `json:"field"`
-	Value   json.RawMessage `json:"value"`    // the value that won (this change's)
-	Lost    json.RawMessage `json:"lost"`     // the value it overwrote
-	LostBy  string          `json:"lost_by"`  // who had set it
-	Version int64           `json:"version"`  // the revision that had set it
-	LostAt  time.Time       `json:"lost_at"`  // when
+	Value   json.RawMessage `json:"value"`   // the value that won (this change's)
+	Lost    json.RawMessage `json:"lost"`    // the value it overwrote
+	LostBy  string          `json:"lost_by"` // who had set it
+	Version int64           `json:"version"` // the revision that had set it
+	LostAt  time.Time       `json:"lost_at"` // when
 }
 
 // Skip reports an op that changed nothing, and why.

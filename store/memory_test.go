@@ -10,3 +10,7 @@ import (
 func TestMemoryBackend(t *testing.T) {
 	storetest.RunBackend(t, func(*testing.T) store.Backend { return store.NewMemory() })
 }
+
+func TestMemoryStore(t *testing.T) {
+	storetest.RunStore(t, func(*testing.T) store.Backend { return store.NewMemory() })
+}

@@ -34,6 +34,10 @@ func TestBackendConformance(t *testing.T) {
 	storetest.RunBackend(t, fresh)
 }
 
+func TestStoreConformance(t *testing.T) {
+	storetest.RunStore(t, fresh)
+}
+
 var at = time.Date(2027, 3, 14, 9, 30, 0, 123456789, time.UTC)
 
 func event(project string, seq int64) store.Event {

@@ -62,6 +62,29 @@ func randomEdit(rng *rand.Rand, p *schedule.Project, k int) schedule.Edit {
 	case x < 98 && len(p.Assignments) > 0:
 		a := p.Assignments[rng.IntN(len(p.Assignments))]
 		return schedule.Unassign{Task: a.Task, Resource: a.Resource}
+	case x == 98 || x == 5 || x == 45:
+		name, pri, deadline := fmt.Sprintf("renamed %d", k), rng.IntN(1001), day
+		cal := ""
+		if len(p.Calendars) > 0 && rng.IntN(2) == 0 {
+			cal = p.Calendars[rng.IntN(len(p.Calendars))].Name
+		}
+		which := rng.IntN(4)
+		return schedule.UpdateTask{Task: t.ID, Set: func(t *schedule.Task) {
+			switch which {
+			case 0:
+				t.Name, t.Notes = name, "notes "+name
+				if t.Fields == nil {
+					t.Fields = map[string]string{}
+				}
+				t.Fields["WBS"] = name
+			case 1:
+				t.Priority = pri
+			case 2:
+				t.Calendar = cal
+			case 3:
+				t.Deadline = deadline
+			}
+		}}
 	default:
 		return schedule.SetDuration{Task: "nobody", Duration: schedule.Days(1)}
 	}

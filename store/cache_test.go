@@ -466,3 +466,9 @@ func TestResultsWarmCancelled(t *testing.T) {
 		t.Errorf("Warm = %v after %d computations; want context.Canceled after 1", err, calls)
 	}
 }
+
+func TestCachedReadsUnderEdits(t *testing.T) {
+	storetest.RunCachedReads(t,
+		func(*testing.T) store.Backend { return store.NewMemory() },
+		func(*testing.T) store.Cache { return store.NewLRU(1 << 20) })
+}

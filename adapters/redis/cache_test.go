@@ -91,3 +91,12 @@ func TestCacheDown(t *testing.T) {
 		t.Errorf("Stats() = %+v; want 2 cache errors, 1 compute", s)
 	}
 }
+
+func TestCachedReadsUnderEdits(t *testing.T) {
+	storetest.RunCachedReads(t,
+		func(*testing.T) store.Backend { return store.NewMemory() },
+		func(t *testing.T) store.Cache {
+			c, prefix := client(t)
+			return redis.New(c, redis.Config{Prefix: prefix})
+		})
+}

@@ -3,12 +3,17 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
 )
 
@@ -204,5 +209,185 @@ func testCacheConcurrent(t *testing.T, c store.Cache) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// errMoved: the project moved past the revision a result was asked at
+// before it was computed; the result is not computed, nor kept.
+var errMoved = errors.New("the project moved on")
+
+// cachedResult is what RunCachedReads caches: a project's durations and
+// the revision they were read at.
+type cachedResult struct {
+	Revision  int64              `json:"revision"`
+	Durations map[string]float64 `json:"durations"` // days, by task
+}
+
+// RunCachedReads hammers one project of a Store on a fresh backend (from
+// open) with edits from 4 goroutines, each reading after each of its
+// edits, while 4 others read on and on: each read gets a result of the
+// project through store.Results over a fresh cache (from cache), at the
+// revision it has just read from the Store. A result carries the
+// revision it was computed at; every read must get exactly the revision
+// it asked for, with the durations the accepted edits had given the
+// project at that revision — never an older result, nor a newer one kept
+// under an older key.
+func RunCachedReads(t *testing.T, open Open, cache func(t *testing.T) store.Cache) {
+	const writers, edits, readers = 4, 40, 4
+	ctx := t.Context()
+	s, _ := newStore(t, open, store.Config{})
+	project := Sample()
+	mustCreate(t, s, "p", project)
+	results := store.NewResults(cache(t), nil)
+
+	// compute reads the project and refuses when it is no longer at the
+	// revision asked for.
+	compute := func(key store.Key) func(ctx context.Context) ([]byte, error) {
+		return func(ctx context.Context) ([]byte, error) {
+			p, rev, err := s.Project(ctx, key.Project)
+			if err != nil {
+				return nil, err
+			}
+			if rev != key.Revision {
+				return nil, fmt.Errorf("asked for revision %d, at %d: %w", key.Revision, rev, errMoved)
+			}
+			r := cachedResult{Revision: rev, Durations: map[string]float64{}}
+			for _, task := range p.Tasks {
+				r.Durations[task.ID] = task.Duration.Amount
+			}
+			return json.Marshal(r)
+		}
+	}
+	read := func(ctx context.Context) (cachedResult, error) {
+		_, rev, err := s.Project(ctx, "p")
+		if err != nil {
+			return cachedResult{}, err
+		}
+		key := store.Key{Project: "p", Revision: rev, Kind: "durations"}
+		v, err := results.Get(ctx, key, compute(key))
+		if err != nil {
+			return cachedResult{}, err
+		}
+		var r cachedResult
+		if err := json.Unmarshal(v, &r); err != nil {
+			return cachedResult{}, fmt.Errorf("revision %d: %w", rev, err)
+		}
+		if r.Revision != rev {
+			return r, fmt.Errorf("asked for revision %d, got a result of revision %d", rev, r.Revision)
+		}
+		return r, nil
+	}
+
+	type write struct {
+		task string
+		days float64
+	}
+	var mu sync.Mutex
+	written := map[int64]write{} // by the revision the edit made
+	var seen []cachedResult
+	moved := 0
+
+	readOnce := func() {
+		r, err := read(ctx)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case errors.Is(err, errMoved):
+			moved++
+		case err != nil:
+			t.Error(err)
+		default:
+			seen = append(seen, r)
+		}
+	}
+
+	var writing, reading sync.WaitGroup
+	done := make(chan struct{})
+	for w := range writers {
+		writing.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 11))
+			for i := range edits {
+				task := project.Tasks[rng.IntN(len(project.Tasks))].ID
+				days := float64(1 + w*edits + i) // each edit's own value
+				for {
+					_, base, err := s.Project(ctx, "p")
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					out, err := s.Apply(ctx, "p", store.Change{Actor: fmt.Sprint("writer", w), Base: base, Ops: []store.Op{store.Set(task, "duration", schedule.Days(days))}})
+					if errors.Is(err, store.ErrConflict) {
+						continue // another writer changed it since base
+					}
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					written[out.Revision] = write{task, days}
+					mu.Unlock()
+					break
+				}
+				readOnce()
+			}
+		})
+	}
+	for range readers {
+		reading.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				readOnce()
+			}
+		})
+	}
+	writing.Wait()
+	close(done)
+	reading.Wait()
+	// Read the final revision twice: the second read is a hit.
+	for range 2 {
+		r, err := read(ctx)
+		if err != nil {
+			t.Fatalf("reading after the edits: %v", err)
+		}
+		seen = append(seen, r)
+	}
+
+	// The durations at each revision, from the accepted edits.
+	final := int64(1 + len(written))
+	if want := slices.Collect(func(yield func(int64) bool) {
+		for rev := int64(2); rev <= final; rev++ {
+			if !yield(rev) {
+				return
+			}
+		}
+	}); !slices.Equal(slices.Sorted(maps.Keys(written)), want) {
+		t.Fatalf("the accepted edits made revisions %v, want 2 to %d", slices.Sorted(maps.Keys(written)), final)
+	}
+	at := make([]map[string]float64, final+1)
+	at[1] = map[string]float64{}
+	for _, task := range project.Tasks {
+		at[1][task.ID] = task.Duration.Amount
+	}
+	for rev := int64(2); rev <= final; rev++ {
+		at[rev] = maps.Clone(at[rev-1])
+		at[rev][written[rev].task] = written[rev].days
+	}
+	for _, r := range seen {
+		if r.Revision < 1 || r.Revision > final {
+			t.Errorf("a read got revision %d; the project has 1 to %d", r.Revision, final)
+			continue
+		}
+		if !maps.Equal(r.Durations, at[r.Revision]) {
+			t.Errorf("a read at revision %d got durations %v, want %v", r.Revision, r.Durations, at[r.Revision])
+		}
+	}
+	st := results.Stats()
+	t.Logf("%d edits; %d reads checked, %d refused as moved on; %+v", len(written), len(seen), moved, st)
+	if st.Hits == 0 {
+		t.Errorf("no read was a hit: %+v", st)
 	}
 }

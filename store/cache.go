@@ -137,6 +137,8 @@ type Results struct {
 
 	mu    sync.Mutex
 	calls map[string]*call // computations under way, by key
+	// kept counts the results computed and kept in the Cache.
+	kept atomic.Uint64
 
 	hits, misses, computes, failures, cacheErrors atomic.Int64
 }
@@ -212,19 +214,24 @@ func NewResults(c Cache, opts *ResultsOptions) *Results {
 // Cache: the caller must not modify them.
 func (r *Results) Get(ctx context.Context, key Key, compute func(ctx context.Context) ([]byte, error)) ([]byte, error) {
 	k := key.String()
-	v, ok, err := r.cache.Get(ctx, k)
-	switch {
-	case err != nil && ctx.Err() != nil:
-		return nil, ctx.Err()
-	case err != nil:
-		r.cacheErrors.Add(1)
-		r.log.WarnContext(ctx, "store: cache get failed; computing", "key", k, "err", err)
-	case ok:
-		r.hits.Add(1)
-		return v, nil
+	var c *call
+	for reread := 0; c == nil; reread++ {
+		kept := r.kept.Load()
+		v, ok, err := r.cache.Get(ctx, k)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil, ctx.Err()
+		case err != nil:
+			r.cacheErrors.Add(1)
+			r.log.WarnContext(ctx, "store: cache get failed; computing", "key", k, "err", err)
+			reread = maxRereads // it would fail again
+		case ok:
+			r.hits.Add(1)
+			return v, nil
+		}
+		c = r.join(ctx, k, key, compute, kept, reread < maxRereads)
 	}
 	r.misses.Add(1)
-	c := r.join(ctx, k, key, compute)
 	select {
 	case <-c.done:
 		return c.val, c.err
@@ -239,14 +246,24 @@ func (r *Results) Get(ctx context.Context, key Key, compute func(ctx context.Con
 	}
 }
 
+// maxRereads bounds how often a Get reads the Cache again because results
+// were kept while it read (see join).
+const maxRereads = 3
+
 // join returns the computation of k under way, counting one more Get
-// waiting for it, or starts one.
-func (r *Results) join(ctx context.Context, k string, key Key, compute func(ctx context.Context) ([]byte, error)) *call {
+// waiting for it, or starts one. But when results were kept since the
+// Get read kept and reread allows, it returns nil: k's may have been kept
+// while the Get read the Cache, and its computation ended since, so the
+// Get reads the Cache again rather than compute k twice.
+func (r *Results) join(ctx context.Context, k string, key Key, compute func(ctx context.Context) ([]byte, error), kept uint64, reread bool) *call {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if c, ok := r.calls[k]; ok {
 		c.refs++
 		return c
+	}
+	if reread && r.kept.Load() != kept {
+		return nil
 	}
 	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	c := &call{done: make(chan struct{}), refs: 1, cancel: cancel}
@@ -285,6 +302,8 @@ func (r *Results) run(ctx context.Context, k string, key Key, c *call, compute f
 		if err := r.cache.Set(context.WithoutCancel(ctx), k, c.val); err != nil {
 			r.cacheErrors.Add(1)
 			r.log.Warn("store: cache set failed", "key", k, "err", err)
+		} else {
+			r.kept.Add(1) // before c leaves calls: see join
 		}
 	}
 	// Until now a Get of k that missed the Cache found c and its result.

@@ -472,3 +472,60 @@ func TestCachedReadsUnderEdits(t *testing.T) {
 		func(*testing.T) store.Backend { return store.NewMemory() },
 		func(*testing.T) store.Cache { return store.NewLRU(1 << 20) })
 }
+
+// gatedCache is a Cache whose Gets wait, after reading, for getGate to
+// close, and whose Sets wait for setGate, when they are not nil.
+type gatedCache struct {
+	store.Cache
+	getGate, setGate chan struct{}
+}
+
+func (g *gatedCache) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	v, ok, err := g.Cache.Get(ctx, key)
+	if g.getGate != nil {
+		<-g.getGate
+	}
+	return v, ok, err
+}
+
+func (g *gatedCache) Set(ctx context.Context, key string, value []byte) error {
+	if g.setGate != nil {
+		<-g.setGate
+	}
+	return g.Cache.Set(ctx, key, value)
+}
+
+// TestResultsKeptWhileReading: a Get that missed the Cache just before a
+// computation of its key was kept, and finds that computation over, reads
+// the Cache again rather than compute the key a second time.
+func TestResultsKeptWhileReading(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		g := &gatedCache{Cache: store.NewLRU(1 << 20), setGate: make(chan struct{})}
+		r := store.NewResults(g, nil)
+		calls := 0
+		compute := func(context.Context) ([]byte, error) { calls++; return []byte("v"), nil }
+		if v, err := r.Get(t.Context(), key1, compute); err != nil || string(v) != "v" {
+			t.Fatalf("first Get = %q, %v", v, err)
+		}
+		// The result is handed over; keeping it waits for setGate.
+		g.getGate = make(chan struct{})
+		second := make(chan []byte)
+		go func() {
+			v, err := r.Get(context.Background(), key1, compute)
+			if err != nil {
+				t.Error(err)
+			}
+			second <- v
+		}()
+		synctest.Wait() // the second Get has read the Cache: nothing
+		close(g.setGate)
+		synctest.Wait() // the result is kept and its computation over
+		close(g.getGate)
+		if v := <-second; string(v) != "v" {
+			t.Errorf("second Get = %q, want %q", v, "v")
+		}
+		if s := r.Stats(); calls != 1 || s.Computes != 1 || s.Hits != 1 {
+			t.Errorf("compute called %d times, Stats() = %+v; want once, and the second Get a hit", calls, s)
+		}
+	})
+}

@@ -290,9 +290,17 @@ func diff(old, new *Result) Delta {
 
 // diffTasks compares two sets of results of one network.
 func diffTasks(n *Network, old, new []TaskResult) Delta {
-	var d Delta
+	differ := make([]bool, len(new)) // counted first: a Change is large, and growing the list was most of a rerun's time
+	count := 0
 	for i := range new {
-		if !sameResult(old[i], new[i]) {
+		differ[i] = !sameResult(old[i], new[i])
+		if differ[i] {
+			count++
+		}
+	}
+	d := Delta{Changes: make([]Change, 0, count)}
+	for i := range new {
+		if differ[i] {
 			d.Changes = append(d.Changes, Change{ID: n.tasks[i].id, Old: old[i], New: new[i]})
 		}
 	}

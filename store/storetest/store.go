@@ -258,6 +258,10 @@ func RunStore(t *testing.T, open Open) {
 		if err := s.Verify(t.Context(), "p"); err != nil {
 			t.Errorf("Verify: %v", err)
 		}
+		hist, err := s.History(t.Context(), "p", "F", "duration")
+		if err != nil || len(hist) != 10 || hist[9].Seq != 11 || string(hist[9].Value) != `"14d"` || hist[9].Actor != "a" {
+			t.Errorf("History of F's duration = %+v, %v", hist, err)
+		}
 		evs, _ := s.Events(t.Context(), "p", 8, 100)
 		if len(evs) != 3 || evs[0].Seq != 9 {
 			t.Errorf("events after 8 = %d from %d", len(evs), evs[0].Seq)

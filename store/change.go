@@ -125,6 +125,11 @@ type Outcome struct {
 	// Duplicate is true when the change's command was answered before:
 	// this is that answer, and nothing was applied again.
 	Duplicate bool `json:"duplicate,omitempty"`
+	// DeltaOmitted is true on a duplicate's answer whose delta was too
+	// large to keep (over 64 KiB as JSON: a change that moved most of a
+	// large project): Delta holds only the project finish; the client
+	// reads the schedule at Revision instead.
+	DeltaOmitted bool `json:"delta_omitted,omitempty"`
 }
 
 // Resolution reports a descriptive field decided by last writer wins.

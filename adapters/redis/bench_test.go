@@ -38,7 +38,7 @@ func BenchmarkScheduleCache(b *testing.B) {
 	b.Run("hit", func(b *testing.B) {
 		ctx := b.Context()
 		rc, prefix := client(b)
-		r := store.NewResults(redis.New(rc, redis.Config{Prefix: prefix}), nil)
+		r := store.NewResults(redis.NewCache(rc, redis.CacheConfig{Prefix: prefix}), nil)
 		key := store.Key{Project: "random", Revision: 1, Kind: "schedule"}
 		v, err := r.Get(ctx, key, compute)
 		if err != nil {

@@ -12,12 +12,12 @@ import (
 	"github.com/critpath/critpath/store"
 )
 
-// DefaultTTL is how long a Cache keeps an entry unless Config says
+// DefaultTTL is how long a Cache keeps an entry unless CacheConfig says
 // otherwise: a day.
 const DefaultTTL = 24 * time.Hour
 
-// Config tunes a Cache. Its zero value works.
-type Config struct {
+// CacheConfig tunes a Cache. Its zero value works.
+type CacheConfig struct {
 	// TTL is how long an entry is kept after it is set (default
 	// DefaultTTL); a negative TTL keeps entries until Redis evicts them
 	// under its maxmemory policy.
@@ -37,9 +37,9 @@ type Cache struct {
 
 var _ store.Cache = (*Cache)(nil)
 
-// New returns a Cache that keeps its entries through client, which the
+// NewCache returns a Cache that keeps its entries through client, which the
 // caller closes when done with it.
-func New(client goredis.UniversalClient, cfg Config) *Cache {
+func NewCache(client goredis.UniversalClient, cfg CacheConfig) *Cache {
 	ttl := cmp.Or(cfg.TTL, DefaultTTL)
 	if ttl < 0 {
 		ttl = 0 // go-redis: no expiry

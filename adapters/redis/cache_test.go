@@ -14,7 +14,7 @@ import (
 func TestCacheConformance(t *testing.T) {
 	storetest.RunCache(t, func(t *testing.T) store.Cache {
 		c, prefix := client(t)
-		return redis.New(c, redis.Config{Prefix: prefix})
+		return redis.NewCache(c, redis.CacheConfig{Prefix: prefix})
 	})
 }
 
@@ -33,7 +33,7 @@ func TestCacheTTL(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := t.Context()
 			rc, prefix := client(t)
-			c := redis.New(rc, redis.Config{TTL: tt.ttl, Prefix: prefix})
+			c := redis.NewCache(rc, redis.CacheConfig{TTL: tt.ttl, Prefix: prefix})
 			if err := c.Set(ctx, "k", []byte("v")); err != nil {
 				t.Fatal(err)
 			}
@@ -55,7 +55,7 @@ func TestCacheTTL(t *testing.T) {
 func TestCacheExpired(t *testing.T) {
 	ctx := t.Context()
 	rc, prefix := client(t)
-	c := redis.New(rc, redis.Config{Prefix: prefix})
+	c := redis.NewCache(rc, redis.CacheConfig{Prefix: prefix})
 	if err := c.Set(ctx, "k", []byte("v")); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestCacheDown(t *testing.T) {
 	ctx := t.Context()
 	rc, prefix := client(t)
 	rc.Close()
-	c := redis.New(rc, redis.Config{Prefix: prefix})
+	c := redis.NewCache(rc, redis.CacheConfig{Prefix: prefix})
 	if _, _, err := c.Get(ctx, "k"); err == nil || !strings.Contains(err.Error(), `"k"`) {
 		t.Errorf("Get through a closed client: %v; want an error naming the key", err)
 	}
@@ -97,6 +97,6 @@ func TestCachedReadsUnderEdits(t *testing.T) {
 		func(*testing.T) store.Backend { return store.NewMemory() },
 		func(t *testing.T) store.Cache {
 			c, prefix := client(t)
-			return redis.New(c, redis.Config{Prefix: prefix})
+			return redis.NewCache(c, redis.CacheConfig{Prefix: prefix})
 		})
 }

@@ -36,6 +36,14 @@ func allowed(pkg, dep string) bool {
 		default:
 			return local == "schedule" || strings.HasPrefix(local, "schedule/") || strings.HasPrefix(local, "internal/")
 		}
+	case "store":
+		// The live side's core: the standard library and the module's
+		// engine, never an adapter's dependency.
+		if inModule {
+			d := strings.SplitN(local, "/", 2)[0]
+			return d != "adapters" && d != "examples" && d != "cmd" && d != "benchmarks" && d != "interchange"
+		}
+		return std
 	case "interchange", "jobs", "notify", "realtime":
 		if inModule {
 			d := strings.SplitN(local, "/", 2)[0]

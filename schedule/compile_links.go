@@ -72,7 +72,7 @@ func (c *compiler) linksAndResources() {
 			c.fail(&InputError{Field: fmt.Sprintf("assignments[%d].task", i), Err: fmt.Errorf("%q: %w", a.Task, ErrUnknownTask)})
 		}
 		if !rs[a.Resource] {
-			c.fail(&InputError{Field: fmt.Sprintf("assignments[%d].resource", i), Err: fmt.Errorf("%q: unknown resource", a.Resource)})
+			c.fail(&InputError{Field: fmt.Sprintf("assignments[%d].resource", i), Err: fmt.Errorf("%q: %w", a.Resource, ErrUnknownResource)})
 		}
 		if a.Units < 0 || math.IsNaN(a.Units) || math.IsInf(a.Units, 0) {
 			c.fail(&InputError{Field: fmt.Sprintf("assignments[%d].units", i), Err: fmt.Errorf("%v: %w", a.Units, ErrBadValue)})

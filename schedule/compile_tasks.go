@@ -140,6 +140,7 @@ func (c *compiler) task(i int32) {
 	if !ok {
 		fail("calendar", fmt.Errorf("%q: %w", t.Calendar, ErrUnknownCalendar))
 	}
+	info.name = t.Name
 	c.cal[i], info.cal, info.own, info.elapsed, info.startMS = tl, tl, tl, t.Duration.Elapsed, t.StartMilestone
 	if !info.summary {
 		switch m, err := t.Duration.minutes(n.settings); {

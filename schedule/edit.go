@@ -3,13 +3,15 @@ package schedule
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"reflect"
 	"slices"
 	"time"
 )
 
 // Edit is one change to a scheduled project: SetDuration, SetConstraint,
-// SetProgress, SetSplits, AddTask, RemoveTask, AddLink, RemoveLink, Assign
-// or Unassign.
+// SetProgress, SetSplits, UpdateTask, UpdateResource, AddTask, RemoveTask,
+// AddLink, RemoveLink, Assign or Unassign.
 type Edit interface {
 	// reshapes reports whether the edit changes the network's shape (adds
 	// or removes a task, link or assignment, turns a task into a
@@ -73,6 +75,19 @@ type Assign struct{ Assignment Assignment }
 
 // Unassign takes a resource off a task.
 type Unassign struct{ Task, Resource string }
+
+// UpdateTask changes a task's other values — its name, notes, custom
+// fields, calendar, work, type, deadline, priority and the rest — with
+// Set, which is given a copy of the task to change (its Fields and Splits
+// its own) and must not change its ID. Changes of the name, notes, custom
+// fields, priority, crash data or NoSplit are made in place; others
+// compile the project again. SetDuration, SetConstraint, SetProgress and
+// SetSplits are the edits for those values: they keep the task's work as
+// its type says and are made in place.
+type UpdateTask struct {
+	Task string
+	Set  func(t *Task)
+}
 
 // Change is one task's schedule before and after an edit; Old is zero for
 // an added task and New for a removed one.
@@ -217,7 +232,7 @@ func (e *Editor) reshapes(edits []Edit) bool {
 // schedule again rather than compiling it again.
 func valueEdit(ed Edit) bool {
 	switch ed.(type) {
-	case SetDuration, SetConstraint, SetProgress, SetSplits:
+	case SetDuration, SetConstraint, SetProgress, SetSplits, UpdateTask:
 		return true
 	}
 	return false
@@ -275,9 +290,17 @@ func diff(old, new *Result) Delta {
 
 // diffTasks compares two sets of results of one network.
 func diffTasks(n *Network, old, new []TaskResult) Delta {
-	var d Delta
+	differ := make([]bool, len(new)) // counted first: a Change is large, and growing the list was most of a rerun's time
+	count := 0
 	for i := range new {
-		if !sameResult(old[i], new[i]) {
+		differ[i] = !sameResult(old[i], new[i])
+		if differ[i] {
+			count++
+		}
+	}
+	d := Delta{Changes: make([]Change, 0, count)}
+	for i := range new {
+		if differ[i] {
 			d.Changes = append(d.Changes, Change{ID: n.tasks[i].id, Old: old[i], New: new[i]})
 		}
 	}
@@ -398,6 +421,82 @@ func (s SetSplits) apply(p *Project, at func(string) (int, error), _ Settings) e
 		p.Tasks[i].Splits = slices.Clone(s.Splits)
 	}
 	return err
+}
+
+func (u UpdateTask) reshapes(e *Editor) bool {
+	t, ok := e.current(u.Task)
+	if !ok || u.Set == nil {
+		return false // apply reports it
+	}
+	after := cloneTask(*t)
+	u.Set(&after)
+	before := *t
+	// The values the network does not hold.
+	before.Name, before.Notes, before.Fields, before.Priority, before.Crash, before.NoSplit = "", "", nil, 0, nil, false
+	after.Name, after.Notes, after.Fields, after.Priority, after.Crash, after.NoSplit = "", "", nil, 0, nil, false
+	return !reflect.DeepEqual(before, after)
+}
+
+func (u UpdateTask) apply(p *Project, at func(string) (int, error), _ Settings) error {
+	i, err := at(u.Task)
+	if err != nil {
+		return err
+	}
+	if u.Set == nil {
+		return &InputError{Task: u.Task, Err: fmt.Errorf("an update without a Set function: %w", ErrBadValue)}
+	}
+	t := cloneTask(p.Tasks[i])
+	u.Set(&t)
+	if t.ID != u.Task {
+		return &InputError{Task: u.Task, Err: fmt.Errorf("an update cannot change the task's ID (to %q): %w", t.ID, ErrBadValue)}
+	}
+	p.Tasks[i] = t
+	return nil
+}
+
+// UpdateResource changes a resource's values — its name, units,
+// calendar, rates and the rest — with Set, which is given a copy of the
+// resource to change and must not change its ID. The project is compiled
+// again.
+type UpdateResource struct {
+	Resource string
+	Set      func(r *Resource)
+}
+
+func (u UpdateResource) reshapes(*Editor) bool { return true }
+
+func (u UpdateResource) apply(p *Project, _ func(string) (int, error), _ Settings) error {
+	i := slices.IndexFunc(p.Resources, func(r Resource) bool { return r.ID == u.Resource })
+	switch {
+	case i < 0:
+		return &InputError{Field: "resources", Err: fmt.Errorf("%q: %w", u.Resource, ErrUnknownResource)}
+	case u.Set == nil:
+		return &InputError{Field: "resources", Err: fmt.Errorf("%q: an update without a Set function: %w", u.Resource, ErrBadValue)}
+	}
+	r := p.Resources[i]
+	r.Fields = maps.Clone(r.Fields)
+	u.Set(&r)
+	if r.ID != u.Resource {
+		return &InputError{Field: "resources", Err: fmt.Errorf("%q: an update cannot change the resource's ID (to %q): %w", u.Resource, r.ID, ErrBadValue)}
+	}
+	p.Resources[i] = r
+	return nil
+}
+
+// cloneTask copies t with its own Fields, Splits and pointed-to values.
+func cloneTask(t Task) Task {
+	t.Fields = maps.Clone(t.Fields)
+	t.Splits = slices.Clone(t.Splits)
+	if t.Remaining != nil {
+		t.Remaining = new(*t.Remaining)
+	}
+	if t.ActualCost != nil {
+		t.ActualCost = new(*t.ActualCost)
+	}
+	if t.Crash != nil {
+		t.Crash = new(*t.Crash)
+	}
+	return t
 }
 
 func (a AddTask) apply(p *Project, at func(string) (int, error), _ Settings) error {

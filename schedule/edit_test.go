@@ -62,6 +62,29 @@ func randomEdit(rng *rand.Rand, p *schedule.Project, k int) schedule.Edit {
 	case x < 98 && len(p.Assignments) > 0:
 		a := p.Assignments[rng.IntN(len(p.Assignments))]
 		return schedule.Unassign{Task: a.Task, Resource: a.Resource}
+	case x == 98 || x == 5 || x == 45:
+		name, pri, deadline := fmt.Sprintf("renamed %d", k), rng.IntN(1001), day
+		cal := ""
+		if len(p.Calendars) > 0 && rng.IntN(2) == 0 {
+			cal = p.Calendars[rng.IntN(len(p.Calendars))].Name
+		}
+		which := rng.IntN(4)
+		return schedule.UpdateTask{Task: t.ID, Set: func(t *schedule.Task) {
+			switch which {
+			case 0:
+				t.Name, t.Notes = name, "notes "+name
+				if t.Fields == nil {
+					t.Fields = map[string]string{}
+				}
+				t.Fields["WBS"] = name
+			case 1:
+				t.Priority = pri
+			case 2:
+				t.Calendar = cal
+			case 3:
+				t.Deadline = deadline
+			}
+		}}
 	default:
 		return schedule.SetDuration{Task: "nobody", Duration: schedule.Days(1)}
 	}
@@ -193,4 +216,42 @@ func sameTask(a, b schedule.TaskResult) bool {
 		a.LateStart.Equal(b.LateStart) && a.LateFinish.Equal(b.LateFinish) && a.TotalFloat == b.TotalFloat && a.FreeFloat == b.FreeFloat &&
 		a.Critical == b.Critical && a.Summary == b.Summary && a.Milestone == b.Milestone && a.PercentComplete == b.PercentComplete &&
 		a.Work == b.Work && a.Cost == b.Cost
+}
+
+// TestUpdateResource changes a resource and checks the editor's schedule
+// against a fresh one, and that a bad update changes nothing.
+func TestUpdateResource(t *testing.T) {
+	p := randnet.Loaded(60, 3)
+	ed, err := schedule.NewEditor(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ed.Project().Resources[0].ID
+	if _, err := ed.Apply(schedule.UpdateResource{Resource: id, Set: func(r *schedule.Resource) { r.MaxUnits, r.Name = 7, "Crane crew" }}); err != nil {
+		t.Fatal(err)
+	}
+	got := ed.Project().Resources[0]
+	if got.MaxUnits != 7 || got.Name != "Crane crew" {
+		t.Errorf("resource after the update = %+v", got)
+	}
+	fresh, err := schedule.Run(ed.Project())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := canonical(t, ed.Result()), canonical(t, fresh); !bytes.Equal(a, b) {
+		t.Error("the editor's schedule after UpdateResource differs from a fresh one")
+	}
+	for _, bad := range []schedule.UpdateResource{
+		{Resource: "nobody", Set: func(*schedule.Resource) {}},
+		{Resource: id},
+		{Resource: id, Set: func(r *schedule.Resource) { r.ID = "other" }},
+		{Resource: id, Set: func(r *schedule.Resource) { r.Calendar = "no such calendar" }},
+	} {
+		if _, err := ed.Apply(bad); err == nil {
+			t.Errorf("UpdateResource %q accepted", bad.Resource)
+		}
+	}
+	if ed.Project().Resources[0].Calendar != got.Calendar || ed.Project().Resources[0].ID != id {
+		t.Error("a refused update changed the resource")
+	}
 }

@@ -11,6 +11,7 @@ import (
 var (
 	ErrUnknownTask     = errors.New("unknown task")
 	ErrDuplicateTask   = errors.New("duplicate task id")
+	ErrUnknownResource = errors.New("unknown resource")
 	ErrDuplicateLink   = errors.New("duplicate link")
 	ErrSelfLink        = errors.New("task linked to itself")
 	ErrSummaryLink     = errors.New("link between a summary task and its own subtask")

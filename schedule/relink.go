@@ -200,7 +200,7 @@ func (a Assign) reassign(tx *txn) error {
 	ri := slices.IndexFunc(n.resources, func(r Resource) bool { return r.ID == a.Assignment.Resource })
 	switch u := a.Assignment.Units; {
 	case ri < 0:
-		return &InputError{Task: a.Assignment.Task, Field: "assignments", Err: fmt.Errorf("%q: unknown resource", a.Assignment.Resource)}
+		return &InputError{Task: a.Assignment.Task, Field: "assignments", Err: fmt.Errorf("%q: %w", a.Assignment.Resource, ErrUnknownResource)}
 	case u < 0 || math.IsNaN(u) || math.IsInf(u, 0):
 		return &InputError{Task: a.Assignment.Task, Field: "assignments", Err: fmt.Errorf("units %v: %w", u, ErrBadValue)}
 	}

@@ -145,4 +145,6 @@ var (
 	ErrExists = errors.New("store: project exists")
 	// ErrStale: another writer appended the event of that number first.
 	ErrStale = errors.New("store: the log moved on (another writer appended first)")
+	// ErrClosed: the backend or store was closed.
+	ErrClosed = errors.New("store: closed")
 )

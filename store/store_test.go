@@ -1,0 +1,88 @@
+package store_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/critpath/critpath/schedule"
+	"github.com/critpath/critpath/store"
+	"github.com/critpath/critpath/store/storetest"
+)
+
+// counting records the lowest sequence number a load read events after.
+type counting struct {
+	store.Backend
+	mu    sync.Mutex
+	after []int64
+}
+
+func (c *counting) Events(ctx context.Context, project string, after int64, limit int) ([]store.Event, error) {
+	c.mu.Lock()
+	c.after = append(c.after, after)
+	c.mu.Unlock()
+	return c.Backend.Events(ctx, project, after, limit)
+}
+
+func TestLoadReplaysOnlyAfterTheSnapshot(t *testing.T) {
+	b := &counting{Backend: store.NewMemory()}
+	s := store.New(b, store.Config{SnapshotEvery: 10})
+	if _, err := s.Create(t.Context(), "p", storetest.Sample(), "planner"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 25 {
+		if _, err := s.Apply(t.Context(), "p", store.Change{Actor: "a", Base: int64(i + 1), Ops: []store.Op{store.Set("F", "duration", schedule.Days(float64(1+i)))}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close() // waits for the snapshots in flight
+	b.after = nil
+	again := store.New(b, store.Config{})
+	defer again.Close()
+	p, rev, err := again.Project(t.Context(), "p")
+	if err != nil || rev != 26 || p.Tasks[0].Duration != schedule.Days(25) {
+		t.Fatalf("reloaded: revision %d, F %v, %v", rev, p.Tasks[0].Duration, err)
+	}
+	if len(b.after) == 0 || b.after[0] < 20 {
+		t.Errorf("the load read events after %v; want after the snapshot at revision 21", b.after)
+	}
+}
+
+func TestProjectorDebounced(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var got []int64
+		proj := store.ProjectorFunc(func(_ context.Context, id string, rev int64, p *schedule.Project) error {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, rev)
+			return nil
+		})
+		s := store.New(store.NewMemory(), store.Config{Projector: proj, Debounce: time.Second})
+		defer s.Close()
+		if _, err := s.Create(t.Context(), "p", storetest.Sample(), "planner"); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 5 {
+			if _, err := s.Apply(t.Context(), "p", store.Change{Actor: "a", Base: int64(i + 1), Ops: []store.Op{store.Set("X", "name", "x")}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(999 * time.Millisecond)
+		synctest.Wait()
+		mu.Lock()
+		if len(got) != 0 {
+			t.Errorf("projected %v before the debounce interval", got)
+		}
+		mu.Unlock()
+		time.Sleep(2 * time.Millisecond)
+		synctest.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		if len(got) != 1 || got[0] != 6 {
+			t.Errorf("projected %v, want once at revision 6", got)
+		}
+	})
+}

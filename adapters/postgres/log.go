@@ -123,15 +123,11 @@ func (b *Backend) Append(ctx context.Context, ev store.Event, cmd *store.Answer)
 }
 
 // Events returns up to limit of the project's events after Seq after, in
-// order; a limit of zero or less means all of them. An unknown project is
+// order (none for a limit of zero or less). An unknown project is
 // store.ErrNotFound.
 func (b *Backend) Events(ctx context.Context, project string, after int64, limit int) ([]store.Event, error) {
-	var lim *int
-	if limit > 0 {
-		lim = &limit
-	}
 	rows, err := b.pool.Query(ctx, `SELECT `+eventColumns+` FROM events
-		WHERE project = $1 AND seq > $2 ORDER BY seq LIMIT $3::bigint`, project, after, lim)
+		WHERE project = $1 AND seq > $2 ORDER BY seq LIMIT $3`, project, after, max(limit, 0))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: events of %q: %w", project, err)
 	}
@@ -169,15 +165,10 @@ func scanEvent(row pgx.CollectableRow) (store.Event, error) {
 	return e, err
 }
 
-// Projects lists up to limit projects, the most recently changed first
-// (a limit of zero or less: all).
+// Projects lists up to limit projects, the most recently changed first.
 func (b *Backend) Projects(ctx context.Context, limit int) ([]store.ProjectInfo, error) {
-	var lim *int
-	if limit > 0 {
-		lim = &limit
-	}
 	rows, err := b.pool.Query(ctx, `SELECT id, revision, changed, changed_ns FROM projects
-		ORDER BY changed DESC, changed_ns DESC, id LIMIT $1::bigint`, lim)
+		ORDER BY changed DESC, changed_ns DESC, id LIMIT $1`, max(limit, 0))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: projects: %w", err)
 	}
@@ -196,16 +187,29 @@ func (b *Backend) Projects(ctx context.Context, limit int) ([]store.ProjectInfo,
 }
 
 // SaveSnapshot stores snap unless its project has a snapshot at a higher
-// revision. An unknown project is store.ErrNotFound.
+// revision. An unknown project is store.ErrNotFound; a revision past the
+// project's last event is an error.
 func (b *Backend) SaveSnapshot(ctx context.Context, snap store.Snapshot) error {
-	_, err := b.pool.Exec(ctx, `INSERT INTO snapshots (project, revision, data) VALUES ($1, $2, $3)
+	tag, err := b.pool.Exec(ctx, `INSERT INTO snapshots (project, revision, data)
+		SELECT id, $2, $3 FROM projects WHERE id = $1 AND revision >= $2
 		ON CONFLICT (project) DO UPDATE SET revision = excluded.revision, data = excluded.data
 		WHERE snapshots.revision <= excluded.revision`, snap.Project, snap.Revision, snap.Data)
-	if pe, ok := errors.AsType[*pgconn.PgError](err); ok && pe.Code == "23503" {
-		return fmt.Errorf("postgres: snapshot of %q: %w", snap.Project, store.ErrNotFound)
-	}
 	if err != nil {
 		return fmt.Errorf("postgres: snapshot of %q: %w", snap.Project, err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	// Not written: an unknown project, a revision past its log, or a
+	// later snapshot kept.
+	var rev int64
+	switch err := b.pool.QueryRow(ctx, "SELECT revision FROM projects WHERE id = $1", snap.Project).Scan(&rev); {
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("postgres: snapshot of %q: %w", snap.Project, store.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("postgres: snapshot of %q: %w", snap.Project, err)
+	case snap.Revision > rev:
+		return fmt.Errorf("postgres: snapshot of %q at revision %d, past its last event %d", snap.Project, snap.Revision, rev)
 	}
 	return nil
 }
@@ -255,13 +259,9 @@ func (b *Backend) ForgetAnswers(ctx context.Context, before time.Time) error {
 // Pending returns up to limit events of the outbox, in the order they
 // were appended (each project's in sequence order).
 func (b *Backend) Pending(ctx context.Context, limit int) ([]store.Event, error) {
-	var lim *int
-	if limit > 0 {
-		lim = &limit
-	}
 	rows, err := b.pool.Query(ctx, `SELECT e.project, e.seq, e.at, e.at_ns, e.actor, e.command, e.kind, e.body, e.prev, e.hash
 		FROM outbox o JOIN events e ON e.project = o.project AND e.seq = o.seq
-		ORDER BY o.id LIMIT $1::bigint`, lim)
+		ORDER BY o.id LIMIT $1`, max(limit, 0))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: outbox: %w", err)
 	}

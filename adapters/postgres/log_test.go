@@ -37,7 +37,7 @@ func create(t *testing.T, b *Backend, project string) store.Event {
 
 func events(t *testing.T, b *Backend, project string) []store.Event {
 	t.Helper()
-	evs, err := b.Events(t.Context(), project, 0, 0)
+	evs, err := b.Events(t.Context(), project, 0, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestCreate(t *testing.T) {
 	if err := b.Create(ctx, event("bridge", 1), store.Snapshot{Project: "tower", Revision: 1}); err == nil {
 		t.Error("a snapshot of another project: no error")
 	}
-	if _, err := b.Events(ctx, "bridge", 0, 0); !errors.Is(err, store.ErrNotFound) {
+	if _, err := b.Events(ctx, "bridge", 0, 10); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the project refused: %v, want ErrNotFound", err)
 	}
 	if got := events(t, b, "tower"); !reflect.DeepEqual(got, []store.Event{first}) {
@@ -110,10 +110,10 @@ func TestAppend(t *testing.T) {
 	if got := events(t, b, "tower"); !reflect.DeepEqual(got, want) {
 		t.Errorf("events %+v, want %+v", got, want)
 	}
-	if pending, _ := b.Pending(ctx, 0); len(pending) != 4 {
+	if pending, _ := b.Pending(ctx, 100); len(pending) != 4 {
 		t.Errorf("%d events in the outbox, want 4", len(pending))
 	}
-	infos, err := b.Projects(ctx, 0)
+	infos, err := b.Projects(ctx, 10)
 	if err != nil || len(infos) != 1 || infos[0].Revision != 4 || !infos[0].Changed.Equal(event("tower", 4).Time) {
 		t.Errorf("projects %+v, %v; want tower at revision 4, changed at event 4's time", infos, err)
 	}
@@ -146,7 +146,8 @@ func TestRoundTrip(t *testing.T) {
 	}{
 		{0, 2, evs[:2]},
 		{2, 2, evs[2:4]},
-		{4, 0, evs[4:]},
+		{4, 10, evs[4:]},
+		{1, 0, nil},
 		{5, 10, nil},
 	} {
 		got, err := b.Events(ctx, "ঢাকা", c.after, c.limit)
@@ -199,6 +200,11 @@ func TestSnapshots(t *testing.T) {
 	b := open(t, Config{})
 	ctx := t.Context()
 	create(t, b, "tower")
+	for seq := int64(2); seq <= 7; seq++ {
+		if err := b.Append(ctx, event("tower", seq), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, c := range []struct {
 		save store.Snapshot
 		want int64
@@ -214,6 +220,12 @@ func TestSnapshots(t *testing.T) {
 		if err != nil || got.Revision != c.want || string(got.Data) != fmt.Sprint(c.want) {
 			t.Errorf("after saving %d: %+v, %v; want revision %d", c.save.Revision, got, err, c.want)
 		}
+	}
+	if err := b.SaveSnapshot(ctx, store.Snapshot{Project: "tower", Revision: 8}); err == nil {
+		t.Error("a snapshot past the last event was kept")
+	}
+	if got, _ := b.Snapshot(ctx, "tower"); got.Revision != 7 {
+		t.Errorf("after a snapshot past the last event, revision %d, want 7", got.Revision)
 	}
 	if err := b.SaveSnapshot(ctx, store.Snapshot{Project: "bridge", Revision: 1}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a snapshot of an unknown project: %v, want ErrNotFound", err)
@@ -266,7 +278,7 @@ func TestOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	pending, err = b.Pending(ctx, 0)
+	pending, err = b.Pending(ctx, 10)
 	if err != nil || !reflect.DeepEqual(ids(pending), want[3:]) {
 		t.Errorf("after a restart, pending %v, %v; want %v", ids(pending), err, want[3:])
 	}

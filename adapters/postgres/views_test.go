@@ -472,6 +472,11 @@ func TestViewsRandom(t *testing.T) {
 	if len(projects) < 12 {
 		t.Fatalf("only %d random projects schedule", len(projects))
 	}
+	// A project without tasks has a row of zeros.
+	projects["empty"], revs["empty"] = &schedule.Project{Name: "empty", Start: randnet.Start}, 1
+	if err := b.Project(ctx, "empty", 1, projects["empty"]); err != nil {
+		t.Fatal(err)
+	}
 	if err := b.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}

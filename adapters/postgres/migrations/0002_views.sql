@@ -62,61 +62,84 @@ CREATE TABLE projection_resource_days (
 -- summaries. late: not done, and scheduled to finish after its baseline
 -- finish, or at or before the status date. next milestone: the milestone
 -- not done with the earliest finish after the status date (the project
--- start without one), the first in the project on a tie.
+-- start without one), the first in the project on a tie. Each part is
+-- worked out for all projects at once and joined, so that the plan stays
+-- linear in the tasks.
 CREATE MATERIALIZED VIEW project_dashboard AS
+WITH counts AS (
+    SELECT t.project,
+           count(*)                                        AS tasks,
+           count(*) FILTER (WHERE t.state = 'not_started') AS not_started,
+           count(*) FILTER (WHERE t.state = 'in_progress') AS in_progress,
+           count(*) FILTER (WHERE t.state = 'done')        AS done,
+           count(*) FILTER (WHERE t.state <> 'done'
+               AND (t.finish > t.baseline_finish OR t.finish <= p.status_date)) AS late,
+           count(*) FILTER (WHERE t.critical)              AS critical,
+           count(*) FILTER (WHERE t.total_float < 0)       AS negative_float
+    FROM projection_tasks t
+    JOIN projection_projects p ON p.project = t.project
+    WHERE NOT t.summary
+    GROUP BY t.project
+), next AS (
+    SELECT DISTINCT ON (x.project) x.project, x.task, x.name, x.finish
+    FROM projection_tasks x
+    JOIN projection_projects p ON p.project = x.project
+    WHERE x.milestone AND NOT x.summary AND x.state <> 'done'
+      AND x.finish > coalesce(p.status_date, p.start)
+    ORDER BY x.project, x.finish, x.position
+)
 SELECT p.project,
        p.revision,
        p.name,
        p.status_date,
-       count(t.task)                                          AS tasks,
-       count(t.task) FILTER (WHERE t.state = 'not_started')   AS not_started,
-       count(t.task) FILTER (WHERE t.state = 'in_progress')   AS in_progress,
-       count(t.task) FILTER (WHERE t.state = 'done')          AS done,
-       count(t.task) FILTER (WHERE t.state <> 'done'
-           AND (t.finish > t.baseline_finish OR t.finish <= p.status_date)) AS late,
+       coalesce(c.tasks, 0)          AS tasks,
+       coalesce(c.not_started, 0)    AS not_started,
+       coalesce(c.in_progress, 0)    AS in_progress,
+       coalesce(c.done, 0)           AS done,
+       coalesce(c.late, 0)           AS late,
        p.percent_work,
        p.planned_finish,
        p.baseline_finish,
-       count(t.task) FILTER (WHERE t.critical)                AS critical,
-       count(t.task) FILTER (WHERE t.total_float < 0)         AS negative_float,
-       m.task                                                 AS next_milestone,
-       m.name                                                 AS next_milestone_name,
-       m.finish                                               AS next_milestone_date,
+       coalesce(c.critical, 0)       AS critical,
+       coalesce(c.negative_float, 0) AS negative_float,
+       m.task                        AS next_milestone,
+       m.name                        AS next_milestone_name,
+       m.finish                      AS next_milestone_date,
        p.spi,
        p.cpi
 FROM projection_projects p
-LEFT JOIN projection_tasks t ON t.project = p.project AND NOT t.summary
-LEFT JOIN LATERAL (
-    SELECT x.task, x.name, x.finish
-    FROM projection_tasks x
-    WHERE x.project = p.project AND x.milestone AND NOT x.summary AND x.state <> 'done'
-      AND x.finish > coalesce(p.status_date, p.start)
-    ORDER BY x.finish, x.position
-    LIMIT 1
-) m ON true
-GROUP BY p.project, m.task, m.name, m.finish;
+LEFT JOIN counts c ON c.project = p.project
+LEFT JOIN next m ON m.project = p.project;
 
 CREATE UNIQUE INDEX project_dashboard_project ON project_dashboard (project);
 
 -- resource_utilization: a row per work resource per ISO week (week: its
--- Monday) in which it works or is assigned. utilization: assigned ÷
--- available × 100, NULL when nothing is available. over_allocated: on
--- some day of the week it is assigned more hours than it has (by more
--- than a millionth of an hour).
+-- Monday; 1970-01-05 was one) in which it works or is assigned.
+-- utilization: assigned ÷ available × 100, NULL when nothing is
+-- available. over_allocated: on some day of the week it is assigned more
+-- hours than it has (by more than a millionth of an hour).
 CREATE MATERIALIZED VIEW resource_utilization AS
-SELECT d.project,
-       d.resource,
+WITH weeks AS (
+    SELECT d.project,
+           d.resource,
+           d.day - ((d.day - date '1970-01-05') % 7 + 7) % 7      AS week,
+           sum(d.assigned_hours)                                  AS assigned_hours,
+           sum(d.available_hours)                                 AS available_hours,
+           bool_or(d.assigned_hours > d.available_hours + 1e-6)   AS over_allocated
+    FROM projection_resource_days d
+    GROUP BY 1, 2, 3
+)
+SELECT w.project,
+       w.resource,
        r.name,
-       d.day - (extract(isodow FROM d.day)::integer - 1)  AS week,
-       extract(isoyear FROM d.day)::integer                AS iso_year,
-       extract(week FROM d.day)::integer                   AS iso_week,
-       sum(d.assigned_hours)                               AS assigned_hours,
-       sum(d.available_hours)                              AS available_hours,
-       CASE WHEN sum(d.available_hours) > 0
-            THEN 100 * sum(d.assigned_hours) / sum(d.available_hours) END AS utilization,
-       bool_or(d.assigned_hours > d.available_hours + 1e-6) AS over_allocated
-FROM projection_resource_days d
-JOIN projection_resources r ON r.project = d.project AND r.resource = d.resource
-GROUP BY d.project, d.resource, r.name, 4, 5, 6;
+       w.week,
+       extract(isoyear FROM w.week)::integer AS iso_year,
+       extract(week FROM w.week)::integer    AS iso_week,
+       w.assigned_hours,
+       w.available_hours,
+       CASE WHEN w.available_hours > 0 THEN 100 * w.assigned_hours / w.available_hours END AS utilization,
+       w.over_allocated
+FROM weeks w
+JOIN projection_resources r ON r.project = w.project AND r.resource = w.resource;
 
 CREATE UNIQUE INDEX resource_utilization_week ON resource_utilization (project, resource, week);

@@ -47,9 +47,10 @@ type Backend struct {
 
 // Open connects to the database connString names (a URL or key=value
 // string, as pgx reads it), brings its schema up to date (see Migrate)
-// and starts the goroutine that refreshes the views (once at once, then
-// after projections). It fails when the
-// database cannot be reached or its schema is newer than this package's.
+// and starts the goroutine that refreshes the views (once at the start,
+// for projections an earlier process left unrefreshed, then after
+// projections). It fails when the database cannot be reached or its
+// schema is newer than this package's.
 func Open(ctx context.Context, connString string, cfg Config) (*Backend, error) {
 	pool, err := pgxpool.New(ctx, connString)
 	if err != nil {

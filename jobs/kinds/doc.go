@@ -6,29 +6,33 @@
 //	progress        ProgressArgs      roll-ups and earned value at the status date
 //	critical_path   CriticalPathArgs  the critical path after edits, coalesced per project
 //	leveling        LevelingArgs      resource leveling as a Proposal: never applied unasked
+//	risk            RiskArgs          Monte Carlo risk, with progress and cancellation
+//	weather         WeatherArgs       the site's forecast against outdoor work: alerts, a
+//	                                  proposed calendar change, risk events
 //
 // NewJob makes a job of any kind with the options its kind needs: the
-// recalculations (progress, critical path, leveling) carry a coalescing
-// key, so that while one waits a newer request replaces it.
+// recalculations (progress, critical path, leveling, weather) carry a
+// coalescing key, so that while one waits a newer request replaces it.
 //
 // # Dependencies
 //
 // The handlers read and change projects through Projects, which a
 // *store.Store satisfies, and reach everything else through interfaces
 // declared here, where they are used (Deps): the store's Cache for
-// results, an Announcer for the realtime hub and Proposals, with
-// MemoryProposals in process.
+// results, an Announcer for the realtime hub, Proposals and a Forecaster
+// (adapters/openmeteo), with MemoryProposals in process.
 //
 // Results computed from a project at a revision (progress, critical
-// path) are cached under store.Key{project, revision, kind, options}; a
-// job run again for the same revision announces the
-// cached result. An edit bumps the revision, so a result is never read
+// path, risk) are cached under store.Key{project, revision, kind,
+// options}; a job run again for the same revision announces the cached
+// result. An edit bumps the revision, so a result is never read
 // for a revision it was not computed at.
 //
 // # Proposals
 //
-// Leveling jobs change nothing: they store a Proposal — the leveling's
-// delays, each with its reason, and the change that makes them — and
+// Leveling and weather jobs change nothing: they store a Proposal — the
+// leveling's delays, each with its reason, and the change that makes
+// them; the weather's alerts, calendar change and risk events — and
 // announce it. Accept applies a leveling proposal as a store change
 // against the revision it was worked out at, refused (and the proposal
 // marked stale) when edits that move the schedule came since; Reject

@@ -51,11 +51,13 @@ type Deps struct {
 	Cache store.Cache
 	// Announcer is told of each result; nil: nothing is announced.
 	Announcer Announcer
-	// Proposals keeps leveling proposals until a user decides on them;
-	// the leveling kind needs it.
+	// Proposals keeps leveling and weather proposals until a user
+	// decides on them; the leveling and weather kinds need it.
 	Proposals Proposals
-	// Now is the clock, time.Now when nil: the status date when a
-	// project has none, when proposals were made.
+	// Forecaster gives the weather forecast; the weather kind needs it.
+	Forecaster Forecaster
+	// Now is the clock, time.Now when nil: the weather window, the
+	// status date when a project has none, when proposals were made.
 	Now func() time.Time
 	// Logger reports what fails without failing a job (a cache that
 	// cannot be read or written); silent when nil.
@@ -67,10 +69,13 @@ const (
 	KindProgress     = "progress"
 	KindCriticalPath = "critical_path"
 	KindLeveling     = "leveling"
+	KindRisk         = "risk"
+	KindWeather      = "weather"
 )
 
-// Register routes the job kinds to mux: progress and critical path always;
-// leveling with Deps.Proposals. A kind left out fails its jobs
+// Register routes the job kinds to mux: progress, critical path and risk
+// always; leveling with Deps.Proposals; weather with Deps.Forecaster and
+// Deps.Proposals. A kind left out fails its jobs
 // permanently with jobs.ErrUnknownKind, as the Mux does. A payload that
 // does not decode fails its job permanently with the decoding error
 // (jobs.Register), and so does a job naming an unknown project. Register
@@ -85,8 +90,12 @@ func Register(mux *jobs.Mux, d Deps) error {
 	w := &worker{d}
 	jobs.Register(mux, KindProgress, (&progress{w}).Work)
 	jobs.Register(mux, KindCriticalPath, (&criticalPath{w}).Work)
+	jobs.Register(mux, KindRisk, (&riskRun{w}).Work)
 	if d.Proposals != nil {
 		jobs.Register(mux, KindLeveling, (&levelingProposal{w}).Work)
+		if d.Forecaster != nil {
+			jobs.Register(mux, KindWeather, (&weather{w}).Work)
+		}
 	}
 	return nil
 }

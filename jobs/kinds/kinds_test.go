@@ -13,8 +13,10 @@ import (
 // every kind that reads a project with a project the store does not
 // know, or none: each fails permanently, saying what is wrong.
 func TestBadInput(t *testing.T) {
-	f := newFixture(t, nil, "p", storetest.Sample())
-	kinds := []string{KindProgress, KindCriticalPath, KindLeveling}
+	f := newFixture(t, func(d *Deps) {
+		d.Forecaster = ForecasterFunc(nil)
+	}, "p", storetest.Sample())
+	kinds := []string{KindProgress, KindCriticalPath, KindLeveling, KindRisk, KindWeather}
 	for _, kind := range kinds {
 		t.Run(kind+"/payload", func(t *testing.T) {
 			err := f.runRaw(t, kind, `{"project": 12`)
@@ -26,7 +28,7 @@ func TestBadInput(t *testing.T) {
 	for _, kind := range kinds {
 		for _, project := range []string{"nowhere", ""} {
 			t.Run(kind+"/project="+project, func(t *testing.T) {
-				payload := `{"project": "` + project + `"}`
+				payload := `{"project": "` + project + `", "latitude": 23.8, "longitude": 90.4}`
 				err := f.runRaw(t, kind, payload)
 				if !jobs.IsPermanent(err) {
 					t.Fatalf("got %v, want a permanent failure", err)
@@ -48,7 +50,7 @@ func TestBadInput(t *testing.T) {
 // need what is missing are left out and their jobs fail as unknown.
 func TestRegisterLeavesOut(t *testing.T) {
 	f := newFixture(t, func(d *Deps) { d.Proposals = nil }, "p", storetest.Sample())
-	for _, kind := range []string{KindLeveling} {
+	for _, kind := range []string{KindLeveling, KindWeather} {
 		if err := f.runRaw(t, kind, `{"project": "p"}`); !errors.Is(err, jobs.ErrUnknownKind) {
 			t.Errorf("%s: got %v, want ErrUnknownKind", kind, err)
 		}
@@ -70,6 +72,8 @@ func TestNewJobOptions(t *testing.T) {
 		{ProgressArgs{Project: "p"}, "progress:p", ""},
 		{CriticalPathArgs{Project: "p"}, "critical_path:p", ""},
 		{LevelingArgs{Project: "p"}, "leveling:p", ""},
+		{RiskArgs{Project: "p"}, "", ""},
+		{WeatherArgs{Project: "p"}, "weather:p", ""},
 	} {
 		j, err := NewJob("q", c.args)
 		if err != nil {

@@ -15,12 +15,13 @@ import (
 )
 
 // Proposal is a change worked out in the background for a user to
-// accept or reject — never applied without them: a leveling: its delays,
-// each with its reason, and the change that makes them.
+// accept or reject — never applied without them: a leveling (its delays,
+// each with its reason, and the change that makes them) or a weather
+// update (its alerts and the calendar change they suggest).
 type Proposal struct {
 	ID      string `json:"id"`
 	Project string `json:"project"`
-	// Kind is the kind of job that made it: KindLeveling.
+	// Kind is KindLeveling or KindWeather.
 	Kind string `json:"kind"`
 	// Revision is the project's revision the proposal was worked out at.
 	Revision int64     `json:"revision"`
@@ -38,6 +39,8 @@ type Proposal struct {
 	Unresolved []leveling.Conflict `json:"unresolved,omitempty"`
 	// Ops are the change accepting it applies (a leveling's).
 	Ops []store.Op `json:"ops,omitempty"`
+	// Weather is a weather update's report (a weather proposal's).
+	Weather *WeatherReport `json:"weather,omitempty"`
 }
 
 // Status is where a proposal stands.
@@ -63,7 +66,7 @@ type Decision struct {
 }
 
 // Proposals keeps proposals until they are decided, and after. The
-// leveling kind adds to it; Accept and Reject decide. It must
+// leveling and weather kinds add to it; Accept and Reject decide. It must
 // be safe for concurrent use; MemoryProposals is the in-process one.
 type Proposals interface {
 	// Add stores p under its ID. When a proposal has that ID already
@@ -129,8 +132,9 @@ func (e *StaleError) Error() string {
 // store's *store.ConflictError). It carries the command id
 // "proposal:ID", so accepting again — after a crash between the change
 // and the decision, or by two users at once — applies nothing twice and
-// answers as the first time. A proposal of another kind fails with
-// an error wrapping errors.ErrUnsupported; a decided one with ErrDecided.
+// answers as the first time. A weather proposal cannot be accepted this
+// way (its calendar change is not an edit the store makes; the error
+// wraps errors.ErrUnsupported); a decided one fails with ErrDecided.
 func Accept(ctx context.Context, d Deps, id, actor string) (*store.Outcome, error) {
 	if d.Projects == nil || d.Proposals == nil {
 		return nil, errors.New("kinds: Accept needs Deps.Projects and Deps.Proposals")
@@ -143,7 +147,7 @@ func Accept(ctx context.Context, d Deps, id, actor string) (*store.Outcome, erro
 		return nil, fmt.Errorf("kinds: proposal %q is %s: %w", id, p.Status, ErrDecided)
 	}
 	if p.Kind != KindLeveling {
-		return nil, fmt.Errorf("kinds: proposal %q: a %s proposal is not a change the store makes: %w", id, p.Kind, errors.ErrUnsupported)
+		return nil, fmt.Errorf("kinds: proposal %q: a %s proposal's calendar change is made in the project's calendars, not through the store: %w", id, p.Kind, errors.ErrUnsupported)
 	}
 	now := time.Now
 	if d.Now != nil {

@@ -9,23 +9,29 @@
 //	risk            RiskArgs          Monte Carlo risk, with progress and cancellation
 //	weather         WeatherArgs       the site's forecast against outdoor work: alerts, a
 //	                                  proposed calendar change, risk events
+//	notify          NotifyArgs        a notification handed to the Notifier
+//	report          ReportArgs        a PDF Gantt chart, workbook, MSPDI or XER file of a
+//	                                  project at a revision, written to Blobs
 //
 // NewJob makes a job of any kind with the options its kind needs: the
-// recalculations (progress, critical path, leveling, weather) carry a
-// coalescing key, so that while one waits a newer request replaces it.
+// recalculations (progress, critical path, leveling, weather, reports)
+// carry a coalescing key, so that while one waits a newer request
+// replaces it; a notification carries a unique key.
 //
 // # Dependencies
 //
 // The handlers read and change projects through Projects, which a
 // *store.Store satisfies, and reach everything else through interfaces
 // declared here, where they are used (Deps): the store's Cache for
-// results, an Announcer for the realtime hub, Proposals and a Forecaster
-// (adapters/openmeteo), with MemoryProposals in process.
+// results, an Announcer for the realtime hub, Proposals, a Forecaster
+// (adapters/openmeteo), a Notifier (the notify package) and Blobs. The
+// in-process ones are here: MemoryProposals and Dir (blobs in a
+// directory, written whole or not at all).
 //
 // Results computed from a project at a revision (progress, critical
-// path, risk) are cached under store.Key{project, revision, kind,
-// options}; a job run again for the same revision announces the cached
-// result. An edit bumps the revision, so a result is never read
+// path, risk, reports) are cached under store.Key{project, revision,
+// kind, options}; a job run again for the same revision announces the
+// cached result. An edit bumps the revision, so a result is never read
 // for a revision it was not computed at.
 //
 // # Proposals

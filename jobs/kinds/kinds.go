@@ -56,6 +56,10 @@ type Deps struct {
 	Proposals Proposals
 	// Forecaster gives the weather forecast; the weather kind needs it.
 	Forecaster Forecaster
+	// Notifier sends notifications; the notify kind needs it.
+	Notifier Notifier
+	// Blobs keeps generated reports; the report kind needs it.
+	Blobs Blobs
 	// Now is the clock, time.Now when nil: the weather window, the
 	// status date when a project has none, when proposals were made.
 	Now func() time.Time
@@ -71,11 +75,13 @@ const (
 	KindLeveling     = "leveling"
 	KindRisk         = "risk"
 	KindWeather      = "weather"
+	KindNotify       = "notify"
+	KindReport       = "report"
 )
 
 // Register routes the job kinds to mux: progress, critical path and risk
 // always; leveling with Deps.Proposals; weather with Deps.Forecaster and
-// Deps.Proposals. A kind left out fails its jobs
+// Deps.Proposals; notify with Deps.Notifier; report with Deps.Blobs. A kind left out fails its jobs
 // permanently with jobs.ErrUnknownKind, as the Mux does. A payload that
 // does not decode fails its job permanently with the decoding error
 // (jobs.Register), and so does a job naming an unknown project. Register
@@ -96,6 +102,12 @@ func Register(mux *jobs.Mux, d Deps) error {
 		if d.Forecaster != nil {
 			jobs.Register(mux, KindWeather, (&weather{w}).Work)
 		}
+	}
+	if d.Notifier != nil {
+		jobs.Register(mux, KindNotify, (&notify{w}).Work)
+	}
+	if d.Blobs != nil {
+		jobs.Register(mux, KindReport, (&report{w}).Work)
 	}
 	return nil
 }

@@ -15,8 +15,10 @@ import (
 func TestBadInput(t *testing.T) {
 	f := newFixture(t, func(d *Deps) {
 		d.Forecaster = ForecasterFunc(nil)
+		d.Notifier = NotifierFunc(nil)
+		d.Blobs = NewDir(t.TempDir())
 	}, "p", storetest.Sample())
-	kinds := []string{KindProgress, KindCriticalPath, KindLeveling, KindRisk, KindWeather}
+	kinds := []string{KindProgress, KindCriticalPath, KindLeveling, KindRisk, KindWeather, KindNotify, KindReport}
 	for _, kind := range kinds {
 		t.Run(kind+"/payload", func(t *testing.T) {
 			err := f.runRaw(t, kind, `{"project": 12`)
@@ -26,9 +28,12 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 	for _, kind := range kinds {
+		if kind == KindNotify {
+			continue
+		}
 		for _, project := range []string{"nowhere", ""} {
 			t.Run(kind+"/project="+project, func(t *testing.T) {
-				payload := `{"project": "` + project + `", "latitude": 23.8, "longitude": 90.4}`
+				payload := `{"project": "` + project + `", "format": "pdf", "latitude": 23.8, "longitude": 90.4}`
 				err := f.runRaw(t, kind, payload)
 				if !jobs.IsPermanent(err) {
 					t.Fatalf("got %v, want a permanent failure", err)
@@ -50,7 +55,7 @@ func TestBadInput(t *testing.T) {
 // need what is missing are left out and their jobs fail as unknown.
 func TestRegisterLeavesOut(t *testing.T) {
 	f := newFixture(t, func(d *Deps) { d.Proposals = nil }, "p", storetest.Sample())
-	for _, kind := range []string{KindLeveling, KindWeather} {
+	for _, kind := range []string{KindLeveling, KindWeather, KindNotify, KindReport} {
 		if err := f.runRaw(t, kind, `{"project": "p"}`); !errors.Is(err, jobs.ErrUnknownKind) {
 			t.Errorf("%s: got %v, want ErrUnknownKind", kind, err)
 		}
@@ -74,6 +79,8 @@ func TestNewJobOptions(t *testing.T) {
 		{LevelingArgs{Project: "p"}, "leveling:p", ""},
 		{RiskArgs{Project: "p"}, "", ""},
 		{WeatherArgs{Project: "p"}, "weather:p", ""},
+		{NotifyArgs{Notification{ID: "n1"}}, "", "notify:n1"},
+		{ReportArgs{Project: "p", Revision: 3, Format: "pdf"}, "report:p:3:pdf:", ""},
 	} {
 		j, err := NewJob("q", c.args)
 		if err != nil {

@@ -12,10 +12,12 @@
 //	notify          NotifyArgs        a notification handed to the Notifier
 //	report          ReportArgs        a PDF Gantt chart, workbook, MSPDI or XER file of a
 //	                                  project at a revision, written to Blobs
+//	sync            SyncArgs          a linked MS Project / P6 / Excel file re-imported as a
+//	                                  change when its content changes
 //
 // NewJob makes a job of any kind with the options its kind needs: the
-// recalculations (progress, critical path, leveling, weather, reports)
-// carry a coalescing key, so that while one waits a newer request
+// recalculations (progress, critical path, leveling, weather, reports,
+// syncs) carry a coalescing key, so that while one waits a newer request
 // replaces it; a notification carries a unique key.
 //
 // # Dependencies
@@ -24,9 +26,10 @@
 // *store.Store satisfies, and reach everything else through interfaces
 // declared here, where they are used (Deps): the store's Cache for
 // results, an Announcer for the realtime hub, Proposals, a Forecaster
-// (adapters/openmeteo), a Notifier (the notify package) and Blobs. The
-// in-process ones are here: MemoryProposals and Dir (blobs in a
-// directory, written whole or not at all).
+// (adapters/openmeteo), a Notifier (the notify package), Blobs, Files
+// and SyncState. The in-process ones are here: MemoryProposals, Dir
+// (blobs in a directory, written whole or not at all), FS (the files of
+// an fs.FS) and MemorySyncState.
 //
 // Results computed from a project at a revision (progress, critical
 // path, risk, reports) are cached under store.Key{project, revision,

@@ -60,6 +60,10 @@ type Deps struct {
 	Notifier Notifier
 	// Blobs keeps generated reports; the report kind needs it.
 	Blobs Blobs
+	// Files opens linked project files and Synced remembers the content
+	// last synced from each; the sync kind needs both.
+	Files  Files
+	Synced SyncState
 	// Now is the clock, time.Now when nil: the weather window, the
 	// status date when a project has none, when proposals were made.
 	Now func() time.Time
@@ -77,11 +81,13 @@ const (
 	KindWeather      = "weather"
 	KindNotify       = "notify"
 	KindReport       = "report"
+	KindSync         = "sync"
 )
 
 // Register routes the job kinds to mux: progress, critical path and risk
 // always; leveling with Deps.Proposals; weather with Deps.Forecaster and
-// Deps.Proposals; notify with Deps.Notifier; report with Deps.Blobs. A kind left out fails its jobs
+// Deps.Proposals; notify with Deps.Notifier; report with Deps.Blobs; sync
+// with Deps.Files and Deps.Synced. A kind left out fails its jobs
 // permanently with jobs.ErrUnknownKind, as the Mux does. A payload that
 // does not decode fails its job permanently with the decoding error
 // (jobs.Register), and so does a job naming an unknown project. Register
@@ -108,6 +114,9 @@ func Register(mux *jobs.Mux, d Deps) error {
 	}
 	if d.Blobs != nil {
 		jobs.Register(mux, KindReport, (&report{w}).Work)
+	}
+	if d.Files != nil && d.Synced != nil {
+		jobs.Register(mux, KindSync, (&syncFile{w}).Work)
 	}
 	return nil
 }

@@ -17,8 +17,9 @@ func TestBadInput(t *testing.T) {
 		d.Forecaster = ForecasterFunc(nil)
 		d.Notifier = NotifierFunc(nil)
 		d.Blobs = NewDir(t.TempDir())
+		d.Files, d.Synced = FS(nil), NewMemorySyncState()
 	}, "p", storetest.Sample())
-	kinds := []string{KindProgress, KindCriticalPath, KindLeveling, KindRisk, KindWeather, KindNotify, KindReport}
+	kinds := []string{KindProgress, KindCriticalPath, KindLeveling, KindRisk, KindWeather, KindNotify, KindReport, KindSync}
 	for _, kind := range kinds {
 		t.Run(kind+"/payload", func(t *testing.T) {
 			err := f.runRaw(t, kind, `{"project": 12`)
@@ -33,7 +34,7 @@ func TestBadInput(t *testing.T) {
 		}
 		for _, project := range []string{"nowhere", ""} {
 			t.Run(kind+"/project="+project, func(t *testing.T) {
-				payload := `{"project": "` + project + `", "format": "pdf", "latitude": 23.8, "longitude": 90.4}`
+				payload := `{"project": "` + project + `", "file": "plan.json", "format": "pdf", "latitude": 23.8, "longitude": 90.4}`
 				err := f.runRaw(t, kind, payload)
 				if !jobs.IsPermanent(err) {
 					t.Fatalf("got %v, want a permanent failure", err)
@@ -55,7 +56,7 @@ func TestBadInput(t *testing.T) {
 // need what is missing are left out and their jobs fail as unknown.
 func TestRegisterLeavesOut(t *testing.T) {
 	f := newFixture(t, func(d *Deps) { d.Proposals = nil }, "p", storetest.Sample())
-	for _, kind := range []string{KindLeveling, KindWeather, KindNotify, KindReport} {
+	for _, kind := range []string{KindLeveling, KindWeather, KindNotify, KindReport, KindSync} {
 		if err := f.runRaw(t, kind, `{"project": "p"}`); !errors.Is(err, jobs.ErrUnknownKind) {
 			t.Errorf("%s: got %v, want ErrUnknownKind", kind, err)
 		}
@@ -81,6 +82,7 @@ func TestNewJobOptions(t *testing.T) {
 		{WeatherArgs{Project: "p"}, "weather:p", ""},
 		{NotifyArgs{Notification{ID: "n1"}}, "", "notify:n1"},
 		{ReportArgs{Project: "p", Revision: 3, Format: "pdf"}, "report:p:3:pdf:", ""},
+		{SyncArgs{Project: "p", File: "plan.xml"}, "sync:p:plan.xml", ""},
 	} {
 		j, err := NewJob("q", c.args)
 		if err != nil {

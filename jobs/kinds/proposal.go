@@ -132,9 +132,12 @@ func (e *StaleError) Error() string {
 // store's *store.ConflictError). It carries the command id
 // "proposal:ID", so accepting again — after a crash between the change
 // and the decision, or by two users at once — applies nothing twice and
-// answers as the first time. A weather proposal cannot be accepted this
-// way (its calendar change is not an edit the store makes; the error
-// wraps errors.ErrUnsupported); a decided one fails with ErrDecided.
+// answers as the first time. (An edit that lands between the check of
+// the log and the change is caught only when it sets a field the change
+// sets: the store's conflict rule.) A weather proposal cannot be
+// accepted this way (its calendar change is not an edit the store makes;
+// the error wraps errors.ErrUnsupported); a decided one fails with
+// ErrDecided.
 func Accept(ctx context.Context, d Deps, id, actor string) (*store.Outcome, error) {
 	if d.Projects == nil || d.Proposals == nil {
 		return nil, errors.New("kinds: Accept needs Deps.Projects and Deps.Proposals")

@@ -10,8 +10,8 @@ import (
 )
 
 // Edit is one change to a scheduled project: SetDuration, SetConstraint,
-// SetProgress, SetSplits, UpdateTask, UpdateResource, AddTask, RemoveTask,
-// AddLink, RemoveLink, Assign or Unassign.
+// SetProgress, SetSplits, UpdateTask, UpdateResource, SetCalendar,
+// AddTask, RemoveTask, AddLink, RemoveLink, Assign or Unassign.
 type Edit interface {
 	// reshapes reports whether the edit changes the network's shape (adds
 	// or removes a task, link or assignment, turns a task into a
@@ -480,6 +480,30 @@ func (u UpdateResource) apply(p *Project, _ func(string) (int, error), _ Setting
 		return &InputError{Field: "resources", Err: fmt.Errorf("%q: an update cannot change the resource's ID (to %q): %w", u.Resource, r.ID, ErrBadValue)}
 	}
 	p.Resources[i] = r
+	return nil
+}
+
+// SetCalendar adds a calendar, or replaces the project's calendar of the
+// same name: its week and its exceptions (days off for rain, say). The
+// project is compiled again; a calendar that does not compile (a missing
+// base, a loop of bases, no working time) is refused.
+type SetCalendar struct{ Calendar Calendar }
+
+func (SetCalendar) reshapes(*Editor) bool { return true }
+
+func (c SetCalendar) apply(p *Project, _ func(string) (int, error), _ Settings) error {
+	if c.Calendar.Name == "" {
+		return &InputError{Field: "calendars", Err: fmt.Errorf("a calendar needs a name: %w", ErrBadValue)}
+	}
+	cal := c.Calendar
+	cal.Week = maps.Clone(cal.Week)
+	cal.Exceptions = slices.Clone(cal.Exceptions)
+	p.Calendars = slices.Clone(p.Calendars)
+	if i := slices.IndexFunc(p.Calendars, func(x Calendar) bool { return x.Name == cal.Name }); i >= 0 {
+		p.Calendars[i] = cal
+	} else {
+		p.Calendars = append(p.Calendars, cal)
+	}
 	return nil
 }
 

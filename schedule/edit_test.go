@@ -255,3 +255,42 @@ func TestUpdateResource(t *testing.T) {
 		t.Error("a refused update changed the resource")
 	}
 }
+
+// TestSetCalendar adds days off to the project's calendar and a new
+// calendar: the editor's schedule is a fresh one's, and a calendar that
+// does not compile is refused with nothing changed.
+func TestSetCalendar(t *testing.T) {
+	p := randnet.Loaded(40, 5)
+	ed, err := schedule.NewEditor(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	finish := ed.Result().Finish()
+	std := schedule.StandardCalendar()
+	std.Name = "Monsoon"
+	for d := range 10 {
+		std.Exceptions = append(std.Exceptions, schedule.Exception{Name: "rain", From: schedule.DateOf(randnet.Start.AddDate(0, 0, 2+d))})
+	}
+	if _, err := ed.Apply(schedule.SetCalendar{Calendar: std}, schedule.UpdateTask{Task: ed.Project().Tasks[0].ID, Set: func(t *schedule.Task) { t.Calendar = "Monsoon" }}); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := schedule.Run(ed.Project())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := canonical(t, ed.Result()), canonical(t, fresh); !bytes.Equal(a, b) {
+		t.Error("the editor's schedule after SetCalendar differs from a fresh one")
+	}
+	if ed.Result().Finish().Before(finish) {
+		t.Errorf("ten days of rain moved the finish earlier: %v → %v", finish, ed.Result().Finish())
+	}
+	n := len(ed.Project().Calendars)
+	for _, bad := range []schedule.Calendar{{}, {Name: "Loop", Base: "Loop"}, {Name: "Orphan", Base: "nowhere"}} {
+		if _, err := ed.Apply(schedule.SetCalendar{Calendar: bad}); err == nil {
+			t.Errorf("calendar %+v accepted", bad)
+		}
+	}
+	if len(ed.Project().Calendars) != n {
+		t.Error("a refused calendar changed the project's calendars")
+	}
+}

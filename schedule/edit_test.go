@@ -2,9 +2,11 @@ package schedule_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -292,5 +294,28 @@ func TestSetCalendar(t *testing.T) {
 	}
 	if len(ed.Project().Calendars) != n {
 		t.Error("a refused calendar changed the project's calendars")
+	}
+}
+
+// TestCalendarJSONRoundTrip: a calendar encoded with encoding/json (as the
+// store keeps the ops that set one) decodes to itself, a single-day
+// exception's zero To included.
+func TestCalendarJSONRoundTrip(t *testing.T) {
+	c := schedule.SundayThursdayCalendar()
+	c.Exceptions = []schedule.Exception{
+		{Name: "Victory Day", From: schedule.Date{Year: 2027, Month: 12, Day: 16}, Yearly: true},
+		{Name: "Eid", From: schedule.Date{Year: 2027, Month: 3, Day: 9}, To: schedule.Date{Year: 2027, Month: 3, Day: 12}},
+		{Name: "half day", From: schedule.Date{Year: 2027, Month: 4, Day: 1}, Working: []schedule.Interval{schedule.Span(9, 0, 13, 0)}},
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back schedule.Calendar
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("decoding %s: %v", b, err)
+	}
+	if !reflect.DeepEqual(c, back) {
+		t.Errorf("round trip\n got %+v\nwant %+v", back, c)
 	}
 }

@@ -29,6 +29,7 @@ func linkKey(l *schedule.Link) string {
 }
 func assignKey(task, resource string) string { return "a\x1f" + task + "\x1f" + resource }
 func resourceKey(id, field string) string    { return "r\x1f" + id + "\x1f" + field }
+func calendarKey(name string) string         { return "c\x1f" + name }
 
 // plan is a change worked out against a project's state: the engine's
 // edits it makes, the ops that take effect, and what it reports.
@@ -100,6 +101,8 @@ func (pl *planner) op(k int, op *Op) error {
 		return pl.set(k, op)
 	case OpSetResource:
 		return pl.setResource(k, op)
+	case OpSetCalendar:
+		return pl.setCalendar(k, op)
 	case OpAddTask:
 		return pl.addTask(k, op)
 	case OpRemoveTask:
@@ -193,6 +196,28 @@ func (pl *planner) setResource(k int, op *Op) error {
 		pl.p.resolutions = append(pl.p.resolutions, Resolution{Op: k, Resource: op.Resource, Field: op.Field,
 			Value: after, Lost: before, LostBy: v.By, Version: v.Rev, LostAt: v.At})
 	}
+	pl.p.stamps[key] = pl.now
+	pl.p.effective = append(pl.p.effective, *op)
+	return nil
+}
+
+func (pl *planner) setCalendar(k int, op *Op) error {
+	c := op.Calendar
+	if c == nil || c.Name == "" {
+		return &InputError{Project: pl.l.id, Op: k, Field: "calendar", Err: fmt.Errorf("a calendar with a name: %w", ErrBadValue)}
+	}
+	key := calendarKey(c.Name)
+	if v := pl.l.ver[key]; !pl.trusted && v.Rev > pl.base(op) {
+		cals := pl.l.ed.Project().Calendars
+		var current json.RawMessage
+		if i := slices.IndexFunc(cals, func(x schedule.Calendar) bool { return x.Name == c.Name }); i >= 0 {
+			current, _ = json.Marshal(cals[i])
+		}
+		pl.p.conflicts = append(pl.p.conflicts, Conflict{Op: k, Calendar: c.Name, Field: "calendar",
+			Current: current, Version: v.Rev, By: v.By, At: v.At, Base: pl.base(op)})
+		return nil
+	}
+	pl.p.edits = append(pl.p.edits, schedule.SetCalendar{Calendar: *c})
 	pl.p.stamps[key] = pl.now
 	pl.p.effective = append(pl.p.effective, *op)
 	return nil

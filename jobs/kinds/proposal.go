@@ -37,7 +37,8 @@ type Proposal struct {
 	// Unresolved the over-allocations it leaves.
 	Delays     []ProposedDelay     `json:"delays,omitempty"`
 	Unresolved []leveling.Conflict `json:"unresolved,omitempty"`
-	// Ops are the change accepting it applies (a leveling's).
+	// Ops are the change accepting it applies: a leveling's delays, a
+	// weather proposal's calendars.
 	Ops []store.Op `json:"ops,omitempty"`
 	// Weather is a weather update's report (a weather proposal's).
 	Weather *WeatherReport `json:"weather,omitempty"`
@@ -134,10 +135,9 @@ func (e *StaleError) Error() string {
 // and the decision, or by two users at once — applies nothing twice and
 // answers as the first time. (An edit that lands between the check of
 // the log and the change is caught only when it sets a field the change
-// sets: the store's conflict rule.) A weather proposal cannot be
-// accepted this way (its calendar change is not an edit the store makes;
-// the error wraps errors.ErrUnsupported); a decided one fails with
-// ErrDecided.
+// sets: the store's conflict rule.) A weather proposal's change is its
+// calendars: the days off added, tasks moved to an outdoor calendar. A
+// decided one fails with ErrDecided.
 func Accept(ctx context.Context, d Deps, id, actor string) (*store.Outcome, error) {
 	if d.Projects == nil || d.Proposals == nil {
 		return nil, errors.New("kinds: Accept needs Deps.Projects and Deps.Proposals")
@@ -148,9 +148,6 @@ func Accept(ctx context.Context, d Deps, id, actor string) (*store.Outcome, erro
 	}
 	if p.Status != StatusPending {
 		return nil, fmt.Errorf("kinds: proposal %q is %s: %w", id, p.Status, ErrDecided)
-	}
-	if p.Kind != KindLeveling {
-		return nil, fmt.Errorf("kinds: proposal %q: a %s proposal's calendar change is made in the project's calendars, not through the store: %w", id, p.Kind, errors.ErrUnsupported)
 	}
 	now := time.Now
 	if d.Now != nil {

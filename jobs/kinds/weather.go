@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/critpath/critpath/jobs"
 	"github.com/critpath/critpath/schedule"
+	"github.com/critpath/critpath/store"
 )
 
 // Forecaster gives a site's daily weather forecast: the days from today
@@ -215,13 +217,15 @@ func (h *weather) Work(ctx context.Context, a WeatherArgs, _ jobs.Progress) erro
 			rep.Forecast = append(rep.Forecast, d)
 		}
 	}
+	orig := *p // check works the calendar change out on p (see withCalendars)
+	orig.Calendars, orig.Tasks = slices.Clone(p.Calendars), slices.Clone(p.Tasks)
 	if err := rep.check(p, loc, a); err != nil {
 		return jobs.Permanent(fmt.Errorf("kinds: weather: project %q at revision %d: %w", a.Project, rev, err))
 	}
 	if len(rep.Alerts) > 0 {
 		rep.Proposal = fmt.Sprintf("weather-%s-%d-%s-%s", a.Project, rev, from, digest(rep))
 		prop := Proposal{ID: rep.Proposal, Project: a.Project, Kind: KindWeather, Revision: rev, Created: h.d.Now(), Status: StatusPending,
-			FinishBefore: rep.FinishBefore, FinishAfter: rep.FinishAfter, Weather: rep}
+			FinishBefore: rep.FinishBefore, FinishAfter: rep.FinishAfter, Weather: rep, Ops: calendarOps(&orig, p)}
 		if err := h.d.Proposals.Add(ctx, prop); err != nil && !errors.Is(err, ErrProposalExists) {
 			return fmt.Errorf("kinds: weather: project %q: %w", a.Project, err)
 		}
@@ -385,6 +389,26 @@ func worksBetween(r *schedule.Result, i int, from, to time.Time) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// calendarOps is the change that gives before the calendars, and its
+// tasks the calendars, that after has: a set_calendar op for each
+// calendar added or changed, a set of "calendar" for each task moved.
+func calendarOps(before, after *schedule.Project) []store.Op {
+	var ops []store.Op
+	for _, c := range after.Calendars {
+		k := slices.IndexFunc(before.Calendars, func(b schedule.Calendar) bool { return b.Name == c.Name })
+		if k >= 0 && reflect.DeepEqual(before.Calendars[k], c) {
+			continue
+		}
+		ops = append(ops, store.SetCalendar(c))
+	}
+	for i, t := range after.Tasks {
+		if i < len(before.Tasks) && before.Tasks[i].ID == t.ID && before.Tasks[i].Calendar != t.Calendar {
+			ops = append(ops, store.Set(t.ID, "calendar", t.Calendar))
+		}
+	}
+	return ops
 }
 
 // withCalendars schedules the project with the calendar changes made

@@ -116,14 +116,25 @@ func TestWeatherDhaka(t *testing.T) {
 		t.Errorf("risk events %v, want %v", probs, want)
 	}
 
-	// Stored as a proposal, which the store cannot apply.
+	// Stored as a proposal; accepted, it adds the days off.
 	prop, err := f.deps.Proposals.Proposal(t.Context(), rep.Proposal)
 	if err != nil || prop.Kind != KindWeather || prop.Status != StatusPending || prop.Weather == nil || len(prop.Weather.Alerts) != 3 {
 		t.Fatalf("proposal %q: %+v, %v", rep.Proposal, prop, err)
 	}
-	if _, err := Accept(t.Context(), f.deps, rep.Proposal, "pm"); !errors.Is(err, errors.ErrUnsupported) {
-		t.Errorf("accepting a weather proposal: %v, want ErrUnsupported", err)
-	}
+	defer func() {
+		out, err := Accept(t.Context(), f.deps, rep.Proposal, "pm")
+		if err != nil {
+			t.Fatalf("accepting the weather proposal: %v", err)
+		}
+		p, _, err := f.deps.Projects.Project(t.Context(), "tower")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := schedule.Run(p)
+		if err != nil || out.Revision == 0 || !r.Finish().Equal(prop.FinishAfter) {
+			t.Errorf("accepted: revision %d, finish %v, want the proposal's %v (%v)", out.Revision, r.Finish(), prop.FinishAfter, err)
+		}
+	}()
 
 	// The alerts feed the risk model.
 	mean := func(weather string) float64 {

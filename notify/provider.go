@@ -56,6 +56,24 @@ type Provider interface {
 	Send(ctx context.Context, m *Message) (Receipt, error)
 }
 
+// KeyTaker is implemented by a Provider that passes Message.Key to its
+// service as an idempotency key the service honours (Resend's
+// Idempotency-Key, SSL Wireless's csms_id), so that a message sent twice
+// is delivered once. TakesKey may depend on configuration. The delivery
+// policy sends a message whose outcome is unknown again only to such a
+// provider; ProviderOptions.TakesKey overrides what it says.
+type KeyTaker interface {
+	TakesKey() bool
+}
+
+// PayloadLimiter is implemented by a push Provider that knows the most
+// bytes its service takes in a message's payload (as PayloadSize counts
+// them); a message over it is refused before sending.
+// ProviderOptions.MaxPayload overrides it.
+type PayloadLimiter interface {
+	MaxPayload() int
+}
+
 // Class says what a failed send means for trying again.
 type Class uint8
 

@@ -532,8 +532,18 @@ func testCoalesce(t *testing.T, h Harness) {
 		t.Errorf("Stats = %+v, want 2 jobs for 1,000 requests", s)
 	}
 	close(release)
-	w.until(jobs.EventCompleted, first)
-	w.until(jobs.EventCompleted, second)
+	// One job of a key runs at a time: the second starts after the first
+	// is done.
+	var order []string
+	for len(order) == 0 || order[len(order)-1] != "completed "+second {
+		ev := w.next()
+		if ev.Kind == jobs.EventStarted || ev.Kind == jobs.EventCompleted {
+			order = append(order, ev.Kind.String()+" "+ev.JobID)
+		}
+	}
+	if want := []string{"completed " + first, "started " + second, "completed " + second}; !slices.Equal(order, want) {
+		t.Errorf("events %q, want %q", order, want)
+	}
 	r1, r2 := receive(t, runs), receive(t, runs)
 	if string(r1.job.Payload) != "0" || string(r2.job.Payload) != "999" || r2.job.ID != second {
 		t.Errorf("runs saw %s then %s, want 0 then 999 (the latest)", r1.job.Payload, r2.job.Payload)

@@ -10,8 +10,8 @@ import (
 )
 
 // Edit is one change to a scheduled project: SetDuration, SetConstraint,
-// SetProgress, SetSplits, UpdateTask, AddTask, RemoveTask, AddLink,
-// RemoveLink, Assign or Unassign.
+// SetProgress, SetSplits, UpdateTask, UpdateResource, AddTask, RemoveTask,
+// AddLink, RemoveLink, Assign or Unassign.
 type Edit interface {
 	// reshapes reports whether the edit changes the network's shape (adds
 	// or removes a task, link or assignment, turns a task into a
@@ -451,6 +451,35 @@ func (u UpdateTask) apply(p *Project, at func(string) (int, error), _ Settings) 
 		return &InputError{Task: u.Task, Err: fmt.Errorf("an update cannot change the task's ID (to %q): %w", t.ID, ErrBadValue)}
 	}
 	p.Tasks[i] = t
+	return nil
+}
+
+// UpdateResource changes a resource's values — its name, units,
+// calendar, rates and the rest — with Set, which is given a copy of the
+// resource to change and must not change its ID. The project is compiled
+// again.
+type UpdateResource struct {
+	Resource string
+	Set      func(r *Resource)
+}
+
+func (u UpdateResource) reshapes(*Editor) bool { return true }
+
+func (u UpdateResource) apply(p *Project, _ func(string) (int, error), _ Settings) error {
+	i := slices.IndexFunc(p.Resources, func(r Resource) bool { return r.ID == u.Resource })
+	switch {
+	case i < 0:
+		return &InputError{Field: "resources", Err: fmt.Errorf("%q: %w", u.Resource, ErrUnknownResource)}
+	case u.Set == nil:
+		return &InputError{Field: "resources", Err: fmt.Errorf("%q: an update without a Set function: %w", u.Resource, ErrBadValue)}
+	}
+	r := p.Resources[i]
+	r.Fields = maps.Clone(r.Fields)
+	u.Set(&r)
+	if r.ID != u.Resource {
+		return &InputError{Field: "resources", Err: fmt.Errorf("%q: an update cannot change the resource's ID (to %q): %w", u.Resource, r.ID, ErrBadValue)}
+	}
+	p.Resources[i] = r
 	return nil
 }
 

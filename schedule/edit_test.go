@@ -217,3 +217,41 @@ func sameTask(a, b schedule.TaskResult) bool {
 		a.Critical == b.Critical && a.Summary == b.Summary && a.Milestone == b.Milestone && a.PercentComplete == b.PercentComplete &&
 		a.Work == b.Work && a.Cost == b.Cost
 }
+
+// TestUpdateResource changes a resource and checks the editor's schedule
+// against a fresh one, and that a bad update changes nothing.
+func TestUpdateResource(t *testing.T) {
+	p := randnet.Loaded(60, 3)
+	ed, err := schedule.NewEditor(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ed.Project().Resources[0].ID
+	if _, err := ed.Apply(schedule.UpdateResource{Resource: id, Set: func(r *schedule.Resource) { r.MaxUnits, r.Name = 7, "Crane crew" }}); err != nil {
+		t.Fatal(err)
+	}
+	got := ed.Project().Resources[0]
+	if got.MaxUnits != 7 || got.Name != "Crane crew" {
+		t.Errorf("resource after the update = %+v", got)
+	}
+	fresh, err := schedule.Run(ed.Project())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := canonical(t, ed.Result()), canonical(t, fresh); !bytes.Equal(a, b) {
+		t.Error("the editor's schedule after UpdateResource differs from a fresh one")
+	}
+	for _, bad := range []schedule.UpdateResource{
+		{Resource: "nobody", Set: func(*schedule.Resource) {}},
+		{Resource: id},
+		{Resource: id, Set: func(r *schedule.Resource) { r.ID = "other" }},
+		{Resource: id, Set: func(r *schedule.Resource) { r.Calendar = "no such calendar" }},
+	} {
+		if _, err := ed.Apply(bad); err == nil {
+			t.Errorf("UpdateResource %q accepted", bad.Resource)
+		}
+	}
+	if ed.Project().Resources[0].Calendar != got.Calendar || ed.Project().Resources[0].ID != id {
+		t.Error("a refused update changed the resource")
+	}
+}

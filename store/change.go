@@ -27,6 +27,7 @@ type Change struct {
 // Op is one edit of a Change. Its Op names what it does:
 //
 //   - "set": Field of Task to Value (JSON; see Fields);
+//   - "set_resource": Field of Resource to Value (see ResourceFields);
 //   - "add_task": the task New; "remove_task": Task;
 //   - "add_link", "remove_link": Link (identified by its Pred, Succ and
 //     Type; adding one that exists with another lag changes the lag);
@@ -41,6 +42,7 @@ type Op struct {
 	ID         string               `json:"id,omitempty"`
 	Op         string               `json:"op"`
 	Task       string               `json:"task,omitempty"`
+	Resource   string               `json:"resource,omitempty"`
 	Field      string               `json:"field,omitempty"`
 	Value      json.RawMessage      `json:"value,omitempty"`
 	New        *schedule.Task       `json:"new,omitempty"`
@@ -51,13 +53,14 @@ type Op struct {
 
 // The kinds of Op.
 const (
-	OpSet        = "set"
-	OpAddTask    = "add_task"
-	OpRemoveTask = "remove_task"
-	OpAddLink    = "add_link"
-	OpRemoveLink = "remove_link"
-	OpAssign     = "assign"
-	OpUnassign   = "unassign"
+	OpSet         = "set"
+	OpSetResource = "set_resource"
+	OpAddTask     = "add_task"
+	OpRemoveTask  = "remove_task"
+	OpAddLink     = "add_link"
+	OpRemoveLink  = "remove_link"
+	OpAssign      = "assign"
+	OpUnassign    = "unassign"
 )
 
 // Set returns an op setting a task's field to value, which is encoded as
@@ -72,6 +75,15 @@ func Set(task, field string, value any) Op {
 		raw = nil // Apply refuses the op for its missing value
 	}
 	return Op{Op: OpSet, Task: task, Field: field, Value: raw}
+}
+
+// SetResource returns an op setting a resource's field to value (JSON):
+// a string for its name, group and calendar, a number for its units and
+// rates.
+func SetResource(resource, field string, value any) Op {
+	op := Set("", field, value)
+	op.Op, op.Resource = OpSetResource, resource
+	return op
 }
 
 // AddTask returns an op adding t.
@@ -113,18 +125,24 @@ type Outcome struct {
 	// Duplicate is true when the change's command was answered before:
 	// this is that answer, and nothing was applied again.
 	Duplicate bool `json:"duplicate,omitempty"`
+	// DeltaOmitted is true on a duplicate's answer whose delta was too
+	// large to keep (over 64 KiB as JSON: a change that moved most of a
+	// large project): Delta holds only the project finish; the client
+	// reads the schedule at Revision instead.
+	DeltaOmitted bool `json:"delta_omitted,omitempty"`
 }
 
 // Resolution reports a descriptive field decided by last writer wins.
 type Resolution struct {
-	Op      int             `json:"op"`
-	Task    string          `json:"task"`
-	Field   string          `json:"field"`
-	Value   json.RawMessage `json:"value"`   // the value that won (this change's)
-	Lost    json.RawMessage `json:"lost"`    // the value it overwrote
-	LostBy  string          `json:"lost_by"` // who had set it
-	Version int64           `json:"version"` // the revision that had set it
-	LostAt  time.Time       `json:"lost_at"` // when
+	Op       int             `json:"op"`
+	Task     string          `json:"task,omitempty"`
+	Resource string          `json:"resource,omitempty"`
+	Field    string          `json:"field"`
+	Value    json.RawMessage `json:"value"`   // the value that won (this change's)
+	Lost     json.RawMessage `json:"lost"`    // the value it overwrote
+	LostBy   string          `json:"lost_by"` // who had set it
+	Version  int64           `json:"version"` // the revision that had set it
+	LostAt   time.Time       `json:"lost_at"` // when
 }
 
 // Skip reports an op that changed nothing, and why.
@@ -189,14 +207,15 @@ type ConflictError struct {
 
 // Conflict is one stale write.
 type Conflict struct {
-	Op      int             `json:"op"`
-	Task    string          `json:"task"`
-	Field   string          `json:"field"`
-	Current json.RawMessage `json:"current"`
-	Version int64           `json:"version"` // the revision that set Current
-	By      string          `json:"by"`
-	At      time.Time       `json:"at"`
-	Base    int64           `json:"base"` // the revision the client saw
+	Op       int             `json:"op"`
+	Task     string          `json:"task,omitempty"`
+	Resource string          `json:"resource,omitempty"`
+	Field    string          `json:"field"`
+	Current  json.RawMessage `json:"current"`
+	Version  int64           `json:"version"` // the revision that set Current
+	By       string          `json:"by"`
+	At       time.Time       `json:"at"`
+	Base     int64           `json:"base"` // the revision the client saw
 }
 
 func (e *ConflictError) Error() string {
@@ -205,8 +224,12 @@ func (e *ConflictError) Error() string {
 	if len(e.Conflicts) > 1 {
 		more = fmt.Sprintf(" (and %d more)", len(e.Conflicts)-1)
 	}
-	return fmt.Sprintf("store: project %q, op %d: task %q %s was changed at revision %d by %s, after revision %d the change was made from%s",
-		e.Project, c.Op, c.Task, c.Field, c.Version, c.By, c.Base, more)
+	what := fmt.Sprintf("task %q", c.Task)
+	if c.Resource != "" {
+		what = fmt.Sprintf("resource %q", c.Resource)
+	}
+	return fmt.Sprintf("store: project %q, op %d: %s %s was changed at revision %d by %s, after revision %d the change was made from%s",
+		e.Project, c.Op, what, c.Field, c.Version, c.By, c.Base, more)
 }
 
 // Is makes errors.Is(err, ErrConflict) true.

@@ -217,3 +217,56 @@ func decode(raw json.RawMessage, v any) error {
 	}
 	return nil
 }
+
+// resourceField is one settable resource field.
+type resourceField struct {
+	class class
+	get   func(r *schedule.Resource) any
+	set   func(r *schedule.Resource, raw json.RawMessage) error
+}
+
+func resourceValue[T any](c class, p func(*schedule.Resource) *T, ok func(T) error) resourceField {
+	return resourceField{c,
+		func(r *schedule.Resource) any { return *p(r) },
+		func(r *schedule.Resource, raw json.RawMessage) error {
+			var v T
+			if err := decode(raw, &v); err != nil {
+				return err
+			}
+			if ok != nil {
+				if err := ok(v); err != nil {
+					return err
+				}
+			}
+			*p(r) = v
+			return nil
+		}}
+}
+
+func nonNegative(v float64) error {
+	return check(!math.IsNaN(v) && !math.IsInf(v, 0) && v >= 0, "%v is not a finite amount of zero or more", v)
+}
+
+var resourceFields = map[string]resourceField{
+	"name":          resourceValue(descriptive, func(r *schedule.Resource) *string { return &r.Name }, nil),
+	"group":         resourceValue(descriptive, func(r *schedule.Resource) *string { return &r.Group }, nil),
+	"calendar":      resourceValue(scheduling, func(r *schedule.Resource) *string { return &r.Calendar }, nil),
+	"max_units":     resourceValue(scheduling, func(r *schedule.Resource) *float64 { return &r.MaxUnits }, nonNegative),
+	"standard_rate": resourceValue(scheduling, func(r *schedule.Resource) *float64 { return &r.StandardRate }, nonNegative),
+	"overtime_rate": resourceValue(scheduling, func(r *schedule.Resource) *float64 { return &r.OvertimeRate }, nonNegative),
+	"cost_per_use":  resourceValue(scheduling, func(r *schedule.Resource) *float64 { return &r.CostPerUse }, nonNegative),
+}
+
+// ResourceFields lists the resource fields an op may set, by class.
+func ResourceFields() (descriptiveFields, schedulingFields []string) {
+	for name, f := range resourceFields {
+		if f.class == descriptive {
+			descriptiveFields = append(descriptiveFields, name)
+		} else {
+			schedulingFields = append(schedulingFields, name)
+		}
+	}
+	slices.Sort(descriptiveFields)
+	slices.Sort(schedulingFields)
+	return descriptiveFields, schedulingFields
+}

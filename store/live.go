@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -131,7 +132,7 @@ func (l *live) freeze(now time.Time, ttl time.Duration) frozen {
 		}
 	}
 	return frozen{id: l.id, p: p, data: snapshotData{Revision: l.rev, Hash: l.hash,
-		Versions: cloneMap(l.ver), Ops: cloneMap(l.ops)}}
+		Versions: maps.Clone(l.ver), Ops: maps.Clone(l.ops)}}
 }
 
 func (f frozen) encode() (Snapshot, error) {
@@ -186,12 +187,4 @@ func copyProject(p *schedule.Project) *schedule.Project {
 	q.Baselines = slices.Clone(p.Baselines)
 	q.CustomFields = slices.Clone(p.CustomFields)
 	return &q
-}
-
-func cloneMap[V any](m map[string]V) map[string]V {
-	out := make(map[string]V, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

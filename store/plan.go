@@ -28,6 +28,7 @@ func linkKey(l *schedule.Link) string {
 	return fmt.Sprintf("l\x1f%s\x1f%s\x1f%d", l.Pred, l.Succ, l.Type)
 }
 func assignKey(task, resource string) string { return "a\x1f" + task + "\x1f" + resource }
+func resourceKey(id, field string) string    { return "r\x1f" + id + "\x1f" + field }
 
 // plan is a change worked out against a project's state: the engine's
 // edits it makes, the ops that take effect, and what it reports.
@@ -51,19 +52,20 @@ type planner struct {
 	now     stamp
 	p       plan
 
-	tasks    map[string]*schedule.Task // working copies of the tasks set ops change
-	order    []string                  // their IDs, first touched first
-	added    map[string]int            // tasks added by the change: index of their AddTask edit
-	removed  map[string]bool
-	links    map[string]*schedule.Link       // links as the change leaves them (nil: removed)
-	assigned map[string]*schedule.Assignment // likewise assignments
+	tasks     map[string]*schedule.Task // working copies of the tasks set ops change
+	order     []string                  // their IDs, first touched first
+	added     map[string]int            // tasks added by the change: index of their AddTask edit
+	removed   map[string]bool
+	resources map[string]*schedule.Resource   // working copies of the resources set ops change
+	links     map[string]*schedule.Link       // links as the change leaves them (nil: removed)
+	assigned  map[string]*schedule.Assignment // likewise assignments
 }
 
 func (l *live) plan(ch *Change, trusted bool, now stamp) (*plan, error) {
 	pl := &planner{l: l, ch: ch, trusted: trusted, now: now,
 		p:     plan{stamps: map[string]stamp{}},
 		tasks: map[string]*schedule.Task{}, added: map[string]int{}, removed: map[string]bool{},
-		links: map[string]*schedule.Link{}, assigned: map[string]*schedule.Assignment{}}
+		links: map[string]*schedule.Link{}, assigned: map[string]*schedule.Assignment{}, resources: map[string]*schedule.Resource{}}
 	for k := range ch.Ops {
 		if err := pl.op(k, &ch.Ops[k]); err != nil {
 			return nil, err
@@ -96,6 +98,8 @@ func (pl *planner) op(k int, op *Op) error {
 	switch op.Op {
 	case OpSet:
 		return pl.set(k, op)
+	case OpSetResource:
+		return pl.setResource(k, op)
 	case OpAddTask:
 		return pl.addTask(k, op)
 	case OpRemoveTask:
@@ -152,6 +156,44 @@ func (pl *planner) set(k int, op *Op) error {
 		}
 	}
 	pl.p.stamps[fieldKey(op.Task, op.Field)] = pl.now
+	pl.p.effective = append(pl.p.effective, *op)
+	return nil
+}
+
+func (pl *planner) setResource(k int, op *Op) error {
+	f, ok := resourceFields[op.Field]
+	if !ok {
+		return &InputError{Project: pl.l.id, Op: k, Field: op.Field, Err: ErrUnknownField}
+	}
+	r, ok := pl.resources[op.Resource]
+	if !ok {
+		res := pl.l.ed.Project().Resources
+		i := slices.IndexFunc(res, func(r schedule.Resource) bool { return r.ID == op.Resource })
+		if i < 0 {
+			return &InputError{Project: pl.l.id, Op: k, Field: "resource", Err: fmt.Errorf("%q: %w", op.Resource, schedule.ErrUnknownResource)}
+		}
+		c := res[i]
+		c.Fields = maps.Clone(c.Fields)
+		r = &c
+		pl.resources[op.Resource] = r
+		pl.p.edits = append(pl.p.edits, schedule.UpdateResource{Resource: op.Resource, Set: func(x *schedule.Resource) { *x = *r }})
+	}
+	before, _ := json.Marshal(f.get(r))
+	if err := f.set(r, op.Value); err != nil {
+		return &InputError{Project: pl.l.id, Op: k, Field: op.Field, Err: err}
+	}
+	key := resourceKey(op.Resource, op.Field)
+	if v := pl.l.ver[key]; !pl.trusted && v.Rev > pl.base(op) {
+		if f.class == scheduling {
+			pl.p.conflicts = append(pl.p.conflicts, Conflict{Op: k, Resource: op.Resource, Field: op.Field,
+				Current: before, Version: v.Rev, By: v.By, At: v.At, Base: pl.base(op)})
+			return nil
+		}
+		after, _ := json.Marshal(f.get(r))
+		pl.p.resolutions = append(pl.p.resolutions, Resolution{Op: k, Resource: op.Resource, Field: op.Field,
+			Value: after, Lost: before, LostBy: v.By, Version: v.Rev, LostAt: v.At})
+	}
+	pl.p.stamps[key] = pl.now
 	pl.p.effective = append(pl.p.effective, *op)
 	return nil
 }

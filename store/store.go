@@ -200,7 +200,7 @@ func (s *Store) apply(ctx context.Context, l *live, ch *Change) (*Outcome, error
 	out := &Outcome{Revision: ev.Seq, Delta: delta, Resolutions: p.resolutions, Skipped: p.skipped}
 	var ans *Answer
 	if ch.Command != "" {
-		b, err := json.Marshal(out)
+		b, err := answerBody(out)
 		if err != nil {
 			s.drop(l)
 			return nil, fmt.Errorf("store: project %q: %w", l.id, err)
@@ -223,6 +223,23 @@ func (s *Store) apply(ctx context.Context, l *live, ch *Change) (*Outcome, error
 	}
 	s.notify()
 	return out, nil
+}
+
+// maxAnswer bounds the answer kept for a command: a change that moves
+// most of a large project has a delta of megabytes, not worth keeping
+// for a retry that the client can answer by reading the schedule.
+const maxAnswer = 64 << 10
+
+// answerBody encodes an outcome to keep for its command, without its
+// delta's changes when they are over maxAnswer.
+func answerBody(out *Outcome) ([]byte, error) {
+	b, err := json.Marshal(out)
+	if err != nil || len(b) <= maxAnswer {
+		return b, err
+	}
+	short := *out
+	short.Delta.Changes, short.DeltaOmitted = nil, true
+	return json.Marshal(short)
 }
 
 // encodedSize is the size of a change's JSON encoding.

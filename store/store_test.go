@@ -7,6 +7,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/critpath/critpath/internal/randnet"
 	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
 	"github.com/critpath/critpath/store/storetest"
@@ -85,4 +86,32 @@ func TestProjectorDebounced(t *testing.T) {
 			t.Errorf("projected %v, want once at revision 6", got)
 		}
 	})
+}
+
+// TestLargeAnswerKeptShort: a command whose change moves most of a large
+// project keeps a short answer; its duplicate says the delta was left out.
+func TestLargeAnswerKeptShort(t *testing.T) {
+	p := randnet.Loaded(2000, 1)
+	s := store.New(store.NewMemory(), store.Config{})
+	defer s.Close()
+	if _, err := s.Create(t.Context(), "p", p, "planner"); err != nil {
+		t.Fatal(err)
+	}
+	r, _, _ := s.Schedule(t.Context(), "p")
+	first := r.LongestPath()[0]
+	ch := store.Change{Actor: "a", Command: "big", Base: 1, Ops: []store.Op{store.Set(first, "duration", schedule.Days(90))}}
+	out, err := s.Apply(t.Context(), "p", ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Delta.Changes) < 500 {
+		t.Fatalf("moving the first critical task moved only %d tasks", len(out.Delta.Changes))
+	}
+	again, err := s.Apply(t.Context(), "p", ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Duplicate || !again.DeltaOmitted || len(again.Delta.Changes) != 0 || again.Revision != out.Revision || !again.Delta.Finish[1].Equal(out.Delta.Finish[1]) {
+		t.Errorf("duplicate = revision %d, omitted %v, %d changes, finish %v", again.Revision, again.DeltaOmitted, len(again.Delta.Changes), again.Delta.Finish)
+	}
 }

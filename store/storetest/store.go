@@ -207,6 +207,28 @@ func RunStore(t *testing.T, open Open) {
 			t.Errorf("S's duration %v after refused changes, want 20d", d)
 		}
 	})
+	t.Run("ResourceFields", func(t *testing.T) {
+		s, _ := newStore(t, open, store.Config{})
+		mustCreate(t, s, "p", Sample())
+		mustApply(t, s, "p", store.Change{Actor: "karim", Base: 1, Ops: []store.Op{store.SetResource("mason", "max_units", 6), store.SetResource("mason", "name", "Masons (Mirpur)")}})
+		_, err := s.Apply(t.Context(), "p", store.Change{Actor: "nadia", Base: 1, Ops: []store.Op{store.SetResource("mason", "max_units", 3)}})
+		if c, ok := errors.AsType[*store.ConflictError](err); !ok || c.Conflicts[0].Resource != "mason" || string(c.Conflicts[0].Current) != "6" {
+			t.Errorf("a stale write of a resource's units: %v, want a conflict carrying 6", err)
+		}
+		out := mustApply(t, s, "p", store.Change{Actor: "nadia", Base: 1, Ops: []store.Op{store.SetResource("mason", "name", "Masons")}})
+		if len(out.Resolutions) != 1 || out.Resolutions[0].Resource != "mason" || string(out.Resolutions[0].Lost) != `"Masons (Mirpur)"` {
+			t.Errorf("resolutions = %+v", out.Resolutions)
+		}
+		for _, bad := range []store.Op{store.SetResource("crane", "name", "x"), store.SetResource("mason", "max_units", -1), store.SetResource("mason", "hue", "red")} {
+			if _, err := s.Apply(t.Context(), "p", store.Change{Actor: "a", Base: 3, Ops: []store.Op{bad}}); err == nil {
+				t.Errorf("%s %s = %s accepted", bad.Resource, bad.Field, bad.Value)
+			}
+		}
+		p, _, _ := s.Project(t.Context(), "p")
+		if r := p.Resources[0]; r.MaxUnits != 6 || r.Name != "Masons" {
+			t.Errorf("mason = %+v", r)
+		}
+	})
 	t.Run("LinksCommuteAndLoopsRefused", func(t *testing.T) {
 		s, _ := newStore(t, open, store.Config{})
 		mustCreate(t, s, "p", Sample())

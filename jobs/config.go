@@ -23,8 +23,9 @@ type Config struct {
 	Default QueueConfig
 	// Lease is how long a worker holds a job without renewing its hold
 	// before the job is handed out again (adapters/redis; a job of the
-	// in-process queue dies with its process); default 30 s. Workers
-	// renew their holds every Lease/3.
+	// in-process queue dies with its process); default 20 s. Workers
+	// renew their holds every Lease/3 and look for lapsed ones every
+	// Lease/4, so a dead worker's jobs run again within 1.25 × Lease.
 	Lease time.Duration
 	// EventBuffer is the number of events a subscriber's buffer holds;
 	// default 1,024.

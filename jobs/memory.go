@@ -40,7 +40,7 @@ func NewMemory(cfg Config) *Memory {
 	if cfg.Clock == nil {
 		cfg.Clock = SystemClock()
 	}
-	cfg.Lease = cmp.Or(cfg.Lease, 30*time.Second)
+	cfg.Lease = cmp.Or(cfg.Lease, 20*time.Second)
 	cfg.EventBuffer = cmp.Or(cfg.EventBuffer, 1024)
 	m := &Memory{cfg: cfg, clock: cfg.Clock, jitter: newJitter(cfg.Rand), queues: map[string]*memQueue{}, stop: make(chan struct{})}
 	m.cronCtx, m.cronStop = context.WithCancel(context.Background())

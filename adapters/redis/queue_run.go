@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -67,7 +68,7 @@ func (q *Queue) Consume(queue string, h jobs.Handler) error {
 	if h == nil {
 		return fmt.Errorf("redis: consume %q: no handler: %w", queue, jobs.ErrInvalid)
 	}
-	if err := q.listen(context.Background()); err != nil {
+	if err := q.listen(context.Background(), false); err != nil {
 		return err
 	}
 	q.mu.Lock()
@@ -254,7 +255,7 @@ func (c *consumer) dispatch() {
 	xreading := false
 	var stopTimer func() bool
 	lastClaim := time.Now()
-	claimEvery := c.q.cfg.Lease / 3
+	claimEvery := c.q.cfg.Lease / 4
 	claimTick := time.NewTicker(claimEvery)
 	defer claimTick.Stop()
 	failures := 0
@@ -418,7 +419,7 @@ func (q *Queue) Shutdown(ctx context.Context) error {
 	for _, c := range q.consumers {
 		consumers = append(consumers, c)
 	}
-	ps := q.ps
+	ps, events := q.ps, q.events
 	q.mu.Unlock()
 	var err error
 	for _, c := range consumers {
@@ -430,8 +431,10 @@ func (q *Queue) Shutdown(ctx context.Context) error {
 			err = ctx.Err()
 		}
 	}
-	if ps != nil {
+	if events {
 		q.fence(ctx)
+	}
+	if ps != nil {
 		ps.Close()
 	}
 	q.feed.Close()
@@ -441,9 +444,10 @@ func (q *Queue) Shutdown(ctx context.Context) error {
 // fence waits until the events published before it (by this process's
 // last settlements, say) have come back through the subscription, so
 // that subscribers see them before their subscriptions close; at most
-// until ctx ends or a second has passed.
-func (q *Queue) fence(ctx context.Context) {
-	token := strconv.FormatInt(time.Now().UnixNano(), 36)
+// until ctx ends or a second has passed. It reports whether the fence
+// came back.
+func (q *Queue) fence(ctx context.Context) bool {
+	token := strconv.FormatInt(time.Now().UnixNano(), 36) + strconv.FormatUint(fenceSeq.Add(1), 36)
 	arrived := make(chan struct{})
 	q.mu.Lock()
 	q.fences = map[string]chan struct{}{token: arrived}
@@ -453,9 +457,16 @@ func (q *Queue) fence(ctx context.Context) {
 	q.publish(ctx, wireEvent{Kind: "fence", ID: token})
 	select {
 	case <-arrived:
+		return true
 	case <-ctx.Done():
+		q.mu.Lock()
+		delete(q.fences, token)
+		q.mu.Unlock()
+		return false
 	}
 }
+
+var fenceSeq atomic.Uint64
 
 // crash stops q as a killed process would stop: no settlements, no
 // renewals, nothing returned.

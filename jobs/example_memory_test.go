@@ -30,7 +30,11 @@ func ExampleNewMemory() {
 	job.CoalesceKey = "project:padma-bridge"
 	q.Enqueue(ctx, job)
 	for e := range events.C {
-		fmt.Println(e.Kind, e.Message)
+		if e.Message != "" {
+			fmt.Println(e.Kind, e.Message)
+		} else {
+			fmt.Println(e.Kind)
+		}
 		if e.Kind == jobs.EventCompleted {
 			break
 		}

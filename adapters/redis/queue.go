@@ -64,6 +64,7 @@ type Queue struct {
 
 	mu        sync.Mutex
 	ps        *goredis.PubSub
+	pipeline  *pipeliner
 	consumers map[string]*consumer
 	fences    map[string]chan struct{} // see fence
 	events    bool                     // subscribed to the event channel
@@ -98,6 +99,7 @@ func NewQueue(client goredis.UniversalClient, cfg QueueConfig) *Queue {
 		consumers: map[string]*consumer{}, stop: make(chan struct{}),
 	}
 	q.cronCtx, q.cronStop = context.WithCancel(context.Background())
+	q.pipeline = newPipeliner(client, enqueueScript)
 	return q
 }
 
@@ -125,7 +127,7 @@ func (q *Queue) Enqueue(ctx context.Context, job jobs.Job) (string, error) {
 	if closed {
 		return "", jobs.ErrClosed
 	}
-	res, err := enqueueScript.Run(ctx, q.c, []string{q.base(job.Queue) + "n"}, q.enqueueArgs(job)...).Slice()
+	res, err := q.pipeline.do(ctx, []string{q.base(job.Queue) + "n"}, q.enqueueArgs(job))
 	if err != nil {
 		return "", fmt.Errorf("redis: enqueue on %q: %w", job.Queue, err)
 	}

@@ -99,7 +99,7 @@ func NewQueue(client goredis.UniversalClient, cfg QueueConfig) *Queue {
 		consumers: map[string]*consumer{}, stop: make(chan struct{}),
 	}
 	q.cronCtx, q.cronStop = context.WithCancel(context.Background())
-	q.pipeline = newPipeliner(client, enqueueScript)
+	q.pipeline = newPipeliner(client, enqueueScript, q.stop)
 	return q
 }
 

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/critpath/critpath/jobs"
 )
 
 // pipeliner runs one script for many goroutines at once: calls that
@@ -18,6 +20,7 @@ type pipeliner struct {
 	c      goredis.UniversalClient
 	script *goredis.Script
 	calls  chan *call
+	stop   <-chan struct{} // closed when the queue shuts down: the flushers end
 	start  sync.Once
 }
 
@@ -37,8 +40,8 @@ const (
 	maxPipeline = 256
 )
 
-func newPipeliner(c goredis.UniversalClient, s *goredis.Script) *pipeliner {
-	return &pipeliner{c: c, script: s, calls: make(chan *call, 4*maxPipeline)}
+func newPipeliner(c goredis.UniversalClient, s *goredis.Script, stop <-chan struct{}) *pipeliner {
+	return &pipeliner{c: c, script: s, calls: make(chan *call, 4*maxPipeline), stop: stop}
 }
 
 // do runs the script with keys and args and returns its answer. When
@@ -54,6 +57,8 @@ func (p *pipeliner) do(ctx context.Context, keys []string, args []any) ([]any, e
 	case p.calls <- c:
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	case <-p.stop:
+		return nil, jobs.ErrClosed
 	}
 	select {
 	case <-c.done:
@@ -63,12 +68,24 @@ func (p *pipeliner) do(ctx context.Context, keys []string, args []any) ([]any, e
 	}
 }
 
-// flush sends what is waiting, as one pipeline, until the process ends
-// (a flusher holds no resources while it waits).
+// flush sends what is waiting, as one pipeline, until the queue shuts
+// down; what is left then is sent by the last flushers out.
 func (p *pipeliner) flush() {
 	batch := make([]*call, 0, maxPipeline)
 	for {
-		batch = append(batch[:0], <-p.calls)
+		select {
+		case c := <-p.calls:
+			batch = append(batch[:0], c)
+		case <-p.stop:
+			for {
+				select {
+				case c := <-p.calls:
+					p.send([]*call{c}, true)
+				default:
+					return
+				}
+			}
+		}
 		for more := true; more && len(batch) < maxPipeline; {
 			select {
 			case c := <-p.calls:

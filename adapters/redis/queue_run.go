@@ -475,6 +475,9 @@ func (q *Queue) crash() {
 	for _, c := range q.consumers {
 		close(c.kill)
 	}
+	if !q.closed {
+		close(q.stop)
+	}
 	q.closed = true
 	ps := q.ps
 	q.ps = nil

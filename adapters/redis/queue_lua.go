@@ -280,6 +280,19 @@ local function deliver(prio, sid, id, reclaimed)
 end
 
 local lanes = redis.call('ZREVRANGE', B .. 'lanes', 0, -1)
+if claimIdle > 0 then
+  -- Consumers of processes gone, with nothing pending, are forgotten (a
+  -- live one is made again by its next read).
+  for _, prio in ipairs(lanes) do
+    for _, info in ipairs(redis.call('XINFO', 'CONSUMERS', B .. 's:' .. prio, 'g')) do
+      local c = {}
+      for k = 1, #info, 2 do c[info[k]] = info[k + 1] end
+      if c['name'] ~= consumer and c['pending'] == 0 and c['idle'] > 10 * claimIdle then
+        redis.call('XGROUP', 'DELCONSUMER', B .. 's:' .. prio, 'g', c['name'])
+      end
+    end
+  end
+end
 if claimIdle > 0 and want > 0 then
   for _, prio in ipairs(lanes) do
     if #out >= want then break end

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -120,6 +121,9 @@ func (q *Queue) Enqueue(ctx context.Context, job jobs.Job) (string, error) {
 	job.Queue = queueName(job.Queue)
 	if job.Kind == "" {
 		return "", fmt.Errorf("redis: enqueue on %q: a job needs a kind: %w", job.Queue, jobs.ErrInvalid)
+	}
+	if strings.ContainsAny(job.Queue, "{}") {
+		return "", fmt.Errorf("redis: enqueue on %q: a queue's name is its keys' hash tag and cannot hold braces: %w", job.Queue, jobs.ErrInvalid)
 	}
 	q.mu.Lock()
 	closed := q.closed

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -65,8 +66,8 @@ type settlement struct {
 // Consume implements jobs.Consumer.
 func (q *Queue) Consume(queue string, h jobs.Handler) error {
 	queue = queueName(queue)
-	if h == nil {
-		return fmt.Errorf("redis: consume %q: no handler: %w", queue, jobs.ErrInvalid)
+	if h == nil || strings.ContainsAny(queue, "{}") {
+		return fmt.Errorf("redis: consume %q: no handler, or braces in the name: %w", queue, jobs.ErrInvalid)
 	}
 	if err := q.listen(context.Background(), false); err != nil {
 		return err

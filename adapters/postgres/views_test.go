@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/critpath/critpath/internal/demo"
 
 	"github.com/jackc/pgx/v5"
 
@@ -53,16 +54,7 @@ const utilizationColumns = `project, resource, name, week, iso_year, iso_week,
 // dhaka reads the Dhaka Tower project.
 func dhaka(t testing.TB) *schedule.Project {
 	t.Helper()
-	f, err := os.Open("testdata/dhaka-tower.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := schedule.ReadJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return demo.Project(t, "dhaka-tower.json")
 }
 
 func run(t testing.TB, p *schedule.Project) *schedule.Result {

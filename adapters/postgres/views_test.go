@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/critpath/critpath/internal/instant"
+
 	"github.com/critpath/critpath/internal/demo"
 
 	"github.com/jackc/pgx/v5"
@@ -171,8 +173,8 @@ func wantUtilization(t testing.TB, id string, p *schedule.Project) []utilization
 	loc := r.Start().Location()
 	first, last := r.Start(), r.Finish()
 	for _, tr := range r.Tasks() {
-		first = minTime(first, tr.Start)
-		last = maxTime(last, tr.Finish)
+		first = instant.Earlier(first, tr.Start)
+		last = instant.Later(last, tr.Finish)
 	}
 	date := func(t time.Time) time.Time {
 		y, m, d := t.In(loc).Date()
@@ -229,7 +231,7 @@ func wantUtilization(t testing.TB, id string, p *schedule.Project) []utilization
 			}
 			for _, sg := range r.Segments(i) {
 				for d := date(sg.Start); !d.After(date(sg.Finish)); d = d.AddDate(0, 0, 1) {
-					s, f := maxTime(sg.Start, inZone(d)), minTime(sg.Finish, inZone(d.AddDate(0, 0, 1)))
+					s, f := instant.Later(sg.Start, inZone(d)), instant.Earlier(sg.Finish, inZone(d.AddDate(0, 0, 1)))
 					if s.Before(f) {
 						at(a.Resource, d).assigned += a.Units * minutes(cal, s, f) / 60
 					}
@@ -264,20 +266,6 @@ func wantUtilization(t testing.TB, id string, p *schedule.Project) []utilization
 	}
 	sortUtilization(out)
 	return out
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 func sortUtilization(rows []utilizationRow) {

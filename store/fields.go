@@ -59,7 +59,13 @@ func fieldOf(name string) (field, error) {
 
 // Fields lists the task fields an op may set, by class.
 func Fields() (descriptiveFields, schedulingFields []string) {
-	for name, f := range fields {
+	d, sch := byClass(fields)
+	return append(d, "fields.NAME"), sch
+}
+
+// byClass lists the names of a field table, by class, sorted.
+func byClass[O any](table map[string]fieldOn[O]) (descriptiveFields, schedulingFields []string) {
+	for name, f := range table {
 		if f.class == descriptive {
 			descriptiveFields = append(descriptiveFields, name)
 		} else {
@@ -68,7 +74,7 @@ func Fields() (descriptiveFields, schedulingFields []string) {
 	}
 	slices.Sort(descriptiveFields)
 	slices.Sort(schedulingFields)
-	return append(descriptiveFields, "fields.NAME"), schedulingFields
+	return descriptiveFields, schedulingFields
 }
 
 var fields = map[string]field{
@@ -238,14 +244,5 @@ var resourceFields = map[string]resourceField{
 
 // ResourceFields lists the resource fields an op may set, by class.
 func ResourceFields() (descriptiveFields, schedulingFields []string) {
-	for name, f := range resourceFields {
-		if f.class == descriptive {
-			descriptiveFields = append(descriptiveFields, name)
-		} else {
-			schedulingFields = append(schedulingFields, name)
-		}
-	}
-	slices.Sort(descriptiveFields)
-	slices.Sort(schedulingFields)
-	return descriptiveFields, schedulingFields
+	return byClass(resourceFields)
 }

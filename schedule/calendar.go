@@ -73,11 +73,22 @@ func (d Date) IsZero() bool { return d == Date{} }
 // String spells d as "2006-01-02".
 func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day) }
 
-// MarshalText implements encoding.TextMarshaler.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+// MarshalText implements encoding.TextMarshaler; the zero Date (an
+// exception's To for a single day) is the empty text.
+func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(d.String()), nil
+}
 
-// UnmarshalText reads "2006-01-02".
+// UnmarshalText reads "2006-01-02", and the empty text (or the zero
+// Date's "0000-00-00") as the zero Date.
 func (d *Date) UnmarshalText(text []byte) error {
+	if len(text) == 0 || string(text) == "0000-00-00" {
+		*d = Date{}
+		return nil
+	}
 	t, err := time.Parse(time.DateOnly, string(text))
 	if err != nil {
 		return fmt.Errorf("schedule: date %q: want YYYY-MM-DD", text)

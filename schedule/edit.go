@@ -10,8 +10,8 @@ import (
 )
 
 // Edit is one change to a scheduled project: SetDuration, SetConstraint,
-// SetProgress, SetSplits, UpdateTask, UpdateResource, AddTask, RemoveTask,
-// AddLink, RemoveLink, Assign or Unassign.
+// SetProgress, SetSplits, UpdateTask, UpdateResource, SetCalendar,
+// AddTask, RemoveTask, AddLink, RemoveLink, Assign or Unassign.
 type Edit interface {
 	// reshapes reports whether the edit changes the network's shape (adds
 	// or removes a task, link or assignment, turns a task into a
@@ -428,7 +428,7 @@ func (u UpdateTask) reshapes(e *Editor) bool {
 	if !ok || u.Set == nil {
 		return false // apply reports it
 	}
-	after := cloneTask(*t)
+	after := t.Clone()
 	u.Set(&after)
 	before := *t
 	// The values the network does not hold.
@@ -445,7 +445,7 @@ func (u UpdateTask) apply(p *Project, at func(string) (int, error), _ Settings) 
 	if u.Set == nil {
 		return &InputError{Task: u.Task, Err: fmt.Errorf("an update without a Set function: %w", ErrBadValue)}
 	}
-	t := cloneTask(p.Tasks[i])
+	t := p.Tasks[i].Clone()
 	u.Set(&t)
 	if t.ID != u.Task {
 		return &InputError{Task: u.Task, Err: fmt.Errorf("an update cannot change the task's ID (to %q): %w", t.ID, ErrBadValue)}
@@ -483,8 +483,33 @@ func (u UpdateResource) apply(p *Project, _ func(string) (int, error), _ Setting
 	return nil
 }
 
-// cloneTask copies t with its own Fields, Splits and pointed-to values.
-func cloneTask(t Task) Task {
+// SetCalendar adds a calendar, or replaces the project's calendar of the
+// same name: its week and its exceptions (days off for rain, say). The
+// project is compiled again; a calendar that does not compile (a missing
+// base, a loop of bases, no working time) is refused.
+type SetCalendar struct{ Calendar Calendar }
+
+func (SetCalendar) reshapes(*Editor) bool { return true }
+
+func (c SetCalendar) apply(p *Project, _ func(string) (int, error), _ Settings) error {
+	if c.Calendar.Name == "" {
+		return &InputError{Field: "calendars", Err: fmt.Errorf("a calendar needs a name: %w", ErrBadValue)}
+	}
+	cal := c.Calendar
+	cal.Week = maps.Clone(cal.Week)
+	cal.Exceptions = slices.Clone(cal.Exceptions)
+	p.Calendars = slices.Clone(p.Calendars)
+	if i := slices.IndexFunc(p.Calendars, func(x Calendar) bool { return x.Name == cal.Name }); i >= 0 {
+		p.Calendars[i] = cal
+	} else {
+		p.Calendars = append(p.Calendars, cal)
+	}
+	return nil
+}
+
+// Clone returns a copy of t with its own Fields, Splits and pointed-to
+// values, which changes to t do not reach.
+func (t Task) Clone() Task {
 	t.Fields = maps.Clone(t.Fields)
 	t.Splits = slices.Clone(t.Splits)
 	if t.Remaining != nil {

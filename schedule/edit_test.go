@@ -2,9 +2,11 @@ package schedule_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -253,5 +255,67 @@ func TestUpdateResource(t *testing.T) {
 	}
 	if ed.Project().Resources[0].Calendar != got.Calendar || ed.Project().Resources[0].ID != id {
 		t.Error("a refused update changed the resource")
+	}
+}
+
+// TestSetCalendar adds days off to the project's calendar and a new
+// calendar: the editor's schedule is a fresh one's, and a calendar that
+// does not compile is refused with nothing changed.
+func TestSetCalendar(t *testing.T) {
+	p := randnet.Loaded(40, 5)
+	ed, err := schedule.NewEditor(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	finish := ed.Result().Finish()
+	std := schedule.StandardCalendar()
+	std.Name = "Monsoon"
+	for d := range 10 {
+		std.Exceptions = append(std.Exceptions, schedule.Exception{Name: "rain", From: schedule.DateOf(randnet.Start.AddDate(0, 0, 2+d))})
+	}
+	if _, err := ed.Apply(schedule.SetCalendar{Calendar: std}, schedule.UpdateTask{Task: ed.Project().Tasks[0].ID, Set: func(t *schedule.Task) { t.Calendar = "Monsoon" }}); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := schedule.Run(ed.Project())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := canonical(t, ed.Result()), canonical(t, fresh); !bytes.Equal(a, b) {
+		t.Error("the editor's schedule after SetCalendar differs from a fresh one")
+	}
+	if ed.Result().Finish().Before(finish) {
+		t.Errorf("ten days of rain moved the finish earlier: %v → %v", finish, ed.Result().Finish())
+	}
+	n := len(ed.Project().Calendars)
+	for _, bad := range []schedule.Calendar{{}, {Name: "Loop", Base: "Loop"}, {Name: "Orphan", Base: "nowhere"}} {
+		if _, err := ed.Apply(schedule.SetCalendar{Calendar: bad}); err == nil {
+			t.Errorf("calendar %+v accepted", bad)
+		}
+	}
+	if len(ed.Project().Calendars) != n {
+		t.Error("a refused calendar changed the project's calendars")
+	}
+}
+
+// TestCalendarJSONRoundTrip: a calendar encoded with encoding/json (as the
+// store keeps the ops that set one) decodes to itself, a single-day
+// exception's zero To included.
+func TestCalendarJSONRoundTrip(t *testing.T) {
+	c := schedule.SundayThursdayCalendar()
+	c.Exceptions = []schedule.Exception{
+		{Name: "Victory Day", From: schedule.Date{Year: 2027, Month: 12, Day: 16}, Yearly: true},
+		{Name: "Eid", From: schedule.Date{Year: 2027, Month: 3, Day: 9}, To: schedule.Date{Year: 2027, Month: 3, Day: 12}},
+		{Name: "half day", From: schedule.Date{Year: 2027, Month: 4, Day: 1}, Working: []schedule.Interval{schedule.Span(9, 0, 13, 0)}},
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back schedule.Calendar
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("decoding %s: %v", b, err)
+	}
+	if !reflect.DeepEqual(c, back) {
+		t.Errorf("round trip\n got %+v\nwant %+v", back, c)
 	}
 }

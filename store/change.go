@@ -28,6 +28,9 @@ type Change struct {
 //
 //   - "set": Field of Task to Value (JSON; see Fields);
 //   - "set_resource": Field of Resource to Value (see ResourceFields);
+//   - "set_calendar": the calendar Calendar, added or replacing the one of
+//     its name (its week and exceptions: a schedule field, refused when
+//     stale);
 //   - "add_task": the task New; "remove_task": Task;
 //   - "add_link", "remove_link": Link (identified by its Pred, Succ and
 //     Type; adding one that exists with another lag changes the lag);
@@ -48,6 +51,7 @@ type Op struct {
 	New        *schedule.Task       `json:"new,omitempty"`
 	Link       *schedule.Link       `json:"link,omitempty"`
 	Assignment *schedule.Assignment `json:"assignment,omitempty"`
+	Calendar   *schedule.Calendar   `json:"calendar,omitempty"`
 	Base       int64                `json:"base,omitempty"`
 }
 
@@ -55,6 +59,7 @@ type Op struct {
 const (
 	OpSet         = "set"
 	OpSetResource = "set_resource"
+	OpSetCalendar = "set_calendar"
 	OpAddTask     = "add_task"
 	OpRemoveTask  = "remove_task"
 	OpAddLink     = "add_link"
@@ -85,6 +90,10 @@ func SetResource(resource, field string, value any) Op {
 	op.Op, op.Resource = OpSetResource, resource
 	return op
 }
+
+// SetCalendar returns an op adding c, or replacing the calendar of its
+// name.
+func SetCalendar(c schedule.Calendar) Op { return Op{Op: OpSetCalendar, Calendar: &c} }
 
 // AddTask returns an op adding t.
 func AddTask(t schedule.Task) Op { return Op{Op: OpAddTask, Task: t.ID, New: &t} }
@@ -210,6 +219,7 @@ type Conflict struct {
 	Op       int             `json:"op"`
 	Task     string          `json:"task,omitempty"`
 	Resource string          `json:"resource,omitempty"`
+	Calendar string          `json:"calendar,omitempty"`
 	Field    string          `json:"field"`
 	Current  json.RawMessage `json:"current"`
 	Version  int64           `json:"version"` // the revision that set Current
@@ -227,6 +237,9 @@ func (e *ConflictError) Error() string {
 	what := fmt.Sprintf("task %q", c.Task)
 	if c.Resource != "" {
 		what = fmt.Sprintf("resource %q", c.Resource)
+	}
+	if c.Calendar != "" {
+		what = fmt.Sprintf("calendar %q", c.Calendar)
 	}
 	return fmt.Sprintf("store: project %q, op %d: %s %s was changed at revision %d by %s, after revision %d the change was made from%s",
 		e.Project, c.Op, what, c.Field, c.Version, c.By, c.Base, more)

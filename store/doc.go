@@ -18,7 +18,8 @@
 //     Resolutions say which value it overwrote, whose, from when;
 //   - fields that move the schedule (duration, constraint, calendar,
 //     work, percent complete, actual dates, remaining duration, splits,
-//     deadline, priority …): the change is refused with a *ConflictError
+//     deadline, priority …, a resource's units and rates, a calendar):
+//     the change is refused with a *ConflictError
 //     carrying the current value, its version and who set it;
 //   - links and assignments: adds and removes are idempotent by op id
 //     and commute — a remove takes away only what its client had seen, so

@@ -233,9 +233,11 @@ const maxAnswer = 64 << 10
 // answerBody encodes an outcome to keep for its command, without its
 // delta's changes when they are over maxAnswer.
 func answerBody(out *Outcome) ([]byte, error) {
-	b, err := json.Marshal(out)
-	if err != nil || len(b) <= maxAnswer {
-		return b, err
+	if len(out.Delta.Changes) <= maxAnswer/1024 { // a change encodes to ~700 bytes: no need to encode more to know
+		b, err := json.Marshal(out)
+		if err != nil || len(b) <= maxAnswer {
+			return b, err
+		}
 	}
 	short := *out
 	short.Delta.Changes, short.DeltaOmitted = nil, true

@@ -115,3 +115,43 @@ func TestLargeAnswerKeptShort(t *testing.T) {
 		t.Errorf("duplicate = revision %d, omitted %v, %d changes, finish %v", again.Revision, again.DeltaOmitted, len(again.Delta.Changes), again.Delta.Finish)
 	}
 }
+
+// TestWarmRecent warms the cache with the most recently changed projects'
+// schedules: afterwards reading them is a hit.
+func TestWarmRecent(t *testing.T) {
+	s := store.New(store.NewMemory(), store.Config{})
+	defer s.Close()
+	for _, id := range []string{"old", "mid", "new"} {
+		if _, err := s.Create(t.Context(), id, storetest.Sample(), "planner"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Apply(t.Context(), "old", store.Change{Actor: "a", Base: 1, Ops: []store.Op{store.Set("F", "duration", schedule.Days(3))}}); err != nil {
+		t.Fatal(err)
+	}
+	r := store.NewResults(store.NewLRU(1<<20), nil)
+	var mu sync.Mutex
+	computed := map[string]int64{}
+	compute := func(_ context.Context, k store.Key) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		computed[k.Project] = k.Revision
+		return []byte(k.String()), nil
+	}
+	if err := s.WarmRecent(t.Context(), r, 2, []store.Key{{Kind: "schedule"}}, compute); err != nil {
+		t.Fatal(err)
+	}
+	if len(computed) != 2 || computed["old"] != 2 || computed["new"] != 1 {
+		t.Errorf("warmed %v, want old at revision 2 and new at 1", computed)
+	}
+	before := r.Stats().Hits
+	if _, err := r.Get(t.Context(), store.Key{Project: "old", Revision: 2, Kind: "schedule"}, func(context.Context) ([]byte, error) {
+		t.Error("a warmed key was computed again")
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if r.Stats().Hits != before+1 {
+		t.Error("reading a warmed key was not a hit")
+	}
+}

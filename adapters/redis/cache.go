@@ -40,10 +40,7 @@ var _ store.Cache = (*Cache)(nil)
 // NewCache returns a Cache that keeps its entries through client, which the
 // caller closes when done with it.
 func NewCache(client goredis.UniversalClient, cfg CacheConfig) *Cache {
-	ttl := cmp.Or(cfg.TTL, DefaultTTL)
-	if ttl < 0 {
-		ttl = 0 // go-redis: no expiry
-	}
+	ttl := max(cmp.Or(cfg.TTL, DefaultTTL), 0) // a negative TTL: go-redis's 0, no expiry
 	return &Cache{client: client, ttl: ttl, prefix: cfg.Prefix}
 }
 

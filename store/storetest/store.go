@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -228,6 +229,33 @@ func RunStore(t *testing.T, open Open) {
 		if r := p.Resources[0]; r.MaxUnits != 6 || r.Name != "Masons" {
 			t.Errorf("mason = %+v", r)
 		}
+	})
+	t.Run("Calendars", func(t *testing.T) {
+		s, _ := newStore(t, open, store.Config{})
+		mustCreate(t, s, "p", Sample())
+		monsoon := schedule.SundayThursdayCalendar()
+		monsoon.Name = "Monsoon"
+		monsoon.Exceptions = []schedule.Exception{{Name: "rain", From: schedule.DateOf(at), To: schedule.DateOf(at.AddDate(0, 0, 3))}}
+		out := mustApply(t, s, "p", store.Change{Actor: "karim", Base: 1, Ops: []store.Op{store.SetCalendar(monsoon), store.Set("F", "calendar", "Monsoon")}})
+		p, rev, _ := s.Project(t.Context(), "p")
+		if i := slices.IndexFunc(p.Calendars, func(c schedule.Calendar) bool { return c.Name == "Monsoon" }); i < 0 || len(p.Calendars[i].Exceptions) != 1 || p.Tasks[0].Calendar != "Monsoon" {
+			t.Errorf("after set_calendar: calendars %+v, F on %q", p.Calendars, p.Tasks[0].Calendar)
+		}
+		if out.Revision != rev {
+			t.Errorf("revision %d, want %d", out.Revision, rev)
+		}
+		_, err := s.Apply(t.Context(), "p", store.Change{Actor: "nadia", Base: 1, Ops: []store.Op{store.SetCalendar(schedule.Calendar{Name: "Monsoon", Base: "Standard"})}})
+		if c, ok := errors.AsType[*store.ConflictError](err); !ok || c.Conflicts[0].Calendar != "Monsoon" {
+			t.Errorf("a stale calendar change: %v, want a conflict naming the calendar", err)
+		}
+		if _, err := s.Apply(t.Context(), "p", store.Change{Actor: "nadia", Base: rev, Ops: []store.Op{store.SetCalendar(schedule.Calendar{Name: "Loop", Base: "Loop"})}}); err == nil {
+			t.Error("a calendar based on itself was accepted")
+		}
+		replayed, err := s.Replay(t.Context(), "p")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameSchedule(t, s, "p", replayed)
 	})
 	t.Run("LinksCommuteAndLoopsRefused", func(t *testing.T) {
 		s, _ := newStore(t, open, store.Config{})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 )
 
@@ -112,7 +113,45 @@ var (
 	ErrUnknownKind = errors.New("jobs: no handler for the job's kind")
 	// ErrNotFound: no such job.
 	ErrNotFound = errors.New("jobs: no such job")
+	// ErrInvalid: a job, queue or call the queue cannot take (a job
+	// without a kind, a queue consumed twice).
+	ErrInvalid = errors.New("jobs: invalid")
+	// ErrClosed: the queue was shut down.
+	ErrClosed = errors.New("jobs: queue shut down")
+	// ErrCanceled is the cause of a handler's context when its job was
+	// canceled (Canceler.Cancel).
+	ErrCanceled = errors.New("jobs: job canceled")
+	// ErrTimeout is the cause of a handler's context when its try ran out
+	// of time (Job.Timeout); it wraps context.DeadlineExceeded.
+	ErrTimeout = fmt.Errorf("jobs: try timed out: %w", context.DeadlineExceeded)
+	// ErrShutdown is the cause of a handler's context when the queue's
+	// shutdown deadline passed before it returned.
+	ErrShutdown = errors.New("jobs: queue shutting down")
 )
+
+// PanicError is the error of a try whose handler panicked: the value it
+// panicked with and the goroutine's stack.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("jobs: handler panicked: %v\n%s", e.Value, e.Stack)
+}
+
+// Try calls h.Work, turning a panic into a *PanicError: queues call their
+// handlers through it so that a panicking handler fails its try and the
+// worker keeps running.
+func Try(ctx context.Context, h Handler, job *Job, p Progress) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			buf := make([]byte, 4096)
+			err = &PanicError{Value: v, Stack: buf[:runtime.Stack(buf, false)]}
+		}
+	}()
+	return h.Work(ctx, job, p)
+}
 
 // Mux routes jobs to handlers by kind. It is a Handler itself: a job of
 // a kind it has no handler for fails permanently with ErrUnknownKind.

@@ -30,9 +30,10 @@
 // from PSPLIB files by interchange/psplib), Solve runs the parallel
 // schedule-generation scheme with the latest-finish-time rule, double
 // justification (forward–backward improvement) of every schedule, and a
-// genetic algorithm over activity lists with peak crossover, all within a
-// budget of generated schedules. benchmarks/README.md gives its figures on
-// PSPLIB's J30, J60 and J120 sets.
+// genetic algorithm over activity lists whose crossover keeps the
+// stretches where one parent's schedule is busier than the other's, all
+// within a budget of generated schedules. benchmarks/README.md gives its
+// figures on PSPLIB's J30, J60 and J120 sets.
 //
 // Everything here is deterministic: the same input, options and seed give
 // the same result. Functions are safe to call concurrently on different

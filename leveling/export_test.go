@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 
 	"github.com/critpath/critpath/schedule"
@@ -210,4 +211,33 @@ func LevelPass(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Le
 
 func LevelSearch(ctx context.Context, p *schedule.Project, opts LevelOptions) (*Leveled, error) {
 	return levelOnce(ctx, p, opts, nil, true)
+}
+
+// Cross crosses two schedules of p, each a regret-biased sample decoded
+// by the serial scheme (in reversed time when back, its list reversed),
+// and returns the mother's list, the father's and the child's.
+func Cross(p *Problem, seed uint64, back bool) (mother, father, child []int32, err error) {
+	s, err := newSolver(p)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, 3))
+	preds := s.preds
+	if back {
+		preds = s.succs
+	}
+	var parents [2]*candidate
+	for i := range parents {
+		sc := s.newSchedule()
+		sc.back = back
+		s.sample(rng, sc.list)
+		if back {
+			slices.Reverse(sc.list)
+		}
+		sc.makespan = s.serial(sc.list, preds, sc.starts)
+		parents[i] = sc
+	}
+	child = make([]int32, s.n)
+	s.crossover(rng, parents[0], parents[1], child)
+	return parents[0].list, parents[1].list, child, nil
 }

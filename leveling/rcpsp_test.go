@@ -199,6 +199,46 @@ func TestRandomProblems(t *testing.T) {
 	}
 }
 
+// TestCrossover checks on random problems, forward and in reversed time,
+// that a child lists every job once, each after all it follows in that
+// time, and that children are not all copies of a parent.
+func TestCrossover(t *testing.T) {
+	novel := 0
+	for seed := range uint64(300) {
+		rng := rand.New(rand.NewPCG(seed, 3))
+		p := randomProblem(rng, 2+rng.IntN(40), 1+rng.IntN(4))
+		for _, back := range []bool{false, true} {
+			mother, father, child, err := leveling.Cross(p, seed, back)
+			if err != nil {
+				t.Fatalf("seed %d: %v", seed, err)
+			}
+			at := make([]int, len(p.Durations))
+			for i := range at {
+				at[i] = -1
+			}
+			for i, j := range child {
+				if at[j] >= 0 {
+					t.Fatalf("seed %d, back %v: job %d listed twice in %v", seed, back, j, child)
+				}
+				at[j] = i
+			}
+			for j, succs := range p.Successors {
+				for _, x := range succs {
+					if before, after := at[j], at[x]; back && before < after || !back && before > after {
+						t.Fatalf("seed %d, back %v: job %d listed %d, its successor %d listed %d", seed, back, j, before, x, after)
+					}
+				}
+			}
+			if !slices.Equal(child, mother) && !slices.Equal(child, father) {
+				novel++
+			}
+		}
+	}
+	if novel < 300 {
+		t.Errorf("%d children of 600 differ from both parents", novel)
+	}
+}
+
 func TestBadProblems(t *testing.T) {
 	ok := func() *leveling.Problem {
 		return &leveling.Problem{Durations: []int{1, 1}, Demands: [][]int{{1}, {1}}, Capacities: []int{1}, Successors: [][]int{{1}, {}}}

@@ -428,7 +428,7 @@ func (u UpdateTask) reshapes(e *Editor) bool {
 	if !ok || u.Set == nil {
 		return false // apply reports it
 	}
-	after := cloneTask(*t)
+	after := t.Clone()
 	u.Set(&after)
 	before := *t
 	// The values the network does not hold.
@@ -445,7 +445,7 @@ func (u UpdateTask) apply(p *Project, at func(string) (int, error), _ Settings) 
 	if u.Set == nil {
 		return &InputError{Task: u.Task, Err: fmt.Errorf("an update without a Set function: %w", ErrBadValue)}
 	}
-	t := cloneTask(p.Tasks[i])
+	t := p.Tasks[i].Clone()
 	u.Set(&t)
 	if t.ID != u.Task {
 		return &InputError{Task: u.Task, Err: fmt.Errorf("an update cannot change the task's ID (to %q): %w", t.ID, ErrBadValue)}
@@ -507,8 +507,9 @@ func (c SetCalendar) apply(p *Project, _ func(string) (int, error), _ Settings) 
 	return nil
 }
 
-// cloneTask copies t with its own Fields, Splits and pointed-to values.
-func cloneTask(t Task) Task {
+// Clone returns a copy of t with its own Fields, Splits and pointed-to
+// values, which changes to t do not reach.
+func (t Task) Clone() Task {
 	t.Fields = maps.Clone(t.Fields)
 	t.Splits = slices.Clone(t.Splits)
 	if t.Remaining != nil {

@@ -5,6 +5,8 @@ import (
 	"iter"
 	"slices"
 	"time"
+
+	"github.com/critpath/critpath/internal/instant"
 )
 
 // Result is one schedule of a Network: the durations it was run with and
@@ -475,8 +477,8 @@ func (r *Result) rollUpSummary(i int32, kid func(int32) TaskResult) TaskResult {
 		if j == 0 {
 			s.Start, s.Finish, s.EarlyStart, s.EarlyFinish, s.LateStart, s.LateFinish = kr.Start, kr.Finish, kr.EarlyStart, kr.EarlyFinish, kr.LateStart, kr.LateFinish
 		}
-		s.Start, s.EarlyStart, s.LateStart = minTime(s.Start, kr.Start), minTime(s.EarlyStart, kr.EarlyStart), minTime(s.LateStart, kr.LateStart)
-		s.Finish, s.EarlyFinish, s.LateFinish = maxTime(s.Finish, kr.Finish), maxTime(s.EarlyFinish, kr.EarlyFinish), maxTime(s.LateFinish, kr.LateFinish)
+		s.Start, s.EarlyStart, s.LateStart = instant.Earlier(s.Start, kr.Start), instant.Earlier(s.EarlyStart, kr.EarlyStart), instant.Earlier(s.LateStart, kr.LateStart)
+		s.Finish, s.EarlyFinish, s.LateFinish = instant.Later(s.Finish, kr.Finish), instant.Later(s.EarlyFinish, kr.EarlyFinish), instant.Later(s.LateFinish, kr.LateFinish)
 		s.TotalFloat = min(s.TotalFloat, kr.TotalFloat)
 		s.FreeFloat = min(s.FreeFloat, kr.FreeFloat)
 		s.Work, s.Cost = s.Work+kr.Work, s.Cost+kr.Cost
@@ -530,18 +532,4 @@ func (r *Result) floatOf(start, finish int64) int64 {
 		return start
 	}
 	return min(start, finish)
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }

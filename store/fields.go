@@ -23,12 +23,18 @@ const (
 	scheduling
 )
 
-// field is one settable task field: how to read it and set it on a task.
-type field struct {
+// fieldOn is one settable field of an O (a task, a resource): its class,
+// how to read it and how to set it from JSON.
+type fieldOn[O any] struct {
 	class class
-	get   func(t *schedule.Task) any
-	set   func(t *schedule.Task, raw json.RawMessage) error
+	get   func(o *O) any
+	set   func(o *O, raw json.RawMessage) error
 }
+
+type (
+	field         = fieldOn[schedule.Task]
+	resourceField = fieldOn[schedule.Resource]
+)
 
 // derived are the values the scheduler computes.
 var derived = []string{
@@ -53,7 +59,13 @@ func fieldOf(name string) (field, error) {
 
 // Fields lists the task fields an op may set, by class.
 func Fields() (descriptiveFields, schedulingFields []string) {
-	for name, f := range fields {
+	d, sch := byClass(fields)
+	return append(d, "fields.NAME"), sch
+}
+
+// byClass lists the names of a field table, by class, sorted.
+func byClass[O any](table map[string]fieldOn[O]) (descriptiveFields, schedulingFields []string) {
+	for name, f := range table {
 		if f.class == descriptive {
 			descriptiveFields = append(descriptiveFields, name)
 		} else {
@@ -62,7 +74,7 @@ func Fields() (descriptiveFields, schedulingFields []string) {
 	}
 	slices.Sort(descriptiveFields)
 	slices.Sort(schedulingFields)
-	return append(descriptiveFields, "fields.NAME"), schedulingFields
+	return descriptiveFields, schedulingFields
 }
 
 var fields = map[string]field{
@@ -74,8 +86,8 @@ var fields = map[string]field{
 	"calendar":   text(scheduling, func(t *schedule.Task) *string { return &t.Calendar }),
 	"duration":   duration(func(t *schedule.Task) *schedule.Duration { return &t.Duration }),
 	"work":       duration(func(t *schedule.Task) *schedule.Duration { return &t.Work }),
-	"constraint": value(func(t *schedule.Task) *schedule.Constraint { return &t.Constraint }, checkConstraint),
-	"percent_complete": value(func(t *schedule.Task) *float64 { return &t.PercentComplete }, func(v float64) error {
+	"constraint": value(scheduling, func(t *schedule.Task) *schedule.Constraint { return &t.Constraint }, checkConstraint),
+	"percent_complete": value(scheduling, func(t *schedule.Task) *float64 { return &t.PercentComplete }, func(v float64) error {
 		return check(v >= 0 && v <= 100, "%v is not a percentage (0–100)", v)
 	}),
 	"actual_start":  date(func(t *schedule.Task) *time.Time { return &t.ActualStart }),
@@ -97,7 +109,7 @@ var fields = map[string]field{
 			t.Remaining = d
 			return nil
 		}},
-	"splits": value(func(t *schedule.Task) *[]schedule.Split { return &t.Splits }, func(s []schedule.Split) error {
+	"splits": value(scheduling, func(t *schedule.Task) *[]schedule.Split { return &t.Splits }, func(s []schedule.Split) error {
 		for _, sp := range s {
 			if err := checkDuration(sp.At); err != nil {
 				return err
@@ -108,23 +120,23 @@ var fields = map[string]field{
 		}
 		return nil
 	}),
-	"priority": value(func(t *schedule.Task) *int { return &t.Priority }, func(v int) error {
+	"priority": value(scheduling, func(t *schedule.Task) *int { return &t.Priority }, func(v int) error {
 		return check(v >= schedule.LowestPriority && v <= 1000, "priority %d is not within 0–1000", v)
 	}),
-	"manual":        value(func(t *schedule.Task) *bool { return &t.Manual }, nil),
-	"effort_driven": value(func(t *schedule.Task) *bool { return &t.EffortDriven }, nil),
-	"type":          value(func(t *schedule.Task) *schedule.TaskType { return &t.Type }, nil),
-	"fixed_cost": value(func(t *schedule.Task) *float64 { return &t.FixedCost }, func(v float64) error {
+	"manual":        value(scheduling, func(t *schedule.Task) *bool { return &t.Manual }, nil),
+	"effort_driven": value(scheduling, func(t *schedule.Task) *bool { return &t.EffortDriven }, nil),
+	"type":          value(scheduling, func(t *schedule.Task) *schedule.TaskType { return &t.Type }, nil),
+	"fixed_cost": value(scheduling, func(t *schedule.Task) *float64 { return &t.FixedCost }, func(v float64) error {
 		return check(v >= 0, "a cost of %v", v)
 	}),
 }
 
-// value is a field of type T at the place p gives, checked by ok (when
-// not nil) before it is set; a scheduling field unless said otherwise.
-func value[T any](p func(*schedule.Task) *T, ok func(T) error) field {
-	return field{scheduling,
-		func(t *schedule.Task) any { return *p(t) },
-		func(t *schedule.Task, raw json.RawMessage) error {
+// value is a field of class c and type T at the place p gives, checked by
+// ok (when not nil) before it is set.
+func value[O, T any](c class, p func(*O) *T, ok func(T) error) fieldOn[O] {
+	return fieldOn[O]{c,
+		func(o *O) any { return *p(o) },
+		func(o *O, raw json.RawMessage) error {
 			var v T
 			if err := decode(raw, &v); err != nil {
 				return err
@@ -134,15 +146,13 @@ func value[T any](p func(*schedule.Task) *T, ok func(T) error) field {
 					return err
 				}
 			}
-			*p(t) = v
+			*p(o) = v
 			return nil
 		}}
 }
 
 func text(c class, p func(*schedule.Task) *string) field {
-	f := value(p, func(s string) error { return check(len(s) <= 1<<16, "a text of %d bytes (at most 65,536)", len(s)) })
-	f.class = c
-	return f
+	return value(c, p, func(s string) error { return check(len(s) <= 1<<16, "a text of %d bytes (at most 65,536)", len(s)) })
 }
 
 // customField is a custom field (Task.Fields) of that name; an empty
@@ -171,11 +181,11 @@ func customField(name string) field {
 }
 
 func duration(p func(*schedule.Task) *schedule.Duration) field {
-	return value(p, checkDuration)
+	return value(scheduling, p, checkDuration)
 }
 
 func date(p func(*schedule.Task) *time.Time) field {
-	return value(p, func(d time.Time) error {
+	return value(scheduling, p, func(d time.Time) error {
 		return check(d.IsZero() || d.Year() >= 1900 && d.Year() <= 2200, "the date %v is out of range (1900–2200)", d)
 	})
 }
@@ -218,55 +228,21 @@ func decode(raw json.RawMessage, v any) error {
 	return nil
 }
 
-// resourceField is one settable resource field.
-type resourceField struct {
-	class class
-	get   func(r *schedule.Resource) any
-	set   func(r *schedule.Resource, raw json.RawMessage) error
-}
-
-func resourceValue[T any](c class, p func(*schedule.Resource) *T, ok func(T) error) resourceField {
-	return resourceField{c,
-		func(r *schedule.Resource) any { return *p(r) },
-		func(r *schedule.Resource, raw json.RawMessage) error {
-			var v T
-			if err := decode(raw, &v); err != nil {
-				return err
-			}
-			if ok != nil {
-				if err := ok(v); err != nil {
-					return err
-				}
-			}
-			*p(r) = v
-			return nil
-		}}
-}
-
 func nonNegative(v float64) error {
 	return check(!math.IsNaN(v) && !math.IsInf(v, 0) && v >= 0, "%v is not a finite amount of zero or more", v)
 }
 
 var resourceFields = map[string]resourceField{
-	"name":          resourceValue(descriptive, func(r *schedule.Resource) *string { return &r.Name }, nil),
-	"group":         resourceValue(descriptive, func(r *schedule.Resource) *string { return &r.Group }, nil),
-	"calendar":      resourceValue(scheduling, func(r *schedule.Resource) *string { return &r.Calendar }, nil),
-	"max_units":     resourceValue(scheduling, func(r *schedule.Resource) *float64 { return &r.MaxUnits }, nonNegative),
-	"standard_rate": resourceValue(scheduling, func(r *schedule.Resource) *float64 { return &r.StandardRate }, nonNegative),
-	"overtime_rate": resourceValue(scheduling, func(r *schedule.Resource) *float64 { return &r.OvertimeRate }, nonNegative),
-	"cost_per_use":  resourceValue(scheduling, func(r *schedule.Resource) *float64 { return &r.CostPerUse }, nonNegative),
+	"name":          value(descriptive, func(r *schedule.Resource) *string { return &r.Name }, nil),
+	"group":         value(descriptive, func(r *schedule.Resource) *string { return &r.Group }, nil),
+	"calendar":      value(scheduling, func(r *schedule.Resource) *string { return &r.Calendar }, nil),
+	"max_units":     value(scheduling, func(r *schedule.Resource) *float64 { return &r.MaxUnits }, nonNegative),
+	"standard_rate": value(scheduling, func(r *schedule.Resource) *float64 { return &r.StandardRate }, nonNegative),
+	"overtime_rate": value(scheduling, func(r *schedule.Resource) *float64 { return &r.OvertimeRate }, nonNegative),
+	"cost_per_use":  value(scheduling, func(r *schedule.Resource) *float64 { return &r.CostPerUse }, nonNegative),
 }
 
 // ResourceFields lists the resource fields an op may set, by class.
 func ResourceFields() (descriptiveFields, schedulingFields []string) {
-	for name, f := range resourceFields {
-		if f.class == descriptive {
-			descriptiveFields = append(descriptiveFields, name)
-		} else {
-			schedulingFields = append(schedulingFields, name)
-		}
-	}
-	slices.Sort(descriptiveFields)
-	slices.Sort(schedulingFields)
-	return descriptiveFields, schedulingFields
+	return byClass(resourceFields)
 }

@@ -188,7 +188,7 @@ func copyProject(p *schedule.Project) *schedule.Project {
 	q.Calendars = slices.Clone(p.Calendars)
 	q.Tasks = make([]schedule.Task, len(p.Tasks))
 	for i, t := range p.Tasks {
-		q.Tasks[i] = cloneTask(t)
+		q.Tasks[i] = t.Clone()
 	}
 	q.Links = slices.Clone(p.Links)
 	q.Resources = slices.Clone(p.Resources)

@@ -127,7 +127,7 @@ func (pl *planner) task(k int, op *Op) (*schedule.Task, error) {
 	if !ok {
 		return nil, pl.fail(k, op, "", schedule.ErrUnknownTask)
 	}
-	t := cloneTask(pl.l.ed.Project().Tasks[i])
+	t := pl.l.ed.Project().Tasks[i].Clone()
 	pl.tasks[op.Task] = &t
 	pl.order = append(pl.order, op.Task)
 	return &t, nil
@@ -142,23 +142,31 @@ func (pl *planner) set(k int, op *Op) error {
 	if err != nil {
 		return err
 	}
-	before, _ := json.Marshal(f.get(t))
-	if err := f.set(t, op.Value); err != nil {
-		return pl.fail(k, op, op.Field, err)
+	_, fresh := pl.added[op.Task]
+	return setField(pl, k, op, f, t, fieldKey(op.Task, op.Field), pl.version(op.Task, op.Field), fresh)
+}
+
+// setField sets a field of o (a task's or a resource's working copy) as
+// op says, under the rules when the field's version v is newer than the
+// op's base: a scheduling field's write is a conflict, a descriptive
+// one's wins and is reported. A fresh o (added by the change) has no
+// rules to keep.
+func setField[O any](pl *planner, k int, op *Op, f fieldOn[O], o *O, key string, v stamp, fresh bool) error {
+	before, _ := json.Marshal(f.get(o))
+	if err := f.set(o, op.Value); err != nil {
+		return &InputError{Project: pl.l.id, Op: k, Task: op.Task, Field: op.Field, Err: err}
 	}
-	if _, fresh := pl.added[op.Task]; !pl.trusted && !fresh {
-		if v := pl.version(op.Task, op.Field); v.Rev > pl.base(op) {
-			if f.class == scheduling {
-				pl.p.conflicts = append(pl.p.conflicts, Conflict{Op: k, Task: op.Task, Field: op.Field,
-					Current: before, Version: v.Rev, By: v.By, At: v.At, Base: pl.base(op)})
-				return nil
-			}
-			after, _ := json.Marshal(f.get(t))
-			pl.p.resolutions = append(pl.p.resolutions, Resolution{Op: k, Task: op.Task, Field: op.Field,
-				Value: after, Lost: before, LostBy: v.By, Version: v.Rev, LostAt: v.At})
+	if !pl.trusted && !fresh && v.Rev > pl.base(op) {
+		if f.class == scheduling {
+			pl.p.conflicts = append(pl.p.conflicts, Conflict{Op: k, Task: op.Task, Resource: op.Resource, Field: op.Field,
+				Current: before, Version: v.Rev, By: v.By, At: v.At, Base: pl.base(op)})
+			return nil
 		}
+		after, _ := json.Marshal(f.get(o))
+		pl.p.resolutions = append(pl.p.resolutions, Resolution{Op: k, Task: op.Task, Resource: op.Resource, Field: op.Field,
+			Value: after, Lost: before, LostBy: v.By, Version: v.Rev, LostAt: v.At})
 	}
-	pl.p.stamps[fieldKey(op.Task, op.Field)] = pl.now
+	pl.p.stamps[key] = pl.now
 	pl.p.effective = append(pl.p.effective, *op)
 	return nil
 }
@@ -181,24 +189,8 @@ func (pl *planner) setResource(k int, op *Op) error {
 		pl.resources[op.Resource] = r
 		pl.p.edits = append(pl.p.edits, schedule.UpdateResource{Resource: op.Resource, Set: func(x *schedule.Resource) { *x = *r }})
 	}
-	before, _ := json.Marshal(f.get(r))
-	if err := f.set(r, op.Value); err != nil {
-		return &InputError{Project: pl.l.id, Op: k, Field: op.Field, Err: err}
-	}
 	key := resourceKey(op.Resource, op.Field)
-	if v := pl.l.ver[key]; !pl.trusted && v.Rev > pl.base(op) {
-		if f.class == scheduling {
-			pl.p.conflicts = append(pl.p.conflicts, Conflict{Op: k, Resource: op.Resource, Field: op.Field,
-				Current: before, Version: v.Rev, By: v.By, At: v.At, Base: pl.base(op)})
-			return nil
-		}
-		after, _ := json.Marshal(f.get(r))
-		pl.p.resolutions = append(pl.p.resolutions, Resolution{Op: k, Resource: op.Resource, Field: op.Field,
-			Value: after, Lost: before, LostBy: v.By, Version: v.Rev, LostAt: v.At})
-	}
-	pl.p.stamps[key] = pl.now
-	pl.p.effective = append(pl.p.effective, *op)
-	return nil
+	return setField(pl, k, op, f, r, key, pl.l.ver[key], false)
 }
 
 func (pl *planner) setCalendar(k int, op *Op) error {
@@ -231,7 +223,7 @@ func (pl *planner) addTask(k int, op *Op) error {
 	if _, ok := pl.l.index(id); (ok && !pl.removed[id]) || pl.tasks[id] != nil {
 		return &InputError{Project: pl.l.id, Op: k, Task: id, Err: schedule.ErrDuplicateTask}
 	}
-	t := cloneTask(*op.New)
+	t := op.New.Clone()
 	pl.tasks[id] = &t
 	delete(pl.removed, id)
 	pl.added[id] = len(pl.p.edits)
@@ -380,13 +372,13 @@ func (pl *planner) valueEdits() {
 		}
 		i, _ := pl.l.index(id)
 		old, t := &p.Tasks[i], pl.tasks[id]
-		rest := cloneTask(*t)
+		rest := t.Clone()
 		rest.Duration, rest.Constraint, rest.Splits = old.Duration, old.Constraint, old.Splits
 		rest.ActualStart, rest.ActualFinish, rest.PercentComplete, rest.Remaining = old.ActualStart, old.ActualFinish, old.PercentComplete, old.Remaining
 		if !sameTask(old, &rest) {
 			pl.p.edits = append(pl.p.edits, schedule.UpdateTask{Task: id, Set: func(t *schedule.Task) {
 				keep := *t
-				*t = cloneTask(rest)
+				*t = rest.Clone()
 				t.Duration, t.Constraint, t.Splits = keep.Duration, keep.Constraint, keep.Splits
 				t.ActualStart, t.ActualFinish, t.PercentComplete, t.Remaining = keep.ActualStart, keep.ActualFinish, keep.PercentComplete, keep.Remaining
 			}})
@@ -414,22 +406,6 @@ func sameTask(a, b *schedule.Task) bool {
 	x, err1 := json.Marshal(a)
 	y, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && string(x) == string(y)
-}
-
-// cloneTask copies t with its own Fields, Splits and pointed-to values.
-func cloneTask(t schedule.Task) schedule.Task {
-	t.Fields = maps.Clone(t.Fields)
-	t.Splits = slices.Clone(t.Splits)
-	if t.Remaining != nil {
-		t.Remaining = new(*t.Remaining)
-	}
-	if t.ActualCost != nil {
-		t.ActualCost = new(*t.ActualCost)
-	}
-	if t.Crash != nil {
-		t.Crash = new(*t.Crash)
-	}
-	return t
 }
 
 // engineError places an error of the engine's Apply: on the op whose task

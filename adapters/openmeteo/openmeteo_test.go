@@ -15,10 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/critpath/critpath/internal/demo"
+
 	"github.com/critpath/critpath/adapters/openmeteo"
 	"github.com/critpath/critpath/jobs"
 	"github.com/critpath/critpath/jobs/kinds"
-	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
 )
 
@@ -174,15 +175,7 @@ func TestForecastCancelled(t *testing.T) {
 // with this client against the fake API: the fixture's heavy rain and
 // squalls on working days of the piling become alerts.
 func TestWeatherJob(t *testing.T) {
-	f, err := os.Open("testdata/dhaka-tower.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := schedule.ReadJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := demo.Project(t, "dhaka-tower.json")
 	for i := range p.Tasks {
 		if p.Tasks[i].ID == "PIL3" {
 			p.Tasks[i].Fields = map[string]string{"Outdoor": "yes"}

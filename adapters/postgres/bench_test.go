@@ -2,85 +2,29 @@ package postgres
 
 import (
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/critpath/critpath/internal/randnet"
-	"github.com/critpath/critpath/schedule"
-	"github.com/critpath/critpath/store"
+	"github.com/critpath/critpath/store/storetest"
 )
 
-// reportLatency reports the 50th and 99th percentiles of lat in ms.
-func reportLatency(b *testing.B, lat []time.Duration) {
-	if len(lat) == 0 {
-		return
-	}
-	slices.Sort(lat)
-	ms := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))]) / 1e6 }
-	b.ReportMetric(ms(0.50), "p50-ms")
-	b.ReportMetric(ms(0.99), "p99-ms")
-}
-
-// BenchmarkApply applies one duration edit at a time to a 10,000-task
-// project through a Store on PostgreSQL (a server on a Unix socket, fsync
-// on), as store's BenchmarkApply does in memory, and reports the latency
-// percentiles.
-func BenchmarkApply(b *testing.B) {
-	p := randnet.Loaded(10_000, 1)
-	s := store.New(open(b, Config{}), store.Config{})
-	defer s.Close()
-	rev, err := s.Create(b.Context(), "p", p, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var lat []time.Duration
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		task := p.Tasks[(i*7919)%len(p.Tasks)].ID
-		start := time.Now()
-		out, err := s.Apply(b.Context(), "p", store.Change{Actor: "bench", Base: rev,
-			Ops: []store.Op{store.Set(task, "duration", schedule.Days(float64(1+i%9)))}})
-		lat = append(lat, time.Since(start))
-		if err != nil {
-			b.Fatal(err)
-		}
-		rev = out.Revision
-		i++
-	}
-	reportLatency(b, lat)
-}
+// BenchmarkApply applies one duration edit at a time, each with its
+// command id, to a 10,000-task project through a Store on PostgreSQL (a
+// server on a Unix socket, fsync on), as store's BenchmarkApply does in
+// memory, and reports the latency percentiles.
+func BenchmarkApply(b *testing.B) { storetest.BenchApply(b, open(b, Config{})) }
 
 // BenchmarkLoad loads a 10,000-task project into a new Store: its latest
 // snapshot and the events after it (none, or 99 edits to replay).
 func BenchmarkLoad(b *testing.B) {
-	for _, edits := range []int{0, 99} {
-		b.Run(fmt.Sprintf("replay=%d", edits), func(b *testing.B) {
+	for _, edits := range []int{100, 199} {
+		b.Run(fmt.Sprintf("replay=%d", edits-100), func(b *testing.B) {
 			backend := open(b, Config{})
-			p := randnet.Loaded(10_000, 1)
-			s := store.New(backend, store.Config{})
-			rev, err := s.Create(b.Context(), "p", p, "bench")
-			if err != nil {
-				b.Fatal(err)
-			}
-			for i := range edits {
-				out, err := s.Apply(b.Context(), "p", store.Change{Actor: "bench", Base: rev,
-					Ops: []store.Op{store.Set(p.Tasks[i*97].ID, "duration", schedule.Days(3))}})
-				if err != nil {
-					b.Fatal(err)
-				}
-				rev = out.Revision
-			}
-			s.Close()
+			rev := storetest.PrepareLoad(b, backend, edits)
 			b.ReportAllocs()
 			for b.Loop() {
-				s := store.New(backend, store.Config{})
-				_, got, err := s.Project(b.Context(), "p")
-				if err != nil || got != rev {
-					b.Fatalf("loaded revision %d, %v; want %d", got, err, rev)
-				}
-				s.Close()
+				storetest.Load(b, backend, rev)
 			}
 		})
 	}

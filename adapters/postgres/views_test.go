@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/critpath/critpath/internal/instant"
+
+	"github.com/critpath/critpath/internal/demo"
 
 	"github.com/jackc/pgx/v5"
 
@@ -53,16 +56,7 @@ const utilizationColumns = `project, resource, name, week, iso_year, iso_week,
 // dhaka reads the Dhaka Tower project.
 func dhaka(t testing.TB) *schedule.Project {
 	t.Helper()
-	f, err := os.Open("testdata/dhaka-tower.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := schedule.ReadJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return demo.Project(t, "dhaka-tower.json")
 }
 
 func run(t testing.TB, p *schedule.Project) *schedule.Result {
@@ -179,8 +173,8 @@ func wantUtilization(t testing.TB, id string, p *schedule.Project) []utilization
 	loc := r.Start().Location()
 	first, last := r.Start(), r.Finish()
 	for _, tr := range r.Tasks() {
-		first = minTime(first, tr.Start)
-		last = maxTime(last, tr.Finish)
+		first = instant.Earlier(first, tr.Start)
+		last = instant.Later(last, tr.Finish)
 	}
 	date := func(t time.Time) time.Time {
 		y, m, d := t.In(loc).Date()
@@ -237,7 +231,7 @@ func wantUtilization(t testing.TB, id string, p *schedule.Project) []utilization
 			}
 			for _, sg := range r.Segments(i) {
 				for d := date(sg.Start); !d.After(date(sg.Finish)); d = d.AddDate(0, 0, 1) {
-					s, f := maxTime(sg.Start, inZone(d)), minTime(sg.Finish, inZone(d.AddDate(0, 0, 1)))
+					s, f := instant.Later(sg.Start, inZone(d)), instant.Earlier(sg.Finish, inZone(d.AddDate(0, 0, 1)))
 					if s.Before(f) {
 						at(a.Resource, d).assigned += a.Units * minutes(cal, s, f) / 60
 					}
@@ -272,20 +266,6 @@ func wantUtilization(t testing.TB, id string, p *schedule.Project) []utilization
 	}
 	sortUtilization(out)
 	return out
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 func sortUtilization(rows []utilizationRow) {

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/critpath/critpath/internal/instant"
+
 	"github.com/critpath/critpath/schedule"
 	"github.com/xuri/excelize/v2"
 )
@@ -203,7 +205,7 @@ func (wr *writer) usage() error {
 		for _, sg := range r.Segments(i) {
 			first, _ := slices.BinarySearchFunc(weeks, sg.Start, func(wk period, t time.Time) int { return wk.to.Compare(t) })
 			for w := first; w < len(weeks) && weeks[w].from.Before(sg.Finish); w++ {
-				from, to := later(sg.Start, weeks[w].from), earlier(sg.Finish, weeks[w].to)
+				from, to := instant.Later(sg.Start, weeks[w].from), instant.Earlier(sg.Finish, weeks[w].to)
 				if !from.Before(to) {
 					continue
 				}
@@ -265,18 +267,4 @@ func (wr *writer) usage() error {
 		}
 	}
 	return s.sw.Flush()
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func earlier(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }

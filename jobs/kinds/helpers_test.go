@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/critpath/critpath/internal/demo"
 
 	"github.com/critpath/critpath/jobs"
 	"github.com/critpath/critpath/schedule"
@@ -95,16 +96,7 @@ func (r *recorder) last(t *testing.T, v any) string {
 // dhaka reads the Dhaka Tower example project.
 func dhaka(t testing.TB) *schedule.Project {
 	t.Helper()
-	f, err := os.Open("testdata/dhaka-tower.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := schedule.ReadJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return demo.Project(t, "dhaka-tower.json")
 }
 
 // fixture is a store holding projects, and the Deps of the kinds on it.

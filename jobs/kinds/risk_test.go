@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/critpath/critpath/internal/demo"
+
 	"github.com/critpath/critpath/jobs"
 	"github.com/critpath/critpath/risk"
 	"github.com/critpath/critpath/store"
@@ -23,7 +25,7 @@ type analysis struct {
 }
 
 func riskDoc(t *testing.T) json.RawMessage {
-	b, err := os.ReadFile("testdata/dhaka-tower-risk.json")
+	b, err := os.ReadFile(demo.Path(t, "dhaka-tower-risk.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +61,7 @@ func TestRiskDhaka(t *testing.T) {
 	}
 
 	// The same run straight from the engine gives the same analysis.
-	doc, err := risk.ReadFile(mustOpen(t, "testdata/dhaka-tower-risk.json"))
+	doc, err := risk.ReadFile(mustOpen(t, demo.Path(t, "dhaka-tower-risk.json")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/critpath/critpath/internal/instant"
+
 	"github.com/critpath/critpath/jobs"
 	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
@@ -376,7 +378,7 @@ func worksBetween(r *schedule.Result, i int, from, to time.Time) (bool, error) {
 		if s.Done {
 			continue
 		}
-		a, b := later(s.Start, from), earlier(s.Finish, to)
+		a, b := instant.Later(s.Start, from), instant.Earlier(s.Finish, to)
 		if !a.Before(b) {
 			continue
 		}
@@ -457,18 +459,4 @@ func zoneName(loc *time.Location) string {
 
 func before(a, b schedule.Date) bool {
 	return a.Year < b.Year || a.Year == b.Year && (a.Month < b.Month || a.Month == b.Month && a.Day < b.Day)
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func earlier(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/critpath/critpath/internal/demo"
 	"github.com/critpath/critpath/schedule"
 )
 
@@ -84,30 +85,7 @@ func ValidateAll(t *testing.T, xsd string, docs map[string][]byte) {
 // a package below the repository's root.
 func Example(t *testing.T, name string) *schedule.Project {
 	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Fatal("testutil: no go.mod above the test's directory")
-		}
-		dir = up
-	}
-	f, err := os.Open(filepath.Join(dir, "examples", "projects", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := schedule.ReadJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return demo.Project(t, name)
 }
 
 // Model returns p as critpath's JSON: two models are the same when their

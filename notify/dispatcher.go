@@ -14,16 +14,6 @@ import (
 	"github.com/critpath/critpath/jobs"
 )
 
-// Outbox is where the Dispatcher puts the messages it is to deliver:
-// each a job on its queue, run at least once, retried as its handler
-// asks (jobs.RetryAfter), kept until then across crashes. A job whose
-// UniqueKey was enqueued within its UniqueTTL is refused with
-// jobs.ErrDuplicate — the 24-hour deduplication by idempotency key rests
-// on it. The jobs package's queues satisfy it (their Enqueuer).
-type Outbox interface {
-	Enqueue(ctx context.Context, job jobs.Job) (string, error)
-}
-
 // The kinds of the jobs the Dispatcher enqueues; Register routes them to
 // its handlers.
 const (
@@ -167,7 +157,7 @@ func (p DeliveryPolicy) withDefaults() DeliveryPolicy {
 // attempt in the Ledger. It is safe for concurrent use.
 type Dispatcher struct {
 	dir     Directory
-	out     Outbox
+	out     jobs.Enqueuer
 	ts      *Templates
 	ledger  Ledger
 	digests Digests
@@ -193,15 +183,20 @@ type route struct {
 	limiter    *limiter
 }
 
-// New returns a Dispatcher sending to the people of dir through out. It
-// refuses a nil directory or outbox, a nil provider, and two providers
-// of one name.
-func New(dir Directory, out Outbox, cfg Config) (*Dispatcher, error) {
+// New returns a Dispatcher sending to the people of dir through the
+// outbox out: a jobs queue (jobs.NewMemory in process, adapters/redis
+// for many machines) whose consumer of Queue() runs the handlers
+// Register routes. Each message is a job, run at least once and retried
+// as its handler asks, kept across crashes by a durable queue; the
+// queue's unique keys (jobs.ErrDuplicate within their time to live)
+// are the 24-hour deduplication by idempotency key. New refuses a nil
+// directory or outbox, a nil provider, and two providers of one name.
+func New(dir Directory, out jobs.Enqueuer, cfg Config) (*Dispatcher, error) {
 	switch {
 	case dir == nil:
 		return nil, errors.New("notify: New: no Directory")
 	case out == nil:
-		return nil, errors.New("notify: New: no Outbox")
+		return nil, errors.New("notify: New: no outbox")
 	}
 	d := &Dispatcher{
 		dir: dir, out: out, ts: cfg.Templates, ledger: cfg.Ledger, digests: cfg.Digests,

@@ -139,7 +139,7 @@ type step struct {
 // Directory does not know, an address that does not parse and a push
 // payload over its provider's limit are refused — recorded dead in the
 // Ledger with the reason — while the rest is sent; the error then joins
-// the refusals. Any other error (the Directory's, the Outbox's) may
+// the refusals. Any other error (the Directory's, the outbox's) may
 // pass: Send may be called again with the notification, and what was
 // enqueued before is not enqueued twice. The same key sent again within
 // 24 hours sends nothing (Report.Duplicate).

@@ -69,7 +69,7 @@ func (s *sim) push(at time.Time, j *jobs.Job, fn func()) {
 	heap.Push(&s.events, simEvent{at: later(at, s.now), seq: s.seq, job: j, fn: fn})
 }
 
-// Enqueue implements Outbox.
+// Enqueue implements jobs.Enqueuer.
 func (s *sim) Enqueue(_ context.Context, j jobs.Job) (string, error) {
 	if j.UniqueKey != "" {
 		if exp, ok := s.unique[j.UniqueKey]; ok && s.now.Before(exp) {

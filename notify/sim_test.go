@@ -131,10 +131,11 @@ type fake struct {
 	times     []time.Time
 	errs      int
 	delivered map[string]int // by message key: what reached the person
+	sent      map[string]Message
 }
 
 func newFake(name string, now func() time.Time, answer func(t time.Time, m *Message) error) *fake {
-	return &fake{name: name, now: now, answer: answer, delivered: map[string]int{}}
+	return &fake{name: name, now: now, answer: answer, delivered: map[string]int{}, sent: map[string]Message{}}
 }
 
 func (f *fake) Name() string   { return f.name }
@@ -155,6 +156,7 @@ func (f *fake) Send(ctx context.Context, m *Message) (Receipt, error) {
 	if !f.takesKey || f.delivered[m.Key] == 0 {
 		f.delivered[m.Key]++
 	}
+	f.sent[m.Key] = *m
 	return Receipt{Provider: f.name, ID: fmt.Sprintf("%s-%d", f.name, f.calls)}, nil
 }
 

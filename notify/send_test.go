@@ -161,7 +161,7 @@ func TestDigest(t *testing.T) {
 	r.send(t, low("m1", "Piling done"))
 	r.sim.At(simStart.Add(time.Hour), func() { r.send(t, low("m2", "Basement slab")) })
 	r.sim.At(simStart.Add(2*time.Hour), func() { r.send(t, low("m2", "Basement slab")) }) // again: nothing more
-	r.sim.At(simStart.Add(8*time.Hour), func() { r.send(t, low("m3", "Ground floor")) })   // 18:00: the next morning's
+	r.sim.At(simStart.Add(8*time.Hour), func() { r.send(t, low("m3", "Ground floor")) })  // 18:00: the next morning's
 	r.sim.Run(simStart.Add(48 * time.Hour))
 	five := time.Date(2027, 7, 12, 17, 0, 0, 0, Dhaka())
 	nine := time.Date(2027, 7, 13, 9, 0, 0, 0, Dhaka())

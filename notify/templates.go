@@ -203,12 +203,12 @@ func (ts *Templates) Render(kind Kind, ch Channel, data map[string]string, f For
 }
 
 func (ts *Templates) render(kind Kind, ch Channel, data map[string]any, f Format) (Rendered, error) {
+	f.Language = cmpLang(f.Language)
 	set, ok := ts.kinds[kind]
 	if !ok {
 		return Rendered{}, &TemplateError{Kind: kind, Language: f.Language, Err: errors.New("no templates for this kind")}
 	}
-	lang := cmpOr(string(f.Language), string(English))
-	c, ok := set.langs[Language(lang)]
+	c, ok := set.langs[f.Language]
 	if !ok {
 		if c, ok = set.langs[English]; !ok {
 			return Rendered{}, &TemplateError{Kind: kind, Language: f.Language, Err: errors.New("no templates in this language or in English")}

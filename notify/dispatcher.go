@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -224,9 +225,7 @@ func New(dir Directory, out jobs.Enqueuer, cfg Config) (*Dispatcher, error) {
 	providers := cfg.Providers
 	if len(providers[InApp]) == 0 && cfg.Inbox != nil {
 		providers = make(map[Channel][]Provider, len(cfg.Providers)+1)
-		for ch, ps := range cfg.Providers {
-			providers[ch] = ps
-		}
+		maps.Copy(providers, cfg.Providers)
 		providers[InApp] = []Provider{&InboxProvider{Inbox: cfg.Inbox, Now: d.now}}
 	}
 	for ch, ps := range providers {

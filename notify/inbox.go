@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -127,7 +128,7 @@ func (m *MemoryInbox) List(_ context.Context, user string, p Page) (Items, error
 			out.Next = strconv.Itoa(i + 2) // the last listed item's cursor
 			break
 		}
-		it.Data = cloneMap(it.Data)
+		it.Data = maps.Clone(it.Data)
 		out.Items = append(out.Items, it)
 	}
 	return out, nil
@@ -155,17 +156,6 @@ func (m *MemoryInbox) Unread(_ context.Context, user string) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.of(user).unread, nil
-}
-
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // InboxProvider is the in-app channel's Provider: it adds each message
@@ -197,7 +187,7 @@ func (p *InboxProvider) Send(ctx context.Context, m *Message) (Receipt, error) {
 	if p.Now != nil {
 		now = p.Now
 	}
-	it := Item{ID: m.Key, User: m.To, Title: m.Title, Body: m.Text, Data: cloneMap(m.Data), Created: now()}
+	it := Item{ID: m.Key, User: m.To, Title: m.Title, Body: m.Text, Data: maps.Clone(m.Data), Created: now()}
 	if err := p.Inbox.Add(ctx, it); err != nil {
 		class := Retryable
 		if errors.Is(err, ErrInvalid) {

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -192,13 +193,14 @@ func (l *MemoryLedger) Deliveries(states ...State) []Delivery {
 // DeadLetters returns the messages that ended dead or unconfirmed.
 func (l *MemoryLedger) DeadLetters() []Delivery { return l.Deliveries(Dead, Unconfirmed) }
 
-// Attempts returns every attempt recorded, message by message.
+// Attempts returns every attempt recorded, message by message in the
+// order of their keys.
 func (l *MemoryLedger) Attempts() []Attempt {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var out []Attempt
-	for _, r := range l.records {
-		out = append(out, r.Attempts...)
+	for _, k := range slices.Sorted(maps.Keys(l.records)) {
+		out = append(out, l.records[k].Attempts...)
 	}
 	return out
 }

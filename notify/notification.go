@@ -1,9 +1,6 @@
 package notify
 
-import (
-	"fmt"
-	"time"
-)
+import "fmt"
 
 // Kind says what a notification is about; it picks the templates and,
 // with the recipient's preferences, the channels.
@@ -111,6 +108,4 @@ type Notification struct {
 	To       []string          `json:"to"`
 	Data     map[string]string `json:"data,omitempty"`
 	Severity Severity          `json:"severity,omitzero"`
-	// At is when the event happened; the Dispatcher's clock when zero.
-	At time.Time `json:"at,omitzero"`
 }

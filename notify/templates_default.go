@@ -1,5 +1,7 @@
 package notify
 
+import "maps"
+
 // DefaultTemplates returns the package's templates: every Kind in English
 // and Bangla, every channel. They compile (a test checks), so the error
 // NewTemplates could return cannot happen here.
@@ -17,9 +19,7 @@ func DefaultTemplateDefs() map[Kind]KindTemplates {
 	m := make(map[Kind]KindTemplates, len(defaultTemplates))
 	for k, v := range defaultTemplates {
 		langs := make(map[Language]Template, len(v.Languages))
-		for l, t := range v.Languages {
-			langs[l] = t
-		}
+		maps.Copy(langs, v.Languages)
 		m[k] = KindTemplates{Vars: append([]string(nil), v.Vars...), Languages: langs}
 	}
 	return m

@@ -81,13 +81,16 @@ func (d *Dispatcher) deliver(ctx context.Context, j deliveryJob, try int) error 
 		if refused(rec.Attempts, r.name) {
 			continue
 		}
+		if err := ctx.Err(); err != nil {
+			return err // the worker is stopping: the job is run again
+		}
 		if ok, _ := r.breaker.closedAt(now); !ok {
 			continue
 		}
+		if now.Before(r.limiter.held()) {
+			continue // the provider asked us to wait: try the next
+		}
 		if slot := r.limiter.reserve(m.Key, now); slot.After(now) {
-			if slot.Equal(r.limiter.held()) {
-				continue // the provider asked us to wait: try the next
-			}
 			// Our own pacing: wait for the slot kept for this message.
 			return jobs.RetryAfter(slot.Sub(now), fmt.Errorf("notify: %s: %s paces its sends", m.Key, r.name))
 		}

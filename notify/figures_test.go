@@ -299,6 +299,34 @@ func TestFigureRateLimit(t *testing.T) {
 		t.Logf("429: %d answered 429 with a reset hint, %d calls before a hint, 100 of 100 delivered by %v",
 			w.refusals, len(w.violation), p.times[len(p.times)-1].Sub(simStart))
 	})
+	t.Run("hint falls back", func(t *testing.T) {
+		// The primary asks for an hour: the next provider takes the
+		// messages meanwhile, and the primary's pace is untouched after.
+		var r *rig
+		now := func() time.Time { return r.sim.Now() }
+		calls := 0
+		primary := newFake("sslwireless", now, func(t time.Time, _ *Message) error {
+			if calls++; calls == 1 {
+				return &SendError{Provider: "sslwireless", Class: Retryable, Status: 429, RetryAfter: time.Hour, Err: errors.New("quota")}
+			}
+			return nil
+		})
+		fallback := newFake("twilio", now, nil)
+		r = newRig(t, Config{
+			Providers: map[Channel][]Provider{SMS: {primary, fallback}},
+			Options:   map[string]ProviderOptions{"sslwireless": {Limit: Limit{N: 10, Per: time.Second}}},
+		})
+		for i := range 100 {
+			r.sendAt(t, simStart, announcement(fmt.Sprintf("a%d", i), Critical, phone(i)))
+			r.sendAt(t, simStart.Add(time.Hour), announcement(fmt.Sprintf("b%d", i), Critical, phone(i)))
+		}
+		r.sim.Run(simStart.Add(3 * time.Hour))
+		viaFallback, _ := fallback.total()
+		last := primary.times[len(primary.times)-1].Sub(simStart)
+		if primary.calls != 101 || viaFallback != 100 || last > time.Hour+10*time.Second {
+			t.Errorf("primary %d calls, the last at +%v; fallback %d; want 101 (1 refused, then the second hundred at 10/s), 100", primary.calls, last, viaFallback)
+		}
+	})
 	t.Run("soak", func(t *testing.T) {
 		const n = 5_000
 		w := &windowed{limit: 10, window: time.Second}

@@ -68,8 +68,10 @@ type Config struct {
 
 // ProviderOptions tune one provider. The zero value works: no rate
 // limit; the payload limit and idempotency the provider declares
-// (PayloadLimiter, KeyTaker), or FCMPayloadLimit for a provider named
-// "fcm" and WebPushPayloadLimit for "webpush"; no price.
+// (PayloadLimiter, KeyTaker) or, for the adapters under adapters/ that
+// declare neither, what their services do — FCMPayloadLimit for "fcm",
+// WebPushPayloadLimit for "webpush"; our key taken by "resend" (its
+// Idempotency-Key) and "sslwireless" (its csms_id); no price.
 type ProviderOptions struct {
 	Limit Limit `json:"limit,omitzero"`
 	// MaxPayload bounds a push message's payload, in bytes.
@@ -251,6 +253,8 @@ func newRoute(p Provider, o ProviderOptions, b BreakerConfig) *route {
 	r := &route{p: p, name: p.Name(), opts: o, breaker: newBreaker(b), limiter: newLimiter(o.Limit)}
 	if kt, ok := p.(KeyTaker); ok {
 		r.takesKey = kt.TakesKey()
+	} else {
+		r.takesKey = r.name == "resend" || r.name == "sslwireless"
 	}
 	if o.TakesKey != nil {
 		r.takesKey = *o.TakesKey

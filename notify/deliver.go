@@ -84,6 +84,7 @@ func (d *Dispatcher) deliver(ctx context.Context, j deliveryJob, try int) error 
 		if err := ctx.Err(); err != nil {
 			return err // the worker is stopping: the job is run again
 		}
+		now = d.now() // the providers before may have taken their time
 		if ok, _ := r.breaker.closedAt(now); !ok {
 			continue
 		}

@@ -16,13 +16,16 @@
 // The answers are the optimum of the linear program over event times —
 // not the textbook "crash the cheapest critical task" greedy, which never
 // un-crashes and overspends. The program is solved as the dual of an
-// uncapacitated min-cost flow (Kelley and Fulkerson): successive shortest
-// paths keep potentials that are a feasible schedule, in whole minutes,
-// and end on an optimal one; the whole curve comes from one parametric
-// sweep. Every link type and lag is a constraint, so a task whose
-// shortening would lengthen the project (through start-to-start and
-// finish-to-finish links) is never shortened. The tests hold the optimum
-// to gonum's simplex on random instances.
+// uncapacitated min-cost flow (Kelley and Fulkerson) by the network
+// simplex method: its potentials, in whole minutes, end as an optimal
+// schedule, exact; only the flow, which carries the cost slopes, is in
+// floating point. The whole curve comes from one parametric sweep of the
+// simplex's tree, and a budget's plan from the same sweep, stopped where
+// the budget runs out. Every link type and lag is a constraint, so a
+// task whose shortening would lengthen the project (through
+// start-to-start and finish-to-finish links) is never shortened. The
+// tests hold the optimum to gonum's simplex on random instances, and
+// benchmarks/crash to GLPK's.
 //
 // Time runs on the project calendar's working minutes from the project
 // start: exact for a project on one calendar. With several calendars the

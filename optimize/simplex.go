@@ -49,6 +49,7 @@ type simplex struct {
 	from, block                            int32   // block search: where the next block starts, and its size
 	mark                                   []uint32
 	stamp                                  uint32
+	hung                                   []int32 // the nodes the last rehang moved
 	pivots                                 int
 }
 
@@ -300,10 +301,25 @@ func (s *simplex) rehang(q, p, e int32, qUp bool, out int32, sigma int64) {
 		}
 		np, npred, nup, cur = cur, opred, !oup, op
 	}
-	s.subtree(q, func(v int32) {
+	// The subtree's potentials and depths, in preorder; its nodes are
+	// kept in s.hung.
+	s.hung = s.hung[:0]
+	for v := q; ; {
 		s.pi[v] += sigma
 		s.depth[v] = s.depth[s.parent[v]] + 1
-	})
+		s.hung = append(s.hung, v)
+		if c := s.child[v]; c >= 0 {
+			v = c
+			continue
+		}
+		for v != q && s.next[v] < 0 {
+			v = s.parent[v]
+		}
+		if v == q {
+			return
+		}
+		v = s.next[v]
+	}
 }
 
 // purge takes the artificial arcs out of the optimal tree the big-M start
@@ -472,7 +488,30 @@ func (w *sweeper) push(k int32) {
 		return
 	}
 	w.keyed[k] = key
+	if len(w.heap) >= 2*len(w.keyed)+1024 {
+		w.compact()
+	}
 	w.heap.push(crossItem{key, k})
+}
+
+// compact drops from the heap what least would drop: arcs there under an
+// old key or no longer across the cut.
+func (w *sweeper) compact() {
+	live := w.heap[:0]
+	for _, it := range w.heap {
+		a := w.s.arcs[it.arc]
+		switch {
+		case w.keyed[it.arc] != it.key:
+		case !w.end[a.u] || w.end[a.v]:
+			w.keyed[it.arc] = none
+		default:
+			live = append(live, it)
+		}
+	}
+	w.heap = live
+	for k := len(live)/2 - 1; k >= 0; k-- {
+		w.heap.down(k)
+	}
 }
 
 // least returns the arc across the cut of least reduced cost, and that
@@ -499,19 +538,22 @@ func (w *sweeper) least() (int32, int64) {
 // none is the key of an arc not in the heap.
 const none = math.MinInt64
 
-// move takes the subtree under q, which a pivot hung from the other side
-// of the cut, to that side, and puts the arcs now across the cut at its
+// move takes the subtree the last pivot hung from the other side of the
+// cut (s.hung) to that side, and puts the arcs now across the cut at its
 // nodes into the heap.
-func (w *sweeper) move(q int32) {
-	w.s.subtree(q, func(v int32) {
+func (w *sweeper) move() {
+	s := w.s
+	for _, v := range s.hung {
 		if w.end[v] {
-			w.s.pi[v] -= w.lag
+			s.pi[v] -= w.lag
 		} else {
-			w.s.pi[v] += w.lag
+			s.pi[v] += w.lag
 		}
 		w.end[v] = !w.end[v]
-	})
-	w.s.subtree(q, w.add)
+	}
+	for _, v := range s.hung {
+		w.add(v)
+	}
 }
 
 // sweep lowers the target from where the optimal tree leaves it, as far
@@ -562,13 +604,12 @@ func (s *simplex) sweep(ctx context.Context, each func(T int64, p []int64) bool)
 			}
 			w.heap.pop()
 			w.keyed[e] = none
-			q, err := s.pivot(e, true)
-			if errors.Is(err, errInfeasible) {
+			if _, err := s.pivot(e, true); errors.Is(err, errInfeasible) {
 				w.settle()
 				each(T, s.pi[:s.root])
 				return nil
 			}
-			w.move(q)
+			w.move()
 		}
 		if below := s.x[t]; below > above+s.eps {
 			above = below
@@ -610,8 +651,14 @@ func (h *crossHeap) pop() {
 	q := *h
 	last := len(q) - 1
 	q[0] = q[last]
-	q = q[:last]
-	for k := 0; ; {
+	*h = q[:last]
+	h.down(0)
+}
+
+// down moves item k down to its place.
+func (h *crossHeap) down(k int) {
+	q := *h
+	for {
 		c := 2*k + 1
 		if c >= len(q) {
 			break
@@ -625,5 +672,4 @@ func (h *crossHeap) pop() {
 		q[k], q[c] = q[c], q[k]
 		k = c
 	}
-	*h = q
 }

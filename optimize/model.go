@@ -91,6 +91,7 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 	ge := func(b, a int32, l int64) { m.arcs = append(m.arcs, arc{b, a, -l}) }
 	le := func(b, a int32, l int64) { m.arcs = append(m.arcs, arc{a, b, l}) }
 	offset := func(t time.Time) int64 { w, _ := n.WorkBetween("", r.Start(), t); return w }
+	ge(nodeE, nodeS, 0)                  // implied by the tasks, if any; without, the end would not reach the start
 	pinned := make([]bool, len(p.Tasks)) // dates fixed whatever the links say
 	m.assigned = make([]bool, len(p.Tasks))
 	for _, a := range p.Assignments {

@@ -327,8 +327,10 @@ func (s *simplex) rehang(q, p, e int32, qUp bool, out int32, sigma int64) {
 // subtree under it hangs instead from the real arc into it of least
 // reduced cost, its potentials raised to make that arc tight (every real
 // reduced cost stays nonnegative; the flows stay as they are). The
-// target, at any cost, makes the real network strongly connected, so
-// there is always such an arc. Pricing looks at real arcs only from then
+// target, at any cost, makes the real network strongly connected (the
+// end reaches every finish, each finish its start, each start the
+// project's, and the project's end its start), so there is always such
+// an arc. Pricing looks at real arcs only from then
 // on.
 func (s *simplex) purge() error {
 	for {

@@ -207,3 +207,21 @@ func TestUnits(t *testing.T) {
 func fmtMap(m map[string]string) string {
 	return "map[A:" + m["A"] + " B:" + m["B"] + " C:" + m["C"] + "]"
 }
+
+// TestNoTasks: a project with no tasks finishes at its start: a curve of
+// that one point, nothing to spend, and a date before it too early.
+func TestNoTasks(t *testing.T) {
+	pts, err := optimize.Curve(t.Context(), project(), optimize.Options{})
+	if err != nil || len(pts) != 1 || !pts[0].Finish.Equal(start) || pts[0].Cost != 0 {
+		t.Errorf("curve: %+v, %v", pts, err)
+	}
+	if pl, err := optimize.Within(t.Context(), project(), 10, optimize.Options{}); err != nil || !pl.Finish.Equal(start) || pl.Cost != 0 {
+		t.Errorf("within: %+v, %v", pl, err)
+	}
+	if pl, err := optimize.Compress(t.Context(), project(), days(2), optimize.Options{}); err != nil || !pl.Finish.Equal(start) || len(pl.Tasks) != 0 {
+		t.Errorf("by day 2: %+v, %v", pl, err)
+	}
+	if _, err := optimize.Compress(t.Context(), project(), days(-2), optimize.Options{}); !errors.Is(err, optimize.ErrTooEarly) {
+		t.Errorf("by day −2: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package optimize
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +12,7 @@ import (
 )
 
 // ErrTooEarly is wrapped by Compress's error for a date the project
-// cannot finish by, however much is spent.
+// cannot finish by, however much is spent (a *TooEarlyError).
 var ErrTooEarly = errors.New("project cannot finish that early")
 
 // Plan is a way to finish sooner: the tasks to shorten and the links to
@@ -108,17 +109,19 @@ func Compress(ctx context.Context, p *schedule.Project, date time.Time, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	shortest, err := m.shortest()
-	if err != nil {
-		return nil, err
-	}
 	T, err := m.n.WorkBetween("", m.r.Start(), date)
 	if err != nil {
 		return nil, err
 	}
-	if T < shortest {
-		at, _ := m.n.AddWork("", m.r.Start(), shortest)
-		return nil, fmt.Errorf("optimize: finish by %v: the earliest is %v: %w", date, at, ErrTooEarly)
+	// The least length, by Bellman–Ford, only when a date turns out too
+	// early or the calendars make a plan late.
+	shortest, known := int64(0), false
+	least := func() (int64, error) {
+		if !known {
+			shortest, err = m.shortest()
+			known = err == nil
+		}
+		return shortest, err
 	}
 	// The time axis is exact on one calendar; on several, the scheduler
 	// may find the plan late: tighten the target below the plan's length
@@ -128,37 +131,77 @@ func Compress(ctx context.Context, p *schedule.Project, date time.Time, opts Opt
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("optimize: %w", err)
 		}
-		s, err := m.solve(T)
+		s, err := m.solve(ctx, T)
+		if errors.Is(err, errInfeasible) { // the dates contradict the links, or the date is too early
+			sh, err := least()
+			if err != nil {
+				return nil, err
+			}
+			if T < sh {
+				at, _ := m.n.AddWork("", m.r.Start(), sh)
+				return nil, m.tooEarly(date, at)
+			}
+			return nil, fmt.Errorf("optimize: finish by %s: %w", m.day(date), errInfeasible)
+		}
 		if err != nil {
-			return nil, fmt.Errorf("optimize: finish by %v: %w", date, err)
+			return nil, err
 		}
 		pl, err := m.plan(s)
 		if err != nil {
 			return nil, err
 		}
 		over, _ := m.n.WorkBetween("", date, pl.Finish)
-		switch {
-		case over <= 0:
+		if over <= 0 {
 			return pl, nil
-		case min(T, s.length) <= shortest: // the calendars keep even the shortest plan late
-			return nil, fmt.Errorf("optimize: finish by %v: the earliest is %v: %w", date, pl.Finish, ErrTooEarly)
 		}
-		T = max(min(T, s.length)-over, shortest) // tighter than the plan's own length on the axis
+		sh, err := least()
+		if err != nil {
+			return nil, err
+		}
+		if min(T, s.length) <= sh { // the calendars keep even the shortest plan late
+			return nil, m.tooEarly(date, pl.Finish)
+		}
+		T = max(min(T, s.length)-over, sh) // tighter than the plan's own length on the axis
 	}
-	return nil, fmt.Errorf("optimize: finish by %v: the calendars keep the plan late", date)
+	return nil, fmt.Errorf("optimize: finish by %s: the calendars keep the plan late", m.day(date))
 }
+
+// TooEarlyError is Compress's error for a date the project cannot finish
+// by, however much is spent: the date, and the earliest finish there is.
+// It wraps ErrTooEarly.
+type TooEarlyError struct {
+	Date, Earliest time.Time
+}
+
+// dayLayout is how messages give dates: as critpath prints them.
+const dayLayout = "Mon 2006-01-02 15:04"
+
+func (e *TooEarlyError) Error() string {
+	return fmt.Sprintf("optimize: finish by %s: the earliest is %s: %v", e.Date.Format(dayLayout), e.Earliest.Format(dayLayout), ErrTooEarly)
+}
+
+func (e *TooEarlyError) Unwrap() error { return ErrTooEarly }
+
+// tooEarly is the error for date, earliest being the earliest finish,
+// both in the project's time zone.
+func (m *model) tooEarly(date, earliest time.Time) error {
+	loc := m.r.Start().Location()
+	return &TooEarlyError{Date: date.In(loc), Earliest: earliest.In(loc)}
+}
+
+// day spells a date for a message, in the project's time zone.
+func (m *model) day(t time.Time) string { return t.In(m.r.Start().Location()).Format(dayLayout) }
 
 // plan turns a solution into a plan, and previews it on the project for
 // its finish.
 func (m *model) plan(s *solution) (*Plan, error) {
 	pl := &Plan{}
-	set := m.n.Settings()
 	for i, d := range s.dur {
 		if d >= m.normal[i] {
 			continue
 		}
 		t := &m.p.Tasks[i]
-		to := inUnits(d, set, t.Duration.Elapsed)
+		to := m.inUnits(d, t.Duration)
 		pl.Tasks = append(pl.Tasks, Shortening{Task: t.ID, From: t.Duration, To: to, Cost: m.slope[i] * float64(m.normal[i]-d)})
 	}
 	for k, o := range m.overlaps {
@@ -167,28 +210,76 @@ func (m *model) plan(s *solution) (*Plan, error) {
 			continue
 		}
 		l := &m.p.Links[o.link]
-		pl.Links = append(pl.Links, Overlap{Pred: l.Pred, Succ: l.Succ, Lag: l.Lag, NewLag: inUnits(o.lag-used, set, false),
-			Overlap: inUnits(used, set, false), Rework: o.rework * float64(used)})
+		like := l.Lag
+		if like.IsZero() || like.Unit == schedule.Percent {
+			like = l.Overlap
+		}
+		pl.Links = append(pl.Links, Overlap{Pred: l.Pred, Succ: l.Succ, Lag: l.Lag, NewLag: m.inUnits(o.lag-used, like),
+			Overlap: m.inUnits(used, l.Overlap), Rework: o.rework * float64(used)})
 		pl.Rework += o.rework * float64(used)
 	}
 	pl.Cost = s.cost // the shortenings' and the overlaps' costs, as solution sums them
-	d, err := m.ed.Preview(pl.Edits(m.p)...)
+	finish, err := m.finish(pl, s)
 	if err != nil {
 		return nil, fmt.Errorf("optimize: applying the plan: %w", err)
 	}
-	pl.Finish = d.Finish[1]
+	pl.Finish = finish
 	pl.Saved, _ = m.n.WorkBetween("", pl.Finish, m.r.Finish())
 	return pl, nil
 }
 
-// inUnits spells minutes as whole days when they are, else as minutes.
-func inUnits(minutes int64, set schedule.Settings, elapsed bool) schedule.Duration {
-	d := schedule.Minutes(float64(minutes))
-	if day := int64(set.MinutesPerDay); !elapsed && minutes%day == 0 {
-		d = schedule.Days(float64(minutes / day))
+// finish returns the project's finish with the plan made. A plan that
+// only shortens tasks, none to nothing and none with assignments whose
+// work the new duration rewrites, runs on a schedule of the model's
+// network with the new durations set, as the editor would update it;
+// any other is previewed on the editor.
+func (m *model) finish(pl *Plan, s *solution) (time.Time, error) {
+	fast := len(pl.Links) == 0
+	for i, d := range s.dur {
+		if d < m.normal[i] && (d == 0 || m.assigned[i]) {
+			fast = false
+			break
+		}
 	}
-	d.Elapsed = elapsed
-	return d
+	if !fast {
+		d, err := m.ed.Preview(pl.Edits(m.p)...)
+		return d.Finish[1], err
+	}
+	if m.fast == nil {
+		m.fast = m.n.NewResult()
+	}
+	for _, i := range m.shortened { // back to normal
+		if err := m.fast.SetDuration(i, m.normal[i]); err != nil {
+			return time.Time{}, err
+		}
+	}
+	m.shortened = m.shortened[:0]
+	for i, d := range s.dur {
+		if d < m.normal[i] {
+			if err := m.fast.SetDuration(i, d); err != nil {
+				return time.Time{}, err
+			}
+			m.shortened = append(m.shortened, i)
+		}
+	}
+	m.fast.Run()
+	return m.fast.Finish(), nil
+}
+
+// inUnits spells minutes of working time (or elapsed time, as like
+// counts) in like's unit when that takes at most two decimals, as 3.5d
+// for a task given in days; else in hours, or else in minutes.
+func (m *model) inUnits(minutes int64, like schedule.Duration) schedule.Duration {
+	for _, u := range []schedule.Unit{like.Unit, schedule.Hour} {
+		d := schedule.Duration{Amount: 1, Unit: u, Elapsed: like.Elapsed}
+		per, err := m.n.Minutes(d)
+		if err != nil || u == schedule.Percent || per <= 0 || minutes*100%per != 0 {
+			continue
+		}
+		d.Amount = float64(minutes*100/per) / 100
+		return d
+	}
+	return schedule.Duration{Amount: float64(minutes), Unit: schedule.Minute, Elapsed: like.Elapsed}
 }
 
 // Point is one breakpoint of the time–cost curve: the finish, the least
@@ -202,9 +293,10 @@ type Point struct {
 // Curve returns the project's time–cost curve, from the longest finish
 // that costs nothing to the shortest the project can be: piecewise linear
 // and convex, given by its breakpoints, latest first; between two of them
-// the cost is linear. It is computed in one sweep (Fulkerson's
-// parametric flow): from the cheapest flow with no deadline, each shortest
-// path from the project's end back to its start is the next breakpoint.
+// the cost is linear. It is computed in one sweep (parametric network
+// simplex): from the cheapest schedule with no deadline, the deadline
+// comes down through the ranges over which one tree of the simplex stays
+// optimal, and a breakpoint is where the curve's slope changes.
 func Curve(ctx context.Context, p *schedule.Project, opts Options) ([]Point, error) {
 	var out []Point
 	err := sweep(ctx, p, opts, func(m *model, s *solution) (bool, error) {
@@ -225,25 +317,19 @@ func sweep(ctx context.Context, p *schedule.Project, opts Options, each func(*mo
 	if err != nil {
 		return err
 	}
-	if _, err := m.shortest(); err != nil {
+	if _, err := m.solve(ctx, inf); err != nil {
+		if errors.Is(err, errInfeasible) {
+			err = fmt.Errorf("optimize: the project's dates contradict its links: %w", err)
+		}
 		return err
 	}
-	g := m.net(-1)
-	p0, err := g.feasible()
-	if err != nil {
-		return fmt.Errorf("optimize: the project's dates contradict its links: %w", err)
-	}
 	var ferr error
-	g.solve(p0).parametric(nodeS, nodeE, func(pot []int64) bool {
-		if err := ctx.Err(); err != nil {
-			ferr = fmt.Errorf("optimize: %w", err)
-			return false
-		}
+	err = m.sx.sweep(ctx, func(_ int64, pot []int64) bool {
 		var more bool
 		more, ferr = each(m, m.solution(pot))
 		return more && ferr == nil
 	})
-	return ferr
+	return cmp.Or(ferr, err)
 }
 
 // Within returns the plan that finishes earliest for at most budget by
@@ -254,27 +340,38 @@ func Within(ctx context.Context, p *schedule.Project, budget float64, opts Optio
 	if math.IsNaN(budget) || budget < 0 {
 		return nil, fmt.Errorf("optimize: budget %v: %w", budget, schedule.ErrBadValue)
 	}
+	within := func(cost float64) bool { return cost <= budget+1e-9*max(1, budget) }
 	var best *solution
 	var mod *model
 	err := sweep(ctx, p, opts, func(m *model, s *solution) (bool, error) {
 		mod = m
-		if s.cost <= budget+1e-9*max(1, budget) {
+		if within(s.cost) {
 			best = s
 			return true, nil
 		}
-		// The budget runs out between the last point and this one, where
-		// the cost is linear: the least whole minute within it.
-		if best == nil {
+		if best == nil { // cannot happen: the first breakpoint costs nothing
 			return false, nil
 		}
+		// The budget runs out between the last breakpoint and this one,
+		// where the cost is linear: the least whole minute within it.
+		// The share of the way the budget reaches, rounded, may be a
+		// minute off either way: the costs at the minutes either side
+		// decide, each solved from the tree at hand.
 		frac := (budget - best.cost) / (s.cost - best.cost)
-		T := best.length - int64(math.Floor(frac*float64(best.length-s.length)))
-		if T < best.length {
-			x, err := m.solve(T)
-			if err != nil {
-				return false, fmt.Errorf("optimize: budget %v: %w", budget, err)
+		span := best.length - s.length
+		step := int64(math.Floor(frac * float64(span)))
+		for _, k := range []int64{step + 1, step, step - 1} {
+			if k <= 0 || k >= span {
+				continue
 			}
-			best = x
+			x, err := m.solve(ctx, best.length-k)
+			if err != nil {
+				return false, err
+			}
+			if within(x.cost) {
+				best = x
+				break
+			}
 		}
 		return false, nil
 	})

@@ -1,6 +1,7 @@
 package optimize
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -35,6 +36,13 @@ type model struct {
 	slope  []float64 // cost per minute saved (0: not crashable)
 	arcs   []arc     // every constraint but the target
 	g      *flowNet  // the arcs and the target, built on first use
+	sx     *simplex  // solving it, once started
+	// Plans are scheduled on fast, a schedule of n of its own, when they
+	// only shorten tasks (see finish): shortened are the tasks shortened
+	// on it, assigned the tasks with assignments.
+	fast      *schedule.Result
+	shortened []int
+	assigned  []bool
 	// Fast-tracking: each link that may overlap, with a node of its own
 	// (see newModel).
 	overlaps []overlap
@@ -83,7 +91,14 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 	ge := func(b, a int32, l int64) { m.arcs = append(m.arcs, arc{b, a, -l}) }
 	le := func(b, a int32, l int64) { m.arcs = append(m.arcs, arc{a, b, l}) }
 	offset := func(t time.Time) int64 { w, _ := n.WorkBetween("", r.Start(), t); return w }
+	ge(nodeE, nodeS, 0)                  // implied by the tasks, if any; without, the end would not reach the start
 	pinned := make([]bool, len(p.Tasks)) // dates fixed whatever the links say
+	m.assigned = make([]bool, len(p.Tasks))
+	for _, a := range p.Assignments {
+		if k, ok := n.Index(a.Task); ok {
+			m.assigned[k] = true
+		}
+	}
 	for i := range p.Tasks {
 		t := &p.Tasks[i]
 		s, f := startNode(i), finishNode(i)
@@ -223,8 +238,9 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 }
 
 // crashPoint checks task t's crash point and returns its crash duration
-// in minutes and its cost slope per minute, from its normal duration and
-// cost.
+// in minutes and its cost slope per minute: its cost per day saved over
+// the minutes of a working day, or the cost at the crash point less the
+// normal cost over the minutes saved.
 func crashPoint(n *schedule.Network, t *schedule.Task, normal int64, normalCost float64) (int64, float64, error) {
 	fail := func(field string, err error) (int64, float64, error) {
 		return 0, 0, &schedule.InputError{Task: t.ID, Field: field, Err: err}
@@ -242,8 +258,16 @@ func crashPoint(n *schedule.Network, t *schedule.Task, normal int64, normalCost 
 		return fail("crash.duration", fmt.Errorf("%v: %w", c.Duration, schedule.ErrNegative))
 	case d >= normal:
 		return fail("crash.duration", fmt.Errorf("%v is not shorter than the duration, %d minutes: %w", c.Duration, normal, ErrNotCrashable))
+	case math.IsNaN(c.CostPerDay) || math.IsInf(c.CostPerDay, 0) || c.CostPerDay < 0:
+		return fail("crash.cost_per_day", fmt.Errorf("%v: %w", c.CostPerDay, schedule.ErrBadValue))
+	case c.CostPerDay > 0 && c.Cost != 0:
+		return fail("crash.cost_per_day", fmt.Errorf("%v a day saved, and %v in all: give one of the two: %w", c.CostPerDay, c.Cost, schedule.ErrBadValue))
+	case c.CostPerDay > 0:
+		return d, c.CostPerDay / float64(n.Settings().MinutesPerDay), nil
 	case math.IsNaN(c.Cost) || math.IsInf(c.Cost, 0):
 		return fail("crash.cost", fmt.Errorf("%v: %w", c.Cost, schedule.ErrBadValue))
+	case c.Cost == 0 && normalCost >= 0:
+		return fail("crash.cost", fmt.Errorf("no cost at the crash point: give its cost in all (cost) or a cost per day saved (cost_per_day): %w", schedule.ErrBadValue))
 	case c.Cost <= normalCost:
 		// A shortening for nothing would be taken for no reason: such a
 		// task's duration is its crash duration.
@@ -252,9 +276,9 @@ func crashPoint(n *schedule.Network, t *schedule.Task, normal int64, normalCost 
 	return d, (c.Cost - normalCost) / float64(normal-d), nil
 }
 
-// net returns the flow network for a target of T minutes after the start
-// (none: T < 0). It is built once; the target is its last arc.
-func (m *model) net(T int64) *flowNet {
+// net returns the flow network: the constraints, and the target as its
+// last arc (its cost is the simplex's to set). It is built once.
+func (m *model) net() *flowNet {
 	if m.g == nil {
 		b := make([]float64, 2+2*len(m.p.Tasks)+len(m.overlaps))
 		for i, k := range m.slope {
@@ -266,11 +290,6 @@ func (m *model) net(T int64) *flowNet {
 			b[o.from] -= o.rework
 		}
 		m.g = newFlowNet(len(b), append(m.arcs, arc{nodeS, nodeE, inf}), b)
-	}
-	target := &m.g.arcs[len(m.g.arcs)-1]
-	target.w = inf // no bound: far beyond any schedule, yet no overflow in sums
-	if T >= 0 {
-		target.w = T
 	}
 	return m.g
 }
@@ -286,14 +305,17 @@ type solution struct {
 }
 
 // solve returns the cheapest schedule finishing within T minutes, or
-// errInfeasible.
-func (m *model) solve(T int64) (*solution, error) {
-	g := m.net(T)
-	p, err := g.feasible()
+// errInfeasible. The first call starts the simplex; each later one goes
+// on from the tree the one before left.
+func (m *model) solve(ctx context.Context, T int64) (*solution, error) {
+	if m.sx == nil {
+		m.sx = newSimplex(m.net(), T)
+	}
+	p, err := m.sx.solve(ctx, T)
 	if err != nil {
 		return nil, err
 	}
-	return m.solution(g.solve(p).p), nil
+	return m.solution(p), nil
 }
 
 // solution reads a schedule off potentials p.
@@ -320,7 +342,7 @@ func (m *model) solution(p []int64) *solution {
 // the constraints contradict each other whatever the durations (a
 // constraint held against links, a date fixed before its predecessors).
 func (m *model) shortest() (int64, error) {
-	dist, err := m.net(-1).shortestFrom([]int32{nodeE})
+	dist, err := m.net().shortestFrom([]int32{nodeE}, int32(len(m.arcs)))
 	if err != nil {
 		return 0, fmt.Errorf("optimize: the project's dates contradict its links: %w", err)
 	}

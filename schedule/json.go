@@ -125,8 +125,9 @@ type taskJSON struct {
 }
 
 type crashJSON struct {
-	Duration string  `json:"duration"`
-	Cost     float64 `json:"cost"`
+	Duration   string  `json:"duration"`
+	Cost       float64 `json:"cost,omitempty"`
+	CostPerDay float64 `json:"cost_per_day,omitempty"`
 }
 
 type splitJSON struct {

@@ -354,3 +354,41 @@ func TestJSONWriteRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONCrashCostPerDay: a crash point gives its cost in all ("cost")
+// or per day saved ("cost_per_day"); each reads into its own field and is
+// written back as it came, the other left out.
+func TestJSONCrashCostPerDay(t *testing.T) {
+	cases := []struct {
+		crash string
+		want  schedule.Crash
+	}{
+		{`{"duration": "2d", "cost": 900}`, schedule.Crash{Duration: schedule.Days(2), Cost: 900}},
+		{`{"duration": "2d", "cost_per_day": 250}`, schedule.Crash{Duration: schedule.Days(2), CostPerDay: 250}},
+	}
+	for _, c := range cases {
+		doc := `{"start": "2027-01-04T08:00:00Z", "tasks": [{"id": "A", "duration": "3d", "crash": ` + c.crash + `}]}`
+		p, err := schedule.ReadJSON(strings.NewReader(doc))
+		if err != nil {
+			t.Fatalf("%s: %v", c.crash, err)
+		}
+		if got := *p.Tasks[0].Crash; got != c.want {
+			t.Errorf("%s: read %+v, want %+v", c.crash, got, c.want)
+		}
+		var crash map[string]any
+		var out struct {
+			Tasks []struct{ Crash json.RawMessage }
+		}
+		if err := json.Unmarshal(encode(t, p), &out); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(out.Tasks[0].Crash, &crash); err != nil {
+			t.Fatal(err)
+		}
+		var in map[string]any
+		json.Unmarshal([]byte(c.crash), &in)
+		if !reflect.DeepEqual(crash, in) {
+			t.Errorf("%s: written as %s", c.crash, out.Tasks[0].Crash)
+		}
+	}
+}

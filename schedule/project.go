@@ -152,13 +152,17 @@ type CustomField struct {
 }
 
 // Crash is a task's crash point, as the time–cost trade-off has it: the
-// task can be shortened to Duration, where it costs Cost in all. Its
-// normal point is its Duration and its cost as scheduled (its resources
-// and fixed cost); between the two the cost is linear, so each working
-// day saved costs the same: the cost slope.
+// task can be shortened to Duration, where it costs Cost in all — or,
+// when CostPerDay is set instead, each working day saved costs
+// CostPerDay (a crash point gives one of the two). Its normal point is
+// its Duration and its cost as scheduled (its resources and fixed cost);
+// between the two the cost is linear, so each working day saved costs
+// the same: the cost slope, (Cost − the normal cost) ÷ the days saved, or
+// CostPerDay.
 type Crash struct {
-	Duration Duration
-	Cost     float64
+	Duration   Duration
+	Cost       float64
+	CostPerDay float64
 }
 
 // Split is a pause in a task's work, Microsoft Project's split task:

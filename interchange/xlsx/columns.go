@@ -50,6 +50,7 @@ var (
 		{"splits", "Splits", nil},
 		{"crash_duration", "Crash duration", nil},
 		{"crash_cost", "Crash cost", nil},
+		{"crash_cost_per_day", "Crash cost per day", []string{"crash cost/day", "cost per day saved"}},
 		{"notes", "Notes", []string{"note", "comments", "remarks", "মন্তব্য", "নোট"}},
 	}
 	resourceColumns = []column{

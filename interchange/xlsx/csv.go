@@ -88,7 +88,7 @@ var spelled = map[string]bool{"wbs": true, "duration": true, "start": true, "fin
 	"percent_complete": true, "outline_level": true, "type": true, "effort_driven": true, "work": true, "constraint": true,
 	"constraint_date": true, "deadline": true, "priority": true, "manual": true, "actual_start": true, "actual_finish": true,
 	"remaining": true, "fixed_cost": true, "actual_cost": true, "start_milestone": true, "ignore_resource_calendars": true,
-	"no_split": true, "splits": true, "crash_duration": true, "crash_cost": true}
+	"no_split": true, "splits": true, "crash_duration": true, "crash_cost": true, "crash_cost_per_day": true}
 
 // textColumns says which of the task table's columns hold text a user
 // typed: every one but the built-in columns critpath spells (custom

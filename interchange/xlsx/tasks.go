@@ -99,11 +99,14 @@ func (rd *reader) tasks(t *table) []pending {
 		task.Splits, _ = field(rd, t, r, "splits", splitsField)
 		crashD, hasD := field(rd, t, r, "crash_duration", parseDuration)
 		crashC, hasC := field(rd, t, r, "crash_cost", parseNumber)
+		crashP, hasP := field(rd, t, r, "crash_cost_per_day", parseNumber)
 		switch {
 		case hasD:
-			task.Crash = &schedule.Crash{Duration: crashD, Cost: crashC}
+			task.Crash = &schedule.Crash{Duration: crashD, Cost: crashC, CostPerDay: crashP}
 		case hasC:
 			rd.fail(g.name, r, t.cols["crash_cost"], "crash_cost", "a crash cost needs a crash duration")
+		case hasP:
+			rd.fail(g.name, r, t.cols["crash_cost_per_day"], "crash_cost_per_day", "a crash cost per day needs a crash duration")
 		}
 		task.Notes, _ = field(rd, t, r, "notes", rd.textField)
 		task.Fields = fieldValues(g, r, fieldCols)

@@ -176,10 +176,16 @@ func (wr *writer) taskCells(preds, resNames map[string]string) map[string]taskCe
 			return t.Crash.Duration.String()
 		}),
 		"crash_cost": func(t *schedule.Task, _ schedule.TaskResult) any {
-			if t.Crash == nil {
+			if t.Crash == nil || t.Crash.Cost == 0 && t.Crash.CostPerDay != 0 {
 				return nil
 			}
 			return styled(st.money, t.Crash.Cost)
+		},
+		"crash_cost_per_day": func(t *schedule.Task, _ schedule.TaskResult) any {
+			if t.Crash == nil || t.Crash.CostPerDay == 0 {
+				return nil
+			}
+			return styled(st.money, t.Crash.CostPerDay)
 		},
 		"notes": texts(func(t *schedule.Task) string { return t.Notes }),
 	}

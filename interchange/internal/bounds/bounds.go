@@ -220,6 +220,7 @@ func (c *checker) task(t *schedule.Task) {
 	if t.Crash != nil {
 		c.duration(owner, "crash duration", t.Crash.Duration, false)
 		c.amount(owner, "crash cost", t.Crash.Cost, c.f.MaxCost, "costs")
+		c.amount(owner, "crash cost per day", t.Crash.CostPerDay, c.f.MaxCost, "costs")
 	}
 	if c.err == nil && (math.IsNaN(t.PercentComplete) || t.PercentComplete < 0 || t.PercentComplete > 100) {
 		c.fail(owner, "percent complete", "%v: %w: want 0 to 100", t.PercentComplete, schedule.ErrBadValue)

@@ -552,7 +552,7 @@ func crashText(c *schedule.Crash, p *schedule.Project) string {
 	if c == nil {
 		return "none"
 	}
-	return fmt.Sprintf("%.0fm %.6g", minutes(c.Duration, p.Settings), c.Cost)
+	return fmt.Sprintf("%.0fm %.6g %.6g a day", minutes(c.Duration, p.Settings), c.Cost, c.CostPerDay)
 }
 
 func (d *differ) links() {

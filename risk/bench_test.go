@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -101,24 +102,21 @@ func BenchmarkIteration(b *testing.B) {
 		r := newRun(s, blockSize, Options{Tasks: true, Seed: 1})
 		w := newWorker(r)
 		out := &blockOut{crit: make([]int32, len(r.crit)), starts: make([]int64, len(r.starts))}
-		pre := make([][]int64, blockSize) // the durations block 0 sampled
 		if err := w.block(0, out); err != nil {
 			b.Fatal(err)
 		}
-		for it := range blockSize {
-			pre[it] = make([]int64, len(s.vary))
-			for k := range s.vary {
-				pre[it][k] = int64(r.durs[it*len(s.vary)+k])
-			}
-		}
+		pre := slices.Clone(w.dur) // the durations block 0 sampled
 		presampled := func() {
+			copy(w.dur, pre)
 			clear(out.crit)
 			clear(out.starts)
+			if w.fast != nil {
+				w.fastBlock(0, blockSize, out)
+				return
+			}
 			for it := range blockSize {
-				row := r.durs[it*len(s.vary) : (it+1)*len(s.vary)]
 				for k, i := range s.vary {
-					_ = w.res.SetDuration(i, pre[it][k])
-					row[k] = float32(pre[it][k])
+					_ = w.res.SetDuration(i, int64(w.dur[k*blockSize+it]))
 				}
 				w.res.Run()
 				w.record(it, out)

@@ -106,6 +106,8 @@ type sim struct {
 	parent   []int   // summary per task, or −1
 	children [][]int
 
+	fast *fast // the network for the fast path, or nil for the general one
+
 	leaves     []int // tasks whose criticality is counted
 	merges     []int // tasks with two or more predecessors
 	milestones []int
@@ -247,6 +249,7 @@ func compile(p *schedule.Project, m *Model, mitigated bool) (*sim, error) {
 		}
 	}
 	s.outline(p)
+	s.fast = compileFast(s)
 	return s, nil
 }
 
@@ -299,11 +302,12 @@ func (s *sim) uniforms() int { return len(s.unc) + 2*len(s.events) }
 // 2,000 years of round-the-clock time): a heavier tail is cut there.
 const maxSample = 1 << 30
 
-// durations sets r's durations for one iteration: x holds the
+// durations works out one iteration's durations: x holds the
 // uncertainties' sampled values and hit each event's impact, NaN when it
-// did not happen. The minutes set are written to out when it is not nil.
-// A sample that is not a number (a distribution's overflow) is an error.
-func (s *sim) durations(r *schedule.Result, x, hit []float64, out []float32) error {
+// did not happen. Varying task k's minutes go to out[k*stride+at]. A
+// sample
+// that is not a number (a distribution's overflow) is an error.
+func (s *sim) durations(x, hit []float64, out []int32, at, stride int) error {
 	for k, i := range s.vary {
 		d := s.base[k]
 		if u := s.uncOf[k]; u >= 0 {
@@ -323,13 +327,7 @@ func (s *sim) durations(r *schedule.Result, x, hit []float64, out []float32) err
 		if m != m || math.IsInf(m, 0) {
 			return fmt.Errorf("risk: task %q: a sampled duration of %v minutes", s.net.ID(i), m)
 		}
-		m = min(maxSample, max(0, math.Round(m)))
-		if err := r.SetDuration(i, int64(m)); err != nil {
-			return err
-		}
-		if out != nil {
-			out[k] = float32(m)
-		}
+		out[k*stride+at] = int32(min(maxSample, max(0, math.Round(m))))
 	}
 	return nil
 }

@@ -130,7 +130,7 @@ type run struct {
 
 	length     []int64   // project length per iteration, project minutes
 	milestones [][]int64 // each milestone's finish per iteration
-	durs       []float32 // with Tasks: the varying tasks' durations, iteration by iteration (len(s.vary) each)
+	durs       []float32 // with Tasks: the varying tasks' durations, task by task (n each)
 	crit       []int64   // per leaf: iterations it was critical in
 	starts     []int64   // per merge point: its starts summed
 }
@@ -271,6 +271,8 @@ type worker struct {
 	brng *rand.Rand
 
 	x, hit []float64 // an iteration's uncertainties' values and events' impacts
+	dur    []int32   // the block's sampled durations, task by task (blockSize each, in s.vary's order)
+	fast   *passes   // the fast path's scratch, when s.fast is set
 	xc     []float64 // the block's correlated values, iteration by iteration
 	perm   []int32   // with Latin hypercube sampling: each variable's strata, block by block
 
@@ -286,6 +288,10 @@ func newWorker(r *run) *worker {
 	w.brng = rand.New(&w.bpcg)
 	w.x = make([]float64, len(s.unc))
 	w.hit = make([]float64, len(s.events))
+	w.dur = make([]int32, blockSize*len(s.vary))
+	if s.fast != nil {
+		w.fast = newPasses(s.fast)
+	}
 	if r.opts.LatinHypercube {
 		w.perm = make([]int32, blockSize*s.uniforms())
 	}
@@ -383,8 +389,6 @@ func (w *worker) block(b int, out *blockOut) error {
 		}
 		w.imanConover(xc, n, w.brng)
 	}
-	clear(out.crit)
-	clear(out.starts)
 	x := w.x
 	for i := range n {
 		it := first + i
@@ -407,17 +411,63 @@ func (w *worker) block(b int, out *blockOut) error {
 				w.hit[h] = e.impact.Quantile(impact)
 			}
 		}
-		var row []float32 // where this iteration's durations are kept
-		if r.tasks {
-			row = r.durs[it*len(s.vary) : (it+1)*len(s.vary)]
-		}
-		if err := s.durations(w.res, x, w.hit, row); err != nil {
+		if err := s.durations(x, w.hit, w.dur, i, blockSize); err != nil {
 			return err
 		}
+	}
+	if r.tasks { // the durations for the statistics, task by task
+		for k := range s.vary {
+			col := r.durs[k*r.n+first : k*r.n+first+n]
+			src := w.dur[k*blockSize : k*blockSize+n]
+			for i, d := range src {
+				col[i] = float32(d)
+			}
+		}
+	}
+	clear(out.crit)
+	clear(out.starts)
+	if w.fast != nil {
+		w.fastBlock(first, n, out)
+		return nil
+	}
+	for i := range n {
+		for k, t := range s.vary {
+			if err := w.res.SetDuration(t, int64(w.dur[k*blockSize+i])); err != nil {
+				return err
+			}
+		}
 		w.res.Run()
-		w.record(it, out)
+		w.record(first+i, out)
 	}
 	return nil
+}
+
+// fastBlock schedules the n iterations of a block from first on the fast
+// path, a chunk at a time, and records what they give.
+func (w *worker) fastBlock(first, n int, out *blockOut) {
+	r, f, p := w.r, w.s.fast, w.fast
+	clear(p.crit)
+	for i0 := 0; i0 < n; i0 += chunk {
+		c := min(chunk, n-i0)
+		p.forward(w.dur, blockSize, i0, c)
+		copy(r.length[first+i0:first+i0+c], p.pf[:c])
+		if !r.tasks {
+			continue
+		}
+		p.backward(c)
+		for k, v := range f.merges {
+			var sum int64
+			for _, st := range p.es[int(v)*chunk : int(v)*chunk+c] {
+				sum += st
+			}
+			out.starts[k] += sum
+		}
+	}
+	if r.tasks {
+		for k, v := range f.leaves {
+			out.crit[k] = p.crit[v]
+		}
+	}
 }
 
 // seedIteration starts iteration it's own stream, made from the seed and

@@ -350,14 +350,7 @@ func (r *run) drivers(task int, samples []int64, ranks map[int][]float32, length
 }
 
 // column returns varying task k's durations in the first n iterations.
-func (r *run) column(k, n int) []float32 {
-	v := len(r.s.vary)
-	out := make([]float32, n)
-	for j := range out {
-		out[j] = r.durs[j*v+k]
-	}
-	return out
-}
+func (r *run) column(k, n int) []float32 { return r.durs[k*r.n : k*r.n+n] }
 
 func meanSD(xs []float64) (mean, sd float64) {
 	for _, x := range xs {

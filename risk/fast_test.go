@@ -1,0 +1,145 @@
+package risk
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/critpath/critpath/internal/randnet"
+	"github.com/critpath/critpath/schedule"
+)
+
+// The fast path gives what the scheduler gives, iteration by iteration:
+// on random one-calendar networks with every link type and lag (leads
+// too), under every total float formula, lag calendar and late-dates
+// mode and a critical float threshold, with sampled durations and risk
+// events, each run's project lengths, criticality counts and merge
+// points' start sums are those of the same run through schedule.Result.
+func TestFastPathMatchesTheScheduler(t *testing.T) {
+	for seed := range uint64(48) {
+		p := randnet.Project(randnet.Config{Tasks: 2 + int(seed*37%150), LinkTypes: seed%4 != 3, Preds: 1 + float64(seed%3), Seed: seed})
+		p.Options.TotalFloat = schedule.FloatKind(seed % 3)
+		p.Options.LagCalendar = schedule.LagCalendar(seed / 3 % 4)
+		if p.Options.LagCalendar == schedule.Lag24Hours && seed%4 != 3 { // lags round the clock take the general path
+			p.Options.LagCalendar = schedule.LagProject
+		}
+		if seed%2 == 1 {
+			p.Options.LateDates = schedule.LateByLinks
+		}
+		if seed%5 == 2 {
+			p.Options.CriticalFloat = schedule.Hours(float64(seed % 7))
+		}
+		if seed%6 == 5 {
+			p.Calendar = schedule.NightShift
+		}
+		shape := []string{ShapePERT, ShapeTriangle, ShapeUniform}[seed%3]
+		m, err := Spread(p, shape, -0.5, 1.5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Durations = m.Durations[:len(m.Durations)*int(1+seed%4)/4] // some tasks keep their duration
+		if len(m.Durations) > 2 {
+			m.Risks = []Event{{Probability: 0.4, Impact: Fixed(-600), Tasks: []string{m.Durations[0].Task, m.Durations[2].Task}}}
+		}
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			s, err := compile(p, m, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.fast == nil {
+				t.Fatal("the network did not take the fast path")
+			}
+			opts := Options{Iterations: 700, Seed: seed, Tasks: true}
+			fast := newRun(s, opts.Iterations, opts)
+			if _, err := fast.execute(context.Background(), 2); err != nil {
+				t.Fatal(err)
+			}
+			general, err := compile(p, m, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			general.fast = nil
+			slow := newRun(general, opts.Iterations, opts)
+			if _, err := slow.execute(context.Background(), 2); err != nil {
+				t.Fatal(err)
+			}
+			if k := firstDiff(fast.length, slow.length); k >= 0 {
+				t.Fatalf("iteration %d: length %d, the scheduler's %d", k, fast.length[k], slow.length[k])
+			}
+			if k := firstDiff(fast.crit, slow.crit); k >= 0 {
+				t.Fatalf("task %s: critical in %d iterations, the scheduler says %d", s.net.ID(s.leaves[k]), fast.crit[k], slow.crit[k])
+			}
+			if k := firstDiff(fast.starts, slow.starts); k >= 0 {
+				t.Fatalf("merge %s: starts summed %d, the scheduler's %d", s.net.ID(s.merges[k]), fast.starts[k], slow.starts[k])
+			}
+			if !slices.Equal(fast.durs, slow.durs) {
+				t.Fatal("the sampled durations differ")
+			}
+		})
+	}
+}
+
+func firstDiff(a, b []int64) int {
+	for k := range a {
+		if a[k] != b[k] {
+			return k
+		}
+	}
+	return -1
+}
+
+// The fast path is taken only where its arithmetic is the scheduler's:
+// each of these makes a project take the general one.
+func TestFastPathRefuses(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		change func(p *schedule.Project)
+	}{
+		{"a task on another calendar", func(p *schedule.Project) { p.Tasks[1].Calendar = schedule.NightShift }},
+		{"a milestone", func(p *schedule.Project) { p.Tasks[1].Duration = schedule.Duration{} }},
+		{"an elapsed duration", func(p *schedule.Project) { p.Tasks[1].Duration = schedule.ElapsedDays(3) }},
+		{"a constraint", func(p *schedule.Project) {
+			p.Tasks[1].Constraint = schedule.Constraint{Type: schedule.SNET, Date: randnet.Start.AddDate(0, 0, 9)}
+		}},
+		{"as late as possible", func(p *schedule.Project) { p.Tasks[1].Constraint = schedule.Constraint{Type: schedule.ALAP} }},
+		{"a deadline", func(p *schedule.Project) { p.Tasks[1].Deadline = randnet.Start.AddDate(0, 0, 9) }},
+		{"progress", func(p *schedule.Project) { p.Tasks[0].ActualStart = randnet.Start }},
+		{"a summary", func(p *schedule.Project) {
+			p.Tasks = append(p.Tasks, schedule.Task{ID: "S"})
+			p.Tasks[2].Parent = "S"
+		}},
+		{"a percent lag", func(p *schedule.Project) { p.Links[0].Lag = schedule.PercentOf(50) }},
+		{"an elapsed lag", func(p *schedule.Project) { p.Links[0].Lag = schedule.ElapsedDays(1) }},
+		{"a round-the-clock lag", func(p *schedule.Project) {
+			p.Links[0].Lag = schedule.Days(1)
+			p.Options.LagCalendar = schedule.Lag24Hours
+		}},
+		{"a finish-by date", func(p *schedule.Project) { p.FinishBy = randnet.Start.AddDate(0, 2, 0) }},
+		{"a split", func(p *schedule.Project) {
+			p.Tasks[1].Splits = []schedule.Split{{At: schedule.Hours(4), Gap: schedule.Days(2)}}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := randnet.Project(randnet.Config{Tasks: 6, Preds: 1, Seed: 3})
+			m, err := Spread(p, ShapeTriangle, -0.2, 0.5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s, err := compile(p, m, false); err != nil || s.fast == nil {
+				t.Fatalf("unchanged: fast path %v, error %v; want the fast path", s != nil && s.fast != nil, err)
+			}
+			c.change(p)
+			if m, err = Spread(p, ShapeTriangle, -0.2, 0.5); err != nil {
+				t.Fatal(err)
+			}
+			s, err := compile(p, m, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.fast != nil {
+				t.Error("took the fast path")
+			}
+		})
+	}
+}

@@ -72,12 +72,34 @@ func Triangle(lo, mode, hi float64) (Distribution, error) {
 	if lo == hi {
 		return Fixed(lo), nil
 	}
-	return triangle{distuv.NewTriangle(lo, hi, mode, nil)}, nil
+	return newTriangle(lo, hi, mode), nil
 }
 
 // triangle wraps gonum's, whose constructor panics on equal limits (ruled
 // out by Triangle) and whose Quantile panics outside [0, 1] (never asked).
-type triangle struct{ distuv.Triangle }
+// Its Quantile is gonum's arithmetic, operation for operation, with the
+// differences of its points worked out once rather than on every call.
+type triangle struct {
+	distuv.Triangle
+	a, b, f, ba, ca, bc float64 // min, max, the CDF at the mode, b − a, mode − a, b − mode
+}
+
+func newTriangle(lo, hi, mode float64) triangle {
+	return triangle{Triangle: distuv.NewTriangle(lo, hi, mode, nil), a: lo, b: hi, f: (mode - lo) / (hi - lo), ba: hi - lo, ca: mode - lo, bc: hi - mode}
+}
+
+func (t triangle) Quantile(p float64) float64 {
+	if p < 0 || p > 1 {
+		return t.outside(p)
+	}
+	if p < t.f {
+		return t.a + math.Sqrt(p*t.ba*t.ca)
+	}
+	return t.b - math.Sqrt((1-p)*t.ba*t.bc)
+}
+
+// outside is gonum's answer to a p outside [0, 1]: a panic.
+func (t triangle) outside(p float64) float64 { return t.Triangle.Quantile(p) }
 
 // PERT returns the BetaPERT distribution with the usual shape 4: a beta
 // distribution from lo to hi with mean (lo + 4·mode + hi)/6.
@@ -241,7 +263,7 @@ func Trigen(low, mode, high, pLow, pHigh float64) (Distribution, error) {
 		done := math.Abs(na-a) <= 1e-13*(b-a) && math.Abs(nb-b) <= 1e-13*(b-a)
 		a, b = na, nb
 		if done {
-			return triangle{distuv.NewTriangle(a, b, mode, nil)}, nil
+			return newTriangle(a, b, mode), nil
 		}
 		if !finite(a, b) || b-a > 1e12*(high-low) {
 			break

@@ -164,6 +164,9 @@ func compileFast(s *sim) *fast {
 	for v, i := range order {
 		f.vary[v] = varyOf[i]
 		f.fixed[v] = det.Duration(int(i))
+		if f.fixed[v] > maxSample { // the passes read durations as int32
+			return nil
+		}
 	}
 	f.inOff, f.outOff = make([]int32, n+1), make([]int32, n+1)
 	for _, e := range edges {
@@ -207,26 +210,27 @@ func compileFast(s *sim) *fast {
 	return f
 }
 
-// passes is one worker's scratch for the fast passes: each node's
-// duration and early and late dates for a chunk of iterations, at
-// [v*chunk, v*chunk+chunk).
+// passes is one worker's scratch for the fast passes: each node's early
+// and late dates for a chunk of iterations, at [v*chunk, v*chunk+chunk).
 type passes struct {
-	f                 *fast
-	d, es, ef, ls, lf []int64
-	pf, side          []int64 // the project finish; a second bound
-	crit              []int32 // per node: iterations of the block it was critical in
+	f              *fast
+	es, ef, ls, lf []int64
+	pf, side       []int64 // the project finish; a second bound
+	fixed          []int32 // the durations that never change, a chunk of each (where f.vary is −1)
+	crit           []int32 // per node: iterations of the block it was critical in
 }
 
 func newPasses(f *fast) *passes {
 	n := len(f.task)
 	p := &passes{f: f, pf: make([]int64, chunk), side: make([]int64, chunk), crit: make([]int32, n)}
-	all := make([]int64, 5*n*chunk)
-	p.d, p.es, p.ef, p.ls, p.lf = all[:n*chunk], all[n*chunk:2*n*chunk], all[2*n*chunk:3*n*chunk], all[3*n*chunk:4*n*chunk], all[4*n*chunk:]
-	for v, k := range f.vary { // durations that never change are set once
+	all := make([]int64, 4*n*chunk)
+	p.es, p.ef, p.ls, p.lf = all[:n*chunk], all[n*chunk:2*n*chunk], all[2*n*chunk:3*n*chunk], all[3*n*chunk:]
+	p.fixed = make([]int32, n*chunk)
+	for v, k := range f.vary { // set once
 		if k < 0 {
-			d := p.d[v*chunk : (v+1)*chunk]
+			d := p.fixed[v*chunk : (v+1)*chunk]
 			for i := range d {
-				d[i] = f.fixed[v]
+				d[i] = int32(f.fixed[v])
 			}
 		}
 	}
@@ -240,48 +244,58 @@ func (p *passes) forward(dur []int32, stride, i0, c int) {
 	f := p.f
 	for v, k := range f.vary {
 		at := v * chunk
-		d := p.d[at : at+c]
+		d := p.fixed[at : at+c]
 		if k >= 0 {
-			src := dur[int(k)*stride+i0:]
-			src = src[:len(d)]
-			for i := range d {
-				d[i] = int64(src[i])
-			}
+			d = dur[int(k)*stride+i0:]
+			d = d[:c]
 		}
 		st := p.es[at : at+c]
-		clear(st) // the project start
 		bound := p.side[:c]
 		if f.toFinish[v] { // bounds on its finish, gathered apart
 			for i := range bound {
 				bound[i] = math.MinInt64
 			}
 		}
+		first := true // the first bound on its start replaces the project start
 		for _, l := range f.in[f.inOff[v]:f.inOff[v+1]] {
 			q := int(l.node) * chunk
 			src := p.es[q : q+c]
 			if fromFinish(l.typ) {
 				src = p.ef[q : q+c]
 			}
-			dst := st
-			if toFinish(l.typ) {
-				dst = bound
-			}
-			src = src[:len(dst)]
 			lag := l.lag
-			for i := range dst {
-				dst[i] = max(dst[i], src[i]+lag)
+			switch {
+			case toFinish(l.typ):
+				src := src[:len(bound)]
+				for i := range bound {
+					bound[i] = max(bound[i], src[i]+lag)
+				}
+			case first:
+				src := src[:len(st)]
+				for i := range st {
+					st[i] = max(0, src[i]+lag)
+				}
+				first = false
+			default:
+				src := src[:len(st)]
+				for i := range st {
+					st[i] = max(st[i], src[i]+lag)
+				}
 			}
+		}
+		if first {
+			clear(st) // the project start
 		}
 		if f.toFinish[v] {
 			bound, d := bound[:len(st)], d[:len(st)]
 			for i := range st {
-				st[i] = max(st[i], bound[i]-d[i])
+				st[i] = max(st[i], bound[i]-int64(d[i]))
 			}
 		}
 		fin := p.ef[at : at+c]
 		st, d = st[:len(fin)], d[:len(fin)]
 		for i := range fin {
-			fin[i] = st[i] + d[i]
+			fin[i] = st[i] + int64(d[i])
 		}
 	}
 	pf := p.pf[:c]
@@ -296,62 +310,77 @@ func (p *passes) forward(dur []int32, stride, i0, c int) {
 }
 
 // backward works out the late dates of the c iterations forward left,
-// and adds to p.crit the iterations in which each node is critical.
+// and adds to p.crit the iterations in which each node is critical. A
+// node's duration is its early finish less its early start.
 func (p *passes) backward(c int) {
 	f := p.f
 	pf := p.pf[:c]
 	thr := f.critical
 	for v := len(f.task) - 1; v >= 0; v-- {
 		at := v * chunk
-		d, fin := p.d[at:at+c], p.ef[at:at+c]
+		st, fin := p.es[at:at+c], p.ef[at:at+c]
 		lf := p.lf[at : at+c]
 		links := f.out[f.outOff[v]:f.outOff[v+1]]
-		if len(links) == 0 { // an open end: the project finish bounds it
-			copy(lf, pf)
-		} else {
-			for i := range lf {
-				lf[i] = math.MaxInt64
+		bound := p.side[:c] // bounds on its start, gathered apart
+		if f.fromStart[v] {
+			for i := range bound {
+				bound[i] = math.MaxInt64
 			}
-			bound := p.side[:c] // bounds on its start, gathered apart
-			if f.fromStart[v] {
+		}
+		first := true // the first bound on its finish replaces the project finish
+		for _, l := range links {
+			q := int(l.node) * chunk
+			src := p.ls[q : q+c]
+			if toFinish(l.typ) {
+				src = p.lf[q : q+c]
+			}
+			lag := l.lag
+			switch {
+			case !fromFinish(l.typ):
+				src := src[:len(bound)]
 				for i := range bound {
-					bound[i] = math.MaxInt64
+					bound[i] = min(bound[i], src[i]-lag)
 				}
-			}
-			for _, l := range links {
-				q := int(l.node) * chunk
-				src := p.ls[q : q+c]
-				if toFinish(l.typ) {
-					src = p.lf[q : q+c]
-				}
-				dst := lf
-				if !fromFinish(l.typ) {
-					dst = bound
-				}
-				src = src[:len(dst)]
-				lag := l.lag
-				for i := range dst {
-					dst[i] = min(dst[i], src[i]-lag)
-				}
-			}
-			if f.fromStart[v] {
-				bound, d := bound[:len(lf)], d[:len(lf)]
+			case first && f.capped:
+				src, pf := src[:len(lf)], pf[:len(lf)]
 				for i := range lf {
-					lf[i] = min(lf[i], bound[i]+d[i])
+					lf[i] = min(pf[i], src[i]-lag)
 				}
-			}
-			if f.capped {
-				pf := pf[:len(lf)]
+				first = false
+			case first:
+				src := src[:len(lf)]
 				for i := range lf {
-					lf[i] = min(lf[i], pf[i])
+					lf[i] = src[i] - lag
+				}
+				first = false
+			default:
+				src := src[:len(lf)]
+				for i := range lf {
+					lf[i] = min(lf[i], src[i]-lag)
 				}
 			}
 		}
+		switch {
+		case len(links) == 0: // an open end: the project finish bounds it
+			copy(lf, pf)
+		case first && f.capped: // start-sourced links only
+			copy(lf, pf)
+		case first:
+			for i := range lf {
+				lf[i] = math.MaxInt64
+			}
+		}
+		if f.fromStart[v] {
+			bound, st, fin := bound[:len(lf)], st[:len(lf)], fin[:len(lf)]
+			for i := range lf {
+				lf[i] = min(lf[i], bound[i]+fin[i]-st[i])
+			}
+		}
 		ls := p.ls[at : at+c]
-		d, fin, lf = d[:len(ls)], fin[:len(ls)], lf[:len(ls)]
+		st, fin, lf = st[:len(ls)], fin[:len(ls)], lf[:len(ls)]
 		var n int32
 		for i := range ls {
-			ls[i] = lf[i] - d[i]
+			ls[i] = lf[i] - (fin[i] - st[i])
 			// Total float lf − ef at or below the threshold: the sign
 			// of lf − ef − thr − 1, without a branch.
 			n += int32(uint64(lf[i]-fin[i]-thr-1) >> 63)

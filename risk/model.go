@@ -116,6 +116,21 @@ type sim struct {
 type uncVar struct {
 	task int
 	dist Distribution
+	// The distributions most models use, for a direct call: dist as a
+	// triangle or a BetaPERT, or nil.
+	tri  *triangle
+	beta *scaledBeta
+}
+
+// quantile is u.dist.Quantile(p).
+func (u *uncVar) quantile(p float64) float64 {
+	switch {
+	case u.tri != nil:
+		return u.tri.Quantile(p)
+	case u.beta != nil:
+		return u.beta.Quantile(p)
+	}
+	return u.dist.Quantile(p)
 }
 
 type eventVar struct {
@@ -176,7 +191,14 @@ func compile(p *schedule.Project, m *Model, mitigated bool) (*sim, error) {
 			return nil, fmt.Errorf("risk: %s: task %q: the distribution reaches %v, below zero: %w", field, u.Task, lo, ErrBadModel)
 		}
 		uncOfTask[i] = int32(k)
-		s.unc = append(s.unc, uncVar{task: i, dist: u.Dist})
+		uv := uncVar{task: i, dist: u.Dist}
+		switch d := u.Dist.(type) {
+		case triangle:
+			uv.tri = &d
+		case scaledBeta:
+			uv.beta = &d
+		}
+		s.unc = append(s.unc, uv)
 	}
 	hitBy := map[int][]int32{}
 	for k := range m.Risks {

@@ -384,7 +384,7 @@ func (w *worker) block(b int, out *blockOut) error {
 		for i := range n {
 			w.seedIteration(first + i)
 			for c, u := range s.corr {
-				xc[i*kc+c] = s.unc[u].dist.Quantile(draw(i, c))
+				xc[i*kc+c] = s.unc[u].quantile(draw(i, c))
 			}
 		}
 		w.imanConover(xc, n, w.brng)
@@ -398,9 +398,16 @@ func (w *worker) block(b int, out *blockOut) error {
 			x[u] = xc[i*kc+c]
 		}
 		j := kc
-		for _, u := range s.free {
-			x[u] = s.unc[u].dist.Quantile(draw(i, j))
-			j++
+		if lhs {
+			for _, u := range s.free {
+				x[u] = s.unc[u].quantile(draw(i, j))
+				j++
+			}
+		} else {
+			for _, u := range s.free {
+				x[u] = s.unc[u].quantile(uniform(&w.pcg))
+			}
+			j += len(s.free)
 		}
 		for h := range s.events {
 			e := &s.events[h]

@@ -271,11 +271,7 @@ func (r *run) taskStats(n int) ([]TaskRisk, map[int]*TaskRisk, map[int][]float32
 	for k, m := range r.length[:n] {
 		length[k] = float64(m)
 	}
-	var scratch rankScratch
-	lengthRanks := make([]float32, n)
-	scratch.rank(lengthRanks, length)
-	meanT, sdT := meanSD(length)
-	meanRank := rankMean(lengthRanks)
+	target := newTarget(length)
 	stats := make(map[int]*TaskRisk, len(s.leaves))
 	out := make([]TaskRisk, len(s.leaves))
 	for k, i := range s.leaves {
@@ -300,25 +296,20 @@ func (r *run) taskStats(n int) ([]TaskRisk, map[int]*TaskRisk, map[int][]float32
 	workers := max(1, min(cmp.Or(r.opts.Workers, runtime.GOMAXPROCS(0)), len(s.vary)))
 	for w := range workers {
 		wg.Go(func() {
-			xs := make([]float64, n)
-			rk := make([]float32, n)
 			var scratch rankScratch
 			for k := w; k < len(s.vary); k += workers { // each task is worked out alone: the split changes nothing
 				i := s.vary[k]
-				for j, d := range r.column(k, n) {
-					xs[j] = float64(d)
-				}
-				mean, sd := meanSD(xs)
+				var rk []float32
 				if keep {
 					rk = make([]float32, n)
 				}
-				scratch.rank(rk, xs)
+				mean, sd, pearson, spearman := scratch.column(r.column(k, n), target, rk)
 				t := stats[i] // each task's own: no lock
 				t.MeanDuration, t.StdDev = mean/day, sd/day
-				if sd > 0 && sdT > 0 {
-					t.Cruciality = math.Abs(pearsonFrom(xs, length, mean, meanT))
-					t.Sensitivity = spearmanFrom(rk, lengthRanks, rankMean(rk), meanRank)
-					t.SSI = t.Criticality * sd / sdT
+				if sd > 0 && target.sd > 0 {
+					t.Cruciality = math.Abs(pearson)
+					t.Sensitivity = spearman
+					t.SSI = t.Criticality * sd / target.sd
 				}
 				t.Score = t.Criticality * math.Abs(t.Sensitivity)
 				if keep {

@@ -88,14 +88,24 @@ func newTriangle(lo, hi, mode float64) triangle {
 	return triangle{Triangle: distuv.NewTriangle(lo, hi, mode, nil), a: lo, b: hi, f: (mode - lo) / (hi - lo), ba: hi - lo, ca: mode - lo, bc: hi - mode}
 }
 
-func (t triangle) Quantile(p float64) float64 {
+func (t triangle) Quantile(p float64) float64 { return t.quantile(p) }
+
+// quantile is gonum's Quantile without a branch on which side of the
+// mode p falls (a coin toss the processor would guess wrong half the
+// time): both sides' arguments are worked out and one taken, a + √x or
+// b + (−√x), which is b − √x exactly.
+func (t *triangle) quantile(p float64) float64 {
 	if p < 0 || p > 1 {
 		return t.outside(p)
 	}
-	if p < t.f {
-		return t.a + math.Sqrt(p*t.ba*t.ca)
+	below := math.Float64bits(p * t.ba * t.ca)
+	above := math.Float64bits((1 - p) * t.ba * t.bc)
+	x, base, sign := above, math.Float64bits(t.b), uint64(1)<<63
+	if p < t.f { // a conditional move, not a branch
+		x, base, sign = below, math.Float64bits(t.a), 0
 	}
-	return t.b - math.Sqrt((1-p)*t.ba*t.bc)
+	r := math.Float64bits(math.Sqrt(math.Float64frombits(x)))
+	return math.Float64frombits(base) + math.Float64frombits(r^sign)
 }
 
 // outside is gonum's answer to a p outside [0, 1]: a panic.

@@ -95,6 +95,8 @@ type sim struct {
 	hitOff  []int32
 	hits    []int32
 
+	rest []int32 // the varying tasks whose durations are not set as their uncertainty is sampled (uncVar.direct)
+
 	corr   []int32   // uncertainties in the correlation matrix
 	free   []int32   // the others
 	target []float64 // the Cholesky factor of its normal scores' Pearson matrix (repaired), len(corr)²
@@ -120,13 +122,18 @@ type uncVar struct {
 	// triangle or a BetaPERT, or nil.
 	tri  *triangle
 	beta *scaledBeta
+	// direct is the index in sim.vary of its task when the uncertainty
+	// alone sets the task's duration (no event hits it, no correlation
+	// reorders it), else −1: its duration is then worked out as it is
+	// sampled.
+	direct int32
 }
 
 // quantile is u.dist.Quantile(p).
 func (u *uncVar) quantile(p float64) float64 {
 	switch {
 	case u.tri != nil:
-		return u.tri.Quantile(p)
+		return u.tri.quantile(p)
 	case u.beta != nil:
 		return u.beta.Quantile(p)
 	}
@@ -269,6 +276,14 @@ func compile(p *schedule.Project, m *Model, mitigated bool) (*sim, error) {
 		if !slices.Contains(s.corr, int32(u)) {
 			s.free = append(s.free, int32(u))
 		}
+		s.unc[u].direct = -1
+	}
+	for k, u := range s.uncOf { // a free uncertainty alone sets its task's duration
+		if u >= 0 && s.hitOff[k] == s.hitOff[k+1] && !slices.Contains(s.corr, u) {
+			s.unc[u].direct = int32(k)
+		} else {
+			s.rest = append(s.rest, int32(k))
+		}
 	}
 	s.outline(p)
 	s.fast = compileFast(s)
@@ -326,32 +341,63 @@ const maxSample = 1 << 30
 
 // durations works out one iteration's durations: x holds the
 // uncertainties' sampled values and hit each event's impact, NaN when it
-// did not happen. Varying task k's minutes go to out[k*stride+at]. A
-// sample
-// that is not a number (a distribution's overflow) is an error.
-func (s *sim) durations(x, hit []float64, out []int32, at, stride int) error {
-	for k, i := range s.vary {
-		d := s.base[k]
-		if u := s.uncOf[k]; u >= 0 {
-			d = x[u] * s.perUnit[k]
-		}
-		var add float64
-		for _, h := range s.hits[s.hitOff[k]:s.hitOff[k+1]] {
-			switch v := hit[h]; {
-			case v != v: // NaN: it did not happen
-			case s.events[h].factor:
-				d *= v
-			default:
-				add += v * s.perUnit[k]
+// did not happen. Varying task k's minutes go to out[k*stride+at]: all
+// of them, or with rest only those of s.rest (the others' are set as
+// they are sampled: see block). A sample that is not a number (a
+// distribution's overflow) is an error, for the first such task.
+func (s *sim) durations(x, hit []float64, out []int32, at, stride int, rest bool) error {
+	if rest {
+		for _, k := range s.rest {
+			m := s.duration(int(k), x, hit)
+			if m != m || math.IsInf(m, 0) {
+				return s.durations(x, hit, out, at, stride, false) // the first task in error
 			}
+			out[int(k)*stride+at] = minutes(m)
 		}
-		m := d + add
+		return nil
+	}
+	for k, i := range s.vary {
+		m := s.duration(k, x, hit)
 		if m != m || math.IsInf(m, 0) {
 			return fmt.Errorf("risk: task %q: a sampled duration of %v minutes", s.net.ID(i), m)
 		}
-		out[k*stride+at] = int32(min(maxSample, max(0, math.Round(m))))
+		out[k*stride+at] = minutes(m)
 	}
 	return nil
+}
+
+// duration is varying task k's duration in minutes, not yet rounded.
+func (s *sim) duration(k int, x, hit []float64) float64 {
+	d := s.base[k]
+	if u := s.uncOf[k]; u >= 0 {
+		d = x[u] * s.perUnit[k]
+	}
+	var add float64
+	for _, h := range s.hits[s.hitOff[k]:s.hitOff[k+1]] {
+		switch v := hit[h]; {
+		case v != v: // NaN: it did not happen
+		case s.events[h].factor:
+			d *= v
+		default:
+			add += v * s.perUnit[k]
+		}
+	}
+	return d + add
+}
+
+// minutes rounds a sampled duration (a number) to whole minutes, from 0
+// to maxSample: min(maxSample, max(0, math.Round(m))), with branches the
+// processor predicts rather than the builtins' care for NaNs and zeros'
+// signs.
+func minutes(m float64) int32 {
+	r := math.Round(m)
+	if r >= maxSample {
+		return maxSample
+	}
+	if r > 0 {
+		return int32(r)
+	}
+	return 0
 }
 
 // predecessors returns the tasks that precede task i through links,

@@ -32,10 +32,11 @@ type Options struct {
 	Mitigated bool
 	// Tasks adds the per-task statistics: criticality, sensitivity,
 	// cruciality, schedule sensitivity, merge bias, the risk score's
-	// high-risk tasks and each contingency's drivers. They cost a float
-	// read per task per iteration, and about 8 bytes per varying task per
-	// iteration (its durations and their ranks); a run that would need
-	// more than maxTaskValues of them is refused.
+	// high-risk tasks and each contingency's drivers. They cost the
+	// backward pass of each iteration, and 4 bytes per varying task per
+	// iteration (its durations; 8 with milestones, whose drivers need the
+	// durations' ranks too); a run that would need more than
+	// maxTaskValues of them is refused.
 	Tasks bool
 	// Percentile is the confidence the contingency plan is set at, 1–99.
 	// Default 80.
@@ -271,6 +272,7 @@ type worker struct {
 	brng *rand.Rand
 
 	x, hit []float64 // an iteration's uncertainties' values and events' impacts
+	u      []float64 // an iteration's uniforms, in the order drawn
 	dur    []int32   // the block's sampled durations, task by task (blockSize each, in s.vary's order)
 	fast   *passes   // the fast path's scratch, when s.fast is set
 	xc     []float64 // the block's correlated values, iteration by iteration
@@ -288,6 +290,7 @@ func newWorker(r *run) *worker {
 	w.brng = rand.New(&w.bpcg)
 	w.x = make([]float64, len(s.unc))
 	w.hit = make([]float64, len(s.events))
+	w.u = make([]float64, s.uniforms())
 	w.dur = make([]int32, blockSize*len(s.vary))
 	if s.fast != nil {
 		w.fast = newPasses(s.fast)
@@ -389,36 +392,46 @@ func (w *worker) block(b int, out *blockOut) error {
 		}
 		w.imanConover(xc, n, w.brng)
 	}
-	x := w.x
+	x, us := w.x, w.u
 	for i := range n {
-		it := first + i
-		w.seedIteration(it)
-		for c, u := range s.corr {
-			_ = w.pcg.Uint64() // drawn above
+		w.seedIteration(first + i)
+		pcg := w.pcg // the stream's state in registers while it is drawn
+		for j := range us {
+			us[j] = uniform(&pcg)
+		}
+		// stratum is draw for the j-th uniform, drawn already.
+		stratum := func(j int) float64 {
+			u := us[j]
+			if lhs {
+				u = (float64(w.perm[j*blockSize+i]) + u) / float64(n)
+			}
+			return u
+		}
+		for c, u := range s.corr { // (their uniforms were drawn above, for the block)
 			x[u] = xc[i*kc+c]
 		}
-		j := kc
-		if lhs {
-			for _, u := range s.free {
-				x[u] = s.unc[u].quantile(draw(i, j))
-				j++
+		bad := false // a sample that is not a number: durations names the task
+		for f, u := range s.free {
+			un := &s.unc[u]
+			v := un.quantile(stratum(kc + f))
+			x[u] = v
+			if k := un.direct; k >= 0 { // as durations would: the sample in minutes, rounded
+				m := v * s.perUnit[k]
+				bad = bad || m != m || math.IsInf(m, 0)
+				w.dur[int(k)*blockSize+i] = minutes(m)
 			}
-		} else {
-			for _, u := range s.free {
-				x[u] = s.unc[u].quantile(uniform(&w.pcg))
-			}
-			j += len(s.free)
 		}
+		j := kc + len(s.free)
 		for h := range s.events {
 			e := &s.events[h]
-			happens, impact := draw(i, j), draw(i, j+1)
+			happens, impact := stratum(j), stratum(j+1)
 			j += 2
 			w.hit[h] = math.NaN()
 			if happens < e.prob {
 				w.hit[h] = e.impact.Quantile(impact)
 			}
 		}
-		if err := s.durations(x, w.hit, w.dur, i, blockSize); err != nil {
+		if err := s.durations(x, w.hit, w.dur, i, blockSize, !bad); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,9 @@
 package risk
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
@@ -141,5 +143,31 @@ func TestFastPathRefuses(t *testing.T) {
 				t.Error("took the fast path")
 			}
 		})
+	}
+}
+
+// On the fast path too, a seed gives the same bytes for any worker count.
+func TestFastPathDeterminism(t *testing.T) {
+	p, m := benchModel(300)
+	if s, err := compile(p, m, false); err != nil || s.fast == nil {
+		t.Fatalf("the model does not take the fast path (error %v)", err)
+	}
+	var first []byte
+	for _, workers := range []int{1, 2, 3, 8} {
+		a, err := Simulate(context.Background(), p, m, Options{Iterations: 1700, Seed: 5, Workers: workers, Tasks: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = got
+			continue
+		}
+		if !bytes.Equal(got, first) {
+			t.Fatalf("%d workers: the analysis differs from one worker's", workers)
+		}
 	}
 }

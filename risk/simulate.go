@@ -395,9 +395,9 @@ func (w *worker) block(b int, out *blockOut) error {
 	x, us := w.x, w.u
 	for i := range n {
 		w.seedIteration(first + i)
-		pcg := w.pcg // the stream's state in registers while it is drawn
+		pcg := w.pcg // the stream's state in registers while it is drawn (uniform, inline)
 		for j := range us {
-			us[j] = uniform(&pcg)
+			us[j] = (float64(pcg.Uint64()>>11) + 0.5) * 0x1p-53
 		}
 		// stratum is draw for the j-th uniform, drawn already.
 		stratum := func(j int) float64 {
@@ -413,11 +413,26 @@ func (w *worker) block(b int, out *blockOut) error {
 		bad := false // a sample that is not a number: durations names the task
 		for f, u := range s.free {
 			un := &s.unc[u]
-			v := un.quantile(stratum(kc + f))
+			var v float64
+			if t := un.tri; t != nil { // triangle.quantile, inline: p is inside (0, 1)
+				p := stratum(kc + f)
+				below := math.Float64bits(p * t.ba * t.ca)
+				above := math.Float64bits((1 - p) * t.ba * t.bc)
+				x, base, sign := above, math.Float64bits(t.b), uint64(1)<<63
+				if p < t.f {
+					x, base, sign = below, math.Float64bits(t.a), 0
+				}
+				r := math.Float64bits(math.Sqrt(math.Float64frombits(x)))
+				v = math.Float64frombits(base) + math.Float64frombits(r^sign)
+			} else {
+				v = un.quantile(stratum(kc + f))
+			}
 			x[u] = v
 			if k := un.direct; k >= 0 { // as durations would: the sample in minutes, rounded
 				m := v * s.perUnit[k]
-				bad = bad || m != m || math.IsInf(m, 0)
+				if !(math.Abs(m) <= math.MaxFloat64) { // not a number, or infinite
+					bad = true
+				}
 				w.dur[int(k)*blockSize+i] = minutes(m)
 			}
 		}

@@ -38,10 +38,11 @@ type fast struct {
 	// capped bounds every late finish by the project finish
 	// (schedule.LateCapped); critical is the float at or below which a
 	// task is critical.
-	capped   bool
-	critical int64
-	leaves   []int32 // the node of each of sim.leaves
-	merges   []int32 // the node of each of sim.merges
+	capped     bool
+	critical   int64
+	leaves     []int32 // the node of each of sim.leaves
+	merges     []int32 // the node of each of sim.merges
+	milestones []int32 // the node of each of sim.milestones
 }
 
 // link is a link as a node's pass reads it: the node at the other end,
@@ -64,12 +65,22 @@ const chunk = 32
 
 // compileFast lays s out for the fast path, or returns nil when the
 // project needs the general one: a calendar other than the project's, an
-// elapsed or zero duration (a milestone counts wall-clock time), a
-// summary, a constraint, a deadline, progress, splits, an elapsed,
-// percent or round-the-clock lag, a finish-by date, scheduling from the
-// finish, or P6's status date. It also checks itself: the fast passes
-// must give the deterministic schedule's every date and critical flag,
-// or the general path is taken.
+// elapsed duration, a summary, a constraint, a deadline, progress,
+// splits, an elapsed, percent or round-the-clock lag, a start-to-start or
+// start-to-finish link from a task into a milestone, a finish-by date,
+// scheduling from the finish, or P6's status date. It also checks itself:
+// the fast passes must give the deterministic schedule's every date and
+// critical flag, or the general path is taken.
+//
+// Milestones count wall-clock time in the scheduler, but every link into
+// or out of one is read back on the project calendar as working minutes
+// (cum of a moment), and a moment and the working minute it falls in
+// give the same count: in project minutes a milestone is a task of no
+// duration. The exception is the late start a start-to-start or
+// start-to-finish link gives a task before a milestone, which the
+// scheduler counts one minute less when the milestone's late date falls
+// in non-working time (Result.boundOut's cumStart): those links take the
+// general path.
 func compileFast(s *sim) *fast {
 	p, net, det := s.project, s.net, s.det
 	if p.FromFinish || !p.FinishBy.IsZero() || !p.StatusDate.IsZero() && p.Options.Progress != schedule.ActualDates {
@@ -81,7 +92,7 @@ func compileFast(s *sim) *fast {
 		tr := det.Task(i)
 		switch {
 		case tr.Summary, net.Calendar(i) != "", t.Calendar != "" && t.Calendar != calendar,
-			t.Duration.Elapsed, det.Duration(i) <= 0, t.Constraint.Type != schedule.ASAP, t.Manual,
+			t.Duration.Elapsed, det.Duration(i) < 0, t.Constraint.Type != schedule.ASAP, t.Manual,
 			!t.Deadline.IsZero(), !t.ActualStart.IsZero(), !t.ActualFinish.IsZero(), t.PercentComplete != 0,
 			t.Remaining != nil, len(t.Splits) > 0:
 			return nil
@@ -110,6 +121,9 @@ func compileFast(s *sim) *fast {
 		a, okA := net.Index(l.Pred)
 		b, okB := net.Index(l.Succ)
 		if !okA || !okB {
+			return nil
+		}
+		if !fromFinish(l.Type) && det.Duration(b) == 0 && det.Duration(a) > 0 {
 			return nil
 		}
 		edges = append(edges, edge{int32(a), int32(b), l.Type, lag})
@@ -203,6 +217,9 @@ func compileFast(s *sim) *fast {
 	}
 	for _, i := range s.merges {
 		f.merges = append(f.merges, node[i])
+	}
+	for _, i := range s.milestones {
+		f.milestones = append(f.milestones, node[i])
 	}
 	if !f.matches(s) {
 		return nil

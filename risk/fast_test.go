@@ -14,10 +14,12 @@ import (
 
 // The fast path gives what the scheduler gives, iteration by iteration:
 // on random one-calendar networks with every link type and lag (leads
-// too), under every total float formula, lag calendar and late-dates
-// mode and a critical float threshold, with sampled durations and risk
-// events, each run's project lengths, criticality counts and merge
-// points' start sums are those of the same run through schedule.Result.
+// too) and milestones (start milestones too), under every total float
+// formula, lag calendar, late-dates and cross-calendar mode and a
+// critical float threshold, on the Standard calendar and the Night Shift,
+// with sampled durations and risk events, each run's project lengths,
+// milestones' finishes, criticality counts and merge points' start sums
+// are those of the same run through schedule.Result.
 func TestFastPathMatchesTheScheduler(t *testing.T) {
 	for seed := range uint64(48) {
 		p := randnet.Project(randnet.Config{Tasks: 2 + int(seed*37%150), LinkTypes: seed%4 != 3, Preds: 1 + float64(seed%3), Seed: seed})
@@ -35,6 +37,21 @@ func TestFastPathMatchesTheScheduler(t *testing.T) {
 		if seed%6 == 5 {
 			p.Calendar = schedule.NightShift
 		}
+		if seed%3 != 1 { // milestones: some tasks of no duration, some of them start milestones
+			ms := map[string]bool{}
+			for i := range p.Tasks {
+				if (i*7+int(seed))%9 == 0 {
+					p.Tasks[i].Duration, p.Tasks[i].StartMilestone = schedule.Duration{}, i%2 == 0
+					ms[p.Tasks[i].ID] = true
+				}
+			}
+			for k := range p.Links { // (a start-to-start or start-to-finish link into a milestone takes the general path)
+				if l := &p.Links[k]; ms[l.Succ] && !ms[l.Pred] && (l.Type == schedule.SS || l.Type == schedule.SF) {
+					l.Type = map[schedule.LinkType]schedule.LinkType{schedule.SS: schedule.FS, schedule.SF: schedule.FF}[l.Type]
+				}
+			}
+		}
+		p.Options.CrossCalendar = schedule.CrossCalendarMode(seed / 2 % 2)
 		shape := []string{ShapePERT, ShapeTriangle, ShapeUniform}[seed%3]
 		m, err := Spread(p, shape, -0.5, 1.5)
 		if err != nil {
@@ -72,6 +89,11 @@ func TestFastPathMatchesTheScheduler(t *testing.T) {
 			if k := firstDiff(fast.crit, slow.crit); k >= 0 {
 				t.Fatalf("task %s: critical in %d iterations, the scheduler says %d", s.net.ID(s.leaves[k]), fast.crit[k], slow.crit[k])
 			}
+			for k := range fast.milestones {
+				if j := firstDiff(fast.milestones[k], slow.milestones[k]); j >= 0 {
+					t.Fatalf("milestone %s, iteration %d: finish %d, the scheduler's %d", s.net.ID(s.milestones[k]), j, fast.milestones[k][j], slow.milestones[k][j])
+				}
+			}
 			if k := firstDiff(fast.starts, slow.starts); k >= 0 {
 				t.Fatalf("merge %s: starts summed %d, the scheduler's %d", s.net.ID(s.merges[k]), fast.starts[k], slow.starts[k])
 			}
@@ -99,7 +121,10 @@ func TestFastPathRefuses(t *testing.T) {
 		change func(p *schedule.Project)
 	}{
 		{"a task on another calendar", func(p *schedule.Project) { p.Tasks[1].Calendar = schedule.NightShift }},
-		{"a milestone", func(p *schedule.Project) { p.Tasks[1].Duration = schedule.Duration{} }},
+		{"a start-to-start link into a milestone", func(p *schedule.Project) {
+			p.Tasks[2].Duration = schedule.Duration{}
+			p.Links = append(p.Links, schedule.Link{Pred: p.Tasks[0].ID, Succ: p.Tasks[2].ID, Type: schedule.SS})
+		}},
 		{"an elapsed duration", func(p *schedule.Project) { p.Tasks[1].Duration = schedule.ElapsedDays(3) }},
 		{"a constraint", func(p *schedule.Project) {
 			p.Tasks[1].Constraint = schedule.Constraint{Type: schedule.SNET, Date: randnet.Start.AddDate(0, 0, 9)}

@@ -486,6 +486,9 @@ func (w *worker) fastBlock(first, n int, out *blockOut) {
 		c := min(chunk, n-i0)
 		p.forward(w.dur, blockSize, i0, c)
 		copy(r.length[first+i0:first+i0+c], p.pf[:c])
+		for k, v := range f.milestones { // a milestone's finish is its early finish
+			copy(r.milestones[k][first+i0:first+i0+c], p.ef[int(v)*chunk:int(v)*chunk+c])
+		}
 		if !r.tasks {
 			continue
 		}

@@ -39,10 +39,11 @@
 //
 // A block is sampled first, each task's durations for the block side by
 // side, then scheduled. A project whose every task works on the project
-// calendar with nothing but links between them — no summary, elapsed
-// time, constraint, deadline, progress, split, percent or elapsed lag,
-// start-to-start or start-to-finish link into a milestone, finish-by date
-// or backward scheduling — takes the fast path: 32
+// calendar with nothing but links and its outline between them — no
+// elapsed time, constraint, deadline, progress, split, percent or elapsed
+// lag, start-to-start or start-to-finish link into a milestone or into or
+// out of a summary, finish-by date or backward scheduling — takes the
+// fast path: 32
 // iterations at a time in the calendar's working minutes, each link a
 // loop of sums and maxima over them, the backward pass only for the task
 // statistics. It is the scheduler's arithmetic for such a project (it

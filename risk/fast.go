@@ -21,7 +21,7 @@ import (
 // minutes (working minutes from the project start, which is the floor
 // of every start).
 type fast struct {
-	task  []int32 // the node's task
+	task  []int32 // the node's task, or −1 for a summary's gate or last finish
 	vary  []int32 // its index in sim.vary, or −1: its duration never changes
 	fixed []int64 // the duration of a task that never changes
 	// in and out are the links of each node, in[inOff[v]:inOff[v+1]] and
@@ -65,10 +65,11 @@ const chunk = 32
 
 // compileFast lays s out for the fast path, or returns nil when the
 // project needs the general one: a calendar other than the project's, an
-// elapsed duration, a summary, a constraint, a deadline, progress,
-// splits, an elapsed, percent or round-the-clock lag, a start-to-start or
-// start-to-finish link from a task into a milestone, a finish-by date,
-// scheduling from the finish, or P6's status date. It also checks itself:
+// elapsed duration, a constraint, a deadline, progress, splits, an
+// elapsed, percent or round-the-clock lag, a start-to-start or
+// start-to-finish link from a task into a milestone or into or out of a
+// summary, a finish-by date, scheduling from the finish, or P6's status
+// date. It also checks itself:
 // the fast passes must give the deterministic schedule's every date and
 // critical flag, or the general path is taken.
 //
@@ -81,6 +82,13 @@ const chunk = 32
 // scheduler counts one minute less when the milestone's late date falls
 // in non-working time (Result.boundOut's cumStart): those links take the
 // general path.
+//
+// A summary is two nodes of no duration, as in the scheduler: its gate,
+// after the links into it and before its subtasks, and its last finish,
+// after its subtasks and before the links from it. Its first start (the
+// least of its subtasks' starts) bounds the subtask that starts it only
+// when a link leaves the summary's start, which takes the general path;
+// otherwise it bounds nothing and is left out.
 func compileFast(s *sim) *fast {
 	p, net, det := s.project, s.net, s.det
 	if p.FromFinish || !p.FinishBy.IsZero() || !p.StatusDate.IsZero() && p.Options.Progress != schedule.ActualDates {
@@ -89,9 +97,8 @@ func compileFast(s *sim) *fast {
 	calendar := cmp.Or(p.Calendar, schedule.Standard)
 	for i := range p.Tasks {
 		t := &p.Tasks[i]
-		tr := det.Task(i)
 		switch {
-		case tr.Summary, net.Calendar(i) != "", t.Calendar != "" && t.Calendar != calendar,
+		case net.Calendar(i) != "", t.Calendar != "" && t.Calendar != calendar,
 			t.Duration.Elapsed, det.Duration(i) < 0, t.Constraint.Type != schedule.ASAP, t.Manual,
 			!t.Deadline.IsZero(), !t.ActualStart.IsZero(), !t.ActualFinish.IsZero(), t.PercentComplete != 0,
 			t.Remaining != nil, len(t.Splits) > 0:
@@ -102,8 +109,26 @@ func compileFast(s *sim) *fast {
 	if err != nil {
 		return nil
 	}
-	n := net.Len()
 	f := &fast{capped: p.Options.LateDates == schedule.LateCapped, critical: critical}
+	// The graph's nodes: a task's, or a summary's two, its gate (where
+	// links into it arrive and its subtasks start from) and its last
+	// finish (where links from it leave, its subtasks' latest finish).
+	ntasks := net.Len()
+	gate, last := make([]int32, ntasks), make([]int32, ntasks)
+	var owner []int32 // the task of each node, −1 for a summary's
+	summary := make([]bool, ntasks)
+	for i := range ntasks {
+		summary[i] = det.Task(i).Summary
+		gate[i] = int32(len(owner))
+		if summary[i] {
+			owner = append(owner, -1, -1)
+			last[i] = gate[i] + 1
+		} else {
+			owner = append(owner, int32(i))
+			last[i] = gate[i]
+		}
+	}
+	n := len(owner)
 	type edge struct {
 		pred, succ int32
 		typ        schedule.LinkType
@@ -120,13 +145,23 @@ func compileFast(s *sim) *fast {
 		}
 		a, okA := net.Index(l.Pred)
 		b, okB := net.Index(l.Succ)
-		if !okA || !okB {
+		switch {
+		case !okA || !okB:
+			return nil
+		case !fromFinish(l.Type) && (summary[a] || summary[b] || det.Duration(b) == 0 && det.Duration(a) > 0):
+			return nil // (see above; a summary's start is the least of its subtasks', and bounds only the first of them)
+		}
+		edges = append(edges, edge{last[a], gate[b], l.Type, lag})
+	}
+	for i, t := range p.Tasks { // the outline: a summary's gate holds its subtasks back; its last finish follows them
+		if t.Parent == "" {
+			continue
+		}
+		k, ok := net.Index(t.Parent)
+		if !ok {
 			return nil
 		}
-		if !fromFinish(l.Type) && det.Duration(b) == 0 && det.Duration(a) > 0 {
-			return nil
-		}
-		edges = append(edges, edge{int32(a), int32(b), l.Type, lag})
+		edges = append(edges, edge{gate[k], gate[i], schedule.SS, 0}, edge{last[i], last[k], schedule.FF, 0})
 	}
 	// A topological order (Kahn's algorithm); any order gives the same
 	// dates.
@@ -161,21 +196,26 @@ func compileFast(s *sim) *fast {
 	if len(order) != n { // a loop: Compile would have refused it
 		return nil
 	}
-	node := make([]int32, n) // task → node
-	for v, i := range order {
-		node[i] = int32(v)
+	node := make([]int32, n) // graph node → node of the passes
+	for v, g := range order {
+		node[g] = int32(v)
 	}
-	varyOf := make([]int32, n)
+	varyOf := make([]int32, ntasks)
 	for i := range varyOf {
 		varyOf[i] = -1
 	}
 	for k, i := range s.vary {
 		varyOf[i] = int32(k)
 	}
-	f.task = order
+	f.task = make([]int32, n)
 	f.vary = make([]int32, n)
 	f.fixed = make([]int64, n)
-	for v, i := range order {
+	for v, g := range order {
+		i := owner[g]
+		f.task[v], f.vary[v] = i, -1
+		if i < 0 { // a summary's node: no duration
+			continue
+		}
 		f.vary[v] = varyOf[i]
 		f.fixed[v] = det.Duration(int(i))
 		if f.fixed[v] > maxSample { // the passes read durations as int32
@@ -213,13 +253,13 @@ func compileFast(s *sim) *fast {
 		}
 	}
 	for _, i := range s.leaves {
-		f.leaves = append(f.leaves, node[i])
+		f.leaves = append(f.leaves, node[gate[i]])
 	}
 	for _, i := range s.merges {
-		f.merges = append(f.merges, node[i])
+		f.merges = append(f.merges, node[gate[i]])
 	}
 	for _, i := range s.milestones {
-		f.milestones = append(f.milestones, node[i])
+		f.milestones = append(f.milestones, node[gate[i]])
 	}
 	if !f.matches(s) {
 		return nil
@@ -424,6 +464,9 @@ func (f *fast) matches(s *sim) bool {
 		return false
 	}
 	for v, i := range f.task {
+		if i < 0 { // a summary's node
+			continue
+		}
 		if st, fin := s.det.Span(int(i)); st != p.es[v*chunk] || fin != p.ef[v*chunk] {
 			return false
 		}

@@ -14,7 +14,8 @@ import (
 
 // The fast path gives what the scheduler gives, iteration by iteration:
 // on random one-calendar networks with every link type and lag (leads
-// too) and milestones (start milestones too), under every total float
+// too), milestones (start milestones too) and summaries (nested, with
+// links into and out of them), under every total float
 // formula, lag calendar, late-dates and cross-calendar mode and a
 // critical float threshold, on the Standard calendar and the Night Shift,
 // with sampled durations and risk events, each run's project lengths,
@@ -49,6 +50,26 @@ func TestFastPathMatchesTheScheduler(t *testing.T) {
 				if l := &p.Links[k]; ms[l.Succ] && !ms[l.Pred] && (l.Type == schedule.SS || l.Type == schedule.SF) {
 					l.Type = map[schedule.LinkType]schedule.LinkType{schedule.SS: schedule.FS, schedule.SF: schedule.FF}[l.Type]
 				}
+			}
+		}
+		if seed%3 == 0 { // an outline: summaries over runs of tasks, with links into and out of them, under one more now and then
+			n := len(p.Tasks)
+			for at := 0; at+3 < n; at += 5 + int(seed%3) {
+				id := fmt.Sprint("S", at)
+				p.Tasks = append(p.Tasks, schedule.Task{ID: id})
+				if seed%6 == 0 {
+					p.Tasks[len(p.Tasks)-1].Parent = "TOP"
+				}
+				for j := at + 1; j <= at+3; j++ {
+					p.Tasks[j].Parent = id
+				}
+				p.Links = append(p.Links, schedule.Link{Pred: p.Tasks[at].ID, Succ: id, Lag: schedule.Hours(float64(at%5) - 1)})
+				if at+4 < n { // (links run forward in task order: no loops)
+					p.Links = append(p.Links, schedule.Link{Pred: id, Succ: p.Tasks[at+4].ID, Type: schedule.LinkType(2 * (at % 2))})
+				}
+			}
+			if seed%6 == 0 {
+				p.Tasks = append(p.Tasks, schedule.Task{ID: "TOP"})
 			}
 		}
 		p.Options.CrossCalendar = schedule.CrossCalendarMode(seed / 2 % 2)
@@ -132,9 +153,15 @@ func TestFastPathRefuses(t *testing.T) {
 		{"as late as possible", func(p *schedule.Project) { p.Tasks[1].Constraint = schedule.Constraint{Type: schedule.ALAP} }},
 		{"a deadline", func(p *schedule.Project) { p.Tasks[1].Deadline = randnet.Start.AddDate(0, 0, 9) }},
 		{"progress", func(p *schedule.Project) { p.Tasks[0].ActualStart = randnet.Start }},
-		{"a summary", func(p *schedule.Project) {
+		{"a start-to-start link from a summary", func(p *schedule.Project) {
 			p.Tasks = append(p.Tasks, schedule.Task{ID: "S"})
 			p.Tasks[2].Parent = "S"
+			p.Links = append(p.Links, schedule.Link{Pred: "S", Succ: p.Tasks[5].ID, Type: schedule.SS})
+		}},
+		{"a start-to-start link into a summary", func(p *schedule.Project) {
+			p.Tasks = append(p.Tasks, schedule.Task{ID: "S"})
+			p.Tasks[4].Parent = "S"
+			p.Links = append(p.Links, schedule.Link{Pred: p.Tasks[0].ID, Succ: "S", Type: schedule.SS})
 		}},
 		{"a percent lag", func(p *schedule.Project) { p.Links[0].Lag = schedule.PercentOf(50) }},
 		{"an elapsed lag", func(p *schedule.Project) { p.Links[0].Lag = schedule.ElapsedDays(1) }},

@@ -20,11 +20,15 @@
 //   - with -tower, critpath risk on that risk document (the Dhaka Tower
 //     example) at -tower-iterations, for -critpath and -baseline.
 //
-// Each line gives the round's wall-clock times and iterations per second,
-// and the ratios of each critpath run to the peer's of the same round;
-// the last lines give each measure's range over the rounds. The peer needs
-// numpy and matplotlib (Debian: apt-get install python3-numpy
-// python3-matplotlib) and /usr/bin/python3.
+// Each critpath measure of the network runs -repeat times in a round and
+// its median counts (a run of a few tenths of a second on a shared
+// machine is at the mercy of whatever else runs that moment; the peer's
+// half a minute averages it out). Each line gives a round's wall-clock
+// and CPU times (user and system) and iterations per second, and each
+// critpath measure's ratio to the peer's in the same round; the last lines
+// give each measure's range over the rounds, with the ratios by
+// wall-clock and by CPU time. The peer needs numpy and matplotlib (Debian:
+// apt-get install python3-numpy python3-matplotlib) and /usr/bin/python3.
 //
 //	go build -o /tmp/critpath ./cmd/critpath
 //	go run ./benchmarks/risk -critpath /tmp/critpath -peer ../shared/peers/montecarlo_pm -runs 5
@@ -56,6 +60,7 @@ func main() {
 	tasks := flag.Int("tasks", 1000, "tasks in the random network")
 	iterations := flag.Int("iterations", 10_000, "iterations of each run")
 	runs := flag.Int("runs", 3, "rounds")
+	repeat := flag.Int("repeat", 5, "runs of each critpath measure of the network in a round (the peer runs once: its run is long); the median is taken")
 	tower := flag.String("tower", "", "a risk document to time too (the Dhaka Tower example: examples/projects/dhaka-tower-risk.json)")
 	towerIterations := flag.Int("tower-iterations", 100_000, "iterations of the -tower runs")
 	keep := flag.String("out", "", "write the network's files to this folder and keep them (default: a temporary one, removed)")
@@ -79,14 +84,16 @@ func main() {
 
 	n := fmt.Sprint(*iterations)
 	type measure struct {
-		name  string
-		iters int
-		cmd   []string
-		times []time.Duration
+		name   string
+		iters  int
+		repeat int
+		cmd    []string
+		wall   []time.Duration // per round: the median of its runs
+		cpu    []time.Duration // and of their CPU time (user and system)
 	}
 	var ms []*measure
 	if *peer != "" {
-		ms = append(ms, &measure{name: "peer (numpy)", iters: *iterations,
+		ms = append(ms, &measure{name: "peer (numpy)", iters: *iterations, repeat: 1,
 			cmd: []string{*python, filepath.Join(*peer, "mc_pm.py"), "--project", peerDoc, "--sims", n, "--seed", "1"}})
 	}
 	for _, b := range []struct{ name, path string }{{"critpath", *bin}, {"baseline", *baseline}} {
@@ -94,52 +101,66 @@ func main() {
 			continue
 		}
 		ms = append(ms,
-			&measure{name: b.name + " tasks", iters: *iterations, cmd: []string{b.path, "risk", doc, "--iterations", n, "--seed", "1", "--json"}},
-			&measure{name: b.name + " no tasks", iters: *iterations, cmd: []string{b.path, "risk", doc, "--iterations", n, "--seed", "1", "--json", "--tasks=false"}})
+			&measure{name: b.name + " tasks", iters: *iterations, repeat: *repeat, cmd: []string{b.path, "risk", doc, "--iterations", n, "--seed", "1", "--json"}},
+			&measure{name: b.name + " no tasks", iters: *iterations, repeat: *repeat, cmd: []string{b.path, "risk", doc, "--iterations", n, "--seed", "1", "--json", "--tasks=false"}})
 	}
 	for _, b := range []struct{ name, path string }{{"critpath", *bin}, {"baseline", *baseline}} {
 		if b.path != "" && *tower != "" {
-			ms = append(ms, &measure{name: b.name + " tower", iters: *towerIterations,
+			ms = append(ms, &measure{name: b.name + " tower", iters: *towerIterations, repeat: 1,
 				cmd: []string{b.path, "risk", *tower, "--iterations", fmt.Sprint(*towerIterations), "--seed", "1", "--json"}})
 		}
 	}
+	ratio := func(m *measure, k int, of func(*measure) []time.Duration) float64 {
+		return of(ms[0])[k].Seconds() / of(m)[k].Seconds()
+	}
+	wall := func(m *measure) []time.Duration { return m.wall }
+	cpu := func(m *measure) []time.Duration { return m.cpu }
+	versus := func(m *measure) bool { return *peer != "" && m != ms[0] && m.iters == *iterations }
 	for r := range *runs {
 		var line []string
-		var peerTime time.Duration
 		for _, m := range ms {
-			d := timeRun(m.cmd)
-			m.times = append(m.times, d)
-			s := fmt.Sprintf("%s %.2fs %.0f it/s", m.name, d.Seconds(), float64(m.iters)/d.Seconds())
-			if strings.HasPrefix(m.name, "peer") {
-				peerTime = d
-			} else if peerTime > 0 && m.iters == *iterations {
-				s += fmt.Sprintf(" (%.1f×)", peerTime.Seconds()/d.Seconds())
+			var walls, cpus []time.Duration
+			for range m.repeat {
+				w, c := timeRun(m.cmd)
+				walls, cpus = append(walls, w), append(cpus, c)
+			}
+			m.wall, m.cpu = append(m.wall, median(walls)), append(m.cpu, median(cpus))
+			s := fmt.Sprintf("%s %.2fs (CPU %.2fs) %.0f it/s", m.name, m.wall[r].Seconds(), m.cpu[r].Seconds(), float64(m.iters)/m.wall[r].Seconds())
+			if versus(m) {
+				s += fmt.Sprintf(" %.1f×", ratio(m, r, wall))
 			}
 			line = append(line, s)
 		}
 		fmt.Printf("round %d: %s\n", r+1, strings.Join(line, "; "))
 	}
-	fmt.Println("ranges over the rounds (ratio to the peer of the same round):")
-	var peerTimes []time.Duration
+	fmt.Println("ranges over the rounds (iterations per second by wall-clock time; the ratio to the peer's in the same round, by wall-clock and by CPU time):")
 	for _, m := range ms {
-		lo, hi := slices.Min(m.times), slices.Max(m.times)
-		s := fmt.Sprintf("  %-20s %.0f–%.0f it/s (%.2f–%.2f s)", m.name, float64(m.iters)/hi.Seconds(), float64(m.iters)/lo.Seconds(), lo.Seconds(), hi.Seconds())
-		if strings.HasPrefix(m.name, "peer") {
-			peerTimes = m.times
-		} else if peerTimes != nil && m.iters == *iterations {
-			var ratios []float64
-			for k, d := range m.times {
-				ratios = append(ratios, peerTimes[k].Seconds()/d.Seconds())
+		lo, hi := slices.Min(m.wall), slices.Max(m.wall)
+		s := fmt.Sprintf("  %-20s %.0f–%.0f it/s (%.2f–%.2f s; CPU %.2f–%.2f s)", m.name, float64(m.iters)/hi.Seconds(), float64(m.iters)/lo.Seconds(),
+			lo.Seconds(), hi.Seconds(), slices.Min(m.cpu).Seconds(), slices.Max(m.cpu).Seconds())
+		if versus(m) {
+			var rw, rc []float64
+			for k := range m.wall {
+				rw, rc = append(rw, ratio(m, k, wall)), append(rc, ratio(m, k, cpu))
 			}
-			s += fmt.Sprintf(", %.1f–%.1f× the peer", slices.Min(ratios), slices.Max(ratios))
+			s += fmt.Sprintf(": %.1f–%.1f× the peer (CPU time %.1f–%.1f×)", slices.Min(rw), slices.Max(rw), slices.Min(rc), slices.Max(rc))
 		}
 		fmt.Println(s)
 	}
 }
 
-// timeRun runs cmd to its end and returns the wall-clock time it took; a
-// failure stops the benchmark with its output.
-func timeRun(cmd []string) time.Duration {
+// median returns the median of ds (the lower middle one of an even
+// number).
+func median(ds []time.Duration) time.Duration {
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	return ds[(len(ds)-1)/2]
+}
+
+// timeRun runs cmd to its end and returns the wall-clock time it took and
+// its CPU time (user and system); a failure stops the benchmark with its
+// output.
+func timeRun(cmd []string) (wall, cpu time.Duration) {
 	c := exec.Command(cmd[0], cmd[1:]...)
 	var out bytes.Buffer
 	c.Stdout, c.Stderr = &out, &out
@@ -147,7 +168,7 @@ func timeRun(cmd []string) time.Duration {
 	if err := c.Run(); err != nil {
 		log.Fatalf("%s: %v\n%s", strings.Join(cmd, " "), err, out.String())
 	}
-	return time.Since(t0)
+	return time.Since(t0), c.ProcessState.UserTime() + c.ProcessState.SystemTime()
 }
 
 // write writes the network of n tasks into dir as critpath's risk

@@ -339,38 +339,40 @@ func (s *sim) uniforms() int { return len(s.unc) + 2*len(s.events) }
 // 2,000 years of round-the-clock time): a heavier tail is cut there.
 const maxSample = 1 << 30
 
-// durations works out one iteration's durations: x holds the
-// uncertainties' sampled values and hit each event's impact, NaN when it
-// did not happen. Varying task k's minutes go to out[k*stride+at]: all
-// of them, or with rest only those of s.rest (the others' are set as
-// they are sampled: see block). A sample that is not a number (a
-// distribution's overflow) is an error, for the first such task.
-func (s *sim) durations(x, hit []float64, out []int32, at, stride int, rest bool) error {
+// durations works out the durations of iteration i of a tile:
+// uncertainty u's sampled value is xs[u*xstride+i] and hit holds each
+// event's impact, NaN when it did not happen. Varying task k's minutes
+// go to out[k*stride+at]: all of them, or with rest only those of
+// s.rest (the others' are set as they are sampled: see sampleTile). A
+// sample that is not a number (a distribution's overflow) is an error,
+// for the first such task.
+func (s *sim) durations(xs []float64, xstride, i int, hit []float64, out []int32, at, stride int, rest bool) error {
 	if rest {
 		for _, k := range s.rest {
-			m := s.duration(int(k), x, hit)
+			m := s.duration(int(k), xs, xstride, i, hit)
 			if m != m || math.IsInf(m, 0) {
-				return s.durations(x, hit, out, at, stride, false) // the first task in error
+				return s.durations(xs, xstride, i, hit, out, at, stride, false) // the first task in error
 			}
 			out[int(k)*stride+at] = minutes(m)
 		}
 		return nil
 	}
-	for k, i := range s.vary {
-		m := s.duration(k, x, hit)
+	for k, t := range s.vary {
+		m := s.duration(k, xs, xstride, i, hit)
 		if m != m || math.IsInf(m, 0) {
-			return fmt.Errorf("risk: task %q: a sampled duration of %v minutes", s.net.ID(i), m)
+			return fmt.Errorf("risk: task %q: a sampled duration of %v minutes", s.net.ID(t), m)
 		}
 		out[k*stride+at] = minutes(m)
 	}
 	return nil
 }
 
-// duration is varying task k's duration in minutes, not yet rounded.
-func (s *sim) duration(k int, x, hit []float64) float64 {
+// duration is varying task k's duration in minutes, not yet rounded, in
+// iteration i of a tile (see durations).
+func (s *sim) duration(k int, xs []float64, xstride, i int, hit []float64) float64 {
 	d := s.base[k]
 	if u := s.uncOf[k]; u >= 0 {
-		d = x[u] * s.perUnit[k]
+		d = xs[int(u)*xstride+i] * s.perUnit[k]
 	}
 	var add float64
 	for _, h := range s.hits[s.hitOff[k]:s.hitOff[k+1]] {

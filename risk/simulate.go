@@ -271,8 +271,9 @@ type worker struct {
 	bpcg rand.PCG // the block's stream: strata and score permutations
 	brng *rand.Rand
 
-	x, hit []float64 // an iteration's uncertainties' values and events' impacts
-	u      []float64 // an iteration's uniforms, in the order drawn
+	x, hit []float64 // a tile's uncertainties' values and events' impacts (see sampleTile)
+	u      []float64 // a tile's uniforms, in the order drawn
+	bad    []bool    // a tile's iterations with a sample that is not a number
 	dur    []int32   // the block's sampled durations, task by task (blockSize each, in s.vary's order)
 	fast   *passes   // the fast path's scratch, when s.fast is set
 	xc     []float64 // the block's correlated values, iteration by iteration
@@ -288,9 +289,10 @@ func newWorker(r *run) *worker {
 	s := r.s
 	w := &worker{r: r, s: s, res: s.net.NewResult()}
 	w.brng = rand.New(&w.bpcg)
-	w.x = make([]float64, len(s.unc))
-	w.hit = make([]float64, len(s.events))
-	w.u = make([]float64, s.uniforms())
+	w.x = make([]float64, tile*len(s.unc))
+	w.hit = make([]float64, tile*len(s.events))
+	w.u = make([]float64, tile*s.uniforms())
+	w.bad = make([]bool, tile)
 	w.dur = make([]int32, blockSize*len(s.vary))
 	if s.fast != nil {
 		w.fast = newPasses(s.fast)
@@ -392,61 +394,8 @@ func (w *worker) block(b int, out *blockOut) error {
 		}
 		w.imanConover(xc, n, w.brng)
 	}
-	x, us := w.x, w.u
-	for i := range n {
-		w.seedIteration(first + i)
-		pcg := w.pcg // the stream's state in registers while it is drawn (uniform, inline)
-		for j := range us {
-			us[j] = (float64(pcg.Uint64()>>11) + 0.5) * 0x1p-53
-		}
-		// stratum is draw for the j-th uniform, drawn already.
-		stratum := func(j int) float64 {
-			u := us[j]
-			if lhs {
-				u = (float64(w.perm[j*blockSize+i]) + u) / float64(n)
-			}
-			return u
-		}
-		for c, u := range s.corr { // (their uniforms were drawn above, for the block)
-			x[u] = xc[i*kc+c]
-		}
-		bad := false // a sample that is not a number: durations names the task
-		for f, u := range s.free {
-			un := &s.unc[u]
-			var v float64
-			if t := un.tri; t != nil { // triangle.quantile, inline: p is inside (0, 1)
-				p := stratum(kc + f)
-				below := math.Float64bits(p * t.ba * t.ca)
-				above := math.Float64bits((1 - p) * t.ba * t.bc)
-				x, base, sign := above, math.Float64bits(t.b), uint64(1)<<63
-				if p < t.f {
-					x, base, sign = below, math.Float64bits(t.a), 0
-				}
-				r := math.Float64bits(math.Sqrt(math.Float64frombits(x)))
-				v = math.Float64frombits(base) + math.Float64frombits(r^sign)
-			} else {
-				v = un.quantile(stratum(kc + f))
-			}
-			x[u] = v
-			if k := un.direct; k >= 0 { // as durations would: the sample in minutes, rounded
-				m := v * s.perUnit[k]
-				if !(math.Abs(m) <= math.MaxFloat64) { // not a number, or infinite
-					bad = true
-				}
-				w.dur[int(k)*blockSize+i] = minutes(m)
-			}
-		}
-		j := kc + len(s.free)
-		for h := range s.events {
-			e := &s.events[h]
-			happens, impact := stratum(j), stratum(j+1)
-			j += 2
-			w.hit[h] = math.NaN()
-			if happens < e.prob {
-				w.hit[h] = e.impact.Quantile(impact)
-			}
-		}
-		if err := s.durations(x, w.hit, w.dur, i, blockSize, !bad); err != nil {
+	for t0 := 0; t0 < n; t0 += tile {
+		if err := w.sampleTile(first, n, t0, min(tile, n-t0), xc); err != nil {
 			return err
 		}
 	}
@@ -473,6 +422,99 @@ func (w *worker) block(b int, out *blockOut) error {
 		}
 		w.res.Run()
 		w.record(first+i, out)
+	}
+	return nil
+}
+
+// tile is how many iterations are sampled together: each uncertainty is
+// worked out for all of them in one loop, its parameters loaded once.
+const tile = 32
+
+// sampleTile samples iterations t0 … t0+tn−1 of the block of n from
+// first, whose correlated values xc are worked out already, and sets
+// their durations in w.dur. Each iteration's uniforms are drawn from its
+// own stream, in order, iteration by iteration; then each free
+// uncertainty is sampled for every iteration of the tile in one loop
+// (its duration, when it alone sets one, rounded as it goes), then each
+// event, then the durations of the other tasks, iteration by iteration.
+// A sample that is not a number is an error naming the first task in
+// error of the first iteration that has one.
+func (w *worker) sampleTile(first, n, t0, tn int, xc []float64) error {
+	s := w.s
+	kc, nu, ne := len(s.corr), s.uniforms(), len(s.events)
+	us := w.u[:tn*nu] // iteration i's j-th uniform at us[i*nu+j]
+	for i := range tn {
+		w.seedIteration(first + t0 + i)
+		pcg := w.pcg // the stream's state in registers while it is drawn (uniform, inline)
+		row := us[i*nu : (i+1)*nu]
+		for j := range row {
+			row[j] = (float64(pcg.Uint64()>>11) + 0.5) * 0x1p-53
+		}
+	}
+	if w.r.opts.LatinHypercube { // each uniform into its stratum, as draw does
+		for i := range tn {
+			for j := kc; j < nu; j++ { // (the correlated ones were drawn, and stratified, for the block)
+				us[i*nu+j] = (float64(w.perm[j*blockSize+t0+i]) + us[i*nu+j]) / float64(n)
+			}
+		}
+	}
+	xs := w.x // uncertainty u's value in iteration i at xs[u*tile+i]
+	for c, u := range s.corr {
+		for i := range tn {
+			xs[int(u)*tile+i] = xc[(t0+i)*kc+c]
+		}
+	}
+	bad := w.bad[:tn] // a direct sample that is not a number: durations names the task
+	clear(bad)
+	for f, u := range s.free {
+		un := &s.unc[u]
+		j := kc + f
+		x := xs[int(u)*tile : int(u)*tile+tn]
+		if t := un.tri; t != nil { // triangle.quantile, inline: p is inside (0, 1)
+			a, b, mode, ba, ca, bc := t.a, t.b, t.f, t.ba, t.ca, t.bc
+			for i := range x {
+				p := us[i*nu+j]
+				below := math.Float64bits(p * ba * ca)
+				above := math.Float64bits((1 - p) * ba * bc)
+				v, base, sign := above, math.Float64bits(b), uint64(1)<<63
+				if p < mode {
+					v, base, sign = below, math.Float64bits(a), 0
+				}
+				r := math.Float64bits(math.Sqrt(math.Float64frombits(v)))
+				x[i] = math.Float64frombits(base) + math.Float64frombits(r^sign)
+			}
+		} else {
+			for i := range x {
+				x[i] = un.quantile(us[i*nu+j])
+			}
+		}
+		if k := un.direct; k >= 0 { // as durations would: the sample in minutes, rounded
+			per := s.perUnit[k]
+			d := w.dur[int(k)*blockSize+t0 : int(k)*blockSize+t0+tn]
+			for i, v := range x {
+				m := v * per
+				if !(math.Abs(m) <= math.MaxFloat64) { // not a number, or infinite
+					bad[i] = true
+				}
+				d[i] = minutes(m)
+			}
+		}
+	}
+	hits := w.hit[:tn*ne] // event h's impact in iteration i at hits[i*ne+h], NaN when it did not happen
+	for h := range s.events {
+		e := &s.events[h]
+		j := kc + len(s.free) + 2*h
+		for i := range tn {
+			hits[i*ne+h] = math.NaN()
+			if us[i*nu+j] < e.prob {
+				hits[i*ne+h] = e.impact.Quantile(us[i*nu+j+1])
+			}
+		}
+	}
+	for i := range tn {
+		if err := s.durations(xs, tile, i, hits[i*ne:(i+1)*ne], w.dur, t0+i, blockSize, !bad[i]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

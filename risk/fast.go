@@ -9,7 +9,8 @@ import (
 
 // fast is the network in the form the fast path schedules it: a project
 // whose every task works on the project calendar, with nothing but links
-// between them, is scheduled in that calendar's working minutes, where
+// and its outline between them, is scheduled in that calendar's working
+// minutes, where
 // each link is an integer sum and each date a maximum or a minimum
 // (schedule.Result does the same arithmetic for such tasks, through its
 // general machinery). The passes run over a chunk of iterations at once,
@@ -17,9 +18,10 @@ import (
 // bound is one loop of additions and maxima over the chunk, without a
 // branch.
 //
-// Nodes are the tasks in a topological order; a date is in project
-// minutes (working minutes from the project start, which is the floor
-// of every start).
+// Nodes are the tasks and each summary's gate and last finish (see
+// compileFast), in a topological order; a date is in project minutes
+// (working minutes from the project start, which is the floor of every
+// start).
 type fast struct {
 	task  []int32 // the node's task, or −1 for a summary's gate or last finish
 	vary  []int32 // its index in sim.vary, or −1: its duration never changes

@@ -231,6 +231,11 @@ func (w *worker) sampleTile(first, n, t0, tn int, xc []float64) error {
 				r := math.Float64bits(math.Sqrt(math.Float64frombits(v)))
 				x[i] = math.Float64frombits(base) + math.Float64frombits(r^sign)
 			}
+		} else if bt := un.beta; bt != nil { // scaledBeta.Quantile, its table's call alone left
+			lo, width, tb := bt.lo, bt.width, bt.table
+			for i := range x {
+				x[i] = lo + width*tb.quantile(us[i*nu+j])
+			}
 		} else {
 			for i := range x {
 				x[i] = un.quantile(us[i*nu+j])

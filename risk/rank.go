@@ -155,7 +155,8 @@ type target struct {
 	ranks          []float32
 	rankMean, rss  float64
 	sd             float64
-	wholeRankMeans bool // rankMean is every rank vector's of this length
+	wholeRankMeans bool    // rankMean is every rank vector's of this length
+	ranks2         []int32 // twice each rank, below 2¹⁷ iterations (see column)
 }
 
 func newTarget(x []float64) *target {
@@ -165,6 +166,12 @@ func newTarget(x []float64) *target {
 	t.mean, t.sd = meanSD(x)
 	t.rankMean = rankMean(t.ranks)
 	t.wholeRankMeans = len(x) < 1<<23
+	if len(x) < 1<<17 {
+		t.ranks2 = make([]int32, len(x))
+		for k, r := range t.ranks {
+			t.ranks2[k] = int32(2 * r)
+		}
+	}
 	for k := range x { // as pearsonFrom and spearmanFrom sum them
 		dy := x[k] - t.mean
 		t.ss += dy * dy
@@ -179,25 +186,33 @@ func newTarget(x []float64) *target {
 // meanSD gives them and, when both standard deviations are above zero,
 // their Pearson and Spearman correlations with the target as pearson and
 // pearson32 of the ranks give them, to the bit: the same sums in the same
-// order, in three passes over the durations rather than a dozen (the
-// ranks counted, the target's own sums done once). It writes the ranks
-// to rk when rk is not nil.
+// order, or in integers where every partial sum of the float one is
+// exact, in three passes over the durations rather than a dozen (the
+// ranks counted, the target's own sums done once). The durations are
+// whole minutes, 0 to maxSample. It writes the ranks to rk when rk is not
+// nil.
 func (sc *rankScratch) column(col []float32, t *target, rk []float32) (mean, sd, pearson, spearman float64) {
 	n := len(col)
 	if n == 0 {
 		return math.NaN(), 0, 0, 0
 	}
-	lo, hi := float64(col[0]), float64(col[0])
+	// The durations are whole minutes from 0 to maxSample: summed as
+	// integers, whose every partial sum a float64 holds exactly below
+	// 2⁵³, they give the float sum meanSD's loop gives, without waiting
+	// on each addition.
+	ilo, ihi := int32(col[0]), int32(col[0])
+	var isum int64
 	for _, d := range col {
-		x := float64(d)
-		mean += x
-		lo, hi = min(lo, x), max(hi, x)
+		x := int32(d)
+		isum += int64(x)
+		ilo, ihi = min(ilo, x), max(ihi, x)
 	}
-	span := int(hi-lo) + 1
-	if !t.wholeRankMeans || span > max(4*n, 1<<12) {
+	lo := float64(ilo)
+	span := int(ihi-ilo) + 1
+	if !t.wholeRankMeans || span > max(4*n, 1<<12) || ilo < 0 || int64(n)*int64(ihi) >= 1<<53 {
 		return sc.columnSlow(col, t, rk)
 	}
-	mean /= float64(n)
+	mean = float64(isum) / float64(n)
 	sc.count = slices.Grow(sc.count[:0], span)[:span]
 	count := sc.count
 	clear(count)
@@ -221,21 +236,43 @@ func (sc *rankScratch) column(col []float32, t *target, rk []float32) (mean, sd,
 		if c > 0 {
 			b := a + int(c)
 			table[v] = float32(float64(a+b+1) / 2) // mean of ranks a+1 … b
+			count[v] = int32(a + b + 1)            // twice it
 			a = b
 		}
 	}
 	my, mr := t.mean, t.rankMean
 	ys, yr := t.x[:n], t.ranks[:n]
 	var sxy, rsxy, rsxx float64
-	for i, d := range col {
-		x := float64(d)
-		r := table[int(x-lo)]
-		if rk != nil {
-			rk[i] = r
+	if t.ranks2 != nil {
+		// The rank sums as integers: each term of pearson32's is a product
+		// of two half-integers (a rank less the mean rank, (n+1)/2), and
+		// below 2¹⁷ iterations every partial sum is a multiple of ¼ that a
+		// float64 holds exactly; four times them are integers.
+		y2 := t.ranks2[:n]
+		n1 := int64(n + 1)
+		var sxy4, sxx4 int64
+		for i, d := range col {
+			x := float64(d)
+			v := int(x - lo)
+			if rk != nil {
+				rk[i] = table[v]
+			}
+			sxy += (x - mean) * (ys[i] - my)
+			dr := int64(count[v]) - n1
+			sxy4, sxx4 = sxy4+dr*(int64(y2[i])-n1), sxx4+dr*dr
 		}
-		sxy += (x - mean) * (ys[i] - my)
-		dr := float64(r) - mr
-		rsxy, rsxx = rsxy+dr*(float64(yr[i])-mr), rsxx+dr*dr
+		rsxy, rsxx = float64(sxy4)/4, float64(sxx4)/4
+	} else {
+		for i, d := range col {
+			x := float64(d)
+			r := table[int(x-lo)]
+			if rk != nil {
+				rk[i] = r
+			}
+			sxy += (x - mean) * (ys[i] - my)
+			dr := float64(r) - mr
+			rsxy, rsxx = rsxy+dr*(float64(yr[i])-mr), rsxx+dr*dr
+		}
 	}
 	if !correlate {
 		return mean, sd, 0, 0

@@ -27,8 +27,9 @@
 // and CPU times (user and system) and iterations per second, and each
 // critpath measure's ratio to the peer's in the same round; the last lines
 // give each measure's range over the rounds, with the ratios by
-// wall-clock and by CPU time. The peer needs numpy and matplotlib (Debian:
-// apt-get install python3-numpy python3-matplotlib) and /usr/bin/python3.
+// wall-clock and by CPU time. The peer needs /usr/bin/python3 with numpy
+// and matplotlib: when they are missing, the benchmark installs Debian's
+// python3-numpy and python3-matplotlib with apt-get (as root) and says so.
 //
 //	go build -o /tmp/critpath ./cmd/critpath
 //	go run ./benchmarks/risk -critpath /tmp/critpath -peer ../shared/peers/montecarlo_pm -runs 5
@@ -78,6 +79,9 @@ func main() {
 		dir = d
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		log.Fatal(err)
+	}
+	if *peer != "" {
+		peerNeeds(*python)
 	}
 	doc, peerDoc, links := write(dir, *tasks)
 	fmt.Printf("network: %d tasks, %d finish-to-start links, %d risk events; %d iterations per run\n", *tasks, links, *tasks/50, *iterations)
@@ -146,6 +150,27 @@ func main() {
 			s += fmt.Sprintf(": %.1f–%.1f× the peer (CPU time %.1f–%.1f×)", slices.Min(rw), slices.Max(rw), slices.Min(rc), slices.Max(rc))
 		}
 		fmt.Println(s)
+	}
+}
+
+// peerNeeds makes sure python has numpy and matplotlib, which the peer
+// imports: when it has not, it installs Debian's packages of them with
+// apt-get (as root), and says so.
+func peerNeeds(python string) {
+	has := func() bool { return exec.Command(python, "-c", "import numpy, matplotlib").Run() == nil }
+	if has() {
+		return
+	}
+	fmt.Println("the peer needs numpy and matplotlib: installing python3-numpy and python3-matplotlib with apt-get")
+	for _, args := range [][]string{{"update", "-qq"}, {"install", "-y", "-qq", "python3-numpy", "python3-matplotlib"}} {
+		c := exec.Command("apt-get", args...)
+		c.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		if out, err := c.CombinedOutput(); err != nil {
+			log.Fatalf("risk: apt-get %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	if !has() {
+		log.Fatalf("risk: %s still cannot import numpy and matplotlib", python)
 	}
 }
 

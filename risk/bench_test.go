@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -132,22 +131,17 @@ func BenchmarkIteration(b *testing.B) {
 		if err := w.block(0, out); err != nil {
 			b.Fatal(err)
 		}
-		pre := slices.Clone(w.dur) // the durations block 0 sampled
+		pre := make([]int32, len(r.durs)) // the durations block 0 sampled, task by task
+		for k, d := range r.durs {
+			pre[k] = int32(d)
+		}
 		presampled := func() {
-			copy(w.dur, pre)
 			clear(out.crit)
 			clear(out.starts)
 			if w.fast != nil {
-				w.fastBlock(0, blockSize, out)
-				return
+				clear(w.fast.crit)
 			}
-			for it := range blockSize {
-				for k, i := range s.vary {
-					_ = w.res.SetDuration(i, int64(w.dur[k*blockSize+it]))
-				}
-				w.res.Run()
-				w.record(it, out)
-			}
+			_ = w.schedule(pre, blockSize, 0, blockSize, out)
 		}
 		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
 			b.ReportAllocs()

@@ -60,10 +60,27 @@ type link struct {
 func fromFinish(t schedule.LinkType) bool { return t == schedule.FS || t == schedule.FF }
 func toFinish(t schedule.LinkType) bool   { return t == schedule.FF || t == schedule.SF }
 
-// chunk is how many iterations the fast passes take at once: each task's
-// four dates for a chunk take 1 KiB, so a network of a thousand tasks
-// keeps its chunk within a core's own cache.
+// chunk is how many iterations the fast passes take at once, at most:
+// each node's four dates for a chunk take 1 KiB, so a network of a
+// thousand tasks keeps its chunk within a core's own cache. A network so
+// large that a worker's dates would pass maxPassBytes takes fewer at a
+// time (chunkFor).
 const chunk = 32
+
+// maxPassBytes bounds the memory of one worker's fast passes.
+const maxPassBytes = 64 << 20
+
+// chunkFor returns the iterations a chunk holds for n nodes: chunk, or
+// the largest power of two below it whose dates stay within maxPassBytes
+// (at least 1). It divides chunk, so that a tile of samples is scheduled
+// in whole chunks.
+func chunkFor(n int) int {
+	c := chunk
+	for c > 1 && n*c*36 > maxPassBytes { // four int64 dates and an int32 duration per node and iteration
+		c /= 2
+	}
+	return c
+}
 
 // compileFast lays s out for the fast path, or returns nil when the
 // project needs the general one: a calendar other than the project's, an
@@ -270,24 +287,26 @@ func compileFast(s *sim) *fast {
 }
 
 // passes is one worker's scratch for the fast passes: each node's early
-// and late dates for a chunk of iterations, at [v*chunk, v*chunk+chunk).
+// and late dates for a chunk of c iterations, at [v*c, v*c+c).
 type passes struct {
 	f              *fast
+	c              int
 	es, ef, ls, lf []int64
 	pf, side       []int64 // the project finish; a second bound
 	fixed          []int32 // the durations that never change, a chunk of each (where f.vary is −1)
 	crit           []int32 // per node: iterations of the block it was critical in
 }
 
-func newPasses(f *fast) *passes {
+// newPasses returns the scratch for chunks of c iterations.
+func newPasses(f *fast, c int) *passes {
 	n := len(f.task)
-	p := &passes{f: f, pf: make([]int64, chunk), side: make([]int64, chunk), crit: make([]int32, n)}
-	all := make([]int64, 4*n*chunk)
-	p.es, p.ef, p.ls, p.lf = all[:n*chunk], all[n*chunk:2*n*chunk], all[2*n*chunk:3*n*chunk], all[3*n*chunk:]
-	p.fixed = make([]int32, n*chunk)
+	p := &passes{f: f, c: c, pf: make([]int64, c), side: make([]int64, c), crit: make([]int32, n)}
+	all := make([]int64, 4*n*c)
+	p.es, p.ef, p.ls, p.lf = all[:n*c], all[n*c:2*n*c], all[2*n*c:3*n*c], all[3*n*c:]
+	p.fixed = make([]int32, n*c)
 	for v, k := range f.vary { // set once
 		if k < 0 {
-			d := p.fixed[v*chunk : (v+1)*chunk]
+			d := p.fixed[v*c : (v+1)*c]
 			for i := range d {
 				d[i] = int32(f.fixed[v])
 			}
@@ -297,10 +316,10 @@ func newPasses(f *fast) *passes {
 }
 
 // forward works out the early dates and the project finish of c
-// iterations (c ≤ chunk): those at i0, i0+1, … of the sampled durations
+// iterations (c ≤ p.c): those at i0, i0+1, … of the sampled durations
 // dur, the varying task k's at dur[k*stride+i].
 func (p *passes) forward(dur []int32, stride, i0, c int) {
-	f := p.f
+	f, chunk := p.f, p.c
 	for v, k := range f.vary {
 		at := v * chunk
 		d := p.fixed[at : at+c]
@@ -372,7 +391,7 @@ func (p *passes) forward(dur []int32, stride, i0, c int) {
 // and adds to p.crit the iterations in which each node is critical. A
 // node's duration is its early finish less its early start.
 func (p *passes) backward(c int) {
-	f := p.f
+	f, chunk := p.f, p.c
 	pf := p.pf[:c]
 	thr := f.critical
 	for v := len(f.task) - 1; v >= 0; v-- {
@@ -452,7 +471,7 @@ func (p *passes) backward(c int) {
 // schedule: its length, every task's dates and every leaf's critical
 // flag.
 func (f *fast) matches(s *sim) bool {
-	p := newPasses(f)
+	p := newPasses(f, 1)
 	dur := make([]int32, len(s.vary))
 	for k, b := range s.base {
 		if b > maxSample {
@@ -469,7 +488,7 @@ func (f *fast) matches(s *sim) bool {
 		if i < 0 { // a summary's node
 			continue
 		}
-		if st, fin := s.det.Span(int(i)); st != p.es[v*chunk] || fin != p.ef[v*chunk] {
+		if st, fin := s.det.Span(int(i)); st != p.es[v*p.c] || fin != p.ef[v*p.c] {
 			return false
 		}
 	}

@@ -223,3 +223,47 @@ func TestFastPathDeterminism(t *testing.T) {
 		}
 	}
 }
+
+// A chunk of any size gives the same iterations (a network too large for
+// 32 iterations' dates within maxPassBytes takes fewer at a time), and
+// chunkFor keeps within the bound.
+func TestFastPathChunks(t *testing.T) {
+	p, m := benchModel(200)
+	s, err := compile(p, m, false)
+	if err != nil || s.fast == nil {
+		t.Fatalf("the model does not take the fast path (error %v)", err)
+	}
+	run := func(c int) *run {
+		r := newRun(s, blockSize, Options{Tasks: true, Seed: 3})
+		w := newWorker(r)
+		w.fast = newPasses(s.fast, c)
+		out := &blockOut{crit: make([]int32, len(r.crit)), starts: make([]int64, len(r.starts))}
+		if err := w.block(0, out); err != nil {
+			t.Fatal(err)
+		}
+		for k, c := range out.crit {
+			r.crit[k] += int64(c)
+		}
+		copy(r.starts, out.starts)
+		return r
+	}
+	want := run(chunk)
+	for _, c := range []int{1, 4, 16} {
+		got := run(c)
+		if k := firstDiff(got.length, want.length); k >= 0 {
+			t.Fatalf("chunks of %d: iteration %d: length %d, want %d", c, k, got.length[k], want.length[k])
+		}
+		if k := firstDiff(got.crit, want.crit); k >= 0 {
+			t.Fatalf("chunks of %d: task %d critical in %d iterations, want %d", c, k, got.crit[k], want.crit[k])
+		}
+		if k := firstDiff(got.starts, want.starts); k >= 0 {
+			t.Fatalf("chunks of %d: merge %d: starts %d, want %d", c, k, got.starts[k], want.starts[k])
+		}
+	}
+	for _, n := range []int{1, 1000, 100_000, 1_000_000, 10_000_000} {
+		c := chunkFor(n)
+		if c < 1 || chunk%c != 0 || c > 1 && n*c*36 > maxPassBytes {
+			t.Errorf("chunkFor(%d) = %d", n, c)
+		}
+	}
+}

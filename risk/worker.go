@@ -22,7 +22,7 @@ type worker struct {
 	x, hit []float64 // a tile's uncertainties' values and events' impacts (see sampleTile)
 	u      []float64 // a tile's uniforms, in the order drawn
 	bad    []bool    // a tile's iterations with a sample that is not a number
-	dur    []int32   // the block's sampled durations, task by task (blockSize each, in s.vary's order)
+	dur    []int32   // a tile's sampled durations, task by task (tile each, in s.vary's order)
 	fast   *passes   // the fast path's scratch, when s.fast is set
 	xc     []float64 // the block's correlated values, iteration by iteration
 	perm   []int32   // with Latin hypercube sampling: each variable's strata, block by block
@@ -41,9 +41,9 @@ func newWorker(r *run) *worker {
 	w.hit = make([]float64, tile*len(s.events))
 	w.u = make([]float64, tile*s.uniforms())
 	w.bad = make([]bool, tile)
-	w.dur = make([]int32, blockSize*len(s.vary))
+	w.dur = make([]int32, tile*len(s.vary))
 	if s.fast != nil {
-		w.fast = newPasses(s.fast)
+		w.fast = newPasses(s.fast, chunkFor(len(s.fast.task)))
 	}
 	if r.opts.LatinHypercube {
 		w.perm = make([]int32, blockSize*s.uniforms())
@@ -105,8 +105,10 @@ func (w *worker) safeBlock(b int, out *blockOut) (err error) {
 // uncertainty (s.corr), for each other uncertainty (s.free), and two for
 // each event (whether it happens, its impact). The correlated values of
 // the whole block are drawn first and reordered together; the rest are
-// drawn iteration by iteration, the stream seeded again, so that a block
-// never holds more than its correlated values.
+// drawn a tile of iterations at a time (sampleTile), each iteration's
+// stream seeded again, and each tile scheduled as it is sampled, so that
+// a worker never holds more than a block's correlated values and a
+// tile's samples.
 func (w *worker) block(b int, out *blockOut) error {
 	r, s := w.r, w.s
 	first := b * blockSize
@@ -142,34 +144,75 @@ func (w *worker) block(b int, out *blockOut) error {
 		}
 		w.imanConover(xc, n, w.brng)
 	}
-	for t0 := 0; t0 < n; t0 += tile {
-		if err := w.sampleTile(first, n, t0, min(tile, n-t0), xc); err != nil {
-			return err
-		}
-	}
-	if r.tasks { // the durations for the statistics, task by task
-		for k := range s.vary {
-			col := r.durs[k*r.n+first : k*r.n+first+n]
-			src := w.dur[k*blockSize : k*blockSize+n]
-			for i, d := range src {
-				col[i] = float32(d)
-			}
-		}
-	}
 	clear(out.crit)
 	clear(out.starts)
 	if w.fast != nil {
-		w.fastBlock(first, n, out)
+		clear(w.fast.crit)
+	}
+	for t0 := 0; t0 < n; t0 += tile {
+		tn := min(tile, n-t0)
+		if err := w.sampleTile(first, n, t0, tn, xc); err != nil {
+			return err
+		}
+		if r.tasks { // the durations for the statistics, task by task
+			for k := range s.vary {
+				col := r.durs[k*r.n+first+t0 : k*r.n+first+t0+tn]
+				for i, d := range w.dur[k*tile : k*tile+tn] {
+					col[i] = float32(d)
+				}
+			}
+		}
+		if err := w.schedule(w.dur, tile, first+t0, tn, out); err != nil {
+			return err
+		}
+	}
+	if w.fast != nil && r.tasks {
+		for k, v := range s.fast.leaves {
+			out.crit[k] = w.fast.crit[v]
+		}
+	}
+	return nil
+}
+
+// schedule schedules n iterations, numbered from at, whose sampled
+// durations are dur (varying task k's in the i-th at dur[k*stride+i]), and
+// records what they give: on the fast path a chunk at a time (criticality
+// counted in w.fast.crit, per node), else iteration by iteration through
+// schedule.Result.
+func (w *worker) schedule(dur []int32, stride, at, n int, out *blockOut) error {
+	r, s := w.r, w.s
+	if p := w.fast; p != nil {
+		f := s.fast
+		for i0 := 0; i0 < n; i0 += p.c {
+			c := min(p.c, n-i0)
+			p.forward(dur, stride, i0, c)
+			it := at + i0
+			copy(r.length[it:it+c], p.pf[:c])
+			for k, v := range f.milestones { // a milestone's finish is its early finish
+				copy(r.milestones[k][it:it+c], p.ef[int(v)*p.c:int(v)*p.c+c])
+			}
+			if !r.tasks {
+				continue
+			}
+			p.backward(c)
+			for k, v := range f.merges {
+				var sum int64
+				for _, st := range p.es[int(v)*p.c : int(v)*p.c+c] {
+					sum += st
+				}
+				out.starts[k] += sum
+			}
+		}
 		return nil
 	}
 	for i := range n {
 		for k, t := range s.vary {
-			if err := w.res.SetDuration(t, int64(w.dur[k*blockSize+i])); err != nil {
+			if err := w.res.SetDuration(t, int64(dur[k*stride+i])); err != nil {
 				return err
 			}
 		}
 		w.res.Run()
-		w.record(first+i, out)
+		w.record(at+i, out)
 	}
 	return nil
 }
@@ -180,7 +223,7 @@ const tile = 32
 
 // sampleTile samples iterations t0 … t0+tn−1 of the block of n from
 // first, whose correlated values xc are worked out already, and sets
-// their durations in w.dur. Each iteration's uniforms are drawn from its
+// their durations in w.dur (iteration t0+i's at w.dur[k*tile+i]). Each iteration's uniforms are drawn from its
 // own stream, in order, iteration by iteration; then each free
 // uncertainty is sampled for every iteration of the tile in one loop
 // (its duration, when it alone sets one, rounded as it goes), then each
@@ -243,7 +286,7 @@ func (w *worker) sampleTile(first, n, t0, tn int, xc []float64) error {
 		}
 		if k := un.direct; k >= 0 { // as durations would: the sample in minutes, rounded
 			per := s.perUnit[k]
-			d := w.dur[int(k)*blockSize+t0 : int(k)*blockSize+t0+tn]
+			d := w.dur[int(k)*tile : int(k)*tile+tn]
 			for i, v := range x {
 				m := v * per
 				if !(math.Abs(m) <= math.MaxFloat64) { // not a number, or infinite
@@ -265,42 +308,11 @@ func (w *worker) sampleTile(first, n, t0, tn int, xc []float64) error {
 		}
 	}
 	for i := range tn {
-		if err := s.durations(xs, tile, i, hits[i*ne:(i+1)*ne], w.dur, t0+i, blockSize, !bad[i]); err != nil {
+		if err := s.durations(xs, tile, i, hits[i*ne:(i+1)*ne], w.dur, i, tile, !bad[i]); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// fastBlock schedules the n iterations of a block from first on the fast
-// path, a chunk at a time, and records what they give.
-func (w *worker) fastBlock(first, n int, out *blockOut) {
-	r, f, p := w.r, w.s.fast, w.fast
-	clear(p.crit)
-	for i0 := 0; i0 < n; i0 += chunk {
-		c := min(chunk, n-i0)
-		p.forward(w.dur, blockSize, i0, c)
-		copy(r.length[first+i0:first+i0+c], p.pf[:c])
-		for k, v := range f.milestones { // a milestone's finish is its early finish
-			copy(r.milestones[k][first+i0:first+i0+c], p.ef[int(v)*chunk:int(v)*chunk+c])
-		}
-		if !r.tasks {
-			continue
-		}
-		p.backward(c)
-		for k, v := range f.merges {
-			var sum int64
-			for _, st := range p.es[int(v)*chunk : int(v)*chunk+c] {
-				sum += st
-			}
-			out.starts[k] += sum
-		}
-	}
-	if r.tasks {
-		for k, v := range f.leaves {
-			out.crit[k] = p.crit[v]
-		}
-	}
 }
 
 // seedIteration starts iteration it's own stream, made from the seed and

@@ -72,12 +72,44 @@ func Triangle(lo, mode, hi float64) (Distribution, error) {
 	if lo == hi {
 		return Fixed(lo), nil
 	}
-	return triangle{distuv.NewTriangle(lo, hi, mode, nil)}, nil
+	return newTriangle(lo, hi, mode), nil
 }
 
 // triangle wraps gonum's, whose constructor panics on equal limits (ruled
 // out by Triangle) and whose Quantile panics outside [0, 1] (never asked).
-type triangle struct{ distuv.Triangle }
+// Its Quantile is gonum's arithmetic, operation for operation, with the
+// differences of its points worked out once rather than on every call.
+type triangle struct {
+	distuv.Triangle
+	a, b, f, ba, ca, bc float64 // min, max, the CDF at the mode, b − a, mode − a, b − mode
+}
+
+func newTriangle(lo, hi, mode float64) triangle {
+	return triangle{Triangle: distuv.NewTriangle(lo, hi, mode, nil), a: lo, b: hi, f: (mode - lo) / (hi - lo), ba: hi - lo, ca: mode - lo, bc: hi - mode}
+}
+
+func (t triangle) Quantile(p float64) float64 { return t.quantile(p) }
+
+// quantile is gonum's Quantile without a branch on which side of the
+// mode p falls (a coin toss the processor would guess wrong half the
+// time): both sides' arguments are worked out and one taken, a + √x or
+// b + (−√x), which is b − √x exactly.
+func (t *triangle) quantile(p float64) float64 {
+	if p < 0 || p > 1 {
+		return t.outside(p)
+	}
+	below := math.Float64bits(p * t.ba * t.ca)
+	above := math.Float64bits((1 - p) * t.ba * t.bc)
+	x, base, sign := above, math.Float64bits(t.b), uint64(1)<<63
+	if p < t.f { // a conditional move, not a branch
+		x, base, sign = below, math.Float64bits(t.a), 0
+	}
+	r := math.Float64bits(math.Sqrt(math.Float64frombits(x)))
+	return math.Float64frombits(base) + math.Float64frombits(r^sign)
+}
+
+// outside is gonum's answer to a p outside [0, 1]: a panic.
+func (t triangle) outside(p float64) float64 { return t.Triangle.Quantile(p) }
 
 // PERT returns the BetaPERT distribution with the usual shape 4: a beta
 // distribution from lo to hi with mean (lo + 4·mode + hi)/6.
@@ -241,7 +273,7 @@ func Trigen(low, mode, high, pLow, pHigh float64) (Distribution, error) {
 		done := math.Abs(na-a) <= 1e-13*(b-a) && math.Abs(nb-b) <= 1e-13*(b-a)
 		a, b = na, nb
 		if done {
-			return triangle{distuv.NewTriangle(a, b, mode, nil)}, nil
+			return newTriangle(a, b, mode), nil
 		}
 		if !finite(a, b) || b-a > 1e12*(high-low) {
 			break

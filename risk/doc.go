@@ -35,7 +35,24 @@
 // correlation reordering work within a block from the block's own stream.
 // So a seed gives the same result, byte for byte, for any worker count
 // and GOMAXPROCS (the block size is part of what a seed means). An
-// iteration allocates nothing. Simulate stops on a cancelled context
+// iteration allocates nothing.
+//
+// A block is sampled first, each task's durations for the block side by
+// side, then scheduled. A project whose every task works on the project
+// calendar with nothing but links and its outline between them — no
+// elapsed time, constraint, deadline, progress, split, percent or elapsed
+// lag, start-to-start or start-to-finish link into a milestone or into or
+// out of a summary, finish-by date or backward scheduling — takes the
+// fast path: 32
+// iterations at a time in the calendar's working minutes, each link a
+// loop of sums and maxima over them, the backward pass only for the task
+// statistics. It is the scheduler's arithmetic for such a project (it
+// checks itself against the deterministic schedule when the model is
+// compiled, and tests hold it to the scheduler iteration by iteration);
+// every other project is scheduled by schedule.Result, iteration by
+// iteration. The task statistics count ranks rather than sort durations
+// and take each task's in three passes; both paths, and the statistics,
+// give the same bytes as scheduling and sorting each iteration would. Simulate stops on a cancelled context
 // (a *StoppedError saying how many iterations were done),
 // calls Options.Progress after each merged block, and with a Tolerance
 // stops once the chosen percentile's 95 % interval is narrow enough

@@ -95,6 +95,8 @@ type sim struct {
 	hitOff  []int32
 	hits    []int32
 
+	rest []int32 // the varying tasks whose durations are not set as their uncertainty is sampled (uncVar.direct)
+
 	corr   []int32   // uncertainties in the correlation matrix
 	free   []int32   // the others
 	target []float64 // the Cholesky factor of its normal scores' Pearson matrix (repaired), len(corr)²
@@ -106,6 +108,8 @@ type sim struct {
 	parent   []int   // summary per task, or −1
 	children [][]int
 
+	fast *fast // the network for the fast path, or nil for the general one
+
 	leaves     []int // tasks whose criticality is counted
 	merges     []int // tasks with two or more predecessors
 	milestones []int
@@ -114,6 +118,26 @@ type sim struct {
 type uncVar struct {
 	task int
 	dist Distribution
+	// The distributions most models use, for a direct call: dist as a
+	// triangle or a BetaPERT, or nil.
+	tri  *triangle
+	beta *scaledBeta
+	// direct is the index in sim.vary of its task when the uncertainty
+	// alone sets the task's duration (no event hits it, no correlation
+	// reorders it), else −1: its duration is then worked out as it is
+	// sampled.
+	direct int32
+}
+
+// quantile is u.dist.Quantile(p).
+func (u *uncVar) quantile(p float64) float64 {
+	switch {
+	case u.tri != nil:
+		return u.tri.quantile(p)
+	case u.beta != nil:
+		return u.beta.Quantile(p)
+	}
+	return u.dist.Quantile(p)
 }
 
 type eventVar struct {
@@ -174,7 +198,14 @@ func compile(p *schedule.Project, m *Model, mitigated bool) (*sim, error) {
 			return nil, fmt.Errorf("risk: %s: task %q: the distribution reaches %v, below zero: %w", field, u.Task, lo, ErrBadModel)
 		}
 		uncOfTask[i] = int32(k)
-		s.unc = append(s.unc, uncVar{task: i, dist: u.Dist})
+		uv := uncVar{task: i, dist: u.Dist}
+		switch d := u.Dist.(type) {
+		case triangle:
+			uv.tri = &d
+		case scaledBeta:
+			uv.beta = &d
+		}
+		s.unc = append(s.unc, uv)
 	}
 	hitBy := map[int][]int32{}
 	for k := range m.Risks {
@@ -245,8 +276,17 @@ func compile(p *schedule.Project, m *Model, mitigated bool) (*sim, error) {
 		if !slices.Contains(s.corr, int32(u)) {
 			s.free = append(s.free, int32(u))
 		}
+		s.unc[u].direct = -1
+	}
+	for k, u := range s.uncOf { // a free uncertainty alone sets its task's duration
+		if u >= 0 && s.hitOff[k] == s.hitOff[k+1] && !slices.Contains(s.corr, u) {
+			s.unc[u].direct = int32(k)
+		} else {
+			s.rest = append(s.rest, int32(k))
+		}
 	}
 	s.outline(p)
+	s.fast = compileFast(s)
 	return s, nil
 }
 
@@ -299,39 +339,67 @@ func (s *sim) uniforms() int { return len(s.unc) + 2*len(s.events) }
 // 2,000 years of round-the-clock time): a heavier tail is cut there.
 const maxSample = 1 << 30
 
-// durations sets r's durations for one iteration: x holds the
-// uncertainties' sampled values and hit each event's impact, NaN when it
-// did not happen. The minutes set are written to out when it is not nil.
-// A sample that is not a number (a distribution's overflow) is an error.
-func (s *sim) durations(r *schedule.Result, x, hit []float64, out []float32) error {
-	for k, i := range s.vary {
-		d := s.base[k]
-		if u := s.uncOf[k]; u >= 0 {
-			d = x[u] * s.perUnit[k]
-		}
-		var add float64
-		for _, h := range s.hits[s.hitOff[k]:s.hitOff[k+1]] {
-			switch v := hit[h]; {
-			case v != v: // NaN: it did not happen
-			case s.events[h].factor:
-				d *= v
-			default:
-				add += v * s.perUnit[k]
+// durations works out the durations of iteration i of a tile:
+// uncertainty u's sampled value is xs[u*xstride+i] and hit holds each
+// event's impact, NaN when it did not happen. Varying task k's minutes
+// go to out[k*stride+at]: all of them, or with rest only those of
+// s.rest (the others' are set as they are sampled: see sampleTile). A
+// sample that is not a number (a distribution's overflow) is an error,
+// for the first such task.
+func (s *sim) durations(xs []float64, xstride, i int, hit []float64, out []int32, at, stride int, rest bool) error {
+	if rest {
+		for _, k := range s.rest {
+			m := s.duration(int(k), xs, xstride, i, hit)
+			if m != m || math.IsInf(m, 0) {
+				return s.durations(xs, xstride, i, hit, out, at, stride, false) // the first task in error
 			}
+			out[int(k)*stride+at] = minutes(m)
 		}
-		m := d + add
+		return nil
+	}
+	for k, t := range s.vary {
+		m := s.duration(k, xs, xstride, i, hit)
 		if m != m || math.IsInf(m, 0) {
-			return fmt.Errorf("risk: task %q: a sampled duration of %v minutes", s.net.ID(i), m)
+			return fmt.Errorf("risk: task %q: a sampled duration of %v minutes", s.net.ID(t), m)
 		}
-		m = min(maxSample, max(0, math.Round(m)))
-		if err := r.SetDuration(i, int64(m)); err != nil {
-			return err
-		}
-		if out != nil {
-			out[k] = float32(m)
-		}
+		out[k*stride+at] = minutes(m)
 	}
 	return nil
+}
+
+// duration is varying task k's duration in minutes, not yet rounded, in
+// iteration i of a tile (see durations).
+func (s *sim) duration(k int, xs []float64, xstride, i int, hit []float64) float64 {
+	d := s.base[k]
+	if u := s.uncOf[k]; u >= 0 {
+		d = xs[int(u)*xstride+i] * s.perUnit[k]
+	}
+	var add float64
+	for _, h := range s.hits[s.hitOff[k]:s.hitOff[k+1]] {
+		switch v := hit[h]; {
+		case v != v: // NaN: it did not happen
+		case s.events[h].factor:
+			d *= v
+		default:
+			add += v * s.perUnit[k]
+		}
+	}
+	return d + add
+}
+
+// minutes rounds a sampled duration (a number) to whole minutes, from 0
+// to maxSample: min(maxSample, max(0, math.Round(m))), with branches the
+// processor predicts rather than the builtins' care for NaNs and zeros'
+// signs.
+func minutes(m float64) int32 {
+	r := math.Round(m)
+	if r >= maxSample {
+		return maxSample
+	}
+	if r > 0 {
+		return int32(r)
+	}
+	return 0
 }
 
 // predecessors returns the tasks that precede task i through links,

@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math"
-	"math/rand/v2"
 	"runtime"
 	"sync"
 
@@ -32,10 +30,11 @@ type Options struct {
 	Mitigated bool
 	// Tasks adds the per-task statistics: criticality, sensitivity,
 	// cruciality, schedule sensitivity, merge bias, the risk score's
-	// high-risk tasks and each contingency's drivers. They cost a float
-	// read per task per iteration, and about 8 bytes per varying task per
-	// iteration (its durations and their ranks); a run that would need
-	// more than maxTaskValues of them is refused.
+	// high-risk tasks and each contingency's drivers. They cost the
+	// backward pass of each iteration, and 4 bytes per varying task per
+	// iteration (its durations; 8 with milestones, whose drivers need the
+	// durations' ranks too); a run that would need more than
+	// maxTaskValues of them is refused.
 	Tasks bool
 	// Percentile is the confidence the contingency plan is set at, 1–99.
 	// Default 80.
@@ -130,7 +129,7 @@ type run struct {
 
 	length     []int64   // project length per iteration, project minutes
 	milestones [][]int64 // each milestone's finish per iteration
-	durs       []float32 // with Tasks: the varying tasks' durations, iteration by iteration (len(s.vary) each)
+	durs       []float32 // with Tasks: the varying tasks' durations, task by task (n each)
 	crit       []int64   // per leaf: iterations it was critical in
 	starts     []int64   // per merge point: its starts summed
 }
@@ -257,194 +256,4 @@ func (r *run) narrow(done int) bool {
 	f := r.finish(-1, r.length[:done])
 	est := f.Percentile(cmp.Or(r.opts.Percentile, 80))
 	return est.High-est.Low < r.opts.Tolerance
-}
-
-// worker is one goroutine's scratch: its own Result to schedule, random
-// streams, and the block's samples. Nothing in it is allocated per
-// iteration.
-type worker struct {
-	r    *run
-	s    *sim
-	res  *schedule.Result
-	pcg  rand.PCG // the iteration's stream
-	bpcg rand.PCG // the block's stream: strata and score permutations
-	brng *rand.Rand
-
-	x, hit []float64 // an iteration's uncertainties' values and events' impacts
-	xc     []float64 // the block's correlated values, iteration by iteration
-	perm   []int32   // with Latin hypercube sampling: each variable's strata, block by block
-
-	vdw                       []float64 // normal scores for a full block
-	icS, icE, icF, icInv, icM []float64
-	icOut, icVals, vdwScratch []float64
-	icOrder                   []int32
-}
-
-func newWorker(r *run) *worker {
-	s := r.s
-	w := &worker{r: r, s: s, res: s.net.NewResult()}
-	w.brng = rand.New(&w.bpcg)
-	w.x = make([]float64, len(s.unc))
-	w.hit = make([]float64, len(s.events))
-	if r.opts.LatinHypercube {
-		w.perm = make([]int32, blockSize*s.uniforms())
-	}
-	w.xc = make([]float64, blockSize*len(s.corr))
-	if k := len(s.corr); k > 0 {
-		w.icS, w.icOut = make([]float64, blockSize*k), make([]float64, blockSize*k)
-		w.icE, w.icF, w.icInv, w.icM = make([]float64, k*k), make([]float64, k*k), make([]float64, k*k), make([]float64, k*k)
-		w.icVals, w.icOrder = make([]float64, blockSize), make([]int32, blockSize)
-		w.vdw, w.vdwScratch = normalScores(blockSize), make([]float64, blockSize)
-	}
-	return w
-}
-
-// scores returns the van der Waerden normal scores Φ⁻¹(i/(n+1)) for a
-// block of n.
-func (w *worker) scores(n int) []float64 {
-	if n == blockSize {
-		return w.vdw
-	}
-	copy(w.vdwScratch, normalScores(n))
-	return w.vdwScratch[:n]
-}
-
-func normalScores(n int) []float64 {
-	out := make([]float64, n)
-	for i := range n {
-		out[i] = stdNormal.Quantile(float64(i+1) / float64(n+1))
-	}
-	return out
-}
-
-// mix is SplitMix64's finalizer: it spreads seeds that differ in a bit.
-func mix(z uint64) uint64 {
-	z += 0x9e3779b97f4a7c15
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
-
-// uniform is a draw from the open interval (0, 1).
-func uniform(src *rand.PCG) float64 { return (float64(src.Uint64()>>11) + 0.5) * 0x1p-53 }
-
-// safeBlock runs block b, turning a panic (from a Distribution supplied
-// by the caller, say) into an error.
-func (w *worker) safeBlock(b int, out *blockOut) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("risk: block %d panicked: %v", b, p)
-		}
-	}()
-	return w.block(b, out)
-}
-
-// block samples and schedules the iterations of block b, writing what each
-// iteration gives at its index and the block's counts to out.
-//
-// Each iteration's stream gives, in order, a uniform for each correlated
-// uncertainty (s.corr), for each other uncertainty (s.free), and two for
-// each event (whether it happens, its impact). The correlated values of
-// the whole block are drawn first and reordered together; the rest are
-// drawn iteration by iteration, the stream seeded again, so that a block
-// never holds more than its correlated values.
-func (w *worker) block(b int, out *blockOut) error {
-	r, s := w.r, w.s
-	first := b * blockSize
-	n := min(blockSize, r.n-first)
-	kc := len(s.corr)
-	w.bpcg.Seed(mix(r.seed^0xb10c), mix(uint64(b)))
-	lhs := r.opts.LatinHypercube
-	if lhs { // a random stratum of the block for each variable and iteration
-		kk := s.uniforms()
-		for j := range kk {
-			perm := w.perm[j*blockSize : j*blockSize+n]
-			for i := range perm {
-				perm[i] = int32(i)
-			}
-			w.brng.Shuffle(n, func(a, c int) { perm[a], perm[c] = perm[c], perm[a] })
-		}
-	}
-	// draw is variable j's uniform for iteration i of the block.
-	draw := func(i, j int) float64 {
-		u := uniform(&w.pcg)
-		if lhs {
-			u = (float64(w.perm[j*blockSize+i]) + u) / float64(n)
-		}
-		return u
-	}
-	xc := w.xc[:n*kc]
-	if kc > 0 {
-		for i := range n {
-			w.seedIteration(first + i)
-			for c, u := range s.corr {
-				xc[i*kc+c] = s.unc[u].dist.Quantile(draw(i, c))
-			}
-		}
-		w.imanConover(xc, n, w.brng)
-	}
-	clear(out.crit)
-	clear(out.starts)
-	x := w.x
-	for i := range n {
-		it := first + i
-		w.seedIteration(it)
-		for c, u := range s.corr {
-			_ = w.pcg.Uint64() // drawn above
-			x[u] = xc[i*kc+c]
-		}
-		j := kc
-		for _, u := range s.free {
-			x[u] = s.unc[u].dist.Quantile(draw(i, j))
-			j++
-		}
-		for h := range s.events {
-			e := &s.events[h]
-			happens, impact := draw(i, j), draw(i, j+1)
-			j += 2
-			w.hit[h] = math.NaN()
-			if happens < e.prob {
-				w.hit[h] = e.impact.Quantile(impact)
-			}
-		}
-		var row []float32 // where this iteration's durations are kept
-		if r.tasks {
-			row = r.durs[it*len(s.vary) : (it+1)*len(s.vary)]
-		}
-		if err := s.durations(w.res, x, w.hit, row); err != nil {
-			return err
-		}
-		w.res.Run()
-		w.record(it, out)
-	}
-	return nil
-}
-
-// seedIteration starts iteration it's own stream, made from the seed and
-// the iteration's number.
-func (w *worker) seedIteration(it int) {
-	u := uint64(it)
-	w.pcg.Seed(mix(w.r.seed^mix(u)), mix(u^0x5851f42d4c957f2d))
-}
-
-// record keeps what iteration it scheduled.
-func (w *worker) record(it int, out *blockOut) {
-	r, s, res := w.r, w.s, w.res
-	r.length[it] = res.Length()
-	for k, i := range s.milestones {
-		_, f := res.Span(i)
-		r.milestones[k][it] = f
-	}
-	if !r.tasks {
-		return
-	}
-	for k, i := range s.leaves {
-		if res.Critical(i) {
-			out.crit[k]++
-		}
-	}
-	for k, i := range s.merges {
-		st, _ := res.Span(i)
-		out.starts[k] += st
-	}
 }

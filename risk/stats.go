@@ -234,10 +234,10 @@ func (r *run) analyse(n int, pct float64) *Analysis {
 		a.Milestones = append(a.Milestones, r.finish(i, r.milestones[k][:n]))
 	}
 	a.Score = 100 * (1 - a.Project.Probability(a.Project.Deterministic))
-	var ranks map[int][]float32 // varying task → its durations' ranks
-	var lengthRanks []float32
+	var ranks map[int][]float32 // varying task → its durations' ranks, for the milestones' drivers
+	var stats map[int]*TaskRisk
 	if r.tasks {
-		a.Tasks, ranks, lengthRanks = r.taskStats(n)
+		a.Tasks, stats, ranks = r.taskStats(n)
 		for _, t := range a.Tasks {
 			if t.Score >= 0.1 {
 				a.HighRisk = append(a.HighRisk, t)
@@ -250,7 +250,7 @@ func (r *run) analyse(n int, pct float64) *Analysis {
 		e := f.Percentile(pct)
 		c := Contingency{Task: f.Task, Percentile: pct, Date: e.Date, Days: e.Days - f.Deterministic}
 		if r.tasks {
-			c.Drivers = r.drivers(task, samples[:n], ranks, lengthRanks)
+			c.Drivers = r.drivers(task, samples[:n], stats, ranks)
 		}
 		a.Contingency = append(a.Contingency, c)
 	}
@@ -261,17 +261,17 @@ func (r *run) analyse(n int, pct float64) *Analysis {
 	return a
 }
 
-// taskStats works out every leaf's statistics, and returns the varying
-// tasks' duration ranks and the project length's for the drivers.
-func (r *run) taskStats(n int) ([]TaskRisk, map[int][]float32, []float32) {
+// taskStats works out every leaf's statistics, and returns them by task
+// and (when there are milestones, whose drivers need them) the varying
+// tasks' duration ranks.
+func (r *run) taskStats(n int) ([]TaskRisk, map[int]*TaskRisk, map[int][]float32) {
 	s := r.s
 	day := float64(s.net.Settings().MinutesPerDay)
 	length := make([]float64, n)
 	for k, m := range r.length[:n] {
 		length[k] = float64(m)
 	}
-	lengthRanks := rankOf(length)
-	_, sdT := meanSD(length)
+	target := newTarget(length)
 	stats := make(map[int]*TaskRisk, len(s.leaves))
 	out := make([]TaskRisk, len(s.leaves))
 	for k, i := range s.leaves {
@@ -286,47 +286,50 @@ func (r *run) taskStats(n int) ([]TaskRisk, map[int][]float32, []float32) {
 		t.Merge = true
 		t.MergeBias = (float64(r.starts[k])/float64(n) - float64(st)) / day
 	}
-	ranks := make(map[int][]float32, len(s.vary))
+	var ranks map[int][]float32
+	keep := len(s.milestones) > 0
+	if keep {
+		ranks = make(map[int][]float32, len(s.vary))
+	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	next := make(chan int)
-	for range max(1, min(cmp.Or(r.opts.Workers, runtime.GOMAXPROCS(0)), len(s.vary))) {
+	workers := max(1, min(cmp.Or(r.opts.Workers, runtime.GOMAXPROCS(0)), len(s.vary)))
+	for w := range workers {
 		wg.Go(func() {
-			xs := make([]float64, n)
-			for k := range next {
+			var scratch rankScratch
+			for k := w; k < len(s.vary); k += workers { // each task is worked out alone: the split changes nothing
 				i := s.vary[k]
-				for j, d := range r.column(k, n) {
-					xs[j] = float64(d)
+				var rk []float32
+				if keep {
+					rk = make([]float32, n)
 				}
-				mean, sd := meanSD(xs)
-				rk := rankOf(xs)
-				mu.Lock()
-				t := stats[i]
+				mean, sd, pearson, spearman := scratch.column(r.column(k, n), target, rk)
+				t := stats[i] // each task's own: no lock
 				t.MeanDuration, t.StdDev = mean/day, sd/day
-				if sd > 0 && sdT > 0 {
-					t.Cruciality = math.Abs(pearson(xs, length))
-					t.Sensitivity = pearson32(rk, lengthRanks)
-					t.SSI = t.Criticality * sd / sdT
+				if sd > 0 && target.sd > 0 {
+					t.Cruciality = math.Abs(pearson)
+					t.Sensitivity = spearman
+					t.SSI = t.Criticality * sd / target.sd
 				}
 				t.Score = t.Criticality * math.Abs(t.Sensitivity)
-				ranks[i] = rk
-				mu.Unlock()
+				if keep {
+					mu.Lock()
+					ranks[i] = rk
+					mu.Unlock()
+				}
 			}
 		})
 	}
-	for k := range s.vary {
-		next <- k
-	}
-	close(next)
 	wg.Wait()
-	return out, ranks, lengthRanks
+	return out, stats, ranks
 }
 
 // drivers ranks the varying tasks preceding a finish (task −1: the
-// project, which every task precedes) by their rank correlation with it.
-func (r *run) drivers(task int, samples []int64, ranks map[int][]float32, lengthRanks []float32) []Driver {
+// project, which every task precedes) by their rank correlation with it:
+// for the project, each task's Sensitivity.
+func (r *run) drivers(task int, samples []int64, stats map[int]*TaskRisk, ranks map[int][]float32) []Driver {
 	s := r.s
-	target := lengthRanks
+	var target []float32
 	var before map[int]bool
 	if task >= 0 {
 		xs := make([]float64, len(samples))
@@ -341,7 +344,11 @@ func (r *run) drivers(task int, samples []int64, ranks map[int][]float32, length
 		if before != nil && !before[i] {
 			continue
 		}
-		if rho := pearson32(ranks[i], target); rho >= 0.05 {
+		rho := stats[i].Sensitivity
+		if target != nil {
+			rho = pearson32(ranks[i], target)
+		}
+		if rho >= 0.05 {
 			out = append(out, Driver{Task: s.net.ID(i), Sensitivity: rho})
 		}
 	}
@@ -350,14 +357,7 @@ func (r *run) drivers(task int, samples []int64, ranks map[int][]float32, length
 }
 
 // column returns varying task k's durations in the first n iterations.
-func (r *run) column(k, n int) []float32 {
-	v := len(r.s.vary)
-	out := make([]float32, n)
-	for j := range out {
-		out[j] = r.durs[j*v+k]
-	}
-	return out
-}
+func (r *run) column(k, n int) []float32 { return r.durs[k*r.n : k*r.n+n] }
 
 func meanSD(xs []float64) (mean, sd float64) {
 	for _, x := range xs {
@@ -377,6 +377,11 @@ func meanSD(xs []float64) (mean, sd float64) {
 func pearson(x, y []float64) float64 {
 	mx, _ := meanSD(x)
 	my, _ := meanSD(y)
+	return pearsonFrom(x, y, mx, my)
+}
+
+// pearsonFrom is pearson given the means of x and y.
+func pearsonFrom(x, y []float64, mx, my float64) float64 {
 	var sxy, sxx, syy float64
 	for k := range x {
 		dx, dy := x[k]-mx, y[k]-my
@@ -386,78 +391,4 @@ func pearson(x, y []float64) float64 {
 		return 0
 	}
 	return sxy / math.Sqrt(sxx*syy)
-}
-
-// pearson32 is the Pearson correlation of two rank vectors: Spearman's.
-func pearson32(x, y []float32) float64 {
-	var mx, my float64
-	for k := range x {
-		mx, my = mx+float64(x[k]), my+float64(y[k])
-	}
-	mx, my = mx/float64(len(x)), my/float64(len(y))
-	var sxy, sxx, syy float64
-	for k := range x {
-		dx, dy := float64(x[k])-mx, float64(y[k])-my
-		sxy, sxx, syy = sxy+dx*dy, sxx+dx*dx, syy+dy*dy
-	}
-	if sxx == 0 || syy == 0 {
-		return 0
-	}
-	return sxy / math.Sqrt(sxx*syy)
-}
-
-// rankOf returns the ranks of xs, 1…n, ties sharing their mean rank. The
-// values are whole minutes (durations and finishes are), so each is
-// packed with its index into one integer key and the keys sorted as
-// integers.
-func rankOf(xs []float64) []float32 {
-	n := len(xs)
-	ranks := make([]float32, n)
-	if n == 0 {
-		return ranks
-	}
-	lo, hi := slices.Min(xs), slices.Max(xs)
-	if hi-lo >= 1<<31 || n >= 1<<32 || slices.ContainsFunc(xs, func(x float64) bool { return x != math.Trunc(x) }) {
-		return rankSlow(xs)
-	}
-	keys := make([]uint64, n)
-	for i, x := range xs {
-		keys[i] = uint64(x-lo)<<32 | uint64(i)
-	}
-	slices.Sort(keys)
-	for a := 0; a < n; {
-		b := a + 1
-		for b < n && keys[b]>>32 == keys[a]>>32 {
-			b++
-		}
-		r := float32(float64(a+b+1) / 2) // mean of ranks a+1 … b
-		for _, k := range keys[a:b] {
-			ranks[uint32(k)] = r
-		}
-		a = b
-	}
-	return ranks
-}
-
-// rankSlow is rankOf for any values.
-func rankSlow(xs []float64) []float32 {
-	n := len(xs)
-	order := make([]int32, n)
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int { return cmp.Or(cmp.Compare(xs[a], xs[b]), cmp.Compare(a, b)) })
-	ranks := make([]float32, n)
-	for a := 0; a < n; {
-		b := a + 1
-		for b < n && xs[order[b]] == xs[order[a]] {
-			b++
-		}
-		r := float32(float64(a+b+1) / 2)
-		for _, k := range order[a:b] {
-			ranks[k] = r
-		}
-		a = b
-	}
-	return ranks
 }

@@ -29,7 +29,11 @@
 // benchmarks/crash to GLPK's.
 //
 // Time runs on the project calendar's working minutes from the project
-// start: exact for a project on one calendar. With several calendars the
+// start: exact for a project on one calendar. A task or lag in elapsed
+// time (round the clock) counts the working minutes it spans where it is
+// scheduled — exact for whole weeks on a weekly calendar, otherwise an
+// approximation the scheduler's check below corrects — and a task in
+// elapsed time cannot be crashed (ErrUnsupported). With several calendars the
 // plan is checked with the scheduler and the target tightened until the
 // scheduled finish meets the date, or found too early when even the
 // shortest plan misses it. Percent lags count the predecessor's normal

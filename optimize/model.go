@@ -139,6 +139,19 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 			}
 			fallthrough
 		default:
+			if t.Duration.Elapsed && m.normal[i] > 0 {
+				// Elapsed time runs round the clock, not on the axis of the
+				// project calendar's working minutes: the task counts the
+				// working minutes it spans where it is scheduled (the
+				// scheduler's check of the plan catches a plan that moves
+				// it where it spans more).
+				if t.Crash != nil && !opts.NoCrash {
+					return nil, &schedule.InputError{Task: t.ID, Field: "crash", Err: fmt.Errorf("a task in elapsed time (%v) cannot be crashed on the working-time axis: %w", t.Duration, ErrUnsupported)}
+				}
+				span := offset(tr.Finish) - offset(tr.Start)
+				m.normal[i], m.crash[i] = span, span
+				break
+			}
 			if t.Crash != nil && !opts.NoCrash {
 				c, k, err := crashPoint(n, t, m.normal[i], tr.Cost)
 				if err != nil {
@@ -207,8 +220,17 @@ func newModel(p *schedule.Project, opts Options) (*model, error) {
 		if err != nil {
 			return nil, &schedule.InputError{Link: l, Field: "lag", Err: err}
 		}
-		if l.Lag.Unit == schedule.Percent { // of the predecessor's normal duration
+		switch {
+		case l.Lag.Unit == schedule.Percent: // of the predecessor's normal duration
 			lag = int64(math.Round(float64(lag) * float64(m.normal[pi]) / 10000))
+		case l.Lag.Elapsed && lag != 0:
+			// Round the clock: the working minutes it spans from where the
+			// predecessor's end is scheduled, as an elapsed task's.
+			at := r.Task(pi).Finish
+			if l.Type == schedule.SS || l.Type == schedule.SF {
+				at = r.Task(pi).Start
+			}
+			lag = offset(at.Add(time.Duration(lag)*time.Minute)) - offset(at)
 		}
 		if opts.FastTrack && l.Type == schedule.FS && !l.Overlap.IsZero() {
 			most, err := m.n.Minutes(l.Overlap)

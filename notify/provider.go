@@ -142,11 +142,15 @@ func (e *SendError) Error() string {
 func (e *SendError) Unwrap() error { return e.Err }
 
 // ClassOf returns how err, from a Provider's Send, should be treated: a
-// SendError's class; Unknown for a context's deadline (the request may
+// SendError's class; Permanent for ErrInvalid (refused before sending);
+// Unknown for a context's deadline (the request may
 // have gone out) and anything else unclassified.
 func ClassOf(err error) Class {
 	if se, ok := errors.AsType[*SendError](err); ok {
 		return se.Class
+	}
+	if errors.Is(err, ErrInvalid) { // refused before anything was sent
+		return Permanent
 	}
 	return Unknown
 }

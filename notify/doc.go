@@ -94,6 +94,16 @@
 // the in-app channel, on an Inbox (unread count, mark read, pages;
 // MemoryInbox in memory), and LogProvider, for development.
 //
+// # Storage
+//
+// The Ledger, the Inbox and the Digests have memory implementations
+// here (MemoryLedger, MemoryInbox, MemoryDigests), lost with the
+// process, and durable ones in the project's SQLite file
+// (adapters/sqlite: NewLedger, NewInbox, NewDigests), which survive a
+// restart, so that a message is neither lost nor sent twice to a
+// provider that takes our key. Package notifytest is the conformance
+// suite all of them pass.
+//
 // # Time
 //
 // The Dispatcher reads its clock from Config.Now and its jitter from

@@ -45,6 +45,17 @@
 // lost, so the backend pays one fsync per commit (see BenchmarkApply for
 // what that costs).
 //
+// # Notifications
+//
+// The same file keeps package notify's storage: NewLedger, NewInbox and
+// NewDigests return a notify.Ledger (every attempt and how each message
+// ended; Deliveries and DeadLetters read the settlements back), a
+// notify.Inbox and notify.Digests on a Backend, written through its one
+// writer with the same durability, so that a restart neither loses a
+// message nor sends one twice. A change of several rows (an attempt's
+// end replacing its pending record, MarkRead, Remove) is one
+// transaction.
+//
 // # Errors
 //
 // Errors start with "sqlite:" and name what they concern: the file for

@@ -98,11 +98,11 @@
 //
 // The Ledger, the Inbox and the Digests have memory implementations
 // here (MemoryLedger, MemoryInbox, MemoryDigests), lost with the
-// process, and durable ones in the project's SQLite file
-// (adapters/sqlite: NewLedger, NewInbox, NewDigests), which survive a
-// restart, so that a message is neither lost nor sent twice to a
-// provider that takes our key. Package notifytest is the conformance
-// suite all of them pass.
+// process, and durable ones in the project's store — its SQLite file
+// or its PostgreSQL database (adapters/sqlite, adapters/postgres:
+// NewLedger, NewInbox, NewDigests) — which survive a restart, so that
+// a message is neither lost nor sent twice to a provider that takes our
+// key. Package notifytest is the conformance suite all of them pass.
 //
 // # Time
 //

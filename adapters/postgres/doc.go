@@ -74,6 +74,19 @@
 // 100; NULL when nothing is available) and over_allocated: on some day of
 // the week the resource is assigned more hours than it has that day.
 //
+// # Notifications
+//
+// The same database keeps package notify's storage (migration 0003):
+// NewLedger, NewInbox and NewDigests return a notify.Ledger (every
+// attempt and how each message ended; Deliveries and DeadLetters read
+// the settlements back), a notify.Inbox and notify.Digests on a
+// Backend, shared by every process on the database and kept across
+// restarts. Each call is one statement or one read-only transaction: the
+// end of an attempt replaces the latest pending one of its key, provider
+// and try, locking it, or is added when there is none; the first
+// settlement of a key stands (ON CONFLICT DO NOTHING); MarkRead and
+// Remove change their rows in one UPDATE or DELETE.
+//
 // # Concurrency
 //
 // A Backend is safe for concurrent use, and any number of processes may

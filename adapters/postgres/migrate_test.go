@@ -19,6 +19,7 @@ var schemaObjects = map[int][]string{
 	1: {"projects", "events", "snapshots", "answers", "outbox"},
 	2: {"projection_projects", "projection_tasks", "projection_resources", "projection_resource_days",
 		"project_dashboard", "resource_utilization"},
+	3: {"notify_attempts", "notify_deliveries", "notify_inbox", "notify_digests"},
 }
 
 func pool(t *testing.T, conn string) *pgxpool.Pool {

@@ -1,9 +1,7 @@
 package postgres
 
 import (
-	"context"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,7 +26,6 @@ func TestNotifyConformance(t *testing.T) {
 type reopening struct {
 	t    *testing.T
 	conn string
-	mu   sync.Mutex
 	b    *Backend
 }
 
@@ -42,79 +39,13 @@ func newReopening(t *testing.T) *reopening {
 
 // backend closes the connections, when open, and opens new ones on a
 // Backend that only talks to the database (no refreshing goroutine);
-// r.mu is held.
+// the fresh store calling it holds its own lock.
 func (r *reopening) backend() *Backend {
 	if r.b != nil {
 		r.b.pool.Close()
 	}
 	r.b = &Backend{pool: pool(r.t, r.conn)}
 	return r.b
-}
-
-type reopenLedger struct{ *reopening }
-
-func (r reopenLedger) Record(ctx context.Context, a notify.Attempt) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewLedger(r.backend()).Record(ctx, a)
-}
-
-func (r reopenLedger) Settle(ctx context.Context, d notify.Delivery) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewLedger(r.backend()).Settle(ctx, d)
-}
-
-func (r reopenLedger) Lookup(ctx context.Context, key string) (notify.Record, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewLedger(r.backend()).Lookup(ctx, key)
-}
-
-type reopenInbox struct{ *reopening }
-
-func (r reopenInbox) Add(ctx context.Context, it notify.Item) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewInbox(r.backend()).Add(ctx, it)
-}
-
-func (r reopenInbox) List(ctx context.Context, user string, p notify.Page) (notify.Items, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewInbox(r.backend()).List(ctx, user, p)
-}
-
-func (r reopenInbox) MarkRead(ctx context.Context, user string, ids []string, at time.Time) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewInbox(r.backend()).MarkRead(ctx, user, ids, at)
-}
-
-func (r reopenInbox) Unread(ctx context.Context, user string) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewInbox(r.backend()).Unread(ctx, user)
-}
-
-type reopenDigests struct{ *reopening }
-
-func (r reopenDigests) Add(ctx context.Context, it notify.DigestItem) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewDigests(r.backend()).Add(ctx, it)
-}
-
-func (r reopenDigests) Pending(ctx context.Context, project, user string, upTo time.Time) ([]notify.DigestItem, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewDigests(r.backend()).Pending(ctx, project, user, upTo)
-}
-
-func (r reopenDigests) Remove(ctx context.Context, project, user string, keys []string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewDigests(r.backend()).Remove(ctx, project, user, keys)
 }
 
 // TestNotifyDurable runs the suites with the connections closed and new
@@ -124,13 +55,22 @@ func TestNotifyDurable(t *testing.T) {
 		t.Skip("connects for every call")
 	}
 	t.Run("Ledger", func(t *testing.T) {
-		notifytest.RunLedger(t, func(t *testing.T) notify.Ledger { return reopenLedger{newReopening(t)} })
+		notifytest.RunLedger(t, func(t *testing.T) notify.Ledger {
+			r := newReopening(t)
+			return notifytest.FreshLedger(func() notify.Ledger { return NewLedger(r.backend()) })
+		})
 	})
 	t.Run("Inbox", func(t *testing.T) {
-		notifytest.RunInbox(t, func(t *testing.T) notify.Inbox { return reopenInbox{newReopening(t)} })
+		notifytest.RunInbox(t, func(t *testing.T) notify.Inbox {
+			r := newReopening(t)
+			return notifytest.FreshInbox(func() notify.Inbox { return NewInbox(r.backend()) })
+		})
 	})
 	t.Run("Digests", func(t *testing.T) {
-		notifytest.RunDigests(t, func(t *testing.T) notify.Digests { return reopenDigests{newReopening(t)} })
+		notifytest.RunDigests(t, func(t *testing.T) notify.Digests {
+			r := newReopening(t)
+			return notifytest.FreshDigests(func() notify.Digests { return NewDigests(r.backend()) })
+		})
 	})
 }
 

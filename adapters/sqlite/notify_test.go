@@ -1,12 +1,9 @@
 package sqlite
 
 import (
-	"context"
 	"errors"
 	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -32,7 +29,6 @@ func TestNotifyConformance(t *testing.T) {
 type reopening struct {
 	t    *testing.T
 	path string
-	mu   sync.Mutex
 	b    *Backend
 }
 
@@ -46,7 +42,7 @@ func newReopening(t *testing.T) *reopening {
 	return r
 }
 
-// backend closes the file, when open, and opens it again; r.mu is held.
+// backend closes the file, when open, and opens it again; the fresh store calling it holds its own lock.
 func (r *reopening) backend() *Backend {
 	if r.b != nil {
 		require.NoError(r.t, r.b.Close())
@@ -57,72 +53,6 @@ func (r *reopening) backend() *Backend {
 	return b
 }
 
-type reopenLedger struct{ *reopening }
-
-func (r reopenLedger) Record(ctx context.Context, a notify.Attempt) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewLedger(r.backend()).Record(ctx, a)
-}
-
-func (r reopenLedger) Settle(ctx context.Context, d notify.Delivery) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewLedger(r.backend()).Settle(ctx, d)
-}
-
-func (r reopenLedger) Lookup(ctx context.Context, key string) (notify.Record, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewLedger(r.backend()).Lookup(ctx, key)
-}
-
-type reopenInbox struct{ *reopening }
-
-func (r reopenInbox) Add(ctx context.Context, it notify.Item) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewInbox(r.backend()).Add(ctx, it)
-}
-
-func (r reopenInbox) List(ctx context.Context, user string, p notify.Page) (notify.Items, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewInbox(r.backend()).List(ctx, user, p)
-}
-
-func (r reopenInbox) MarkRead(ctx context.Context, user string, ids []string, at time.Time) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewInbox(r.backend()).MarkRead(ctx, user, ids, at)
-}
-
-func (r reopenInbox) Unread(ctx context.Context, user string) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewInbox(r.backend()).Unread(ctx, user)
-}
-
-type reopenDigests struct{ *reopening }
-
-func (r reopenDigests) Add(ctx context.Context, it notify.DigestItem) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewDigests(r.backend()).Add(ctx, it)
-}
-
-func (r reopenDigests) Pending(ctx context.Context, project, user string, upTo time.Time) ([]notify.DigestItem, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewDigests(r.backend()).Pending(ctx, project, user, upTo)
-}
-
-func (r reopenDigests) Remove(ctx context.Context, project, user string, keys []string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return NewDigests(r.backend()).Remove(ctx, project, user, keys)
-}
-
 // TestNotifyDurable runs the suites on a file closed and opened again
 // before every call: whatever a call wrote, the next one reads from the
 // file alone.
@@ -131,13 +61,22 @@ func TestNotifyDurable(t *testing.T) {
 		t.Skip("opens the file for every call")
 	}
 	t.Run("Ledger", func(t *testing.T) {
-		notifytest.RunLedger(t, func(t *testing.T) notify.Ledger { return reopenLedger{newReopening(t)} })
+		notifytest.RunLedger(t, func(t *testing.T) notify.Ledger {
+			r := newReopening(t)
+			return notifytest.FreshLedger(func() notify.Ledger { return NewLedger(r.backend()) })
+		})
 	})
 	t.Run("Inbox", func(t *testing.T) {
-		notifytest.RunInbox(t, func(t *testing.T) notify.Inbox { return reopenInbox{newReopening(t)} })
+		notifytest.RunInbox(t, func(t *testing.T) notify.Inbox {
+			r := newReopening(t)
+			return notifytest.FreshInbox(func() notify.Inbox { return NewInbox(r.backend()) })
+		})
 	})
 	t.Run("Digests", func(t *testing.T) {
-		notifytest.RunDigests(t, func(t *testing.T) notify.Digests { return reopenDigests{newReopening(t)} })
+		notifytest.RunDigests(t, func(t *testing.T) notify.Digests {
+			r := newReopening(t)
+			return notifytest.FreshDigests(func() notify.Digests { return NewDigests(r.backend()) })
+		})
 	})
 }
 

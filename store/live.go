@@ -24,6 +24,7 @@ type live struct {
 	ver  map[string]stamp // see taskKey, fieldKey, linkKey, assignKey
 	ops  map[string]stamp // the op IDs of set ops applied, for idempotency
 	snap int64            // the revision of the latest snapshot
+	used int64            // when last used, by Store.clock (under Store.mu)
 }
 
 // index returns the position of a task in the editor's project.

@@ -30,6 +30,10 @@ type Config struct {
 	MaxEdits int
 	// MaxBytes bounds a change's JSON encoding; default 8 MiB.
 	MaxBytes int
+	// MaxProjects bounds the projects a store keeps loaded in memory; the
+	// least recently used idle one is let go past it (loaded again from
+	// its snapshot when next used). Default 256.
+	MaxProjects int
 	// AnswerTTL is how long a command's answer is kept for its command id
 	// sent again; default 24 hours.
 	AnswerTTL time.Duration
@@ -57,6 +61,7 @@ type Store struct {
 
 	mu       sync.Mutex
 	projects map[string]*live
+	clock    int64 // counts uses, for letting the least recently used project go
 	loading  map[string]chan struct{} // projects being loaded: closed when done
 
 	bg      sync.WaitGroup // snapshots and projections in flight
@@ -73,6 +78,7 @@ func New(b Backend, cfg Config) *Store {
 	cfg.SnapshotEvery = cmp.Or(cfg.SnapshotEvery, 100)
 	cfg.MaxEdits = cmp.Or(cfg.MaxEdits, 10_000)
 	cfg.MaxBytes = cmp.Or(cfg.MaxBytes, 8<<20)
+	cfg.MaxProjects = max(cmp.Or(cfg.MaxProjects, 256), 1)
 	cfg.AnswerTTL = cmp.Or(cfg.AnswerTTL, 24*time.Hour)
 	cfg.Debounce = cmp.Or(cfg.Debounce, time.Second)
 	s := &Store{b: b, cfg: cfg, projects: map[string]*live{}, loading: map[string]chan struct{}{}, wake: make(chan struct{}, 1)}
@@ -111,7 +117,10 @@ func (s *Store) Create(ctx context.Context, id string, p *schedule.Project, acto
 		return 0, err
 	}
 	s.mu.Lock()
+	s.clock++
+	l.used = s.clock
 	s.projects[id] = l
+	s.evict()
 	s.mu.Unlock()
 	s.notify()
 	return 1, nil
@@ -257,6 +266,27 @@ type countWriter int
 
 func (c *countWriter) Write(b []byte) (int, error) { *c += countWriter(len(b)); return len(b), nil }
 
+// evict lets the least recently used idle projects go while the store
+// holds more than MaxProjects; s.mu is held. A project in use (its lock
+// held) stays; a caller that found an evicted project before it went
+// sees its editor gone and loads it again.
+func (s *Store) evict() {
+	for len(s.projects) > s.cfg.MaxProjects {
+		var victim *live
+		for _, l := range s.projects {
+			if victim == nil || l.used < victim.used {
+				victim = l
+			}
+		}
+		if !victim.mu.TryLock() {
+			return // in use: the store runs over its bound until a later load
+		}
+		victim.ed = nil
+		delete(s.projects, victim.id)
+		victim.mu.Unlock()
+	}
+}
+
 // drop forgets a live project whose editor went out of step with the log.
 func (s *Store) drop(l *live) {
 	l.ed = nil
@@ -293,6 +323,8 @@ func (s *Store) live(ctx context.Context, id string) (*live, error) {
 			return nil, ErrClosed
 		}
 		if l, ok := s.projects[id]; ok {
+			s.clock++
+			l.used = s.clock
 			s.mu.Unlock()
 			return l, nil
 		}
@@ -312,7 +344,10 @@ func (s *Store) live(ctx context.Context, id string) (*live, error) {
 		s.mu.Lock()
 		delete(s.loading, id)
 		if err == nil {
+			s.clock++
+			l.used = s.clock
 			s.projects[id] = l
+			s.evict()
 		}
 		s.mu.Unlock()
 		close(done)

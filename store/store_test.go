@@ -155,3 +155,41 @@ func TestWarmRecent(t *testing.T) {
 		t.Error("reading a warmed key was not a hit")
 	}
 }
+
+// TestMaxProjects: a store bounded to two projects in memory serves five,
+// from several goroutines at once, letting the idle ones go and loading
+// them again; every change lands on its project.
+func TestMaxProjects(t *testing.T) {
+	s := store.New(store.NewMemory(), store.Config{MaxProjects: 2, SnapshotEvery: 3})
+	defer s.Close()
+	ids := []string{"a", "b", "c", "d", "e"}
+	for _, id := range ids {
+		if _, err := s.Create(t.Context(), id, storetest.Sample(), "planner"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for g, id := range ids {
+		wg.Go(func() {
+			for i := range 12 {
+				_, rev, err := s.Project(context.Background(), id)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				d := schedule.Days(float64(1 + g + i))
+				if _, err := s.Apply(context.Background(), id, store.Change{Actor: id, Base: rev, Ops: []store.Op{store.Set("F", "duration", d)}}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for g, id := range ids {
+		p, rev, err := s.Project(t.Context(), id)
+		if err != nil || rev != 13 || p.Tasks[0].Duration != schedule.Days(float64(12+g)) {
+			t.Errorf("%s: revision %d, F %v, %v; want 13, %vd", id, rev, p.Tasks[0].Duration, err, 12+g)
+		}
+	}
+}

@@ -61,7 +61,7 @@ type Store struct {
 
 	mu       sync.Mutex
 	projects map[string]*live
-	clock    int64 // counts uses, for letting the least recently used project go
+	clock    int64                    // counts uses, for letting the least recently used project go
 	loading  map[string]chan struct{} // projects being loaded: closed when done
 
 	bg      sync.WaitGroup // snapshots and projections in flight

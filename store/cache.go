@@ -340,9 +340,16 @@ func (r *Results) Warm(ctx context.Context, keys []Key, compute func(ctx context
 				if ctx.Err() != nil {
 					continue // the feeding stops too
 				}
-				_, err := r.Get(ctx, keys[i], func(ctx context.Context) ([]byte, error) {
+				val, err := r.Get(ctx, keys[i], func(ctx context.Context) ([]byte, error) {
 					return compute(ctx, keys[i])
 				})
+				if err == nil {
+					// Get keeps a result after handing it over; Warm returns
+					// with every result kept, so it keeps each itself too.
+					if err = r.cache.Set(ctx, keys[i].String(), val); err != nil {
+						r.cacheErrors.Add(1)
+					}
+				}
 				if err != nil {
 					errs[i] = fmt.Errorf("store: warming %s: %w", keys[i], err)
 				}

@@ -119,25 +119,13 @@ func TestSendFailures(t *testing.T) {
 func TestSendInvalid(t *testing.T) {
 	srv := httpsendtest.New(t, false, func(httpsendtest.Request) httpsendtest.Reply { return httpsendtest.JSON(200, success) })
 	p := newProvider(t, srv)
-	for _, c := range []struct {
-		name string
-		edit func(m *notify.Message)
-	}{
-		{"local form", func(m *notify.Message) { m.To = "01812345678" }},
-		{"foreign number", func(m *notify.Message) { m.To = "+447911123456" }},
-		{"a digit short", func(m *notify.Message) { m.To = "+880181234567" }},
-		{"no text", func(m *notify.Message) { m.Text = "" }},
-		{"push channel", func(m *notify.Message) { m.Channel = notify.Push }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			m := message()
-			c.edit(m)
-			_, err := p.Send(t.Context(), m)
-			if !errors.Is(err, notify.ErrInvalid) || notify.ClassOf(err) != notify.Permanent {
-				t.Errorf("%v: want a permanent ErrInvalid", err)
-			}
-		})
-	}
+	httpsendtest.RefusesInvalid(t, p, message, []httpsendtest.Invalid{
+		{Name: "local form", Edit: func(m *notify.Message) { m.To = "01812345678" }},
+		{Name: "foreign number", Edit: func(m *notify.Message) { m.To = "+447911123456" }},
+		{Name: "a digit short", Edit: func(m *notify.Message) { m.To = "+880181234567" }},
+		{Name: "no text", Edit: func(m *notify.Message) { m.Text = "" }},
+		{Name: "push channel", Edit: func(m *notify.Message) { m.Channel = notify.Push }},
+	})
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests sent for invalid messages", n)
 	}

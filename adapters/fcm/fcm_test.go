@@ -398,32 +398,20 @@ func TestSendFailures(t *testing.T) {
 func TestSendInvalid(t *testing.T) {
 	g := newGoogle(t, ok)
 	p := g.provider(t)
-	for _, c := range []struct {
-		name string
-		edit func(m *notify.Message)
-	}{
-		{"no token", func(m *notify.Message) { m.To = "" }},
-		{"token with a space", func(m *notify.Message) { m.To = "abc def" }},
-		{"token with Bangla", func(m *notify.Message) { m.To = "টোকেন" }},
-		{"nothing to show", func(m *notify.Message) { m.Title, m.Text, m.Data = "", "", nil }},
-		{"reserved key from", func(m *notify.Message) { m.Data["from"] = "x" }},
-		{"reserved key google.", func(m *notify.Message) { m.Data["google.c.a.e"] = "1" }},
-		{"reserved key gcm.", func(m *notify.Message) { m.Data["gcm.n.e"] = "1" }},
-		{"reserved key message_type", func(m *notify.Message) { m.Data["message_type"] = "x" }},
+	httpsendtest.RefusesInvalid(t, p, message, []httpsendtest.Invalid{
+		{Name: "no token", Edit: func(m *notify.Message) { m.To = "" }},
+		{Name: "token with a space", Edit: func(m *notify.Message) { m.To = "abc def" }},
+		{Name: "token with Bangla", Edit: func(m *notify.Message) { m.To = "টোকেন" }},
+		{Name: "nothing to show", Edit: func(m *notify.Message) { m.Title, m.Text, m.Data = "", "", nil }},
+		{Name: "reserved key from", Edit: func(m *notify.Message) { m.Data["from"] = "x" }},
+		{Name: "reserved key google.", Edit: func(m *notify.Message) { m.Data["google.c.a.e"] = "1" }},
+		{Name: "reserved key gcm.", Edit: func(m *notify.Message) { m.Data["gcm.n.e"] = "1" }},
+		{Name: "reserved key message_type", Edit: func(m *notify.Message) { m.Data["message_type"] = "x" }},
 		// 1,350 Bangla letters are 4,050 bytes; with the title, text
 		// and data the payload is past 4,096.
-		{"over 4,096 bytes", func(m *notify.Message) { m.Data["detail"] = strings.Repeat("ক", 1350) }},
-		{"sms channel", func(m *notify.Message) { m.Channel = notify.SMS }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			m := message()
-			c.edit(m)
-			_, err := p.Send(t.Context(), m)
-			if !errors.Is(err, notify.ErrInvalid) || notify.ClassOf(err) != notify.Permanent {
-				t.Errorf("%v: want a permanent ErrInvalid", err)
-			}
-		})
-	}
+		{Name: "over 4,096 bytes", Edit: func(m *notify.Message) { m.Data["detail"] = strings.Repeat("ক", 1350) }},
+		{Name: "sms channel", Edit: func(m *notify.Message) { m.Channel = notify.SMS }},
+	})
 	if n, m := len(g.tokens.Requests()), len(g.fcm.Requests()); n+m != 0 {
 		t.Errorf("%d token and %d FCM requests for invalid messages", n, m)
 	}

@@ -195,28 +195,16 @@ func TestSendFailures(t *testing.T) {
 func TestSendInvalid(t *testing.T) {
 	srv := httpsendtest.New(t, false, func(httpsendtest.Request) httpsendtest.Reply { return httpsendtest.JSON(200, `{"id":"x"}`) })
 	p := newProvider(t, srv)
-	for _, c := range []struct {
-		name string
-		edit func(m *notify.Message)
-	}{
-		{"address without @", func(m *notify.Message) { m.To = "rahim.example.com" }},
-		{"two addresses", func(m *notify.Message) { m.To = "a@example.com, b@example.com" }},
-		{"phone number", func(m *notify.Message) { m.To = "+8801712345678" }},
-		{"no subject", func(m *notify.Message) { m.Subject = "" }},
-		{"subject with a line break", func(m *notify.Message) { m.Subject = "a\nb" }},
-		{"no body", func(m *notify.Message) { m.Text, m.HTML = "", "" }},
-		{"over 40 MB", func(m *notify.Message) { m.Text = strings.Repeat("x", 40<<20) }},
-		{"push", func(m *notify.Message) { m.Channel = notify.Push }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			m := message()
-			c.edit(m)
-			_, err := p.Send(t.Context(), m)
-			if !errors.Is(err, notify.ErrInvalid) || notify.ClassOf(err) != notify.Permanent {
-				t.Errorf("%v: want a permanent ErrInvalid", err)
-			}
-		})
-	}
+	httpsendtest.RefusesInvalid(t, p, message, []httpsendtest.Invalid{
+		{Name: "address without @", Edit: func(m *notify.Message) { m.To = "rahim.example.com" }},
+		{Name: "two addresses", Edit: func(m *notify.Message) { m.To = "a@example.com, b@example.com" }},
+		{Name: "phone number", Edit: func(m *notify.Message) { m.To = "+8801712345678" }},
+		{Name: "no subject", Edit: func(m *notify.Message) { m.Subject = "" }},
+		{Name: "subject with a line break", Edit: func(m *notify.Message) { m.Subject = "a\nb" }},
+		{Name: "no body", Edit: func(m *notify.Message) { m.Text, m.HTML = "", "" }},
+		{Name: "over 40 MB", Edit: func(m *notify.Message) { m.Text = strings.Repeat("x", 40<<20) }},
+		{Name: "push", Edit: func(m *notify.Message) { m.Channel = notify.Push }},
+	})
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests sent for invalid messages", n)
 	}

@@ -151,30 +151,18 @@ func TestSendServerDown(t *testing.T) {
 func TestSendInvalid(t *testing.T) {
 	srv := httpsendtest.New(t, false, func(httpsendtest.Request) httpsendtest.Reply { return httpsendtest.Reply{Status: 202} })
 	p := newProvider(t, srv)
-	for _, c := range []struct {
-		name string
-		edit func(m *notify.Message)
-	}{
-		{"address without @", func(m *notify.Message) { m.To = "rahim.example.com" }},
-		{"empty address", func(m *notify.Message) { m.To = "" }},
-		{"two addresses", func(m *notify.Message) { m.To = "a@example.com, b@example.com" }},
-		{"address with a line break", func(m *notify.Message) { m.To = "a@example.com\r\nBcc: x@example.com" }},
-		{"phone number", func(m *notify.Message) { m.To = "+8801712345678" }},
-		{"no subject", func(m *notify.Message) { m.Subject = " " }},
-		{"subject with a line break", func(m *notify.Message) { m.Subject = "a\r\nBcc: x@example.com" }},
-		{"no body", func(m *notify.Message) { m.Text, m.HTML = "", "" }},
-		{"over 30 MB", func(m *notify.Message) { m.HTML = strings.Repeat("x", 30<<20) }},
-		{"SMS", func(m *notify.Message) { m.Channel = notify.SMS }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			m := message()
-			c.edit(m)
-			_, err := p.Send(t.Context(), m)
-			if !errors.Is(err, notify.ErrInvalid) || notify.ClassOf(err) != notify.Permanent {
-				t.Errorf("%v: want a permanent ErrInvalid", err)
-			}
-		})
-	}
+	httpsendtest.RefusesInvalid(t, p, message, []httpsendtest.Invalid{
+		{Name: "address without @", Edit: func(m *notify.Message) { m.To = "rahim.example.com" }},
+		{Name: "empty address", Edit: func(m *notify.Message) { m.To = "" }},
+		{Name: "two addresses", Edit: func(m *notify.Message) { m.To = "a@example.com, b@example.com" }},
+		{Name: "address with a line break", Edit: func(m *notify.Message) { m.To = "a@example.com\r\nBcc: x@example.com" }},
+		{Name: "phone number", Edit: func(m *notify.Message) { m.To = "+8801712345678" }},
+		{Name: "no subject", Edit: func(m *notify.Message) { m.Subject = " " }},
+		{Name: "subject with a line break", Edit: func(m *notify.Message) { m.Subject = "a\r\nBcc: x@example.com" }},
+		{Name: "no body", Edit: func(m *notify.Message) { m.Text, m.HTML = "", "" }},
+		{Name: "over 30 MB", Edit: func(m *notify.Message) { m.HTML = strings.Repeat("x", 30<<20) }},
+		{Name: "SMS", Edit: func(m *notify.Message) { m.Channel = notify.SMS }},
+	})
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests sent for invalid messages", n)
 	}

@@ -167,27 +167,15 @@ func TestSendFailures(t *testing.T) {
 func TestSendInvalid(t *testing.T) {
 	srv := httpsendtest.New(t, false, func(httpsendtest.Request) httpsendtest.Reply { return httpsendtest.JSON(200, success) })
 	p := newProvider(t, srv)
-	for _, c := range []struct {
-		name string
-		edit func(m *notify.Message)
-	}{
-		{"local form", func(m *notify.Message) { m.To = "01712345678" }},
-		{"without +", func(m *notify.Message) { m.To = "8801712345678" }},
-		{"Indian number", func(m *notify.Message) { m.To = "+919812345678" }},
-		{"land line", func(m *notify.Message) { m.To = "+88029123456" }},
-		{"no operator 012", func(m *notify.Message) { m.To = "+8801212345678" }},
-		{"no text", func(m *notify.Message) { m.Text = "" }},
-		{"email channel", func(m *notify.Message) { m.Channel = notify.Email }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			m := message()
-			c.edit(m)
-			_, err := p.Send(t.Context(), m)
-			if !errors.Is(err, notify.ErrInvalid) || notify.ClassOf(err) != notify.Permanent {
-				t.Errorf("%v: want a permanent ErrInvalid", err)
-			}
-		})
-	}
+	httpsendtest.RefusesInvalid(t, p, message, []httpsendtest.Invalid{
+		{Name: "local form", Edit: func(m *notify.Message) { m.To = "01712345678" }},
+		{Name: "without +", Edit: func(m *notify.Message) { m.To = "8801712345678" }},
+		{Name: "Indian number", Edit: func(m *notify.Message) { m.To = "+919812345678" }},
+		{Name: "land line", Edit: func(m *notify.Message) { m.To = "+88029123456" }},
+		{Name: "no operator 012", Edit: func(m *notify.Message) { m.To = "+8801212345678" }},
+		{Name: "no text", Edit: func(m *notify.Message) { m.Text = "" }},
+		{Name: "email channel", Edit: func(m *notify.Message) { m.Channel = notify.Email }},
+	})
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests sent for invalid messages", n)
 	}

@@ -140,28 +140,16 @@ func TestSendFailures(t *testing.T) {
 func TestSendInvalid(t *testing.T) {
 	srv := httpsendtest.New(t, false, func(httpsendtest.Request) httpsendtest.Reply { return httpsendtest.JSON(201, created) })
 	p := newProvider(t, srv, nil)
-	for _, c := range []struct {
-		name string
-		edit func(m *notify.Message)
-	}{
-		{"local number", func(m *notify.Message) { m.To = "01712345678" }},
-		{"spaces", func(m *notify.Message) { m.To = "+880 1712 345678" }},
-		{"email address", func(m *notify.Message) { m.To = "rahim@example.com" }},
-		{"too short", func(m *notify.Message) { m.To = "+8801" }},
-		{"no text", func(m *notify.Message) { m.Text = "" }},
-		{"1,601 characters", func(m *notify.Message) { m.Text = strings.Repeat("ক", 1601) }},
-		{"801 emoji, 1,602 UTF-16 units", func(m *notify.Message) { m.Text = strings.Repeat("🏗", 801) }},
-		{"email channel", func(m *notify.Message) { m.Channel = notify.Email }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			m := message()
-			c.edit(m)
-			_, err := p.Send(t.Context(), m)
-			if !errors.Is(err, notify.ErrInvalid) || notify.ClassOf(err) != notify.Permanent {
-				t.Errorf("%v: want a permanent ErrInvalid", err)
-			}
-		})
-	}
+	httpsendtest.RefusesInvalid(t, p, message, []httpsendtest.Invalid{
+		{Name: "local number", Edit: func(m *notify.Message) { m.To = "01712345678" }},
+		{Name: "spaces", Edit: func(m *notify.Message) { m.To = "+880 1712 345678" }},
+		{Name: "email address", Edit: func(m *notify.Message) { m.To = "rahim@example.com" }},
+		{Name: "too short", Edit: func(m *notify.Message) { m.To = "+8801" }},
+		{Name: "no text", Edit: func(m *notify.Message) { m.Text = "" }},
+		{Name: "1,601 characters", Edit: func(m *notify.Message) { m.Text = strings.Repeat("ক", 1601) }},
+		{Name: "801 emoji, 1,602 UTF-16 units", Edit: func(m *notify.Message) { m.Text = strings.Repeat("🏗", 801) }},
+		{Name: "email channel", Edit: func(m *notify.Message) { m.Channel = notify.Email }},
+	})
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests sent for invalid messages", n)
 	}

@@ -185,44 +185,32 @@ func TestSendInvalid(t *testing.T) {
 	}
 	var good Subscription
 	json.Unmarshal([]byte(s.b.sub), &good)
-	for _, c := range []struct {
-		name string
-		edit func(m *notify.Message)
-	}{
-		{"not JSON", func(m *notify.Message) { m.To = "https://fcm.googleapis.com/fcm/send/x" }},
-		{"http endpoint", func(m *notify.Message) {
+	httpsendtest.RefusesInvalid(t, s.p, s.message, []httpsendtest.Invalid{
+		{Name: "not JSON", Edit: func(m *notify.Message) { m.To = "https://fcm.googleapis.com/fcm/send/x" }},
+		{Name: "http endpoint", Edit: func(m *notify.Message) {
 			m.To = sub(strings.Replace(good.Endpoint, "https:", "http:", 1), good.Keys.P256DH, good.Keys.Auth)
 		}},
-		{"endpoint off the push services", func(m *notify.Message) {
+		{Name: "endpoint off the push services", Edit: func(m *notify.Message) {
 			m.To = sub("https://169.254.169.254/latest/meta-data", good.Keys.P256DH, good.Keys.Auth)
 		}},
-		{"endpoint with credentials", func(m *notify.Message) {
+		{Name: "endpoint with credentials", Edit: func(m *notify.Message) {
 			m.To = sub(strings.Replace(good.Endpoint, "https://", "https://u:p@", 1), good.Keys.P256DH, good.Keys.Auth)
 		}},
-		{"key not on the curve", func(m *notify.Message) {
+		{Name: "key not on the curve", Edit: func(m *notify.Message) {
 			m.To = sub(good.Endpoint, base64.RawURLEncoding.EncodeToString(append([]byte{4}, make([]byte, 64)...)), good.Keys.Auth)
 		}},
-		{"compressed key", func(m *notify.Message) {
+		{Name: "compressed key", Edit: func(m *notify.Message) {
 			m.To = sub(good.Endpoint, base64.RawURLEncoding.EncodeToString(s.b.key.PublicKey().Bytes()[:33]), good.Keys.Auth)
 		}},
-		{"auth of 15 bytes", func(m *notify.Message) {
+		{Name: "auth of 15 bytes", Edit: func(m *notify.Message) {
 			m.To = sub(good.Endpoint, good.Keys.P256DH, base64.RawURLEncoding.EncodeToString(make([]byte, 15)))
 		}},
-		{"no keys", func(m *notify.Message) { m.To = fmt.Sprintf(`{"endpoint":%q}`, good.Endpoint) }},
-		{"nothing to show", func(m *notify.Message) { m.Title, m.Text, m.Data = "", "", nil }},
+		{Name: "no keys", Edit: func(m *notify.Message) { m.To = fmt.Sprintf(`{"endpoint":%q}`, good.Endpoint) }},
+		{Name: "nothing to show", Edit: func(m *notify.Message) { m.Title, m.Text, m.Data = "", "", nil }},
 		// 1,000 Bangla letters are 3,000 bytes: with the rest, over.
-		{"over 3,000 bytes", func(m *notify.Message) { m.Text = strings.Repeat("ক", 1000) }},
-		{"email channel", func(m *notify.Message) { m.Channel = notify.Email }},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			m := s.message()
-			c.edit(m)
-			_, err := s.p.Send(t.Context(), m)
-			if !errors.Is(err, notify.ErrInvalid) || notify.ClassOf(err) != notify.Permanent {
-				t.Errorf("%v: want a permanent ErrInvalid", err)
-			}
-		})
-	}
+		{Name: "over 3,000 bytes", Edit: func(m *notify.Message) { m.Text = strings.Repeat("ক", 1000) }},
+		{Name: "email channel", Edit: func(m *notify.Message) { m.Channel = notify.Email }},
+	})
 	if n := len(s.srv.Requests()); n != 0 {
 		t.Errorf("%d requests sent for invalid messages", n)
 	}

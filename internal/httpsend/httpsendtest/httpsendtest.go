@@ -6,12 +6,15 @@
 package httpsendtest
 
 import (
+	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
+
+	"github.com/critpath/critpath/notify"
 )
 
 // Request is a request as the server read it.
@@ -106,4 +109,27 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(reply.Status)
 	io.WriteString(w, reply.Body)
+}
+
+// Invalid is a way to spoil a good message.
+type Invalid struct {
+	Name string
+	Edit func(m *notify.Message)
+}
+
+// RefusesInvalid sends p, for each spoiler, a good message (from good)
+// spoiled by it, and checks that each is refused as a permanent
+// notify.ErrInvalid; the caller checks that no request went out.
+func RefusesInvalid(t *testing.T, p notify.Provider, good func() *notify.Message, spoilers []Invalid) {
+	t.Helper()
+	for _, c := range spoilers {
+		t.Run(c.Name, func(t *testing.T) {
+			m := good()
+			c.Edit(m)
+			_, err := p.Send(t.Context(), m)
+			if !errors.Is(err, notify.ErrInvalid) || notify.ClassOf(err) != notify.Permanent {
+				t.Errorf("%v: want a permanent ErrInvalid", err)
+			}
+		})
+	}
 }

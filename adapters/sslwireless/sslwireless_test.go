@@ -150,16 +150,7 @@ func TestSendFailures(t *testing.T) {
 				}
 				return
 			}
-			se, ok := errors.AsType[*notify.SendError](err)
-			if !ok {
-				t.Fatalf("%v is not a SendError", err)
-			}
-			if se.Class != c.class || se.Code != c.code || se.RetryAfter != c.wait {
-				t.Errorf("got %v (code %q, wait %v), want %v (code %q, wait %v)", se, se.Code, se.RetryAfter, c.class, c.code, c.wait)
-			}
-			if !strings.Contains(err.Error(), c.reason) {
-				t.Errorf("%q does not say %q", err, c.reason)
-			}
+			httpsendtest.FailsAs(t, err, c.class, c.code, c.wait, c.reason)
 		})
 	}
 }

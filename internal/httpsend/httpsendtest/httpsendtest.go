@@ -11,8 +11,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/critpath/critpath/notify"
 )
@@ -132,4 +134,21 @@ func RefusesInvalid(t *testing.T, p notify.Provider, good func() *notify.Message
 			}
 		})
 	}
+}
+
+// FailsAs checks that err is a *notify.SendError of the class, provider
+// code and wait given, whose message says reason, and returns it.
+func FailsAs(t *testing.T, err error, class notify.Class, code string, wait time.Duration, reason string) *notify.SendError {
+	t.Helper()
+	se, ok := errors.AsType[*notify.SendError](err)
+	if !ok {
+		t.Fatalf("%v is not a SendError", err)
+	}
+	if se.Class != class || se.Code != code || se.RetryAfter != wait {
+		t.Errorf("got %v (code %q, wait %v), want %v (code %q, wait %v)", se, se.Code, se.RetryAfter, class, code, wait)
+	}
+	if !strings.Contains(err.Error(), reason) {
+		t.Errorf("%q does not say %q", err, reason)
+	}
+	return se
 }

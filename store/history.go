@@ -20,28 +20,23 @@ type FieldChange struct {
 // whole log; an event it cannot decode is an error naming it.
 func (s *Store) History(ctx context.Context, project, task, field string) ([]FieldChange, error) {
 	var out []FieldChange
-	for seq := int64(0); ; {
-		evs, err := s.b.Events(ctx, project, seq, 1000)
-		if err != nil {
-			return nil, err
+	err := s.eachEvent(ctx, project, 0, func(ev Event) error {
+		if ev.Kind != KindChange {
+			return nil
 		}
-		for _, ev := range evs {
-			seq = ev.Seq
-			if ev.Kind != KindChange {
-				continue
-			}
-			var body eventBody
-			if err := json.Unmarshal(ev.Body, &body); err != nil {
-				return nil, fmt.Errorf("store: project %q: event %d: %w", project, ev.Seq, err)
-			}
-			for _, op := range body.Ops {
-				if op.Op == OpSet && op.Task == task && op.Field == field {
-					out = append(out, FieldChange{Seq: ev.Seq, Time: ev.Time, Actor: ev.Actor, Value: op.Value})
-				}
+		var body eventBody
+		if err := json.Unmarshal(ev.Body, &body); err != nil {
+			return fmt.Errorf("store: project %q: event %d: %w", project, ev.Seq, err)
+		}
+		for _, op := range body.Ops {
+			if op.Op == OpSet && op.Task == task && op.Field == field {
+				out = append(out, FieldChange{Seq: ev.Seq, Time: ev.Time, Actor: ev.Actor, Value: op.Value})
 			}
 		}
-		if len(evs) < 1000 {
-			return out, nil
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }

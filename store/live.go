@@ -123,9 +123,18 @@ type frozen struct {
 	p    *schedule.Project
 }
 
-// freeze copies what a snapshot needs, dropping the op IDs older than
-// ttl at now (only a live change consults them; replay does not).
-func (l *live) freeze(now time.Time, ttl time.Duration) frozen {
+// forgetOps drops the op IDs older than ttl at now: only a live change
+// consults them (replay does not), and none comes back after that long.
+func (l *live) forgetOps(now time.Time, ttl time.Duration) {
+	for id, s := range l.ops {
+		if now.Sub(s.At) > ttl {
+			delete(l.ops, id)
+		}
+	}
+}
+
+// freeze copies what a snapshot needs.
+func (l *live) freeze() frozen {
 	// The lists are copied, not each task's map and slices: the editor
 	// replaces those when it changes them, never writes into them (and
 	// the store's working copies are clones), so the copy holds still
@@ -136,11 +145,6 @@ func (l *live) freeze(now time.Time, ttl time.Duration) frozen {
 	p.Calendars, p.Tasks, p.Links = slices.Clone(src.Calendars), slices.Clone(src.Tasks), slices.Clone(src.Links)
 	p.Resources, p.Assignments = slices.Clone(src.Resources), slices.Clone(src.Assignments)
 	p.Baselines, p.CustomFields = slices.Clone(src.Baselines), slices.Clone(src.CustomFields)
-	for id, s := range l.ops {
-		if now.Sub(s.At) > ttl {
-			delete(l.ops, id)
-		}
-	}
 	return frozen{id: l.id, p: &p, data: snapshotData{Revision: l.rev, Hash: l.hash,
 		Versions: maps.Clone(l.ver), Ops: maps.Clone(l.ops)}}
 }

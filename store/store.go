@@ -109,7 +109,7 @@ func (s *Store) Create(ctx context.Context, id string, p *schedule.Project, acto
 	first := Event{Project: id, Seq: 1, Time: now, Actor: actor, Kind: KindCreate, Body: body.Bytes()}
 	first.Hash = first.Sum()
 	l.hash = first.Hash
-	snap, err := l.freeze(now, s.cfg.AnswerTTL).encode()
+	snap, err := l.freeze().encode()
 	if err != nil {
 		return 0, err
 	}
@@ -300,7 +300,8 @@ func (s *Store) drop(l *live) {
 // snapshot saves the project's state in the background: copied now,
 // under the project's lock, encoded and written outside it.
 func (s *Store) snapshot(l *live, now time.Time) {
-	f := l.freeze(now, s.cfg.AnswerTTL)
+	l.forgetOps(now, s.cfg.AnswerTTL)
+	f := l.freeze()
 	l.snap = l.rev
 	s.bg.Go(func() {
 		snap, err := f.encode()
@@ -368,22 +369,35 @@ func (s *Store) load(ctx context.Context, id string) (*live, error) {
 }
 
 // catchUp replays the events of the log after the live project's
-// revision: those other stores appended.
+// revision: those other stores appended. Each must chain to the one
+// before and hash to its own hash.
 func (s *Store) catchUp(ctx context.Context, l *live) error {
+	return s.eachEvent(ctx, l.id, l.rev, func(ev Event) error {
+		if err := chains(ev, l.rev, l.hash); err != nil {
+			return err
+		}
+		return l.replay(ev)
+	})
+}
+
+// eventPage is how many events the store reads from its backend at once.
+const eventPage = 1000
+
+// eachEvent calls fn for each event of a project after sequence number
+// after, in order, a page at a time, until fn fails.
+func (s *Store) eachEvent(ctx context.Context, project string, after int64, fn func(Event) error) error {
 	for {
-		evs, err := s.b.Events(ctx, l.id, l.rev, 1000)
+		evs, err := s.b.Events(ctx, project, after, eventPage)
 		if err != nil {
 			return err
 		}
 		for _, ev := range evs {
-			if ev.Prev != l.hash {
-				return &ChainError{Project: l.id, Seq: ev.Seq, Reason: "its prev is not the hash of the event before"}
-			}
-			if err := l.replay(ev); err != nil {
+			if err := fn(ev); err != nil {
 				return err
 			}
+			after = ev.Seq
 		}
-		if len(evs) < 1000 {
+		if len(evs) < eventPage {
 			return nil
 		}
 	}
@@ -442,7 +456,8 @@ func (s *Store) Events(ctx context.Context, project string, after int64, limit i
 }
 
 // Replay builds a project from its whole log — its creation and every
-// change, no snapshot — as a check of what the store holds.
+// change, no snapshot, each event checked to chain and hash as Verify
+// checks it — as a check of what the store holds.
 func (s *Store) Replay(ctx context.Context, id string) (*schedule.Project, error) {
 	evs, err := s.b.Events(ctx, id, 0, 1)
 	if err != nil {
@@ -536,24 +551,25 @@ func (e *ChainError) Error() string {
 // does not chain (a *ChainError), or nil.
 func (s *Store) Verify(ctx context.Context, project string) error {
 	prev, seq := "", int64(0)
-	for {
-		evs, err := s.b.Events(ctx, project, seq, 1000)
-		if err != nil {
+	return s.eachEvent(ctx, project, 0, func(ev Event) error {
+		if err := chains(ev, seq, prev); err != nil {
 			return err
 		}
-		for _, ev := range evs {
-			switch {
-			case ev.Seq != seq+1:
-				return &ChainError{Project: project, Seq: ev.Seq, Reason: fmt.Sprintf("it follows event %d", seq)}
-			case ev.Prev != prev:
-				return &ChainError{Project: project, Seq: ev.Seq, Reason: "its prev is not the hash of the event before"}
-			case ev.Sum() != ev.Hash:
-				return &ChainError{Project: project, Seq: ev.Seq, Reason: "its content does not hash to its hash"}
-			}
-			prev, seq = ev.Hash, ev.Seq
-		}
-		if len(evs) < 1000 {
-			return nil
-		}
+		prev, seq = ev.Hash, ev.Seq
+		return nil
+	})
+}
+
+// chains reports, as a *ChainError, an event that does not follow the
+// event seq of hash prev, or does not hash to its own hash.
+func chains(ev Event, seq int64, prev string) error {
+	switch {
+	case ev.Seq != seq+1:
+		return &ChainError{Project: ev.Project, Seq: ev.Seq, Reason: fmt.Sprintf("it follows event %d", seq)}
+	case ev.Prev != prev:
+		return &ChainError{Project: ev.Project, Seq: ev.Seq, Reason: "its prev is not the hash of the event before"}
+	case ev.Sum() != ev.Hash:
+		return &ChainError{Project: ev.Project, Seq: ev.Seq, Reason: "its content does not hash to its hash"}
 	}
+	return nil
 }

@@ -1,9 +1,9 @@
 package bulksmsbd
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -144,14 +144,9 @@ func FuzzClassify(f *testing.F) {
 		a := &httpsend.Answer{Status: status, Header: http.Header{}, Body: []byte(body)}
 		r, err := classify(a, now)
 		if err == nil {
-			var probe answer
-			code, ok := 0, false
-			if json.Unmarshal([]byte(body), &probe) == nil && probe.ResponseCode != nil {
-				code, ok = number(probe.ResponseCode)
-			} else {
-				code, ok = number([]byte(body))
-			}
-			if r.Provider != "bulksmsbd" || status < 200 || status > 299 || !ok || code != accepted {
+			// Checked without the parser under test: a receipt needs a 2xx
+			// status and the success code somewhere in the body.
+			if r.Provider != "bulksmsbd" || status < 200 || status > 299 || !strings.Contains(body, strconv.Itoa(accepted)) {
 				t.Fatalf("%d %q: receipt %+v", status, body, r)
 			}
 			return

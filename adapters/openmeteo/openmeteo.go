@@ -26,6 +26,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/critpath/critpath/internal/httpsend"
+
 	"github.com/critpath/critpath/jobs"
 	"github.com/critpath/critpath/jobs/kinds"
 	"github.com/critpath/critpath/schedule"
@@ -125,11 +127,11 @@ func (c *Client) Forecast(ctx context.Context, site kinds.Site, days int) ([]kin
 	jsonErr := json.Unmarshal(body, &r)
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
-		return nil, jobs.RetryAfter(retryAfter(resp.Header.Get("Retry-After")), fmt.Errorf("openmeteo: %s: %s", resp.Status, r.Reason))
+		return nil, jobs.RetryAfter(retryAfter(resp.Header.Get("Retry-After"), time.Now()), fmt.Errorf("openmeteo: %s: %s", resp.Status, r.Reason))
 	case resp.StatusCode == http.StatusBadRequest:
 		return nil, fmt.Errorf("openmeteo: %s: %s: %w", resp.Status, cmp.Or(r.Reason, "no reason given"), kinds.ErrForecastRefused)
 	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("openmeteo: %s: %s", resp.Status, cmp.Or(r.Reason, strings.TrimSpace(string(body[:min(len(body), 200)]))))
+		return nil, fmt.Errorf("openmeteo: %s: %s", resp.Status, cmp.Or(r.Reason, httpsend.Snippet(body)))
 	case jsonErr != nil:
 		return nil, fmt.Errorf("openmeteo: the answer: %w", jsonErr)
 	case r.Error:
@@ -180,11 +182,11 @@ func (r *response) days() ([]kinds.DayForecast, error) {
 	return out, nil
 }
 
-// retryAfter reads a Retry-After header in seconds; a minute when it
-// gives none (or a date).
-func retryAfter(h string) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
+// retryAfter reads a Retry-After header (seconds or an HTTP date); a
+// minute when it gives none.
+func retryAfter(h string, now time.Time) time.Duration {
+	if d, ok := httpsend.RetryAfter(h, now); ok && d > 0 {
+		return d
 	}
 	return time.Minute
 }

@@ -131,8 +131,9 @@ const unixFrom = 1_000_000_000
 // ResetAfter reads a rate limit's reset header: the seconds until the
 // limit resets (RateLimit-Reset as the IETF draft has it, Resend's
 // ratelimit-reset), or the Unix time it resets at (SendGrid's
-// X-RateLimit-Reset, GitHub's), told apart by size. Fractions of a
-// second are rounded up. It reports false when v is not a number.
+// X-RateLimit-Reset, GitHub's), told apart by size. A wait in seconds
+// is rounded to the nearest second, a Unix time with a fraction up to
+// the next second. It reports false when v is not a number.
 func ResetAfter(v string, now time.Time) (time.Duration, bool) {
 	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 	if err != nil || f < 0 || f != f || f > 1e15 {
@@ -160,11 +161,24 @@ func Snippet(body []byte) string {
 	const n = 200
 	if len(body) > n {
 		body = body[:n]
-		for len(body) > 0 && !utf8.Valid(body) {
-			body = body[:len(body)-1]
+		// Drop only a character the cut split; bad bytes elsewhere become
+		// U+FFFD below.
+		if i := lastRuneStart(body); i >= 0 && !utf8.FullRune(body[i:]) {
+			body = body[:i]
 		}
 	}
 	return strings.TrimSpace(strings.ToValidUTF8(string(body), "\uFFFD"))
+}
+
+// lastRuneStart is the index of the last byte that can start a
+// character, among the last utf8.UTFMax, or -1.
+func lastRuneStart(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			return i
+		}
+	}
+	return -1
 }
 
 // Failure returns the SendError of an answer that failed with class: its

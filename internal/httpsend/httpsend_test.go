@@ -212,6 +212,12 @@ func TestSnippet(t *testing.T) {
 	if got := Snippet([]byte("  ok \n")); got != "ok" {
 		t.Errorf("got %q", got)
 	}
+	// A bad byte early in a long body is replaced, not the cut point of
+	// all that follows it.
+	bad := append([]byte("error\xff: "), strings.Repeat("x", 300)...)
+	if got := Snippet(bad); len(got) < 190 || !strings.HasPrefix(got, "error\uFFFD: x") {
+		t.Errorf("a bad byte at 5 left %d bytes: %q", len(got), got)
+	}
 }
 
 func TestInvalid(t *testing.T) {
@@ -222,7 +228,8 @@ func TestInvalid(t *testing.T) {
 }
 
 // FuzzWait: any header value gives a wait that is not negative, and a
-// number of seconds gives that many.
+// reset ResetAfter cannot read gives none (the table tests hold the
+// values).
 func FuzzWait(f *testing.F) {
 	for _, s := range []string{"0", "120", "-1", "1.5", "1815296445", "Sun, 11 Jul 2027 09:00:30 GMT", "NaN", "1e300", "+Inf", ""} {
 		f.Add(s)

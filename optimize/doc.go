@@ -32,8 +32,11 @@
 // start: exact for a project on one calendar. A task or lag in elapsed
 // time (round the clock) counts the working minutes it spans where it is
 // scheduled — exact for whole weeks on a weekly calendar, otherwise an
-// approximation the scheduler's check below corrects — and a task in
-// elapsed time cannot be crashed (ErrUnsupported). With several calendars the
+// approximation the scheduler's check below corrects, so a plan always
+// meets its date but may cost more than the least, and Compress may call
+// the curve's very shortest finish too early by up to that
+// approximation — and a task in elapsed time cannot be crashed
+// (ErrUnsupported). With several calendars the
 // plan is checked with the scheduler and the target tightened until the
 // scheduled finish meets the date, or found too early when even the
 // shortest plan misses it. Percent lags count the predecessor's normal

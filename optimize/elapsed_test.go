@@ -60,9 +60,10 @@ func TestElapsedTime(t *testing.T) {
 	}
 	// Other elapsed spans (a task of days, a lag) span more or less
 	// working time as a plan moves them: approximated where they are
-	// scheduled, each plan checked by the scheduler. Every date between
-	// the normal finish and the shortest the curve reaches gives a plan
-	// that meets it.
+	// scheduled, each plan checked by the scheduler. Every breakpoint of
+	// the curve but its shortest gives a plan that meets it; at the
+	// shortest, Compress may answer too early by up to the approximation
+	// (a day here), which optimize's doc states.
 	for _, c := range []struct {
 		name      string
 		cure, lag schedule.Duration

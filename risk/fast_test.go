@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 
@@ -264,6 +265,48 @@ func TestFastPathChunks(t *testing.T) {
 		c := chunkFor(n)
 		if c < 1 || chunk%c != 0 || c > 1 && n*c*36 > maxPassBytes {
 			t.Errorf("chunkFor(%d) = %d", n, c)
+		}
+	}
+}
+
+// TestTileTriangleIsQuantile: the sampling loop's inline copy of the
+// triangle's quantile (sampleTile) gives triangle.quantile's bits for
+// every sample of a tile, with and without Latin hypercube strata.
+func TestTileTriangleIsQuantile(t *testing.T) {
+	p := randnet.Project(randnet.Config{Tasks: 60, Seed: 4})
+	m, err := Spread(p, ShapeTriangle, -0.3, 0.8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := compile(p, m, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lhs := range []bool{false, true} {
+		r := newRun(s, blockSize, Options{Seed: 9, LatinHypercube: lhs})
+		w := newWorker(r)
+		for i := range w.perm { // any strata: reversed
+			w.perm[i] = int32(blockSize - 1 - i%blockSize)
+		}
+		if err := w.sampleTile(0, blockSize, 0, tile, w.xc); err != nil {
+			t.Fatal(err)
+		}
+		nu, kc, checked := s.uniforms(), len(s.corr), 0
+		for f, u := range s.free {
+			un := &s.unc[u]
+			if un.tri == nil {
+				continue
+			}
+			for i := range tile {
+				want := un.tri.quantile(w.u[i*nu+kc+f])
+				if got := w.x[int(u)*tile+i]; math.Float64bits(got) != math.Float64bits(want) {
+					t.Fatalf("latin hypercube %v, uncertainty %d, iteration %d: %v, quantile %v", lhs, u, i, got, want)
+				}
+				checked++
+			}
+		}
+		if checked < 100 {
+			t.Fatalf("only %d triangle samples checked", checked)
 		}
 	}
 }

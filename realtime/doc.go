@@ -1,12 +1,15 @@
 // Package realtime carries a project's changes to the people working on
 // it as they happen: rooms per project, a total order of durable
 // messages per room with a bounded history, so that a member coming back
-// gets exactly what it missed or is told to resync.
+// gets exactly what it missed or is told to resync; presence and cursors;
+// edits that go through the store's rules.
 //
-// This is the first slice of the realtime layer: the Broker (declared
-// here; NewMemory in process) and Relay, which makes a broker the store's
-// outbox publisher. The WebSocket protocol, presence, cursors, the
-// Redis broker and the clients are to come (see docs/architecture.md).
+// PROTOCOL.md describes the WebSocket protocol (subprotocol critpath.v1)
+// and protocol.go its types. A Broker carries a room's messages between
+// nodes and keeps its history: NewMemory in process, adapters/redis for
+// many nodes. Relay makes a broker the store's outbox publisher: each
+// store event becomes the change message and the schedule.recalc it
+// caused, deduplicated by revision.
 //
 // A Memory broker is safe for concurrent use. A subscriber that falls
 // behind by its buffer loses ephemeral messages first; a durable message

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -14,28 +16,37 @@ type MemoryConfig struct {
 	// History is how many durable messages a room keeps for members
 	// coming back; default 1,000.
 	History int
+	// MaxAge is how long a room keeps a durable message; default 10
+	// minutes.
+	MaxAge time.Duration
 	// Buffer is how many messages a subscriber may fall behind by;
 	// default 256. Past it, ephemeral messages are dropped for it and a
 	// durable one closes it with ErrSlow.
 	Buffer int
+	// Clock tells the time; default time.Now.
+	Clock func() time.Time
 }
 
-// Memory is the in-process Broker: rooms, their history and their
-// subscribers in this process. Its epoch is new at every start: a
-// member whose position is from another epoch resyncs.
+// Memory is the in-process Broker: rooms, their history, presence and
+// subscribers in this process. Several hubs sharing one Memory broker
+// behave as nodes sharing a Redis broker. Its epoch is new at every
+// start: a member whose position is from another epoch resyncs.
 type Memory struct {
 	cfg   MemoryConfig
 	epoch string
 
-	mu    sync.Mutex
-	rooms map[string]*room
+	mu      sync.Mutex
+	rooms   map[string]*room
+	nodes   map[string]time.Time // node → alive until
+	dropped int                  // ephemeral messages dropped for slow subscribers
 }
 
 type room struct {
-	history []Message // the last durable messages, oldest first
-	last    int64
-	subs    map[*Subscription]struct{}
-	dropped int // ephemeral messages dropped for slow subscribers
+	history  []Message // the last durable messages, oldest first
+	last     int64
+	rev      int64
+	subs     map[*Subscription]struct{}
+	presence map[string][]Presence // node → its connections here
 }
 
 var _ Broker = (*Memory)(nil)
@@ -43,123 +54,225 @@ var _ Broker = (*Memory)(nil)
 // NewMemory returns an in-process broker.
 func NewMemory(cfg MemoryConfig) *Memory {
 	cfg.History = max(cmp.Or(cfg.History, 1000), 1)
+	cfg.MaxAge = cmp.Or(cfg.MaxAge, 10*time.Minute)
 	cfg.Buffer = max(cmp.Or(cfg.Buffer, 256), 1)
-	return &Memory{cfg: cfg, epoch: strconv.FormatInt(time.Now().UnixNano(), 36), rooms: map[string]*room{}}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	return &Memory{cfg: cfg, epoch: strconv.FormatInt(time.Now().UnixNano(), 36), rooms: map[string]*room{}, nodes: map[string]time.Time{}}
 }
 
-// Epoch names this broker's run: sequence numbers are comparable only
-// within one epoch.
-func (b *Memory) Epoch() string { return b.epoch }
+// Dropped returns how many ephemeral messages were dropped for slow
+// subscribers.
+func (b *Memory) Dropped() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.dropped
+}
 
 func (b *Memory) room(name string) *room {
 	r, ok := b.rooms[name]
 	if !ok {
-		r = &room{subs: map[*Subscription]struct{}{}}
+		r = &room{subs: map[*Subscription]struct{}{}, presence: map[string][]Presence{}}
 		b.rooms[name] = r
 	}
 	return r
 }
 
-// Publish implements Broker. The first durable message a room gets in an
-// epoch starts its history, whatever its number.
-func (b *Memory) Publish(ctx context.Context, m Message) error {
+// trim drops the messages over the history's count or age.
+func (b *Memory) trim(r *room) {
+	cut := max(len(r.history)-b.cfg.History, 0)
+	old := b.cfg.Clock().Add(-b.cfg.MaxAge)
+	for cut < len(r.history) && r.history[cut].Time.Before(old) {
+		cut++
+	}
+	if cut > 0 {
+		r.history = append(r.history[:0:0], r.history[cut:]...)
+	}
+}
+
+// Publish implements Broker.
+func (b *Memory) Publish(ctx context.Context, name string, ms ...Message) (int64, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return 0, err
+	}
+	if len(ms) == 0 {
+		return 0, nil
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	r := b.room(m.Room)
-	if m.Durable() {
+	r := b.room(name)
+	if rev := ms[0].Rev; rev > 0 {
 		switch {
-		case r.last > 0 && m.Seq <= r.last:
-			return nil // a redelivery
-		case r.last > 0 && m.Seq > r.last+1:
-			return fmt.Errorf("realtime: room %q: message %d after %d: %w", m.Room, m.Seq, r.last, ErrGap)
+		case r.rev > 0 && rev <= r.rev:
+			return 0, nil // a redelivery
+		case r.rev > 0 && rev > r.rev+1:
+			return 0, fmt.Errorf("realtime: room %q: revision %d after %d: %w", name, rev, r.rev, ErrGap)
 		}
-		m.Epoch = b.epoch
+		r.rev = rev
+	}
+	now := b.cfg.Clock()
+	for _, m := range ms {
+		r.last++
+		m.Room, m.Seq, m.Epoch = name, r.last, b.epoch
+		if m.Time.IsZero() {
+			m.Time = now
+		}
+		m.Seal()
 		r.history = append(r.history, m)
-		if over := len(r.history) - b.cfg.History; over > 0 {
-			r.history = append(r.history[:0:0], r.history[over:]...)
-		}
-		r.last = m.Seq
+		b.fanOut(r, m)
 	}
+	b.trim(r)
+	return r.last, nil
+}
+
+// fanOut hands m to the room's subscribers; b.mu is held.
+func (b *Memory) fanOut(r *room, m Message) {
 	for s := range r.subs {
-		select {
-		case s.c <- m:
-		default:
-			if m.Durable() {
-				s.end(ErrSlow)
-				delete(r.subs, s)
-			} else {
-				r.dropped++
-			}
+		if s.Offer(m) {
+			continue
+		}
+		if m.Durable() {
+			s.End(ErrSlow)
+			delete(r.subs, s)
+		} else {
+			b.dropped++
 		}
 	}
+}
+
+// Signal implements Broker.
+func (b *Memory) Signal(ctx context.Context, name string, m Message) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.Room, m.Seq, m.Epoch = name, 0, ""
+	if m.Time.IsZero() {
+		m.Time = b.cfg.Clock()
+	}
+	m.Seal()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.fanOut(b.room(name), m)
 	return nil
 }
 
+// missed returns the room's durable messages after after, or ErrResync;
+// b.mu is held.
+func (b *Memory) missed(name string, r *room, after int64, epoch string) ([]Message, error) {
+	if epoch != "" && epoch != b.epoch {
+		return nil, fmt.Errorf("realtime: room %q: epoch %q, the room's is %q: %w", name, epoch, b.epoch, ErrResync)
+	}
+	if after < 0 || after == r.last {
+		return nil, nil
+	}
+	b.trim(r)
+	if after > r.last || len(r.history) == 0 || r.history[0].Seq > after+1 {
+		return nil, fmt.Errorf("realtime: room %q: after %d, the history holds %d–%d: %w", name, after, r.last-int64(len(r.history))+1, r.last, ErrResync)
+	}
+	return r.history[after+1-r.history[0].Seq:], nil
+}
+
 // Subscribe implements Broker.
-func (b *Memory) Subscribe(ctx context.Context, name string, after int64) (*Subscription, error) {
+func (b *Memory) Subscribe(ctx context.Context, name string, after int64, epoch string) (*Subscription, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	r := b.room(name)
-	var missed []Message
-	if after < r.last {
-		if len(r.history) == 0 || r.history[0].Seq > after+1 {
-			return nil, fmt.Errorf("realtime: room %q: after %d, the history starts at %d: %w", name, after, r.last-int64(len(r.history))+1, ErrResync)
-		}
-		missed = r.history[after+1-r.history[0].Seq:]
+	missed, err := b.missed(name, r, after, epoch)
+	if err != nil {
+		return nil, err
 	}
-	s := &Subscription{c: make(chan Message, len(missed)+b.cfg.Buffer), done: make(chan struct{})}
-	s.C = s.c
-	for _, m := range missed {
-		s.c <- m
-	}
-	r.subs[s] = struct{}{}
-	s.leave = func() {
+	var s *Subscription
+	s = NewSubscription(len(missed)+b.cfg.Buffer, func() {
 		b.mu.Lock()
 		defer b.mu.Unlock()
-		if _, ok := r.subs[s]; ok {
-			delete(r.subs, s)
-			s.end(nil)
-		}
+		delete(r.subs, s)
+	})
+	s.Epoch, s.Last = b.epoch, r.last
+	for _, m := range missed {
+		s.Offer(m)
 	}
+	r.subs[s] = struct{}{}
 	context.AfterFunc(ctx, s.Close)
 	return s, nil
 }
 
-// Subscription is one member's feed of a room.
-type Subscription struct {
-	// C delivers the messages, in the room's order; it is closed when the
-	// subscription ends (see Err).
-	C <-chan Message
-
-	c     chan Message
-	done  chan struct{}
-	once  sync.Once
-	err   error
-	leave func()
+// Range implements Broker.
+func (b *Memory) Range(ctx context.Context, name string, after int64, epoch string, limit int) ([]Message, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	missed, err := b.missed(name, b.room(name), max(after, 0), epoch)
+	if err != nil {
+		return nil, err
+	}
+	if limit > 0 && len(missed) > limit {
+		missed = missed[:limit]
+	}
+	return slices.Clone(missed), nil
 }
 
-// end closes the feed with err (nil: closed by its owner); the broker's
-// lock is held.
-func (s *Subscription) end(err error) {
-	s.once.Do(func() {
-		s.err = err
-		close(s.c)
-		close(s.done)
-	})
+// Last implements Broker.
+func (b *Memory) Last(ctx context.Context, name string) (int64, int64, string, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, 0, "", err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	r := b.room(name)
+	return r.last, r.rev, b.epoch, nil
 }
 
-// Close ends the subscription.
-func (s *Subscription) Close() { s.leave() }
+// SetPresence implements Broker.
+func (b *Memory) SetPresence(ctx context.Context, name, node string, ps []Presence) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	r := b.room(name)
+	if len(ps) == 0 {
+		delete(r.presence, node)
+	} else {
+		r.presence[node] = slices.Clone(ps)
+	}
+	b.mu.Unlock()
+	return b.Signal(ctx, name, Message{Type: TypePresenceChanged, Data: []byte(strconv.Quote(node))})
+}
 
-// Err returns why the feed ended: ErrSlow for a subscriber that fell
-// behind by a durable message, nil otherwise. Call it after C is closed.
-func (s *Subscription) Err() error {
-	<-s.done
-	return s.err
+// Presence implements Broker: the connections of nodes that are alive
+// (a node that never said Alive counts as alive), ordered by node, then
+// as each node gave them.
+func (b *Memory) Presence(ctx context.Context, name string) ([]Presence, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	r := b.room(name)
+	now := b.cfg.Clock()
+	var out []Presence
+	for _, node := range slices.Sorted(maps.Keys(r.presence)) {
+		if until, ok := b.nodes[node]; ok && now.After(until) {
+			delete(r.presence, node) // a dead node
+			continue
+		}
+		out = append(out, r.presence[node]...)
+	}
+	return out, nil
+}
+
+// Alive implements Broker.
+func (b *Memory) Alive(ctx context.Context, node string, ttl time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.nodes[node] = b.cfg.Clock().Add(ttl)
+	return nil
 }

@@ -2,6 +2,7 @@ package realtime_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -13,13 +14,20 @@ import (
 	"github.com/critpath/critpath/store/storetest"
 )
 
-func durable(room string, seq int64) realtime.Message {
-	return realtime.Message{Type: "event", Room: room, Seq: seq, Data: []byte(fmt.Sprintf(`{"n":%d}`, seq))}
+// durable is the store event of revision rev, as Relay publishes it.
+func durable(room string, rev int64) realtime.Message {
+	return realtime.Message{Type: "event", Room: room, Rev: rev, Data: []byte(fmt.Sprintf(`{"n":%d}`, rev))}
 }
 
 func publish(t *testing.T, b realtime.Broker, m realtime.Message) {
 	t.Helper()
-	if err := b.Publish(t.Context(), m); err != nil {
+	var err error
+	if m.Type == "cursor" {
+		err = b.Signal(t.Context(), m.Room, m)
+	} else {
+		_, err = b.Publish(t.Context(), m.Room, m)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 }
@@ -43,7 +51,7 @@ func TestReplayThenLive(t *testing.T) {
 	for seq := int64(1); seq <= 8; seq++ {
 		publish(t, b, durable("p", seq))
 	}
-	s, err := b.Subscribe(t.Context(), "p", 5)
+	s, err := b.Subscribe(t.Context(), "p", 5, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,13 +63,13 @@ func TestReplayThenLive(t *testing.T) {
 	if got := fmt.Sprint(take(t, s, 6)); got != "[6 7 8 9 0 10]" {
 		t.Errorf("got %s, want the missed 6–8, then 9, the cursor, 10, each once", got)
 	}
-	if _, err := b.Subscribe(t.Context(), "p", 2); !errors.Is(err, realtime.ErrResync) {
+	if _, err := b.Subscribe(t.Context(), "p", 2, ""); !errors.Is(err, realtime.ErrResync) {
 		t.Errorf("after 2 with history from 6: %v, want ErrResync", err)
 	}
-	if err := b.Publish(t.Context(), durable("p", 12)); !errors.Is(err, realtime.ErrGap) {
+	if _, err := b.Publish(t.Context(), "p", durable("p", 12)); !errors.Is(err, realtime.ErrGap) {
 		t.Errorf("12 after 10: %v, want ErrGap", err)
 	}
-	other, err := b.Subscribe(t.Context(), "q", 0)
+	other, err := b.Subscribe(t.Context(), "q", 0, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +83,7 @@ func TestReplayThenLive(t *testing.T) {
 
 func TestSlowSubscriber(t *testing.T) {
 	b := realtime.NewMemory(realtime.MemoryConfig{Buffer: 3})
-	s, err := b.Subscribe(t.Context(), "p", 0)
+	s, err := b.Subscribe(t.Context(), "p", 0, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +100,7 @@ func TestSlowSubscriber(t *testing.T) {
 	if !errors.Is(s.Err(), realtime.ErrSlow) || n != 3 {
 		t.Errorf("a slow subscriber: %d messages then %v, want 3 then ErrSlow", n, s.Err())
 	}
-	again, err := b.Subscribe(t.Context(), "p", 0) // from the last it took: nothing durable lost
+	again, err := b.Subscribe(t.Context(), "p", 0, "") // from the last it took: nothing durable lost
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +113,7 @@ func TestSlowSubscriber(t *testing.T) {
 func TestContextEndsSubscription(t *testing.T) {
 	b := realtime.NewMemory(realtime.MemoryConfig{})
 	ctx, cancel := context.WithCancel(t.Context())
-	s, err := b.Subscribe(ctx, "p", 0)
+	s, err := b.Subscribe(ctx, "p", 0, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +137,7 @@ func TestStoreRelay(t *testing.T) {
 	s := store.New(store.NewMemory(), store.Config{})
 	defer s.Close()
 	b := realtime.NewMemory(realtime.MemoryConfig{})
-	sub, err := b.Subscribe(t.Context(), "p", 0)
+	sub, err := b.Subscribe(t.Context(), "p", 0, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,16 +155,23 @@ func TestStoreRelay(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var got []int64
-	for len(got) < 6 {
+	var got []string
+	for len(got) < 11 {
 		m := <-sub.C
-		got = append(got, m.Seq)
-		if m.Seq == 6 && (m.Actor != "karim" || m.Command != "c4" || m.Epoch != b.Epoch()) {
-			t.Errorf("the last event = %+v", m)
+		got = append(got, fmt.Sprintf("%d:%d:%s", m.Seq, m.Rev, m.Type))
+		if m.Seq == 11 {
+			var recalc realtime.RecalcData
+			if err := json.Unmarshal(m.Data, &recalc); err != nil || recalc.Full || recalc.Delta == nil || len(recalc.Delta.Changes) == 0 {
+				t.Errorf("the last recalc = %s (%v), want the engine's delta", m.Data, err)
+			}
+			if m.Actor != "karim" || m.Command != "c4" || m.Epoch == "" {
+				t.Errorf("the last event = %+v", m)
+			}
 		}
 	}
-	if fmt.Sprint(got) != "[1 2 3 4 5 6]" {
-		t.Errorf("relayed %v, want 1–6 in order", got)
+	want := "[1:1:project.created 2:2:task.changed 3:2:schedule.recalc 4:3:task.changed 5:3:schedule.recalc 6:4:task.changed 7:4:schedule.recalc 8:5:task.changed 9:5:schedule.recalc 10:6:task.changed 11:6:schedule.recalc]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("relayed %v\nwant %s", got, want)
 	}
 	cancel()
 	<-relayed

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/critpath/critpath/schedule"
 )
 
 // Backend keeps projects durably: each project's event log, its latest
@@ -91,6 +93,11 @@ type Event struct {
 	// KindChange (the change as accepted, JSON).
 	Kind string `json:"kind"`
 	Body []byte `json:"body"`
+	// Delta is what a change moved (the engine's delta), handed with the
+	// event by Store.Relay when the relaying store applied or caught up
+	// with it recently; nil otherwise (the publisher says "read the
+	// schedule again"). It is not part of the log.
+	Delta *schedule.Delta `json:"-"`
 	// Prev is the Hash of the event before (empty for the first); Hash is
 	// a SHA-256 over Prev and the event's fields (see Event.Sum), so that
 	// a rewritten history shows where it was rewritten.

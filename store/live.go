@@ -81,29 +81,30 @@ type eventBody struct {
 
 // replay applies an event of the log to the live project, as it was
 // applied the first time.
-func (l *live) replay(ev Event) error {
+func (l *live) replay(ev Event) (schedule.Delta, error) {
 	if ev.Seq != l.rev+1 {
-		return fmt.Errorf("store: project %q: event %d follows revision %d", l.id, ev.Seq, l.rev)
+		return schedule.Delta{}, fmt.Errorf("store: project %q: event %d follows revision %d", l.id, ev.Seq, l.rev)
 	}
 	if ev.Kind != KindChange {
-		return fmt.Errorf("store: project %q: event %d is a %q event, not a change", l.id, ev.Seq, ev.Kind)
+		return schedule.Delta{}, fmt.Errorf("store: project %q: event %d is a %q event, not a change", l.id, ev.Seq, ev.Kind)
 	}
 	var body eventBody
 	if err := json.Unmarshal(ev.Body, &body); err != nil {
-		return fmt.Errorf("store: project %q: event %d: %w", l.id, ev.Seq, err)
+		return schedule.Delta{}, fmt.Errorf("store: project %q: event %d: %w", l.id, ev.Seq, err)
 	}
 	ch := Change{Actor: body.Actor, Command: body.Command, Base: body.Base, Ops: body.Ops}
 	now := stamp{Rev: ev.Seq, By: ev.Actor, At: ev.Time}
 	p, err := l.plan(&ch, true, now)
 	if err != nil {
-		return fmt.Errorf("store: project %q: event %d: %w", l.id, ev.Seq, err)
+		return schedule.Delta{}, fmt.Errorf("store: project %q: event %d: %w", l.id, ev.Seq, err)
 	}
-	if _, err := l.ed.Apply(p.edits...); err != nil {
-		return fmt.Errorf("store: project %q: event %d: %w", l.id, ev.Seq, l.engineError(&ch, err))
+	delta, err := l.ed.Apply(p.edits...)
+	if err != nil {
+		return schedule.Delta{}, fmt.Errorf("store: project %q: event %d: %w", l.id, ev.Seq, l.engineError(&ch, err))
 	}
 	l.accept(p, now)
 	l.rev, l.hash = ev.Seq, ev.Hash
-	return nil
+	return delta, nil
 }
 
 // snapshotData is a snapshot's encoding.

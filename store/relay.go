@@ -71,6 +71,7 @@ func (s *Store) relayOnce(ctx context.Context, pub Publisher) (int, error) {
 		if failed[ev.Project] {
 			continue
 		}
+		ev.Delta = s.deltas.get(ev.ID())
 		if err := pub.Publish(ctx, ev); err != nil {
 			failed[ev.Project] = true
 			if first == nil {
@@ -84,6 +85,7 @@ func (s *Store) relayOnce(ctx context.Context, pub Publisher) (int, error) {
 		if err := s.b.Delivered(ctx, done); err != nil {
 			return 0, err
 		}
+		s.deltas.forget(done)
 	}
 	if first != nil {
 		return len(done), first

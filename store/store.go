@@ -67,6 +67,7 @@ type Store struct {
 	bg      sync.WaitGroup // snapshots and projections in flight
 	project *debouncer
 	wake    chan struct{} // an event was appended: the relay looks
+	deltas  deltas        // what recent events moved, for the relay
 	closed  bool
 }
 
@@ -224,6 +225,7 @@ func (s *Store) apply(ctx context.Context, l *live, ch *Change) (*Outcome, error
 	}
 	l.accept(p, stampNow)
 	l.rev, l.hash = ev.Seq, ev.Hash
+	s.deltas.keep(ev.ID(), delta)
 	if l.rev-l.snap >= int64(s.cfg.SnapshotEvery) {
 		s.snapshot(l, now)
 	}
@@ -376,7 +378,11 @@ func (s *Store) catchUp(ctx context.Context, l *live) error {
 		if err := chains(ev, l.rev, l.hash); err != nil {
 			return err
 		}
-		return l.replay(ev)
+		delta, err := l.replay(ev)
+		if err == nil {
+			s.deltas.keep(ev.ID(), delta)
+		}
+		return err
 	})
 }
 

@@ -1,0 +1,79 @@
+package realtime
+
+import "sync"
+
+// Subscription is one member's feed of a room, made by a Broker.
+type Subscription struct {
+	// C delivers the messages, in the room's order; it is closed when the
+	// subscription ends (see Err).
+	C <-chan Message
+	// Epoch is the room's epoch and Last the sequence number of the last
+	// durable message before the live feed: the position of a member
+	// that has taken every message of C's replay.
+	Epoch string
+	Last  int64
+
+	c     chan Message
+	done  chan struct{}
+	once  sync.Once
+	err   error
+	leave func()
+}
+
+// NewSubscription returns a subscription whose feed buffers buffer
+// messages; leave is called once when its owner closes it (the broker
+// forgets it there). Brokers outside this package make their
+// subscriptions with it.
+func NewSubscription(buffer int, leave func()) *Subscription {
+	s := &Subscription{c: make(chan Message, max(buffer, 1)), done: make(chan struct{}), leave: leave}
+	s.C = s.c
+	return s
+}
+
+// Offer hands m to the feed without waiting and reports whether it
+// fitted in the buffer. The broker calls it (from one goroutine at a
+// time per subscription) and decides what a full buffer means: an
+// ephemeral message is dropped, a durable one ends the feed with
+// ErrSlow.
+func (s *Subscription) Offer(m Message) bool {
+	select {
+	case <-s.done:
+		return false
+	default:
+	}
+	select {
+	case s.c <- m:
+		return true
+	default:
+		return false
+	}
+}
+
+// End closes the feed with err (nil: closed by its owner). The broker
+// calls it, never concurrently with Offer.
+func (s *Subscription) End(err error) {
+	s.once.Do(func() {
+		s.err = err
+		close(s.c)
+		close(s.done)
+	})
+}
+
+// Done is closed when the feed has ended.
+func (s *Subscription) Done() <-chan struct{} { return s.done }
+
+// Close ends the subscription; the broker forgets it.
+func (s *Subscription) Close() {
+	if s.leave != nil {
+		s.leave()
+	}
+	s.End(nil)
+}
+
+// Err returns why the feed ended: ErrSlow for a subscriber that fell
+// behind by a durable message, ErrResync when the room's epoch changed
+// under it, nil otherwise. Call it after C is closed.
+func (s *Subscription) Err() error {
+	<-s.done
+	return s.err
+}

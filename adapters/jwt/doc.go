@@ -30,7 +30,8 @@
 //	 "projects": {"dhaka-tower": "planner", "*": "viewer"}}
 //
 // or, when Config.Roles is set, from that function (a server that keeps
-// roles in its database); the claim is then ignored.
+// roles in its database); the claim is then ignored. A user's own room
+// of notifications (realtime.UserRoom) is open to that user alone.
 //
 // # Errors
 //

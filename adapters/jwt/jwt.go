@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	gojwt "github.com/golang-jwt/jwt/v5"
@@ -367,8 +368,16 @@ func parseRoles(m map[string]string) (map[string]realtime.Role, error) {
 
 // Role implements realtime.Authenticator: Config.Roles's answer when it
 // is set, else the role id's token gives project, or its "*" role, or
-// none.
+// none. A user's own room (realtime.UserRoom, "user:<id>") is theirs
+// alone: viewer for its user, none for anyone else, whatever the token
+// or Config.Roles say (a "*" role never opens another's notifications).
 func (a *Authenticator) Role(ctx context.Context, id realtime.Identity, project string) (realtime.Role, error) {
+	if strings.HasPrefix(project, realtime.UserRoom("")) {
+		if id.User != "" && project == realtime.UserRoom(id.User) {
+			return realtime.RoleViewer, nil
+		}
+		return realtime.RoleNone, nil
+	}
 	if a.cfg.Roles != nil {
 		return a.cfg.Roles(ctx, id, project)
 	}

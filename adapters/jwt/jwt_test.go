@@ -309,6 +309,9 @@ func TestRoles(t *testing.T) {
 			{onlyOne, "dhaka-tower", realtime.RoleViewer},
 			{onlyOne, "metro-line-6", realtime.RoleNone},
 			{none, "dhaka-tower", realtime.RoleNone},
+			{tok, "user:rahim", realtime.RoleViewer},
+			{tok, "user:karim", realtime.RoleNone}, // not "*"
+			{none, "user:rahim", realtime.RoleViewer},
 		} {
 			id, err := a.Authenticate(t.Context(), c.token)
 			if err != nil {
@@ -336,7 +339,9 @@ func TestRoles(t *testing.T) {
 		if id.Roles != nil {
 			t.Errorf("the claim read (%v) with Config.Roles set", id.Roles)
 		}
-		for project, want := range map[string]realtime.Role{"metro-line-6": realtime.RoleOwner, "dhaka-tower": realtime.RoleNone} {
+		db[[2]string{"rahim", "user:karim"}] = realtime.RoleOwner
+		for project, want := range map[string]realtime.Role{"metro-line-6": realtime.RoleOwner, "dhaka-tower": realtime.RoleNone,
+			"user:rahim": realtime.RoleViewer, "user:karim": realtime.RoleNone} {
 			if got, err := a.Role(t.Context(), id, project); err != nil || got != want {
 				t.Errorf("Role(%s) = %q, %v; want %q (the function's, not the claim's)", project, got, err, want)
 			}

@@ -9,7 +9,9 @@
 // nodes and keeps its history: NewMemory in process, adapters/redis for
 // many nodes. Relay makes a broker the store's outbox publisher: each
 // store event becomes the change message and the schedule.recalc it
-// caused, deduplicated by revision.
+// caused, deduplicated by revision. Jobs publishes a job queue's events
+// to the rooms of their projects, coalescing progress; Inbox makes a
+// notification inbox publish each item to its user's room (UserRoom).
 //
 // A Memory broker is safe for concurrent use. A subscriber that falls
 // behind by its buffer loses ephemeral messages first; a durable message

@@ -157,6 +157,12 @@ func testSlowDurable(t *testing.T, open Open) {
 	for i := range n {
 		publish(t, b, "p", event(int64(i+1), fmt.Sprint(i+1)))
 	}
+	// The subscriber reads nothing until its feed has ended.
+	select {
+	case <-s.Done():
+	case <-time.After(Wait):
+		t.Fatalf("a subscriber %d behind with a buffer of %d: not ended within %v", n, buffer, Wait)
+	}
 	left, err := ended(t, s)
 	if !errors.Is(err, realtime.ErrSlow) {
 		t.Fatalf("a subscriber %d behind with a buffer of %d: ended with %v, want ErrSlow", n, buffer, err)

@@ -12,7 +12,9 @@
 // caused, deduplicated by revision.
 //
 // A Memory broker is safe for concurrent use. A subscriber that falls
-// behind by its buffer loses ephemeral messages first; a durable message
-// that finds its buffer full closes it with ErrSlow, and it subscribes
-// again from the last sequence number it took — nothing durable is lost.
+// behind loses ephemeral messages first (they may fill only half its
+// buffer); a durable message that finds its buffer full closes it with
+// ErrSlow, and it subscribes again from the last sequence number it
+// took — nothing durable is lost. Every broker passes the conformance
+// suite of realtime/realtimetest.
 package realtime

@@ -31,6 +31,15 @@ var (
 	//go:embed broker_read.lua
 	readLua    string
 	readScript = goredis.NewScript(readLua)
+
+	// dropPresenceScript removes a dead node's entry from a room's
+	// presence (KEYS[1]) if it is still the one read: ARGV[1] the node,
+	// ARGV[2] its entry.
+	dropPresenceScript = goredis.NewScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  return redis.call('HDEL', KEYS[1], ARGV[1])
+end
+return 0`)
 )
 
 // The read script's answers.

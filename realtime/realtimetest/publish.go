@@ -334,7 +334,7 @@ func testLast(t *testing.T, open Open) {
 // testHistoryAge: a durable message stays in the history for MaxAge
 // from when it was published (whatever its Time says), then ages out.
 func testHistoryAge(t *testing.T, open Open) {
-	const maxAge = 2 * time.Second
+	const maxAge = time.Second
 	b := open(t, Config{History: 100, MaxAge: maxAge, Buffer: 16})
 	old := event(1, "old")
 	old.Time = time.Now().Add(-time.Hour) // a store event relayed late

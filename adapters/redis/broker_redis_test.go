@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"slices"
 	"strconv"
@@ -481,5 +482,63 @@ func killClients(t *testing.T, admin *goredis.Client, name string) {
 	}
 	if n == 0 {
 		t.Fatalf("no connection named %q:\n%s", name, list)
+	}
+}
+
+// TestBrokerRandomLoss is a property test: batches are published at
+// random through two nodes, some of them lost on the way (appended but
+// not announced), while members join both nodes at random positions;
+// every member gets every message after its position once, in the
+// room's order.
+func TestBrokerRandomLoss(t *testing.T) {
+	for seed := range uint64(3) {
+		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
+			ctx := t.Context()
+			c, prefix := client(t)
+			other := goredis.NewClient(&goredis.Options{Network: "unix", Addr: server.Socket()})
+			t.Cleanup(func() { other.Close() })
+			nodes := []*redis.Broker{
+				newBroker(t, c, prefix, redis.BrokerConfig{Check: 30 * time.Millisecond, Buffer: 1024}),
+				newBroker(t, other, prefix, redis.BrokerConfig{Check: 30 * time.Millisecond, Buffer: 1024}),
+			}
+			rng := rand.New(rand.NewPCG(seed, 5))
+			type joined struct {
+				s     *realtime.Subscription
+				after int64
+			}
+			var subs []joined
+			total := int64(0)
+			for i := range 200 {
+				n := nodes[rng.IntN(2)]
+				ms := []realtime.Message{job(i)}
+				if rng.IntN(3) == 0 {
+					ms = append(ms, job(i))
+				}
+				var err error
+				if rng.IntN(5) == 0 {
+					_, err = n.PublishQuietly(ctx, "p", ms...)
+				} else {
+					_, err = n.Publish(ctx, "p", ms...)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				total += int64(len(ms))
+				if rng.IntN(20) == 0 {
+					after := rng.Int64N(total + 1)
+					s, err := nodes[rng.IntN(2)].Subscribe(ctx, "p", after, "")
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer s.Close()
+					subs = append(subs, joined{s, after})
+				}
+			}
+			for _, j := range subs {
+				if got := durableSeqs(t, j.s, int(total-j.after)); !slices.Equal(got, seqRun(j.after+1, total)) {
+					t.Errorf("a member after %d got %v", j.after, got)
+				}
+			}
+		})
 	}
 }

@@ -13,7 +13,8 @@ import (
 //	                    s its last sequence number, r its last revision
 //	P{room}:x   stream  the room's history: entry "<seq>-0" per durable
 //	                    message, m its JSON (with seq and epoch), t when
-//	                    it was appended (ms, Redis's clock)
+//	                    it was appended (ms, Redis's clock); it expires
+//	                    MaxAge after its last append
 //	P{room}:p   hash    the room's presence: node → JSON of its
 //	                    connections there (see presenceEntry)
 //	Pnode:<n>   string  node n's heartbeat, with Alive's time to live

@@ -174,6 +174,9 @@ func TestBrokerTrim(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		if ttl, err := c.PTTL(ctx, prefix+"{p}:x").Result(); err != nil || ttl <= 0 || ttl > 200*time.Millisecond {
+			t.Errorf("the stream's time to live: %v, %v; want up to 200 ms", ttl, err)
+		}
 		n := 5
 		until(t, "the old entries trimmed", func() bool {
 			n++

@@ -58,13 +58,18 @@ func (b *Broker) Subscribe(ctx context.Context, name string, after int64, epoch 
 	}
 	replay, pos := p.ms, p.last
 	b.mu.Lock()
+	switch {
+	case r.epoch == "":
+		r.epoch, r.last = p.epoch, p.last
+	case r.epoch != p.epoch: // Redis lost the room since the room's last message
+		b.endAll(r, realtime.ErrResync)
+		r.epoch, r.last = p.epoch, p.last
+	}
 	for {
-		switch {
-		case r.epoch == "":
-			r.epoch, r.last = p.epoch, p.last
-		case r.epoch != p.epoch: // Redis lost the room since the room's last message
-			b.endAll(r, realtime.ErrResync)
-			r.epoch, r.last = p.epoch, p.last
+		if r.epoch != p.epoch { // lost again while reading
+			b.mu.Unlock()
+			b.release(r)
+			return nil, fmt.Errorf("redis: subscribe to room %q: its epoch changed: %w", name, realtime.ErrResync)
 		}
 		if r.last <= pos {
 			break

@@ -225,7 +225,7 @@ func testSubscribe(t *testing.T, open Open) {
 		replay []int64 // nil: ErrResync
 	}{
 		{"from now on", -1, "", []int64{}},
-		{"from now on, any epoch", -1, "another", nil},
+		{"from now on, in another epoch", -1, "another", nil},
 		{"from the last", 8, epoch, []int64{}},
 		{"within the history", 5, epoch, []int64{6, 7, 8}},
 		{"from the history's first", 3, "", []int64{4, 5, 6, 7, 8}},

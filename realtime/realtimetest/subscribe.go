@@ -104,12 +104,11 @@ func replayThenLive(t *testing.T, pub, sub realtime.Broker, seed uint64) {
 			t.Errorf("a subscriber after %d got %v", j.after, seqs(got))
 			continue
 		}
-		for i, m := range got {
+		for _, m := range got {
 			if w := want[m.Seq-1]; dataOf(m) != dataOf(w) || m.Epoch != w.Epoch {
 				t.Errorf("a subscriber after %d got %q at %d, the history holds %q", j.after, dataOf(m), m.Seq, dataOf(w))
 				break
 			}
-			_ = i
 		}
 		j.s.Close()
 	}

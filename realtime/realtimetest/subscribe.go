@@ -121,7 +121,7 @@ func testSlowEphemeral(t *testing.T, open Open) {
 	b := open(t, Config{History: 100, Buffer: buffer})
 	s := subscribe(t, b, "p", -1, "")
 	for i := range 5 * buffer {
-		if err := b.Signal(t.Context(), "p", realtime.Message{Type: realtime.TypeCursor, Data: []byte(fmt.Sprint(i))}); err != nil {
+		if err := b.Signal(t.Context(), "p", realtime.Message{Type: realtime.TypeCursor, Data: fmt.Append(nil, i)}); err != nil {
 			t.Fatal(err)
 		}
 	}

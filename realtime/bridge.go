@@ -13,10 +13,6 @@ import (
 // ProgressEvery is how often Jobs publishes a job's progress at most.
 const ProgressEvery = 250 * time.Millisecond
 
-// UserRoom is the room of a user's own messages (notifications), which
-// every connection of the user is in.
-func UserRoom(user string) string { return "user:" + user }
-
 // Jobs publishes the events of every queue sub streams, until ctx ends,
 // as durable job messages (data: the jobs.Event) to the room room names
 // for each; nil room means the event's Project, and an event whose room

@@ -76,7 +76,7 @@ func TestExamplesValidate(t *testing.T) {
 				if err := v.Validate(protocoltest.KindRequest, payload); err != nil {
 					t.Errorf("%s: %v", where, err)
 				}
-				if err := v.Union("Request", payload); err != nil {
+				if err := v.Union("ClientRequest", payload); err != nil {
 					t.Errorf("%s: %v", where, err)
 				}
 			case strings.HasSuffix(ref, "/Frame"):

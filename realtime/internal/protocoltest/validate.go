@@ -33,7 +33,7 @@ type Validator struct {
 	doc      map[string]any                // the document, as JSON values
 	requests map[string]*jsonschema.Schema // by op
 	messages map[string]*jsonschema.Schema // by message type
-	unions   map[string]*jsonschema.Schema // "Request", "ServerMessage", "Frame"
+	unions   map[string]*jsonschema.Schema // "ClientRequest", "ServerMessage", "Frame"
 	payloads map[string]*jsonschema.Schema // by the name of the message in components.messages
 }
 
@@ -86,11 +86,11 @@ func New(doc []byte) (*Validator, error) {
 		var into map[string]*jsonschema.Schema
 		var key string
 		switch {
-		case strings.HasSuffix(name, "Request") && name != "Request":
+		case strings.HasSuffix(name, "Request") && name != "ClientRequest":
 			into, key = v.requests, "op"
 		case strings.HasSuffix(name, "Message") && name != "ServerMessage":
 			into, key = v.messages, "type"
-		case name == "Request" || name == "ServerMessage" || name == "Frame":
+		case name == "ClientRequest" || name == "ServerMessage" || name == "Frame":
 		default:
 			continue
 		}
@@ -226,7 +226,7 @@ func (v *Validator) Frame(frame []byte) error {
 }
 
 // Union checks a value against one of the document's union schemas,
-// "Request", "ServerMessage" or "Frame", as a tool reading the document
+// "ClientRequest", "ServerMessage" or "Frame", as a tool reading the document
 // would (without the dispatch by op or type that makes Validate's
 // errors precise).
 func (v *Validator) Union(name string, value []byte) error {

@@ -273,6 +273,7 @@ export interface Limits {
   ops_per_second: number;
   ops_burst: number;
   cursor_per_second: number;
+  replay_limit: number;
 }
 
 /** mode snapshot carries the project and its schedule at rev, and seq, the room's position they stand for; mode replay, the count of missed messages that follow. */

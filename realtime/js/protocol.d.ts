@@ -534,13 +534,13 @@ export interface TypingMessage {
   };
 }
 
-/** The room's position (seq and epoch), on a room quiet for 10 s. */
+/** The room's position (seq and epoch), on a room quiet for 10 s; without seq, the room has no history yet (its position is 0). */
 export interface BeaconMessage {
   type: "beacon";
   room: Room;
-  seq: Seq;
   epoch: string;
   time: Time;
+  seq?: Seq;
 }
 
 export interface ResyncMessage {

@@ -131,7 +131,7 @@ func TestBrokenRefused(t *testing.T) {
 		{"frame not an array", "frame", `{"type":"beacon"}`, []string{"not an array"}},
 		{"empty frame", "frame", `[]`, []string{"no messages"}},
 		{"unknown type", "frame", `[{"type":"task.renamed",` + ts + `}]`, []string{"frame message 0", `unknown type "task.renamed"`}},
-		{"second message broken", "frame", `[{"type":"resync","room":"r",` + ts + `},{"type":"beacon","room":"r","epoch":"e",` + ts + `}]`, []string{`frame message 1 (type "beacon")`, "/1: missing property 'seq'"}},
+		{"second message broken", "frame", `[{"type":"resync","room":"r",` + ts + `},{"type":"beacon","room":"r","seq":3,` + ts + `}]`, []string{`frame message 1 (type "beacon")`, "/1: missing property 'epoch'"}},
 		{"unknown code", "frame", `[{"type":"reply","re":"1",` + ts + `,"data":{"ok":false,"error":{"code":"oops","message":"","retry":false}}}]`, []string{`(type "reply")`, "/0/data/error/code"}},
 		{"conflict without conflicts", "frame", `[{"type":"reply","re":"1",` + ts + `,"data":{"ok":false,"error":{"code":"conflict","message":"","retry":false}}}]`, []string{"/0/data/error", "conflicts"}},
 		{"retried bad request", "frame", `[{"type":"reply","re":"1",` + ts + `,"data":{"ok":false,"error":{"code":"bad_request","message":"","retry":true}}}]`, []string{"/0/data/error/retry"}},

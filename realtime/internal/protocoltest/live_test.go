@@ -18,14 +18,19 @@ import (
 )
 
 // planners is an Authenticator taking a token as the user's name, each
-// a planner ("viewer…" users viewers); "bad…" tokens are refused.
+// a planner ("viewer…" users viewers); "bad…" tokens are refused, and
+// "soon…" tokens expire in 30.1 s.
 type planners struct{}
 
 func (planners) Authenticate(_ context.Context, token string) (realtime.Identity, error) {
 	if strings.HasPrefix(token, "bad") {
 		return realtime.Identity{}, fmt.Errorf("%w: a bad token", realtime.ErrUnauthorized)
 	}
-	return realtime.Identity{User: token, Name: strings.ToUpper(token), Expires: time.Now().Add(time.Hour)}, nil
+	exp := time.Now().Add(time.Hour)
+	if strings.HasPrefix(token, "soon") { // auth.expiring comes at once
+		exp = time.Now().Add(30*time.Second + 100*time.Millisecond)
+	}
+	return realtime.Identity{User: token, Name: strings.ToUpper(token), Expires: exp}, nil
 }
 
 func (planners) Role(_ context.Context, id realtime.Identity, _ string) (realtime.Role, error) {
@@ -168,7 +173,7 @@ func TestLiveSession(t *testing.T) {
 		_ = st.Relay(ctx, realtime.Relay(b), 10*time.Millisecond)
 	}()
 	h, err := realtime.NewHub(realtime.HubConfig{Broker: b, Projects: st, Auth: planners{}, Node: "node0",
-		Limits: realtime.Limits{PresenceEvery: 20 * time.Millisecond, CursorEvery: 10 * time.Millisecond}})
+		Limits: realtime.Limits{PresenceEvery: 20 * time.Millisecond, CursorEvery: 10 * time.Millisecond, Beacon: 100 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +269,16 @@ func TestLiveSession(t *testing.T) {
 	a.send(`{"id":"a15","op":"ping"}`, true)
 	ok(t, "ping", a.reply("a15"))
 
-	for _, w := range []*wire{a, bb} {
+	// A quiet room's beacon; a token about to expire.
+	a.await("a beacon", func(m map[string]any) bool { return m["type"] == realtime.TypeBeacon })
+	c := dialWire(t, v, url)
+	c.send(`{"id":"c1","op":"hello","token":"soon-rahim"}`, true)
+	ok(t, "hello", c.reply("c1"))
+	c.await("auth.expiring", func(m map[string]any) bool { return m["type"] == realtime.TypeExpiring })
+	c.send(`{"id":"c2","op":"hello","token":"bad"}`, true)
+	c.await("the refusal of a bad token", func(m map[string]any) bool { return m["type"] == realtime.TypeReply && m["re"] == "c2" })
+
+	for _, w := range []*wire{a, bb, c} {
 		w.mu.Lock()
 		for _, f := range w.fails {
 			t.Error(f)
@@ -276,7 +290,7 @@ func TestLiveSession(t *testing.T) {
 	defer a.mu.Unlock()
 	for _, typ := range []string{realtime.TypeReply, realtime.TypeTaskChanged, realtime.TypeTaskCreated, realtime.TypeTaskDeleted,
 		realtime.TypeLinkAdded, realtime.TypeLinkRemoved, realtime.TypeAssignmentAdded, realtime.TypeAssignmentRemoved,
-		realtime.TypeProgress, realtime.TypeRecalc, realtime.TypePresence, realtime.TypeCursor, realtime.TypeTyping} {
+		realtime.TypeProgress, realtime.TypeRecalc, realtime.TypePresence, realtime.TypeCursor, realtime.TypeTyping, realtime.TypeBeacon} {
 		if a.types[typ] == 0 {
 			t.Errorf("no %s message received to check", typ)
 		}

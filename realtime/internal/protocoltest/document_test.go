@@ -26,6 +26,15 @@ func validator(t *testing.T) *protocoltest.Validator {
 	return v
 }
 
+func documentPath(t *testing.T) string {
+	t.Helper()
+	path, err := protocoltest.DocumentPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // The document realtime embeds for servers is the one the validator
 // reads.
 func TestEmbeddedIsTheDocument(t *testing.T) {

@@ -276,7 +276,7 @@ export interface Limits {
   replay_limit: number;
 }
 
-/** mode snapshot carries the project and its schedule at rev, and seq, the room's position they stand for; mode replay, the count of missed messages that follow. */
+/** mode snapshot carries the project and its schedule at rev (none for the user's own room, user:<id>), and seq, the room's position they stand for; mode replay, the count of missed messages that follow. */
 export interface JoinReply {
   room: Room;
   role: Role;

@@ -216,6 +216,49 @@ func TestConstantsAndDocumentAgree(t *testing.T) {
 	}
 }
 
+// Every Close* constant of protocol.go is in the channel's
+// x-close-codes, and every code there is a constant or 1000 (normal).
+func TestCloseCodesAgree(t *testing.T) {
+	v := validator(t)
+	path := documentPath(t)
+	f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(filepath.Dir(path), "protocol.go"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	consts := map[string]bool{"1000": true}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, s := range g.Specs {
+			vs := s.(*ast.ValueSpec)
+			for i, name := range vs.Names {
+				if i >= len(vs.Values) {
+					continue
+				}
+				if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.INT && strings.HasPrefix(name.Name, "Close") {
+					consts[lit.Value] = true
+				}
+			}
+		}
+	}
+	doc, _ := v.Document()["channels"].(map[string]any)["project"].(map[string]any)["x-close-codes"].(map[string]any)
+	if len(consts) < 9 || len(doc) == 0 {
+		t.Fatalf("%d close codes in protocol.go, %d in the document", len(consts), len(doc))
+	}
+	for c := range consts {
+		if doc[c] == nil {
+			t.Errorf("protocol.go has close code %s; the document's x-close-codes has not", c)
+		}
+	}
+	for c := range doc {
+		if !consts[c] {
+			t.Errorf("the document has close code %s; protocol.go has no Close constant for it", c)
+		}
+	}
+}
+
 // protocolConstants returns the string constants of the file, by the
 // prefix of their names (Op, Type, Code).
 func protocolConstants(t *testing.T, file string) map[string][]string {

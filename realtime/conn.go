@@ -42,9 +42,9 @@ type conn struct {
 	expiring *time.Timer // auth.expiring, then the close at expiry
 	authGen  int         // counts the tokens armed: a timer of an older one does nothing
 
-	qmu    sync.Mutex
-	queue  []outbound
-	qbytes int
+	qmu     sync.Mutex
+	queue   []outbound
+	qbytes  int
 	wake    chan struct{} // a message was queued (capacity 1)
 	drained chan struct{} // the writer took messages (capacity 1)
 

@@ -240,3 +240,19 @@ func mustEpoch(t *testing.T, e *env) string {
 	}
 	return epoch
 }
+
+func TestHeartbeat(t *testing.T) {
+	e := newEnv(t, 1, realtime.Limits{Heartbeat: 100 * time.Millisecond}, realtime.MemoryConfig{})
+	healthy, _ := connect(t, e.urls[0], "ana", "tower")
+	deaf := dialPaused(t, e.urls[0]) // answers no ping: it reads nothing
+	deaf.send(realtime.Request{ID: "h", Op: realtime.OpHello, Token: "bo"})
+	// The healthy client outlives several intervals.
+	for start := time.Now(); time.Since(start) < 500*time.Millisecond; {
+		healthy.ok(realtime.Request{Op: realtime.OpPing}, nil)
+		time.Sleep(50 * time.Millisecond)
+	}
+	go deaf.reader()
+	if got := deaf.closeCode(); got != websocket.StatusGoingAway && got != -1 {
+		t.Errorf("a client that answers no ping: close %d, want 1001 (or a dropped connection)", got)
+	}
+}

@@ -135,6 +135,9 @@ func TestBrokenRefused(t *testing.T) {
 		{"lower-case link", "request", `{"id":"1","op":"link.add","room":"r","link":{"pred":"A","succ":"B"},"op_id":"l","base":3,"command":"c"}`, []string{"/link"}},
 		{"bad link type", "request", `{"id":"1","op":"link.add","room":"r","link":{"Pred":"A","Succ":"B","Type":"XX"},"op_id":"l","base":3,"command":"c"}`, []string{"/link/Type"}},
 		{"bad state", "request", `{"id":"1","op":"presence","room":"r","state":"idle"}`, []string{"/state"}},
+		{"control character in a room", "request", `{"id":"1","op":"leave","room":"a\u0007b"}`, []string{"/room"}},
+		{"room over 256 bytes", "request", `{"id":"1","op":"leave","room":"` + strings.Repeat("r", 257) + `"}`, []string{"/room"}},
+		{"empty task of a link", "request", `{"id":"1","op":"link.add","room":"r","link":{"Pred":"","Succ":"B"},"op_id":"l","base":3,"command":"c"}`, []string{"/link/Pred"}},
 		{"base zero", "request", `{"id":"1","op":"task.delete","room":"r","task":"A","base":0,"command":"c"}`, []string{"/base"}},
 
 		{"frame not an array", "frame", `{"type":"beacon"}`, []string{"not an array"}},
@@ -217,7 +220,8 @@ func TestConstantsAndDocumentAgree(t *testing.T) {
 }
 
 // Every Close* constant of protocol.go is in the channel's
-// x-close-codes, and every code there is a constant or 1000 (normal).
+// x-close-codes, and every code there is a constant, 1000 (normal) or
+// 1001 (going away).
 func TestCloseCodesAgree(t *testing.T) {
 	v := validator(t)
 	path := documentPath(t)
@@ -225,7 +229,7 @@ func TestCloseCodesAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	consts := map[string]bool{"1000": true}
+	consts := map[string]bool{"1000": true, "1001": true} // normal, going away: WebSocket's own
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.CONST {

@@ -389,3 +389,7 @@ export declare function applyOps(s: ProjectState, ops: readonly any[], rev: numb
 export declare function applyDelta(s: ProjectState, delta: any, rev: number): ProjectState;
 /** A delta's task result under the schedule JSON's names. */
 export declare function taskResult(r: any): Partial<TaskState>;
+/** A Go field name (PercentComplete, ID) as the schedule's JSON names it (percent_complete, id). */
+export declare function snake(name: string): string;
+/** A link from any of its encodings ({from, to}, {Pred, Succ}, {pred, succ}) as the state holds it. */
+export declare function linkOf(link: Record<string, unknown>): Link;

@@ -984,7 +984,7 @@ export function stateOf(d) {
   const byId = {};
   const order = [];
   for (const t of tasks) {
-    byId[t.id] = { ...t };
+    byId[t.id] = plain(t);
     order.push(t.id);
   }
   for (const t of sched.tasks || []) {
@@ -1004,12 +1004,47 @@ export function stateOf(d) {
     finish: sched.project ? sched.project.finish : null,
     tasks: byId,
     order,
-    links: [...links],
+    links: links.map(linkOf),
     resources: res,
-    assignments: [...assignments],
+    assignments: assignments.map(plain),
     calendars: cals,
     stale: !d.schedule,
   };
+}
+
+/**
+ * snake returns a Go field name (PercentComplete, ID) as the JSON of the
+ * schedule names it (percent_complete, id); other names as they are.
+ */
+export function snake(k) {
+  if (!/^[A-Z]/.test(k)) return k;
+  return k
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase();
+}
+
+// plain returns o with its keys as the schedule's JSON names them: ops
+// carry tasks, links and assignments as Go encodes them (Pred, Units …).
+function plain(o) {
+  const out = {};
+  for (const [k, v] of Object.entries(o || {})) out[snake(k)] = v;
+  return out;
+}
+
+/**
+ * linkOf returns a link as the state holds it, {pred, succ, type, lag, …},
+ * from any of its encodings: the project's ({from, to}), an op's ({Pred,
+ * Succ, Type, Lag}) or the protocol's; type is "FS" when not given.
+ */
+export function linkOf(l) {
+  const o = plain(l);
+  if (o.pred === undefined && o.from !== undefined) o.pred = o.from;
+  if (o.succ === undefined && o.to !== undefined) o.succ = o.to;
+  delete o.from;
+  delete o.to;
+  if (!o.type) o.type = "FS";
+  return o;
 }
 
 const linkKey = (l) => `${l.pred}\u0000${l.succ}\u0000${l.type || "FS"}`;
@@ -1039,7 +1074,7 @@ export function applyOps(s, ops, rev, optimistic = false) {
         break;
       }
       case "add_task": {
-        const t = o.new || {};
+        const t = plain(o.new);
         tasks = own(tasks, s.tasks);
         if (!tasks[t.id]) order = [...order, t.id];
         tasks[t.id] = { ...tasks[t.id], ...t, ...(optimistic ? { pending: true } : {}) };
@@ -1055,22 +1090,24 @@ export function applyOps(s, ops, rev, optimistic = false) {
         break;
       }
       case "add_link": {
-        const k = linkKey(o.link);
-        links = [...links.filter((l) => linkKey(l) !== k), o.link];
+        const l = linkOf(o.link);
+        const k = linkKey(l);
+        links = [...links.filter((x) => linkKey(x) !== k), l];
         break;
       }
       case "remove_link": {
-        const k = linkKey(o.link);
+        const k = linkKey(linkOf(o.link));
         links = links.filter((l) => linkKey(l) !== k);
         break;
       }
       case "assign": {
-        const k = assignKey(o.assignment);
-        assignments = [...assignments.filter((a) => assignKey(a) !== k), o.assignment];
+        const a = plain(o.assignment);
+        const k = assignKey(a);
+        assignments = [...assignments.filter((x) => assignKey(x) !== k), a];
         break;
       }
       case "unassign": {
-        const k = assignKey(o.assignment);
+        const k = assignKey(plain(o.assignment));
         assignments = assignments.filter((a) => assignKey(a) !== k);
         break;
       }
@@ -1083,7 +1120,8 @@ export function applyOps(s, ops, rev, optimistic = false) {
       }
       case "set_calendar": {
         calendars = own(calendars, s.calendars);
-        calendars[o.calendar.name] = o.calendar;
+        const c = plain(o.calendar);
+        calendars[c.name] = c;
         break;
       }
     }
@@ -1095,26 +1133,6 @@ export function applyOps(s, ops, rev, optimistic = false) {
 // value itself, the server's carry it as JSON (already decoded).
 const parse = (v) => v;
 
-// The schedule's JSON names of a delta's TaskResult fields (Go's field
-// names when the delta is encoded without tags).
-const resultNames = {
-  ID: "id",
-  Name: "name",
-  Start: "start",
-  Finish: "finish",
-  EarlyStart: "early_start",
-  EarlyFinish: "early_finish",
-  LateStart: "late_start",
-  LateFinish: "late_finish",
-  TotalFloat: "total_float",
-  FreeFloat: "free_float",
-  Critical: "critical",
-  Summary: "summary",
-  Milestone: "milestone",
-  PercentComplete: "percent_complete",
-  Cost: "cost",
-};
-
 /**
  * taskResult returns a delta's task result under the names the schedule's
  * JSON gives its fields (work in hours, as work_hours).
@@ -1123,7 +1141,7 @@ export function taskResult(r) {
   const out = {};
   for (const [k, v] of Object.entries(r || {})) {
     if (k === "Work") out.work_hours = Math.round((v / 60) * 100) / 100;
-    else out[resultNames[k] ?? k] = v;
+    else out[snake(k)] = v;
   }
   return out;
 }

@@ -16,7 +16,7 @@ const snapshot = {
       { id: "A", name: "Dig", duration: "2d" },
       { id: "B", name: "Pour", duration: "3d" },
     ],
-    links: [{ pred: "A", succ: "B" }],
+    links: [{ from: "A", to: "B" }],
     resources: [{ id: "R", name: "Crew" }],
     assignments: [{ task: "A", resource: "R", units: 1 }],
   },
@@ -60,7 +60,7 @@ test("applyOps applies each kind of op without changing its input", () => {
         assert.equal(t.assignments.length, 0);
       },
     },
-    { name: "add_link again replaces", ops: [{ op: "add_link", link: { pred: "A", succ: "B", type: "FS", lag: "1d" } }], check: (t) => assert.deepEqual(t.links, [{ pred: "A", succ: "B", type: "FS", lag: "1d" }]) },
+    { name: "add_link again replaces", ops: [{ op: "add_link", link: { Pred: "A", Succ: "B", Type: "FS", Lag: "1d" } }], check: (t) => assert.deepEqual(t.links, [{ pred: "A", succ: "B", type: "FS", lag: "1d" }]) },
     { name: "remove_link", ops: [{ op: "remove_link", link: { pred: "A", succ: "B", type: "FS" } }], check: (t) => assert.equal(t.links.length, 0) },
     { name: "assign", ops: [{ op: "assign", assignment: { task: "B", resource: "R", units: 0.5 } }], check: (t) => assert.equal(t.assignments.length, 2) },
     { name: "unassign", ops: [{ op: "unassign", assignment: { task: "A", resource: "R" } }], check: (t) => assert.equal(t.assignments.length, 0) },
@@ -91,6 +91,17 @@ test("applyDelta takes a delta in Go's field names or the schedule's", () => {
     assert.equal(got.scheduleRev, 5);
     assert.equal(s.tasks.B.finish, "2027-01-07T17:00:00+06:00");
   }
+});
+
+test("snake and linkOf read Go's field names and the project's", () => {
+  for (const [in_, want] of [["ID", "id"], ["PercentComplete", "percent_complete"], ["EarlyStart", "early_start"], ["total_float", "total_float"], ["Work", "work"]]) {
+    assert.equal(rt.snake(in_), want);
+  }
+  assert.deepEqual(rt.linkOf({ from: "A", to: "B", lag: "1d" }), { pred: "A", succ: "B", lag: "1d", type: "FS" });
+  assert.deepEqual(rt.linkOf({ Pred: "A", Succ: "B", Type: "SS", Lag: "0d" }), { pred: "A", succ: "B", type: "SS", lag: "0d" });
+  const s = rt.applyOps(rt.stateOf(snapshot), [{ op: "add_task", new: { ID: "C", Name: "Cure", PercentComplete: 0 } }, { op: "remove_link", link: { Pred: "A", Succ: "B", Type: "FS" } }], 5);
+  assert.equal(s.tasks.C.name, "Cure");
+  assert.equal(s.links.length, 0);
 });
 
 test("backoff is full jitter under a doubling cap", () => {

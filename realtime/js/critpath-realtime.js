@@ -249,12 +249,18 @@ export class Client extends Emitter {
       if (this._ws === ws) this._frame(ev.data);
     };
     ws.onclose = (ev) => this._closed(ws, ev.code, ev.reason);
-    ws.onerror = () => {
-      // Some WebSockets (Node's) may report a failed handshake only as an
-      // error: treat it as a close once the socket says it is closed.
-      setTimeout(() => {
-        if (this._ws === ws && ws.readyState === 3) this._closed(ws, 1006, "error");
-      }, 0);
+    // Some WebSockets (Node's) report a failed handshake only as an error,
+    // with no close after it; and a handshake may hang on a dead network.
+    // Either ends this attempt (the close, if it comes, is ignored).
+    ws.onerror = () => this._closed(ws, 1006, "error");
+    const handshake = this._timer(() => {
+      if (this._ws === ws && ws.readyState === 0) this._closed(ws, 1006, "handshake timeout");
+    }, this.options.requestTimeout);
+    const opened = ws.onopen;
+    ws.onopen = (ev) => {
+      clearTimeout(handshake);
+      this._timers.delete(handshake);
+      opened(ev);
     };
   }
 

@@ -50,7 +50,11 @@ func TestNode(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	args := append([]string{"--experimental-websocket", "--no-warnings", "--test", "--test-reporter=spec"}, files...)
+	args := []string{"--experimental-websocket", "--no-warnings", "--test", "--test-reporter=spec"}
+	if p := os.Getenv("CRITPATH_NODE_TESTS"); p != "" {
+		args = append(args, "--test-name-pattern="+p)
+	}
+	args = append(args, files...)
 	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.Env = append(os.Environ(),
 		"CRITPATH_WS_URL="+srv.proxied,

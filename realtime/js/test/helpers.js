@@ -50,6 +50,15 @@ export function until(room, cond, what, ms = 5000) {
   });
 }
 
+/** waitFor resolves once cond() is true, checked every 20 ms; it rejects after ms. */
+export async function waitFor(cond, what, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** joined resolves once room has its state. */
 export const joined = (room) => until(room, (r) => r.status === "joined" && r.state !== null, `${room.id} joined`);
 

@@ -1,7 +1,7 @@
 // live.test.js: critpath-realtime.js against a real hub (see helpers.js).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { skip, client, newProject, joined, settled, until, control, comparable } from "./helpers.js";
+import { skip, client, newProject, joined, settled, until, waitFor, control, comparable } from "./helpers.js";
 
 // leaf returns the first task of state that is not a summary, with a
 // duration, critical as asked.
@@ -14,7 +14,7 @@ function leaf(state, critical) {
   return id;
 }
 
-test("join gets a snapshot: the project, its schedule, the position and presence", { skip }, async (t) => {
+test("join gets a snapshot: the project, its schedule, the position and presence", { skip, timeout: 20000 }, async (t) => {
   const pid = await newProject();
   const c = client(t, "alice");
   const room = c.join(pid);
@@ -35,7 +35,7 @@ test("join gets a snapshot: the project, its schedule, the position and presence
   await until(room, (r) => Object.values(r.presence).some((p) => p.user === "alice" && p.conn === c.session.conn), "alice's presence");
 });
 
-test("an edit is applied at once and confirmed by the reply carrying its command", { skip }, async (t) => {
+test("an edit is applied at once and confirmed by the reply carrying its command", { skip, timeout: 20000 }, async (t) => {
   const pid = await newProject();
   const c = client(t, "alice");
   const room = await joined(c.join(pid));
@@ -68,7 +68,7 @@ test("an edit is applied at once and confirmed by the reply carrying its command
   assert.deepEqual(comparable(room.state), comparable(fresh.state));
 });
 
-test("a conflict rolls the optimistic copy back and says what is there and who", { skip }, async (t) => {
+test("a conflict rolls the optimistic copy back and says what is there and who", { skip, timeout: 20000 }, async (t) => {
   const pid = await newProject();
   const a = await joined(client(t, "alice").join(pid));
   const b = await joined(client(t, "bob").join(pid));
@@ -98,7 +98,7 @@ test("a conflict rolls the optimistic copy back and says what is there and who",
   assert.equal(a.view.conflicts.length, 0);
 });
 
-test("a viewer's edit is refused and rolled back", { skip }, async (t) => {
+test("a viewer's edit is refused and rolled back", { skip, timeout: 20000 }, async (t) => {
   const pid = await newProject();
   const v = await joined(client(t, "viewer-vera").join(pid));
   assert.equal(v.role, "viewer");
@@ -109,7 +109,7 @@ test("a viewer's edit is refused and rolled back", { skip }, async (t) => {
   assert.equal(v.pending, 0);
 });
 
-test("two clients editing at once converge on the same project", { skip }, async (t) => {
+test("two clients editing at once converge on the same project", { skip, timeout: 20000 }, async (t) => {
   const pid = await newProject();
   const a = await joined(client(t, "alice").join(pid));
   const b = await joined(client(t, "bob").join(pid));
@@ -133,7 +133,7 @@ test("two clients editing at once converge on the same project", { skip }, async
   assert.deepEqual(comparable(c.state), comparable(a.state));
 });
 
-test("a cut connection resumes from its position with no gap and no duplicate", { skip }, async (t) => {
+test("a cut connection resumes from its position with no gap and no duplicate", { skip, timeout: 20000 }, async (t) => {
   const pid = await newProject();
   const ca = client(t, "alice");
   let snapshots = 0;
@@ -142,6 +142,7 @@ test("a cut connection resumes from its position with no gap and no duplicate", 
   const b = await joined(client(t, "bob", { direct: true }).join(pid));
   const seqs = [];
   a.on("durable", (m) => seqs.push(m.seq));
+
   const leaves = b.state.order.filter((id) => !b.state.tasks[id].summary && b.state.tasks[id].duration);
 
   let out = await b.patch(leaves[0], { name: "before the cut" });
@@ -168,7 +169,7 @@ test("a cut connection resumes from its position with no gap and no duplicate", 
   assert.deepEqual(comparable(a.state), comparable(b.state));
 });
 
-test("a token about to expire is refreshed on the open connection", { skip }, async (t) => {
+test("a token about to expire is refreshed on the open connection", { skip, timeout: 20000 }, async (t) => {
   const pid = await newProject();
   const reasons = [];
   const c = client(t, "dave", {
@@ -178,13 +179,14 @@ test("a token about to expire is refreshed on the open connection", { skip }, as
     },
   });
   const room = await joined(c.join(pid));
-  await until(room, () => reasons.includes("refresh"), "the refresh", 5000);
+  await room.setPresence({ state: "viewing" });
+  await waitFor(() => reasons.includes("refresh"), "the refresh");
   await c.ping();
   assert.equal(c.status, "open");
   assert.deepEqual(reasons, ["connect", "refresh"]);
 });
 
-test("a refused token ends in status unauthorized, not a reconnect loop", { skip }, async (t) => {
+test("a refused token ends in status unauthorized, not a reconnect loop", { skip, timeout: 20000 }, async (t) => {
   let calls = 0;
   const c = client(t, "nobody", {
     token: () => {

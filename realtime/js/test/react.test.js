@@ -25,10 +25,11 @@ async function eventually(check, ms = 5000) {
   }
 }
 
-test("useProjectSocket renders the state and updates on a remote change", { skip }, async (t) => {
+test("useProjectSocket renders the state and updates on a remote change", { skip, timeout: 20000 }, async (t) => {
   const pid = await newProject();
-  const ca = client(t, "alice");
-  const b = await joined(client(t, "bob").join(pid));
+  // Direct, not through the proxy live.test.js cuts (the files run at once).
+  const ca = client(t, "alice", { direct: true });
+  const b = await joined(client(t, "bob", { direct: true }).join(pid));
   const task = b.state.order.find((id) => !b.state.tasks[id].summary);
   let last = null;
   function TaskName({ c, room, id }) {
@@ -66,9 +67,9 @@ test("useProjectSocket renders the state and updates on a remote change", { skip
   assert.equal(room.status, "left");
 });
 
-test("the default useProjectSocket takes the React given to provideReact", { skip }, async (t) => {
+test("the default useProjectSocket takes the React given to provideReact", { skip, timeout: 20000 }, async (t) => {
   const pid = await newProject();
-  const c = client(t, "erin");
+  const c = client(t, "erin", { direct: true });
   provideReact(React);
   let seen = null;
   function Status() {

@@ -1,6 +1,12 @@
 // TypeScript declarations of critpath-realtime.js. The protocol's own
-// messages (requests, replies, server messages) are declared in
-// protocol.d.ts below this file's API types: see the note there.
+// types (requests, replies, server messages, conflicts, outcomes) come from
+// protocol.d.ts, generated from realtime/asyncapi.yaml; they are exported
+// again here as the namespace Protocol.
+import type * as P from "./protocol.js";
+import type { Conflict, Resolution, Outcome, Presence, Role, HelloReply, ServerMessage, PresenceDiff, Cursor, TaskFields, ProgressFields, TaskInput, LinkInput, AssignmentInput, Delta, Project, Schedule, ProjectCreatedMessage, ChangeMessage, RecalcMessage, JobMessage, NotificationMessage } from "./protocol.js";
+
+export type * as Protocol from "./protocol.js";
+export type { Conflict, Resolution, Outcome, Presence, Role, ServerMessage };
 
 /** The WebSocket subprotocol of the protocol. */
 export declare const SUBPROTOCOL: "critpath.v1";
@@ -18,76 +24,13 @@ export declare const CloseCode: Readonly<{
   RATE_LIMITED: 4429;
 }>;
 
-/** The protocol's error codes and the client's own (disconnected … not_joined). */
-export type ErrorCode =
-  | "bad_request"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "not_joined"
-  | "conflict"
-  | "cycle"
-  | "future"
-  | "unknown_field"
-  | "too_large"
-  | "too_many"
-  | "resync"
-  | "rate_limited"
-  | "unavailable"
-  | "internal"
-  | "disconnected"
-  | "timeout"
-  | "queue_full"
-  | "closed"
-  | "bad_frame";
-
-/** One stale write of a schedule field: the value there now, and who set it. */
-export interface Conflict {
-  op: number;
-  task?: string;
-  resource?: string;
-  calendar?: string;
-  field: string;
-  current: unknown;
-  version: number;
-  by: string;
-  at: string;
-  base: number;
-}
-
-/** A descriptive field decided by last writer wins. */
-export interface Resolution {
-  op: number;
-  task?: string;
-  resource?: string;
-  field: string;
-  value: unknown;
-  lost: unknown;
-  lost_by: string;
-  version: number;
-  lost_at: string;
-}
-
-/** An op that changed nothing, and why. */
-export interface Skip {
-  op: number;
-  reason: string;
-}
-
-/** The store's answer to an accepted edit. */
-export interface Outcome {
-  revision: number;
-  delta: unknown;
-  resolutions?: Resolution[];
-  skipped?: Skip[];
-  duplicate?: boolean;
-  delta_omitted?: boolean;
-}
+/** The protocol's error codes and the client's own. */
+export type ErrorCode = P.ErrorCode | "disconnected" | "timeout" | "queue_full" | "closed" | "bad_frame";
 
 /** A refused request, or an edit the client could not make. */
 export declare class CritpathError extends Error {
-  constructor(code: ErrorCode | string, message?: string, detail?: Partial<{ retry: boolean; retry_after_ms: number; conflicts: Conflict[]; where: string }>);
-  readonly code: ErrorCode | string;
+  constructor(code: ErrorCode, message?: string, detail?: Partial<P.ErrorData>);
+  readonly code: ErrorCode;
   readonly retry: boolean;
   readonly retryAfterMs: number;
   readonly conflicts: Conflict[];
@@ -147,30 +90,7 @@ export type Status = "connecting" | "open" | "reconnecting" | "closed" | "unauth
 export type RoomStatus = "idle" | "joining" | "joined" | "left" | "error";
 
 /** The hello's reply. */
-export interface Session {
-  user: string;
-  name?: string;
-  node: string;
-  conn: string;
-  expires?: string;
-  heartbeat_ms: number;
-  limits?: Record<string, unknown>;
-}
-
-/** One connection's place in a room. */
-export interface Presence {
-  user: string;
-  name?: string;
-  conn: string;
-  node: string;
-  role?: Role;
-  task?: string;
-  field?: string;
-  state?: "viewing" | "editing";
-  since: string;
-}
-
-export type Role = "viewer" | "planner" | "owner";
+export type Session = HelloReply;
 
 /** A task as the state holds it: its fields from the project, its schedule's over them. */
 export interface TaskState {
@@ -198,7 +118,8 @@ export interface TaskState {
   [field: string]: unknown;
 }
 
-export interface Link {
+/** A link as the state holds it (see linkOf). */
+export interface LinkState {
   pred: string;
   succ: string;
   type?: "FS" | "SS" | "FF" | "SF" | string;
@@ -206,7 +127,8 @@ export interface Link {
   [field: string]: unknown;
 }
 
-export interface Assignment {
+/** An assignment as the state holds it. */
+export interface AssignmentState {
   task: string;
   resource: string;
   units?: number;
@@ -227,9 +149,9 @@ export interface ProjectState {
   tasks: Record<string, TaskState>;
   /** The tasks' ids in the project's order. */
   order: string[];
-  links: Link[];
+  links: LinkState[];
   resources: Record<string, Record<string, unknown> & { id: string }>;
-  assignments: Assignment[];
+  assignments: AssignmentState[];
   calendars: Record<string, Record<string, unknown> & { name: string }>;
   /** True when the schedule's dates are not known at rev (a snapshot without a schedule, or a recalc without its delta). */
   stale: boolean;
@@ -277,19 +199,9 @@ export interface CursorPosition {
   y?: number;
 }
 
-/** A durable or ephemeral message from the server. */
-export interface ServerMessage {
-  type: string;
-  room?: string;
-  seq?: number;
-  epoch?: string;
-  rev?: number;
-  time: string;
-  actor?: string;
-  command?: string;
-  re?: string;
-  data?: any;
-}
+/** A link or an assignment as an edit gives it: the protocol's form ({Pred, Succ} …) or the state's ({pred, succ} …). */
+export type LinkEdit = LinkInput | { pred: string; succ: string; type?: P.LinkType; lag?: P.Duration };
+export type AssignmentEdit = AssignmentInput | { task: string; resource: string; units?: number; work?: P.Duration };
 
 type Unsubscribe = () => void;
 
@@ -303,23 +215,23 @@ export interface ClientEvents {
   error: Error;
   close: { code: number; reason: string };
   message: ServerMessage;
-  notification: ServerMessage;
-  job: ServerMessage;
+  notification: NotificationMessage;
+  job: JobMessage;
   snapshot: Room;
 }
 
 export interface RoomEvents {
   [type: string]: unknown;
   state: Room;
-  durable: ServerMessage;
-  change: ServerMessage;
-  recalc: ServerMessage;
+  durable: ChangeMessage | RecalcMessage | ProjectCreatedMessage | JobMessage | NotificationMessage;
+  change: ChangeMessage;
+  recalc: RecalcMessage;
   conflict: ConflictEntry;
   resolution: Resolution & { kind: "overwritten" | "overwrote"; command?: string };
-  presence: { joined?: Presence[]; changed?: Presence[]; left?: Presence[] };
-  cursor: { cursors: (CursorPosition & { user: string; conn: string })[] };
+  presence: PresenceDiff;
+  cursor: { cursors: Cursor[] };
   typing: { user: string; conn: string; task: string; field: string };
-  job: ServerMessage;
+  job: JobMessage;
   error: CritpathError;
 }
 
@@ -363,14 +275,14 @@ export declare class Room extends Emitter<RoomEvents> {
   acquire(): this;
   leave(): void;
   release(): void;
-  patch(task: string, fields: Record<string, unknown>, opts?: EditOptions): Promise<Outcome>;
-  progress(task: string, fields: { percent_complete?: number; actual_start?: string; actual_finish?: string; remaining?: string }, opts?: EditOptions): Promise<Outcome>;
-  createTask(task: { id: string; [field: string]: unknown }, opts?: EditOptions): Promise<Outcome>;
+  patch(task: string, fields: TaskFields, opts?: EditOptions): Promise<Outcome>;
+  progress(task: string, fields: ProgressFields, opts?: EditOptions): Promise<Outcome>;
+  createTask(task: TaskInput | { id: string; [field: string]: unknown }, opts?: EditOptions): Promise<Outcome>;
   deleteTask(task: string, opts?: EditOptions): Promise<Outcome>;
-  addLink(link: Link, opts?: SetOptions): Promise<Outcome>;
-  removeLink(link: Link, opts?: SetOptions): Promise<Outcome>;
-  assign(assignment: Assignment, opts?: SetOptions): Promise<Outcome>;
-  unassign(assignment: Assignment, opts?: SetOptions): Promise<Outcome>;
+  addLink(link: LinkEdit, opts?: SetOptions): Promise<Outcome>;
+  removeLink(link: LinkEdit, opts?: SetOptions): Promise<Outcome>;
+  assign(assignment: AssignmentEdit, opts?: SetOptions): Promise<Outcome>;
+  unassign(assignment: AssignmentEdit, opts?: SetOptions): Promise<Outcome>;
   cursor(pos: CursorPosition): void;
   setPresence(p?: { task?: string; field?: string; state?: "viewing" | "editing" }): Promise<{}>;
   typing(task: string, field: string): void;
@@ -382,14 +294,14 @@ export declare function createClient(url: string, options: ClientOptions): Clien
 export declare function newId(): string;
 export declare function backoff(n: number, base: number, max: number, random?: () => number): number;
 /** The state of a join's snapshot ({rev, project, schedule}). */
-export declare function stateOf(snapshot: { rev?: number; project?: any; schedule?: any }): ProjectState;
+export declare function stateOf(snapshot: { rev?: number; project?: Project; schedule?: Schedule }): ProjectState;
 /** s with the store's ops applied at revision rev. */
-export declare function applyOps(s: ProjectState, ops: readonly any[], rev: number, optimistic?: boolean): ProjectState;
+export declare function applyOps(s: ProjectState, ops: readonly P.Op[], rev: number, optimistic?: boolean): ProjectState;
 /** s with a schedule.recalc's delta applied. */
-export declare function applyDelta(s: ProjectState, delta: any, rev: number): ProjectState;
+export declare function applyDelta(s: ProjectState, delta: Delta | null | undefined, rev: number): ProjectState;
 /** A delta's task result under the schedule JSON's names. */
-export declare function taskResult(r: any): Partial<TaskState>;
+export declare function taskResult(r: P.TaskResult): Partial<TaskState>;
 /** A Go field name (PercentComplete, ID) as the schedule's JSON names it (percent_complete, id). */
 export declare function snake(name: string): string;
 /** A link from any of its encodings ({from, to}, {Pred, Succ}, {pred, succ}) as the state holds it. */
-export declare function linkOf(link: Record<string, unknown>): Link;
+export declare function linkOf(link: LinkEdit | P.Link | { from: string; to: string }): LinkState;

@@ -1,5 +1,6 @@
 // TypeScript declarations of react.js.
-import type { Client, Room, RoomView, EditOptions, SetOptions, Outcome, Link, Assignment, CursorPosition, ConflictEntry } from "./critpath-realtime.js";
+import type { Client, Room, RoomView, EditOptions, SetOptions, Outcome, LinkEdit, AssignmentEdit, CursorPosition, ConflictEntry } from "./critpath-realtime.js";
+import type { TaskFields, ProgressFields, TaskInput } from "./protocol.js";
 
 /** What the hook uses of React (18 or later); the application's React is one. */
 export interface ReactLike {
@@ -12,14 +13,14 @@ export interface ReactLike {
 export interface ProjectSocket extends RoomView {
   /** The Room itself (null without a client or room id). */
   handle: Room | null;
-  patch(task: string, fields: Record<string, unknown>, opts?: EditOptions): Promise<Outcome>;
-  progress(task: string, fields: Record<string, unknown>, opts?: EditOptions): Promise<Outcome>;
-  createTask(task: { id: string; [field: string]: unknown }, opts?: EditOptions): Promise<Outcome>;
+  patch(task: string, fields: TaskFields, opts?: EditOptions): Promise<Outcome>;
+  progress(task: string, fields: ProgressFields, opts?: EditOptions): Promise<Outcome>;
+  createTask(task: TaskInput | { id: string; [field: string]: unknown }, opts?: EditOptions): Promise<Outcome>;
   deleteTask(task: string, opts?: EditOptions): Promise<Outcome>;
-  addLink(link: Link, opts?: SetOptions): Promise<Outcome>;
-  removeLink(link: Link, opts?: SetOptions): Promise<Outcome>;
-  assign(assignment: Assignment, opts?: SetOptions): Promise<Outcome>;
-  unassign(assignment: Assignment, opts?: SetOptions): Promise<Outcome>;
+  addLink(link: LinkEdit, opts?: SetOptions): Promise<Outcome>;
+  removeLink(link: LinkEdit, opts?: SetOptions): Promise<Outcome>;
+  assign(assignment: AssignmentEdit, opts?: SetOptions): Promise<Outcome>;
+  unassign(assignment: AssignmentEdit, opts?: SetOptions): Promise<Outcome>;
   cursor(pos: CursorPosition): void;
   setPresence(p?: { task?: string; field?: string; state?: "viewing" | "editing" }): Promise<{}>;
   typing(task: string, field: string): void;

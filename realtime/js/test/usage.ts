@@ -1,6 +1,6 @@
 // usage.ts is not run: tsc --noEmit checks that the declarations of
 // critpath-realtime.js and react.js describe an application's use of them.
-import { createClient, CritpathError, CloseCode, type ProjectState, type ConflictEntry } from "../critpath-realtime.js";
+import { createClient, CritpathError, CloseCode, type ProjectState, type ConflictEntry, type Protocol } from "../critpath-realtime.js";
 import { makeUseProjectSocket, type ReactLike } from "../react.js";
 
 const client = createClient("ws://localhost:8080/ws", { token: async ({ reason }) => (reason === "refresh" ? "fresh" : "first"), queueLimit: 10 });
@@ -26,6 +26,19 @@ async function edit(): Promise<number> {
   }
 }
 void edit();
+
+// The protocol's types are asyncapi.yaml's (protocol.d.ts).
+room.on("change", (m) => {
+  const ops: Protocol.Op[] = m.data.ops;
+  console.log(m.seq, m.rev, m.command, ops.length);
+});
+room.on("recalc", (m) => console.log("full" in m.data ? m.data.full : m.data.delta.Finish[1]));
+const hello: Protocol.HelloReply | null = client.session;
+console.log(hello?.heartbeat_ms);
+// @ts-expect-error: no such task field.
+void room.patch("A", { durration: "5d" });
+// @ts-expect-error: progress takes only progress fields.
+void room.progress("A", { name: "x" });
 const code: number = CloseCode.SLOW;
 console.log(code);
 

@@ -466,6 +466,7 @@ export class Room extends Emitter {
     this._buffer = new Map(); // durable messages past a gap, by seq
     this._replaying = false;
     this._inflight = null;
+    this._early = []; // presence diffs received while joining
     this._view = null;
     this._state = null;
     this._stateOf = { confirmed: undefined, edits: -1 };
@@ -542,6 +543,7 @@ export class Room extends Emitter {
     this._forget();
     this._confirmed = null;
     this.presence = {};
+    this._early = [];
     this._changed();
   }
 
@@ -703,8 +705,13 @@ export class Room extends Emitter {
       this.client.emit("snapshot", this);
       this._settle();
     }
+    // Diffs that came before the reply (the server may send one as the
+    // join itself changes the room's presence) go over its presence.
     this.presence = {};
     for (const p of d.presence ?? []) this.presence[p.conn] = p;
+    const early = this._early;
+    this._early = [];
+    for (const diff of early) this._presence(diff);
     this.status = "joined";
     this.error = null;
     if (d.mode === "replay" && d.count > 0) this._awaitReplay();
@@ -725,6 +732,7 @@ export class Room extends Emitter {
       case "resync":
         return this.resync();
       case "presence":
+        if (this.status !== "joined") this._early.push(m.data || {});
         return this._presence(m.data || {});
       case "cursor":
       case "typing":

@@ -305,6 +305,11 @@ export class Client extends Emitter {
     try {
       if (ws.readyState < 2) ws.close(CloseCode.NORMAL);
     } catch {}
+    if (code === CloseCode.TOO_BIG) {
+      // The edit in flight was too big: sent again, it would be refused
+      // again, for ever.
+      for (const r of this.rooms.values()) if (r._inflight) r._inflight.fatal = new CritpathError("too_large", "the server closed the connection: the request was over its message size");
+    }
     this._failRequests("disconnected", `the connection closed (${code})`, true);
     for (const r of this.rooms.values()) r._disconnected();
     if (this._stopped) return;
@@ -896,6 +901,12 @@ export class Room extends Emitter {
       if (dep.revision !== null && dep.revision > e.base) (bases ??= {})[f] = dep.revision;
     }
     if (bases) req.bases = bases;
+    const max = this.client.session?.limits?.message_bytes;
+    if (max > 0 && JSON.stringify(req).length + 16 > max) {
+      e.fatal = new CritpathError("too_large", `the edit is over the server's ${max} bytes a message`);
+      queueMicrotask(() => this._refused(e, e.fatal));
+      return;
+    }
     this.client._request(req).then(
       (outcome) => this._answered(e, outcome),
       (err) => this._refused(e, err),
@@ -916,6 +927,7 @@ export class Room extends Emitter {
   _refused(e, err) {
     if (this._inflight === e) this._inflight = null;
     if (this.status === "left") return;
+    if (e.fatal) err = e.fatal;
     const o = this.client.options;
     if (err.code === "disconnected" || ((err.retry || err.code === "not_joined") && e.attempts < o.maxRetries)) {
       // Sent again with the same command: the store applies it once.

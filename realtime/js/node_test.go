@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +21,7 @@ import (
 
 	"github.com/critpath/critpath/internal/demo"
 	"github.com/critpath/critpath/realtime"
+	"github.com/critpath/critpath/realtime/js"
 	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
 )
@@ -280,3 +283,34 @@ func (p *proxy) close() {
 	p.ln.Close()
 	p.cut(false)
 }
+
+// TestFiles checks that the embedded files are the modules a page
+// imports, each importing only what is embedded with it.
+func TestFiles(t *testing.T) {
+	for _, name := range []string{"critpath-realtime.js", "react.js", "react-peer.js", "critpath-realtime.d.ts", "protocol.d.ts", "react.d.ts", "react-peer.d.ts"} {
+		b, err := fs.ReadFile(js.Files, name)
+		if err != nil {
+			t.Fatalf("%s is not embedded: %v", name, err)
+		}
+		for _, m := range imports.FindAllSubmatch(b, -1) {
+			dep := string(m[1])
+			if !strings.HasPrefix(dep, "./") {
+				if name == "react-peer.js" && dep == "react" {
+					continue
+				}
+				t.Errorf("%s imports %q: the modules import only each other", name, dep)
+				continue
+			}
+			dep = strings.TrimPrefix(dep, "./")
+			if strings.HasSuffix(name, ".d.ts") {
+				dep = strings.TrimSuffix(dep, ".js") + ".d.ts"
+			}
+			if _, err := fs.Stat(js.Files, dep); err != nil {
+				t.Errorf("%s imports %q, which is not embedded", name, m[1])
+			}
+		}
+	}
+}
+
+// imports matches the module an import or export statement names.
+var imports = regexp.MustCompile(`(?m)^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"`)

@@ -263,3 +263,31 @@ test("the cursor is sent at most 20 times a second, the latest last", async (t) 
   assert.equal(sent.at(-1).x, n - 1);
   assert.ok(sent.every((m) => m.id === undefined && m.room === "P"));
 });
+
+test("an edit over the server's message size is refused, not sent or sent again", async (t) => {
+  FakeSocket.all = [];
+  const c = createClient("ws://fake/ws", { token: () => "tok", WebSocket: FakeSocket, random: () => 0, pingEvery: 0 });
+  t.after(() => c.close());
+  const ws = FakeSocket.all[0];
+  ws.open();
+  await tick();
+  ws.reply(ws.last("hello"), { user: "me", node: "n", conn: "n.1", heartbeat_ms: 25000, limits: { message_bytes: 1024 } });
+  await tick();
+  const room = c.join("P");
+  ws.reply(ws.last("join"), snapshot(5, 3));
+  await tick();
+  await assert.rejects(room.patch("A", { notes: "x".repeat(2000) }), (e) => e.code === "too_large");
+  assert.equal(ws.last("task.patch"), undefined);
+  assert.equal(room.pending, 0);
+  assert.equal(room.state.tasks.A.notes, undefined);
+
+  // One the client let through and the server closed the connection for.
+  const p = room.patch("A", { notes: "y".repeat(700) });
+  assert.ok(ws.last("task.patch"));
+  ws.drop(CloseCode.TOO_BIG);
+  await assert.rejects(p, (e) => e.code === "too_large");
+  const ws2 = await reconnected(c);
+  ws2.reply(ws2.last("join"), { room: "P", role: "planner", mode: "replay", epoch: "E1", seq: 5, rev: 3, presence: [], count: 0 });
+  await tick();
+  assert.equal(ws2.last("task.patch"), undefined);
+});

@@ -415,10 +415,8 @@ export class Client extends Emitter {
       case "auth.expiring":
         this._hello("refresh").catch((err) => this.emit("error", err));
         return;
-      case "notification":
-        this.emit("notification", m);
-        return;
     }
+    if (m.type === "notification") this.emit("notification", m);
     if (m.type === "job") this.emit("job", m);
     const r = this.rooms.get(m.room);
     if (r) r._message(m);
@@ -727,7 +725,7 @@ export class Room extends Emitter {
 
   _message(m) {
     if (this.status === "left" || this.status === "idle") return;
-    if (m.seq > 0) return this._durable(m);
+    if (m.seq > 0 && m.type !== "beacon") return this._durable(m);
     switch (m.type) {
       case "beacon":
         if (this.status !== "joined") return;
@@ -858,8 +856,8 @@ export class Room extends Emitter {
     if (client.queued >= client.options.queueLimit) {
       return Promise.reject(new CritpathError("queue_full", `${client.queued} edits are waiting already (queueLimit)`));
     }
-    if (this.status === "left" || this.status === "idle") {
-      return Promise.reject(new CritpathError("not_joined", `room ${this.id} is not joined`));
+    if (this.status === "left" || this.status === "idle" || this.status === "error") {
+      return Promise.reject(this.error ?? new CritpathError("not_joined", `room ${this.id} is not joined`));
     }
     const e = { op, payload, ops, command: opts.command ?? newId(), base: opts.base ?? this.rev, bases: opts.bases, deps: {}, attempts: 0, sent: false, revision: null };
     // A field this client is changing already: its earlier edit is what

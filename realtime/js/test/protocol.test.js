@@ -124,11 +124,16 @@ test("a beacon ahead asks for a replay; a new epoch or a resync asks for a snaps
   const { ws, room } = await connect(t);
   ws.frame({ type: "beacon", room: "P", seq: 5, epoch: "E1", time: "2027-01-01T00:00:00Z" });
   assert.equal(ws.last("replay"), undefined, "replay on a beacon at the client's position");
-  ws.frame({ type: "beacon", room: "P", seq: 8, epoch: "E1", time: "2027-01-01T00:00:00Z" });
+  // One message past the client's: the last one was lost.
+  ws.frame({ type: "beacon", room: "P", seq: 6, epoch: "E1", time: "2027-01-01T00:00:00Z" });
   assert.equal(ws.last("replay").seq, 5);
+  assert.equal(room.seq, 5, "a beacon taken for a message");
+  ws.reply(ws.last("replay"), { seq: 6, count: 1 });
+  ws.frame(change(6, 4, [{ op: "set", task: "A", field: "name", value: "lost" }]));
+  assert.equal(room.state.tasks.A.name, "lost");
 
   const joins = ws.ops().filter((o) => o === "join").length;
-  ws.frame({ ...change(6, 4, []), epoch: "E2" });
+  ws.frame({ ...change(7, 5, []), epoch: "E2" });
   const join = ws.last("join");
   assert.equal(ws.ops().filter((o) => o === "join").length, joins + 1);
   assert.equal(join.seq, undefined);

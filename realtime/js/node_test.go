@@ -123,7 +123,7 @@ func startServer(t *testing.T) server {
 		t.Fatal(err)
 	}
 	var projects atomic.Int64
-	px := newProxy(t)
+	px := &proxy{conns: map[net.Conn]bool{}}
 
 	mux := http.NewServeMux()
 	mux.Handle("/ws", hub)
@@ -147,7 +147,7 @@ func startServer(t *testing.T) server {
 		px.resume()
 	})
 	srv := httptest.NewServer(mux)
-	px.target = srv.Listener.Addr().String()
+	px.start(t, srv.Listener.Addr().String())
 	t.Cleanup(func() {
 		px.close()
 		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -204,14 +204,14 @@ type proxy struct {
 	held   bool
 }
 
-func newProxy(t *testing.T) *proxy {
+// start listens on a port of its own and forwards to target.
+func (p *proxy) start(t *testing.T, target string) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proxy{ln: ln, conns: map[net.Conn]bool{}}
+	p.ln, p.target = ln, target
 	go p.serve()
-	return p
 }
 
 func (p *proxy) serve() {

@@ -3,10 +3,11 @@ package realtime_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -113,7 +114,7 @@ func newEnv(t *testing.T, nodes int, lim realtime.Limits, mc realtime.MemoryConf
 		m := &testMetrics{}
 		h, err := realtime.NewHub(realtime.HubConfig{
 			Broker: b, Projects: st, Auth: testAuth{}, Node: fmt.Sprintf("node%d", i),
-			Limits: lim, Metrics: m, Origins: []string{"allowed.example"},
+			Limits: lim, Metrics: m, Origins: []string{"allowed.example"}, Logger: testLogger(),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -137,6 +138,14 @@ func newEnv(t *testing.T, nodes int, lim realtime.Limits, mc realtime.MemoryConf
 	// The project's creation is the room's first message.
 	waitFor(t, func() bool { seq, _, _, _ := b.Last(ctx, "tower"); return seq == 1 })
 	return e
+}
+
+// testLogger logs to stderr when CRITPATH_HUBLOG is set.
+func testLogger() *slog.Logger {
+	if os.Getenv("CRITPATH_HUBLOG") == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // waitFor waits up to 10 s for cond.
@@ -190,6 +199,21 @@ func tryDial(t *testing.T, url string, opts *websocket.DialOptions) (*client, er
 	go c.reader()
 	t.Cleanup(func() { _ = ws.CloseNow() })
 	return c, nil
+}
+
+// dialPaused dials a client that reads nothing until its reader is
+// started (go c.reader()).
+func dialPaused(t *testing.T, url string) *client {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{realtime.Subprotocol}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.SetReadLimit(64 << 20)
+	t.Cleanup(func() { _ = ws.CloseNow() })
+	return &client{t: t, ws: ws, wake: make(chan struct{}, 1), read: make(chan struct{})}
 }
 
 func (c *client) reader() {
@@ -616,4 +640,97 @@ func TestShutdownCloses1012(t *testing.T) {
 	}
 }
 
-var _ = errors.New
+func TestEditOps(t *testing.T) {
+	e := newEnv(t, 1, realtime.Limits{}, realtime.MemoryConfig{})
+	c, _ := connect(t, e.urls[0], "ana", "tower")
+	rev := int64(1)
+	ok := func(req realtime.Request, typ string) {
+		t.Helper()
+		req.Room, req.Base = "tower", rev
+		var out store.Outcome
+		c.ok(req, &out)
+		rev = out.Revision
+		if _, i := c.await(0, func(m realtime.Message) bool { return m.Type == typ && m.Rev == rev }); i < 0 {
+			t.Errorf("%s: no %s", req.Op, typ)
+		}
+	}
+	ok(realtime.Request{Op: realtime.OpTaskCreate, New: &schedule.Task{ID: "N1", Name: "New task", Duration: schedule.Days(2)}}, realtime.TypeTaskCreated)
+	ok(realtime.Request{Op: realtime.OpLinkAdd, OpID: "l1", Link: &schedule.Link{Pred: "D4", Succ: "N1"}}, realtime.TypeLinkAdded)
+	ok(realtime.Request{Op: realtime.OpAssignAdd, OpID: "a1", Assignment: &schedule.Assignment{Task: "N1", Resource: "eng", Units: 1}}, realtime.TypeAssignmentAdded)
+	ok(realtime.Request{Op: realtime.OpProgress, Task: "D1", Fields: map[string]json.RawMessage{
+		"actual_start": raw("2027-01-03T08:00:00+06:00"), "percent_complete": raw(50)}}, realtime.TypeProgress)
+	ok(realtime.Request{Op: realtime.OpAssignRemove, OpID: "a2", Assignment: &schedule.Assignment{Task: "N1", Resource: "eng"}}, realtime.TypeAssignmentRemoved)
+	ok(realtime.Request{Op: realtime.OpLinkRemove, OpID: "l2", Link: &schedule.Link{Pred: "D4", Succ: "N1"}}, realtime.TypeLinkRemoved)
+	ok(realtime.Request{Op: realtime.OpTaskDelete, Task: "N1"}, realtime.TypeTaskDeleted)
+	for _, tc := range []struct {
+		name  string
+		req   realtime.Request
+		code  string
+		where string
+	}{
+		{"a loop", realtime.Request{Op: realtime.OpLinkAdd, OpID: "l3", Link: &schedule.Link{Pred: "D4", Succ: "D1"}, Base: rev}, realtime.CodeCycle, "link"},
+		{"a base from the future", realtime.Request{Op: realtime.OpPatch, Task: "D1", Fields: map[string]json.RawMessage{"name": raw("x")}, Base: rev + 5}, realtime.CodeFuture, "base"},
+		{"no such field", realtime.Request{Op: realtime.OpPatch, Task: "D1", Fields: map[string]json.RawMessage{"colour_of_sky": raw("x")}, Base: rev}, realtime.CodeUnknownField, "fields.colour_of_sky"},
+		{"a bad value", realtime.Request{Op: realtime.OpPatch, Task: "D1", Fields: map[string]json.RawMessage{"duration": raw("soon")}, Base: rev}, realtime.CodeBadRequest, "fields.duration"},
+		{"no such task", realtime.Request{Op: realtime.OpTaskDelete, Task: "ZZ", Base: rev}, realtime.CodeBadRequest, "task"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.req.Room = "tower"
+			got := c.fail(tc.req)
+			if got.Code != tc.code || got.Where != tc.where {
+				t.Errorf("%s at %q (%s), want %s at %q", got.Code, got.Where, got.Message, tc.code, tc.where)
+			}
+		})
+	}
+}
+
+// TestJoinDuringEdits: clients joining while edits flow get, after
+// their snapshot, every durable message once and in order.
+func TestJoinDuringEdits(t *testing.T) {
+	e := newEnv(t, 2, realtime.Limits{}, realtime.MemoryConfig{})
+	const edits = 30
+	done := make(chan error, 1)
+	go func() {
+		for i := range edits {
+			_, err := e.store.Apply(context.Background(), "tower", store.Change{Actor: "lead", Base: int64(i + 1),
+				Ops: []store.Op{store.Set("D2", "name", fmt.Sprint("Survey ", i))}})
+			if err != nil {
+				done <- err
+				return
+			}
+			time.Sleep(3 * time.Millisecond)
+		}
+		done <- nil
+	}()
+	type member struct {
+		c *client
+		j joined
+	}
+	var ms []member
+	for i := range 8 {
+		c, j := connect(t, e.urls[i%2], fmt.Sprint("u", i), "tower")
+		ms = append(ms, member{c, j})
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	const last = 1 + 2*edits
+	dup := 0
+	for _, m := range ms {
+		if m.j.Seq < last {
+			m.c.await(0, func(msg realtime.Message) bool { return msg.Seq == last })
+		}
+		seqs := m.c.durable("tower")
+		for i, s := range seqs {
+			if s != m.j.Seq+int64(i)+1 {
+				t.Fatalf("after a snapshot at seq %d: %v", m.j.Seq, seqs)
+			}
+		}
+		for _, msg := range m.c.messages() {
+			if msg.Room == "tower" && msg.Seq > 0 && msg.Rev > 0 && msg.Rev <= m.j.Rev {
+				dup++
+			}
+		}
+	}
+	t.Logf("%d change messages already in their client's snapshot", dup)
+}

@@ -14,6 +14,15 @@ export type RequestID = string;
 /** A project's id, or user:<id> for a user's notifications. */
 export type Room = string;
 
+/** A task's, a field's, a command's or an op's id in a request, UTF-8 without control characters, at most 256 bytes. */
+export type Name = string;
+
+/** A Name that may be empty (none). */
+export type OptionalName = string;
+
+/** The history a room's sequence numbers belong to. */
+export type Epoch = string;
+
 /** A room's sequence number, 1, 2, 3 … with no gap. */
 export type Seq = number;
 
@@ -56,7 +65,7 @@ export interface JoinRequest {
   id: RequestID;
   op: "join";
   room: Room;
-  epoch?: string;
+  epoch?: Epoch;
   seq?: number;
 }
 
@@ -71,7 +80,7 @@ export interface ReplayRequest {
   op: "replay";
   room: Room;
   seq: number;
-  epoch: string;
+  epoch: Epoch;
 }
 
 /** Per field, the version (the revision that last changed it) the client saw. */
@@ -84,7 +93,7 @@ export interface TaskPatchRequest {
   id: RequestID;
   op: "task.patch";
   room: Room;
-  task: string;
+  task: Name;
   fields: TaskFields;
   base: Revision;
   command: Command;
@@ -137,7 +146,7 @@ export interface TaskDeleteRequest {
   id: RequestID;
   op: "task.delete";
   room: Room;
-  task: string;
+  task: Name;
   base: Revision;
   command: Command;
 }
@@ -147,7 +156,7 @@ export interface LinkAddRequest {
   op: "link.add";
   room: Room;
   link: LinkInput;
-  op_id: string;
+  op_id: Name;
   base: Revision;
   command: Command;
 }
@@ -157,7 +166,7 @@ export interface LinkRemoveRequest {
   op: "link.remove";
   room: Room;
   link: LinkInput;
-  op_id: string;
+  op_id: Name;
   base: Revision;
   command: Command;
 }
@@ -167,7 +176,7 @@ export interface AssignAddRequest {
   op: "assign.add";
   room: Room;
   assignment: AssignmentInput;
-  op_id: string;
+  op_id: Name;
   base: Revision;
   command: Command;
 }
@@ -177,7 +186,7 @@ export interface AssignRemoveRequest {
   op: "assign.remove";
   room: Room;
   assignment: AssignmentInput;
-  op_id: string;
+  op_id: Name;
   base: Revision;
   command: Command;
 }
@@ -186,7 +195,7 @@ export interface ProgressRequest {
   id: RequestID;
   op: "progress";
   room: Room;
-  task: string;
+  task: Name;
   fields: ProgressFields;
   base: Revision;
   command: Command;
@@ -198,18 +207,18 @@ export interface PresenceRequest {
   id: RequestID;
   op: "presence";
   room: Room;
-  field?: string;
+  field?: OptionalName;
   state?: PresenceState;
-  task?: string;
+  task?: OptionalName;
 }
 
 /** Sent up to 20 times a second; replied only when refused. */
 export interface CursorRequest {
   op: "cursor";
   room: Room;
-  field?: string;
+  field?: OptionalName;
   id?: RequestID;
-  task?: string;
+  task?: OptionalName;
   x?: number;
   y?: number;
 }
@@ -218,8 +227,8 @@ export interface CursorRequest {
 export interface TypingRequest {
   op: "typing";
   room: Room;
-  task: string;
-  field: string;
+  task: Name;
+  field: Name;
   id?: RequestID;
 }
 
@@ -276,7 +285,7 @@ export interface Limits {
   replay_limit: number;
 }
 
-/** mode snapshot carries the project and its schedule at rev, and seq, the room's position they stand for; mode replay, the count of missed messages that follow. */
+/** mode snapshot carries the project and its schedule at rev (none for the user's own room, user:<id>), and seq, the room's position they stand for; mode replay, the count of missed messages that follow. */
 export interface JoinReply {
   room: Room;
   role: Role;
@@ -589,7 +598,7 @@ export interface Task {
 
 /** A schedule.Task a client sends (task.create): the fields it leaves out are zero. */
 export interface TaskInput {
-  ID: string;
+  ID: Name;
   ActualCost?: null | number;
   ActualFinish?: Time;
   ActualStart?: Time;
@@ -650,8 +659,8 @@ export interface Link {
 
 /** A schedule.Link a client sends; a link is identified by Pred, Succ and Type (FS when left out). */
 export interface LinkInput {
-  Pred: string;
-  Succ: string;
+  Pred: Name;
+  Succ: Name;
   Lag?: Duration;
   Overlap?: Duration;
   ReworkCost?: number;
@@ -668,8 +677,8 @@ export interface Assignment {
 
 /** A schedule.Assignment a client sends; it is identified by Task and Resource. */
 export interface AssignmentInput {
-  Task: string;
-  Resource: string;
+  Task: Name;
+  Resource: Name;
   Units?: number;
   Work?: Duration;
 }

@@ -135,6 +135,9 @@ func TestBrokenRefused(t *testing.T) {
 		{"lower-case link", "request", `{"id":"1","op":"link.add","room":"r","link":{"pred":"A","succ":"B"},"op_id":"l","base":3,"command":"c"}`, []string{"/link"}},
 		{"bad link type", "request", `{"id":"1","op":"link.add","room":"r","link":{"Pred":"A","Succ":"B","Type":"XX"},"op_id":"l","base":3,"command":"c"}`, []string{"/link/Type"}},
 		{"bad state", "request", `{"id":"1","op":"presence","room":"r","state":"idle"}`, []string{"/state"}},
+		{"control character in a room", "request", `{"id":"1","op":"leave","room":"a\u0007b"}`, []string{"/room"}},
+		{"room over 256 bytes", "request", `{"id":"1","op":"leave","room":"` + strings.Repeat("r", 257) + `"}`, []string{"/room"}},
+		{"empty task of a link", "request", `{"id":"1","op":"link.add","room":"r","link":{"Pred":"","Succ":"B"},"op_id":"l","base":3,"command":"c"}`, []string{"/link/Pred"}},
 		{"base zero", "request", `{"id":"1","op":"task.delete","room":"r","task":"A","base":0,"command":"c"}`, []string{"/base"}},
 
 		{"frame not an array", "frame", `{"type":"beacon"}`, []string{"not an array"}},
@@ -212,6 +215,50 @@ func TestConstantsAndDocumentAgree(t *testing.T) {
 		}
 		if len(got) == 0 {
 			t.Errorf("protocol.go has no %s constants", c.prefix)
+		}
+	}
+}
+
+// Every Close* constant of protocol.go is in the channel's
+// x-close-codes, and every code there is a constant, 1000 (normal) or
+// 1001 (going away).
+func TestCloseCodesAgree(t *testing.T) {
+	v := validator(t)
+	path := documentPath(t)
+	f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(filepath.Dir(path), "protocol.go"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	consts := map[string]bool{"1000": true, "1001": true} // normal, going away: WebSocket's own
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, s := range g.Specs {
+			vs := s.(*ast.ValueSpec)
+			for i, name := range vs.Names {
+				if i >= len(vs.Values) {
+					continue
+				}
+				if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.INT && strings.HasPrefix(name.Name, "Close") {
+					consts[lit.Value] = true
+				}
+			}
+		}
+	}
+	doc, _ := v.Document()["channels"].(map[string]any)["project"].(map[string]any)["x-close-codes"].(map[string]any)
+	if len(consts) < 9 || len(doc) == 0 {
+		t.Fatalf("%d close codes in protocol.go, %d in the document", len(consts), len(doc))
+	}
+	for c := range consts {
+		if doc[c] == nil {
+			t.Errorf("protocol.go has close code %s; the document's x-close-codes has not", c)
+		}
+	}
+	for c := range doc {
+		if !consts[c] {
+			t.Errorf("the document has close code %s; protocol.go has no Close constant for it", c)
 		}
 	}
 }

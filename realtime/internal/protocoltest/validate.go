@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -248,8 +249,8 @@ func explain(what, at string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
+	ve, ok := errors.AsType[*jsonschema.ValidationError](err)
+	if !ok {
 		return fmt.Errorf("protocoltest: %s: %w", what, err)
 	}
 	var faults []string
@@ -417,4 +418,17 @@ func Validate(kind string, frame []byte) error {
 		return err
 	}
 	return v.Validate(kind, frame)
+}
+
+// Check is Validate for tests: it reports an error through t.Errorf
+// (and the document's own failure through t.Fatal).
+func Check(t testing.TB, kind string, frame []byte) {
+	t.Helper()
+	v, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Validate(kind, frame); err != nil {
+		t.Errorf("%v\n%.2000s", err, frame)
+	}
 }

@@ -401,7 +401,13 @@ export class Client extends Emitter {
     switch (m.type) {
       case "reply": {
         const q = this._requests.get(m.re);
-        if (!q) return;
+        if (!q) {
+          // A refused cursor or typing (replied without re), or a reply
+          // that came after its request timed out.
+          const e = m.data?.error;
+          if (e) this.emit("error", new CritpathError(e.code || "internal", e.message, e));
+          return;
+        }
         this._requests.delete(m.re);
         clearTimeout(q.timer);
         const r = m.data || {};

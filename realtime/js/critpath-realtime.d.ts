@@ -305,3 +305,5 @@ export declare function taskResult(r: P.TaskResult): Partial<TaskState>;
 export declare function snake(name: string): string;
 /** A link from any of its encodings ({from, to}, {Pred, Succ}, {pred, succ}) as the state holds it. */
 export declare function linkOf(link: LinkEdit | P.Link | { from: string; to: string }): LinkState;
+/** A schedule JSON name (percent_complete, id) as the Go field name the protocol's objects use (PercentComplete, ID). */
+export declare function pascal(name: string): string;

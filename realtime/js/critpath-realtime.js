@@ -578,9 +578,10 @@ export class Room extends Emitter {
     return this._edit("progress", { task, fields }, ops, opts, task, Object.keys(fields));
   }
 
-  /** createTask adds task (its id given). */
+  /** createTask adds task (its id given), in the schedule JSON's names ({id, name, duration}) or Go's ({ID, Name, Duration}). */
   createTask(task, opts = {}) {
-    return this._edit("task.create", { new: task }, [{ op: "add_task", new: task }], opts);
+    const t = wire(task);
+    return this._edit("task.create", { new: t }, [{ op: "add_task", new: t }], opts);
   }
 
   /** deleteTask removes the task id. */
@@ -591,25 +592,29 @@ export class Room extends Emitter {
   /** addLink adds link {pred, succ, type, lag}. */
   addLink(link, opts = {}) {
     const id = opts.opId ?? newId();
-    return this._edit("link.add", { link, op_id: id }, [{ op: "add_link", id, link }], opts);
+    const l = wire(link);
+    return this._edit("link.add", { link: l, op_id: id }, [{ op: "add_link", id, link: l }], opts);
   }
 
   /** removeLink removes link (by pred, succ and type). */
   removeLink(link, opts = {}) {
     const id = opts.opId ?? newId();
-    return this._edit("link.remove", { link, op_id: id }, [{ op: "remove_link", id, link }], opts);
+    const l = wire(link);
+    return this._edit("link.remove", { link: l, op_id: id }, [{ op: "remove_link", id, link: l }], opts);
   }
 
   /** assign adds assignment {task, resource, units}. */
   assign(assignment, opts = {}) {
     const id = opts.opId ?? newId();
-    return this._edit("assign.add", { assignment, op_id: id }, [{ op: "assign", id, assignment }], opts);
+    const a = wire(assignment);
+    return this._edit("assign.add", { assignment: a, op_id: id }, [{ op: "assign", id, assignment: a }], opts);
   }
 
   /** unassign removes assignment (by task and resource). */
   unassign(assignment, opts = {}) {
     const id = opts.opId ?? newId();
-    return this._edit("assign.remove", { assignment, op_id: id }, [{ op: "unassign", id, assignment }], opts);
+    const a = wire(assignment);
+    return this._edit("assign.remove", { assignment: a, op_id: id }, [{ op: "unassign", id, assignment: a }], opts);
   }
 
   /**
@@ -1052,6 +1057,35 @@ export function snake(k) {
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .toLowerCase();
+}
+
+/**
+ * pascal returns a schedule JSON name (percent_complete, id) as the Go
+ * field name the protocol's task, link and assignment objects use
+ * (PercentComplete, ID); a Go name as it is.
+ */
+export function pascal(k) {
+  if (/^[A-Z]/.test(k)) return k;
+  if (k === "id") return "ID";
+  return k
+    .split("_")
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("");
+}
+
+// wire returns a task, link or assignment under the protocol's (Go's)
+// names: a link's {pred, succ} as {Pred, Succ} and so on, nested objects
+// too (a constraint's type and date), but for a task's custom fields,
+// whose keys are their names.
+function wire(o) {
+  if (Array.isArray(o)) return o.map(wire);
+  if (!o || typeof o !== "object") return o;
+  const out = {};
+  for (const [k, v] of Object.entries(o)) {
+    const K = pascal(k);
+    out[K] = K === "Fields" ? v : wire(v);
+  }
+  return out;
 }
 
 // plain returns o with its keys as the schedule's JSON names them: ops

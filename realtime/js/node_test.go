@@ -21,6 +21,7 @@ import (
 
 	"github.com/critpath/critpath/internal/demo"
 	"github.com/critpath/critpath/realtime"
+	"github.com/critpath/critpath/realtime/internal/protocoltest"
 	"github.com/critpath/critpath/realtime/js"
 	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
@@ -58,8 +59,10 @@ func TestNode(t *testing.T) {
 		args = append(args, "--test-name-pattern="+p)
 	}
 	args = append(args, files...)
+	wire := t.TempDir()
 	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.Env = append(os.Environ(),
+		"CRITPATH_WIRE="+wire,
 		"CRITPATH_WS_URL="+srv.proxied,
 		"CRITPATH_WS_DIRECT="+srv.direct,
 		"CRITPATH_CONTROL="+srv.control,
@@ -69,6 +72,39 @@ func TestNode(t *testing.T) {
 	if err != nil {
 		t.Fatalf("node --test: %v", err)
 	}
+	checkWire(t, wire)
+}
+
+// checkWire validates every request the Node tests' clients sent and
+// every frame they received (written to dir, see test/helpers.js)
+// against asyncapi.yaml.
+func checkWire(t *testing.T, dir string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "wire-*.jsonl"))
+	counts := map[string]int{}
+	bad := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line := range strings.Lines(string(b)) {
+			var rec struct{ Kind, Frame string }
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			counts[rec.Kind]++
+			if err := protocoltest.Validate(rec.Kind, []byte(rec.Frame)); err != nil {
+				if bad++; bad <= 10 {
+					t.Errorf("a %s against asyncapi.yaml: %v\n%.400s", rec.Kind, err, rec.Frame)
+				}
+			}
+		}
+	}
+	if counts[protocoltest.KindRequest] == 0 || counts[protocoltest.KindFrame] == 0 {
+		t.Fatalf("no traffic recorded to validate: %v", counts)
+	}
+	t.Logf("validated %d requests and %d frames against asyncapi.yaml; %d refused", counts[protocoltest.KindRequest], counts[protocoltest.KindFrame], bad)
 }
 
 // installTestPackages runs npm ci in test/ when its node_modules is

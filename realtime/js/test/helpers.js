@@ -1,6 +1,8 @@
 // helpers.js: what the Node tests share. The server is the one
 // node_test.go starts: CRITPATH_WS_URL (through a proxy the tests can
 // cut), CRITPATH_WS_DIRECT and CRITPATH_CONTROL (its test endpoints).
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
 import { createClient } from "../critpath-realtime.js";
 
 export const server = {
@@ -25,9 +27,28 @@ export async function newProject() {
   return (await control("/test/project")).id;
 }
 
+// With CRITPATH_WIRE set (a folder), every request the clients send and
+// every frame they receive is written there, one JSON line each
+// ({kind: "request" or "frame", frame}), for node_test.go to validate
+// against asyncapi.yaml.
+const wireLog = process.env.CRITPATH_WIRE ? join(process.env.CRITPATH_WIRE, `wire-${process.pid}.jsonl`) : null;
+const record = (kind, frame) => appendFileSync(wireLog, JSON.stringify({ kind, frame }) + "\n");
+
+class RecordingSocket extends globalThis.WebSocket {
+  constructor(url, protocols) {
+    super(url, protocols);
+    this.addEventListener("message", (ev) => record("frame", String(ev.data)));
+  }
+  send(text) {
+    record("request", text);
+    super.send(text);
+  }
+}
+
 /** client returns a client of user (its token is the user's id), closed when the test ends. */
 export function client(t, user, opts = {}) {
-  const c = createClient(opts.direct ? server.direct : server.url, { token: () => user, reconnectBase: 50, reconnectMax: 300, ...opts });
+  const ws = wireLog ? { WebSocket: RecordingSocket } : {};
+  const c = createClient(opts.direct ? server.direct : server.url, { token: () => user, reconnectBase: 50, reconnectMax: 300, ...ws, ...opts });
   t.after(() => c.close());
   return c;
 }

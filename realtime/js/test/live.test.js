@@ -200,3 +200,37 @@ test("a refused token ends in status unauthorized, not a reconnect loop", { skip
   });
   assert.equal(calls, 2);
 });
+
+test("every kind of edit goes through and comes back into the state", { skip, timeout: 20000 }, async (t) => {
+  const pid = await newProject();
+  const a = await joined(client(t, "alice").join(pid));
+  const b = await joined(client(t, "bob").join(pid));
+  const s = a.state;
+  const [x, y] = s.order.filter((id) => !s.tasks[id].summary && s.tasks[id].duration);
+  const parent = s.tasks[x].parent;
+  const resource = Object.keys(s.resources)[0];
+
+  const steps = [
+    ["createTask", () => a.createTask({ id: "NEW", name: "Curing", duration: "4d", parent }), (st, confirmed) => st.tasks.NEW && st.tasks.NEW.name === "Curing" && (!confirmed || !!st.tasks.NEW.finish)],
+    ["addLink", () => a.addLink({ pred: x, succ: "NEW", type: "FS", lag: "1d" }), (st) => st.links.some((l) => l.pred === x && l.succ === "NEW" && l.type === "FS")],
+    ["assign", () => a.assign({ task: "NEW", resource, units: 2 }), (st) => st.assignments.some((m) => m.task === "NEW" && m.resource === resource && m.units === 2)],
+    ["progress", () => a.progress(y, { percent_complete: 40, actual_start: s.tasks[y].start }), (st) => st.tasks[y].percent_complete === 40],
+    ["unassign", () => a.unassign({ task: "NEW", resource }), (st) => !st.assignments.some((m) => m.task === "NEW")],
+    ["removeLink", () => a.removeLink({ pred: x, succ: "NEW", type: "FS" }), (st) => !st.links.some((l) => l.succ === "NEW")],
+    ["deleteTask", () => a.deleteTask("NEW"), (st) => !st.tasks.NEW && !st.order.includes("NEW")],
+  ];
+  for (const [name, edit, holds] of steps) {
+    const p = edit();
+    assert.ok(holds(a.state), `${name}: not applied at once`);
+    const out = await p;
+    await settled(a, out.revision);
+    await settled(b, out.revision);
+    assert.ok(holds(a.state, true), `${name}: not in the sender's state once confirmed`);
+    assert.ok(holds(b.state, true), `${name}: not in the other client's state`);
+  }
+  assert.deepEqual(comparable(a.state), comparable(b.state));
+  const c = await joined(client(t, "carol").join(pid));
+  assert.deepEqual(comparable(c.state), comparable(a.state));
+  assert.equal(c.state.assignments.length, a.state.assignments.length);
+  assert.equal(c.state.links.length, a.state.links.length);
+});

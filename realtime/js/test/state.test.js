@@ -104,6 +104,12 @@ test("snake and linkOf read Go's field names and the project's", () => {
   assert.equal(s.links.length, 0);
 });
 
+test("pascal gives the protocol's names of tasks, links and assignments", () => {
+  for (const [in_, want] of [["id", "ID"], ["pred", "Pred"], ["percent_complete", "PercentComplete"], ["ignore_resource_calendars", "IgnoreResourceCalendars"], ["Units", "Units"]]) {
+    assert.equal(rt.pascal(in_), want);
+  }
+});
+
 test("backoff is full jitter under a doubling cap", () => {
   assert.equal(rt.backoff(0, 250, 10000, () => 0), 0);
   assert.equal(rt.backoff(0, 250, 10000, () => 0.999999), 249);

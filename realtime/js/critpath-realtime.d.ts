@@ -250,6 +250,8 @@ export declare class Client extends Emitter<ClientEvents> {
   join(id: string): Room;
   /** Closes the connection for good. */
   close(): void;
+  /** Opens the connection again after the client stopped trying (status "unauthorized" or "failed"). */
+  connect(): void;
   /** Drops the connection and opens a new one at once. */
   reconnect(): void;
   /** The server's time. */

@@ -195,6 +195,18 @@ export class Client extends Emitter {
     this._setStatus("closed");
   }
 
+  /**
+   * connect opens the connection again after the client stopped trying
+   * (status "unauthorized" or "failed"), say once the application has a
+   * token that works; edits still queued are sent then.
+   */
+  connect() {
+    if (this._stopped || this._ws || !["unauthorized", "failed"].includes(this.status)) return;
+    this._authFailures = 0;
+    this._attempt = 0;
+    this._open();
+  }
+
   /** reconnect drops the connection and opens a new one at once. */
   reconnect() {
     if (this._stopped) return;
@@ -706,6 +718,7 @@ export class Room extends Emitter {
       }
       this.status = "error";
       this.error = err;
+      this._dropEdits(err);
       this.emit("error", err);
       this._changed();
       return;

@@ -12,7 +12,11 @@ export const server = {
 };
 
 /** skip is the reason the live tests do not run, or false. */
-export const skip = server.url && server.control ? false : "no server: go test ./realtime/js runs these tests against a hub";
+export const skip = !globalThis.WebSocket
+  ? "no WebSocket: run node with --experimental-websocket (Node 20, 21)"
+  : server.url && server.control
+    ? false
+    : "no server: go test ./realtime/js runs these tests against a hub";
 
 /** control posts to the server's test endpoint path and returns its JSON, if any. */
 export async function control(path) {
@@ -34,16 +38,18 @@ export async function newProject() {
 const wireLog = process.env.CRITPATH_WIRE ? join(process.env.CRITPATH_WIRE, `wire-${process.pid}.jsonl`) : null;
 const record = (kind, frame) => appendFileSync(wireLog, JSON.stringify({ kind, frame }) + "\n");
 
-class RecordingSocket extends globalThis.WebSocket {
-  constructor(url, protocols) {
-    super(url, protocols);
-    this.addEventListener("message", (ev) => record("frame", String(ev.data)));
-  }
-  send(text) {
-    record("request", text);
-    super.send(text);
-  }
-}
+const RecordingSocket =
+  globalThis.WebSocket &&
+  class extends globalThis.WebSocket {
+    constructor(url, protocols) {
+      super(url, protocols);
+      this.addEventListener("message", (ev) => record("frame", String(ev.data)));
+    }
+    send(text) {
+      record("request", text);
+      super.send(text);
+    }
+  };
 
 /** client returns a client of user (its token is the user's id), closed when the test ends. */
 export function client(t, user, opts = {}) {

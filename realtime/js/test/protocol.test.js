@@ -188,6 +188,11 @@ test("a refused token is asked for again once, then the client stops", async (t)
   await tick(5);
   assert.equal(c.status, "unauthorized");
   assert.equal(FakeSocket.all.length, 2);
+  // The application has a good token again.
+  c.connect();
+  const ws3 = await reconnected(c);
+  assert.equal(c.status, "open");
+  assert.equal(ws3.last("join").seq, 5);
 });
 
 test("an edit whose reply was lost is sent again with the same command, and retried when told to", async (t) => {

@@ -234,3 +234,27 @@ test("every kind of edit goes through and comes back into the state", { skip, ti
   assert.equal(c.state.assignments.length, a.state.assignments.length);
   assert.equal(c.state.links.length, a.state.links.length);
 });
+
+test("presence and cursors reach the other members", { skip, timeout: 20000 }, async (t) => {
+  const pid = await newProject();
+  const ca = client(t, "alice");
+  const a = await joined(ca.join(pid));
+  const b = await joined(client(t, "bob").join(pid));
+  const task = a.state.order[3];
+  await a.setPresence({ task, field: "duration", state: "editing" });
+  await until(b, (r) => Object.values(r.presence).some((p) => p.user === "alice" && p.state === "editing" && p.task === task), "alice editing in bob's presence");
+
+  const seen = [];
+  b.on("cursor", (d) => seen.push(...d.cursors.filter((c) => c.user === "alice")));
+  for (let i = 0; i < 20; i++) {
+    a.cursor({ task, x: i, y: 1 });
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await waitFor(() => seen.some((c) => c.x === 19), "alice's last cursor at bob");
+  assert.ok(seen.every((c) => c.conn === ca.session.conn && c.task === task));
+  assert.ok(seen.length < 20, `${seen.length} cursors for 20 moves in 200 ms`);
+
+  // Leaving takes alice out of bob's presence.
+  a.leave();
+  await until(b, (r) => !Object.values(r.presence).some((p) => p.user === "alice"), "alice gone from bob's presence", 8000);
+});

@@ -769,3 +769,46 @@ func TestReplayRequest(t *testing.T) {
 		t.Errorf("metrics: %d resyncs, %d replayed; want 2 and 4", e.metrics[0].resynced.Load(), e.metrics[0].replayed.Load())
 	}
 }
+
+// panicky is an authenticator whose Role panics for the project "boom".
+type panicky struct{ testAuth }
+
+func (p panicky) Role(ctx context.Context, id realtime.Identity, project string) (realtime.Role, error) {
+	if project == "boom" {
+		panic("the embedder's bug")
+	}
+	return p.testAuth.Role(ctx, id, project)
+}
+
+func TestHubConfig(t *testing.T) {
+	b := realtime.NewMemory(realtime.MemoryConfig{})
+	st := store.New(store.NewMemory(), store.Config{})
+	defer st.Close()
+	for _, tc := range []struct {
+		cfg  realtime.HubConfig
+		want string
+	}{
+		{realtime.HubConfig{Projects: st, Auth: testAuth{}}, "Broker"},
+		{realtime.HubConfig{Broker: b, Auth: testAuth{}}, "Projects"},
+		{realtime.HubConfig{Broker: b, Projects: st}, "Auth"},
+		{realtime.HubConfig{Broker: b, Projects: st, Auth: testAuth{}, Limits: realtime.Limits{QueueBytes: -1}}, "QueueBytes"},
+	} {
+		if _, err := realtime.NewHub(tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("NewHub: %v, want an error naming %s", err, tc.want)
+		}
+	}
+	// A panic in the authenticator fails the request only.
+	h, err := realtime.NewHub(realtime.HubConfig{Broker: b, Projects: st, Auth: panicky{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	defer h.Shutdown(context.Background())
+	c := dial(t, "ws"+strings.TrimPrefix(srv.URL, "http"))
+	c.ok(realtime.Request{Op: realtime.OpHello, Token: "ana"}, nil)
+	if got := c.fail(realtime.Request{Op: realtime.OpJoin, Room: "boom"}); got.Code != realtime.CodeInternal || !got.Retry {
+		t.Errorf("a panicking authenticator: %+v, want internal", got)
+	}
+	c.ok(realtime.Request{Op: realtime.OpPing}, nil)
+}

@@ -309,3 +309,15 @@ export declare function snake(name: string): string;
 export declare function linkOf(link: LinkEdit | P.Link | { from: string; to: string }): LinkState;
 /** A schedule JSON name (percent_complete, id) as the Go field name the protocol's objects use (PercentComplete, ID). */
 export declare function pascal(name: string): string;
+/** One user in a room, with each of their connections (tabs). */
+export interface PresenceUser {
+  user: string;
+  name: string;
+  /** "editing" when any of the user's connections is editing (task and field are then that one's). */
+  state: "viewing" | "editing";
+  task?: string;
+  field?: string;
+  conns: Presence[];
+}
+/** Presence entries grouped by user, in the order users first appear. */
+export declare function usersOf(presence: readonly Presence[]): PresenceUser[];

@@ -1247,3 +1247,22 @@ export function applyDelta(s, delta, rev) {
   }
   return out;
 }
+
+/**
+ * usersOf groups presence entries (a view's presence) by user, for
+ * avatars: [{user, name, state, task, field, conns}] in the order users
+ * first appear, where state is "editing" when any of the user's
+ * connections is editing (its task and field then), and conns holds the
+ * user's entries, one per connection (tab).
+ */
+export function usersOf(presence) {
+  const by = new Map();
+  for (const p of presence) {
+    let u = by.get(p.user);
+    if (!u) by.set(p.user, (u = { user: p.user, name: p.name ?? p.user, state: "viewing", task: undefined, field: undefined, conns: [] }));
+    u.conns.push(p);
+    if (p.state === "editing" && u.state !== "editing") Object.assign(u, { state: "editing", task: p.task, field: p.field });
+    else if (u.state !== "editing" && p.task && !u.task) u.task = p.task;
+  }
+  return [...by.values()];
+}

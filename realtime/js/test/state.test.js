@@ -110,6 +110,18 @@ test("pascal gives the protocol's names of tasks, links and assignments", () => 
   }
 });
 
+test("usersOf groups connections by user, editing first", () => {
+  const p = (user, conn, extra = {}) => ({ user, conn, node: "n", since: "2027-01-01T00:00:00Z", state: "viewing", ...extra });
+  const got = rt.usersOf([p("a", "1"), p("b", "2", { name: "Bee", task: "T" }), p("a", "3", { state: "editing", task: "X", field: "duration" })]);
+  assert.deepEqual(
+    got.map((u) => [u.user, u.name, u.state, u.task, u.field, u.conns.map((c) => c.conn)]),
+    [
+      ["a", "a", "editing", "X", "duration", ["1", "3"]],
+      ["b", "Bee", "viewing", "T", undefined, ["2"]],
+    ],
+  );
+});
+
 test("backoff is full jitter under a doubling cap", () => {
   assert.equal(rt.backoff(0, 250, 10000, () => 0), 0);
   assert.equal(rt.backoff(0, 250, 10000, () => 0.999999), 249);

@@ -1,0 +1,367 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/critpath/critpath/realtime"
+	"github.com/critpath/critpath/schedule"
+)
+
+// Event is what a room hands the application, in order: exactly one of
+// its fields is set (a Snapshot event also has Presence).
+type Event struct {
+	// Message is a message of the room; its Type says which. Durable
+	// ones come in the room's order, each once, with no gap; ephemeral
+	// ones (presence, cursor, typing) as they come.
+	Message *realtime.Message
+	// Snapshot is the project as the room stands now: the application
+	// replaces its copy with it. It comes first after a join, and again
+	// whenever the client could not resume where it was (the history no
+	// longer reaches back, its epoch changed, close 4409, a resync
+	// message).
+	Snapshot *Snapshot
+	// Presence is who is in the room now, after each join (a
+	// Snapshot's too): it replaces what the application had, and the
+	// presence messages that follow are diffs on it.
+	Presence []realtime.Presence
+}
+
+// Snapshot is a room's state at a position, from a join's reply.
+type Snapshot struct {
+	Role  realtime.Role
+	Epoch string
+	// Seq is the room's position the snapshot stands for: the durable
+	// messages that follow have the seqs after it.
+	Seq int64
+	// Rev is the project's revision; Project the project at it, and
+	// Schedule its schedule as the server encoded it (schedule.Result's
+	// JSON), nil when the server sent none.
+	Rev      int64
+	Project  *schedule.Project
+	Schedule json.RawMessage
+}
+
+// joinReply is the data of a join's reply (PROTOCOL.md, Joining).
+type joinReply struct {
+	Room     string              `json:"room"`
+	Role     realtime.Role       `json:"role"`
+	Mode     string              `json:"mode"`
+	Epoch    string              `json:"epoch"`
+	Seq      int64               `json:"seq"`
+	Rev      int64               `json:"rev"`
+	Project  *schedule.Project   `json:"project"`
+	Schedule json.RawMessage     `json:"schedule"`
+	Presence []realtime.Presence `json:"presence"`
+	Count    int                 `json:"count"`
+}
+
+// Room is a project's room joined by a client. Its events come on
+// Events; its edits (Patch, CreateTask …) go through the store's rules.
+// Its methods are safe for concurrent use.
+type Room struct {
+	c    *Client
+	name string
+
+	events chan Event
+	gone   chan struct{} // closed when the room ends
+	sendMu sync.Mutex    // held by the one handing an event, and to close events
+	ended  bool          // under sendMu: events is closed
+	once   sync.Once
+	err    error // why the room ended, set before gone is closed
+
+	ready   chan struct{} // closed at the first join's answer
+	readyMu sync.Once
+	joinErr error
+
+	on *conn // under c.mu: the connection its join was sent on
+
+	mu        sync.Mutex
+	pos       Position
+	role      realtime.Role
+	replaying bool
+
+	cursor *throttle
+}
+
+// Join enters the project's room and returns it once the server has
+// answered (waiting for a connection when there is none); its first
+// event is the project's snapshot. A refused join returns an *Error
+// (not_found, forbidden, too_many).
+func (c *Client) Join(ctx context.Context, room string) (*Room, error) {
+	r := &Room{c: c, name: room, events: make(chan Event, c.opts.Buffer), gone: make(chan struct{}), ready: make(chan struct{})}
+	r.cursor = newThrottle(time.Second/20, r.sendCursor)
+	c.mu.Lock()
+	if c.closed != nil {
+		err := c.closed
+		c.mu.Unlock()
+		return nil, err
+	}
+	if _, ok := c.rooms[room]; ok {
+		c.mu.Unlock()
+		return nil, fmt.Errorf("client: room %q: joined already", room)
+	}
+	c.rooms[room] = r
+	cn := c.conn
+	if cn != nil {
+		r.on = cn
+	}
+	c.mu.Unlock()
+	if cn != nil {
+		r.sendJoin(cn, nil)
+	}
+	select {
+	case <-r.ready:
+		if r.joinErr != nil {
+			return nil, r.joinErr
+		}
+		return r, nil
+	case <-ctx.Done():
+		r.Leave(context.Background())
+		return nil, ctx.Err()
+	}
+}
+
+// Name returns the room's name (the project's id).
+func (r *Room) Name() string { return r.name }
+
+// Events returns the room's events, in order. The application must take
+// them: when Options.Buffer of them wait, the client stops reading its
+// connection (see the package doc). The channel is closed when the room
+// ends (Leave, Close, or a join the server refused on reconnection);
+// Err says why.
+func (r *Room) Events() <-chan Event { return r.events }
+
+// Err returns why the room ended, nil while it has not.
+func (r *Room) Err() error {
+	select {
+	case <-r.gone:
+		return r.err
+	default:
+		return nil
+	}
+}
+
+// Position returns the room's position: the last durable message handed
+// to the application and the project revision its copy is at.
+func (r *Room) Position() Position {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.pos
+}
+
+// Role returns the client's role in the room, as the last join said.
+func (r *Room) Role() realtime.Role {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.role
+}
+
+// Leave leaves the room: its events channel is closed and its edits
+// not yet answered fail with ErrLeft.
+func (r *Room) Leave(ctx context.Context) error {
+	c := r.c
+	c.mu.Lock()
+	if c.rooms[r.name] == r {
+		delete(c.rooms, r.name)
+	}
+	cn := c.conn
+	edits := c.takeEdits(r)
+	c.mu.Unlock()
+	for _, e := range edits {
+		e.result <- editResult{err: fmt.Errorf("client: room %q: %w", r.name, ErrLeft)}
+	}
+	r.end(fmt.Errorf("client: room %q: %w", r.name, ErrLeft))
+	r.cursor.stop()
+	if cn == nil {
+		return nil
+	}
+	err := cn.call(ctx, &realtime.Request{Op: realtime.OpLeave, Room: r.name}, nil)
+	if errors.Is(err, errOffline) {
+		return nil // the server forgets it with the connection
+	}
+	return err
+}
+
+// end ends the room with err: its events channel is closed.
+func (r *Room) end(err error) {
+	r.once.Do(func() {
+		r.err = err
+		close(r.gone)
+		r.sendMu.Lock()
+		r.ended = true
+		close(r.events)
+		r.sendMu.Unlock()
+		r.settle(err)
+	})
+}
+
+// settle answers the first join (once).
+func (r *Room) settle(err error) {
+	r.readyMu.Do(func() {
+		r.joinErr = err
+		close(r.ready)
+	})
+}
+
+// deliver hands ev to the application, waiting while its buffer is
+// full, unless the room ends.
+func (r *Room) deliver(ev Event) {
+	r.sendMu.Lock()
+	defer r.sendMu.Unlock()
+	if r.ended {
+		return
+	}
+	select {
+	case r.events <- ev:
+	case <-r.gone:
+	}
+}
+
+// take handles a message of the room, on cn's reader.
+func (r *Room) take(cn *conn, m *realtime.Message) {
+	if m.Type == realtime.TypeResync {
+		r.mu.Lock()
+		r.pos = Position{}
+		r.mu.Unlock()
+		r.c.log.Info("realtime client: resync", "room", r.name)
+		r.sendJoin(cn, nil)
+		return
+	}
+	r.mu.Lock()
+	if !r.pos.Known() && (m.Durable() || m.Type == realtime.TypeBeacon) {
+		// Before the join's answer: it says where the room is.
+		r.mu.Unlock()
+		return
+	}
+	v := r.pos.Take(m)
+	r.mu.Unlock()
+	switch v {
+	case Deliver:
+		r.deliver(Event{Message: m})
+	case Gap:
+		r.replay(cn, m.Seq)
+	case Resync:
+		r.mu.Lock()
+		r.pos = Position{}
+		r.mu.Unlock()
+		r.c.log.Info("realtime client: another epoch, joining again", "room", r.name, "epoch", m.Epoch)
+		r.sendJoin(cn, nil)
+	}
+}
+
+// replay asks cn for the room's durable messages after its position,
+// having seen seq (past it): once at a time.
+func (r *Room) replay(cn *conn, seen int64) {
+	r.mu.Lock()
+	if r.replaying {
+		r.mu.Unlock()
+		return
+	}
+	r.replaying = true
+	seq, epoch := r.pos.Seq, r.pos.Epoch
+	r.mu.Unlock()
+	r.c.log.Info("realtime client: gap, replaying", "room", r.name, "from", seq, "seen", seen)
+	req := &realtime.Request{Op: realtime.OpReplay, Room: r.name, Seq: &seq, Epoch: epoch}
+	cn.write(req, func(m *realtime.Message) {
+		r.mu.Lock()
+		r.replaying = false
+		r.mu.Unlock()
+		err := decodeReply(req, m, nil)
+		if e, ok := errors.AsType[*Error](err); ok && e.Code == realtime.CodeResync {
+			r.mu.Lock()
+			r.pos = Position{}
+			r.mu.Unlock()
+			r.sendJoin(cn, nil)
+		} else if err != nil && m != nil {
+			r.c.log.Warn("realtime client: replay refused", "room", r.name, "err", err)
+		}
+	})
+}
+
+// join joins the room on cn from its position and waits for the answer
+// (or for ctx).
+func (r *Room) join(ctx context.Context, cn *conn) {
+	done := make(chan struct{})
+	r.sendJoin(cn, func() { close(done) })
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
+// sendJoin sends join on cn, from the room's position when it has one;
+// the reply is handled on cn's reader, then done is called (when not
+// nil). A refusal ends the room; resync joins again without position.
+func (r *Room) sendJoin(cn *conn, done func()) {
+	r.mu.Lock()
+	req := &realtime.Request{Op: realtime.OpJoin, Room: r.name}
+	if r.pos.Known() {
+		req.Seq, req.Epoch = new(r.pos.Seq), r.pos.Epoch
+	}
+	r.mu.Unlock()
+	cn.write(req, func(m *realtime.Message) {
+		var jr joinReply
+		err := decodeReply(req, m, &jr)
+		e, refused := errors.AsType[*Error](err)
+		switch {
+		case refused && e.Code == realtime.CodeResync && req.Seq != nil:
+			r.mu.Lock()
+			r.pos = Position{}
+			r.mu.Unlock()
+			r.sendJoin(cn, done)
+			return
+		case refused:
+			r.c.log.Warn("realtime client: join refused", "room", r.name, "err", err)
+			r.c.drop(r, err)
+		case err != nil && m != nil:
+			r.c.log.Warn("realtime client: join", "room", r.name, "err", err)
+			r.c.drop(r, err)
+		case err == nil:
+			r.joined(&jr)
+		}
+		if done != nil {
+			done()
+		}
+	})
+}
+
+// joined takes a join's answer, on the reader.
+func (r *Room) joined(jr *joinReply) {
+	presence := jr.Presence
+	if presence == nil {
+		presence = []realtime.Presence{}
+	}
+	r.mu.Lock()
+	r.role = jr.Role
+	snapshot := jr.Mode != "replay" || !r.pos.Known() || jr.Epoch != r.pos.Epoch
+	if snapshot {
+		r.pos.Reset(jr.Epoch, jr.Seq, jr.Rev)
+	}
+	r.mu.Unlock()
+	r.settle(nil)
+	if snapshot {
+		r.deliver(Event{Snapshot: &Snapshot{Role: jr.Role, Epoch: jr.Epoch, Seq: jr.Seq, Rev: jr.Rev, Project: jr.Project, Schedule: jr.Schedule}, Presence: presence})
+		return
+	}
+	r.deliver(Event{Presence: presence})
+}
+
+// drop ends room r, which the server refused, with err.
+func (c *Client) drop(r *Room, err error) {
+	c.mu.Lock()
+	if c.rooms[r.name] == r {
+		delete(c.rooms, r.name)
+	}
+	edits := c.takeEdits(r)
+	c.mu.Unlock()
+	for _, e := range edits {
+		e.result <- editResult{err: err}
+	}
+	r.end(err)
+	r.cursor.stop()
+}

@@ -121,7 +121,9 @@ func (c *Client) Join(ctx context.Context, room string) (*Room, error) {
 		}
 		return r, nil
 	case <-ctx.Done():
-		r.Leave(context.Background())
+		lctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		r.Leave(lctx)
 		return nil, ctx.Err()
 	}
 }
@@ -219,6 +221,7 @@ func (r *Room) deliver(ev Event) {
 	select {
 	case r.events <- ev:
 	case <-r.gone:
+	case <-r.c.ctx.Done():
 	}
 }
 

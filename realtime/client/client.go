@@ -46,6 +46,10 @@ type Options struct {
 	ReadLimit int64
 	// WriteTimeout bounds writing one request; default 10 s.
 	WriteTimeout time.Duration
+	// ConnectTimeout bounds a connection's making: the handshake, hello
+	// and the answers to the rooms' joins; default 30 s. Past it the
+	// connection is dropped and the client tries again.
+	ConnectTimeout time.Duration
 	// Logger receives the client's events (connections, retries,
 	// replays); nil: none.
 	Logger *slog.Logger
@@ -178,6 +182,9 @@ func newClient(url string, opts Options) (*Client, error) {
 	}
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = 10 * time.Second
+	}
+	if opts.ConnectTimeout <= 0 {
+		opts.ConnectTimeout = 30 * time.Second
 	}
 	c := &Client{
 		url: url, opts: opts, log: opts.Logger,
@@ -385,6 +392,8 @@ func (c *Client) shutdown() {
 // connect dials the hub, says hello, joins the client's rooms and sends
 // the edits waiting; it returns the open connection.
 func (c *Client) connect(ctx context.Context) (*conn, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.ConnectTimeout)
+	defer cancel()
 	token, err := c.opts.Token(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("client: token: %w", err)

@@ -2,14 +2,19 @@ package client_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/critpath/critpath/internal/demo"
 	"github.com/critpath/critpath/realtime"
@@ -75,7 +80,10 @@ func newEnv(t *testing.T) *env {
 
 // start starts a hub on the env's store and broker.
 func (e *env) start() {
-	h, err := realtime.NewHub(realtime.HubConfig{Broker: e.broker, Projects: e.store, Auth: auth{}})
+	// Beacons on rooms quiet for 100 ms: a client that lost the last
+	// message learns of it quickly.
+	h, err := realtime.NewHub(realtime.HubConfig{Broker: e.broker, Projects: e.store, Auth: auth{},
+		Limits: realtime.Limits{Beacon: 100 * time.Millisecond}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -219,6 +227,118 @@ func (p *proxy) hold(held bool) {
 	defer p.mu.Unlock()
 	p.held = held
 	p.cond.Broadcast()
+}
+
+// mangler is a WebSocket proxy in front of the hub that loses, repeats
+// and replays old server frames holding durable messages only (never a
+// reply), drawn from a seeded stream, and can cut its connections.
+type mangler struct {
+	t      *testing.T
+	url    string
+	target func() string
+
+	mu                       sync.Mutex
+	rng                      *rand.Rand
+	conns                    []*websocket.Conn
+	cuts                     int
+	dropped, repeated, stale int
+}
+
+func newMangler(t *testing.T, target func() string, seed uint64) *mangler {
+	m := &mangler{t: t, target: target, rng: rand.New(rand.NewPCG(seed, 1))}
+	srv := httptest.NewServer(http.HandlerFunc(m.serve))
+	t.Cleanup(func() {
+		m.cut()
+		srv.Close()
+	})
+	m.url = "ws" + strings.TrimPrefix(srv.URL, "http")
+	return m
+}
+
+func (m *mangler) serve(w http.ResponseWriter, r *http.Request) {
+	ctx := context.Background()
+	cws, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{realtime.Subprotocol}})
+	if err != nil {
+		return
+	}
+	hws, _, err := websocket.Dial(ctx, m.target(), &websocket.DialOptions{Subprotocols: []string{realtime.Subprotocol}})
+	if err != nil {
+		cws.Close(websocket.StatusInternalError, "no hub")
+		return
+	}
+	cws.SetReadLimit(64 << 20)
+	hws.SetReadLimit(64 << 20)
+	m.mu.Lock()
+	m.conns = append(m.conns, cws)
+	m.mu.Unlock()
+	defer cws.CloseNow()
+	defer hws.CloseNow()
+	go func() {
+		defer cws.CloseNow()
+		defer hws.CloseNow()
+		for {
+			typ, b, err := cws.Read(ctx)
+			if err != nil || hws.Write(ctx, typ, b) != nil {
+				return
+			}
+		}
+	}()
+	var old [][]byte
+	for {
+		typ, b, err := hws.Read(ctx)
+		if err != nil {
+			return
+		}
+		var ms []realtime.Message
+		durable := json.Unmarshal(b, &ms) == nil && len(ms) > 0
+		for _, msg := range ms {
+			durable = durable && msg.Durable()
+		}
+		frames := [][]byte{b}
+		if durable {
+			m.mu.Lock()
+			switch m.rng.IntN(16) {
+			case 0:
+				frames = nil
+				m.dropped++
+			case 1:
+				frames = append(frames, b)
+				m.repeated++
+			case 2:
+				if len(old) > 0 {
+					frames = append(frames, old[m.rng.IntN(len(old))])
+					m.stale++
+				}
+			}
+			m.mu.Unlock()
+			old = append(old, b)
+			if len(old) > 20 {
+				old = old[1:]
+			}
+		}
+		for _, f := range frames {
+			if cws.Write(ctx, typ, f) != nil {
+				return
+			}
+		}
+	}
+}
+
+// cut closes the client side of every connection without a close frame.
+func (m *mangler) cut() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, c := range m.conns {
+		c.CloseNow()
+	}
+	m.conns = nil
+	m.cuts++
+}
+
+func (m *mangler) counts() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return fmt.Sprintf("%d cuts, %d durable frames lost, %d repeated, %d old ones sent again", m.cuts, m.dropped, m.repeated, m.stale)
 }
 
 // fast keeps reconnections within milliseconds.

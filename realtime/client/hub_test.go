@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -23,14 +24,23 @@ import (
 )
 
 // auth takes a token as the user's name and makes every user a planner;
-// a token "bad…" is refused.
+// a token "bad…" is refused, and "exp=<ms>:<user>" expires after ms.
 type auth struct{}
 
 func (auth) Authenticate(_ context.Context, token string) (realtime.Identity, error) {
 	if strings.HasPrefix(token, "bad") {
 		return realtime.Identity{}, fmt.Errorf("%w: a bad token", realtime.ErrUnauthorized)
 	}
-	return realtime.Identity{User: token, Name: strings.ToUpper(token)}, nil
+	id := realtime.Identity{User: token, Name: strings.ToUpper(token)}
+	if rest, ok := strings.CutPrefix(token, "exp="); ok {
+		ms, user, _ := strings.Cut(rest, ":")
+		n, err := strconv.Atoi(ms)
+		if err != nil {
+			return realtime.Identity{}, fmt.Errorf("%w: %v", realtime.ErrUnauthorized, err)
+		}
+		id.User, id.Expires = user, time.Now().Add(time.Duration(n)*time.Millisecond)
+	}
+	return id, nil
 }
 
 func (auth) Role(context.Context, realtime.Identity, string) (realtime.Role, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -334,4 +335,97 @@ func TestRandomCuts(t *testing.T) {
 	w.mu.Lock()
 	t.Logf("%s; %d connections opened; %d durable messages delivered", m.counts(), <-opened, len(w.seqs))
 	w.mu.Unlock()
+}
+
+// TestTokenRefresh: a token about to expire is replaced (auth.expiring,
+// then hello with a new token from Options.Token), so that the
+// connection outlives it.
+func TestTokenRefresh(t *testing.T) {
+	e := newEnv(t)
+	var mu sync.Mutex
+	calls := 0
+	c, err := client.Dial(t.Context(), e.direct, client.Options{Backoff: fast, Token: func(context.Context) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if calls == 1 {
+			return "exp=400:ana", nil // expires in 400 ms: auth.expiring at once
+		}
+		return "ana", nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Hello().Expires.IsZero() {
+		t.Fatal("the first hello has no expiry")
+	}
+	w := watch(t, c, "tower")
+	deadline := time.Now().Add(10 * time.Second)
+	for !c.Hello().Expires.IsZero() {
+		if time.Now().After(deadline) {
+			t.Fatal("the token was not refreshed")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Past the first token's expiry, the connection is still the first.
+	time.Sleep(600 * time.Millisecond)
+	if _, err := w.room.Patch(t.Context(), "D1", name("after the expiry"), nil); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		select {
+		case s := <-c.Status():
+			if s.State != client.Connecting && s.State != client.Open {
+				t.Fatalf("status %v (code %d): the connection did not outlive its first token", s.State, s.Code)
+			}
+			continue
+		default:
+		}
+		break
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 2 {
+		t.Errorf("Token called %d times, want 2", calls)
+	}
+}
+
+// TestNotifications: the user's own room brings what is published to
+// it, and what was published while the client was away.
+func TestNotifications(t *testing.T) {
+	e := newEnv(t)
+	c := dial(t, e.url, "ana", client.Options{})
+	r, err := c.JoinUser(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := <-r.Events(); ev.Snapshot == nil || ev.Snapshot.Project != nil {
+		t.Fatalf("first event %+v, want a snapshot without project", ev)
+	}
+	notify := func(text string) {
+		if _, err := e.broker.Publish(t.Context(), "user:ana", realtime.Message{Type: realtime.TypeNotification, Data: json.RawMessage(fmt.Sprintf(`{"text":%q}`, text))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	notify("one")
+	e.proxy.setDown(true)
+	e.proxy.cut()
+	waitStatus(t, c, client.Reconnecting)
+	notify("two")
+	e.proxy.setDown(false)
+	var got []string
+	for len(got) < 2 {
+		select {
+		case ev := <-r.Events():
+			if ev.Message != nil {
+				got = append(got, fmt.Sprintf("%d %s", ev.Message.Seq, ev.Message.Data))
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("got %v", got)
+		}
+	}
+	if want := []string{`1 {"text":"one"}`, `2 {"text":"two"}`}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
 }

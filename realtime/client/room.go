@@ -128,6 +128,17 @@ func (c *Client) Join(ctx context.Context, room string) (*Room, error) {
 	}
 }
 
+// JoinUser joins the user's own room, "user:<id>", where the server
+// sends the user's notifications: the connection is in it from hello,
+// but its position is kept, and what was missed while disconnected
+// replayed, only once it is joined.
+func (c *Client) JoinUser(ctx context.Context) (*Room, error) {
+	c.mu.Lock()
+	user := c.hello.User
+	c.mu.Unlock()
+	return c.Join(ctx, realtime.UserRoom(user))
+}
+
 // Name returns the room's name (the project's id).
 func (r *Room) Name() string { return r.name }
 

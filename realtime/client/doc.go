@@ -45,7 +45,9 @@
 // message whose revision a snapshot already holds is skipped. After a
 // reconnection it joins each room with its seq and epoch and gets exactly
 // what it missed, or a new Snapshot when the server's history no longer
-// reaches back (the application then replaces its copy).
+// reaches back (the application then replaces its copy). JoinUser joins
+// the user's own room, where notifications come, the same way; messages
+// of a room not joined are dropped.
 //
 // # Edits
 //

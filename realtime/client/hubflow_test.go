@@ -429,3 +429,66 @@ func TestNotifications(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestCursorAndPresence: a cursor moved 200 times as fast as the
+// application can reaches another member throttled, the latest winning;
+// presence reaches it as a diff.
+func TestCursorAndPresence(t *testing.T) {
+	e := newEnv(t)
+	a, err := dial(t, e.direct, "ana", client.Options{}).Join(t.Context(), "tower")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for range a.Events() {
+		}
+	}()
+	b, err := dial(t, e.direct, "bo", client.Options{}).Join(t.Context(), "tower")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Presence(t.Context(), "D1", "name", "editing"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		a.Cursor("D1", "name", float64(i), 1)
+	}
+	cursors, last, editing := 0, -1.0, false
+	timeout := time.After(20 * time.Second)
+	for last != 199 || !editing {
+		select {
+		case ev := <-b.Events():
+			if ev.Message == nil {
+				continue
+			}
+			switch ev.Message.Type {
+			case realtime.TypeCursor:
+				var d realtime.CursorData
+				if err := json.Unmarshal(ev.Message.Data, &d); err != nil {
+					t.Fatal(err)
+				}
+				for _, cur := range d.Cursors {
+					if cur.User == "ana" && cur.X != nil {
+						cursors++
+						last = *cur.X
+					}
+				}
+			case realtime.TypePresence:
+				var d realtime.PresenceDiff
+				if err := json.Unmarshal(ev.Message.Data, &d); err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range append(d.Joined, d.Changed...) {
+					editing = editing || p.User == "ana" && p.State == "editing" && p.Task == "D1"
+				}
+			}
+		case <-timeout:
+			t.Fatalf("last cursor x %v, ana editing %v", last, editing)
+		}
+	}
+	// 200 moves made at once: the first goes, the rest collapse into the
+	// latest 50 ms later.
+	if cursors > 3 {
+		t.Errorf("%d cursors of ana reached bo, want at most 3 (throttled, the latest winning)", cursors)
+	}
+}

@@ -734,3 +734,81 @@ func TestJoinDuringEdits(t *testing.T) {
 	}
 	t.Logf("%d change messages already in their client's snapshot", dup)
 }
+
+// TestReplayRequest: a replay sends the messages after the client's
+// seq, and a live message the replay already carried is not sent again.
+func TestReplayRequest(t *testing.T) {
+	e := newEnv(t, 1, realtime.Limits{}, realtime.MemoryConfig{History: 6})
+	a, ja := connect(t, e.urls[0], "ana", "tower")
+	for i := range 3 {
+		a.ok(patch("tower", float64(11+i), ja.Rev+int64(i), ""), nil) // seq 2–7
+	}
+	a.await(0, func(m realtime.Message) bool { return m.Seq == 7 })
+	var rep struct{ Seq, Count int64 }
+	a.ok(realtime.Request{Op: realtime.OpReplay, Room: "tower", Seq: seqp(3), Epoch: ja.Epoch}, &rep)
+	if rep.Seq != 7 || rep.Count != 4 {
+		t.Errorf("replay from 3: %+v, want 4 messages to 7", rep)
+	}
+	a.ok(patch("tower", 20, 4, ""), nil) // seq 8, 9
+	a.await(0, func(m realtime.Message) bool { return m.Seq == 9 })
+	if got := fmt.Sprint(a.durable("tower")); got != "[2 3 4 5 6 7 4 5 6 7 8 9]" {
+		t.Errorf("got %s, want 2–7, the replay of 4–7, then 8 and 9 once", got)
+	}
+	if got := a.fail(realtime.Request{Op: realtime.OpReplay, Room: "tower", Seq: seqp(1), Epoch: ja.Epoch}); got.Code != realtime.CodeResync {
+		t.Errorf("a replay past the history: %s, want resync", got.Code)
+	}
+	// A join from before the broker's history: a snapshot.
+	b := dial(t, e.urls[0])
+	b.ok(realtime.Request{Op: realtime.OpHello, Token: "bo"}, nil)
+	var j joined
+	b.ok(realtime.Request{Op: realtime.OpJoin, Room: "tower", Seq: seqp(1), Epoch: ja.Epoch}, &j)
+	if j.Mode != "snapshot" || j.Seq != 9 || j.Rev != 5 {
+		t.Errorf("a join from 1 with the history from 4: %s at seq %d rev %d, want a snapshot at 9, rev 5", j.Mode, j.Seq, j.Rev)
+	}
+	if e.metrics[0].resynced.Load() < 2 || e.metrics[0].replayed.Load() != 4 {
+		t.Errorf("metrics: %d resyncs, %d replayed; want 2 and 4", e.metrics[0].resynced.Load(), e.metrics[0].replayed.Load())
+	}
+}
+
+// panicky is an authenticator whose Role panics for the project "boom".
+type panicky struct{ testAuth }
+
+func (p panicky) Role(ctx context.Context, id realtime.Identity, project string) (realtime.Role, error) {
+	if project == "boom" {
+		panic("the embedder's bug")
+	}
+	return p.testAuth.Role(ctx, id, project)
+}
+
+func TestHubConfig(t *testing.T) {
+	b := realtime.NewMemory(realtime.MemoryConfig{})
+	st := store.New(store.NewMemory(), store.Config{})
+	defer st.Close()
+	for _, tc := range []struct {
+		cfg  realtime.HubConfig
+		want string
+	}{
+		{realtime.HubConfig{Projects: st, Auth: testAuth{}}, "Broker"},
+		{realtime.HubConfig{Broker: b, Auth: testAuth{}}, "Projects"},
+		{realtime.HubConfig{Broker: b, Projects: st}, "Auth"},
+		{realtime.HubConfig{Broker: b, Projects: st, Auth: testAuth{}, Limits: realtime.Limits{QueueBytes: -1}}, "QueueBytes"},
+	} {
+		if _, err := realtime.NewHub(tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("NewHub: %v, want an error naming %s", err, tc.want)
+		}
+	}
+	// A panic in the authenticator fails the request only.
+	h, err := realtime.NewHub(realtime.HubConfig{Broker: b, Projects: st, Auth: panicky{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	defer h.Shutdown(context.Background())
+	c := dial(t, "ws"+strings.TrimPrefix(srv.URL, "http"))
+	c.ok(realtime.Request{Op: realtime.OpHello, Token: "ana"}, nil)
+	if got := c.fail(realtime.Request{Op: realtime.OpJoin, Room: "boom"}); got.Code != realtime.CodeInternal || !got.Retry {
+		t.Errorf("a panicking authenticator: %+v, want internal", got)
+	}
+	c.ok(realtime.Request{Op: realtime.OpPing}, nil)
+}

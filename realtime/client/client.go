@@ -359,6 +359,7 @@ func (c *Client) forget() {
 	for _, r := range c.rooms {
 		r.mu.Lock()
 		r.pos = Position{}
+		r.gen++
 		r.mu.Unlock()
 	}
 }

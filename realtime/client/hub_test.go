@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,6 +58,7 @@ type env struct {
 	broker *realtime.Memory
 	proxy  *proxy
 	url    string // through the proxy
+	limits realtime.Limits
 
 	mu     sync.Mutex
 	hub    *realtime.Hub
@@ -65,12 +68,19 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, realtime.Limits{}, realtime.MemoryConfig{History: 10000})
+}
+
+// newEnvWith is newEnv with the hub's limits (but Beacon) and the
+// broker's configuration.
+func newEnvWith(t *testing.T, lim realtime.Limits, mc realtime.MemoryConfig) *env {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	st := store.New(store.NewMemory(), store.Config{})
 	if _, err := st.Create(ctx, "tower", demo.Project(t, "dhaka-tower.json"), "lead"); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, store: st, broker: realtime.NewMemory(realtime.MemoryConfig{History: 10000})}
+	e := &env{t: t, store: st, broker: realtime.NewMemory(mc), limits: lim}
 	relayed := make(chan struct{})
 	go func() {
 		defer close(relayed)
@@ -92,8 +102,9 @@ func newEnv(t *testing.T) *env {
 func (e *env) start() {
 	// Beacons on rooms quiet for 100 ms: a client that lost the last
 	// message learns of it quickly.
-	h, err := realtime.NewHub(realtime.HubConfig{Broker: e.broker, Projects: e.store, Auth: auth{},
-		Limits: realtime.Limits{Beacon: 100 * time.Millisecond}})
+	lim := e.limits
+	lim.Beacon = 100 * time.Millisecond
+	h, err := realtime.NewHub(realtime.HubConfig{Broker: e.broker, Projects: e.store, Auth: auth{}, Limits: lim, Logger: testLogger()})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -351,12 +362,24 @@ func (m *mangler) counts() string {
 	return fmt.Sprintf("%d cuts, %d durable frames lost, %d repeated, %d old ones sent again", m.cuts, m.dropped, m.repeated, m.stale)
 }
 
+// testLogger logs to stderr when CRITPATH_HUBLOG is set (as the hub's
+// tests do).
+func testLogger() *slog.Logger {
+	if os.Getenv("CRITPATH_HUBLOG") == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
 // fast keeps reconnections within milliseconds.
 var fast = client.Backoff{Base: 2 * time.Millisecond, Cap: 50 * time.Millisecond}
 
 func dial(t *testing.T, url, user string, opts client.Options) *client.Client {
 	t.Helper()
 	opts.Token = func(context.Context) (string, error) { return user, nil }
+	if opts.Logger == nil {
+		opts.Logger = testLogger()
+	}
 	if opts.Backoff == (client.Backoff{}) {
 		opts.Backoff = fast
 	}
@@ -440,32 +463,36 @@ func (w *watcher) last() int64 {
 	return w.seqs[len(w.seqs)-1]
 }
 
-// catchUp waits until the broker has every change the store made (the
-// relay publishes them a little later) and the watcher has the broker's
-// last message.
-func (w *watcher) catchUp(e *env) {
-	w.t.Helper()
+// relayed waits until the broker has every change the store made (the
+// relay publishes them a little later) and returns its last seq.
+func relayed(t *testing.T, e *env) int64 {
+	t.Helper()
 	ctx := context.Background()
 	_, want, err := e.store.Project(ctx, "tower")
 	if err != nil {
-		w.t.Fatal(err)
+		t.Fatal(err)
 	}
 	deadline := time.Now().Add(20 * time.Second)
-	var last int64
 	for {
 		seq, rev, _, err := e.broker.Last(ctx, "tower")
 		if err != nil {
-			w.t.Fatal(err)
+			t.Fatal(err)
 		}
 		if rev >= want {
-			last = seq
-			break
+			return seq
 		}
 		if time.Now().After(deadline) {
-			w.t.Fatalf("the broker is at revision %d, the store at %d", rev, want)
+			t.Fatalf("the broker is at revision %d, the store at %d", rev, want)
 		}
 		time.Sleep(time.Millisecond) // the relay polls every 5 ms
 	}
+}
+
+// catchUp waits until the watcher has the broker's last message, once
+// the broker has every change the store made.
+func (w *watcher) catchUp(e *env) {
+	w.t.Helper()
+	last := relayed(w.t, e)
 	w.until(func() bool { return w.last() >= last })
 }
 

@@ -492,3 +492,93 @@ func TestCursorAndPresence(t *testing.T) {
 		t.Errorf("%d cursors of ana reached bo, want at most 3 (throttled, the latest winning)", cursors)
 	}
 }
+
+// TestRateLimitedRetried: edits over the hub's rate are refused with
+// rate_limited and retried by the client after retry_after_ms with the
+// same command id: all are applied, each once.
+func TestRateLimitedRetried(t *testing.T) {
+	e := newEnvWith(t, realtime.Limits{OpsPerSecond: 20, OpsBurst: 2}, realtime.MemoryConfig{})
+	w := watch(t, dial(t, e.direct, "ana", client.Options{}), "tower")
+	rev := storeRev(t, e)
+	const n = 12
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := w.room.Patch(t.Context(), "D1", name(fmt.Sprint("rate ", i)), nil)
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := storeRev(t, e); got != rev+n {
+		t.Errorf("the store is at revision %d, want %d (each edit once)", got, rev+n)
+	}
+	w.catchUp(e)
+	w.check(e)
+}
+
+// TestSnapshotAfterLongAbsence: a client away for longer than the
+// room's history reaches gets a new snapshot on its return (its copy is
+// replaced), then the messages after it, none the snapshot holds.
+func TestSnapshotAfterLongAbsence(t *testing.T) {
+	e := newEnvWith(t, realtime.Limits{}, realtime.MemoryConfig{History: 10})
+	c := dial(t, e.url, "ana", client.Options{})
+	r, err := c.Join(t.Context(), "tower")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := <-r.Events()
+	e.proxy.setDown(true)
+	e.proxy.cut()
+	waitStatus(t, c, client.Reconnecting)
+	if err := thirdParty(t.Context(), e, 20, nil); err != nil { // 40 messages: past the history of 10
+		t.Fatal(err)
+	}
+	e.proxy.setDown(false)
+	var snap *client.Snapshot
+	timeout := time.After(20 * time.Second)
+	for snap == nil {
+		select {
+		case ev := <-r.Events():
+			if ev.Message != nil && ev.Message.Durable() {
+				t.Fatalf("message seq %d before the new snapshot", ev.Message.Seq)
+			}
+			snap = ev.Snapshot
+		case <-timeout:
+			t.Fatal("no new snapshot")
+		}
+	}
+	if snap.Rev != first.Snapshot.Rev+20 || snap.Epoch != first.Snapshot.Epoch || snap.Project == nil {
+		t.Errorf("snapshot at rev %d, want %d with the project", snap.Rev, first.Snapshot.Rev+20)
+	}
+	if err := thirdParty(t.Context(), e, 3, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Until the client has the broker's last message: each durable one
+	// follows the last snapshot (the server may send another, after a
+	// resync) or the message before, and is not in that snapshot.
+	last := relayed(t, e)
+	prev := snap.Seq
+	for prev < last {
+		select {
+		case ev := <-r.Events():
+			if ev.Snapshot != nil {
+				snap, prev = ev.Snapshot, ev.Snapshot.Seq
+				continue
+			}
+			m := ev.Message
+			if m == nil || !m.Durable() {
+				continue
+			}
+			if m.Seq != prev+1 || m.Rev <= snap.Rev {
+				t.Fatalf("seq %d rev %d after seq %d and the snapshot at seq %d rev %d", m.Seq, m.Rev, prev, snap.Seq, snap.Rev)
+			}
+			prev = m.Seq
+		case <-timeout:
+			t.Fatalf("waiting for seq %d, at %d", last, prev)
+		}
+	}
+}

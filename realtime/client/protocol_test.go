@@ -294,3 +294,49 @@ func TestOfflineQueueFlush(t *testing.T) {
 		t.Errorf("%d edits left", n)
 	}
 }
+
+// TestHeldWhileJoining: a beacon (or a message) that comes before the
+// join's answer is judged against the answer's position, not the old
+// one: no replay is asked for.
+func TestHeldWhileJoining(t *testing.T) {
+	f := newFake(t)
+	_, r, fc := dialFake(t, f, Options{})
+	fc.close(realtime.CloseRestart)
+	fc2 := f.next()
+	req := fc2.read(realtime.OpJoin) // from seq 5; the history does not reach back
+	fc2.send(realtime.Message{Type: realtime.TypeBeacon, Room: "p", Seq: 41, Epoch: "e1"}, changed("p", 41, 20))
+	fc2.snapshot(req, "e1", 41, 20)
+	fc2.quiet(100 * time.Millisecond)
+	if ev := next(t, r); ev.Snapshot == nil || ev.Snapshot.Seq != 41 {
+		t.Fatalf("event %+v, want the snapshot at 41", ev)
+	}
+	fc2.send(changed("p", 42, 21))
+	if got := seqs(t, r, 1); got[0] != 42 {
+		t.Errorf("delivered %v, want [42]", got)
+	}
+}
+
+// TestStaleReplayAnswer: a replay asked from a position a snapshot has
+// since replaced is answered resync: the client keeps the snapshot's
+// position rather than joining again.
+func TestStaleReplayAnswer(t *testing.T) {
+	f := newFake(t)
+	_, r, fc := dialFake(t, f, Options{})
+	fc.send(changed("p", 8, 5))
+	replay := fc.read(realtime.OpReplay)
+	fc.send(realtime.Message{Type: realtime.TypeResync, Room: "p"})
+	join := fc.read(realtime.OpJoin)
+	if join.Seq != nil {
+		t.Fatalf("join after resync from seq %d, want none", *join.Seq)
+	}
+	fc.snapshot(join, "e2", 50, 30)
+	if ev := next(t, r); ev.Snapshot == nil || ev.Snapshot.Seq != 50 {
+		t.Fatalf("event %+v, want the snapshot at 50", ev)
+	}
+	fc.refuse(replay, realtime.ErrorData{Code: realtime.CodeResync})
+	fc.quiet(100 * time.Millisecond)
+	fc.send(realtime.Message{Type: realtime.TypeTaskChanged, Room: "p", Seq: 51, Epoch: "e2", Rev: 31})
+	if got := seqs(t, r, 1); got[0] != 51 {
+		t.Errorf("delivered %v, want [51]", got)
+	}
+}

@@ -82,8 +82,11 @@ type Room struct {
 
 	mu        sync.Mutex
 	pos       Position
+	gen       int // counts the positions replaced (snapshots, resyncs)
 	role      realtime.Role
 	replaying bool
+	joining   int                 // joins sent and not yet answered
+	held      []*realtime.Message // durable messages and beacons that came meanwhile
 
 	cursor *throttle
 }
@@ -236,21 +239,32 @@ func (r *Room) deliver(ev Event) {
 	}
 }
 
+// held bounds the messages a room keeps while its join is answered;
+// past it they are dropped, and found missing (a gap, a beacon) after.
+const held = 10000
+
 // take handles a message of the room, on cn's reader.
 func (r *Room) take(cn *conn, m *realtime.Message) {
 	if m.Type == realtime.TypeResync {
-		r.mu.Lock()
-		r.pos = Position{}
-		r.mu.Unlock()
 		r.c.log.Info("realtime client: resync", "room", r.name)
-		r.sendJoin(cn, nil)
+		r.rejoin(cn)
 		return
 	}
 	r.mu.Lock()
-	if !r.pos.Known() && (m.Durable() || m.Type == realtime.TypeBeacon) {
-		// Before the join's answer: it says where the room is.
-		r.mu.Unlock()
-		return
+	if m.Durable() || m.Type == realtime.TypeBeacon {
+		if r.joining > 0 {
+			// The join's answer says where the room is: judge the
+			// room's messages once it has come.
+			if len(r.held) < held {
+				r.held = append(r.held, m)
+			}
+			r.mu.Unlock()
+			return
+		}
+		if !r.pos.Known() {
+			r.mu.Unlock()
+			return
+		}
 	}
 	v := r.pos.Take(m)
 	r.mu.Unlock()
@@ -260,12 +274,19 @@ func (r *Room) take(cn *conn, m *realtime.Message) {
 	case Gap:
 		r.replay(cn, m.Seq)
 	case Resync:
-		r.mu.Lock()
-		r.pos = Position{}
-		r.mu.Unlock()
 		r.c.log.Info("realtime client: another epoch, joining again", "room", r.name, "epoch", m.Epoch)
-		r.sendJoin(cn, nil)
+		r.rejoin(cn)
 	}
+}
+
+// rejoin forgets the room's position and joins it again on cn: the
+// answer is a snapshot.
+func (r *Room) rejoin(cn *conn) {
+	r.mu.Lock()
+	r.pos = Position{}
+	r.gen++
+	r.mu.Unlock()
+	r.sendJoin(cn, nil)
 }
 
 // replay asks cn for the room's durable messages after its position,
@@ -277,21 +298,21 @@ func (r *Room) replay(cn *conn, seen int64) {
 		return
 	}
 	r.replaying = true
-	seq, epoch := r.pos.Seq, r.pos.Epoch
+	seq, epoch, gen := r.pos.Seq, r.pos.Epoch, r.gen
 	r.mu.Unlock()
 	r.c.log.Info("realtime client: gap, replaying", "room", r.name, "from", seq, "seen", seen)
 	req := &realtime.Request{Op: realtime.OpReplay, Room: r.name, Seq: &seq, Epoch: epoch}
 	cn.write(req, func(m *realtime.Message) {
 		r.mu.Lock()
 		r.replaying = false
+		same := r.gen == gen // the position is still the one replayed from
 		r.mu.Unlock()
 		err := decodeReply(req, m, nil)
-		if e, ok := errors.AsType[*Error](err); ok && e.Code == realtime.CodeResync {
-			r.mu.Lock()
-			r.pos = Position{}
-			r.mu.Unlock()
-			r.sendJoin(cn, nil)
-		} else if err != nil && m != nil {
+		e, refused := errors.AsType[*Error](err)
+		switch {
+		case refused && e.Code == realtime.CodeResync && same:
+			r.rejoin(cn)
+		case err != nil && m != nil:
 			r.c.log.Warn("realtime client: replay refused", "room", r.name, "err", err)
 		}
 	})
@@ -310,13 +331,15 @@ func (r *Room) join(ctx context.Context, cn *conn) {
 
 // sendJoin sends join on cn, from the room's position when it has one;
 // the reply is handled on cn's reader, then done is called (when not
-// nil). A refusal ends the room; resync joins again without position.
+// nil). Until it comes, the room's durable messages and beacons are
+// held. A refusal ends the room; resync joins again without position.
 func (r *Room) sendJoin(cn *conn, done func()) {
 	r.mu.Lock()
 	req := &realtime.Request{Op: realtime.OpJoin, Room: r.name}
 	if r.pos.Known() {
 		req.Seq, req.Epoch = new(r.pos.Seq), r.pos.Epoch
 	}
+	r.joining++
 	r.mu.Unlock()
 	cn.write(req, func(m *realtime.Message) {
 		var jr joinReply
@@ -326,8 +349,10 @@ func (r *Room) sendJoin(cn *conn, done func()) {
 		case refused && e.Code == realtime.CodeResync && req.Seq != nil:
 			r.mu.Lock()
 			r.pos = Position{}
+			r.gen++
 			r.mu.Unlock()
 			r.sendJoin(cn, done)
+			r.answered(cn, false)
 			return
 		case refused:
 			r.c.log.Warn("realtime client: join refused", "room", r.name, "err", err)
@@ -338,10 +363,29 @@ func (r *Room) sendJoin(cn *conn, done func()) {
 		case err == nil:
 			r.joined(&jr)
 		}
+		r.answered(cn, m != nil)
 		if done != nil {
 			done()
 		}
 	})
+}
+
+// answered counts a join answered (or lost with its connection); when
+// none is left waiting, the messages held meanwhile are taken (unless
+// the connection ended).
+func (r *Room) answered(cn *conn, take bool) {
+	r.mu.Lock()
+	r.joining--
+	var ms []*realtime.Message
+	if r.joining == 0 {
+		ms, r.held = r.held, nil
+	}
+	r.mu.Unlock()
+	if take {
+		for _, m := range ms {
+			r.take(cn, m)
+		}
+	}
 }
 
 // joined takes a join's answer, on the reader.
@@ -355,6 +399,7 @@ func (r *Room) joined(jr *joinReply) {
 	snapshot := jr.Mode != "replay" || !r.pos.Known() || jr.Epoch != r.pos.Epoch
 	if snapshot {
 		r.pos.Reset(jr.Epoch, jr.Seq, jr.Rev)
+		r.gen++
 	}
 	r.mu.Unlock()
 	r.settle(nil)

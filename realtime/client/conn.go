@@ -188,6 +188,12 @@ func decodeReply(r *realtime.Request, m *realtime.Message, out any) error {
 func (c *Client) handle(cn *conn, m *realtime.Message) {
 	switch m.Type {
 	case realtime.TypeReply:
+		if m.Re == "" {
+			// A cursor or typing refused (rate_limited, not_joined): they
+			// are dropped.
+			c.log.Debug("realtime client: an ephemeral request refused", "data", string(m.Data))
+			return
+		}
 		if f := cn.take(m.Re); f != nil {
 			f(m)
 		}

@@ -16,7 +16,15 @@ func (r *Room) Cursor(task, field string, x, y float64) {
 	r.cursor.offer(realtime.Request{Op: realtime.OpCursor, Room: r.name, Task: task, Field: field, X: &x, Y: &y})
 }
 
-func (r *Room) sendCursor(req realtime.Request) {
+// Typing says the user is typing in field of task; as Cursor, it never
+// blocks and is sent at most 20 times a second, the latest winning.
+func (r *Room) Typing(task, field string) {
+	r.typing.offer(realtime.Request{Op: realtime.OpTyping, Room: r.name, Task: task, Field: field})
+}
+
+// sendEphemeral sends a cursor or typing request, not waiting for a
+// reply (the server replies only to refuse it).
+func (r *Room) sendEphemeral(req realtime.Request) {
 	if r.Err() != nil {
 		return
 	}

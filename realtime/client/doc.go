@@ -67,8 +67,13 @@
 // ErrQueueFull. The change an edit makes also arrives on Events, as a
 // durable message carrying the same command id.
 //
-// Cursor is throttled by the client to 20 a second, the latest winning,
-// and never blocks; Presence and Client.Ping wait for their reply.
+// An edit's base is the room's revision (Position.Rev: the last change
+// handed to the application) unless Versions says otherwise; Versions
+// also carries the versions of the fields the application saw, so that a
+// stale write of a schedule field is refused rather than applied.
+//
+// Cursor and Typing are throttled by the client to 20 a second, the latest
+// winning, and never block; Presence and Client.Ping wait for their reply.
 //
 // # Concurrency
 //

@@ -22,7 +22,8 @@ func testOfflineQueueBound(t *testing.T) {
 	}
 	defer c.cancel()
 	r := &Room{c: c, name: "p", events: make(chan Event, 1), gone: make(chan struct{}), ready: make(chan struct{})}
-	r.cursor = newThrottle(time.Second/20, r.sendCursor)
+	r.cursor = newThrottle(time.Second/20, r.sendEphemeral)
+	r.typing = newThrottle(time.Second/20, r.sendEphemeral)
 	c.rooms["p"] = r
 
 	ctx, cancel := context.WithCancel(t.Context())

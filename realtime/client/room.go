@@ -88,7 +88,7 @@ type Room struct {
 	joining   int                 // joins sent and not yet answered
 	held      []*realtime.Message // durable messages and beacons that came meanwhile
 
-	cursor *throttle
+	cursor, typing *throttle
 }
 
 // Join enters the project's room and returns it once the server has
@@ -97,7 +97,8 @@ type Room struct {
 // (not_found, forbidden, too_many).
 func (c *Client) Join(ctx context.Context, room string) (*Room, error) {
 	r := &Room{c: c, name: room, events: make(chan Event, c.opts.Buffer), gone: make(chan struct{}), ready: make(chan struct{})}
-	r.cursor = newThrottle(time.Second/20, r.sendCursor)
+	r.cursor = newThrottle(time.Second/20, r.sendEphemeral)
+	r.typing = newThrottle(time.Second/20, r.sendEphemeral)
 	c.mu.Lock()
 	if c.closed != nil {
 		err := c.closed
@@ -193,6 +194,7 @@ func (r *Room) Leave(ctx context.Context) error {
 	}
 	r.end(fmt.Errorf("client: room %q: %w", r.name, ErrLeft))
 	r.cursor.stop()
+	r.typing.stop()
 	if cn == nil {
 		return nil
 	}
@@ -239,9 +241,9 @@ func (r *Room) deliver(ev Event) {
 	}
 }
 
-// held bounds the messages a room keeps while its join is answered;
+// maxHeld bounds the messages a room keeps while its join is answered;
 // past it they are dropped, and found missing (a gap, a beacon) after.
-const held = 10000
+const maxHeld = 10000
 
 // take handles a message of the room, on cn's reader.
 func (r *Room) take(cn *conn, m *realtime.Message) {
@@ -255,7 +257,7 @@ func (r *Room) take(cn *conn, m *realtime.Message) {
 		if r.joining > 0 {
 			// The join's answer says where the room is: judge the
 			// room's messages once it has come.
-			if len(r.held) < held {
+			if len(r.held) < maxHeld {
 				r.held = append(r.held, m)
 			}
 			r.mu.Unlock()
@@ -423,4 +425,5 @@ func (c *Client) drop(r *Room, err error) {
 	}
 	r.end(err)
 	r.cursor.stop()
+	r.typing.stop()
 }

@@ -17,21 +17,10 @@ import (
 	"github.com/critpath/critpath/adapters/redis"
 	"github.com/critpath/critpath/internal/demo"
 	"github.com/critpath/critpath/realtime"
+	"github.com/critpath/critpath/realtime/realtimetest"
 	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
 )
-
-// planners lets every token in as the user it names, a planner of every
-// project.
-type planners struct{}
-
-func (planners) Authenticate(_ context.Context, token string) (realtime.Identity, error) {
-	return realtime.Identity{User: token}, nil
-}
-
-func (planners) Role(context.Context, realtime.Identity, string) (realtime.Role, error) {
-	return realtime.RolePlanner, nil
-}
 
 // wsClient speaks the protocol to a hub: requests out, every message in.
 type wsClient struct {
@@ -164,7 +153,7 @@ func TestBrokerHubs(t *testing.T) {
 	t.Cleanup(func() { cancel(); <-relayed })
 	var urls []string
 	for i, b := range brokers {
-		h, err := realtime.NewHub(realtime.HubConfig{Broker: b, Projects: st, Auth: planners{}, Node: fmt.Sprint("node", i)})
+		h, err := realtime.NewHub(realtime.HubConfig{Broker: b, Projects: st, Auth: realtimetest.Tokens{}, Node: fmt.Sprint("node", i)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/critpath/critpath/realtime"
 	"github.com/critpath/critpath/realtime/client"
+	"github.com/critpath/critpath/realtime/realtimetest"
 	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
 )
@@ -32,7 +33,7 @@ func Example() {
 	relayCtx, stopRelay := context.WithCancel(ctx)
 	defer stopRelay()
 	go st.Relay(relayCtx, realtime.Relay(broker), 10*time.Millisecond)
-	hub, err := realtime.NewHub(realtime.HubConfig{Broker: broker, Projects: st, Auth: auth{}})
+	hub, err := realtime.NewHub(realtime.HubConfig{Broker: broker, Projects: st, Auth: realtimetest.Tokens{}})
 	if err != nil {
 		fmt.Println(err)
 		return

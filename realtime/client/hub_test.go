@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -22,32 +21,9 @@ import (
 	"github.com/critpath/critpath/internal/demo"
 	"github.com/critpath/critpath/realtime"
 	"github.com/critpath/critpath/realtime/client"
+	"github.com/critpath/critpath/realtime/realtimetest"
 	"github.com/critpath/critpath/store"
 )
-
-// auth takes a token as the user's name and makes every user a planner;
-// a token "bad…" is refused, and "exp=<ms>:<user>" expires after ms.
-type auth struct{}
-
-func (auth) Authenticate(_ context.Context, token string) (realtime.Identity, error) {
-	if strings.HasPrefix(token, "bad") {
-		return realtime.Identity{}, fmt.Errorf("%w: a bad token", realtime.ErrUnauthorized)
-	}
-	id := realtime.Identity{User: token, Name: strings.ToUpper(token)}
-	if rest, ok := strings.CutPrefix(token, "exp="); ok {
-		ms, user, _ := strings.Cut(rest, ":")
-		n, err := strconv.Atoi(ms)
-		if err != nil {
-			return realtime.Identity{}, fmt.Errorf("%w: %v", realtime.ErrUnauthorized, err)
-		}
-		id.User, id.Expires = user, time.Now().Add(time.Duration(n)*time.Millisecond)
-	}
-	return id, nil
-}
-
-func (auth) Role(context.Context, realtime.Identity, string) (realtime.Role, error) {
-	return realtime.RolePlanner, nil
-}
 
 // env is a real hub on a store and an in-process broker, the project
 // "tower" in it, reached directly (direct) or through a proxy that can
@@ -104,7 +80,7 @@ func (e *env) start() {
 	// message learns of it quickly.
 	lim := e.limits
 	lim.Beacon = 100 * time.Millisecond
-	h, err := realtime.NewHub(realtime.HubConfig{Broker: e.broker, Projects: e.store, Auth: auth{}, Limits: lim, Logger: testLogger()})
+	h, err := realtime.NewHub(realtime.HubConfig{Broker: e.broker, Projects: e.store, Auth: realtimetest.Tokens{}, Limits: lim, Logger: testLogger()})
 	if err != nil {
 		e.t.Fatal(err)
 	}

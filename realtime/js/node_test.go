@@ -23,6 +23,7 @@ import (
 	"github.com/critpath/critpath/realtime"
 	"github.com/critpath/critpath/realtime/internal/protocoltest"
 	"github.com/critpath/critpath/realtime/js"
+	"github.com/critpath/critpath/realtime/realtimetest"
 	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
 )
@@ -150,7 +151,7 @@ func startServer(t *testing.T) server {
 		defer close(relayed)
 		st.Relay(ctx, realtime.Relay(broker), 50*time.Millisecond)
 	}()
-	hub, err := realtime.NewHub(realtime.HubConfig{Broker: broker, Projects: st, Auth: auth{}})
+	hub, err := realtime.NewHub(realtime.HubConfig{Broker: broker, Projects: st, Auth: realtimetest.Tokens{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,34 +201,6 @@ func startServer(t *testing.T) server {
 		proxied: "ws://" + px.ln.Addr().String() + "/ws",
 		control: srv.URL,
 	}
-}
-
-// auth is the tests' authenticator: the token is the user's id, with
-// "+ttl=<duration>" for a token that expires; users whose id starts with
-// "viewer" are viewers, the others planners; "nobody" is refused.
-type auth struct{}
-
-func (auth) Authenticate(ctx context.Context, token string) (realtime.Identity, error) {
-	user, ttl, _ := strings.Cut(token, "+ttl=")
-	if user == "" || user == "nobody" {
-		return realtime.Identity{}, fmt.Errorf("test token %q: %w", token, realtime.ErrUnauthorized)
-	}
-	id := realtime.Identity{User: user, Name: strings.ToUpper(user[:1]) + user[1:]}
-	if ttl != "" {
-		d, err := time.ParseDuration(ttl)
-		if err != nil {
-			return realtime.Identity{}, fmt.Errorf("test token %q: %w", token, realtime.ErrUnauthorized)
-		}
-		id.Expires = time.Now().Add(d)
-	}
-	return id, nil
-}
-
-func (auth) Role(ctx context.Context, id realtime.Identity, project string) (realtime.Role, error) {
-	if strings.HasPrefix(id.User, "viewer") {
-		return realtime.RoleViewer, nil
-	}
-	return realtime.RolePlanner, nil
 }
 
 // proxy forwards TCP connections to target; cut closes them all, as a

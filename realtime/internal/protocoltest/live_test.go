@@ -14,31 +14,9 @@ import (
 	"github.com/critpath/critpath/internal/demo"
 	"github.com/critpath/critpath/realtime"
 	"github.com/critpath/critpath/realtime/internal/protocoltest"
+	"github.com/critpath/critpath/realtime/realtimetest"
 	"github.com/critpath/critpath/store"
 )
-
-// planners is an Authenticator taking a token as the user's name, each
-// a planner ("viewer…" users viewers); "bad…" tokens are refused, and
-// "soon…" tokens expire in 30.1 s.
-type planners struct{}
-
-func (planners) Authenticate(_ context.Context, token string) (realtime.Identity, error) {
-	if strings.HasPrefix(token, "bad") {
-		return realtime.Identity{}, fmt.Errorf("%w: a bad token", realtime.ErrUnauthorized)
-	}
-	exp := time.Now().Add(time.Hour)
-	if strings.HasPrefix(token, "soon") { // auth.expiring comes at once
-		exp = time.Now().Add(30*time.Second + 100*time.Millisecond)
-	}
-	return realtime.Identity{User: token, Name: strings.ToUpper(token), Expires: exp}, nil
-}
-
-func (planners) Role(_ context.Context, id realtime.Identity, _ string) (realtime.Role, error) {
-	if strings.HasPrefix(id.User, "viewer") {
-		return realtime.RoleViewer, nil
-	}
-	return realtime.RolePlanner, nil
-}
 
 // wire is a client that validates every request it sends and every
 // frame it receives against the document, and keeps the messages.
@@ -172,7 +150,7 @@ func TestLiveSession(t *testing.T) {
 		defer close(relayed)
 		_ = st.Relay(ctx, realtime.Relay(b), 10*time.Millisecond)
 	}()
-	h, err := realtime.NewHub(realtime.HubConfig{Broker: b, Projects: st, Auth: planners{}, Node: "node0",
+	h, err := realtime.NewHub(realtime.HubConfig{Broker: b, Projects: st, Auth: realtimetest.Tokens{}, Node: "node0",
 		Limits: realtime.Limits{PresenceEvery: 20 * time.Millisecond, CursorEvery: 10 * time.Millisecond, Beacon: 100 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
@@ -278,7 +256,7 @@ func TestLiveSession(t *testing.T) {
 	// A quiet room's beacon; a token about to expire.
 	a.await("a beacon", func(m map[string]any) bool { return m["type"] == realtime.TypeBeacon })
 	c := dialWire(t, v, url)
-	c.send(`{"id":"c1","op":"hello","token":"soon-rahim"}`, true)
+	c.send(`{"id":"c1","op":"hello","token":"soon-rahim+ttl=30.1s"}`, true)
 	ok(t, "hello", c.reply("c1"))
 	c.await("auth.expiring", func(m map[string]any) bool { return m["type"] == realtime.TypeExpiring })
 	c.send(`{"id":"c2","op":"hello","token":"bad"}`, true)

@@ -32,13 +32,7 @@ type wsClient struct {
 
 func dialHub(t *testing.T, url, user string) *wsClient {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{realtime.Subprotocol}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws.SetReadLimit(64 << 20)
+	ws := realtimetest.Dial(t, url)
 	c := &wsClient{t: t, ws: ws, in: make(chan realtime.Message, 1024)}
 	go func() {
 		defer close(c.in)
@@ -56,7 +50,6 @@ func dialHub(t *testing.T, url, user string) *wsClient {
 			}
 		}
 	}()
-	t.Cleanup(func() { ws.CloseNow() })
 	c.call(realtime.Request{Op: realtime.OpHello, Token: user}, nil)
 	return c
 }

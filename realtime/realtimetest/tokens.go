@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/critpath/critpath/realtime"
 )
 
@@ -64,4 +66,20 @@ func (Tokens) Role(_ context.Context, id realtime.Identity, _ string) (realtime.
 		return realtime.RoleNone, nil
 	}
 	return realtime.RolePlanner, nil
+}
+
+// Dial opens a WebSocket to the hub at url (ws://…) speaking the
+// protocol, with the read limit raised for snapshots, closed when the
+// test ends.
+func Dial(t testing.TB, url string) *websocket.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{realtime.Subprotocol}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.SetReadLimit(64 << 20)
+	t.Cleanup(func() { _ = ws.CloseNow() })
+	return ws
 }

@@ -35,13 +35,7 @@ type wire struct {
 
 func dialWire(t *testing.T, v *protocoltest.Validator, url string) *wire {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{realtime.Subprotocol}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws.SetReadLimit(64 << 20)
+	ws := realtimetest.Dial(t, url)
 	w := &wire{t: t, v: v, ws: ws, types: map[string]int{}, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go w.read()
 	t.Cleanup(func() { _ = ws.CloseNow(); <-w.done })

@@ -937,6 +937,9 @@ export class Room extends Emitter {
 
   _answered(e, outcome) {
     if (this._inflight === e) this._inflight = null;
+    // An edit dropped meanwhile (the room left, the client closed) was
+    // rejected and counted off the queue already.
+    if (!this._edits.includes(e)) return;
     e.revision = outcome.revision ?? 0;
     this.client.queued--;
     e.resolve(outcome);
@@ -948,7 +951,7 @@ export class Room extends Emitter {
 
   _refused(e, err) {
     if (this._inflight === e) this._inflight = null;
-    if (this.status === "left") return;
+    if (this.status === "left" || !this._edits.includes(e)) return;
     if (e.fatal) err = e.fatal;
     const o = this.client.options;
     if (err.code === "disconnected" || ((err.retry || err.code === "not_joined") && e.attempts < o.maxRetries)) {

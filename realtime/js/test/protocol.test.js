@@ -301,3 +301,17 @@ test("an edit over the server's message size is refused, not sent or sent again"
   await tick();
   assert.equal(ws2.last("task.patch"), undefined);
 });
+
+test("an edit answered after its room was left is counted once", async (t) => {
+  const { c, ws, room } = await connect(t);
+  const p = room.patch("A", { name: "x" });
+  const sent = ws.last("task.patch");
+  assert.equal(c.queued, 1);
+  room.leave();
+  await assert.rejects(p, (e) => e.code === "closed");
+  assert.equal(c.queued, 0);
+  // The store applied it before the leave reached the server.
+  ws.reply(sent, { revision: 4 });
+  await tick();
+  assert.equal(c.queued, 0, "the reply of a dropped edit counted it off again");
+});

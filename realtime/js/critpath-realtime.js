@@ -877,6 +877,9 @@ export class Room extends Emitter {
 
   _edit(op, payload, ops, opts, task, fields) {
     const client = this.client;
+    if (client._stopped) {
+      return Promise.reject(new CritpathError("closed", "the client was closed"));
+    }
     if (client.queued >= client.options.queueLimit) {
       return Promise.reject(new CritpathError("queue_full", `${client.queued} edits are waiting already (queueLimit)`));
     }

@@ -315,3 +315,11 @@ test("an edit answered after its room was left is counted once", async (t) => {
   await tick();
   assert.equal(c.queued, 0, "the reply of a dropped edit counted it off again");
 });
+
+test("an edit after close is refused, not left waiting for ever", async (t) => {
+  const { c, room } = await connect(t);
+  c.close();
+  const settled = await Promise.race([room.patch("A", { name: "x" }).then(() => "resolved", (e) => e.code), tick(50).then(() => "pending")]);
+  assert.equal(settled, "closed");
+  assert.equal(c.queued, 0);
+});

@@ -249,7 +249,8 @@ export class Client extends Emitter {
     this._ws = ws;
     ws.onopen = () => {
       if (this._ws !== ws) return;
-      this._hello("connect").catch((err) => {
+      this._hello("connect", ws).catch((err) => {
+        if (this._ws !== ws) return; // this connection is gone already
         // A refused token, a token function that failed, or no reply:
         // this connection is no good (the server closes it too).
         this.emit("error", err);
@@ -276,8 +277,12 @@ export class Client extends Emitter {
     };
   }
 
-  async _hello(reason) {
+  // _hello says hello on ws (the connection at the time it is called)
+  // with a token from the token function; a ws replaced while the token
+  // was fetched gets none (the new connection says its own hello).
+  async _hello(reason, ws = this._ws) {
     const token = await this.options.token({ reason });
+    if (this._ws !== ws) throw new CritpathError("disconnected", "the connection closed while the token was fetched", { retry: true });
     const data = await this._request({ op: "hello", token });
     this.session = data;
     this._authFailures = 0;

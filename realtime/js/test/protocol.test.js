@@ -323,3 +323,32 @@ test("an edit after close is refused, not left waiting for ever", async (t) => {
   assert.equal(settled, "closed");
   assert.equal(c.queued, 0);
 });
+
+test("a hello whose connection closed while its token was fetched is not sent on the next", async (t) => {
+  FakeSocket.all = [];
+  const tokens = [];
+  const c = createClient("ws://fake/ws", {
+    token: () => new Promise((resolve) => tokens.push(resolve)),
+    WebSocket: FakeSocket,
+    random: () => 0,
+    pingEvery: 0,
+  });
+  t.after(() => c.close());
+  const ws1 = FakeSocket.all[0];
+  ws1.open();
+  await tick();
+  assert.equal(tokens.length, 1);
+  ws1.drop(CloseCode.UNAUTHORIZED); // no hello within the server's HelloTimeout
+  await tick(5);
+  const ws2 = FakeSocket.all[1];
+  ws2.open();
+  await tick();
+  tokens[0]("first");
+  tokens[1]("second");
+  await tick();
+  const hellos = ws2.sent.filter((m) => m.op === "hello");
+  assert.deepEqual(
+    hellos.map((m) => m.token),
+    ["second"],
+  );
+});

@@ -120,7 +120,9 @@ export function createClient(url, options) {
  * "reconnecting", "closed" (by close()), "unauthorized" (the token was
  * refused twice in a row) or "failed" (closed by the server for a reason
  * reconnecting does not cure: 4400, 4403); it emits "status", "error",
- * "notification", "job" and "message" (each message received).
+ * "notification", "job" (once each and in order for a joined room, such as
+ * the user's own, "user:<id>"; as they come for another) and "message"
+ * (each message received, duplicates too).
  */
 export class Client extends Emitter {
   constructor(url, options = {}) {
@@ -439,9 +441,14 @@ export class Client extends Emitter {
         this._hello("refresh").catch((err) => this.emit("error", err));
         return;
     }
-    if (m.type === "notification") this.emit("notification", m);
-    if (m.type === "job") this.emit("job", m);
+    // A joined room hands its notifications and jobs on as it applies
+    // them (once each, in its order); those of other rooms go as they
+    // come.
     const r = this.rooms.get(m.room);
+    if (!r || (r.status !== "joined" && r.status !== "joining")) {
+      if (m.type === "notification") this.emit("notification", m);
+      if (m.type === "job") this.emit("job", m);
+    }
     if (r) r._message(m);
   }
 }
@@ -858,6 +865,9 @@ export class Room extends Emitter {
       if (d.full && this.client.options.refreshOnFull) this.client._timer(() => this.resync(), 0);
     } else if (m.type === "job") {
       this.emit("job", m);
+      this.client.emit("job", m);
+    } else if (m.type === "notification") {
+      this.client.emit("notification", m);
     } else if (m.type === "project.created" && !s && m.data) {
       this._confirmed = stateOf({ rev: m.rev, project: m.data });
     }

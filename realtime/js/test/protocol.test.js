@@ -352,3 +352,22 @@ test("a hello whose connection closed while its token was fetched is not sent on
     ["second"],
   );
 });
+
+test("the client's notification and job events come once each, in the room's order, when the room is joined", async (t) => {
+  const { c, ws } = await connect(t);
+  const user = c.join("user:me");
+  ws.reply(ws.last("join"), { ...snapshot(1, 0), room: "user:me", project: undefined, schedule: undefined });
+  await tick();
+  assert.equal(user.status, "joined");
+  const got = [];
+  c.on("notification", (m) => got.push(`n${m.seq}`));
+  c.on("job", (m) => got.push(`j${m.seq}`));
+  const note = (seq) => ({ type: "notification", room: "user:me", seq, epoch: "E1", time: "2027-01-01T00:00:00Z", data: { id: `i${seq}` } });
+  const job = (seq) => ({ type: "job", room: "P", seq, epoch: "E1", time: "2027-01-01T00:00:00Z", data: { kind: "progress" } });
+  ws.frame(note(2), note(2)); // a duplicate
+  ws.frame(note(4)); // past a gap: replayed below
+  ws.reply(ws.last("replay"), { seq: 4, count: 2 });
+  ws.frame(note(3), note(4));
+  ws.frame(job(6), job(6), job(7));
+  assert.deepEqual(got, ["n2", "n3", "n4", "j6", "j7"]);
+});

@@ -155,6 +155,7 @@ export class Client extends Emitter {
     this._requests = new Map();
     this._nextId = 1;
     this._attempt = 0;
+    this._openedAt = 0; // when the connection said hello; 0: none open
     this._authFailures = 0;
     this._stopped = false;
     this._timers = new Set();
@@ -289,7 +290,11 @@ export class Client extends Emitter {
     this.session = data;
     this._authFailures = 0;
     if (reason === "connect") {
-      this._attempt = 0;
+      // The back-off starts again once this connection has lasted (see
+      // _closed), not now: a server that closes each connection right
+      // after its hello would be called again and again within the first
+      // window.
+      this._openedAt = Date.now();
       this._setStatus("open");
       this._startPing(data.heartbeat_ms);
       for (const r of this.rooms.values()) r._connected();
@@ -331,6 +336,8 @@ export class Client extends Emitter {
     }
     this._failRequests("disconnected", `the connection closed (${code})`, true);
     for (const r of this.rooms.values()) r._disconnected();
+    if (this._openedAt && Date.now() - this._openedAt > 4 * this.options.reconnectBase) this._attempt = 0;
+    this._openedAt = 0;
     if (this._stopped) return;
     this.emit("close", { code, reason });
     switch (code) {

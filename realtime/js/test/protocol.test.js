@@ -371,3 +371,22 @@ test("the client's notification and job events come once each, in the room's ord
   ws.frame(job(6), job(6), job(7));
   assert.deepEqual(got, ["n2", "n3", "n4", "j6", "j7"]);
 });
+
+test("a connection closed right after its hello does not reset the back-off", async (t) => {
+  FakeSocket.all = [];
+  const c = createClient("ws://fake/ws", { token: () => "tok", WebSocket: FakeSocket, random: () => 0, pingEvery: 0, reconnectBase: 1000, reconnectMax: 64_000 });
+  t.after(() => c.close());
+  const backoffs = [];
+  c.on("status", (s) => s === "reconnecting" && backoffs.push(c._attempt));
+  for (let i = 0; i < 4; i++) {
+    const ws = FakeSocket.all.at(-1);
+    ws.open();
+    await tick();
+    ws.reply(ws.last("hello"), { user: "me", node: "n", conn: `n.${i}`, heartbeat_ms: 25000 });
+    await tick();
+    assert.equal(c.status, "open");
+    ws.drop(CloseCode.RESTART); // at once, again and again
+    await tick(2);
+  }
+  assert.deepEqual(backoffs, [0, 1, 2, 3], "the attempts counted across connections that each lasted no time");
+});

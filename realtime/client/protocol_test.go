@@ -340,3 +340,32 @@ func TestStaleReplayAnswer(t *testing.T) {
 		t.Errorf("delivered %v, want [51]", got)
 	}
 }
+
+// TestRejoinUnavailable: a join refused for now on a reconnection (the
+// broker unreachable: unavailable, retry) is sent again after a
+// back-off; the room does not end, and resumes from its position.
+func TestRejoinUnavailable(t *testing.T) {
+	f := newFake(t)
+	_, r, fc := dialFake(t, f, Options{})
+	fc.send(changed("p", 6, 4))
+	seqs(t, r, 1)
+	f.cut()
+	fc2 := f.next()
+	req := fc2.read(realtime.OpJoin)
+	fc2.refuse(req, realtime.ErrorData{Code: realtime.CodeUnavailable, Message: "realtime: the broker is unreachable", Retry: true})
+	again := fc2.read(realtime.OpJoin)
+	if again.Seq == nil || *again.Seq != 6 || again.Epoch != "e1" {
+		t.Fatalf("join again %+v, want from seq 6 of e1", again)
+	}
+	if err := r.Err(); err != nil {
+		t.Fatalf("the room ended: %v", err)
+	}
+	fc2.replayed(again, "e1", 7, 5, 1)
+	if ev := next(t, r); ev.Presence == nil {
+		t.Errorf("event after the join %+v, want the presence", ev)
+	}
+	fc2.send(changed("p", 7, 5))
+	if got := seqs(t, r, 1); got[0] != 7 {
+		t.Errorf("delivered %v, want [7]", got)
+	}
+}

@@ -87,6 +87,7 @@ type Room struct {
 	replaying bool
 	joining   int                 // joins sent and not yet answered
 	held      []*realtime.Message // durable messages and beacons that came meanwhile
+	rejoins   int                 // joins refused for now in a row (the back-off's attempt)
 
 	cursor, typing *throttle
 }
@@ -149,8 +150,9 @@ func (r *Room) Name() string { return r.name }
 // Events returns the room's events, in order. The application must take
 // them: when Options.Buffer of them wait, the client stops reading its
 // connection (see the package doc). The channel is closed when the room
-// ends (Leave, Close, or a join the server refused on reconnection);
-// Err says why.
+// ends (Leave, Close, or a join the server refused on reconnection; one
+// refused for now — unavailable, internal, rate_limited — is sent again
+// after a back-off); Err says why.
 func (r *Room) Events() <-chan Event { return r.events }
 
 // Err returns why the room ended, nil while it has not.
@@ -356,6 +358,20 @@ func (r *Room) sendJoin(cn *conn, done func()) {
 			r.sendJoin(cn, done)
 			r.answered(cn, false)
 			return
+		case refused && e.retryable() && r.wasJoined():
+			// A room joined before, refused for now on a reconnection
+			// (the broker unreachable): joined again after a back-off,
+			// not ended.
+			r.mu.Lock()
+			n := r.rejoins
+			r.rejoins++
+			r.mu.Unlock()
+			d := time.Duration(e.RetryAfterMS) * time.Millisecond
+			if d <= 0 {
+				d = r.c.delay(n, false)
+			}
+			r.c.log.Warn("realtime client: join refused for now, retrying", "room", r.name, "err", err, "after", d)
+			time.AfterFunc(d, func() { r.retryJoin(cn) })
 		case refused:
 			r.c.log.Warn("realtime client: join refused", "room", r.name, "err", err)
 			r.c.drop(r, err)
@@ -370,6 +386,29 @@ func (r *Room) sendJoin(cn *conn, done func()) {
 			done()
 		}
 	})
+}
+
+// wasJoined reports whether the room's first join was answered with the
+// room joined.
+func (r *Room) wasJoined() bool {
+	select {
+	case <-r.ready:
+		return r.joinErr == nil
+	default:
+		return false
+	}
+}
+
+// retryJoin sends the room's join again on cn, unless the room ended or
+// another connection has taken over (which joins it itself).
+func (r *Room) retryJoin(cn *conn) {
+	c := r.c
+	c.mu.Lock()
+	current := c.rooms[r.name] == r && r.on == cn
+	c.mu.Unlock()
+	if current && r.Err() == nil {
+		r.sendJoin(cn, nil)
+	}
 }
 
 // answered counts a join answered (or lost with its connection); when
@@ -398,6 +437,7 @@ func (r *Room) joined(jr *joinReply) {
 	}
 	r.mu.Lock()
 	r.role = jr.Role
+	r.rejoins = 0
 	snapshot := jr.Mode != "replay" || !r.pos.Known() || jr.Epoch != r.pos.Epoch
 	if snapshot {
 		r.pos.Reset(jr.Epoch, jr.Seq, jr.Rev)

@@ -77,7 +77,7 @@ export interface ClientOptions {
   refreshOnFull?: boolean;
   /** The interval of the client's pings; the hello's heartbeat_ms by default. */
   pingEvery?: number;
-  /** Connect at once (true by default). */
+  /** Connect at once (true by default); false: at the first connect(). */
   connect?: boolean;
   /** The random source of the back-off's jitter; Math.random by default. */
   random?: () => number;
@@ -250,7 +250,7 @@ export declare class Client extends Emitter<ClientEvents> {
   join(id: string): Room;
   /** Closes the connection for good. */
   close(): void;
-  /** Opens the connection again after the client stopped trying (status "unauthorized" or "failed"). */
+  /** Opens the connection of a client made with connect: false, or again after the client stopped trying (status "unauthorized" or "failed"). */
   connect(): void;
   /** Drops the connection and opens a new one at once. */
   reconnect(): void;

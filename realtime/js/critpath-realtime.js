@@ -156,6 +156,7 @@ export class Client extends Emitter {
     this._nextId = 1;
     this._attempt = 0;
     this._openedAt = 0; // when the connection said hello; 0: none open
+    this._everOpened = false; // a connection was tried (connect: false waits for connect())
     this._authFailures = 0;
     this._stopped = false;
     this._timers = new Set();
@@ -199,12 +200,14 @@ export class Client extends Emitter {
   }
 
   /**
-   * connect opens the connection again after the client stopped trying
-   * (status "unauthorized" or "failed"), say once the application has a
-   * token that works; edits still queued are sent then.
+   * connect opens the connection of a client made with connect: false,
+   * or opens it again after the client stopped trying (status
+   * "unauthorized" or "failed"), say once the application has a token
+   * that works; edits still queued are sent then.
    */
   connect() {
-    if (this._stopped || this._ws || !["unauthorized", "failed"].includes(this.status)) return;
+    if (this._stopped || this._ws) return;
+    if (!["unauthorized", "failed"].includes(this.status) && this._everOpened) return;
     this._authFailures = 0;
     this._attempt = 0;
     this._open();
@@ -240,6 +243,7 @@ export class Client extends Emitter {
 
   _open() {
     if (this._stopped) return;
+    this._everOpened = true;
     this._setStatus(this._attempt === 0 && !this.session ? "connecting" : "reconnecting");
     let ws;
     try {

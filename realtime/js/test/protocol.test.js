@@ -390,3 +390,20 @@ test("a connection closed right after its hello does not reset the back-off", as
   }
   assert.deepEqual(backoffs, [0, 1, 2, 3], "the attempts counted across connections that each lasted no time");
 });
+
+test("a client made with connect: false connects when connect is called", async (t) => {
+  FakeSocket.all = [];
+  const c = createClient("ws://fake/ws", { token: () => "tok", WebSocket: FakeSocket, random: () => 0, pingEvery: 0, connect: false });
+  t.after(() => c.close());
+  assert.equal(FakeSocket.all.length, 0, "connected before connect");
+  c.connect();
+  assert.equal(FakeSocket.all.length, 1, "no connection after connect");
+  const ws = FakeSocket.all[0];
+  ws.open();
+  await tick();
+  ws.reply(ws.last("hello"), { user: "me", node: "n", conn: "n.1", heartbeat_ms: 25000 });
+  await tick();
+  assert.equal(c.status, "open");
+  c.connect(); // connected: nothing more
+  assert.equal(FakeSocket.all.length, 1);
+});

@@ -216,6 +216,15 @@ func (r *Room) edit(ctx context.Context, req realtime.Request, at *Versions) (*s
 	}
 }
 
+// rejoining reports whether r is still the application's room: a
+// not_joined answer then means the server has not let it in again yet
+// (its rejoin is refused for now), and the edit waits for it.
+func (c *Client) rejoining(r *Room) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed == nil && c.rooms[r.name] == r
+}
+
 // sendEdit writes e on cn (the caller holds cn.wmu); its reply is
 // handled on cn's reader.
 func (c *Client) sendEdit(cn *conn, e *edit) {
@@ -241,7 +250,7 @@ func (c *Client) answer(cn *conn, e *edit, req *realtime.Request, m *realtime.Me
 		return
 	}
 	re, ok := errors.AsType[*Error](err)
-	if !ok || !re.retryable() {
+	if !ok || !re.retryable() && !(re.Code == realtime.CodeNotJoined && c.rejoining(e.room)) {
 		c.finish(e, editResult{err: err})
 		return
 	}

@@ -369,3 +369,58 @@ func TestRejoinUnavailable(t *testing.T) {
 		t.Errorf("delivered %v, want [7]", got)
 	}
 }
+
+// TestEditDuringRefusedRejoin: an edit sent while the room's rejoin is
+// refused for now (not_joined, since the server has not let the room in
+// yet) is sent again, with its command id, once the room is back — not
+// failed, as not_joined would be for a room the application left.
+func TestEditDuringRefusedRejoin(t *testing.T) {
+	f := newFake(t)
+	_, r, fc := dialFake(t, f, Options{})
+	fc.send(changed("p", 6, 4))
+	seqs(t, r, 1)
+	f.cut()
+	fc2 := f.next()
+	join := fc2.read(realtime.OpJoin)
+	type result struct {
+		out *store.Outcome
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, err := r.Patch(t.Context(), "A", map[string]any{"name": "x"}, nil)
+		done <- result{out, err}
+	}()
+	fc2.refuse(join, realtime.ErrorData{Code: realtime.CodeUnavailable, Message: "the broker is unreachable", Retry: true})
+	joined, command := false, ""
+	for {
+		var req realtime.Request
+		select {
+		case req = <-fc2.reqs:
+		case res := <-done:
+			if res.err != nil || res.out.Revision != 5 {
+				t.Fatalf("Patch = %+v, %v; want revision 5", res.out, res.err)
+			}
+			return
+		case <-time.After(10 * time.Second):
+			t.Fatal("no request and no answer")
+		}
+		switch req.Op {
+		case realtime.OpJoin:
+			joined = true
+			fc2.replayed(req, "e1", 6, 4, 0)
+		case realtime.OpPatch:
+			if command != "" && req.Command != command {
+				t.Fatalf("patch sent again with command %q, first %q", req.Command, command)
+			}
+			command = req.Command
+			if !joined {
+				fc2.refuse(req, realtime.ErrorData{Code: realtime.CodeNotJoined, Message: "join the room first"})
+				continue
+			}
+			fc2.ok(req, store.Outcome{Revision: 5})
+		default:
+			t.Fatalf("unexpected %s", req.Op)
+		}
+	}
+}

@@ -295,10 +295,10 @@ func (r *Results) run(ctx context.Context, k string, key Key, c *call, compute f
 	c.val, c.err = protect(ctx, key, compute)
 	if c.err != nil {
 		r.failures.Add(1)
-	}
-	close(c.done)
-	if c.err == nil {
-		// The Gets may all have gone; the result is kept all the same.
+	} else {
+		// Kept before the Gets have it, so that a Get after one that
+		// returned is a hit; the Gets may all have gone, and the result
+		// is kept all the same.
 		if err := r.cache.Set(context.WithoutCancel(ctx), k, c.val); err != nil {
 			r.cacheErrors.Add(1)
 			r.log.Warn("store: cache set failed", "key", k, "err", err)
@@ -306,6 +306,7 @@ func (r *Results) run(ctx context.Context, k string, key Key, c *call, compute f
 			r.kept.Add(1) // before c leaves calls: see join
 		}
 	}
+	close(c.done)
 	// Until now a Get of k that missed the Cache found c and its result.
 	r.mu.Lock()
 	if r.calls[k] == c {

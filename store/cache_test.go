@@ -504,22 +504,27 @@ func TestResultsKeptWhileReading(t *testing.T) {
 		r := store.NewResults(g, nil)
 		calls := 0
 		compute := func(context.Context) ([]byte, error) { calls++; return []byte("v"), nil }
-		if v, err := r.Get(t.Context(), key1, compute); err != nil || string(v) != "v" {
-			t.Fatalf("first Get = %q, %v", v, err)
+		get := func() chan []byte {
+			got := make(chan []byte, 1)
+			go func() {
+				v, err := r.Get(context.Background(), key1, compute)
+				if err != nil {
+					t.Error(err)
+				}
+				got <- v
+			}()
+			return got
 		}
-		// The result is handed over; keeping it waits for setGate.
+		first := get()
+		synctest.Wait() // computed; keeping it waits for setGate
 		g.getGate = make(chan struct{})
-		second := make(chan []byte)
-		go func() {
-			v, err := r.Get(context.Background(), key1, compute)
-			if err != nil {
-				t.Error(err)
-			}
-			second <- v
-		}()
+		second := get()
 		synctest.Wait() // the second Get has read the Cache: nothing
 		close(g.setGate)
-		synctest.Wait() // the result is kept and its computation over
+		if v := <-first; string(v) != "v" { // kept, and its computation over
+			t.Errorf("first Get = %q, want %q", v, "v")
+		}
+		synctest.Wait()
 		close(g.getGate)
 		if v := <-second; string(v) != "v" {
 			t.Errorf("second Get = %q, want %q", v, "v")

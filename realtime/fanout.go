@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
 // Fan-out on a node: each room with members here has one broker
-// subscription, its feed, and one forwarder goroutine that appends each
-// of the feed's messages to every live member's outbound queue, without
-// waiting (a member whose queue a durable message does not fit is
+// subscription, its feed, and one forwarder goroutine, running while the
+// feed holds messages, that appends each of them to every live member's
+// outbound queue, without waiting (a member whose queue a durable message does not fit is
 // closed as slow; see conn.send). The forwarder's position is the last
 // durable message it handed on; a member's, the last queued for it, so
 // that nothing is sent twice.
@@ -29,7 +30,7 @@ import (
 // fall behind by, when the broker lets the hub choose (SizedSubscriber):
 // notifications are few, and a feed that overflows resumes from its
 // position, losing nothing.
-const userRoomBuffer = 8
+const userRoomBuffer = 4
 
 // openFeed subscribes r on this node when it has no feed, from now on,
 // and starts its forwarder.
@@ -51,7 +52,7 @@ func (h *Hub) openFeed(ctx context.Context, r *hubRoom) error {
 	r.mu.Lock()
 	r.sub, r.stopFeed, r.epoch, r.pos = sub, stop, sub.Epoch, sub.Last
 	r.mu.Unlock()
-	go h.forward(fctx, r, sub)
+	h.startFeed(fctx, r, sub)
 	return nil
 }
 
@@ -102,44 +103,98 @@ func (h *Hub) lingerFeed(r *hubRoom, now time.Time) bool {
 	return false
 }
 
-// forward hands the feed's messages to r's members until the feed is
-// closed. A feed the broker ended for being slow is taken up again from
-// the forwarder's position; one whose history broke makes every member
-// resync.
-func (h *Hub) forward(ctx context.Context, r *hubRoom, sub *Subscription) {
+// feed is one subscription of a room's, and whether a forwarder drains
+// it. The forwarder runs only while the subscription holds messages:
+// the subscription's Notify starts it, and it ends when it has taken
+// them all, so that a quiet room costs no goroutine.
+type feed struct {
+	h       *Hub
+	r       *hubRoom
+	ctx     context.Context // ends when the feed closes
+	sub     *Subscription
+	running atomic.Bool
+}
+
+// start has sub's messages forwarded to r's members as they come.
+func (h *Hub) startFeed(ctx context.Context, r *hubRoom, sub *Subscription) {
+	f := &feed{h: h, r: r, ctx: ctx, sub: sub}
+	sub.Notify(f.wake)
+}
+
+// wake starts the forwarder unless it runs.
+func (f *feed) wake() {
+	if f.running.CompareAndSwap(false, true) {
+		go f.forward()
+	}
+}
+
+// forward hands the subscription's messages to the room's members until
+// it holds none, and takes up what ended it.
+func (f *feed) forward() {
 	for {
-		for m := range sub.C {
-			r.deliver(h, &m)
+		select {
+		case m, ok := <-f.sub.C:
+			if !ok {
+				f.ended()
+				return
+			}
+			f.r.deliver(f.h, &m)
+			continue
+		default:
 		}
-		if ctx.Err() != nil {
+		// Empty: stop, unless a message came between the check and the
+		// stop and its wake found the forwarder still running.
+		f.running.Store(false)
+		if len(f.sub.C) == 0 && !isDone(f.sub.Done()) {
 			return
 		}
-		err := sub.Err()
-		if errors.Is(err, ErrSlow) {
-			r.mu.Lock()
-			pos, epoch := r.pos, r.epoch
-			r.mu.Unlock()
-			next, serr := h.subscribe(ctx, r, pos, epoch)
-			if serr == nil {
-				r.mu.Lock()
-				current := r.sub == sub
-				if current {
-					r.sub = next
-				}
-				r.mu.Unlock()
-				if !current { // the feed was closed meanwhile
-					next.Close()
-					return
-				}
-				sub = next
-				continue
-			}
-			err = serr
+		if !f.running.CompareAndSwap(false, true) {
+			return // another forwarder took over
 		}
-		if ctx.Err() == nil {
-			h.resync(r, err)
-		}
+	}
+}
+
+func isDone(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+// ended takes up a subscription the broker ended: one ended for being
+// slow is subscribed again from the room's position; one whose history
+// broke makes every member resync. A feed closed by the hub ends.
+func (f *feed) ended() {
+	h, r := f.h, f.r
+	if f.ctx.Err() != nil {
 		return
+	}
+	err := f.sub.Err()
+	if errors.Is(err, ErrSlow) {
+		r.mu.Lock()
+		pos, epoch := r.pos, r.epoch
+		r.mu.Unlock()
+		next, serr := h.subscribe(f.ctx, r, pos, epoch)
+		if serr == nil {
+			r.mu.Lock()
+			current := r.sub == f.sub
+			if current {
+				r.sub = next
+			}
+			r.mu.Unlock()
+			if !current { // the feed was closed meanwhile
+				next.Close()
+				return
+			}
+			h.startFeed(f.ctx, r, next)
+			return
+		}
+		err = serr
+	}
+	if f.ctx.Err() == nil {
+		h.resync(r, err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,17 +33,29 @@ func BenchmarkIdleConnections(b *testing.B) {
 	for _, n := range []int{1000, 5000} {
 		b.Run(fmt.Sprint("conns=", n), func(b *testing.B) {
 			for b.Loop() {
-				heap, rss := idleCost(b, n)
-				b.ReportMetric(heap, "heap+stack-B/conn")
-				b.ReportMetric(rss, "rss-B/conn")
+				d := idleCost(b, n)
+				per := func(v int64) float64 { return float64(v) / float64(n) }
+				b.ReportMetric(per(d.heap+d.stack), "heap+stack-B/conn")
+				b.ReportMetric(per(d.stack), "stack-B/conn")
+				b.ReportMetric(per(d.rss), "rss-B/conn")
+				b.ReportMetric(per(d.goroutines), "goroutines/conn")
 			}
 		})
 	}
 }
 
-// idleCost opens n idle connections to a fresh hub and returns the
-// growth, per connection, of HeapInuse+StackInuse and of VmRSS.
-func idleCost(b *testing.B, n int) (float64, float64) {
+// usage is what the process holds: the Go heap and stacks in use, its
+// resident memory (VmRSS) and its goroutines.
+type usage struct{ heap, stack, rss, goroutines int64 }
+
+func (u usage) minus(v usage) usage {
+	return usage{u.heap - v.heap, u.stack - v.stack, u.rss - v.rss, u.goroutines - v.goroutines}
+}
+
+// idleCost opens n idle connections to a fresh hub and returns what
+// the process holds more. With CRITPATH_IDLE_PROFILE set, it writes a
+// heap profile there once the connections are open.
+func idleCost(b *testing.B, n int) usage {
 	ctx := context.Background()
 	st := store.New(store.NewMemory(), store.Config{})
 	defer st.Close()
@@ -59,7 +72,7 @@ func idleCost(b *testing.B, n int) (float64, float64) {
 	defer srv.Close()
 	defer h.Shutdown(ctx)
 
-	heap0, rss0 := memInUse(b)
+	before := inUse(b)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestIdleClients$")
 	cmd.Env = append(os.Environ(), "CRITPATH_IDLE_URL=ws"+strings.TrimPrefix(srv.URL, "http"), "CRITPATH_IDLE_N="+strconv.Itoa(n))
 	cmd.Stderr = os.Stderr
@@ -81,15 +94,27 @@ func idleCost(b *testing.B, n int) (float64, float64) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	time.Sleep(time.Second) // let the connections settle (the writers go idle)
-	heap1, rss1 := memInUse(b)
-	return float64(heap1-heap0) / float64(n), float64(rss1-rss0) / float64(n)
+	after := inUse(b)
+	if f := os.Getenv("CRITPATH_IDLE_PROFILE"); f != "" {
+		out, err := os.Create(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer out.Close()
+		if err := pprof.WriteHeapProfile(out); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return after.minus(before)
 }
 
-// memInUse returns HeapInuse+StackInuse after a collection, and the
-// process's VmRSS, in bytes.
-func memInUse(b *testing.B) (int64, int64) {
-	runtime.GC()
-	runtime.GC()
+// inUse returns what the process holds, after collections.
+func inUse(b *testing.B) usage {
+	// Each collection halves the stacks of goroutines that use less
+	// than a quarter of theirs: an idle connection sees many.
+	for range 5 {
+		runtime.GC()
+	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	status, err := os.ReadFile("/proc/self/status")
@@ -103,7 +128,7 @@ func memInUse(b *testing.B) (int64, int64) {
 			rss = kb << 10
 		}
 	}
-	return int64(ms.HeapInuse + ms.StackInuse), rss
+	return usage{int64(ms.HeapInuse), int64(ms.StackInuse), rss, int64(runtime.NumGoroutine())}
 }
 
 // TestIdleClients is BenchmarkIdleConnections's client process: with

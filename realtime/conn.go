@@ -37,6 +37,10 @@ type conn struct {
 	bad     int         // malformed requests in a row (the reader's)
 	pinging atomic.Bool // a ping waits for its pong
 
+	// writeDeadline is when the frame being written must be written by
+	// (unix nanoseconds; 0: none is).
+	writeDeadline atomic.Int64
+
 	ctx    context.Context // ends when the connection closes
 	cancel context.CancelFunc
 
@@ -279,7 +283,7 @@ func (c *conn) writeLoop() {
 }
 
 // flush writes the queue in frames of about maxFrame bytes, each within
-// timeout.
+// timeout (give or take a second: see Hub.watchWrites).
 func (c *conn) flush(timeout time.Duration) error {
 	for {
 		c.batch = c.take(c.batch)
@@ -295,9 +299,12 @@ func (c *conn) flush(timeout time.Duration) error {
 			frame = append(frame, o.b...)
 		}
 		frame = append(frame, ']')
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		err := c.ws.Write(ctx, websocket.MessageText, frame)
-		cancel()
+		// The hub's loop closes a connection whose write is past its
+		// deadline (see Hub.watchWrites): a context with a timeout per
+		// frame would cost a timer and a callback per delivery.
+		c.writeDeadline.Store(time.Now().Add(timeout).UnixNano())
+		err := c.ws.Write(context.Background(), websocket.MessageText, frame)
+		c.writeDeadline.Store(0)
 		if cap(frame) <= 2*maxFrame { // a buffer a large message grew is let go
 			*buf = frame
 			c.h.frames.Put(buf)

@@ -239,9 +239,12 @@ func (c *conn) take(into []outbound) []outbound {
 		n++
 	}
 	into = append(into[:0], c.queue[:n]...)
-	clear(c.queue[:n])
-	c.queue = c.queue[n:]
-	if len(c.queue) == 0 {
+	// What is left moves to the front, so that the queue's array serves
+	// again; a large one, grown by a burst, is let go once empty.
+	left := copy(c.queue, c.queue[n:])
+	clear(c.queue[left:])
+	c.queue = c.queue[:left]
+	if left == 0 && cap(c.queue) > 16 {
 		c.queue = nil
 	}
 	c.qbytes -= size

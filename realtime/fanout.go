@@ -13,10 +13,10 @@ import (
 // Fan-out on a node: each room with members here has one broker
 // subscription, its feed, and one forwarder goroutine, running while the
 // feed holds messages, that appends each of them to every live member's
-// outbound queue, without waiting (a member whose queue a durable message does not fit is
-// closed as slow; see conn.send). The forwarder's position is the last
-// durable message it handed on; a member's, the last queued for it, so
-// that nothing is sent twice.
+// outbound queue without waiting (a member whose queue a durable message
+// does not fit is closed as slow; see conn.send). The forwarder's
+// position is the last durable message it handed on; a member's, the
+// last queued for it, so that nothing is sent twice.
 //
 // A member that joins from a position, or replays, is catching up: the
 // forwarder passes it by, and its join sends it what it missed, read
@@ -115,7 +115,7 @@ type feed struct {
 	running atomic.Bool
 }
 
-// start has sub's messages forwarded to r's members as they come.
+// startFeed has sub's messages forwarded to r's members as they come.
 func (h *Hub) startFeed(ctx context.Context, r *hubRoom, sub *Subscription) {
 	f := &feed{h: h, r: r, ctx: ctx, sub: sub}
 	sub.Notify(f.wake)

@@ -18,14 +18,16 @@ const writeTimeout = 10 * time.Second
 // frame; a single larger message goes alone.
 const maxFrame = 64 << 10
 
-// conn is one client's connection. Two goroutines serve it: the reader
-// (serve: it reads and handles requests one at a time) and the writer
-// (it sends the outbound queue, batching what has piled up into one
-// frame, and starts a WebSocket ping every Limits.Heartbeat); each room
-// it joined adds a forwarder (see room.go). The outbound queue is bounded in
-// bytes: past half of it, ephemeral messages are dropped; a durable
-// message or a reply that does not fit closes the connection with
-// CloseSlow.
+// conn is one client's connection. The reader (serve: it reads and
+// handles requests one at a time) serves it, and a writer while its
+// outbound queue is not empty: started by the message that finds the
+// queue empty, it sends the queue, batching what has piled up into one
+// frame, and ends when the queue is empty, so that an idle connection
+// costs one goroutine. The hub's loop pings every connection each
+// Limits.Heartbeat. The rooms' forwarders (see fanout.go) append to the
+// queue. The outbound queue is bounded in bytes: past half of it,
+// ephemeral messages are dropped; a durable message or a reply that
+// does not fit closes the connection with CloseSlow.
 type conn struct {
 	h       *Hub
 	ws      *websocket.Conn
@@ -34,6 +36,10 @@ type conn struct {
 	lim     *limiter
 	bad     int         // malformed requests in a row (the reader's)
 	pinging atomic.Bool // a ping waits for its pong
+
+	// writeDeadline is when the frame being written must be written by
+	// (unix nanoseconds; 0: none is).
+	writeDeadline atomic.Int64
 
 	ctx    context.Context // ends when the connection closes
 	cancel context.CancelFunc
@@ -47,7 +53,7 @@ type conn struct {
 	qmu     sync.Mutex
 	queue   []outbound
 	qbytes  int
-	wake    chan struct{} // a message was queued (capacity 1)
+	writing bool          // a writer runs (for good once the connection closes)
 	drained chan struct{} // the writer took messages (capacity 1)
 
 	closeOnce  sync.Once
@@ -76,7 +82,6 @@ func newConn(h *Hub, ws *websocket.Conn, remote string) *conn {
 		remote:     remote,
 		lim:        newLimiter(h.lim),
 		rooms:      map[string]*membership{},
-		wake:       make(chan struct{}, 1),
 		drained:    make(chan struct{}, 1),
 		writerDone: make(chan struct{}),
 		openedAt:   h.now(),
@@ -99,12 +104,10 @@ func (c *conn) identity() Identity {
 	return c.ident
 }
 
-// serve runs the connection until it closes: it starts the writer and
-// the heartbeat, reads requests and, once the reader has stopped,
-// leaves every room.
+// serve runs the connection until it closes: it reads requests and,
+// once the reader and the writer have stopped, leaves every room.
 func (c *conn) serve() {
 	c.h.log.Debug("realtime: connected", "conn", c.id, "remote", c.remote)
-	go c.writeLoop()
 	hello := time.AfterFunc(c.h.lim.HelloTimeout, func() {
 		if c.user() == "" {
 			c.close(CloseUnauthorized, "no hello in time")
@@ -133,7 +136,19 @@ func (c *conn) close(code websocket.StatusCode, reason string) {
 			c.h.log.Warn("realtime: slow consumer closed", "conn", c.id, "user", c.user(), "queued", c.queued())
 		}
 		c.cancel()
+		// A writer sends the close frame.
+		c.qmu.Lock()
+		c.startWriter()
+		c.qmu.Unlock()
 	})
+}
+
+// startWriter starts the writer unless it runs; c.qmu is held.
+func (c *conn) startWriter() {
+	if !c.writing {
+		c.writing = true
+		go c.writeLoop()
+	}
 }
 
 func (c *conn) queued() int {
@@ -208,11 +223,8 @@ func (c *conn) queue1(m *Message, class string, done <-chan struct{}) bool {
 	}
 	c.queue = append(c.queue, o)
 	c.qbytes += len(b)
+	c.startWriter()
 	c.qmu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
 	return true
 }
 
@@ -227,9 +239,12 @@ func (c *conn) take(into []outbound) []outbound {
 		n++
 	}
 	into = append(into[:0], c.queue[:n]...)
-	clear(c.queue[:n])
-	c.queue = c.queue[n:]
-	if len(c.queue) == 0 {
+	// What is left moves to the front, so that the queue's array serves
+	// again; a large one, grown by a burst, is let go once empty.
+	left := copy(c.queue, c.queue[n:])
+	clear(c.queue[left:])
+	c.queue = c.queue[:left]
+	if left == 0 && cap(c.queue) > 16 {
 		c.queue = nil
 	}
 	c.qbytes -= size
@@ -242,36 +257,36 @@ func (c *conn) take(into []outbound) []outbound {
 	return into
 }
 
-// writeLoop sends the queue, one frame per batch, until the connection
-// closes; then it sends what is left (unless the connection was closed
-// for being slow) and the close frame.
+// writeLoop sends the queue, one frame per batch, until it is empty
+// (then the writer ends: the next message starts another) or the
+// connection closes: then it sends what is left (unless the connection
+// was closed for being slow) and the close frame.
 func (c *conn) writeLoop() {
-	defer close(c.writerDone)
-	heartbeat := time.NewTicker(c.h.lim.Heartbeat)
-	defer heartbeat.Stop()
 	for {
-		select {
-		case <-heartbeat.C:
-			if c.pinging.CompareAndSwap(false, true) {
-				go c.ping()
-			}
-			continue
-		case <-c.wake:
-		case <-c.ctx.Done():
+		if c.ctx.Err() != nil {
 			if c.code != CloseSlow {
 				_ = c.flush(time.Second)
 			}
 			_ = c.ws.Close(c.code, c.reason)
+			close(c.writerDone)
 			return
 		}
 		if err := c.flush(writeTimeout); err != nil {
 			c.close(websocket.StatusAbnormalClosure, "write failed")
+			continue
 		}
+		c.qmu.Lock()
+		if len(c.queue) == 0 && c.ctx.Err() == nil {
+			c.writing = false
+			c.qmu.Unlock()
+			return
+		}
+		c.qmu.Unlock()
 	}
 }
 
 // flush writes the queue in frames of about maxFrame bytes, each within
-// timeout.
+// timeout (give or take a second: see Hub.watchWrites).
 func (c *conn) flush(timeout time.Duration) error {
 	for {
 		c.batch = c.take(c.batch)
@@ -287,9 +302,12 @@ func (c *conn) flush(timeout time.Duration) error {
 			frame = append(frame, o.b...)
 		}
 		frame = append(frame, ']')
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		err := c.ws.Write(ctx, websocket.MessageText, frame)
-		cancel()
+		// The hub's loop closes a connection whose write is past its
+		// deadline (see Hub.watchWrites): a context with a timeout per
+		// frame would cost a timer and a callback per delivery.
+		c.writeDeadline.Store(time.Now().Add(timeout).UnixNano())
+		err := c.ws.Write(context.Background(), websocket.MessageText, frame)
+		c.writeDeadline.Store(0)
 		if cap(frame) <= 2*maxFrame { // a buffer a large message grew is let go
 			*buf = frame
 			c.h.frames.Put(buf)
@@ -329,8 +347,8 @@ func (c *conn) count(batch []outbound) {
 }
 
 // ping sends a WebSocket ping and closes the connection when its pong
-// does not come within Limits.Heartbeat. The writer starts it at each
-// heartbeat, in a goroutine of its own that lasts until the pong.
+// does not come within Limits.Heartbeat. The hub's loop starts it at
+// each heartbeat, in a goroutine of its own that lasts until the pong.
 func (c *conn) ping() {
 	defer c.pinging.Store(false)
 	ctx, cancel := context.WithTimeout(c.ctx, c.h.lim.Heartbeat)

@@ -15,20 +15,29 @@
 //
 // A Hub (NewHub) is the protocol's server: an http.Handler that accepts
 // WebSocket connections, authenticates them through an Authenticator,
-// joins them to rooms through the broker (from a position, or with a
-// snapshot read from the store after subscribing, so that nothing falls
-// between), applies their edits through the store (Projects) and keeps
-// presence and cursors. Each connection has a reader, a writer with a
-// queue bounded in bytes and a heartbeat; each room it joined, a
-// forwarder from the broker. A slow client loses ephemeral messages
-// first and is then closed with CloseSlow, to resume by seq. Shutdown
-// closes every connection with CloseRestart. A Hub is safe for
-// concurrent use.
+// joins them to rooms (from a position, or with a snapshot read from the
+// store after entering the room, so that nothing falls between),
+// applies their edits through the store (Projects) and keeps presence
+// and cursors. Each room with members on a node has one broker
+// subscription there, made by the first join and closed once the room
+// has been empty for Limits.PresenceGrace, and a forwarder, running
+// while the subscription holds messages, that appends each message to
+// every member's outbound queue (bounded in bytes) without waiting. A
+// member joining from a position, or replaying, catches up from the
+// broker's history (Range) before the forwarder feeds it; each member's
+// position keeps a message from being sent twice. Each connection has a
+// reader goroutine, and a writer goroutine while its queue is not
+// empty; the hub's own goroutine pings them. A slow client loses
+// ephemeral messages first and is then closed with CloseSlow, to resume
+// by seq. Shutdown closes every connection with CloseRestart. A Hub is
+// safe for concurrent use.
 //
 // A Memory broker is safe for concurrent use. A subscriber that falls
 // behind loses ephemeral messages first (they may fill only half its
 // buffer); a durable message that finds its buffer full closes it with
 // ErrSlow, and it subscribes again from the last sequence number it
-// took — nothing durable is lost. Every broker passes the conformance
-// suite of realtime/realtimetest.
+// took — nothing durable is lost. Its buffer is sized for one
+// subscription per room and node (1,024 messages by default); as a
+// SizedSubscriber it lets the caller ask another size. Every broker
+// passes the conformance suite of realtime/realtimetest.
 package realtime

@@ -281,7 +281,7 @@ type Limits struct {
 	Heartbeat       time.Duration // WebSocket ping interval; default 25 s (closed without pong in one interval)
 	Beacon          time.Duration // position beacon on quiet rooms; default 10 s
 	PresenceEvery   time.Duration // presence diff coalescing; default 250 ms
-	PresenceGrace   time.Duration // a leave waits this long for a reconnect; default 5 s
+	PresenceGrace   time.Duration // a leave waits this long for a reconnect (and an empty room keeps its subscription); default 5 s
 	CursorEvery     time.Duration // cursor flush per room; default 50 ms
 	NodeTTL         time.Duration // presence of a node that stops heartbeating; default 15 s
 	ReplayLimit     int           // durable messages a join or replay sends before resync; default 1,000

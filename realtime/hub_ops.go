@@ -125,8 +125,12 @@ func notJoined(room string) *ErrorData {
 	return &ErrorData{Code: CodeNotJoined, Message: fmt.Sprintf("realtime: room %q is not joined", truncate(room)), Where: "room"}
 }
 
-func unavailable(err error) *ErrorData {
-	return &ErrorData{Code: CodeUnavailable, Message: "realtime: " + err.Error(), Retry: true}
+// unavailable answers a request the broker or the authenticator failed:
+// the client is told to retry, the log is told why (the error may name
+// addresses and databases a client has no business seeing).
+func (c *conn) unavailable(req *Request, err error) {
+	c.h.log.Warn("realtime: request failed", "conn", c.id, "op", req.Op, "room", req.Room, "err", err)
+	c.refuse(req, &ErrorData{Code: CodeUnavailable, Message: "realtime: the service is unavailable; try again", Retry: true})
 }
 
 // hello authenticates the connection, or refreshes its token.
@@ -261,7 +265,7 @@ func (c *conn) join(ctx context.Context, req *Request) {
 	} else {
 		var err error
 		if role, err = h.auth.Role(ctx, ident, name); err != nil {
-			c.refuse(req, unavailable(err))
+			c.unavailable(req, err)
 			return
 		}
 		if !role.Allows(RoleViewer) {
@@ -272,12 +276,18 @@ func (c *conn) join(ctx context.Context, req *Request) {
 			c.refuse(req, &ErrorData{Code: CodeTooMany, Message: fmt.Sprintf("realtime: %d rooms on this connection already", h.lim.Rooms), Where: "room"})
 			return
 		}
+		// Only a project's room touches the broker: a room name a client
+		// makes up would otherwise leave its keys there.
+		if _, err := h.projects.Revision(ctx, name); err != nil {
+			c.refuse(req, editError(err, req))
+			return
+		}
 	}
 	if req.Seq != nil && req.Epoch != "" {
 		ok, err := c.joinReplay(ctx, req, role)
 		switch {
 		case err != nil:
-			c.refuse(req, unavailable(err))
+			c.unavailable(req, err)
 			return
 		case ok:
 			return
@@ -287,7 +297,7 @@ func (c *conn) join(ctx context.Context, req *Request) {
 	}
 	ms, ps, pos, err := c.joinRoom(ctx, name, role)
 	if err != nil {
-		c.refuse(req, unavailable(err))
+		c.unavailable(req, err)
 		return
 	}
 	r := ms.room
@@ -444,7 +454,7 @@ func (c *conn) replay(ctx context.Context, req *Request) {
 	seq := *req.Seq
 	last, _, epoch, err := h.broker.Last(ctx, req.Room)
 	if err != nil {
-		c.refuse(req, unavailable(err))
+		c.unavailable(req, err)
 		return
 	}
 	resync := &ErrorData{Code: CodeResync, Message: "realtime: the history does not reach back: join without seq"}
@@ -465,7 +475,7 @@ func (c *conn) replay(ctx context.Context, req *Request) {
 			h.metrics.Resynced()
 			c.refuse(req, resync)
 		} else {
-			c.refuse(req, unavailable(err))
+			c.unavailable(req, err)
 		}
 		return
 	}

@@ -3,6 +3,7 @@ package realtime_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -768,12 +769,16 @@ func TestReplayRequest(t *testing.T) {
 	}
 }
 
-// panicky is an authenticator whose Role panics for the project "boom".
+// panicky is an authenticator whose Role panics for the project "boom"
+// and fails, naming a server's address, for "down".
 type panicky struct{ testAuth }
 
 func (p panicky) Role(ctx context.Context, id realtime.Identity, project string) (realtime.Role, error) {
-	if project == "boom" {
+	switch project {
+	case "boom":
 		panic("the embedder's bug")
+	case "down":
+		return realtime.RoleNone, errors.New("dial tcp 10.0.0.5:5432: connection refused")
 	}
 	return p.testAuth.Role(ctx, id, project)
 }
@@ -807,6 +812,10 @@ func TestHubConfig(t *testing.T) {
 	c.ok(realtime.Request{Op: realtime.OpHello, Token: "ana"}, nil)
 	if got := c.fail(realtime.Request{Op: realtime.OpJoin, Room: "boom"}); got.Code != realtime.CodeInternal || !got.Retry {
 		t.Errorf("a panicking authenticator: %+v, want internal", got)
+	}
+	// A failing one is retried, and its error stays in the server's log.
+	if got := c.fail(realtime.Request{Op: realtime.OpJoin, Room: "down"}); got.Code != realtime.CodeUnavailable || !got.Retry || strings.Contains(got.Message, "10.0.0.5") {
+		t.Errorf("a failing authenticator: %+v, want unavailable without the error's text", got)
 	}
 	c.ok(realtime.Request{Op: realtime.OpPing}, nil)
 }

@@ -246,6 +246,7 @@ var ErrUnauthorized = errors.New("realtime: unauthorized")
 // Projects is what the hub needs of the store: *store.Store is one.
 type Projects interface {
 	Apply(ctx context.Context, project string, ch store.Change) (*store.Outcome, error)
+	Revision(ctx context.Context, id string) (int64, error)
 	Project(ctx context.Context, id string) (*schedule.Project, int64, error)
 	Schedule(ctx context.Context, id string) (*schedule.Result, int64, error)
 }

@@ -409,6 +409,17 @@ func (s *Store) eachEvent(ctx context.Context, project string, after int64, fn f
 	}
 }
 
+// Revision returns a project's latest revision (ErrNotFound for no such
+// project), without copying it: a cheap check that a project exists.
+func (s *Store) Revision(ctx context.Context, id string) (int64, error) {
+	l, err := s.current(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	defer l.mu.Unlock()
+	return l.rev, nil
+}
+
 // Project returns a copy of a project as of its latest revision, and the
 // revision.
 func (s *Store) Project(ctx context.Context, id string) (*schedule.Project, int64, error) {

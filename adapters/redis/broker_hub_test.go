@@ -173,6 +173,20 @@ func TestBrokerHubs(t *testing.T) {
 	if ja.Epoch == "" || ja.Epoch != jb.Epoch || ja.Seq != 1 || jb.Seq != 1 {
 		t.Fatalf("joins: %+v and %+v, want both at seq 1 of one epoch", ja, jb)
 	}
+	// A room a client makes up is refused before the broker is asked,
+	// leaving no keys behind.
+	if err := ana.ws.Write(ctx, websocket.MessageText, []byte(`{"id":"made-up","op":"join","room":"made-up-room"}`)); err != nil {
+		t.Fatal(err)
+	}
+	refused := ana.await(func(m realtime.Message) bool { return m.Type == realtime.TypeReply && m.Re == "made-up" })
+	var rep realtime.Reply
+	if err := json.Unmarshal(refused.Data, &rep); err != nil || rep.OK || rep.Error.Code != realtime.CodeNotFound {
+		t.Errorf("joining a room of no project: %s, want not_found", refused.Data)
+	}
+	if keys, err := c.Keys(ctx, "*made-up-room*").Result(); err != nil || len(keys) > 0 {
+		t.Errorf("a refused join left keys %v (%v)", keys, err)
+	}
+
 	ana.call(durationPatch(11, ja.Rev), nil)
 	m := bo.await(func(m realtime.Message) bool { return m.Type == realtime.TypeTaskChanged })
 	r := bo.await(func(m realtime.Message) bool { return m.Type == realtime.TypeRecalc })

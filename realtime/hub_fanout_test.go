@@ -11,8 +11,20 @@ import (
 	"time"
 
 	"github.com/critpath/critpath/realtime"
+	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
 )
+
+// project makes a small project of id in the env's store and waits for
+// its creation, the room's first message.
+func (e *env) project(t *testing.T, id string) {
+	t.Helper()
+	p := &schedule.Project{Name: id, Start: time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC), Tasks: []schedule.Task{{ID: "a", Duration: schedule.Days(1)}}}
+	if _, err := e.store.Create(t.Context(), id, p, "lead"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { seq, _, _, _ := e.broker.Last(t.Context(), id); return seq >= 1 })
+}
 
 // publishJobs publishes n durable messages to room, one at a time, and
 // returns the last sequence number.
@@ -69,6 +81,7 @@ func TestJoinWithSeqDuringBurst(t *testing.T) {
 	for trial := range 12 {
 		rnd := rand.New(rand.NewPCG(23, uint64(trial)))
 		room := fmt.Sprint("burst", trial)
+		e.project(t, room)
 		first := publishJobs(t, e.broker, room, 1+rnd.IntN(20))
 		_, _, epoch, _ := e.broker.Last(t.Context(), room)
 		live, _ := joinFrom(t, url, "ana", room, first, epoch)
@@ -117,6 +130,7 @@ func TestCatchUpWhileOthersLive(t *testing.T) {
 	e := newEnv(t, 1, realtime.Limits{QueueBytes: 16 << 10}, realtime.MemoryConfig{})
 	url := e.urls[0]
 	room := "backlog"
+	e.project(t, room)
 	first := publishJobs(t, e.broker, room, 1)
 	behind := publishJobs(t, e.broker, room, 800) // about 100 KB: six queues
 	_, _, epoch, _ := e.broker.Last(t.Context(), room)
@@ -200,6 +214,9 @@ func TestRoomFeedLingers(t *testing.T) {
 	defer h.Shutdown(context.Background())
 	url := "ws" + strings.TrimPrefix(srv.URL, "http")
 	room := "site"
+	if _, err := st.Create(ctx, room, &schedule.Project{Name: room, Start: time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC)}, "lead"); err != nil {
+		t.Fatal(err)
+	}
 	first := publishJobs(t, b, room, 1)
 	_, _, epoch, _ := b.Last(ctx, room)
 

@@ -19,40 +19,14 @@ import (
 	"github.com/coder/websocket"
 	"github.com/critpath/critpath/internal/demo"
 	"github.com/critpath/critpath/realtime"
+	"github.com/critpath/critpath/realtime/realtimetest"
 	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
 )
 
-// testAuth takes a token as the user's name: "viewer…" users are
-// viewers, "stranger…" users members of nothing, the rest planners. A
-// token "bad…" is refused; "exp=<ms>:<user>" expires after ms.
-type testAuth struct{ now func() time.Time }
-
-func (a testAuth) Authenticate(_ context.Context, token string) (realtime.Identity, error) {
-	if strings.HasPrefix(token, "bad") {
-		return realtime.Identity{}, fmt.Errorf("%w: a bad token", realtime.ErrUnauthorized)
-	}
-	id := realtime.Identity{User: token, Name: strings.ToUpper(token)}
-	if rest, ok := strings.CutPrefix(token, "exp="); ok {
-		ms, user, _ := strings.Cut(rest, ":")
-		n, err := strconv.Atoi(ms)
-		if err != nil {
-			return realtime.Identity{}, err
-		}
-		id.User, id.Expires = user, time.Now().Add(time.Duration(n)*time.Millisecond)
-	}
-	return id, nil
-}
-
-func (testAuth) Role(_ context.Context, id realtime.Identity, project string) (realtime.Role, error) {
-	switch {
-	case strings.HasPrefix(id.User, "viewer"):
-		return realtime.RoleViewer, nil
-	case strings.HasPrefix(id.User, "stranger"):
-		return realtime.RoleNone, nil
-	}
-	return realtime.RolePlanner, nil
-}
+// testAuth is the tests' authenticator: a token says its user, its
+// expiry and its role (see realtimetest.Tokens).
+type testAuth = realtimetest.Tokens
 
 // testMetrics counts what the hub reports.
 type testMetrics struct {

@@ -2,6 +2,7 @@ package realtime_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/critpath/critpath/jobs"
 	"github.com/critpath/critpath/realtime"
 	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
@@ -26,13 +28,21 @@ func (e *env) project(t *testing.T, id string) {
 	waitFor(t, func() bool { seq, _, _, _ := e.broker.Last(t.Context(), id); return seq >= 1 })
 }
 
+// jobData is the data of a job message: a job's progress report, its
+// message padded to pad bytes.
+func jobData(pad int) json.RawMessage {
+	b, _ := json.Marshal(jobs.Event{Kind: jobs.EventProgress, Queue: "reports", JobID: "j1", Project: "tower",
+		Time: time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC), Percent: 50, Message: strings.Repeat("x", pad)})
+	return b
+}
+
 // publishJobs publishes n durable messages to room, one at a time, and
 // returns the last sequence number.
 func publishJobs(t *testing.T, b realtime.Broker, room string, n int) int64 {
 	t.Helper()
 	var last int64
 	for range n {
-		seq, err := b.Publish(context.Background(), room, realtime.Message{Type: realtime.TypeJob, Data: raw(map[string]int{"n": 1})})
+		seq, err := b.Publish(context.Background(), room, realtime.Message{Type: realtime.TypeJob, Data: jobData(0)})
 		if err != nil {
 			t.Error(err)
 			return last

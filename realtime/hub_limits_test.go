@@ -164,7 +164,7 @@ func TestRoomsPerConnection(t *testing.T) {
 func TestNotificationsAndBeacons(t *testing.T) {
 	e := newEnv(t, 1, realtime.Limits{Beacon: 300 * time.Millisecond}, realtime.MemoryConfig{})
 	c, j := connect(t, e.urls[0], "ana", "tower")
-	if _, err := e.broker.Publish(t.Context(), "user:ana", realtime.Message{Type: realtime.TypeNotification, Data: json.RawMessage(`{"text":"hi"}`)}); err != nil {
+	if _, err := e.broker.Publish(t.Context(), "user:ana", realtime.Message{Type: realtime.TypeNotification, Data: json.RawMessage(`{"id":"n1","user":"ana","title":"Pour tomorrow","created":"2027-01-03T08:00:00Z"}`)}); err != nil {
 		t.Fatal(err)
 	}
 	m, _ := c.await(0, func(m realtime.Message) bool { return m.Type == realtime.TypeNotification })
@@ -188,7 +188,7 @@ func TestSlowConsumer(t *testing.T) {
 	slow.send(realtime.Request{ID: "h", Op: realtime.OpHello, Token: "bo"})
 	slow.send(realtime.Request{ID: "j", Op: realtime.OpJoin, Room: "tower", Seq: new(int64(1)), Epoch: mustEpoch(t, e)})
 	waitFor(t, func() bool { return e.metrics[0].rooms.Load() == 4 }) // two users' rooms and two towers
-	body, _ := json.Marshal(map[string]string{"pad": strings.Repeat("x", size)})
+	body := jobData(size)
 	ctx := t.Context()
 	for i := range n {
 		if _, err := e.broker.Publish(ctx, "tower", realtime.Message{Type: realtime.TypeJob, Data: body}); err != nil {

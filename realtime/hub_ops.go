@@ -112,13 +112,23 @@ func (c *conn) reply(req *Request, data any) {
 		return
 	}
 	r, _ := json.Marshal(Reply{OK: true, Data: b})
-	c.sendWait(&Message{Type: TypeReply, Re: req.ID, Time: c.h.now(), Data: r}, classReply, nil)
+	c.sendWait(&Message{Type: TypeReply, Re: replyTo(req), Time: c.h.now(), Data: r}, classReply, nil)
 }
 
 // refuse queues an error reply to req.
 func (c *conn) refuse(req *Request, e *ErrorData) {
 	r, _ := json.Marshal(Reply{Error: e})
-	c.sendWait(&Message{Type: TypeReply, Re: req.ID, Time: c.h.now(), Data: r}, classReply, nil)
+	c.sendWait(&Message{Type: TypeReply, Re: replyTo(req), Time: c.h.now(), Data: r}, classReply, nil)
+}
+
+// replyTo is the id a reply to req carries: req's, unless the id is
+// itself what is wrong with req (over maxID bytes), when the reply
+// carries none rather than echo what the protocol refuses.
+func replyTo(req *Request) string {
+	if len(req.ID) > maxID {
+		return ""
+	}
+	return req.ID
 }
 
 func notJoined(room string) *ErrorData {

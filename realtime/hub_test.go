@@ -19,6 +19,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/critpath/critpath/internal/demo"
 	"github.com/critpath/critpath/realtime"
+	"github.com/critpath/critpath/realtime/internal/protocoltest"
 	"github.com/critpath/critpath/realtime/realtimetest"
 	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
@@ -148,6 +149,25 @@ type client struct {
 	closed error
 	wake   chan struct{}
 	read   chan struct{} // closed when the reader ends
+
+	invalid []error // frames the AsyncAPI document refuses
+}
+
+// checkFrames reports, when the test ends, the frames c received that
+// the protocol's AsyncAPI document refuses; it is registered before the
+// connection's close, so that it runs after it.
+func (c *client) checkFrames() {
+	c.t.Cleanup(func() {
+		select {
+		case <-c.read:
+		case <-time.After(5 * time.Second):
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for _, err := range c.invalid {
+			c.t.Errorf("a frame the AsyncAPI document refuses: %v", err)
+		}
+	})
 }
 
 func dial(t *testing.T, url string) *client {
@@ -171,6 +191,7 @@ func tryDial(t *testing.T, url string, opts *websocket.DialOptions) (*client, er
 	}
 	ws.SetReadLimit(64 << 20)
 	c := &client{t: t, ws: ws, wake: make(chan struct{}, 1), read: make(chan struct{})}
+	c.checkFrames()
 	go c.reader()
 	t.Cleanup(func() { _ = ws.CloseNow() })
 	return c, nil
@@ -187,8 +208,10 @@ func dialPaused(t *testing.T, url string) *client {
 		t.Fatal(err)
 	}
 	ws.SetReadLimit(64 << 20)
+	c := &client{t: t, ws: ws, wake: make(chan struct{}, 1), read: make(chan struct{})}
+	c.checkFrames()
 	t.Cleanup(func() { _ = ws.CloseNow() })
-	return &client{t: t, ws: ws, wake: make(chan struct{}, 1), read: make(chan struct{})}
+	return c
 }
 
 func (c *client) reader() {
@@ -208,6 +231,9 @@ func (c *client) reader() {
 			c.mu.Unlock()
 			c.poke()
 			return
+		}
+		if err := protocoltest.Validate(protocoltest.KindFrame, data); err != nil && len(c.invalid) < 5 {
+			c.invalid = append(c.invalid, err)
 		}
 		c.nframe++
 		for _, m := range ms {

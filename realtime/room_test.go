@@ -64,7 +64,7 @@ func TestSubscriptionEnded(t *testing.T) {
 	c, _ := connect(t, "ws"+strings.TrimPrefix(srv.URL, "http"), "ana", "tower")
 	publish := func(n int) {
 		for range n {
-			if _, err := b.Publish(ctx, "tower", realtime.Message{Type: realtime.TypeJob}); err != nil {
+			if _, err := b.Publish(ctx, "tower", realtime.Message{Type: realtime.TypeJob, Data: jobData(0)}); err != nil {
 				t.Fatal(err)
 			}
 		}

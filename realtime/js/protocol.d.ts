@@ -460,6 +460,8 @@ export interface JobEvent {
   message?: string;
   missed?: number;
   percent?: number;
+  /** The project the job is about (its room). */
+  project?: string;
   retry_at?: Time;
 }
 

@@ -251,7 +251,8 @@ type Projects interface {
 	Schedule(ctx context.Context, id string) (*schedule.Result, int64, error)
 }
 
-// Metrics counts what the hub does; adapters/prometheus exports it.
+// Metrics counts what the hub does, for a server to export (to
+// Prometheus, say); the hub calls it, never waits on it.
 // Every method is safe for concurrent use and must not block. Classes
 // are "durable", "ephemeral" and "reply".
 type Metrics interface {

@@ -49,6 +49,9 @@ type client struct {
 	kind kind
 	user string
 	app  app
+	// onDurable, when set, gets each durable message the client takes,
+	// in the room's order (on the read loop).
+	onDurable func(m *message)
 
 	ws     *websocket.Conn
 	closed chan struct{}
@@ -384,7 +387,10 @@ type message struct {
 	Room  string          `json:"room"`
 	Seq   int64           `json:"seq"`
 	Epoch string          `json:"epoch"`
+	Rev   int64           `json:"rev"`
 	Re    string          `json:"re"`
+	// Command is the id of the edit that made a change.
+	Command string `json:"command"`
 	Data  json.RawMessage `json:"data"`
 }
 
@@ -492,6 +498,9 @@ func (c *client) durable(m *message) {
 	}
 	p.seq, p.epoch, p.replaying = m.Seq, m.Epoch, false
 	c.mu.Unlock()
+	if c.onDurable != nil {
+		c.onDurable(m)
+	}
 	if m.Type != "task.changed" || c.app == nil {
 		return
 	}

@@ -172,7 +172,11 @@ func ramp(ctx context.Context, st *setup, k kind, size int, steps []int, step ti
 	var rate atomic.Int64
 	peak := sampleRSS(pctx, srv.pid())
 	r.publishRoom(pctx, "big", pubs, &rate, "")
+	// A warm-up at the first rate, not measured.
+	rate.Store(int64(steps[0]))
+	time.Sleep(step)
 	var best, bestDel, bestP99 float64
+	fails := 0
 	for _, s := range steps {
 		rate.Store(int64(s))
 		time.Sleep(step / 4)
@@ -186,8 +190,13 @@ func ramp(ctx context.Context, st *setup, k kind, size int, steps []int, step ti
 		del := float64(r.deliveries.Load()) / secs
 		fmt.Fprintf(os.Stderr, "  %s ramp %d events/s: %.0f deliveries/s, p50 %.1f ms, p99 %.1f ms\n", k, s, del, ms(r.lat.quantile(0.5)), ms(p99))
 		if p99 > bound || del < 0.9*float64(s*len(mem)) {
-			break
+			// Two steps over the bound in a row end the ramp.
+			if fails++; fails == 2 {
+				break
+			}
+			continue
 		}
+		fails = 0
 		best, bestDel, bestP99 = float64(s), del, ms(p99)
 	}
 	rate.Store(0)

@@ -69,6 +69,8 @@ func (st *setup) start(ctx context.Context, k kind, o nodeOpts) (*server, error)
 	}
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = env
+	// The server dies with the generator, however it ends.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -136,6 +138,7 @@ func startRedis(dir string) (*redisServer, error) {
 	sock := filepath.Join(dir, "redis.sock")
 	os.Remove(sock)
 	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir", dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}

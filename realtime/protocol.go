@@ -281,4 +281,5 @@ type Limits struct {
 	CursorEvery     time.Duration // cursor flush per room; default 50 ms
 	NodeTTL         time.Duration // presence of a node that stops heartbeating; default 15 s
 	ReplayLimit     int           // durable messages a join or replay sends before resync; default 1,000
+	RateLimitedFor  time.Duration // refused for over the rate this long without a break: close 4429; default 10 s
 }

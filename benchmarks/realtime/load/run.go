@@ -18,6 +18,7 @@ type run struct {
 	measuring  atomic.Bool
 	lat        *hist
 	deliveries atomic.Int64
+	refused    atomic.Int64 // publishes the server refused
 
 	mu    sync.Mutex
 	feeds map[string]*feed
@@ -142,6 +143,27 @@ func (r *run) publishers(ctx context.Context, n int, addr string, rooms []string
 		cancel()
 	}
 	return owner, all
+}
+
+// roomPublishers opens n publishing connections at addr, each joined
+// to room.
+func (r *run) roomPublishers(ctx context.Context, n int, addr, room string) []*client {
+	var all []*client
+	for i := range n {
+		c := newClient(r.kind, "pub"+itoa(i), nil)
+		if _, err := c.connect(ctx, addr); err != nil {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		err := c.join(cctx, room)
+		cancel()
+		if err != nil {
+			c.cut()
+			continue
+		}
+		all = append(all, c)
+	}
+	return all
 }
 
 // publish sends events at rate a second over rooms, round-robin, each

@@ -163,7 +163,7 @@ func ramp(ctx context.Context, st *setup, k kind, size int, steps []int, step ti
 	defer closeAll(mem)
 	// One publisher per 40 events a second: critpath's limit is 50
 	// operations a second per connection.
-	_, pubs := r.publishers(ctx, (slices.Max(steps)+39)/40, srv.addr, []string{"big"})
+	pubs := r.roomPublishers(ctx, (slices.Max(steps)+39)/40, srv.addr, "big")
 	defer closeAll(pubs)
 	res := &result{}
 	res.set("members", float64(len(mem)))
@@ -183,12 +183,14 @@ func ramp(ctx context.Context, st *setup, k kind, size int, steps []int, step ti
 		r.lat.reset()
 		r.deliveries.Store(0)
 		r.measuring.Store(true)
+		cpu0, self0 := cpuTicks(srv.pid()), cpuTicks(os.Getpid())
 		time.Sleep(step * 3 / 4)
 		r.measuring.Store(false)
 		secs := (step * 3 / 4).Seconds()
+		cpu, self := float64(cpuTicks(srv.pid())-cpu0)/secs, float64(cpuTicks(os.Getpid())-self0)/secs
 		p99 := r.lat.quantile(0.99)
 		del := float64(r.deliveries.Load()) / secs
-		fmt.Fprintf(os.Stderr, "  %s ramp %d events/s: %.0f deliveries/s, p50 %.1f ms, p99 %.1f ms\n", k, s, del, ms(r.lat.quantile(0.5)), ms(p99))
+		fmt.Fprintf(os.Stderr, "  %s ramp %d events/s: %.0f deliveries/s, p50 %.1f ms, p99 %.1f ms, server CPU %.0f %%, generator CPU %.0f %%\n", k, s, del, ms(r.lat.quantile(0.5)), ms(p99), cpu, self)
 		if p99 > bound || del < 0.9*float64(s*len(mem)) {
 			// Two steps over the bound in a row end the ramp.
 			if fails++; fails == 2 {
@@ -229,7 +231,11 @@ func (r *run) publishRoom(ctx context.Context, room string, pubs []*client, rate
 				due--
 				c := pubs[j%len(pubs)]
 				j++
-				c.publish(ctx, room, f.next.Add(1), pad, nil)
+				c.publish(ctx, room, f.next.Add(1), pad, func(ok bool, data []byte) {
+					if !ok && data != nil && r.refused.Add(1) == 1 {
+						fmt.Fprintf(os.Stderr, "  %s: a publish refused: %s\n", r.kind, data)
+					}
+				})
 			}
 		}
 	}()
@@ -460,7 +466,7 @@ func slow(ctx context.Context, st *setup, k kind, size int, share float64, rate 
 			slowOnes = append(slowOnes, m.client)
 		}
 	}
-	_, pubs := r.publishers(ctx, (rate+39)/40, srv.addr, []string{"slow"})
+	pubs := r.roomPublishers(ctx, (rate+39)/40, srv.addr, "slow")
 	defer closeAll(pubs)
 	pctx, cancel := context.WithCancel(ctx)
 	defer cancel()

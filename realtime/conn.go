@@ -45,7 +45,8 @@ type conn struct {
 	qmu    sync.Mutex
 	queue  []outbound
 	qbytes int
-	wake   chan struct{} // a message was queued (capacity 1)
+	wake    chan struct{} // a message was queued (capacity 1)
+	drained chan struct{} // the writer took messages (capacity 1)
 
 	closeOnce   sync.Once
 	code        websocket.StatusCode // why it closed (set once, before ctx ends)
@@ -73,6 +74,7 @@ func newConn(h *Hub, ws *websocket.Conn, remote string) *conn {
 		lim:        newLimiter(h.lim),
 		rooms:      map[string]*membership{},
 		wake:       make(chan struct{}, 1),
+		drained:    make(chan struct{}, 1),
 		writerDone: make(chan struct{}),
 		openedAt:   h.now(),
 	}
@@ -142,24 +144,60 @@ func (c *conn) queued() int {
 // the queue is over half full, a durable message or a reply that does
 // not fit closes the connection with CloseSlow (a message alone in the
 // queue always fits). It reports whether m was queued.
-func (c *conn) send(m *Message, class string) bool {
-	b := m.Encoded()
-	c.qmu.Lock()
-	if c.ctx.Err() != nil {
-		c.qmu.Unlock()
-		return false
+func (c *conn) send(m *Message, class string) bool { return c.queue1(m, class, nil) }
+
+// sendWait queues m as send does, but waits up to writeTimeout for room
+// in the queue before it gives up on the client: for replies and for
+// the messages a client asked to replay, which come in a burst that the
+// queue need not hold at once. It gives up when done is closed (nil:
+// when the connection closes).
+func (c *conn) sendWait(m *Message, class string, done <-chan struct{}) bool {
+	if done == nil {
+		done = c.ctx.Done()
 	}
+	return c.queue1(m, class, done)
+}
+
+// queue1 queues m; done, when not nil, is what ends a wait for room
+// (nil: no wait).
+func (c *conn) queue1(m *Message, class string, done <-chan struct{}) bool {
+	b := m.Encoded()
 	bound := c.h.lim.QueueBytes
 	if class == classEphemeral {
-		if c.qbytes+len(b) > bound/2 && c.qbytes > 0 {
+		bound /= 2
+	}
+	var deadline <-chan time.Time
+	c.qmu.Lock()
+	for c.qbytes > 0 && c.qbytes+len(b) > bound && c.ctx.Err() == nil {
+		if class == classEphemeral {
 			c.qmu.Unlock()
 			c.h.metrics.Dropped(classEphemeral, 1)
 			return false
 		}
-	} else if c.qbytes+len(b) > bound && c.qbytes > 0 {
+		if done == nil {
+			c.qmu.Unlock()
+			c.h.metrics.Dropped(class, 1)
+			c.close(CloseSlow, "the outbound queue overflowed")
+			return false
+		}
 		c.qmu.Unlock()
-		c.h.metrics.Dropped(class, 1)
-		c.close(CloseSlow, "the outbound queue overflowed")
+		if deadline == nil {
+			deadline = time.After(writeTimeout)
+		}
+		select {
+		case <-c.drained:
+		case <-c.ctx.Done():
+		case <-done:
+			return false
+		case <-deadline:
+			c.h.metrics.Dropped(class, 1)
+			c.close(CloseSlow, "the outbound queue did not drain")
+			return false
+		}
+		c.qmu.Lock()
+	}
+	if c.ctx.Err() != nil {
+		c.qmu.Unlock()
 		return false
 	}
 	o := outbound{b: b, class: class}
@@ -193,6 +231,12 @@ func (c *conn) take(into []outbound) []outbound {
 		c.queue = nil
 	}
 	c.qbytes -= size
+	if n > 0 {
+		select {
+		case c.drained <- struct{}{}:
+		default:
+		}
+	}
 	return into
 }
 

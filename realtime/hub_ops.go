@@ -97,13 +97,13 @@ func (c *conn) reply(req *Request, data any) {
 		return
 	}
 	r, _ := json.Marshal(Reply{OK: true, Data: b})
-	c.send(&Message{Type: TypeReply, Re: req.ID, Time: c.h.now(), Data: r}, classReply)
+	c.sendWait(&Message{Type: TypeReply, Re: req.ID, Time: c.h.now(), Data: r}, classReply, nil)
 }
 
 // refuse queues an error reply to req.
 func (c *conn) refuse(req *Request, e *ErrorData) {
 	r, _ := json.Marshal(Reply{Error: e})
-	c.send(&Message{Type: TypeReply, Re: req.ID, Time: c.h.now(), Data: r}, classReply)
+	c.sendWait(&Message{Type: TypeReply, Re: req.ID, Time: c.h.now(), Data: r}, classReply, nil)
 }
 
 func notJoined(room string) *ErrorData {
@@ -197,12 +197,7 @@ func (c *conn) armExpiry(exp time.Time) {
 			c.close(CloseUnauthorized, "the token has expired")
 		}
 	}
-	left := exp.Sub(c.h.now())
-	if left <= expiringBefore {
-		c.expiring = time.AfterFunc(left, expire)
-		return
-	}
-	c.expiring = time.AfterFunc(left-expiringBefore, func() {
+	warn := func() {
 		if !current() {
 			return
 		}
@@ -215,7 +210,10 @@ func (c *conn) armExpiry(exp time.Time) {
 			c.expiring = time.AfterFunc(exp.Sub(c.h.now()), expire)
 		}
 		c.mu.Unlock()
-	})
+	}
+	// A token with less than expiringBefore left is warned of at once,
+	// after the hello's reply.
+	c.expiring = time.AfterFunc(max(exp.Sub(c.h.now())-expiringBefore, time.Millisecond), warn)
 }
 
 // joinReply is the data of a join's reply.
@@ -288,6 +286,7 @@ func (c *conn) join(ctx context.Context, req *Request) {
 			c.refuse(req, editError(err, req))
 			return
 		}
+		rep.Seq = c.h.position(ctx, ms, rep.Rev)
 	}
 	c.reply(req, rep)
 	ms.start()
@@ -358,6 +357,45 @@ func (h *Hub) snapshot(ctx context.Context, id string) (*schedule.Project, *sche
 	return nil, nil, 0, fmt.Errorf("realtime: project %q changed under each of 10 reads", id)
 }
 
+// snapshotWait bounds how long a join waits for the broker to catch up
+// with the revision of its snapshot.
+const snapshotWait = 250 * time.Millisecond
+
+// position returns the room's position a snapshot at revision rev
+// stands for, and makes it ms's: the broker's last sequence number once
+// the broker's revision is rev (the messages up to it, waiting in the
+// subscription, are in the snapshot and are not sent). When the broker
+// is past rev already, or does not catch up within snapshotWait, or has
+// no revision for the room (it started after the room's last change),
+// it is where the subscription began, and the client skips the change
+// messages of revisions up to rev itself.
+func (h *Hub) position(ctx context.Context, ms *membership, rev int64) int64 {
+	ms.mu.Lock()
+	pos, epoch := ms.pos, ms.epoch
+	ms.mu.Unlock()
+	deadline := time.Now().Add(snapshotWait)
+	for {
+		seq, brev, bepoch, err := h.broker.Last(ctx, ms.room.name)
+		switch {
+		case err != nil || bepoch != epoch || brev == 0 || brev > rev:
+			return pos
+		case brev == rev:
+			ms.mu.Lock()
+			ms.pos = max(ms.pos, seq)
+			pos = ms.pos
+			ms.mu.Unlock()
+			return pos
+		case time.Now().After(deadline):
+			return pos
+		}
+		select {
+		case <-ctx.Done():
+			return pos
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
 // replay sends the durable messages after the client's seq again.
 func (c *conn) replay(ctx context.Context, req *Request) {
 	h := c.h
@@ -399,7 +437,9 @@ func (c *conn) replay(ctx context.Context, req *Request) {
 		Count int   `json:"count"`
 	}{end, len(msgs)})
 	for i := range msgs {
-		c.send(&msgs[i], classDurable)
+		if !c.sendWait(&msgs[i], classDurable, ms.ctx.Done()) {
+			return
+		}
 	}
 	ms.pos = max(ms.pos, end)
 	h.metrics.Replayed(len(msgs))

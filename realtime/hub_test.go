@@ -3,7 +3,6 @@ package realtime_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -190,6 +189,21 @@ func tryDial(t *testing.T, url string, opts *websocket.DialOptions) (*client, er
 	go c.reader()
 	t.Cleanup(func() { _ = ws.CloseNow() })
 	return c, nil
+}
+
+// dialPaused dials a client that reads nothing until its reader is
+// started (go c.reader()).
+func dialPaused(t *testing.T, url string) *client {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{realtime.Subprotocol}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.SetReadLimit(64 << 20)
+	t.Cleanup(func() { _ = ws.CloseNow() })
+	return &client{t: t, ws: ws, wake: make(chan struct{}, 1), read: make(chan struct{})}
 }
 
 func (c *client) reader() {
@@ -615,5 +629,3 @@ func TestShutdownCloses1012(t *testing.T) {
 		t.Error("a dial after shutdown was accepted")
 	}
 }
-
-var _ = errors.New

@@ -44,14 +44,18 @@ func (l Limits) data() limitsData {
 }
 
 // limiter is a connection's pair of rate limits: operations, and cursor
-// and typing messages apart. It remembers since when the connection has
-// been refused without a break, for the close after Limits.RateLimitedFor.
-// It is used by the connection's reader goroutine only.
+// and typing messages apart. It remembers, per class, since when the
+// connection has been refused without a pause of a second, for the
+// close after Limits.RateLimitedFor. It is used by the connection's
+// reader goroutine only.
 type limiter struct {
 	ops, cursor *rate.Limiter
-	over        time.Duration // how long refusals may last before the close
-	since       [2]time.Time  // per class, the first refusal of the current run; zero: none
+	over        time.Duration
+	since, last [2]time.Time // per class: the first and the last refusal of the current run
 }
+
+// refusalPause is how long without a refusal ends a run of them.
+const refusalPause = time.Second
 
 func newLimiter(l Limits) *limiter {
 	return &limiter{
@@ -70,14 +74,14 @@ func (l *limiter) allow(now time.Time, ephemeral bool) (ok bool, retry time.Dura
 		lim, class = l.cursor, 1
 	}
 	if lim.AllowN(now, 1) {
-		l.since[class] = time.Time{}
 		return true, 0, false
 	}
 	r := lim.ReserveN(now, 1)
 	retry = r.DelayFrom(now)
 	r.CancelAt(now)
-	if l.since[class].IsZero() {
+	if l.since[class].IsZero() || now.Sub(l.last[class]) > refusalPause {
 		l.since[class] = now
 	}
+	l.last[class] = now
 	return false, max(retry, time.Millisecond), now.Sub(l.since[class]) >= l.over
 }

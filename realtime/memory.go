@@ -42,11 +42,19 @@ type Memory struct {
 }
 
 type room struct {
-	history  []Message // the last durable messages, oldest first
+	history  []stored // the last durable messages, oldest first
 	last     int64
 	rev      int64
 	subs     map[*Subscription]struct{}
 	presence map[string][]Presence // node → its connections here
+}
+
+// stored is a durable message of a room's history and when it was
+// appended: it ages from then, whatever its Time says (a store event
+// relayed late keeps its event's time).
+type stored struct {
+	Message
+	at time.Time
 }
 
 var _ Broker = (*Memory)(nil)
@@ -83,7 +91,7 @@ func (b *Memory) room(name string) *room {
 func (b *Memory) trim(r *room) {
 	cut := max(len(r.history)-b.cfg.History, 0)
 	old := b.cfg.Clock().Add(-b.cfg.MaxAge)
-	for cut < len(r.history) && r.history[cut].Time.Before(old) {
+	for cut < len(r.history) && r.history[cut].at.Before(old) {
 		cut++
 	}
 	if cut > 0 {
@@ -119,7 +127,7 @@ func (b *Memory) Publish(ctx context.Context, name string, ms ...Message) (int64
 			m.Time = now
 		}
 		m.Seal()
-		r.history = append(r.history, m)
+		r.history = append(r.history, stored{m, now})
 		b.fanOut(r, m)
 	}
 	b.trim(r)
@@ -170,7 +178,11 @@ func (b *Memory) missed(name string, r *room, after int64, epoch string) ([]Mess
 	if after > r.last || len(r.history) == 0 || r.history[0].Seq > after+1 {
 		return nil, fmt.Errorf("realtime: room %q: after %d, the history holds %d–%d: %w", name, after, r.last-int64(len(r.history))+1, r.last, ErrResync)
 	}
-	return r.history[after+1-r.history[0].Seq:], nil
+	missed := make([]Message, 0, r.last-after)
+	for _, h := range r.history[after+1-r.history[0].Seq:] {
+		missed = append(missed, h.Message)
+	}
+	return missed, nil
 }
 
 // Subscribe implements Broker.
@@ -214,7 +226,7 @@ func (b *Memory) Range(ctx context.Context, name string, after int64, epoch stri
 	if limit > 0 && len(missed) > limit {
 		missed = missed[:limit]
 	}
-	return slices.Clone(missed), nil
+	return missed, nil
 }
 
 // Last implements Broker.

@@ -3,132 +3,33 @@ package realtime_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/critpath/critpath/realtime"
+	"github.com/critpath/critpath/realtime/realtimetest"
 	"github.com/critpath/critpath/schedule"
 	"github.com/critpath/critpath/store"
 	"github.com/critpath/critpath/store/storetest"
 )
 
-// durable is the store event of revision rev, as Relay publishes it.
-func durable(room string, rev int64) realtime.Message {
-	return realtime.Message{Type: "event", Room: room, Rev: rev, Data: []byte(fmt.Sprintf(`{"n":%d}`, rev))}
+// memory makes the suite's brokers: a fresh Memory broker; for two
+// nodes, one Memory broker shared by both, as hubs in one process share
+// it.
+func memory(t *testing.T, cfg realtimetest.Config) realtime.Broker {
+	return realtime.NewMemory(realtime.MemoryConfig{History: cfg.History, MaxAge: cfg.MaxAge, Buffer: cfg.Buffer})
 }
 
-func publish(t *testing.T, b realtime.Broker, m realtime.Message) {
-	t.Helper()
-	var err error
-	if m.Type == "cursor" {
-		err = b.Signal(t.Context(), m.Room, m)
-	} else {
-		_, err = b.Publish(t.Context(), m.Room, m)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestMemoryConformance(t *testing.T) {
+	realtimetest.RunBroker(t, memory)
 }
 
-// take reads n messages from s and returns their sequence numbers.
-func take(t *testing.T, s *realtime.Subscription, n int) []int64 {
-	t.Helper()
-	var seqs []int64
-	for range n {
-		m, ok := <-s.C
-		if !ok {
-			t.Fatalf("the feed ended after %v: %v", seqs, s.Err())
-		}
-		seqs = append(seqs, m.Seq)
-	}
-	return seqs
-}
-
-func TestReplayThenLive(t *testing.T) {
-	b := realtime.NewMemory(realtime.MemoryConfig{History: 5})
-	for seq := int64(1); seq <= 8; seq++ {
-		publish(t, b, durable("p", seq))
-	}
-	s, err := b.Subscribe(t.Context(), "p", 5, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	publish(t, b, durable("p", 9))
-	publish(t, b, durable("p", 8)) // a redelivery: ignored
-	publish(t, b, realtime.Message{Type: "cursor", Room: "p"})
-	publish(t, b, durable("p", 10))
-	if got := fmt.Sprint(take(t, s, 6)); got != "[6 7 8 9 0 10]" {
-		t.Errorf("got %s, want the missed 6–8, then 9, the cursor, 10, each once", got)
-	}
-	if _, err := b.Subscribe(t.Context(), "p", 2, ""); !errors.Is(err, realtime.ErrResync) {
-		t.Errorf("after 2 with history from 6: %v, want ErrResync", err)
-	}
-	if _, err := b.Publish(t.Context(), "p", durable("p", 12)); !errors.Is(err, realtime.ErrGap) {
-		t.Errorf("12 after 10: %v, want ErrGap", err)
-	}
-	other, err := b.Subscribe(t.Context(), "q", 0, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	select {
-	case m := <-other.C:
-		t.Errorf("room q got %+v from room p", m)
-	default:
-	}
-}
-
-func TestSlowSubscriber(t *testing.T) {
-	b := realtime.NewMemory(realtime.MemoryConfig{Buffer: 3})
-	s, err := b.Subscribe(t.Context(), "p", 0, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 10 { // ephemeral: dropped when the buffer is full, the feed stays
-		publish(t, b, realtime.Message{Type: "cursor", Room: "p"})
-	}
-	for seq := int64(1); seq <= 4; seq++ { // durable: the fourth finds the buffer full
-		publish(t, b, durable("p", seq))
-	}
-	n := 0
-	for range s.C {
-		n++
-	}
-	if !errors.Is(s.Err(), realtime.ErrSlow) || n != 3 {
-		t.Errorf("a slow subscriber: %d messages then %v, want 3 then ErrSlow", n, s.Err())
-	}
-	again, err := b.Subscribe(t.Context(), "p", 0, "") // from the last it took: nothing durable lost
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer again.Close()
-	if got := fmt.Sprint(take(t, again, 4)); got != "[1 2 3 4]" {
-		t.Errorf("resubscribed: %s", got)
-	}
-}
-
-func TestContextEndsSubscription(t *testing.T) {
-	b := realtime.NewMemory(realtime.MemoryConfig{})
-	ctx, cancel := context.WithCancel(t.Context())
-	s, err := b.Subscribe(ctx, "p", 0, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cancel()
-	select {
-	case _, ok := <-s.C:
-		if ok {
-			t.Error("a message on an ended subscription")
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the subscription did not end with its context")
-	}
-	if s.Err() != nil {
-		t.Errorf("ended by its owner: %v", s.Err())
-	}
+func TestMemoryNodes(t *testing.T) {
+	realtimetest.RunNodes(t, func(t *testing.T, cfg realtimetest.Config) (realtime.Broker, realtime.Broker) {
+		b := memory(t, cfg)
+		return b, b
+	})
 }
 
 // TestStoreRelay: changes applied to the store reach a room's member

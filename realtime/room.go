@@ -62,6 +62,10 @@ type membership struct {
 	sub   *Subscription
 	epoch string
 	pos   int64
+	// caught is the sequence number the subscription's backlog ends at:
+	// the messages up to it, a replay, are queued as the client takes
+	// them; those after it must fit in the queue or the client is slow.
+	caught int64
 }
 
 // room returns the hub's room of name, made when missing.
@@ -175,7 +179,7 @@ func (c *conn) joinRoom(name string, role Role, after int64, epoch string) (*mem
 		ms.cancel()
 		return nil, nil, err
 	}
-	ms.sub, ms.epoch, ms.pos = sub, sub.Epoch, sub.Last
+	ms.sub, ms.epoch, ms.pos, ms.caught = sub, sub.Epoch, sub.Last, sub.Last
 	if after >= 0 {
 		ms.pos = after
 	}
@@ -291,7 +295,11 @@ func (ms *membership) deliver(m Message) {
 		ms.mu.Lock()
 		if m.Seq > ms.pos {
 			ms.pos = m.Seq
-			c.send(&m, classDurable)
+			if m.Seq <= ms.caught {
+				c.sendWait(&m, classDurable, ms.ctx.Done())
+			} else {
+				c.send(&m, classDurable)
+			}
 		}
 		ms.mu.Unlock()
 		ms.room.touch(c.h.now())
@@ -311,7 +319,7 @@ func (ms *membership) resubscribe(err error) bool {
 		sub, serr := c.h.broker.Subscribe(ms.ctx, name, pos, epoch)
 		if serr == nil {
 			ms.mu.Lock()
-			ms.sub = sub
+			ms.sub, ms.caught = sub, sub.Last
 			ms.mu.Unlock()
 			return true
 		}

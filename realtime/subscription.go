@@ -31,15 +31,20 @@ func NewSubscription(buffer int, leave func()) *Subscription {
 }
 
 // Offer hands m to the feed without waiting and reports whether it
-// fitted in the buffer. The broker calls it (from one goroutine at a
-// time per subscription) and decides what a full buffer means: an
-// ephemeral message is dropped, a durable one ends the feed with
-// ErrSlow.
+// fitted in the buffer. An ephemeral message fits only while the buffer
+// is less than half full, so that ephemeral traffic is lost first and
+// never takes the room a durable message needs. The broker calls it
+// (from one goroutine at a time per subscription) and decides what a
+// refusal means: an ephemeral message is dropped, a durable one ends the
+// feed with ErrSlow.
 func (s *Subscription) Offer(m Message) bool {
 	select {
 	case <-s.done:
 		return false
 	default:
+	}
+	if !m.Durable() && len(s.c) >= (cap(s.c)+1)/2 {
+		return false
 	}
 	select {
 	case s.c <- m:

@@ -383,15 +383,15 @@ func (c *client) socketIOFrame(ws *websocket.Conn, b []byte) {
 
 // message is what the generator reads of a critpath message.
 type message struct {
-	Type  string          `json:"type"`
-	Room  string          `json:"room"`
-	Seq   int64           `json:"seq"`
-	Epoch string          `json:"epoch"`
-	Rev   int64           `json:"rev"`
-	Re    string          `json:"re"`
+	Type  string `json:"type"`
+	Room  string `json:"room"`
+	Seq   int64  `json:"seq"`
+	Epoch string `json:"epoch"`
+	Rev   int64  `json:"rev"`
+	Re    string `json:"re"`
 	// Command is the id of the edit that made a change.
-	Command string `json:"command"`
-	Data  json.RawMessage `json:"data"`
+	Command string          `json:"command"`
+	Data    json.RawMessage `json:"data"`
 }
 
 func (c *client) critpathFrame(b []byte) {

@@ -170,12 +170,12 @@ func mainErr(ctx context.Context) error {
 	}
 	if all || want["storm"] {
 		each(fmt.Sprintf("storm %d cut %s", *stormClients, *cut), func(k kind) (*result, error) {
-			return recovery(ctx, st, k, "storm", *stormClients, *stormRooms, *stormRate, *cut)
+			return recovery(ctx, st, k, recoveryConfig{mode: "storm", members: *stormClients, rooms: *stormRooms, rate: *stormRate, cut: *cut, steady: 3 * time.Second, after: 5 * time.Second, drain: 3 * time.Second})
 		})
 	}
 	if all || want["kill"] {
 		each(fmt.Sprintf("kill 1 of 2 nodes, %d members", *killClients), func(k kind) (*result, error) {
-			return recovery(ctx, st, k, "kill", *killClients, *killRooms, *stormRate, 0)
+			return recovery(ctx, st, k, recoveryConfig{mode: "kill", members: *killClients, rooms: *killRooms, rate: *stormRate, steady: 3 * time.Second, after: 5 * time.Second, drain: 3 * time.Second})
 		})
 	}
 	if all || want["slow"] {

@@ -241,17 +241,24 @@ func (r *run) publishRoom(ctx context.Context, room string, pubs []*client, rate
 	}()
 }
 
+// recoveryConfig shapes a recovery run.
+type recoveryConfig struct {
+	mode    string // "storm" or "kill"
+	members int
+	rooms   int
+	rate    int           // events a second, over the rooms
+	cut     time.Duration // storm: how long the members are cut
+	steady  time.Duration // events flowing before the cut
+	after   time.Duration // events flowing after the last reconnection
+	drain   time.Duration // waiting for the last events once publishing stops
+}
+
 // recovery is the reconnect storm (mode "storm": every member cut for
 // cut while events flow, then reconnected) and the node crash (mode
 // "kill": two nodes, the second killed, its members reconnecting at
 // once to the first).
-func recovery(ctx context.Context, st *setup, k kind, mode string, n, nrooms, rate int, cut time.Duration) (*result, error) {
-	var srvs []*server
-	defer func() {
-		for _, s := range srvs {
-			s.stop()
-		}
-	}()
+func recovery(ctx context.Context, st *setup, k kind, rc recoveryConfig) (*result, error) {
+	mode, n, nrooms, rate, cut := rc.mode, rc.members, rc.rooms, rc.rate, rc.cut
 	o := nodeOpts{name: "a", recovery: true}
 	if mode == "kill" {
 		rs, err := startRedis(st.dir)
@@ -265,6 +272,12 @@ func recovery(ctx context.Context, st *setup, k kind, mode string, n, nrooms, ra
 			defer os.Remove(o.db)
 		}
 	}
+	var srvs []*server
+	defer func() {
+		for _, s := range srvs {
+			s.stop()
+		}
+	}()
 	a, err := st.start(ctx, k, o)
 	if err != nil {
 		return nil, err
@@ -299,7 +312,7 @@ func recovery(ctx context.Context, st *setup, k kind, mode string, n, nrooms, ra
 	var rt atomic.Int64
 	rt.Store(int64(rate))
 	sent, acked := r.publish(pctx, owner, names, &rt, "")
-	time.Sleep(3 * time.Second)
+	time.Sleep(rc.steady)
 
 	// The cut.
 	var hit []member
@@ -359,9 +372,9 @@ func recovery(ctx context.Context, st *setup, k kind, mode string, n, nrooms, ra
 		})
 	}
 	wg.Wait()
-	time.Sleep(5 * time.Second)
+	time.Sleep(rc.after)
 	stopPub()
-	time.Sleep(3 * time.Second) // the last events arrive
+	time.Sleep(rc.drain) // the last events arrive
 
 	// Each member's events against what its room's publisher had acked.
 	acks := map[string]map[int64]bool{}
@@ -405,6 +418,13 @@ func recovery(ctx context.Context, st *setup, k kind, mode string, n, nrooms, ra
 	res.set("members cut", float64(len(hit)))
 	res.set("events sent", float64(sent.Load()))
 	res.set("events acked", float64(acked.Load()))
+	var got int
+	for _, m := range mem {
+		m.seenMu.Lock()
+		got += len(m.seen)
+		m.seenMu.Unlock()
+	}
+	res.set("events delivered", float64(got))
 	res.set("% resumed gap-free", pct(gapFree, len(hit)))
 	res.set("events missed per cut member (median)", float64(at(missHit, 0.5)))
 	res.set("events missed per cut member (max)", float64(at(missHit, 1)))

@@ -2,15 +2,27 @@ package main
 
 import (
 	"context"
-	"errors"
 
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/critpath/critpath/adapters/redis"
 	"github.com/critpath/critpath/realtime"
 )
 
-// newBroker returns the Memory broker, or the Redis one with -redis.
+// newBroker returns the Memory broker, or with -redis the Redis one on
+// that socket, and what stops it.
 func newBroker(ctx context.Context) (realtime.Broker, func(), error) {
-	if *redisSock != "" {
-		return nil, nil, errors.New("the Redis broker (adapters/redis) is not in this build yet")
+	if *redisSock == "" {
+		return realtime.NewMemory(realtime.MemoryConfig{}), func() {}, nil
 	}
-	return realtime.NewMemory(realtime.MemoryConfig{}), func() {}, nil
+	rc := goredis.NewClient(&goredis.Options{Network: "unix", Addr: *redisSock, PoolSize: 64})
+	if err := rc.Ping(ctx).Err(); err != nil {
+		rc.Close()
+		return nil, nil, err
+	}
+	b := redis.NewBroker(rc, redis.BrokerConfig{})
+	return b, func() {
+		b.Shutdown(context.Background())
+		rc.Close()
+	}, nil
 }

@@ -161,9 +161,9 @@ func ramp(ctx context.Context, st *setup, k kind, size int, steps []int, step ti
 	r := newRun(k, false)
 	mem := r.connect(ctx, size, func(int) string { return srv.addr }, func(int) string { return "big" }, "u", true)
 	defer closeAll(mem)
-	// One publisher per 30 events a second: critpath's limit is 50
+	// One publisher per 20 events a second: critpath's limit is 50
 	// operations a second per connection.
-	pubs := r.roomPublishers(ctx, (slices.Max(steps)+29)/30, srv.addr, "big")
+	pubs := r.roomPublishers(ctx, (slices.Max(steps)+19)/20, srv.addr, "big")
 	defer closeAll(pubs)
 	res := &result{}
 	res.set("members", float64(len(mem)))
@@ -486,7 +486,7 @@ func slow(ctx context.Context, st *setup, k kind, size int, share float64, rate 
 			slowOnes = append(slowOnes, m.client)
 		}
 	}
-	pubs := r.roomPublishers(ctx, (rate+29)/30, srv.addr, "slow")
+	pubs := r.roomPublishers(ctx, (rate+19)/20, srv.addr, "slow")
 	defer closeAll(pubs)
 	pctx, cancel := context.WithCancel(ctx)
 	defer cancel()

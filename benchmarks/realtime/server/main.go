@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"strconv"
@@ -32,6 +33,7 @@ var (
 	node      = flag.String("node", "", "the node's name")
 	redisSock = flag.String("redis", "", "a redis-server Unix socket: the Redis broker (several nodes)")
 	db        = flag.String("db", "", "a SQLite file the nodes share (default: the store in memory)")
+	pprofAddr = flag.String("pprof", "", "an address to serve net/http/pprof on (loopback), for profiling a run")
 )
 
 func main() {
@@ -77,6 +79,9 @@ func run(ctx context.Context) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/ws", hub)
+	if *pprofAddr != "" {
+		go http.ListenAndServe(*pprofAddr, nil) // net/http/pprof's handlers are on the default mux
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Printf("listening %d\n", ln.Addr().(*net.TCPAddr).Port)
 	errc := make(chan error, 1)

@@ -30,8 +30,10 @@ type Message struct {
 	frame []byte
 }
 
-// Durable reports whether m is a message of the room's history.
-func (m *Message) Durable() bool { return m.Seq > 0 }
+// Durable reports whether m is a message of the room's history: it has
+// a sequence number and is not a beacon (which carries the room's
+// position but is not part of it).
+func (m *Message) Durable() bool { return m.Seq > 0 && m.Type != TypeBeacon }
 
 // Encoded returns m's JSON encoding. A broker encodes a message once
 // when it publishes it (Seal), so that a thousand members cost one

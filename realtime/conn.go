@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -17,21 +18,22 @@ const writeTimeout = 10 * time.Second
 // frame; a single larger message goes alone.
 const maxFrame = 64 << 10
 
-// conn is one client's connection. Three goroutines serve it: the
-// reader (serve: it reads and handles requests one at a time), the
-// writer (it sends the outbound queue, batching what has piled up into
-// one frame) and the heartbeat (WebSocket pings); each room it joined
-// adds a forwarder (see room.go). The outbound queue is bounded in
+// conn is one client's connection. Two goroutines serve it: the reader
+// (serve: it reads and handles requests one at a time) and the writer
+// (it sends the outbound queue, batching what has piled up into one
+// frame, and starts a WebSocket ping every Limits.Heartbeat); each room
+// it joined adds a forwarder (see room.go). The outbound queue is bounded in
 // bytes: past half of it, ephemeral messages are dropped; a durable
 // message or a reply that does not fit closes the connection with
 // CloseSlow.
 type conn struct {
-	h      *Hub
-	ws     *websocket.Conn
-	id     string
-	remote string
-	lim    *limiter
-	bad    int // malformed requests in a row (the reader's)
+	h       *Hub
+	ws      *websocket.Conn
+	id      string
+	remote  string
+	lim     *limiter
+	bad     int         // malformed requests in a row (the reader's)
+	pinging atomic.Bool // a ping waits for its pong
 
 	ctx    context.Context // ends when the connection closes
 	cancel context.CancelFunc
@@ -42,9 +44,9 @@ type conn struct {
 	expiring *time.Timer // auth.expiring, then the close at expiry
 	authGen  int         // counts the tokens armed: a timer of an older one does nothing
 
-	qmu    sync.Mutex
-	queue  []outbound
-	qbytes int
+	qmu     sync.Mutex
+	queue   []outbound
+	qbytes  int
 	wake    chan struct{} // a message was queued (capacity 1)
 	drained chan struct{} // the writer took messages (capacity 1)
 
@@ -102,7 +104,6 @@ func (c *conn) identity() Identity {
 func (c *conn) serve() {
 	c.h.log.Debug("realtime: connected", "conn", c.id, "remote", c.remote)
 	go c.writeLoop()
-	go c.heartbeat()
 	hello := time.AfterFunc(c.h.lim.HelloTimeout, func() {
 		if c.user() == "" {
 			c.close(CloseUnauthorized, "no hello in time")
@@ -245,10 +246,17 @@ func (c *conn) take(into []outbound) []outbound {
 // for being slow) and the close frame.
 func (c *conn) writeLoop() {
 	defer close(c.writerDone)
+	heartbeat := time.NewTicker(c.h.lim.Heartbeat)
+	defer heartbeat.Stop()
 	var batch []outbound
 	var frame []byte
 	for {
 		select {
+		case <-heartbeat.C:
+			if c.pinging.CompareAndSwap(false, true) {
+				go c.ping()
+			}
+			continue
 		case <-c.wake:
 		case <-c.ctx.Done():
 			if c.code != CloseSlow {
@@ -315,25 +323,15 @@ func (c *conn) count(batch []outbound) {
 	}
 }
 
-// heartbeat pings the client every Limits.Heartbeat and closes the
-// connection when a pong does not come within the next interval.
-func (c *conn) heartbeat() {
-	every := c.h.lim.Heartbeat
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-c.ctx.Done():
-			return
-		case <-t.C:
-		}
-		ctx, cancel := context.WithTimeout(c.ctx, every)
-		err := c.ws.Ping(ctx)
-		cancel()
-		if err != nil && c.ctx.Err() == nil {
-			c.close(websocket.StatusGoingAway, "no pong")
-			return
-		}
+// ping sends a WebSocket ping and closes the connection when its pong
+// does not come within Limits.Heartbeat. The writer starts it at each
+// heartbeat, in a goroutine of its own that lasts until the pong.
+func (c *conn) ping() {
+	defer c.pinging.Store(false)
+	ctx, cancel := context.WithTimeout(c.ctx, c.h.lim.Heartbeat)
+	defer cancel()
+	if err := c.ws.Ping(ctx); err != nil && c.ctx.Err() == nil {
+		c.close(websocket.StatusGoingAway, "no pong")
 	}
 }
 

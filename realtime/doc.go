@@ -11,8 +11,22 @@
 // store event becomes the change message and the schedule.recalc it
 // caused, deduplicated by revision.
 //
+// A Hub (NewHub) is the protocol's server: an http.Handler that accepts
+// WebSocket connections, authenticates them through an Authenticator,
+// joins them to rooms through the broker (from a position, or with a
+// snapshot read from the store after subscribing, so that nothing falls
+// between), applies their edits through the store (Projects) and keeps
+// presence and cursors. Each connection has a reader, a writer with a
+// queue bounded in bytes and a heartbeat; each room it joined, a
+// forwarder from the broker. A slow client loses ephemeral messages
+// first and is then closed with CloseSlow, to resume by seq. Shutdown
+// closes every connection with CloseRestart. A Hub is safe for
+// concurrent use.
+//
 // A Memory broker is safe for concurrent use. A subscriber that falls
-// behind by its buffer loses ephemeral messages first; a durable message
-// that finds its buffer full closes it with ErrSlow, and it subscribes
-// again from the last sequence number it took — nothing durable is lost.
+// behind loses ephemeral messages first (they may fill only half its
+// buffer); a durable message that finds its buffer full closes it with
+// ErrSlow, and it subscribes again from the last sequence number it
+// took — nothing durable is lost. Every broker passes the conformance
+// suite of realtime/realtimetest.
 package realtime

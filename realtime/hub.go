@@ -83,7 +83,7 @@ type Hub struct {
 }
 
 // NewHub returns a hub and starts its background goroutine; it fails
-// when a required field of cfg is missing.
+// when a required field of cfg is missing or a limit is negative.
 func NewHub(cfg HubConfig) (*Hub, error) {
 	switch {
 	case cfg.Broker == nil:
@@ -92,6 +92,9 @@ func NewHub(cfg HubConfig) (*Hub, error) {
 		return nil, errors.New("realtime: HubConfig.Projects is nil")
 	case cfg.Auth == nil:
 		return nil, errors.New("realtime: HubConfig.Auth is nil")
+	}
+	if err := cfg.Limits.check(); err != nil {
+		return nil, err
 	}
 	h := &Hub{
 		broker:   cfg.Broker,

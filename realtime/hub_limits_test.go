@@ -51,19 +51,19 @@ func TestGarbageFrames(t *testing.T) {
 	}
 	t.Run("malformed requests", func(t *testing.T) {
 		c, _ := connect(t, e.urls[0], "ana", "tower")
-		bad := []string{`{}`, `{"op":"join","id":"1"}`, `{"op":1,"id":"2"}`, `{"op":"task.patch","id":"3","room":"tower","task":"D1","fields":{"duration":null}}`,
+		bad := []string{`{}`, `{"op":"join","id":"b1"}`, `{"op":1,"id":"b2"}`, `{"op":"task.patch","id":"b3","room":"tower","task":"D1","fields":{}}`,
 			`{"op":"cursor","room":"tower","x":"left"}`, `{"op":"hello","id":"` + strings.Repeat("9", 65) + `","token":"a"}`}
 		for _, f := range bad {
 			c.raw([]byte(f))
 		}
-		c.ok(realtime.Request{Op: realtime.OpPing}, nil) // still open
+		c.ok(realtime.Request{Op: realtime.OpPing}, nil) // still open, and every reply is in
 		replies := 0
 		for _, m := range c.messages() {
 			if m.Type == realtime.TypeReply && bytes.Contains(m.Data, []byte(realtime.CodeBadRequest)) {
 				replies++
 			}
 		}
-		if replies < len(bad)-1 { // the null duration goes to the store, which refuses it too
+		if replies != len(bad) {
 			t.Errorf("%d bad_request replies to %d bad requests", replies, len(bad))
 		}
 		for i := range 10 {
@@ -194,6 +194,11 @@ func TestSlowConsumer(t *testing.T) {
 		if _, err := e.broker.Publish(ctx, "tower", realtime.Message{Type: realtime.TypeJob, Data: body}); err != nil {
 			t.Fatal(err)
 		}
+		if i%8 == 0 {
+			if err := e.broker.Signal(ctx, "tower", realtime.Message{Type: realtime.TypeCursor, Data: json.RawMessage(`{"cursors":[]}`)}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if i%32 == 31 { // as fast as the healthy client reads
 			healthy.await(0, func(m realtime.Message) bool { return m.Seq == int64(i+2) })
 		}
@@ -203,6 +208,12 @@ func TestSlowConsumer(t *testing.T) {
 		t.Errorf("the healthy client got %d messages, want all %d in order", len(got), n)
 	}
 	waitFor(t, func() bool { return e.metrics[0].slow.Load() == 1 })
+	e.metrics[0].mu.Lock()
+	dropped := e.metrics[0].dropped
+	e.metrics[0].mu.Unlock()
+	if dropped["ephemeral"] == 0 || dropped["durable"] != 1 {
+		t.Errorf("dropped %v, want ephemeral messages first, then the one durable message that closed it", dropped)
+	}
 	go slow.reader()
 	if got := slow.closeCode(); got != realtime.CloseSlow {
 		t.Logf("the slow client's close: %d (4408 unless the write timed out first)", got)
@@ -239,4 +250,20 @@ func mustEpoch(t *testing.T, e *env) string {
 		t.Fatal(err)
 	}
 	return epoch
+}
+
+func TestHeartbeat(t *testing.T) {
+	e := newEnv(t, 1, realtime.Limits{Heartbeat: 100 * time.Millisecond}, realtime.MemoryConfig{})
+	healthy, _ := connect(t, e.urls[0], "ana", "tower")
+	deaf := dialPaused(t, e.urls[0]) // answers no ping: it reads nothing
+	deaf.send(realtime.Request{ID: "h", Op: realtime.OpHello, Token: "bo"})
+	// The healthy client outlives several intervals.
+	for start := time.Now(); time.Since(start) < 500*time.Millisecond; {
+		healthy.ok(realtime.Request{Op: realtime.OpPing}, nil)
+		time.Sleep(50 * time.Millisecond)
+	}
+	go deaf.reader()
+	if got := deaf.closeCode(); got != websocket.StatusGoingAway && got != -1 {
+		t.Errorf("a client that answers no ping: close %d, want 1001 (or a dropped connection)", got)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -65,6 +66,14 @@ func (c *conn) handle(data []byte) {
 	}
 	ctx, cancel := context.WithTimeout(c.ctx, opTimeout)
 	defer cancel()
+	// The authenticator and the store are the embedder's: a panic in
+	// them fails the request, not the server.
+	defer func() {
+		if v := recover(); v != nil {
+			h.log.Error("realtime: a request panicked", "conn", c.id, "op", req.Op, "panic", v, "stack", string(debug.Stack()))
+			c.refuse(&req, &ErrorData{Code: CodeInternal, Message: "realtime: the server failed", Retry: true})
+		}
+	}()
 	switch req.Op {
 	case OpHello:
 		c.hello(ctx, &req)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -112,7 +114,7 @@ func newEnv(t *testing.T, nodes int, lim realtime.Limits, mc realtime.MemoryConf
 		m := &testMetrics{}
 		h, err := realtime.NewHub(realtime.HubConfig{
 			Broker: b, Projects: st, Auth: testAuth{}, Node: fmt.Sprintf("node%d", i),
-			Limits: lim, Metrics: m, Origins: []string{"allowed.example"},
+			Limits: lim, Metrics: m, Origins: []string{"allowed.example"}, Logger: testLogger(),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -136,6 +138,14 @@ func newEnv(t *testing.T, nodes int, lim realtime.Limits, mc realtime.MemoryConf
 	// The project's creation is the room's first message.
 	waitFor(t, func() bool { seq, _, _, _ := b.Last(ctx, "tower"); return seq == 1 })
 	return e
+}
+
+// testLogger logs to stderr when CRITPATH_HUBLOG is set.
+func testLogger() *slog.Logger {
+	if os.Getenv("CRITPATH_HUBLOG") == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // waitFor waits up to 10 s for cond.
@@ -628,4 +638,177 @@ func TestShutdownCloses1012(t *testing.T) {
 	if _, err := tryDial(t, e.urls[0], nil); err == nil {
 		t.Error("a dial after shutdown was accepted")
 	}
+}
+
+func TestEditOps(t *testing.T) {
+	e := newEnv(t, 1, realtime.Limits{}, realtime.MemoryConfig{})
+	c, _ := connect(t, e.urls[0], "ana", "tower")
+	rev := int64(1)
+	ok := func(req realtime.Request, typ string) {
+		t.Helper()
+		req.Room, req.Base = "tower", rev
+		var out store.Outcome
+		c.ok(req, &out)
+		rev = out.Revision
+		if _, i := c.await(0, func(m realtime.Message) bool { return m.Type == typ && m.Rev == rev }); i < 0 {
+			t.Errorf("%s: no %s", req.Op, typ)
+		}
+	}
+	ok(realtime.Request{Op: realtime.OpTaskCreate, New: &schedule.Task{ID: "N1", Name: "New task", Duration: schedule.Days(2)}}, realtime.TypeTaskCreated)
+	ok(realtime.Request{Op: realtime.OpLinkAdd, OpID: "l1", Link: &schedule.Link{Pred: "D4", Succ: "N1"}}, realtime.TypeLinkAdded)
+	ok(realtime.Request{Op: realtime.OpAssignAdd, OpID: "a1", Assignment: &schedule.Assignment{Task: "N1", Resource: "eng", Units: 1}}, realtime.TypeAssignmentAdded)
+	ok(realtime.Request{Op: realtime.OpProgress, Task: "D1", Fields: map[string]json.RawMessage{
+		"actual_start": raw("2027-01-03T08:00:00+06:00"), "percent_complete": raw(50)}}, realtime.TypeProgress)
+	ok(realtime.Request{Op: realtime.OpAssignRemove, OpID: "a2", Assignment: &schedule.Assignment{Task: "N1", Resource: "eng"}}, realtime.TypeAssignmentRemoved)
+	ok(realtime.Request{Op: realtime.OpLinkRemove, OpID: "l2", Link: &schedule.Link{Pred: "D4", Succ: "N1"}}, realtime.TypeLinkRemoved)
+	ok(realtime.Request{Op: realtime.OpTaskDelete, Task: "N1"}, realtime.TypeTaskDeleted)
+	for _, tc := range []struct {
+		name  string
+		req   realtime.Request
+		code  string
+		where string
+	}{
+		{"a loop", realtime.Request{Op: realtime.OpLinkAdd, OpID: "l3", Link: &schedule.Link{Pred: "D4", Succ: "D1"}, Base: rev}, realtime.CodeCycle, "link"},
+		{"a base from the future", realtime.Request{Op: realtime.OpPatch, Task: "D1", Fields: map[string]json.RawMessage{"name": raw("x")}, Base: rev + 5}, realtime.CodeFuture, "base"},
+		{"no such field", realtime.Request{Op: realtime.OpPatch, Task: "D1", Fields: map[string]json.RawMessage{"colour_of_sky": raw("x")}, Base: rev}, realtime.CodeUnknownField, "fields.colour_of_sky"},
+		{"a bad value", realtime.Request{Op: realtime.OpPatch, Task: "D1", Fields: map[string]json.RawMessage{"duration": raw("soon")}, Base: rev}, realtime.CodeBadRequest, "fields.duration"},
+		{"no such task", realtime.Request{Op: realtime.OpTaskDelete, Task: "ZZ", Base: rev}, realtime.CodeBadRequest, "task"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.req.Room = "tower"
+			got := c.fail(tc.req)
+			if got.Code != tc.code || got.Where != tc.where {
+				t.Errorf("%s at %q (%s), want %s at %q", got.Code, got.Where, got.Message, tc.code, tc.where)
+			}
+		})
+	}
+}
+
+// TestJoinDuringEdits: clients joining while edits flow get, after
+// their snapshot, every durable message once and in order.
+func TestJoinDuringEdits(t *testing.T) {
+	e := newEnv(t, 2, realtime.Limits{}, realtime.MemoryConfig{})
+	const edits = 30
+	done := make(chan error, 1)
+	go func() {
+		for i := range edits {
+			_, err := e.store.Apply(context.Background(), "tower", store.Change{Actor: "lead", Base: int64(i + 1),
+				Ops: []store.Op{store.Set("D2", "name", fmt.Sprint("Survey ", i))}})
+			if err != nil {
+				done <- err
+				return
+			}
+			time.Sleep(3 * time.Millisecond)
+		}
+		done <- nil
+	}()
+	type member struct {
+		c *client
+		j joined
+	}
+	var ms []member
+	for i := range 8 {
+		c, j := connect(t, e.urls[i%2], fmt.Sprint("u", i), "tower")
+		ms = append(ms, member{c, j})
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	const last = 1 + 2*edits
+	dup := 0
+	for _, m := range ms {
+		if m.j.Seq < last {
+			m.c.await(0, func(msg realtime.Message) bool { return msg.Seq == last })
+		}
+		seqs := m.c.durable("tower")
+		for i, s := range seqs {
+			if s != m.j.Seq+int64(i)+1 {
+				t.Fatalf("after a snapshot at seq %d: %v", m.j.Seq, seqs)
+			}
+		}
+		for _, msg := range m.c.messages() {
+			if msg.Room == "tower" && msg.Seq > 0 && msg.Rev > 0 && msg.Rev <= m.j.Rev {
+				dup++
+			}
+		}
+	}
+	t.Logf("%d change messages already in their client's snapshot", dup)
+}
+
+// TestReplayRequest: a replay sends the messages after the client's
+// seq, and a live message the replay already carried is not sent again.
+func TestReplayRequest(t *testing.T) {
+	e := newEnv(t, 1, realtime.Limits{}, realtime.MemoryConfig{History: 6})
+	a, ja := connect(t, e.urls[0], "ana", "tower")
+	for i := range 3 {
+		a.ok(patch("tower", float64(11+i), ja.Rev+int64(i), ""), nil) // seq 2–7
+	}
+	a.await(0, func(m realtime.Message) bool { return m.Seq == 7 })
+	var rep struct{ Seq, Count int64 }
+	a.ok(realtime.Request{Op: realtime.OpReplay, Room: "tower", Seq: seqp(3), Epoch: ja.Epoch}, &rep)
+	if rep.Seq != 7 || rep.Count != 4 {
+		t.Errorf("replay from 3: %+v, want 4 messages to 7", rep)
+	}
+	a.ok(patch("tower", 20, 4, ""), nil) // seq 8, 9
+	a.await(0, func(m realtime.Message) bool { return m.Seq == 9 })
+	if got := fmt.Sprint(a.durable("tower")); got != "[2 3 4 5 6 7 4 5 6 7 8 9]" {
+		t.Errorf("got %s, want 2–7, the replay of 4–7, then 8 and 9 once", got)
+	}
+	if got := a.fail(realtime.Request{Op: realtime.OpReplay, Room: "tower", Seq: seqp(1), Epoch: ja.Epoch}); got.Code != realtime.CodeResync {
+		t.Errorf("a replay past the history: %s, want resync", got.Code)
+	}
+	// A join from before the broker's history: a snapshot.
+	b := dial(t, e.urls[0])
+	b.ok(realtime.Request{Op: realtime.OpHello, Token: "bo"}, nil)
+	var j joined
+	b.ok(realtime.Request{Op: realtime.OpJoin, Room: "tower", Seq: seqp(1), Epoch: ja.Epoch}, &j)
+	if j.Mode != "snapshot" || j.Seq != 9 || j.Rev != 5 {
+		t.Errorf("a join from 1 with the history from 4: %s at seq %d rev %d, want a snapshot at 9, rev 5", j.Mode, j.Seq, j.Rev)
+	}
+	if e.metrics[0].resynced.Load() < 2 || e.metrics[0].replayed.Load() != 4 {
+		t.Errorf("metrics: %d resyncs, %d replayed; want 2 and 4", e.metrics[0].resynced.Load(), e.metrics[0].replayed.Load())
+	}
+}
+
+// panicky is an authenticator whose Role panics for the project "boom".
+type panicky struct{ testAuth }
+
+func (p panicky) Role(ctx context.Context, id realtime.Identity, project string) (realtime.Role, error) {
+	if project == "boom" {
+		panic("the embedder's bug")
+	}
+	return p.testAuth.Role(ctx, id, project)
+}
+
+func TestHubConfig(t *testing.T) {
+	b := realtime.NewMemory(realtime.MemoryConfig{})
+	st := store.New(store.NewMemory(), store.Config{})
+	defer st.Close()
+	for _, tc := range []struct {
+		cfg  realtime.HubConfig
+		want string
+	}{
+		{realtime.HubConfig{Projects: st, Auth: testAuth{}}, "Broker"},
+		{realtime.HubConfig{Broker: b, Auth: testAuth{}}, "Projects"},
+		{realtime.HubConfig{Broker: b, Projects: st}, "Auth"},
+		{realtime.HubConfig{Broker: b, Projects: st, Auth: testAuth{}, Limits: realtime.Limits{QueueBytes: -1}}, "QueueBytes"},
+	} {
+		if _, err := realtime.NewHub(tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("NewHub: %v, want an error naming %s", err, tc.want)
+		}
+	}
+	// A panic in the authenticator fails the request only.
+	h, err := realtime.NewHub(realtime.HubConfig{Broker: b, Projects: st, Auth: panicky{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	defer h.Shutdown(context.Background())
+	c := dial(t, "ws"+strings.TrimPrefix(srv.URL, "http"))
+	c.ok(realtime.Request{Op: realtime.OpHello, Token: "ana"}, nil)
+	if got := c.fail(realtime.Request{Op: realtime.OpJoin, Room: "boom"}); got.Code != realtime.CodeInternal || !got.Retry {
+		t.Errorf("a panicking authenticator: %+v, want internal", got)
+	}
+	c.ok(realtime.Request{Op: realtime.OpPing}, nil)
 }

@@ -2,6 +2,8 @@ package realtime
 
 import (
 	"cmp"
+	"fmt"
+	"math"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -26,6 +28,26 @@ func (l Limits) withDefaults() Limits {
 	l.ReplayLimit = cmp.Or(l.ReplayLimit, 1000)
 	l.RateLimitedFor = cmp.Or(l.RateLimitedFor, 10*time.Second)
 	return l
+}
+
+// check returns an error naming the first negative field of l.
+func (l Limits) check() error {
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{
+		{"MessageBytes", float64(l.MessageBytes)}, {"QueueBytes", float64(l.QueueBytes)}, {"Rooms", float64(l.Rooms)},
+		{"ConnsPerUser", float64(l.ConnsPerUser)}, {"OpsPerSecond", l.OpsPerSecond}, {"OpsBurst", float64(l.OpsBurst)},
+		{"CursorPerSecond", l.CursorPerSecond}, {"HelloTimeout", float64(l.HelloTimeout)}, {"Heartbeat", float64(l.Heartbeat)},
+		{"Beacon", float64(l.Beacon)}, {"PresenceEvery", float64(l.PresenceEvery)}, {"PresenceGrace", float64(l.PresenceGrace)},
+		{"CursorEvery", float64(l.CursorEvery)}, {"NodeTTL", float64(l.NodeTTL)}, {"ReplayLimit", float64(l.ReplayLimit)},
+		{"RateLimitedFor", float64(l.RateLimitedFor)},
+	} {
+		if f.v < 0 || math.IsNaN(f.v) {
+			return fmt.Errorf("realtime: HubConfig.Limits.%s is %v, below zero", f.name, f.v)
+		}
+	}
+	return nil
 }
 
 // limitsData is the part of Limits a hello's reply tells the client.

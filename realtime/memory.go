@@ -95,7 +95,11 @@ func (b *Memory) trim(r *room) {
 		cut++
 	}
 	if cut > 0 {
-		r.history = append(r.history[:0:0], r.history[cut:]...)
+		// Dropping the front keeps the array: append moves what is left
+		// to a new one when it grows, so a message costs O(1), not a copy
+		// of the history.
+		clear(r.history[:cut])
+		r.history = r.history[cut:]
 	}
 }
 

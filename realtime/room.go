@@ -111,7 +111,7 @@ func (r *hubRoom) enter(ms *membership, p Presence) ([]Presence, bool) {
 	}
 	r.members[ms.c] = ms
 	if r.users {
-		return nil, true
+		return []Presence{}, true
 	}
 	for id, e := range r.entries {
 		if !e.gone.IsZero() && e.p.User == p.User {

@@ -466,11 +466,10 @@ func (b *Broker) Presence(ctx context.Context, room string) ([]realtime.Presence
 				delete(entries, node)
 			}
 		}
-		if len(dead) > 0 {
-			// Another node may set its presence again meanwhile: HDEL of
-			// a fresh entry is undone by its next SetPresence, which comes
-			// with a heartbeat.
-			b.c.HDel(ctx, b.presenceKey(room), dead...)
+		for _, node := range dead {
+			// Only the entry read: the node may have set a fresh one
+			// meanwhile (it was paused, not dead).
+			dropPresenceScript.Run(ctx, b.c, []string{b.presenceKey(room)}, node, all[node])
 		}
 	}
 	var out []realtime.Presence

@@ -23,6 +23,7 @@ type room struct {
 	refs    int           // members, and Subscribe calls on their way
 	epoch   string        // "" until the first position is known
 	last    int64
+	checked int64 // last at the previous periodic check
 	members map[*member]struct{}
 }
 
@@ -57,13 +58,18 @@ func (b *Broker) Subscribe(ctx context.Context, name string, after int64, epoch 
 	}
 	replay, pos := p.ms, p.last
 	b.mu.Lock()
+	switch {
+	case r.epoch == "":
+		r.epoch, r.last = p.epoch, p.last
+	case r.epoch != p.epoch: // Redis lost the room since the room's last message
+		b.endAll(r, realtime.ErrResync)
+		r.epoch, r.last = p.epoch, p.last
+	}
 	for {
-		switch {
-		case r.epoch == "":
-			r.epoch, r.last = p.epoch, p.last
-		case r.epoch != p.epoch: // Redis lost the room since the room's last message
-			b.endAll(r, realtime.ErrResync)
-			r.epoch, r.last = p.epoch, p.last
+		if r.epoch != p.epoch { // lost again while reading
+			b.mu.Unlock()
+			b.release(r)
+			return nil, fmt.Errorf("redis: subscribe to room %q: its epoch changed: %w", name, realtime.ErrResync)
 		}
 		if r.last <= pos {
 			break
@@ -350,11 +356,13 @@ func (b *Broker) maintain() {
 	t := time.NewTicker(b.cfg.Check)
 	defer t.Stop()
 	for {
+		force := false
 		select {
 		case <-b.stop:
 			return
 		case <-t.C:
 		case <-b.kick:
+			force = true
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), max(b.cfg.Check, repairTimeout))
 		go func() {
@@ -367,16 +375,17 @@ func (b *Broker) maintain() {
 		if b.out.len() > 0 {
 			b.flush(ctx)
 		}
-		b.check(ctx)
+		b.check(ctx, force)
 		cancel()
 	}
 }
 
-// check compares each room's position with Redis's: a room behind (its
-// channel lost the last messages) reads them from the history; a room
-// Redis lost, or whose epoch changed, ends its members with
-// realtime.ErrResync.
-func (b *Broker) check(ctx context.Context) {
+// check compares each room's position with Redis's: a room behind that
+// has not moved since the previous check (its channel lost the last
+// messages; force: do not wait for a second look, the connection came
+// back) reads them from the history; a room Redis lost, or whose epoch
+// changed, ends its members with realtime.ErrResync.
+func (b *Broker) check(ctx context.Context, force bool) {
 	type known struct {
 		r     *room
 		epoch string
@@ -415,8 +424,11 @@ func (b *Broker) check(ctx context.Context) {
 		case epoch != k.epoch: // lost, or a new epoch
 			b.endAll(k.r, realtime.ErrResync)
 			k.r.epoch, k.r.last = "", 0
-		case seq > k.r.last:
+		case seq > k.r.last && (force || k.r.last == k.r.checked):
 			b.repair(k.r, seq)
+		}
+		if b.rooms[k.r.name] == k.r {
+			k.r.checked = k.r.last
 		}
 		b.mu.Unlock()
 	}

@@ -13,7 +13,8 @@ import (
 //	                    s its last sequence number, r its last revision
 //	P{room}:x   stream  the room's history: entry "<seq>-0" per durable
 //	                    message, m its JSON (with seq and epoch), t when
-//	                    it was appended (ms, Redis's clock)
+//	                    it was appended (ms, Redis's clock); it expires
+//	                    MaxAge after its last append
 //	P{room}:p   hash    the room's presence: node → JSON of its
 //	                    connections there (see presenceEntry)
 //	Pnode:<n>   string  node n's heartbeat, with Alive's time to live
@@ -31,6 +32,15 @@ var (
 	//go:embed broker_read.lua
 	readLua    string
 	readScript = goredis.NewScript(readLua)
+
+	// dropPresenceScript removes a dead node's entry from a room's
+	// presence (KEYS[1]) if it is still the one read: ARGV[1] the node,
+	// ARGV[2] its entry.
+	dropPresenceScript = goredis.NewScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  return redis.call('HDEL', KEYS[1], ARGV[1])
+end
+return 0`)
 )
 
 // The read script's answers.

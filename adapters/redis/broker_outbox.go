@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/critpath/critpath/realtime"
 )
@@ -61,7 +62,8 @@ func (b *Broker) queue(room string, fs []string) {
 		if b.cfg.Logger != nil {
 			b.cfg.Logger.Warn("redis: broker outbox full: dropped the oldest messages", "room", r)
 		}
-		m := realtime.Message{Type: realtime.TypeResync}
+		m := realtime.Message{Type: realtime.TypeResync, Room: r, Time: time.Now()}
+		m.Seal()
 		b.local(r, m)
 	}
 	b.poke()

@@ -72,6 +72,12 @@ if maxAge > 0 then
   end
 end
 
+-- Once its newest entry is older than the age, the whole stream is: a
+-- quiet room's history goes with it (its position stays).
+if maxAge > 0 then
+  redis.call('PEXPIRE', S, maxAge)
+end
+
 if channel ~= '' then
   redis.call('PUBLISH', channel, '\n[' .. table.concat(frames, ',') .. ']')
 end

@@ -104,12 +104,11 @@ func replayThenLive(t *testing.T, pub, sub realtime.Broker, seed uint64) {
 			t.Errorf("a subscriber after %d got %v", j.after, seqs(got))
 			continue
 		}
-		for i, m := range got {
+		for _, m := range got {
 			if w := want[m.Seq-1]; dataOf(m) != dataOf(w) || m.Epoch != w.Epoch {
 				t.Errorf("a subscriber after %d got %q at %d, the history holds %q", j.after, dataOf(m), m.Seq, dataOf(w))
 				break
 			}
-			_ = i
 		}
 		j.s.Close()
 	}
@@ -122,7 +121,7 @@ func testSlowEphemeral(t *testing.T, open Open) {
 	b := open(t, Config{History: 100, Buffer: buffer})
 	s := subscribe(t, b, "p", -1, "")
 	for i := range 5 * buffer {
-		if err := b.Signal(t.Context(), "p", realtime.Message{Type: realtime.TypeCursor, Data: []byte(fmt.Sprint(i))}); err != nil {
+		if err := b.Signal(t.Context(), "p", realtime.Message{Type: realtime.TypeCursor, Data: fmt.Append(nil, i)}); err != nil {
 			t.Fatal(err)
 		}
 	}

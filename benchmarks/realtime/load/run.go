@@ -17,6 +17,7 @@ type run struct {
 
 	measuring  atomic.Bool
 	lat        *hist
+	ackLat     *hist // publish to its ack (critpath: the store's Apply and the reply)
 	deliveries atomic.Int64
 	refused    atomic.Int64 // publishes the server refused
 
@@ -25,7 +26,7 @@ type run struct {
 }
 
 func newRun(k kind, track bool) *run {
-	return &run{kind: k, track: track, lat: new(hist), feeds: map[string]*feed{}}
+	return &run{kind: k, track: track, lat: new(hist), ackLat: new(hist), feeds: map[string]*feed{}}
 }
 
 // feed is what was published to one room: the next sequence number and

@@ -40,6 +40,10 @@ func (r *run) latencies(res *result) {
 	res.set("p50 ms", ms(r.lat.quantile(0.50)))
 	res.set("p99 ms", ms(r.lat.quantile(0.99)))
 	res.set("p99.9 ms", ms(r.lat.quantile(0.999)))
+	if r.ackLat.n.Load() > 0 {
+		res.set("publish ack p50 ms", ms(r.ackLat.quantile(0.50)))
+		res.set("publish ack p99 ms", ms(r.ackLat.quantile(0.99)))
+	}
 }
 
 // idle measures the server's RSS per idle connection: n clients, each
@@ -123,11 +127,11 @@ func rooms(ctx context.Context, st *setup, k kind, nrooms, size int, dur time.Du
 		}
 	}
 	time.Sleep(5 * time.Second) // warm up: every phase started
-	cpu0, c0 := cpuTicks(srv.pid()), cursorsOf(mem)
+	cpu0, self0, c0 := cpuTicks(srv.pid()), cpuTicks(os.Getpid()), cursorsOf(mem)
 	r.measuring.Store(true)
 	time.Sleep(dur)
 	r.measuring.Store(false)
-	cpu1, c1 := cpuTicks(srv.pid()), cursorsOf(mem)
+	cpu1, self1, c1 := cpuTicks(srv.pid()), cpuTicks(os.Getpid()), cursorsOf(mem)
 	cancel()
 	wg.Wait()
 	res := &result{}
@@ -136,6 +140,7 @@ func rooms(ctx context.Context, st *setup, k kind, nrooms, size int, dur time.Du
 	res.set("deliveries/s", math.Round(float64(r.deliveries.Load())/dur.Seconds()))
 	res.set("cursor frames/s per member", math.Round(float64(c1-c0)/dur.Seconds()/float64(max(len(mem), 1))*10)/10)
 	res.set("server CPU %", math.Round(float64(cpu1-cpu0)/dur.Seconds()))
+	res.set("generator CPU %", math.Round(float64(self1-self0)/dur.Seconds()))
 	res.set("peak RSS MB", math.Round(float64(peak.Load())/102.4)/10)
 	res.set("edits refused", float64(refused.Load()))
 	return res, nil
@@ -181,6 +186,7 @@ func ramp(ctx context.Context, st *setup, k kind, size int, steps []int, step ti
 		rate.Store(int64(s))
 		time.Sleep(step / 4)
 		r.lat.reset()
+		r.ackLat.reset()
 		r.deliveries.Store(0)
 		r.measuring.Store(true)
 		cpu0, self0 := cpuTicks(srv.pid()), cpuTicks(os.Getpid())
@@ -190,7 +196,7 @@ func ramp(ctx context.Context, st *setup, k kind, size int, steps []int, step ti
 		cpu, self := float64(cpuTicks(srv.pid())-cpu0)/secs, float64(cpuTicks(os.Getpid())-self0)/secs
 		p99 := r.lat.quantile(0.99)
 		del := float64(r.deliveries.Load()) / secs
-		fmt.Fprintf(os.Stderr, "  %s ramp %d events/s: %.0f deliveries/s, p50 %.1f ms, p99 %.1f ms, server CPU %.0f %%, generator CPU %.0f %%\n", k, s, del, ms(r.lat.quantile(0.5)), ms(p99), cpu, self)
+		fmt.Fprintf(os.Stderr, "  %s ramp %d events/s: %.0f deliveries/s, p50 %.1f ms, p99 %.1f ms (publish ack p50 %.1f ms, p99 %.1f ms), server CPU %.0f %%, generator CPU %.0f %%\n", k, s, del, ms(r.lat.quantile(0.5)), ms(p99), ms(r.ackLat.quantile(0.5)), ms(r.ackLat.quantile(0.99)), cpu, self)
 		if p99 > bound || del < 0.9*float64(s*len(mem)) {
 			// Two steps over the bound in a row end the ramp.
 			if fails++; fails == 2 {
@@ -231,7 +237,11 @@ func (r *run) publishRoom(ctx context.Context, room string, pubs []*client, rate
 				due--
 				c := pubs[j%len(pubs)]
 				j++
+				t0 := now()
 				c.publish(ctx, room, f.next.Add(1), pad, func(ok bool, data []byte) {
+					if ok && r.measuring.Load() {
+						r.ackLat.add(time.Duration(now() - t0))
+					}
 					if !ok && data != nil && r.refused.Add(1) == 1 {
 						fmt.Fprintf(os.Stderr, "  %s: a publish refused: %s\n", r.kind, data)
 					}
@@ -495,9 +505,11 @@ func slow(ctx context.Context, st *setup, k kind, size int, share float64, rate 
 	peak := sampleRSS(pctx, srv.pid())
 	r.publishRoom(pctx, "slow", pubs, &rt, strings.Repeat("x", pad))
 	time.Sleep(2 * time.Second)
+	cpu0, self0 := cpuTicks(srv.pid()), cpuTicks(os.Getpid())
 	r.measuring.Store(true)
 	time.Sleep(dur)
 	r.measuring.Store(false)
+	cpu1, self1 := cpuTicks(srv.pid()), cpuTicks(os.Getpid())
 	end := rssKB(srv.pid())
 	cancel()
 	var closed int
@@ -516,5 +528,7 @@ func slow(ctx context.Context, st *setup, k kind, size int, share float64, rate 
 	res.set("peak RSS MB", math.Round(float64(peak.Load())/102.4)/10)
 	res.set("RSS at end MB", math.Round(float64(end)/102.4)/10)
 	res.set("slow members closed by the server", float64(closed))
+	res.set("server CPU %", math.Round(float64(cpu1-cpu0)/dur.Seconds()))
+	res.set("generator CPU %", math.Round(float64(self1-self0)/dur.Seconds()))
 	return res, nil
 }

@@ -81,6 +81,7 @@ type client struct {
 type position struct {
 	seq       int64 // -1: the join's reply has not come
 	epoch     string
+	rev       int64 // the project's revision the client's copy is at
 	replaying bool
 }
 
@@ -282,7 +283,16 @@ func (c *client) publish(ctx context.Context, room string, s int64, pad string, 
 		return c.request(ctx, map[string]any{"args": []any{"pub", room, map[string]any{"r": room, "s": s, "t": t, "p": pad}}}, done)
 	}
 	v := strconv.FormatInt(s, 10) + "," + strconv.FormatInt(t, 10) + "," + pad
-	return c.request(ctx, map[string]any{"op": "task.patch", "room": room, "task": "t1", "fields": map[string]any{"notes": v}, "base": 1, "command": c.user + "." + strconv.FormatInt(s, 10) + "." + strconv.FormatInt(t, 36)}, done)
+	// The base is the revision of the last change the client took, as
+	// an editor's is: a change overwriting notes it had not seen comes
+	// back with a resolution naming what it overwrote.
+	base := int64(1)
+	c.mu.Lock()
+	if p := c.rooms[room]; p != nil {
+		base = max(base, p.rev)
+	}
+	c.mu.Unlock()
+	return c.request(ctx, map[string]any{"op": "task.patch", "room": room, "task": "t1", "fields": map[string]any{"notes": v}, "base": base, "command": c.user + "." + strconv.FormatInt(s, 10) + "." + strconv.FormatInt(t, 36)}, done)
 }
 
 // cursor sends a cursor move (no reply).
@@ -350,30 +360,33 @@ func (c *client) socketIOFrame(ws *websocket.Conn, b []byte) {
 		}
 		c.resolve(string(b[2:i]), true, b[i:])
 	case bytes.HasPrefix(b, []byte("42[")):
-		var args []json.RawMessage
-		if json.Unmarshal(b[2:], &args) != nil || len(args) < 2 {
+		var args [][]byte
+		if !eachElement(b[2:], func(v []byte) { args = append(args, v) }) || len(args) < 2 {
 			return
 		}
 		switch string(args[0]) {
 		case `"ev"`:
-			var p struct {
-				R string `json:"r"`
-				S int64  `json:"s"`
-				T int64  `json:"t"`
-			}
-			if json.Unmarshal(args[1], &p) != nil {
+			var room string
+			var s, t int64
+			if !eachField(args[1], func(k, v []byte) {
+				switch string(k) {
+				case "r":
+					room = str(v)
+				case "s":
+					s = integer(v)
+				case "t":
+					t = integer(v)
+				}
+			}) {
 				return
 			}
 			if len(args) > 2 {
-				var off string
-				if json.Unmarshal(args[len(args)-1], &off) == nil {
-					c.mu.Lock()
-					c.offset = off
-					c.mu.Unlock()
-				}
+				c.mu.Lock()
+				c.offset = str(args[len(args)-1])
+				c.mu.Unlock()
 			}
 			if c.app != nil {
-				c.app(c, p.R, p.S, p.T)
+				c.app(c, room, s, t)
 			}
 		case `"cursor"`:
 			c.cursors.Add(1)
@@ -395,8 +408,8 @@ type message struct {
 }
 
 func (c *client) critpathFrame(b []byte) {
-	var ms []message
-	if json.Unmarshal(b, &ms) != nil {
+	ms, ok := parseFrame(b)
+	if !ok {
 		return
 	}
 	for i := range ms {
@@ -442,8 +455,13 @@ func (c *client) critpathReply(m *message) {
 			Mode  string `json:"mode"`
 			Epoch string `json:"epoch"`
 			Seq   int64  `json:"seq"`
+			Rev   int64  `json:"rev"`
 		}
 		_ = json.Unmarshal(r.Data, &j)
+		p0 := c.rooms[room]
+		if p0 != nil {
+			p0.rev = max(p0.rev, j.Rev)
+		}
 		p := c.rooms[room]
 		if p == nil {
 			p = &position{}
@@ -497,6 +515,7 @@ func (c *client) durable(m *message) {
 		return
 	}
 	p.seq, p.epoch, p.replaying = m.Seq, m.Epoch, false
+	p.rev = max(p.rev, m.Rev)
 	c.mu.Unlock()
 	if c.onDurable != nil {
 		c.onDurable(m)
@@ -504,25 +523,7 @@ func (c *client) durable(m *message) {
 	if m.Type != "task.changed" || c.app == nil {
 		return
 	}
-	var d struct {
-		Ops []struct {
-			Field string `json:"field"`
-			Value string `json:"value"`
-		} `json:"ops"`
-	}
-	if json.Unmarshal(m.Data, &d) != nil {
-		return
-	}
-	for _, op := range d.Ops {
-		if op.Field != "notes" {
-			continue
-		}
-		f := strings.SplitN(op.Value, ",", 3)
-		if len(f) < 2 {
-			continue
-		}
-		s, _ := strconv.ParseInt(f[0], 10, 64)
-		t, _ := strconv.ParseInt(f[1], 10, 64)
+	if s, t, ok := notesEvent(m.Data); ok {
 		c.app(c, m.Room, s, t)
 	}
 }

@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/coder/websocket"
@@ -56,6 +59,7 @@ type client struct {
 	ws     *websocket.Conn
 	closed chan struct{}
 	slow   atomic.Bool // a slow reader: it stops reading
+	rcvbuf int         // the socket's receive buffer, when set
 
 	mu      sync.Mutex
 	nextID  int
@@ -97,6 +101,18 @@ func (c *client) connect(ctx context.Context, addr string) (recovered bool, err 
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	var opts websocket.DialOptions
+	if c.rcvbuf > 0 {
+		// A small receive buffer, as a phone's: the server meets a
+		// reader that stops reading sooner.
+		d := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+			var serr error
+			rc.Control(func(fd uintptr) {
+				serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, c.rcvbuf)
+			})
+			return serr
+		}}
+		opts.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+	}
 	url := "ws://" + addr + "/ws"
 	if c.kind == critpath {
 		opts.Subprotocols = []string{"critpath.v1"}

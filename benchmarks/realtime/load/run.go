@@ -78,6 +78,12 @@ type member struct {
 // connect opens n members, member i at addr(i) in room(i), conc at a
 // time; a member that fails is retried twice, then left out.
 func (r *run) connect(ctx context.Context, n int, addr func(i int) string, room func(i int) string, user string, withApp bool) []member {
+	return r.connectSome(ctx, n, addr, room, user, withApp, func(int, *client) {})
+}
+
+// connectSome is connect with prepare called on each client before it
+// dials.
+func (r *run) connectSome(ctx context.Context, n int, addr func(i int) string, room func(i int) string, user string, withApp bool, prepare func(i int, c *client)) []member {
 	ms := make([]member, n)
 	sem := make(chan struct{}, 100)
 	var wg sync.WaitGroup
@@ -87,6 +93,7 @@ func (r *run) connect(ctx context.Context, n int, addr func(i int) string, room 
 			a = r.app
 		}
 		ms[i] = member{newClient(r.kind, user+itoa(i), a), room(i)}
+		prepare(i, ms[i].client)
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()

@@ -493,11 +493,17 @@ func slow(ctx context.Context, st *setup, k kind, size int, share float64, rate 
 	defer srv.stop()
 	r := newRun(k, false)
 	nslow := int(math.Round(share * float64(size)))
-	mem := r.connect(ctx, size, func(int) string { return srv.addr }, func(int) string { return "slow" }, "u", true)
+	// The slow members have a receive buffer of 32 KiB, as a phone's
+	// may be, so that what they do not read stays with the server.
+	mem := r.connectSome(ctx, size, func(int) string { return srv.addr }, func(int) string { return "slow" }, "u", true, func(i int, c *client) {
+		if i < nslow {
+			c.rcvbuf = 32 << 10
+		}
+	})
 	defer closeAll(mem)
 	var slowOnes []*client
-	for i, m := range mem {
-		if i < nslow {
+	for _, m := range mem {
+		if m.rcvbuf > 0 {
 			// These members stop reading after the next frame: their
 			// deliveries are not counted.
 			m.slow.Store(true)

@@ -64,11 +64,12 @@
 //
 // Every change of a job is an Event (queued, started, progress, retried,
 // completed, failed, dead, canceled) on the queue's stream, which the
-// realtime hub and dashboards subscribe to. Each subscriber has a
-// bounded buffer (Config.EventBuffer); a queue never waits for a
-// subscriber: an event that finds the buffer full is dropped for that
-// subscriber and counted in the Missed of the next one it gets (see
-// Feed).
+// realtime hub and dashboards subscribe to. An event carries its job's
+// Project (kinds.NewJob sets it from the payload), so that the hub sends
+// it to that project's room. Each subscriber has a bounded buffer
+// (Config.EventBuffer); a queue never waits for a subscriber: an event
+// that finds the buffer full is dropped for that subscriber and counted
+// in the Missed of the next one it gets (see Feed).
 //
 // # Time and randomness
 //

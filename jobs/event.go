@@ -60,6 +60,8 @@ type Event struct {
 	Queue   string    `json:"queue"`
 	JobID   string    `json:"job_id"`
 	JobKind string    `json:"job_kind,omitempty"`
+	// Project is the job's Project: the project it works on, if any.
+	Project string `json:"project,omitempty"`
 	// Attempt is the try the event is about (0 for queued).
 	Attempt int       `json:"attempt,omitempty"`
 	Time    time.Time `json:"time"`

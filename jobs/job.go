@@ -16,6 +16,11 @@ type Job struct {
 	ID    string `json:"id"`
 	Queue string `json:"queue"`
 	Kind  string `json:"kind"`
+	// Project is the project the job works on, when it works on one
+	// (kinds.NewJob sets it). The queue copies it into the job's events,
+	// so that the realtime hub can send them to the project's room; it
+	// does not read it otherwise.
+	Project string `json:"project,omitempty"`
 	// Payload is the job's input, JSON as a rule (see Register).
 	Payload json.RawMessage `json:"payload,omitempty"`
 	// Priority orders the jobs ready to run: higher first; equal ones in

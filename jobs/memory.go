@@ -158,7 +158,7 @@ func (m *Memory) Enqueue(ctx context.Context, job Job) (string, error) {
 		if w := q.coalesce[k]; w != nil {
 			w.job.Payload = job.Payload
 			q.holdUnique(job, w.job.ID, now)
-			m.feed.Publish(Event{Kind: EventQueued, Queue: q.name, JobID: w.job.ID, JobKind: w.job.Kind, Time: now, Coalesced: true})
+			m.feed.Publish(Event{Kind: EventQueued, Queue: q.name, JobID: w.job.ID, JobKind: w.job.Kind, Project: w.job.Project, Time: now, Coalesced: true})
 			return w.job.ID, nil
 		}
 	}
@@ -175,7 +175,7 @@ func (m *Memory) Enqueue(ctx context.Context, job Job) (string, error) {
 		q.coalesce[job.CoalesceKey] = e
 	}
 	q.put(e, now)
-	m.feed.Publish(Event{Kind: EventQueued, Queue: q.name, JobID: job.ID, JobKind: job.Kind, Time: now})
+	m.feed.Publish(Event{Kind: EventQueued, Queue: q.name, JobID: job.ID, JobKind: job.Kind, Project: job.Project, Time: now})
 	q.poke()
 	return job.ID, nil
 }
@@ -274,7 +274,7 @@ func (m *Memory) Cancel(ctx context.Context, queue, id string) error {
 		return nil
 	}
 	q.remove(e)
-	m.feed.Publish(Event{Kind: EventCanceled, Queue: q.name, JobID: id, JobKind: e.job.Kind, Attempt: e.job.Attempt, Time: m.clock.Now(), Err: ErrCanceled.Error()})
+	m.feed.Publish(Event{Kind: EventCanceled, Queue: q.name, JobID: id, JobKind: e.job.Kind, Project: e.job.Project, Attempt: e.job.Attempt, Time: m.clock.Now(), Err: ErrCanceled.Error()})
 	return nil
 }
 
@@ -349,7 +349,7 @@ func (m *Memory) RetryDead(ctx context.Context, queue, id string) error {
 		q.coalesce[k] = e
 	}
 	q.put(e, now)
-	m.feed.Publish(Event{Kind: EventQueued, Queue: q.name, JobID: id, JobKind: e.job.Kind, Time: now})
+	m.feed.Publish(Event{Kind: EventQueued, Queue: q.name, JobID: id, JobKind: e.job.Kind, Project: e.job.Project, Time: now})
 	q.poke()
 	return nil
 }

@@ -117,7 +117,7 @@ func (m *Memory) start(q *memQueue, e *entry, now time.Time) *tryRun {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	e.cancel = cancel
 	e.stopTimer = m.clock.At(now.Add(cmp.Or(e.job.Timeout, q.cfg.Timeout)), func() { cancel(ErrTimeout) })
-	m.feed.Publish(Event{Kind: EventStarted, Queue: q.name, JobID: e.job.ID, JobKind: e.job.Kind, Attempt: e.job.Attempt, Time: now})
+	m.feed.Publish(Event{Kind: EventStarted, Queue: q.name, JobID: e.job.ID, JobKind: e.job.Kind, Project: e.job.Project, Attempt: e.job.Attempt, Time: now})
 	return &tryRun{e: e, try: e.try, job: e.job, ctx: ctx}
 }
 
@@ -125,7 +125,7 @@ func (m *Memory) start(q *memQueue, e *entry, now time.Time) *tryRun {
 func (m *Memory) run(q *memQueue, h Handler, r *tryRun) {
 	p := func(percent float64, message string) {
 		m.feed.Publish(Event{
-			Kind: EventProgress, Queue: q.name, JobID: r.job.ID, JobKind: r.job.Kind, Attempt: r.job.Attempt,
+			Kind: EventProgress, Queue: q.name, JobID: r.job.ID, JobKind: r.job.Kind, Project: r.job.Project, Attempt: r.job.Attempt,
 			Time: m.clock.Now(), Percent: min(max(percent, 0), 100), Message: message,
 		})
 	}
@@ -163,7 +163,7 @@ func (m *Memory) finish(q *memQueue, r *tryRun, err error) {
 			heap.Push(&q.ready, h)
 		}
 	}
-	ev := Event{Queue: q.name, JobID: e.job.ID, JobKind: e.job.Kind, Attempt: e.job.Attempt, Time: now}
+	ev := Event{Queue: q.name, JobID: e.job.ID, JobKind: e.job.Kind, Project: e.job.Project, Attempt: e.job.Attempt, Time: now}
 	defer q.poke()
 	switch {
 	case e.canceled:

@@ -50,13 +50,14 @@ type conn struct {
 	wake    chan struct{} // a message was queued (capacity 1)
 	drained chan struct{} // the writer took messages (capacity 1)
 
-	closeOnce   sync.Once
-	code        websocket.StatusCode // why it closed (set once, before ctx ends)
-	reason      string
-	writerDone  chan struct{}
-	openedAt    time.Time
-	bytesIn     int
-	messagesOut int
+	closeOnce  sync.Once
+	code       websocket.StatusCode // why it closed (set once, before ctx ends)
+	reason     string
+	writerDone chan struct{}
+	openedAt   time.Time
+	bytesIn    int
+
+	batch []outbound // the writer's: the messages of the frame it writes
 }
 
 // outbound is a queued message: its encoding, its class and, for a
@@ -248,8 +249,6 @@ func (c *conn) writeLoop() {
 	defer close(c.writerDone)
 	heartbeat := time.NewTicker(c.h.lim.Heartbeat)
 	defer heartbeat.Stop()
-	var batch []outbound
-	var frame []byte
 	for {
 		select {
 		case <-heartbeat.C:
@@ -260,12 +259,12 @@ func (c *conn) writeLoop() {
 		case <-c.wake:
 		case <-c.ctx.Done():
 			if c.code != CloseSlow {
-				c.flush(batch, frame, time.Second)
+				_ = c.flush(time.Second)
 			}
 			_ = c.ws.Close(c.code, c.reason)
 			return
 		}
-		if err := c.flush(batch, frame, writeTimeout); err != nil {
+		if err := c.flush(writeTimeout); err != nil {
 			c.close(websocket.StatusAbnormalClosure, "write failed")
 		}
 	}
@@ -273,14 +272,15 @@ func (c *conn) writeLoop() {
 
 // flush writes the queue in frames of about maxFrame bytes, each within
 // timeout.
-func (c *conn) flush(batch []outbound, frame []byte, timeout time.Duration) error {
+func (c *conn) flush(timeout time.Duration) error {
 	for {
-		batch = c.take(batch)
-		if len(batch) == 0 {
+		c.batch = c.take(c.batch)
+		if len(c.batch) == 0 {
 			return nil
 		}
-		frame = append(frame[:0], '[')
-		for i, o := range batch {
+		buf := c.h.frames.Get().(*[]byte)
+		frame := append((*buf)[:0], '[')
+		for i, o := range c.batch {
 			if i > 0 {
 				frame = append(frame, ',')
 			}
@@ -290,10 +290,15 @@ func (c *conn) flush(batch []outbound, frame []byte, timeout time.Duration) erro
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		err := c.ws.Write(ctx, websocket.MessageText, frame)
 		cancel()
+		if cap(frame) <= 2*maxFrame { // a buffer a large message grew is let go
+			*buf = frame
+			c.h.frames.Put(buf)
+		}
 		if err != nil {
 			return err
 		}
-		c.count(batch)
+		c.count(c.batch)
+		clear(c.batch) // let the messages go
 	}
 }
 

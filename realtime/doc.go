@@ -9,7 +9,9 @@
 // nodes and keeps its history: NewMemory in process, adapters/redis for
 // many nodes. Relay makes a broker the store's outbox publisher: each
 // store event becomes the change message and the schedule.recalc it
-// caused, deduplicated by revision.
+// caused, deduplicated by revision. Jobs publishes a job queue's events
+// to the rooms of their projects, coalescing progress; Inbox makes a
+// notification inbox publish each item to its user's room (UserRoom).
 //
 // A Hub (NewHub) is the protocol's server: an http.Handler that accepts
 // WebSocket connections, authenticates them through an Authenticator,

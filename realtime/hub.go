@@ -80,6 +80,8 @@ type Hub struct {
 
 	cmu         sync.Mutex
 	cursorRooms map[*hubRoom]struct{} // rooms with cursors or typing to flush
+
+	frames sync.Pool // *[]byte: the writers' frame buffers
 }
 
 // NewHub returns a hub and starts its background goroutine; it fails
@@ -127,6 +129,7 @@ func NewHub(cfg HubConfig) (*Hub, error) {
 	if h.now == nil {
 		h.now = time.Now
 	}
+	h.frames.New = func() any { return new([]byte) }
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	go h.run()
 	return h, nil

@@ -67,7 +67,7 @@ func TestGarbageFrames(t *testing.T) {
 			t.Errorf("%d bad_request replies to %d bad requests", replies, len(bad))
 		}
 		for i := range 10 {
-			c.raw([]byte(fmt.Sprintf(`{"op":"nope","id":"%d"}`, i)))
+			c.raw(fmt.Appendf(nil, `{"op":"nope","id":"%d"}`, i))
 		}
 		if got := c.closeCode(); got != realtime.CloseBadRequest {
 			t.Errorf("after 10 bad requests in a row: close %d, want 4400", got)
@@ -87,7 +87,7 @@ func TestRateLimit(t *testing.T) {
 	}
 	start := time.Now()
 	for i := 0; ; i++ {
-		_ = c.ws.Write(t.Context(), websocket.MessageText, []byte(fmt.Sprintf(`{"op":"ping","id":"p%d"}`, i)))
+		_ = c.ws.Write(t.Context(), websocket.MessageText, fmt.Appendf(nil, `{"op":"ping","id":"p%d"}`, i))
 		c.mu.Lock()
 		closed := c.closed
 		c.mu.Unlock()
@@ -186,7 +186,7 @@ func TestSlowConsumer(t *testing.T) {
 	healthy, _ := connect(t, e.urls[0], "ana", "tower")
 	slow := dialPaused(t, e.urls[0])
 	slow.send(realtime.Request{ID: "h", Op: realtime.OpHello, Token: "bo"})
-	slow.send(realtime.Request{ID: "j", Op: realtime.OpJoin, Room: "tower", Seq: seqp(1), Epoch: mustEpoch(t, e)})
+	slow.send(realtime.Request{ID: "j", Op: realtime.OpJoin, Room: "tower", Seq: new(int64(1)), Epoch: mustEpoch(t, e)})
 	waitFor(t, func() bool { return e.metrics[0].rooms.Load() == 4 }) // two users' rooms and two towers
 	body, _ := json.Marshal(map[string]string{"pad": strings.Repeat("x", size)})
 	ctx := t.Context()

@@ -64,8 +64,6 @@ func (c *conn) handle(data []byte) {
 		c.refuse(&req, &ErrorData{Code: CodeUnauthorized, Message: "realtime: send hello first"})
 		return
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, opTimeout)
-	defer cancel()
 	// The authenticator and the store are the embedder's: a panic in
 	// them fails the request, not the server.
 	defer func() {
@@ -75,24 +73,32 @@ func (c *conn) handle(data []byte) {
 		}
 	}()
 	switch req.Op {
-	case OpHello:
-		c.hello(ctx, &req)
-	case OpJoin:
-		c.join(ctx, &req)
+	case OpPresence, OpCursor, OpTyping:
+		c.ephemeral(&req)
+		return
+	case OpPing:
+		c.reply(&req, struct {
+			Time time.Time `json:"time"`
+		}{h.now()})
+		return
 	case OpLeave:
 		if !c.leaveRoom(req.Room, false) {
 			c.refuse(&req, notJoined(req.Room))
 			return
 		}
 		c.reply(&req, struct{}{})
+		return
+	}
+	// The rest wait on the authenticator, the broker or the store.
+	ctx, cancel := context.WithTimeout(c.ctx, opTimeout)
+	defer cancel()
+	switch req.Op {
+	case OpHello:
+		c.hello(ctx, &req)
+	case OpJoin:
+		c.join(ctx, &req)
 	case OpReplay:
 		c.replay(ctx, &req)
-	case OpPresence, OpCursor, OpTyping:
-		c.ephemeral(&req)
-	case OpPing:
-		c.reply(&req, struct {
-			Time time.Time `json:"time"`
-		}{h.now()})
 	default:
 		c.edit(ctx, &req)
 	}

@@ -389,8 +389,6 @@ func connect(t *testing.T, url, user, room string) (*client, joined) {
 	return c, j
 }
 
-func seqp(n int64) *int64 { return &n }
-
 func raw(v any) json.RawMessage {
 	b, _ := json.Marshal(v)
 	return b
@@ -556,7 +554,7 @@ func TestReconnectBySeq(t *testing.T) {
 		c := dial(t, url)
 		c.ok(realtime.Request{Op: realtime.OpHello, Token: "bo"}, nil)
 		var j joined
-		c.ok(realtime.Request{Op: realtime.OpJoin, Room: "tower", Seq: seqp(3), Epoch: jb.Epoch}, &j)
+		c.ok(realtime.Request{Op: realtime.OpJoin, Room: "tower", Seq: new(int64(3)), Epoch: jb.Epoch}, &j)
 		if j.Mode != "replay" || j.Count == nil || *j.Count != 4 || j.Seq != 7 {
 			t.Fatalf("rejoin from 3: mode %s count %v seq %d, want a replay of 4 to 7", j.Mode, j.Count, j.Seq)
 		}
@@ -574,12 +572,12 @@ func TestReconnectBySeq(t *testing.T) {
 	c := dial(t, e.urls[1])
 	c.ok(realtime.Request{Op: realtime.OpHello, Token: "bo"}, nil)
 	var j joined
-	c.ok(realtime.Request{Op: realtime.OpJoin, Room: "tower", Seq: seqp(3), Epoch: jb.Epoch}, &j)
+	c.ok(realtime.Request{Op: realtime.OpJoin, Room: "tower", Seq: new(int64(3)), Epoch: jb.Epoch}, &j)
 	if j.Mode != "snapshot" || j.Seq != 11 || j.Rev != 6 || len(j.Project) == 0 {
 		t.Errorf("rejoin from 3 past the limit: mode %s seq %d rev %d, want a snapshot at seq 11, rev 6", j.Mode, j.Seq, j.Rev)
 	}
 	var wrong joined
-	c.ok(realtime.Request{Op: realtime.OpJoin, Room: "tower", Seq: seqp(10), Epoch: "another"}, &wrong)
+	c.ok(realtime.Request{Op: realtime.OpJoin, Room: "tower", Seq: new(int64(10)), Epoch: "another"}, &wrong)
 	if wrong.Mode != "snapshot" {
 		t.Errorf("rejoin from another epoch: %s, want a snapshot", wrong.Mode)
 	}
@@ -745,7 +743,7 @@ func TestReplayRequest(t *testing.T) {
 	}
 	a.await(0, func(m realtime.Message) bool { return m.Seq == 7 })
 	var rep struct{ Seq, Count int64 }
-	a.ok(realtime.Request{Op: realtime.OpReplay, Room: "tower", Seq: seqp(3), Epoch: ja.Epoch}, &rep)
+	a.ok(realtime.Request{Op: realtime.OpReplay, Room: "tower", Seq: new(int64(3)), Epoch: ja.Epoch}, &rep)
 	if rep.Seq != 7 || rep.Count != 4 {
 		t.Errorf("replay from 3: %+v, want 4 messages to 7", rep)
 	}
@@ -754,14 +752,14 @@ func TestReplayRequest(t *testing.T) {
 	if got := fmt.Sprint(a.durable("tower")); got != "[2 3 4 5 6 7 4 5 6 7 8 9]" {
 		t.Errorf("got %s, want 2–7, the replay of 4–7, then 8 and 9 once", got)
 	}
-	if got := a.fail(realtime.Request{Op: realtime.OpReplay, Room: "tower", Seq: seqp(1), Epoch: ja.Epoch}); got.Code != realtime.CodeResync {
+	if got := a.fail(realtime.Request{Op: realtime.OpReplay, Room: "tower", Seq: new(int64(1)), Epoch: ja.Epoch}); got.Code != realtime.CodeResync {
 		t.Errorf("a replay past the history: %s, want resync", got.Code)
 	}
 	// A join from before the broker's history: a snapshot.
 	b := dial(t, e.urls[0])
 	b.ok(realtime.Request{Op: realtime.OpHello, Token: "bo"}, nil)
 	var j joined
-	b.ok(realtime.Request{Op: realtime.OpJoin, Room: "tower", Seq: seqp(1), Epoch: ja.Epoch}, &j)
+	b.ok(realtime.Request{Op: realtime.OpJoin, Room: "tower", Seq: new(int64(1)), Epoch: ja.Epoch}, &j)
 	if j.Mode != "snapshot" || j.Seq != 9 || j.Rev != 5 {
 		t.Errorf("a join from 1 with the history from 4: %s at seq %d rev %d, want a snapshot at 9, rev 5", j.Mode, j.Seq, j.Rev)
 	}

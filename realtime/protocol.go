@@ -222,6 +222,10 @@ type Identity struct {
 	User    string
 	Name    string
 	Expires time.Time // zero: never
+	// Roles are the roles per project the token carries, for the
+	// authenticator's Role to read ("*": every other project); nil when
+	// the authenticator keeps roles elsewhere. The hub does not read it.
+	Roles map[string]Role
 }
 
 // Authenticator checks a hello's token and a user's role in a project.

@@ -168,11 +168,7 @@ func (r *hubRoom) touch(now time.Time) { r.active.Store(now.UnixNano()) }
 // reply and then calls start.
 func (c *conn) joinRoom(name string, role Role, after int64, epoch string) (*membership, []Presence, error) {
 	h := c.h
-	r := h.room(name)
-	if !r.users {
-		h.loadPresence(r)
-	}
-	ms := &membership{c: c, room: r, role: role}
+	ms := &membership{c: c, role: role}
 	ms.ctx, ms.cancel = context.WithCancel(c.ctx)
 	sub, err := h.broker.Subscribe(ms.ctx, name, after, epoch)
 	if err != nil {
@@ -195,11 +191,15 @@ func (c *conn) joinRoom(name string, role Role, after int64, epoch string) (*mem
 	}
 	p := Presence{User: ident.User, Name: ident.Name, Conn: c.id, Node: h.node, Role: role, State: "viewing", Since: h.now()}
 	for {
-		ps, ok := ms.room.enter(ms, p)
-		if ok {
+		// The hub forgets a room left empty: one forgotten between
+		// these lines is made again.
+		ms.room = h.room(name)
+		if !ms.room.users {
+			h.loadPresence(ms.room)
+		}
+		if ps, ok := ms.room.enter(ms, p); ok {
 			return ms, ps, nil
 		}
-		ms.room = h.room(name) // forgotten meanwhile
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/critpath/critpath/schedule"
 )
 
 // Publisher takes events from the outbox: the realtime hub, a job queue,
@@ -71,7 +73,7 @@ func (s *Store) relayOnce(ctx context.Context, pub Publisher) (int, error) {
 		if failed[ev.Project] {
 			continue
 		}
-		ev.Delta = s.deltas.get(ev.ID())
+		ev.Delta = s.deltaOf(ctx, ev)
 		if err := pub.Publish(ctx, ev); err != nil {
 			failed[ev.Project] = true
 			if first == nil {
@@ -91,6 +93,23 @@ func (s *Store) relayOnce(ctx context.Context, pub Publisher) (int, error) {
 		return len(done), first
 	}
 	return len(done), nil
+}
+
+// deltaOf returns what event ev moved, when this store can know it: it
+// kept it when it applied the change or caught up with it; else, loading
+// or catching up the project now replays the events after its latest
+// snapshot, and keeps theirs. An event older than that has none (nil).
+func (s *Store) deltaOf(ctx context.Context, ev Event) *schedule.Delta {
+	if ev.Kind != KindChange {
+		return nil
+	}
+	if d := s.deltas.get(ev.ID()); d != nil {
+		return d
+	}
+	if l, err := s.current(ctx, ev.Project); err == nil {
+		l.mu.Unlock()
+	}
+	return s.deltas.get(ev.ID())
 }
 
 // debouncer calls fn for a key at most once per interval, the interval

@@ -151,7 +151,7 @@ func (q *Queue) enqueueArgs(job jobs.Job) []any {
 	}
 	return q.args(job.Queue, now, qc.MaxSize, job.Kind, []byte(job.Payload), job.Priority,
 		cmp.Or(job.MaxAttempts, qc.MaxAttempts), int64(job.Timeout), job.UniqueKey,
-		job.UniqueTTL.Milliseconds(), job.CoalesceKey, runAt)
+		job.UniqueTTL.Milliseconds(), job.CoalesceKey, runAt, job.Project)
 }
 
 func (q *Queue) enqueued(job jobs.Job, res []any) (string, error) {
@@ -321,7 +321,7 @@ func atoi(s string) int {
 func jobFromHash(queue, id string, f map[string]string) jobs.Job {
 	j := jobs.Job{
 		ID: id, Queue: queue, Kind: f["k"], Priority: atoi(f["r"]), RunAt: msTime(f["t"]),
-		MaxAttempts: atoi(f["m"]), UniqueKey: f["u"], CoalesceKey: f["c"], Attempt: atoi(f["a"]),
+		MaxAttempts: atoi(f["m"]), UniqueKey: f["u"], CoalesceKey: f["c"], Attempt: atoi(f["a"]), Project: f["pj"],
 		EnqueuedAt: msTime(f["e"]),
 	}
 	if p := f["p"]; p != "" {
@@ -388,6 +388,7 @@ type wireEvent struct {
 	Queue     string  `json:"q"`
 	ID        string  `json:"i"`
 	JobKind   string  `json:"j"`
+	Project   string  `json:"pj"`
 	Attempt   int     `json:"a"`
 	Time      int64   `json:"t"`
 	Err       string  `json:"e"`
@@ -474,7 +475,7 @@ func (q *Queue) received(m *goredis.Message) {
 		return
 	}
 	e := jobs.Event{
-		Kind: kind, Queue: w.Queue, JobID: w.ID, JobKind: w.JobKind, Attempt: w.Attempt,
+		Kind: kind, Queue: w.Queue, JobID: w.ID, JobKind: w.JobKind, Project: w.Project, Attempt: w.Attempt,
 		Time: time.UnixMilli(w.Time).UTC(), Err: w.Err, Coalesced: w.Coalesced == 1,
 		Percent: w.Percent, Message: w.Message,
 	}

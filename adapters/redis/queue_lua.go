@@ -13,7 +13,8 @@ import goredis "github.com/redis/go-redis/v9"
 //	                     (ms), t run at (ms), a attempts made, h history
 //	                     (JSON), st state (w ready, l scheduled, h held,
 //	                     r running, d dead), sid its stream entry, s start
-//	                     of its try (ms), x canceled, err and died (dead)
+//	                     of its try (ms), x canceled, err and died (dead),
+//	                     pj its project (when it has one)
 //	B lanes      zset    the priorities that have a stream
 //	B s:<prio>   stream  ready jobs of one priority (field i: the ID),
 //	                     consumer group g; a delivered entry is a try
@@ -38,8 +39,12 @@ import goredis "github.com/redis/go-redis/v9"
 // the queue's name, ARGV[3] the event channel, ARGV[4] now (ms).
 const luaCommon = `
 local B, Q, EV, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+-- ev publishes an event of job id, with the job's project while its
+-- hash is there (publish before the hash goes).
 local function ev(kind, id, jk, attempt, extra)
   local e = {k = kind, q = Q, i = id, j = jk, a = attempt, t = now}
+  local pj = redis.call('HGET', B .. 'j:' .. id, 'pj')
+  if pj then e.pj = pj end
   if extra then for key, v in pairs(extra) do e[key] = v end end
   redis.call('PUBLISH', EV, cjson.encode(e))
 end
@@ -95,7 +100,7 @@ end
 
 // enqueueScript: KEYS[1] B n; ARGV 5 max size, 6 kind, 7 payload, 8
 // priority, 9 max attempts, 10 timeout, 11 unique key, 12 its ttl, 13
-// coalescing key, 14 run at. Returns {0, id} (accepted), {1, id} (merged
+// coalescing key, 14 run at, 15 project. Returns {0, id} (accepted), {1, id} (merged
 // into a waiting job), {-1, id} (duplicate of job id), {-2, size}
 // (full).
 var enqueueScript = goredis.NewScript(luaCommon + `
@@ -126,6 +131,7 @@ redis.call('INCR', KEYS[1])
 local J = B .. 'j:' .. id
 redis.call('HSET', J, 'k', kind, 'p', payload, 'r', prio, 'm', ARGV[9], 'e', now, 'a', 0)
 if ARGV[10] ~= '0' then redis.call('HSET', J, 'o', ARGV[10]) end
+if ARGV[15] ~= '' then redis.call('HSET', J, 'pj', ARGV[15]) end
 if ukey ~= '' then redis.call('HSET', J, 'u', ukey, 'ut', uttl) end
 if ckey ~= '' then
   redis.call('HSET', J, 'c', ckey)
@@ -151,7 +157,7 @@ return {0, id}
 // {jobs, next run-at (ms, or -1), ms until the next token (or -1), lanes
 // and their last entries (when idle)}; each job is {id, entry, priority,
 // attempt, kind, payload, timeout, enqueued, run at, max attempts,
-// unique key, its ttl, coalescing key, reclaimed}.
+// unique key, its ttl, coalescing key, reclaimed, project}.
 var stepScript = goredis.NewScript(luaCommon + `
 local consumer, want = ARGV[5], tonumber(ARGV[6])
 local rate, burst, claimIdle, maxDead = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
@@ -180,12 +186,12 @@ for i = 0, ns - 1 do
     if f[3] == '1' then code = 'x'; err = 'jobs: job canceled' end
     local a = tonumber(attempt)
     if code == 'c' then
+      ev('completed', id, jk, a)
       gone(id, ukey, ckey)
       redis.call('HINCRBY', B .. 'stat', 'c', 1)
-      ev('completed', id, jk, a)
     elseif code == 'x' then
-      gone(id, ukey, ckey)
       ev('canceled', id, jk, a, {e = err})
+      gone(id, ukey, ckey)
     elseif code == 'b' then
       redis.call('HINCRBY', J, 'a', -1)
       if ckey and ckey ~= '' and not redis.call('GET', B .. 'co:' .. ckey) then redis.call('SET', B .. 'co:' .. ckey, id) end
@@ -197,8 +203,8 @@ for i = 0, ns - 1 do
       ev('failed', id, jk, a, {e = err})
       local waiting = ckey and ckey ~= '' and redis.call('GET', B .. 'co:' .. ckey)
       if code == 'r' and waiting then
-        gone(id, ukey, ckey)
         ev('canceled', id, jk, a, {e = 'jobs: superseded by job ' .. waiting .. ' of the same coalescing key'})
+        gone(id, ukey, ckey)
       elseif code == 'r' then
         if ckey and ckey ~= '' then redis.call('SET', B .. 'co:' .. ckey, id) end
         if runat > now then
@@ -276,7 +282,8 @@ local function deliver(prio, sid, id, reclaimed)
     if redis.call('GET', B .. 'co:' .. ckey) == id then redis.call('DEL', B .. 'co:' .. ckey) end
   end
   ev('started', id, f[1], a)
-  out[#out + 1] = {id, sid, prio, a, f[1], f[2], f[3] or '0', f[4], f[5] or '0', f[6], f[7] or '', f[8] or '0', ckey or '', reclaimed and 1 or 0}
+  out[#out + 1] = {id, sid, prio, a, f[1], f[2], f[3] or '0', f[4], f[5] or '0', f[6], f[7] or '', f[8] or '0', ckey or '', reclaimed and 1 or 0,
+    redis.call('HGET', J, 'pj') or ''}
 end
 
 local lanes = redis.call('ZREVRANGE', B .. 'lanes', 0, -1)
@@ -359,8 +366,8 @@ if st == 'r' then
 end
 if st == 'l' then redis.call('ZREM', B .. 'later', id) end
 if st == 'h' then redis.call('DEL', B .. 'held:' .. f[4]) end
-gone(id, f[3], f[4])
 ev('canceled', id, f[2], tonumber(f[5]), {e = 'jobs: job canceled'})
+gone(id, f[3], f[4])
 return 2
 `)
 

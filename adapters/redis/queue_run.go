@@ -137,7 +137,7 @@ func (c *consumer) cancel(id string) {
 func (c *consumer) run(t *try) {
 	p := func(percent float64, message string) {
 		c.q.publish(t.ctx, wireEvent{
-			Kind: "progress", Queue: c.queue, ID: t.job.ID, JobKind: t.job.Kind, Attempt: t.job.Attempt,
+			Kind: "progress", Queue: c.queue, ID: t.job.ID, JobKind: t.job.Kind, Project: t.job.Project, Attempt: t.job.Attempt,
 			Time: ms(c.q.clock.Now()), Percent: min(max(percent, 0), 100), Message: message,
 		})
 	}
@@ -192,7 +192,7 @@ func (c *consumer) step(ctx context.Context, now time.Time, settle []settlement,
 	list, _ := res[0].([]any)
 	for _, v := range list {
 		f, _ := v.([]any)
-		if len(f) != 14 {
+		if len(f) != 15 {
 			return nil, 0, 0, nil, fmt.Errorf("step script answered a job of %d fields", len(f))
 		}
 		str := func(i int) string { s, _ := f[i].(string); return s }
@@ -209,7 +209,7 @@ func (c *consumer) step(ctx context.Context, now time.Time, settle []settlement,
 		j := jobs.Job{
 			ID: str(0), Queue: c.queue, Kind: str(4), Priority: int(num(2)), Attempt: int(num(3)),
 			Timeout: time.Duration(num(6)), MaxAttempts: int(num(9)), UniqueKey: str(10),
-			UniqueTTL: time.Duration(num(11)) * time.Millisecond, CoalesceKey: str(12),
+			UniqueTTL: time.Duration(num(11)) * time.Millisecond, CoalesceKey: str(12), Project: str(14),
 		}
 		if p := str(5); p != "" {
 			j.Payload = []byte(p)

@@ -198,6 +198,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Cancel", func(t *testing.T) { testCancel(t, h) })
 	t.Run("PanicAndBadInput", func(t *testing.T) { testPanicAndBadInput(t, h) })
 	t.Run("Progress", func(t *testing.T) { testProgress(t, h) })
+	t.Run("Project", func(t *testing.T) { testProject(t, h) })
 	t.Run("SlowSubscriber", func(t *testing.T) { testSlowSubscriber(t, h) })
 	t.Run("ShutdownWaits", func(t *testing.T) { testShutdownWaits(t, h) })
 	t.Run("ShutdownReturns", func(t *testing.T) { testShutdownReturns(t, h) })
@@ -747,6 +748,92 @@ func testProgress(t *testing.T, h Harness) {
 	if ev = w.next(); ev.Kind != jobs.EventCompleted {
 		t.Errorf("after the progress, %v; want completed", ev.Kind)
 	}
+}
+
+// upTo returns the events of job id from now on, up to the first of
+// kind.
+func (w *watch) upTo(kind jobs.EventKind, id string) []jobs.Event {
+	w.t.Helper()
+	var evs []jobs.Event
+	for {
+		e := w.next()
+		if e.JobID != id {
+			continue
+		}
+		evs = append(evs, e)
+		if e.Kind == kind {
+			return evs
+		}
+	}
+}
+
+// testProject: every event of a job carries the job's Project, and so
+// do the job its handler gets and its dead letter.
+func testProject(t *testing.T, h Harness) {
+	e := h.env(t, nil)
+	q := e.queue()
+	w := subscribe(t, q, "pj")
+	got := make(chan jobs.Job, 16)
+	consume(t, q, "pj", jobs.HandlerFunc(func(ctx context.Context, j *jobs.Job, p jobs.Progress) error {
+		got <- *j
+		p(50, "")
+		if string(j.Payload) == `"die"` {
+			return jobs.Permanent(errors.New("no such project"))
+		}
+		return nil
+	}))
+	with := func(project, payload string) jobs.Job {
+		j := job("pj", "k", payload)
+		j.Project = project
+		return j
+	}
+	check := func(what, project string, evs []jobs.Event, kinds ...jobs.EventKind) {
+		t.Helper()
+		var seen []jobs.EventKind
+		for _, ev := range evs {
+			seen = append(seen, ev.Kind)
+			if ev.Project != project {
+				t.Errorf("%s: a %v event of project %q, want %q", what, ev.Kind, ev.Project, project)
+			}
+		}
+		if !slices.Equal(seen, kinds) {
+			t.Errorf("%s: events %v, want %v", what, seen, kinds)
+		}
+	}
+
+	id := enqueue(t, q, with("dhaka-tower", `"ok"`))
+	check("a job done", "dhaka-tower", w.upTo(jobs.EventCompleted, id),
+		jobs.EventQueued, jobs.EventStarted, jobs.EventProgress, jobs.EventCompleted)
+	if j := receive(t, got); j.Project != "dhaka-tower" {
+		t.Errorf("the handler got project %q, want dhaka-tower", j.Project)
+	}
+
+	id = enqueue(t, q, with("padma-bridge", `"die"`))
+	check("a job dead", "padma-bridge", w.upTo(jobs.EventDead, id),
+		jobs.EventQueued, jobs.EventStarted, jobs.EventProgress, jobs.EventFailed, jobs.EventDead)
+	receive(t, got)
+	dead, err := q.Dead(t.Context(), "pj", 1)
+	if err != nil || len(dead) != 1 || dead[0].Job.Project != "padma-bridge" {
+		t.Fatalf("Dead: %+v, %v; want the job of padma-bridge", dead, err)
+	}
+	if err := q.RetryDead(t.Context(), "pj", id); err != nil {
+		t.Fatal(err)
+	}
+	check("a dead job retried", "padma-bridge", w.upTo(jobs.EventQueued, id), jobs.EventQueued)
+
+	later := with("metro-line-6", `"ok"`)
+	later.RunAt, later.CoalesceKey = T0.Add(time.Hour), "c"
+	id = enqueue(t, q, later)
+	enqueue(t, q, later)
+	if err := q.Cancel(t.Context(), "pj", id); err != nil {
+		t.Fatal(err)
+	}
+	check("a job merged and canceled", "metro-line-6", w.upTo(jobs.EventCanceled, id),
+		jobs.EventQueued, jobs.EventQueued, jobs.EventCanceled)
+
+	id = enqueue(t, q, with("", `"ok"`))
+	check("a job about no project", "", w.upTo(jobs.EventCompleted, id),
+		jobs.EventQueued, jobs.EventStarted, jobs.EventProgress, jobs.EventCompleted)
 }
 
 func testSlowSubscriber(t *testing.T, h Harness) {

@@ -22,6 +22,8 @@ type CriticalPathArgs struct {
 // Kind implements Args.
 func (CriticalPathArgs) Kind() string { return KindCriticalPath }
 
+func (a CriticalPathArgs) project() string { return a.Project }
+
 func (a CriticalPathArgs) options(j *jobs.Job) { j.CoalesceKey = KindCriticalPath + ":" + a.Project }
 
 // CriticalPathResult is a project's critical path at a revision.

@@ -123,19 +123,23 @@ func Register(mux *jobs.Mux, d Deps) error {
 
 // Args is a job kind's payload: it names its kind and sets the options
 // its jobs carry (a coalescing key for the work that only the latest
-// request matters for, a unique key for what must not be done twice).
+// request matters for, a unique key for what must not be done twice)
+// and the project it works on.
 type Args interface {
 	Kind() string
 	options(j *jobs.Job)
+	project() string
 }
 
-// NewJob returns a job of a's kind on queue, with a as its payload and
-// the options of its kind.
+// NewJob returns a job of a's kind on queue, with a as its payload, the
+// options of its kind and its project as the job's Project (which the
+// job's events carry).
 func NewJob(queue string, a Args) (jobs.Job, error) {
 	j, err := jobs.NewJob(queue, a.Kind(), a)
 	if err != nil {
 		return jobs.Job{}, err
 	}
+	j.Project = a.project()
 	a.options(&j)
 	return j, nil
 }

@@ -72,25 +72,26 @@ func TestRegisterLeavesOut(t *testing.T) {
 // TestNewJobOptions checks the options each kind's jobs carry.
 func TestNewJobOptions(t *testing.T) {
 	for _, c := range []struct {
-		args             Args
-		coalesce, unique string
+		args                      Args
+		coalesce, unique, project string
 	}{
-		{ProgressArgs{Project: "p"}, "progress:p", ""},
-		{CriticalPathArgs{Project: "p"}, "critical_path:p", ""},
-		{LevelingArgs{Project: "p"}, "leveling:p", ""},
-		{RiskArgs{Project: "p"}, "", ""},
-		{WeatherArgs{Project: "p"}, "weather:p", ""},
-		{NotifyArgs{Notification{ID: "n1"}}, "", "notify:n1"},
-		{ReportArgs{Project: "p", Revision: 3, Format: "pdf"}, "report:p:3:pdf:", ""},
-		{SyncArgs{Project: "p", File: "plan.xml"}, "sync:p:plan.xml", ""},
+		{ProgressArgs{Project: "p"}, "progress:p", "", "p"},
+		{CriticalPathArgs{Project: "p"}, "critical_path:p", "", "p"},
+		{LevelingArgs{Project: "p"}, "leveling:p", "", "p"},
+		{RiskArgs{Project: "p"}, "", "", "p"},
+		{WeatherArgs{Project: "p"}, "weather:p", "", "p"},
+		{NotifyArgs{Notification{ID: "n1"}}, "", "notify:n1", ""},
+		{NotifyArgs{Notification{ID: "n1", Project: "p"}}, "", "notify:n1", "p"},
+		{ReportArgs{Project: "p", Revision: 3, Format: "pdf"}, "report:p:3:pdf:", "", "p"},
+		{SyncArgs{Project: "p", File: "plan.xml"}, "sync:p:plan.xml", "", "p"},
 	} {
 		j, err := NewJob("q", c.args)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if j.Kind != c.args.Kind() || j.Queue != "q" || j.CoalesceKey != c.coalesce || j.UniqueKey != c.unique {
-			t.Errorf("%T: kind %q, queue %q, coalesce %q, unique %q; want %q, q, %q, %q",
-				c.args, j.Kind, j.Queue, j.CoalesceKey, j.UniqueKey, c.args.Kind(), c.coalesce, c.unique)
+		if j.Kind != c.args.Kind() || j.Queue != "q" || j.CoalesceKey != c.coalesce || j.UniqueKey != c.unique || j.Project != c.project {
+			t.Errorf("%T: kind %q, queue %q, coalesce %q, unique %q, project %q; want %q, q, %q, %q, %q",
+				c.args, j.Kind, j.Queue, j.CoalesceKey, j.UniqueKey, j.Project, c.args.Kind(), c.coalesce, c.unique, c.project)
 		}
 	}
 }

@@ -31,6 +31,8 @@ type LevelingArgs struct {
 // Kind implements Args.
 func (LevelingArgs) Kind() string { return KindLeveling }
 
+func (a LevelingArgs) project() string { return a.Project }
+
 // options coalesces a project's leveling requests: the latest wins.
 func (a LevelingArgs) options(j *jobs.Job) { j.CoalesceKey = KindLeveling + ":" + a.Project }
 

@@ -57,6 +57,8 @@ type NotifyArgs struct {
 // Kind implements Args.
 func (NotifyArgs) Kind() string { return KindNotify }
 
+func (a NotifyArgs) project() string { return a.Project }
+
 // options makes a notification's ID unique in its queue for a day, so
 // that one enqueued twice is refused (jobs.ErrDuplicate).
 func (a NotifyArgs) options(j *jobs.Job) {

@@ -26,6 +26,8 @@ type ProgressArgs struct {
 // Kind implements Args.
 func (ProgressArgs) Kind() string { return KindProgress }
 
+func (a ProgressArgs) project() string { return a.Project }
+
 // options coalesces the recalculations of a project: while one waits,
 // a newer request replaces it.
 func (a ProgressArgs) options(j *jobs.Job) { j.CoalesceKey = KindProgress + ":" + a.Project }

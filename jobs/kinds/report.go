@@ -31,6 +31,8 @@ type ReportArgs struct {
 // Kind implements Args.
 func (ReportArgs) Kind() string { return KindReport }
 
+func (a ReportArgs) project() string { return a.Project }
+
 // options coalesces requests for the same report.
 func (a ReportArgs) options(j *jobs.Job) {
 	j.CoalesceKey = fmt.Sprintf("%s:%s:%d:%s:%s", KindReport, a.Project, a.Revision, a.Format, a.Name)

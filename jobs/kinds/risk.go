@@ -38,6 +38,8 @@ type RiskArgs struct {
 // Kind implements Args.
 func (RiskArgs) Kind() string { return KindRisk }
 
+func (a RiskArgs) project() string { return a.Project }
+
 func (RiskArgs) options(*jobs.Job) {}
 
 // Spread is a relative range on every task's duration (see risk.Spread):

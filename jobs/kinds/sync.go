@@ -88,6 +88,8 @@ type SyncArgs struct {
 // Kind implements Args.
 func (SyncArgs) Kind() string { return KindSync }
 
+func (a SyncArgs) project() string { return a.Project }
+
 // options coalesces the syncs of one project from one file.
 func (a SyncArgs) options(j *jobs.Job) { j.CoalesceKey = KindSync + ":" + a.Project + ":" + a.File }
 

@@ -90,6 +90,8 @@ type WeatherArgs struct {
 // Kind implements Args.
 func (WeatherArgs) Kind() string { return KindWeather }
 
+func (a WeatherArgs) project() string { return a.Project }
+
 // options coalesces a project's weather checks: the latest wins.
 func (a WeatherArgs) options(j *jobs.Job) { j.CoalesceKey = KindWeather + ":" + a.Project }
 

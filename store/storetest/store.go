@@ -386,7 +386,89 @@ func RunStore(t *testing.T, open Open) {
 			t.Errorf("published %v, want [1 2 3 4 5], each once, in order", seqs)
 		}
 	})
+	t.Run("OutboxCarriesDeltas", func(t *testing.T) { outboxDeltas(t, open) })
 	t.Run("ConcurrentEditsLoseNothing", func(t *testing.T) { concurrentEdits(t, open) })
+}
+
+// outboxDeltas checks that the relay hands each change with what it
+// moved — the delta Apply answered — and, from a store started on the
+// same backend, with the deltas of the events after the latest snapshot
+// (the ones before it have none: the publisher asks for a reload).
+func outboxDeltas(t *testing.T, open Open) {
+	b := open(t)
+	defer b.Close()
+	s := store.New(b, store.Config{SnapshotEvery: 3})
+	mustCreate(t, s, "p", Sample())
+	answered := map[int64]string{}
+	for i := range 5 {
+		out := mustApply(t, s, "p", store.Change{Actor: "a", Base: int64(i + 1), Ops: []store.Op{store.Set("F", "duration", schedule.Days(float64(4+i)))}})
+		d, _ := json.Marshal(out.Delta)
+		answered[out.Revision] = string(d)
+	}
+	relayed := func(s *store.Store) map[int64]string {
+		got := map[int64]string{}
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		done := make(chan error)
+		go func() {
+			done <- s.Relay(ctx, store.PublisherFunc(func(_ context.Context, ev store.Event) error {
+				if ev.Delta != nil {
+					d, _ := json.Marshal(ev.Delta)
+					got[ev.Seq] = string(d)
+				} else {
+					got[ev.Seq] = ""
+				}
+				if ev.Seq == 6 {
+					cancel()
+				}
+				return nil
+			}), time.Millisecond)
+		}()
+		<-done
+		return got
+	}
+	// A second store on the backend, before the first relays: it loads the
+	// project from the snapshot at 6 … or 3, and replays the rest.
+	fresh := store.New(b, store.Config{SnapshotEvery: 3})
+	defer fresh.Close()
+	got := relayed(fresh)
+	for seq := int64(2); seq <= 6; seq++ {
+		if d, ok := got[seq]; ok && d != "" && d != answered[seq] {
+			t.Errorf("event %d relayed by a fresh store with another delta than Apply answered (%d bytes, not %d)", seq, len(d), len(answered[seq]))
+		}
+	}
+	if got[1] != "" {
+		t.Errorf("the creation relayed with a delta %s", got[1])
+	}
+	s.Close()
+	// Nothing is pending now; apply again and relay from the first store's
+	// successor: the deltas it applied are handed exactly.
+	s2 := store.New(b, store.Config{})
+	defer s2.Close()
+	for i := range 3 {
+		out := mustApply(t, s2, "p", store.Change{Actor: "a", Base: int64(6 + i), Ops: []store.Op{store.Set("F", "duration", schedule.Days(float64(9+i)))}})
+		d, _ := json.Marshal(out.Delta)
+		answered[out.Revision] = string(d)
+	}
+	got = map[int64]string{}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error)
+	go func() {
+		done <- s2.Relay(ctx, store.PublisherFunc(func(_ context.Context, ev store.Event) error {
+			d, _ := json.Marshal(ev.Delta)
+			got[ev.Seq] = string(d)
+			if ev.Seq == 9 {
+				cancel()
+			}
+			return nil
+		}), time.Millisecond)
+	}()
+	<-done
+	for seq := int64(7); seq <= 9; seq++ {
+		if got[seq] != answered[seq] || got[seq] == "null" {
+			t.Errorf("event %d relayed with delta %.40q…, not the one Apply answered (%d bytes)", seq, got[seq], len(answered[seq]))
+		}
+	}
 }
 
 func countLinks(p *schedule.Project, pred, succ string) int {

@@ -124,6 +124,17 @@ type Broker interface {
 	Alive(ctx context.Context, node string, ttl time.Duration) error
 }
 
+// SizedSubscriber is a Broker that lets its caller size a
+// subscription's buffer, which is otherwise the broker's (sized for one
+// subscription per room and node, as the hub makes). The hub asks a
+// small one for a user's room. Memory and adapters/redis's Broker are
+// SizedSubscribers.
+type SizedSubscriber interface {
+	// SubscribeSized is Subscribe with a buffer of buffer messages past
+	// the replay.
+	SubscribeSized(ctx context.Context, room string, after int64, epoch string, buffer int) (*Subscription, error)
+}
+
 // Signal types the brokers use among themselves.
 const (
 	// TypePresenceChanged is signalled by SetPresence: a node's members

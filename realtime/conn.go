@@ -18,14 +18,16 @@ const writeTimeout = 10 * time.Second
 // frame; a single larger message goes alone.
 const maxFrame = 64 << 10
 
-// conn is one client's connection. Two goroutines serve it: the reader
-// (serve: it reads and handles requests one at a time) and the writer
-// (it sends the outbound queue, batching what has piled up into one
-// frame, and starts a WebSocket ping every Limits.Heartbeat); each room
-// it joined adds a forwarder (see room.go). The outbound queue is bounded in
-// bytes: past half of it, ephemeral messages are dropped; a durable
-// message or a reply that does not fit closes the connection with
-// CloseSlow.
+// conn is one client's connection. The reader (serve: it reads and
+// handles requests one at a time) serves it, and a writer while its
+// outbound queue is not empty: started by the message that finds the
+// queue empty, it sends the queue, batching what has piled up into one
+// frame, and ends when the queue is empty, so that an idle connection
+// costs one goroutine. The hub's loop pings every connection each
+// Limits.Heartbeat. The rooms' forwarders (see fanout.go) append to the
+// queue. The outbound queue is bounded in bytes: past half of it,
+// ephemeral messages are dropped; a durable message or a reply that
+// does not fit closes the connection with CloseSlow.
 type conn struct {
 	h       *Hub
 	ws      *websocket.Conn
@@ -47,7 +49,7 @@ type conn struct {
 	qmu     sync.Mutex
 	queue   []outbound
 	qbytes  int
-	wake    chan struct{} // a message was queued (capacity 1)
+	writing bool          // a writer runs (for good once the connection closes)
 	drained chan struct{} // the writer took messages (capacity 1)
 
 	closeOnce  sync.Once
@@ -76,7 +78,6 @@ func newConn(h *Hub, ws *websocket.Conn, remote string) *conn {
 		remote:     remote,
 		lim:        newLimiter(h.lim),
 		rooms:      map[string]*membership{},
-		wake:       make(chan struct{}, 1),
 		drained:    make(chan struct{}, 1),
 		writerDone: make(chan struct{}),
 		openedAt:   h.now(),
@@ -99,12 +100,10 @@ func (c *conn) identity() Identity {
 	return c.ident
 }
 
-// serve runs the connection until it closes: it starts the writer and
-// the heartbeat, reads requests and, once the reader has stopped,
-// leaves every room.
+// serve runs the connection until it closes: it reads requests and,
+// once the reader and the writer have stopped, leaves every room.
 func (c *conn) serve() {
 	c.h.log.Debug("realtime: connected", "conn", c.id, "remote", c.remote)
-	go c.writeLoop()
 	hello := time.AfterFunc(c.h.lim.HelloTimeout, func() {
 		if c.user() == "" {
 			c.close(CloseUnauthorized, "no hello in time")
@@ -133,7 +132,19 @@ func (c *conn) close(code websocket.StatusCode, reason string) {
 			c.h.log.Warn("realtime: slow consumer closed", "conn", c.id, "user", c.user(), "queued", c.queued())
 		}
 		c.cancel()
+		// A writer sends the close frame.
+		c.qmu.Lock()
+		c.startWriter()
+		c.qmu.Unlock()
 	})
+}
+
+// startWriter starts the writer unless it runs; c.qmu is held.
+func (c *conn) startWriter() {
+	if !c.writing {
+		c.writing = true
+		go c.writeLoop()
+	}
 }
 
 func (c *conn) queued() int {
@@ -208,11 +219,8 @@ func (c *conn) queue1(m *Message, class string, done <-chan struct{}) bool {
 	}
 	c.queue = append(c.queue, o)
 	c.qbytes += len(b)
+	c.startWriter()
 	c.qmu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
 	return true
 }
 
@@ -242,31 +250,31 @@ func (c *conn) take(into []outbound) []outbound {
 	return into
 }
 
-// writeLoop sends the queue, one frame per batch, until the connection
-// closes; then it sends what is left (unless the connection was closed
-// for being slow) and the close frame.
+// writeLoop sends the queue, one frame per batch, until it is empty
+// (then the writer ends: the next message starts another) or the
+// connection closes: then it sends what is left (unless the connection
+// was closed for being slow) and the close frame.
 func (c *conn) writeLoop() {
-	defer close(c.writerDone)
-	heartbeat := time.NewTicker(c.h.lim.Heartbeat)
-	defer heartbeat.Stop()
 	for {
-		select {
-		case <-heartbeat.C:
-			if c.pinging.CompareAndSwap(false, true) {
-				go c.ping()
-			}
-			continue
-		case <-c.wake:
-		case <-c.ctx.Done():
+		if c.ctx.Err() != nil {
 			if c.code != CloseSlow {
 				_ = c.flush(time.Second)
 			}
 			_ = c.ws.Close(c.code, c.reason)
+			close(c.writerDone)
 			return
 		}
 		if err := c.flush(writeTimeout); err != nil {
 			c.close(websocket.StatusAbnormalClosure, "write failed")
+			continue
 		}
+		c.qmu.Lock()
+		if len(c.queue) == 0 && c.ctx.Err() == nil {
+			c.writing = false
+			c.qmu.Unlock()
+			return
+		}
+		c.qmu.Unlock()
 	}
 }
 
@@ -329,8 +337,8 @@ func (c *conn) count(batch []outbound) {
 }
 
 // ping sends a WebSocket ping and closes the connection when its pong
-// does not come within Limits.Heartbeat. The writer starts it at each
-// heartbeat, in a goroutine of its own that lasts until the pong.
+// does not come within Limits.Heartbeat. The hub's loop starts it at
+// each heartbeat, in a goroutine of its own that lasts until the pong.
 func (c *conn) ping() {
 	defer c.pinging.Store(false)
 	ctx, cancel := context.WithTimeout(c.ctx, c.h.lim.Heartbeat)

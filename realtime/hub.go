@@ -76,7 +76,7 @@ type Hub struct {
 	conns   map[*conn]struct{}
 	users   map[string]int // connections per user on this node
 	rooms   map[string]*hubRoom
-	wg      sync.WaitGroup // the connections' ServeHTTP calls
+	wg      sync.WaitGroup // the connections being served
 
 	cmu         sync.Mutex
 	cursorRooms map[*hubRoom]struct{} // rooms with cursors or typing to flush
@@ -140,7 +140,8 @@ func (h *Hub) Node() string { return h.node }
 
 // ServeHTTP accepts a WebSocket connection offering the subprotocol
 // critpath.v1 (others are refused with 400) from an allowed origin
-// (others: 403), and serves it until it closes.
+// (others: 403), and returns; the hub serves the connection until it
+// closes (Shutdown waits for it).
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !offers(r.Header.Values("Sec-WebSocket-Protocol"), Subprotocol) {
 		http.Error(w, "realtime: the subprotocol "+Subprotocol+" is required", http.StatusBadRequest)
@@ -156,22 +157,29 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "realtime: the server is shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	defer h.wg.Done()
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		Subprotocols:   []string{Subprotocol},
 		OriginPatterns: h.origins,
 	})
 	if err != nil {
+		h.wg.Done()
 		h.log.Info("realtime: handshake refused", "remote", r.RemoteAddr, "origin", r.Header.Get("Origin"), "err", err)
 		return // Accept has answered
 	}
 	c := newConn(h, ws, r.RemoteAddr)
 	if !h.add(c) {
+		h.wg.Done()
 		_ = ws.Close(CloseRestart, "the server is shutting down")
 		return
 	}
-	c.serve()
-	h.remove(c)
+	// The connection is served on a goroutine of its own, and the HTTP
+	// server's returns: its stack, grown by the handshake, and the
+	// request go.
+	go func() {
+		defer h.wg.Done()
+		c.serve()
+		h.remove(c)
+	}()
 }
 
 // offers reports whether the Sec-WebSocket-Protocol headers list p.

@@ -9,7 +9,8 @@ import (
 const tickTimeout = 5 * time.Second
 
 // run is the hub's own goroutine, until Shutdown: it flushes cursors,
-// sends presence diffs and beacons, and says the node is alive.
+// sends presence diffs and beacons, pings the connections and says the
+// node is alive.
 func (h *Hub) run() {
 	defer close(h.loop)
 	l := h.lim
@@ -17,6 +18,8 @@ func (h *Hub) run() {
 	presence := time.NewTicker(l.PresenceEvery)
 	alive := time.NewTicker(max(l.NodeTTL/3, time.Millisecond))
 	beacons := time.NewTicker(max(l.Beacon/4, 10*time.Millisecond))
+	heartbeat := time.NewTicker(l.Heartbeat)
+	defer heartbeat.Stop()
 	defer cursors.Stop()
 	defer presence.Stop()
 	defer alive.Stop()
@@ -39,6 +42,24 @@ func (h *Hub) run() {
 			tick(h.alive)
 		case <-beacons.C:
 			tick(h.beacons)
+		case <-heartbeat.C:
+			h.heartbeat()
+		}
+	}
+}
+
+// heartbeat pings every open connection whose last ping has had its
+// pong (see conn.ping).
+func (h *Hub) heartbeat() {
+	h.mu.Lock()
+	conns := make([]*conn, 0, len(h.conns))
+	for c := range h.conns {
+		conns = append(conns, c)
+	}
+	h.mu.Unlock()
+	for _, c := range conns {
+		if c.ctx.Err() == nil && c.pinging.CompareAndSwap(false, true) {
+			go c.ping()
 		}
 	}
 }

@@ -162,8 +162,9 @@ func (c *conn) hello(ctx context.Context, req *Request) {
 	c.mu.Unlock()
 	c.armExpiry(ident.Expires)
 	var ms *membership
+	var pos int64
 	if prev.User == "" {
-		ms, _, err = c.joinRoom(UserRoom(ident.User), RoleViewer, -1, "")
+		ms, _, pos, err = c.joinRoom(ctx, UserRoom(ident.User), RoleViewer)
 		if err != nil {
 			h.log.Warn("realtime: the user's room could not be joined", "conn", c.id, "user", ident.User, "err", err)
 		}
@@ -183,7 +184,7 @@ func (c *conn) hello(ctx context.Context, req *Request) {
 		Limits      limitsData `json:"limits"`
 	}{ident.User, ident.Name, h.node, c.id, expires, h.lim.Heartbeat.Milliseconds(), h.lim.data()})
 	if ms != nil {
-		ms.start()
+		ms.follow(ctx, pos)
 	}
 }
 
@@ -284,27 +285,28 @@ func (c *conn) join(ctx context.Context, req *Request) {
 		h.metrics.Resynced()
 		h.log.Info("realtime: resync", "conn", c.id, "room", name, "seq", *req.Seq, "epoch", req.Epoch)
 	}
-	ms, ps, err := c.joinRoom(name, role, -1, "")
+	ms, ps, pos, err := c.joinRoom(ctx, name, role)
 	if err != nil {
 		c.refuse(req, unavailable(err))
 		return
 	}
-	ms.mu.Lock()
-	rep := joinReply{Room: name, Role: role, Mode: "snapshot", Epoch: ms.epoch, Seq: ms.pos, Presence: ps}
-	ms.mu.Unlock()
-	if !ms.room.users {
-		// Subscribed first, read second: whatever the store accepted
-		// after the read comes through the subscription.
+	r := ms.room
+	r.mu.Lock()
+	rep := joinReply{Room: name, Role: role, Mode: "snapshot", Epoch: r.epoch, Seq: pos, Presence: ps}
+	r.mu.Unlock()
+	if !r.users {
+		// In the room at pos first, read second: whatever the store
+		// accepted after the read comes after pos.
 		rep.Project, rep.Schedule, rep.Rev, err = c.h.snapshot(ctx, name)
 		if err != nil {
 			c.leaveRoom(name, false)
 			c.refuse(req, editError(err, req))
 			return
 		}
-		rep.Seq = c.h.position(ctx, ms, rep.Rev)
+		rep.Seq = c.h.position(ctx, name, rep.Epoch, pos, rep.Rev)
 	}
 	c.reply(req, rep)
-	ms.start()
+	ms.follow(ctx, rep.Seq)
 }
 
 // joinReplay joins from the client's position when the history holds
@@ -320,20 +322,45 @@ func (c *conn) joinReplay(ctx context.Context, req *Request, role Role) (bool, e
 	if epoch != req.Epoch || seq > last || last-seq > int64(h.lim.ReplayLimit) {
 		return false, nil
 	}
-	ms, ps, err := c.joinRoom(req.Room, role, seq, req.Epoch)
-	if errors.Is(err, ErrResync) {
-		return false, nil
-	}
+	ms, ps, pos, err := c.joinRoom(ctx, req.Room, role)
 	if err != nil {
 		return false, err
 	}
-	ms.mu.Lock()
-	count := ms.sub.Last - seq
-	rep := joinReply{Room: req.Room, Role: role, Mode: "replay", Epoch: ms.epoch, Seq: ms.sub.Last, Rev: rev, Presence: ps, Count: &count}
-	ms.mu.Unlock()
-	c.reply(req, rep)
+	r := ms.room
+	r.mu.Lock()
+	epoch = r.epoch
+	r.mu.Unlock()
+	if epoch != req.Epoch {
+		c.leaveRoom(req.Room, false)
+		return false, nil
+	}
+	// The messages after seq up to the forwarder's position follow the
+	// reply; those after it, the live ones, come after them. The first
+	// are read before the reply, for a history that no longer reaches
+	// back is a snapshot's case.
+	end := max(pos, seq)
+	var missed []Message
+	if end > seq {
+		missed, err = h.broker.Range(ctx, req.Room, seq, epoch, int(min(end-seq, int64(h.lim.ReplayLimit))))
+		if err != nil {
+			c.leaveRoom(req.Room, false)
+			if errors.Is(err, ErrResync) {
+				return false, nil
+			}
+			return false, err
+		}
+	}
+	count := end - seq
+	c.reply(req, joinReply{Room: req.Room, Role: role, Mode: "replay", Epoch: epoch, Seq: end, Rev: rev, Presence: ps, Count: &count})
 	h.metrics.Replayed(int(count))
-	ms.start()
+	from := seq
+	for i := range missed {
+		if !c.sendWait(&missed[i], classDurable, ms.left) {
+			return true, nil
+		}
+		from = missed[i].Seq
+	}
+	ms.follow(ctx, from)
 	return true, nil
 }
 
@@ -377,29 +404,22 @@ func (h *Hub) snapshot(ctx context.Context, id string) (*schedule.Project, *sche
 const snapshotWait = 250 * time.Millisecond
 
 // position returns the room's position a snapshot at revision rev
-// stands for, and makes it ms's: the broker's last sequence number once
-// the broker's revision is rev (the messages up to it, waiting in the
-// subscription, are in the snapshot and are not sent). When the broker
-// is past rev already, or does not catch up within snapshotWait, or has
-// no revision for the room (it started after the room's last change),
-// it is where the subscription began, and the client skips the change
-// messages of revisions up to rev itself.
-func (h *Hub) position(ctx context.Context, ms *membership, rev int64) int64 {
-	ms.mu.Lock()
-	pos, epoch := ms.pos, ms.epoch
-	ms.mu.Unlock()
+// stands for, in epoch: the broker's last sequence number once the
+// broker's revision is rev (the messages up to it are in the snapshot
+// and are not sent). When the broker is past rev already, or does not
+// catch up within snapshotWait, or has no revision for the room (it
+// started after the room's last change), it is pos, where the member
+// entered the room, and the client skips the change messages of
+// revisions up to rev itself.
+func (h *Hub) position(ctx context.Context, room, epoch string, pos, rev int64) int64 {
 	deadline := time.Now().Add(snapshotWait)
 	for {
-		seq, brev, bepoch, err := h.broker.Last(ctx, ms.room.name)
+		seq, brev, bepoch, err := h.broker.Last(ctx, room)
 		switch {
 		case err != nil || bepoch != epoch || brev == 0 || brev > rev:
 			return pos
 		case brev == rev:
-			ms.mu.Lock()
-			ms.pos = max(ms.pos, seq)
-			pos = ms.pos
-			ms.mu.Unlock()
-			return pos
+			return max(pos, seq)
 		case time.Now().After(deadline):
 			return pos
 		}
@@ -411,7 +431,9 @@ func (h *Hub) position(ctx context.Context, ms *membership, rev int64) int64 {
 	}
 }
 
-// replay sends the durable messages after the client's seq again.
+// replay sends the durable messages after the client's seq again: the
+// member catches up from there, so that what the room's forwarder hands
+// on meanwhile follows them.
 func (c *conn) replay(ctx context.Context, req *Request) {
 	h := c.h
 	ms := c.membership(req.Room)
@@ -431,16 +453,20 @@ func (c *conn) replay(ctx context.Context, req *Request) {
 		c.refuse(req, resync)
 		return
 	}
-	ms.mu.Lock()
-	defer ms.mu.Unlock()
-	msgs, err := h.broker.Range(ctx, req.Room, seq, req.Epoch, h.lim.ReplayLimit)
-	switch {
-	case errors.Is(err, ErrResync):
-		h.metrics.Resynced()
-		c.refuse(req, resync)
+	pos, ok := ms.pause()
+	if !ok {
+		c.refuse(req, notJoined(req.Room))
 		return
-	case err != nil:
-		c.refuse(req, unavailable(err))
+	}
+	msgs, err := h.broker.Range(ctx, req.Room, seq, req.Epoch, h.lim.ReplayLimit)
+	if err != nil {
+		ms.follow(ctx, pos)
+		if errors.Is(err, ErrResync) {
+			h.metrics.Resynced()
+			c.refuse(req, resync)
+		} else {
+			c.refuse(req, unavailable(err))
+		}
 		return
 	}
 	end := seq
@@ -452,12 +478,12 @@ func (c *conn) replay(ctx context.Context, req *Request) {
 		Count int   `json:"count"`
 	}{end, len(msgs)})
 	for i := range msgs {
-		if !c.sendWait(&msgs[i], classDurable, ms.ctx.Done()) {
+		if !c.sendWait(&msgs[i], classDurable, ms.left) {
 			return
 		}
 	}
-	ms.pos = max(ms.pos, end)
 	h.metrics.Replayed(len(msgs))
+	ms.follow(ctx, max(pos, end))
 }
 
 // edit applies an edit through the store and answers with its outcome.

@@ -20,7 +20,7 @@ type MemoryConfig struct {
 	// minutes.
 	MaxAge time.Duration
 	// Buffer is how many messages a subscriber may fall behind by;
-	// default 256. Past it, ephemeral messages are dropped for it and a
+	// default 1,024 (a hub subscribes once per room). Past it, ephemeral messages are dropped for it and a
 	// durable one closes it with ErrSlow.
 	Buffer int
 	// Clock tells the time; default time.Now.
@@ -57,13 +57,16 @@ type stored struct {
 	at time.Time
 }
 
-var _ Broker = (*Memory)(nil)
+var (
+	_ Broker          = (*Memory)(nil)
+	_ SizedSubscriber = (*Memory)(nil)
+)
 
 // NewMemory returns an in-process broker.
 func NewMemory(cfg MemoryConfig) *Memory {
 	cfg.History = max(cmp.Or(cfg.History, 1000), 1)
 	cfg.MaxAge = cmp.Or(cfg.MaxAge, 10*time.Minute)
-	cfg.Buffer = max(cmp.Or(cfg.Buffer, 256), 1)
+	cfg.Buffer = max(cmp.Or(cfg.Buffer, 1024), 1)
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
@@ -191,6 +194,11 @@ func (b *Memory) missed(name string, r *room, after int64, epoch string) ([]Mess
 
 // Subscribe implements Broker.
 func (b *Memory) Subscribe(ctx context.Context, name string, after int64, epoch string) (*Subscription, error) {
+	return b.SubscribeSized(ctx, name, after, epoch, b.cfg.Buffer)
+}
+
+// SubscribeSized implements SizedSubscriber.
+func (b *Memory) SubscribeSized(ctx context.Context, name string, after int64, epoch string, buffer int) (*Subscription, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -202,7 +210,7 @@ func (b *Memory) Subscribe(ctx context.Context, name string, after int64, epoch 
 		return nil, err
 	}
 	var s *Subscription
-	s = NewSubscription(len(missed)+b.cfg.Buffer, func() {
+	s = NewSubscription(len(missed)+max(buffer, 1), func() {
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		delete(r.subs, s)

@@ -63,7 +63,8 @@ func (r *hubRoom) setPresence(conn, task, field, state string, now time.Time) {
 
 // presenceTick drops the entries whose grace has passed, writes the
 // rooms whose entries changed, sends the rooms that changed their
-// diffs, and forgets the rooms left empty.
+// diffs, closes the feeds of rooms left empty for the grace, and
+// forgets the rooms with nothing left.
 func (h *Hub) presenceTick(ctx context.Context) {
 	now := h.now()
 	for _, r := range h.roomList() {
@@ -107,17 +108,21 @@ func (h *Hub) presenceTick(ctx context.Context) {
 				h.sendDiff(r, ps)
 			}
 		}
-		h.forget(r)
+		h.forget(r, now)
 	}
 }
 
-// forget drops r from the hub when nothing is left of it here.
-func (h *Hub) forget(r *hubRoom) {
+// forget closes r's feed once it has lingered, and drops r from the
+// hub when nothing is left of it here.
+func (h *Hub) forget(r *hubRoom, now time.Time) {
+	if !h.lingerFeed(r, now) {
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.members) > 0 || len(r.entries) > 0 || r.published || r.localDirty {
+	if len(r.members) > 0 || len(r.entries) > 0 || r.published || r.localDirty || r.sub != nil {
 		return
 	}
 	r.dead = true

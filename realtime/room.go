@@ -2,8 +2,6 @@ package realtime
 
 import (
 	"context"
-	"errors"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,8 +24,11 @@ type hubRoom struct {
 	users  bool         // a user's room: no presence, no cursors
 	active atomic.Int64 // unix nanoseconds of the last durable message or beacon
 
+	feedMu sync.Mutex // held while the feed opens or closes
+
 	mu          sync.Mutex
 	members     map[*conn]*membership
+	list        []*membership     // the members, for the forwarder
 	entries     map[string]*entry // by connection id
 	localDirty  bool              // entries changed since the last SetPresence
 	remoteDirty bool              // another node's presence changed: read it again
@@ -37,6 +38,15 @@ type hubRoom struct {
 	cursors     map[string]Cursor  // by connection id: the latest, not yet flushed
 	typing      map[string]Message // by connection id
 	dead        bool               // forgotten by the hub: a join makes a new one
+
+	// The feed: the room's one broker subscription on this node, made
+	// when a member joins and closed when the room has had none for
+	// Limits.PresenceGrace, and its forwarder's position (see fanout.go).
+	sub        *Subscription // nil: no feed
+	stopFeed   context.CancelFunc
+	epoch      string
+	pos        int64     // the last durable message handed to the members
+	emptySince time.Time // when the last member left
 }
 
 // entry is one connection's presence; Gone is set when it went away,
@@ -47,26 +57,24 @@ type entry struct {
 }
 
 // membership is one connection's place in one room: its role there,
-// its broker subscription and the sequence number of the last durable
-// message queued for it (a message the broker hands again is not sent
-// twice). A forwarder goroutine moves the subscription's messages to
-// the connection's queue.
+// the sequence number of the last durable message queued for it (the
+// room's forwarder does not send a message twice), and whether it is
+// live — fed by the room's forwarder — or still catching up, fed by its
+// join (see fanout.go). pos and live are guarded by the room's mu.
 type membership struct {
-	c      *conn
-	room   *hubRoom
-	role   Role
-	ctx    context.Context
-	cancel context.CancelFunc
+	c    *conn
+	room *hubRoom
+	role Role
+	left chan struct{} // closed when the membership ends
+	once sync.Once
 
-	mu    sync.Mutex
-	sub   *Subscription
-	epoch string
 	pos   int64
-	// caught is the sequence number the subscription's backlog ends at:
-	// the messages up to it, a replay, are queued as the client takes
-	// them; those after it must fit in the queue or the client is slow.
-	caught int64
+	live  bool
+	index int // in room.list
 }
+
+// stop ends the membership: a catch-up in progress gives up.
+func (ms *membership) stop() { ms.once.Do(func() { close(ms.left) }) }
 
 // room returns the hub's room of name, made when missing.
 func (h *Hub) room(name string) *hubRoom {
@@ -99,19 +107,28 @@ func (h *Hub) roomList() []*hubRoom {
 	return rs
 }
 
-// enter makes c a member of r with sub, its presence entry new (none in
-// a user's room), and returns the presence the room's members were last
-// told — what the join's reply carries; the diffs after it follow. An
-// entry of the same user in its grace is replaced by the new one.
-func (r *hubRoom) enter(ms *membership, p Presence) ([]Presence, bool) {
+// enter makes ms a member of r, catching up from the position of the
+// room's forwarder, with its presence entry p (none in a user's room),
+// and returns the presence the room's members were last told — what
+// the join's reply carries; the diffs after it follow — and that
+// position. An entry of the same user in its grace is replaced by the
+// new one. It fails (false) when r is forgotten or its feed closed since
+// the caller looked: the caller takes the room again.
+func (r *hubRoom) enter(ms *membership, p Presence) ([]Presence, int64, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.dead {
-		return nil, false
+	if r.dead || r.sub == nil {
+		return nil, 0, false
 	}
+	if old := r.members[ms.c]; old != nil {
+		r.remove(old)
+	}
+	ms.pos, ms.live = r.pos, false
+	ms.index = len(r.list)
+	r.list = append(r.list, ms)
 	r.members[ms.c] = ms
 	if r.users {
-		return []Presence{}, true
+		return []Presence{}, r.pos, true
 	}
 	for id, e := range r.entries {
 		if !e.gone.IsZero() && e.p.User == p.User {
@@ -125,15 +142,23 @@ func (r *hubRoom) enter(ms *membership, p Presence) ([]Presence, bool) {
 		out = append(out, p)
 	}
 	sortPresence(out)
-	return out, true
+	return out, r.pos, true
 }
 
-// exit takes c out of r; its presence entry stays for the grace when
-// grace is set, else it goes at once.
-func (r *hubRoom) exit(c *conn, grace bool, now time.Time) {
+// exit takes ms out of r; its presence entry stays for the grace when
+// grace is set, else it goes at once. The last member out starts the
+// feed's linger.
+func (r *hubRoom) exit(ms *membership, grace bool, now time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	delete(r.members, c)
+	c := ms.c
+	if r.members[c] != ms {
+		return // replaced by a join again
+	}
+	r.remove(ms)
+	if len(r.list) == 0 {
+		r.emptySince = now
+	}
 	delete(r.cursors, c.id)
 	delete(r.typing, c.id)
 	e, ok := r.entries[c.id]
@@ -146,6 +171,15 @@ func (r *hubRoom) exit(c *conn, grace bool, now time.Time) {
 		delete(r.entries, c.id)
 	}
 	r.localDirty = true
+}
+
+// remove takes ms out of r's members; r.mu is held.
+func (r *hubRoom) remove(ms *membership) {
+	delete(r.members, ms.c)
+	last := r.list[len(r.list)-1]
+	r.list[ms.index], last.index = last, ms.index
+	r.list[len(r.list)-1] = nil
+	r.list = r.list[:len(r.list)-1]
 }
 
 // memberList returns r's members.
@@ -162,62 +196,47 @@ func (r *hubRoom) memberList() []*conn {
 // touch notes a durable message (or beacon) in r at now.
 func (r *hubRoom) touch(now time.Time) { r.active.Store(now.UnixNano()) }
 
-// joinRoom subscribes c to room (from after, in epoch; after < 0: from
-// now on), makes it a member and returns the membership, the
-// subscription and the presence for the reply. The caller queues the
-// reply and then calls start.
-func (c *conn) joinRoom(name string, role Role, after int64, epoch string) (*membership, []Presence, error) {
+// joinRoom makes c a member of room name, catching up (see catchUp),
+// subscribing the room on this node when it is the first member, and
+// returns the membership, the presence for the reply and the position
+// of the room's forwarder when it entered: the member has every durable
+// message up to it once it has what the broker holds after its own
+// position.
+func (c *conn) joinRoom(ctx context.Context, name string, role Role) (*membership, []Presence, int64, error) {
 	h := c.h
-	ms := &membership{c: c, role: role}
-	ms.ctx, ms.cancel = context.WithCancel(c.ctx)
-	sub, err := h.broker.Subscribe(ms.ctx, name, after, epoch)
-	if err != nil {
-		ms.cancel()
-		return nil, nil, err
-	}
-	ms.sub, ms.epoch, ms.pos, ms.caught = sub, sub.Epoch, sub.Last, sub.Last
-	if after >= 0 {
-		ms.pos = after
-	}
+	ms := &membership{c: c, role: role, left: make(chan struct{})}
 	ident := c.identity()
-	c.mu.Lock()
-	old := c.rooms[name]
-	c.rooms[name] = ms
-	c.mu.Unlock()
-	if old != nil {
-		old.stop()
-	} else {
-		h.metrics.Rooms(1)
-	}
 	p := Presence{User: ident.User, Name: ident.Name, Conn: c.id, Node: h.node, Role: role, State: "viewing", Since: h.now()}
 	for {
-		// The hub forgets a room left empty: one forgotten between
-		// these lines is made again.
-		ms.room = h.room(name)
-		if !ms.room.users {
-			h.loadPresence(ms.room)
+		// The hub forgets a room left empty, and closes its feed: one
+		// forgotten or closed between these lines is taken again.
+		r := h.room(name)
+		if !r.users {
+			h.loadPresence(r)
 		}
-		if ps, ok := ms.room.enter(ms, p); ok {
-			return ms, ps, nil
+		if err := h.openFeed(ctx, r); err != nil {
+			return nil, nil, 0, err
+		}
+		ms.room = r
+		if ps, pos, ok := r.enter(ms, p); ok {
+			c.mu.Lock()
+			old := c.rooms[name]
+			c.rooms[name] = ms
+			c.mu.Unlock()
+			if old != nil {
+				old.stop()
+				old.room.exit(old, false, h.now())
+			} else {
+				h.metrics.Rooms(1)
+			}
+			return ms, ps, pos, nil
 		}
 	}
 }
 
-// start runs the membership's forwarder.
-func (ms *membership) start() { go ms.forward() }
-
-// stop ends the membership's subscription and forwarder.
-func (ms *membership) stop() {
-	ms.cancel()
-	ms.mu.Lock()
-	sub := ms.sub
-	ms.mu.Unlock()
-	sub.Close()
-}
-
-// leaveRoom takes c out of room: its subscription ends and its presence
-// leaves, after the grace when grace is set. It reports whether c was
-// in the room.
+// leaveRoom takes c out of room: its catch-up, if any, gives up and its
+// presence leaves, after the grace when grace is set. It reports
+// whether c was in the room.
 func (c *conn) leaveRoom(name string, grace bool) bool {
 	c.mu.Lock()
 	ms, ok := c.rooms[name]
@@ -227,7 +246,7 @@ func (c *conn) leaveRoom(name string, grace bool) bool {
 		return false
 	}
 	ms.stop()
-	ms.room.exit(c, grace, c.h.now())
+	ms.room.exit(ms, grace, c.h.now())
 	c.h.metrics.Rooms(-1)
 	return true
 }
@@ -250,90 +269,4 @@ func (c *conn) membership(name string) *membership {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.rooms[name]
-}
-
-// forward moves the subscription's messages to the connection's queue
-// until the membership ends. A subscription the broker ended for being
-// slow is taken up again from the last sequence number queued; one
-// whose history broke makes the client resync.
-func (ms *membership) forward() {
-	for {
-		ms.mu.Lock()
-		sub := ms.sub
-		ms.mu.Unlock()
-		select {
-		case <-ms.ctx.Done():
-			return
-		case m, ok := <-sub.C:
-			if ok {
-				ms.deliver(m)
-				continue
-			}
-		}
-		if ms.ctx.Err() != nil {
-			return
-		}
-		if !ms.resubscribe(sub.Err()) {
-			return
-		}
-	}
-}
-
-// deliver queues m for the connection: a durable message the
-// connection's position already covers is skipped; the broker's
-// presence signals are taken, not sent.
-func (ms *membership) deliver(m Message) {
-	c := ms.c
-	switch {
-	case m.Type == TypePresenceChanged:
-		if string(m.Data) != strconv.Quote(c.h.node) {
-			ms.room.mu.Lock()
-			ms.room.remoteDirty = true
-			ms.room.mu.Unlock()
-		}
-	case m.Durable():
-		ms.mu.Lock()
-		if m.Seq > ms.pos {
-			ms.pos = m.Seq
-			if m.Seq <= ms.caught {
-				c.sendWait(&m, classDurable, ms.ctx.Done())
-			} else {
-				c.send(&m, classDurable)
-			}
-		}
-		ms.mu.Unlock()
-		ms.room.touch(c.h.now())
-	default:
-		c.send(&m, classEphemeral)
-	}
-}
-
-// resubscribe takes the room up again after the broker ended the
-// subscription with err; it reports whether the forwarder goes on.
-func (ms *membership) resubscribe(err error) bool {
-	c, name := ms.c, ms.room.name
-	if errors.Is(err, ErrSlow) {
-		ms.mu.Lock()
-		pos, epoch := ms.pos, ms.epoch
-		ms.mu.Unlock()
-		sub, serr := c.h.broker.Subscribe(ms.ctx, name, pos, epoch)
-		if serr == nil {
-			ms.mu.Lock()
-			ms.sub, ms.caught = sub, sub.Last
-			ms.mu.Unlock()
-			return true
-		}
-		err = serr
-	}
-	if ms.ctx.Err() != nil {
-		return false
-	}
-	c.h.log.Warn("realtime: resync", "conn", c.id, "room", name, "err", err)
-	c.h.metrics.Resynced()
-	c.send(&Message{Type: TypeResync, Room: name, Time: c.h.now()}, classDurable)
-	// The room stays joined in name only: the client joins again.
-	if c.membership(name) == ms {
-		c.leaveRoom(name, false)
-	}
-	return false
 }

@@ -1,6 +1,9 @@
 package realtime
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Subscription is one member's feed of a room, made by a Broker.
 type Subscription struct {
@@ -13,11 +16,12 @@ type Subscription struct {
 	Epoch string
 	Last  int64
 
-	c     chan Message
-	done  chan struct{}
-	once  sync.Once
-	err   error
-	leave func()
+	c      chan Message
+	notify atomic.Pointer[func()]
+	done   chan struct{}
+	once   sync.Once
+	err    error
+	leave  func()
 }
 
 // NewSubscription returns a subscription whose feed buffers buffer
@@ -48,9 +52,36 @@ func (s *Subscription) Offer(m Message) bool {
 	}
 	select {
 	case s.c <- m:
+		s.wake()
 		return true
 	default:
 		return false
+	}
+}
+
+// Notify makes f called whenever a message is put in C or C is closed,
+// from now on, and once at once when C holds messages or is closed
+// already: a consumer that reads C without a goroutine waiting on it
+// (the hub: a room's forwarder runs only while its feed has messages)
+// reads C until it is empty after each call. f is called by the
+// broker, which may hold its locks: it must not wait, nor call the
+// broker.
+func (s *Subscription) Notify(f func()) {
+	s.notify.Store(&f)
+	select {
+	case <-s.done:
+		f()
+		return
+	default:
+	}
+	if len(s.c) > 0 {
+		f()
+	}
+}
+
+func (s *Subscription) wake() {
+	if f := s.notify.Load(); f != nil {
+		(*f)()
 	}
 }
 
@@ -61,6 +92,7 @@ func (s *Subscription) End(err error) {
 		s.err = err
 		close(s.c)
 		close(s.done)
+		s.wake()
 	})
 }
 

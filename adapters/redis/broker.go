@@ -37,7 +37,7 @@ type BrokerConfig struct {
 	// was appended (by Redis's clock); default 10 minutes.
 	MaxAge time.Duration
 	// Buffer is how many messages a local subscriber may fall behind by;
-	// default 256. Past it, ephemeral messages are dropped for it and a
+	// default 1,024 (a hub subscribes once per room). Past it, ephemeral messages are dropped for it and a
 	// durable one closes it with realtime.ErrSlow.
 	Buffer int
 	// Outbox bounds the durable messages without a revision (jobs,
@@ -100,7 +100,10 @@ type Broker struct {
 	localSig atomic.Int64
 }
 
-var _ realtime.Broker = (*Broker)(nil)
+var (
+	_ realtime.Broker          = (*Broker)(nil)
+	_ realtime.SizedSubscriber = (*Broker)(nil)
+)
 
 // NewBroker returns a Broker that keeps its rooms through client, which
 // the caller closes after Shutdown. It starts the broker's pub/sub
@@ -109,7 +112,7 @@ func NewBroker(client goredis.UniversalClient, cfg BrokerConfig) *Broker {
 	cfg.Prefix = cmp.Or(cfg.Prefix, "critpath:rt:")
 	cfg.History = max(cmp.Or(cfg.History, 1000), 1)
 	cfg.MaxAge = cmp.Or(cfg.MaxAge, 10*time.Minute)
-	cfg.Buffer = max(cmp.Or(cfg.Buffer, 256), 1)
+	cfg.Buffer = max(cmp.Or(cfg.Buffer, 1024), 1)
 	cfg.Outbox = max(cmp.Or(cfg.Outbox, 10_000), 1)
 	cfg.Check = cmp.Or(cfg.Check, time.Second)
 	b := &Broker{

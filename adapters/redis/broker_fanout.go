@@ -44,6 +44,12 @@ const repairTimeout = 5 * time.Second
 // arrives on the channel, and the broker hands it on after the history,
 // each message once.
 func (b *Broker) Subscribe(ctx context.Context, name string, after int64, epoch string) (*realtime.Subscription, error) {
+	return b.SubscribeSized(ctx, name, after, epoch, b.cfg.Buffer)
+}
+
+// SubscribeSized implements realtime.SizedSubscriber: Subscribe with a
+// buffer of buffer messages past the replay.
+func (b *Broker) SubscribeSized(ctx context.Context, name string, after int64, epoch string, buffer int) (*realtime.Subscription, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -92,7 +98,7 @@ func (b *Broker) Subscribe(ctx context.Context, name string, after int64, epoch 
 		b.mu.Lock()
 	}
 	m := &member{epoch: p.epoch, last: pos}
-	s := realtime.NewSubscription(len(replay)+b.cfg.Buffer, func() { b.leave(r, m) })
+	s := realtime.NewSubscription(len(replay)+max(buffer, 1), func() { b.leave(r, m) })
 	s.Epoch, s.Last = p.epoch, pos
 	for _, msg := range replay {
 		s.Offer(msg)

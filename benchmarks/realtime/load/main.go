@@ -100,7 +100,7 @@ func mainErr(ctx context.Context) error {
 	defer os.RemoveAll(dir)
 	st := &setup{critpath: *critpathBin, node: *nodeBin, socketio: *socketioDir, pin: *pin, dir: dir}
 	var kinds []kind
-	for _, s := range strings.Split(*serversFlag, ",") {
+	for s := range strings.SplitSeq(*serversFlag, ",") {
 		switch s {
 		case "critpath":
 			if st.critpath == "" {
@@ -112,7 +112,7 @@ func mainErr(ctx context.Context) error {
 		}
 	}
 	want := map[string]bool{}
-	for _, s := range strings.Split(*scenariosFlag, ",") {
+	for s := range strings.SplitSeq(*scenariosFlag, ",") {
 		want[s] = true
 	}
 	all := want["all"]
@@ -232,7 +232,7 @@ func num(v float64, ok bool) string {
 
 func ints(s string) []int {
 	var out []int
-	for _, f := range strings.Split(s, ",") {
+	for f := range strings.SplitSeq(s, ",") {
 		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
 			out = append(out, n)
 		}

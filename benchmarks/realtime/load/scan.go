@@ -200,11 +200,11 @@ var notesValue = []byte(`"field":"notes","value":"`)
 // notesEvent reads the event a change's data carries in the notes of
 // its op: "s,t,padding".
 func notesEvent(data []byte) (s, t int64, ok bool) {
-	i := bytes.Index(data, notesValue)
-	if i < 0 {
+	_, after, ok0 := bytes.Cut(data, notesValue)
+	if !ok0 {
 		return 0, 0, false
 	}
-	rest := data[i+len(notesValue):]
+	rest := after
 	a := bytes.IndexByte(rest, ',')
 	if a < 0 {
 		return 0, 0, false

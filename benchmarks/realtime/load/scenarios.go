@@ -142,6 +142,7 @@ func rooms(ctx context.Context, st *setup, k kind, nrooms, size int, dur time.Du
 	res.set("server CPU %", math.Round(float64(cpu1-cpu0)/dur.Seconds()))
 	res.set("generator CPU %", math.Round(float64(self1-self0)/dur.Seconds()))
 	res.set("peak RSS MB", math.Round(float64(peak.Load())/102.4)/10)
+	res.set("edits sent", float64(sent.Load()))
 	res.set("edits refused", float64(refused.Load()))
 	return res, nil
 }
@@ -464,6 +465,7 @@ func recovery(ctx context.Context, st *setup, k kind, rc recoveryConfig) (*resul
 	}
 	if k == critpath {
 		res.set("resyncs", float64(resyncs))
+		res.set("gaps seen and replayed", float64(gaps))
 	}
 	return res, nil
 }

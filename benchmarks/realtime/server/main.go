@@ -148,6 +148,13 @@ func (p *projects) Apply(ctx context.Context, id string, ch store.Change) (*stor
 	return p.Store.Apply(ctx, id, ch)
 }
 
+func (p *projects) Revision(ctx context.Context, id string) (int64, error) {
+	if err := p.ensure(ctx, id); err != nil {
+		return 0, err
+	}
+	return p.Store.Revision(ctx, id)
+}
+
 func (p *projects) Project(ctx context.Context, id string) (*schedule.Project, int64, error) {
 	if err := p.ensure(ctx, id); err != nil {
 		return nil, 0, err

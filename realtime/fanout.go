@@ -68,13 +68,21 @@ func (h *Hub) subscribe(ctx context.Context, r *hubRoom, after int64, epoch stri
 // closeFeed ends r's feed when r has no members, and reports whether
 // it has none left.
 func (h *Hub) closeFeed(r *hubRoom) bool {
+	_, ok := r.endFeed(true)
+	return ok
+}
+
+// endFeed takes r's feed away and ends it, and returns r's members then;
+// with ifEmpty, only when r has none (it reports whether it did).
+func (r *hubRoom) endFeed(ifEmpty bool) ([]*membership, bool) {
 	r.feedMu.Lock()
 	r.mu.Lock()
-	if len(r.list) > 0 {
+	if ifEmpty && len(r.list) > 0 {
 		r.mu.Unlock()
 		r.feedMu.Unlock()
-		return false
+		return nil, false
 	}
+	members := slices.Clone(r.list)
 	sub, stop := r.sub, r.stopFeed
 	r.sub, r.stopFeed = nil, nil
 	r.mu.Unlock()
@@ -83,7 +91,7 @@ func (h *Hub) closeFeed(r *hubRoom) bool {
 		stop()
 		sub.Close()
 	}
-	return true
+	return members, true
 }
 
 // lingerFeed closes r's feed once r has had no members for
@@ -240,17 +248,7 @@ func (r *hubRoom) deliver(h *Hub, m *Message) {
 // joins meanwhile opens a new feed.
 func (h *Hub) resync(r *hubRoom, err error) {
 	h.log.Warn("realtime: resync", "room", r.name, "err", err)
-	r.feedMu.Lock()
-	r.mu.Lock()
-	members := slices.Clone(r.list)
-	sub, stop := r.sub, r.stopFeed
-	r.sub, r.stopFeed = nil, nil
-	r.mu.Unlock()
-	r.feedMu.Unlock()
-	if sub != nil {
-		stop()
-		sub.Close()
-	}
+	members, _ := r.endFeed(false)
 	m := Message{Type: TypeResync, Room: r.name, Time: h.now()}
 	m.Seal()
 	for _, ms := range members {

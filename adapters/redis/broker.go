@@ -36,6 +36,12 @@ type BrokerConfig struct {
 	// MaxAge is how long a room keeps a durable message, from when it
 	// was appended (by Redis's clock); default 10 minutes.
 	MaxAge time.Duration
+	// RoomTTL is how long Redis keeps a room's position (its epoch, last
+	// sequence number and revision) and its presence after the room was
+	// last used; default 24 hours. A room used again after that starts a
+	// new epoch: its members resync, as they would anyway with its
+	// history gone (MaxAge).
+	RoomTTL time.Duration
 	// Buffer is how many messages a local subscriber may fall behind by;
 	// default 1,024 (a hub subscribes once per room). Past it, ephemeral messages are dropped for it and a
 	// durable one closes it with realtime.ErrSlow.
@@ -112,6 +118,7 @@ func NewBroker(client goredis.UniversalClient, cfg BrokerConfig) *Broker {
 	cfg.Prefix = cmp.Or(cfg.Prefix, "critpath:rt:")
 	cfg.History = max(cmp.Or(cfg.History, 1000), 1)
 	cfg.MaxAge = cmp.Or(cfg.MaxAge, 10*time.Minute)
+	cfg.RoomTTL = max(cmp.Or(cfg.RoomTTL, 24*time.Hour), cfg.MaxAge)
 	cfg.Buffer = max(cmp.Or(cfg.Buffer, 1024), 1)
 	cfg.Outbox = max(cmp.Or(cfg.Outbox, 10_000), 1)
 	cfg.Check = cmp.Or(cfg.Check, time.Second)
@@ -270,8 +277,8 @@ func (b *Broker) publish(ctx context.Context, room string, rev int64, fs []strin
 	if announce {
 		channel = b.channel(room)
 	}
-	args := make([]any, 0, 5+len(fs))
-	args = append(args, randomID(), rev, b.cfg.History, b.cfg.MaxAge.Milliseconds(), channel)
+	args := make([]any, 0, 6+len(fs))
+	args = append(args, randomID(), rev, b.cfg.History, b.cfg.MaxAge.Milliseconds(), channel, b.cfg.RoomTTL.Milliseconds())
 	for _, f := range fs {
 		args = append(args, f)
 	}
@@ -341,7 +348,7 @@ type position struct {
 // realtime.ErrResync.
 func (b *Broker) read(ctx context.Context, room string, after int64, epoch string, limit int) (position, error) {
 	res, err := readScript.Run(ctx, b.c, []string{b.metaKey(room), b.streamKey(room)},
-		randomID(), epoch, after, limit, b.cfg.History, b.cfg.MaxAge.Milliseconds()).Slice()
+		randomID(), epoch, after, limit, b.cfg.History, b.cfg.MaxAge.Milliseconds(), b.cfg.RoomTTL.Milliseconds()).Slice()
 	b.reached(err)
 	if err != nil {
 		return position{}, fmt.Errorf("redis: read room %q after %d: %w", room, after, err)
@@ -418,7 +425,13 @@ func (b *Broker) SetPresence(ctx context.Context, room, node string, ps []realti
 		if merr != nil {
 			return fmt.Errorf("redis: presence of node %q in room %q: %w", node, room, merr)
 		}
-		err = b.c.HSet(ctx, b.presenceKey(room), node, v).Err()
+		// The hash outlives its last change by RoomTTL: a room no node
+		// comes back to does not keep a dead node's entries for ever.
+		_, err = b.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+			p.HSet(ctx, b.presenceKey(room), node, v)
+			p.PExpire(ctx, b.presenceKey(room), b.cfg.RoomTTL)
+			return nil
+		})
 	}
 	b.reached(err)
 	if err != nil {

@@ -7,7 +7,8 @@
 -- ARGV[2] the batch's revision (0: not a store event)
 -- ARGV[3] the history's length, ARGV[4] its age (ms, 0: no limit)
 -- ARGV[5] the room's channel ('': do not publish)
--- ARGV[6…] each message's JSON without its opening brace and without
+-- ARGV[6] how long the room's position outlives its last use (ms)
+-- ARGV[7…] each message's JSON without its opening brace and without
 -- seq and epoch, which the script puts first.
 --
 -- Returns {1, epoch, last seq} when appended, {0, epoch, last seq} for a
@@ -23,6 +24,7 @@ if redis.call('HSETNX', M, 'e', ARGV[1]) == 1 then
 end
 local meta = redis.call('HMGET', M, 'e', 's', 'r')
 local epoch, seq, last = meta[1], tonumber(meta[2] or '0'), tonumber(meta[3] or '0')
+redis.call('PEXPIRE', M, tonumber(ARGV[6]))
 
 if rev > 0 then
   if last > 0 and rev <= last then
@@ -37,7 +39,7 @@ end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local frames = {}
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   seq = seq + 1
   local frame = '{"seq":' .. seq .. ',"epoch":"' .. epoch .. '",' .. ARGV[i]
   redis.call('XADD', S, 'MAXLEN', '~', history, seq .. '-0', 'm', frame, 't', now)

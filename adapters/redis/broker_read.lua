@@ -8,6 +8,7 @@
 -- wanted, only the position)
 -- ARGV[4] at most this many messages (≤ 0: all)
 -- ARGV[5] the history's length, ARGV[6] its age (ms, 0: no limit)
+-- ARGV[7] how long the room's position outlives its last use (ms)
 --
 -- Returns {code, epoch, last seq, last revision, frames…}: code 1 with
 -- the frames after `after`; -1 when the epoch is not the room's; -2 when
@@ -20,6 +21,7 @@ if redis.call('HSETNX', M, 'e', ARGV[1]) == 1 then
 end
 local meta = redis.call('HMGET', M, 'e', 's', 'r')
 local epoch, last, rev = meta[1], tonumber(meta[2] or '0'), tonumber(meta[3] or '0')
+redis.call('PEXPIRE', M, tonumber(ARGV[7]))
 local head = {0, epoch, last, rev}
 
 if ARGV[2] ~= '' and ARGV[2] ~= epoch then

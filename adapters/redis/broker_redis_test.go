@@ -189,6 +189,36 @@ func TestBrokerTrim(t *testing.T) {
 	})
 }
 
+// TestBrokerRoomTTL: a room's position and presence outlive their last
+// use by RoomTTL, not for ever; a read of the room is a use.
+func TestBrokerRoomTTL(t *testing.T) {
+	ctx := t.Context()
+	c, prefix := client(t)
+	b := newBroker(t, c, prefix, redis.BrokerConfig{RoomTTL: time.Hour})
+	ttl := func(key string) time.Duration {
+		t.Helper()
+		d, err := c.PTTL(ctx, prefix+key).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	if _, _, _, err := b.Last(ctx, "read"); err != nil { // made by a read
+		t.Fatal(err)
+	}
+	if _, err := b.Publish(ctx, "p", job(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetPresence(ctx, "p", "n1", []realtime.Presence{{User: "ana", Conn: "c1", Node: "n1"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"{read}:m", "{p}:m", "{p}:p"} {
+		if d := ttl(key); d <= 59*time.Minute || d > time.Hour {
+			t.Errorf("%s lives %v more, want about an hour", key, d)
+		}
+	}
+}
+
 // TestBrokerRepair: a batch the channel lost is read from the history,
 // when the next arrives or, for the last one, at the periodic check.
 func TestBrokerRepair(t *testing.T) {

@@ -105,11 +105,39 @@ func (h *Hub) presenceTick(ctx context.Context) {
 			if err != nil {
 				h.log.Warn("realtime: presence could not be read", "room", r.name, "err", err)
 			} else {
-				h.sendDiff(r, ps)
+				h.sendDiff(r, r.dropReplaced(ps, h.node))
 			}
 		}
 		h.forget(r, now)
 	}
+}
+
+// dropReplaced drops this node's entries in their grace whose user has a
+// connection on another node in ps — the user came back there — and
+// returns ps without them, so that the old connection leaves in the
+// diff the new one joins (as on one node, see enter). The change is
+// written to the broker at the next tick.
+func (r *hubRoom) dropReplaced(ps []Presence, node string) []Presence {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	elsewhere := map[string]bool{}
+	for _, p := range ps {
+		if p.Node != node {
+			elsewhere[p.User] = true
+		}
+	}
+	dropped := map[string]bool{}
+	for id, e := range r.entries {
+		if !e.gone.IsZero() && elsewhere[e.p.User] {
+			delete(r.entries, id)
+			dropped[id] = true
+			r.localDirty = true
+		}
+	}
+	if len(dropped) == 0 {
+		return ps
+	}
+	return slices.DeleteFunc(slices.Clone(ps), func(p Presence) bool { return p.Node == node && dropped[p.Conn] })
 }
 
 // forget closes r's feed once it has lingered, and drops r from the

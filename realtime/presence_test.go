@@ -129,6 +129,49 @@ func TestPresenceGrace(t *testing.T) {
 	}
 }
 
+// TestPresenceGraceAcrossNodes: a user whose connection went away on one
+// node and who comes back on another is not shown twice for the grace:
+// the old connection leaves as soon as the node that had it sees the new
+// one, and the user is present all along.
+func TestPresenceGraceAcrossNodes(t *testing.T) {
+	const grace = 3 * time.Second
+	e := newEnv(t, 2, realtime.Limits{PresenceGrace: grace}, realtime.MemoryConfig{})
+	w, jw := connect(t, e.urls[0], "watcher", "tower")
+	x, _ := connect(t, e.urls[0], "xu", "tower")
+	waitFor(t, func() bool { return fmtUsers(present(jw.Presence, presenceDiffs(t, w, "tower"))) == "[watcher xu]" })
+	x.ws.CloseNow()
+	back := time.Now()
+	connect(t, e.urls[1], "xu", "tower")
+	waitFor(t, func() bool { // the new connection, and it alone
+		var nodes []string
+		for _, p := range present(jw.Presence, presenceDiffs(t, w, "tower")) {
+			if p.User == "xu" {
+				nodes = append(nodes, p.Node)
+			}
+		}
+		return len(nodes) == 1 && nodes[0] == "node1"
+	})
+	if d := time.Since(back); d > grace/2 {
+		t.Errorf("the old connection left %v after the user came back on the other node, want well within the grace (%v)", d, grace)
+	}
+	// Never absent: every diff that takes a connection of xu away leaves
+	// another of xu present.
+	seen := present(jw.Presence, nil)
+	for _, d := range presenceDiffs(t, w, "tower") {
+		for _, p := range slices.Concat(d.Joined, d.Changed) {
+			seen[p.Conn] = p
+		}
+		left := false
+		for _, p := range d.Left {
+			delete(seen, p.Conn)
+			left = left || p.User == "xu"
+		}
+		if left && !slices.Contains(users(seen), "xu") {
+			t.Errorf("xu absent after %+v", d)
+		}
+	}
+}
+
 func TestPresenceDeadNode(t *testing.T) {
 	const ttl = 600 * time.Millisecond
 	e := newEnv(t, 1, realtime.Limits{NodeTTL: ttl}, realtime.MemoryConfig{})

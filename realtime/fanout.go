@@ -50,6 +50,14 @@ func (h *Hub) openFeed(ctx context.Context, r *hubRoom) error {
 		return err
 	}
 	r.mu.Lock()
+	if r.dead {
+		// Forgotten while subscribing (it had no feed yet): nobody would
+		// close this subscription. The caller takes the room again.
+		r.mu.Unlock()
+		stop()
+		sub.Close()
+		return nil
+	}
 	r.sub, r.stopFeed, r.epoch, r.pos = sub, stop, sub.Epoch, sub.Last
 	r.mu.Unlock()
 	h.startFeed(fctx, r, sub)

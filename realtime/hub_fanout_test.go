@@ -256,3 +256,42 @@ func TestRoomFeedLingers(t *testing.T) {
 	last = publishJobs(t, b, room, 3)
 	awaitAll(t, a2, room, first, last)
 }
+
+// slowFirst is a counting broker whose first subscription of a project
+// room takes a while, as a broker across a network may.
+type slowFirst struct {
+	*counting
+	once sync.Once
+}
+
+func (b *slowFirst) Subscribe(ctx context.Context, room string, after int64, epoch string) (*realtime.Subscription, error) {
+	b.once.Do(func() { time.Sleep(200 * time.Millisecond) })
+	return b.counting.Subscribe(ctx, room, after, epoch)
+}
+
+// TestSlowSubscribeFeedClosed: a room the hub forgets while its first
+// join is still subscribing (the room has no member, entry or feed yet)
+// does not keep that subscription open for good: once the last member
+// has left, no subscription of the room is left open.
+func TestSlowSubscribeFeedClosed(t *testing.T) {
+	ctx := t.Context()
+	st := store.New(store.NewMemory(), store.Config{})
+	defer st.Close()
+	b := &slowFirst{counting: &counting{Memory: realtime.NewMemory(realtime.MemoryConfig{}), made: map[string]int{}, opened: map[string]int{}}}
+	h, err := realtime.NewHub(realtime.HubConfig{Broker: b, Projects: st, Auth: testAuth{},
+		Limits: realtime.Limits{PresenceGrace: 100 * time.Millisecond, PresenceEvery: 10 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	defer h.Shutdown(context.Background())
+	url := "ws" + strings.TrimPrefix(srv.URL, "http")
+	room := "site"
+	if _, err := st.Create(ctx, room, &schedule.Project{Name: room, Start: time.Date(2027, 1, 3, 8, 0, 0, 0, time.UTC)}, "lead"); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := connect(t, url, "ana", room)
+	a.ok(realtime.Request{Op: realtime.OpLeave, Room: room}, nil)
+	waitFor(t, func() bool { _, open := b.counts(room); return open == 0 })
+}

@@ -263,9 +263,7 @@ func (h *Hub) resync(r *hubRoom, err error) {
 		h.metrics.Resynced()
 		ms.c.send(&m, classDurable)
 		// The room stays joined in name only: the client joins again.
-		if ms.c.membership(r.name) == ms {
-			ms.c.leaveRoom(r.name, false)
-		}
+		ms.c.leaveMembership(r.name, ms, false)
 	}
 }
 
@@ -335,7 +333,5 @@ func (ms *membership) follow(ctx context.Context, pos int64) {
 	c.h.log.Warn("realtime: resync", "conn", c.id, "room", name, "err", err)
 	c.h.metrics.Resynced()
 	c.send(&Message{Type: TypeResync, Room: name, Time: c.h.now()}, classDurable)
-	if c.membership(name) == ms {
-		c.leaveRoom(name, false)
-	}
+	c.leaveMembership(name, ms, false)
 }

@@ -238,9 +238,22 @@ func (c *conn) joinRoom(ctx context.Context, name string, role Role) (*membershi
 // presence leaves, after the grace when grace is set. It reports
 // whether c was in the room.
 func (c *conn) leaveRoom(name string, grace bool) bool {
+	return c.leaveMembership(name, nil, grace)
+}
+
+// leaveMembership takes c out of room as leaveRoom does, but only when
+// its membership of the room is still only (nil: any): a membership that
+// ended (a resync) must not take away the one of a join made since. The
+// check and the removal are one step under c.mu.
+func (c *conn) leaveMembership(name string, only *membership, grace bool) bool {
 	c.mu.Lock()
 	ms, ok := c.rooms[name]
-	delete(c.rooms, name)
+	if ok && only != nil && ms != only {
+		ok = false
+	}
+	if ok {
+		delete(c.rooms, name)
+	}
 	c.mu.Unlock()
 	if !ok {
 		return false

@@ -59,13 +59,7 @@ func New(cfg Config) (*Provider, error) {
 		return nil, errors.New("bulksmsbd: Config.SenderID is required")
 	}
 	cfg.Type = cmp.Or(cfg.Type, "text")
-	cfg.BaseURL = strings.TrimSuffix(cmp.Or(cfg.BaseURL, "https://bulksmsbd.net"), "/")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.BaseURL, cfg.HTTPClient, cfg.Now = httpsend.Defaults(cfg.BaseURL, "https://bulksmsbd.net", cfg.HTTPClient, cfg.Now)
 	return &Provider{cfg: cfg}, nil
 }
 
@@ -99,13 +93,8 @@ func (p *Provider) Send(ctx context.Context, m *notify.Message) (notify.Receipt,
 	if err != nil {
 		return notify.Receipt{}, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.cfg.BaseURL+"/api/smsapi", strings.NewReader(f.Encode()))
-	if err != nil {
-		return notify.Receipt{}, &notify.SendError{Provider: name, Class: notify.Permanent, Err: err}
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	a, err := httpsend.Do(p.cfg.HTTPClient, req, name)
+	a, err := httpsend.Post(ctx, p.cfg.HTTPClient, name, p.cfg.BaseURL+"/api/smsapi", []byte(f.Encode()),
+		http.Header{"Accept": {"application/json"}, "Content-Type": {"application/x-www-form-urlencoded"}})
 	if err != nil {
 		return notify.Receipt{}, err
 	}

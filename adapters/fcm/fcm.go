@@ -1,7 +1,6 @@
 package fcm
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -80,14 +79,8 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.ProjectID == "" {
 		return nil, errors.New("fcm: Config.ProjectID is required (the key has no project_id)")
 	}
-	cfg.BaseURL = strings.TrimSuffix(cmp.Or(cfg.BaseURL, "https://fcm.googleapis.com"), "/")
+	cfg.BaseURL, cfg.HTTPClient, cfg.Now = httpsend.Defaults(cfg.BaseURL, "https://fcm.googleapis.com", cfg.HTTPClient, cfg.Now)
 	cfg.TokenURL = cmp.Or(cfg.TokenURL, sa.TokenURI, "https://oauth2.googleapis.com/token")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
 	return &Provider{
 		cfg:      cfg,
 		endpoint: cfg.BaseURL + "/v1/projects/" + url.PathEscape(cfg.ProjectID) + "/messages:send",
@@ -166,14 +159,8 @@ func (p *Provider) Send(ctx context.Context, m *notify.Message) (notify.Receipt,
 		if err != nil {
 			return notify.Receipt{}, err
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.endpoint, bytes.NewReader(b))
-		if err != nil {
-			return notify.Receipt{}, &notify.SendError{Provider: name, Class: notify.Permanent, Err: err}
-		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json; charset=utf-8")
-		req.Header.Set("Accept", "application/json")
-		a, err := httpsend.Do(p.cfg.HTTPClient, req, name)
+		a, err := httpsend.Post(ctx, p.cfg.HTTPClient, name, p.endpoint, b,
+			http.Header{"Accept": {"application/json"}, "Authorization": {"Bearer " + token}, "Content-Type": {"application/json; charset=utf-8"}})
 		if err != nil {
 			return notify.Receipt{}, err
 		}

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/critpath/critpath/internal/httpsend"
@@ -150,13 +149,8 @@ func (s *tokens) fetch(ctx context.Context) (string, time.Time, error) {
 		return "", time.Time{}, &notify.SendError{Provider: name, Class: notify.Permanent, Err: fmt.Errorf("signing the token request: %w", err)}
 	}
 	form := url.Values{"grant_type": {grantType}, "assertion": {jwt}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.tokenURL, strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", time.Time{}, &notify.SendError{Provider: name, Class: notify.Permanent, Err: err}
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	a, err := httpsend.Do(s.client, req, name)
+	a, err := httpsend.Post(ctx, s.client, name, s.tokenURL, []byte(form.Encode()),
+		http.Header{"Accept": {"application/json"}, "Content-Type": {"application/x-www-form-urlencoded"}})
 	if err != nil {
 		se, ok := errors.AsType[*notify.SendError](err)
 		if !ok {

@@ -1,7 +1,6 @@
 package resend
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -67,13 +66,7 @@ func New(cfg Config) (*Provider, error) {
 			return nil, fmt.Errorf("resend: Config.ReplyTo %q: %w", cfg.ReplyTo, err)
 		}
 	}
-	cfg.BaseURL = strings.TrimSuffix(cmp.Or(cfg.BaseURL, "https://api.resend.com"), "/")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.BaseURL, cfg.HTTPClient, cfg.Now = httpsend.Defaults(cfg.BaseURL, "https://api.resend.com", cfg.HTTPClient, cfg.Now)
 	return &Provider{cfg: cfg}, nil
 }
 
@@ -133,17 +126,11 @@ func (p *Provider) Send(ctx context.Context, m *notify.Message) (notify.Receipt,
 	if err != nil {
 		return notify.Receipt{}, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.cfg.BaseURL+"/emails", bytes.NewReader(body))
-	if err != nil {
-		return notify.Receipt{}, &notify.SendError{Provider: name, Class: notify.Permanent, Err: err}
-	}
-	req.Header.Set("Authorization", "Bearer "+p.cfg.APIKey)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
+	h := http.Header{"Accept": {"application/json"}, "Authorization": {"Bearer " + p.cfg.APIKey}, "Content-Type": {"application/json"}}
 	if k := IdempotencyKey(m.Key); k != "" {
-		req.Header.Set("Idempotency-Key", k)
+		h.Set("Idempotency-Key", k)
 	}
-	a, err := httpsend.Do(p.cfg.HTTPClient, req, name)
+	a, err := httpsend.Post(ctx, p.cfg.HTTPClient, name, p.cfg.BaseURL+"/emails", body, h)
 	if err != nil {
 		return notify.Receipt{}, err
 	}

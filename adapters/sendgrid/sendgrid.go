@@ -1,7 +1,6 @@
 package sendgrid
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -66,13 +65,7 @@ func New(cfg Config) (*Provider, error) {
 			return nil, fmt.Errorf("sendgrid: Config.ReplyTo %q: %w", cfg.ReplyTo, err)
 		}
 	}
-	cfg.BaseURL = strings.TrimSuffix(cmp.Or(cfg.BaseURL, "https://api.sendgrid.com"), "/")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.BaseURL, cfg.HTTPClient, cfg.Now = httpsend.Defaults(cfg.BaseURL, "https://api.sendgrid.com", cfg.HTTPClient, cfg.Now)
 	p.cfg = cfg
 	return p, nil
 }
@@ -155,14 +148,8 @@ func (p *Provider) Send(ctx context.Context, m *notify.Message) (notify.Receipt,
 	if err != nil {
 		return notify.Receipt{}, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.cfg.BaseURL+"/v3/mail/send", bytes.NewReader(body))
-	if err != nil {
-		return notify.Receipt{}, &notify.SendError{Provider: name, Class: notify.Permanent, Err: err}
-	}
-	req.Header.Set("Authorization", "Bearer "+p.cfg.APIKey)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	a, err := httpsend.Do(p.cfg.HTTPClient, req, name)
+	a, err := httpsend.Post(ctx, p.cfg.HTTPClient, name, p.cfg.BaseURL+"/v3/mail/send", body,
+		http.Header{"Accept": {"application/json"}, "Authorization": {"Bearer " + p.cfg.APIKey}, "Content-Type": {"application/json"}})
 	if err != nil {
 		return notify.Receipt{}, err
 	}

@@ -1,7 +1,6 @@
 package sslwireless
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/rand"
@@ -59,13 +58,7 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.SID == "" {
 		return nil, errors.New("sslwireless: Config.SID is required")
 	}
-	cfg.BaseURL = strings.TrimSuffix(cmp.Or(cfg.BaseURL, "https://smsplus.sslwireless.com"), "/")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.BaseURL, cfg.HTTPClient, cfg.Now = httpsend.Defaults(cfg.BaseURL, "https://smsplus.sslwireless.com", cfg.HTTPClient, cfg.Now)
 	return &Provider{cfg: cfg}, nil
 }
 
@@ -127,13 +120,8 @@ func (p *Provider) Send(ctx context.Context, m *notify.Message) (notify.Receipt,
 	if err != nil {
 		return notify.Receipt{}, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.cfg.BaseURL+"/api/v3/send-sms", bytes.NewReader(body))
-	if err != nil {
-		return notify.Receipt{}, &notify.SendError{Provider: name, Class: notify.Permanent, Err: err}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	a, err := httpsend.Do(p.cfg.HTTPClient, req, name)
+	a, err := httpsend.Post(ctx, p.cfg.HTTPClient, name, p.cfg.BaseURL+"/api/v3/send-sms", body,
+		http.Header{"Accept": {"application/json"}, "Content-Type": {"application/json"}})
 	if err != nil {
 		return notify.Receipt{}, err
 	}

@@ -3,6 +3,7 @@ package twilio
 import (
 	"cmp"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -80,13 +81,7 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.From == "" && cfg.MessagingServiceSID == "" {
 		return nil, errors.New("twilio: Config.From or Config.MessagingServiceSID is required")
 	}
-	cfg.BaseURL = strings.TrimSuffix(cmp.Or(cfg.BaseURL, "https://api.twilio.com"), "/")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.BaseURL, cfg.HTTPClient, cfg.Now = httpsend.Defaults(cfg.BaseURL, "https://api.twilio.com", cfg.HTTPClient, cfg.Now)
 	p.cfg = cfg
 	p.endpoint = cfg.BaseURL + "/2010-04-01/Accounts/" + url.PathEscape(cfg.AccountSID) + "/Messages.json"
 	return p, nil
@@ -127,14 +122,10 @@ func (p *Provider) Send(ctx context.Context, m *notify.Message) (notify.Receipt,
 	if err != nil {
 		return notify.Receipt{}, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.endpoint, strings.NewReader(f.Encode()))
-	if err != nil {
-		return notify.Receipt{}, &notify.SendError{Provider: name, Class: notify.Permanent, Err: err}
-	}
-	req.SetBasicAuth(p.user, p.pass)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	a, err := httpsend.Do(p.cfg.HTTPClient, req, name)
+	a, err := httpsend.Post(ctx, p.cfg.HTTPClient, name, p.endpoint, []byte(f.Encode()), http.Header{
+		"Accept":        {"application/json"},
+		"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.pass))},
+		"Content-Type":  {"application/x-www-form-urlencoded"}})
 	if err != nil {
 		return notify.Receipt{}, err
 	}

@@ -1,7 +1,6 @@
 package webpush
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/ecdh"
@@ -97,12 +96,7 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.Hosts == nil {
 		cfg.Hosts = DefaultHosts
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	_, cfg.HTTPClient, cfg.Now = httpsend.Defaults("", "", cfg.HTTPClient, cfg.Now)
 	return &Provider{cfg: cfg, vapid: v}, nil
 }
 
@@ -242,19 +236,17 @@ func (p *Provider) Send(ctx context.Context, m *notify.Message) (notify.Receipt,
 	if err != nil {
 		return notify.Receipt{}, &notify.SendError{Provider: name, Class: notify.Retryable, Err: err}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.endpoint.String(), bytes.NewReader(body))
-	if err != nil {
-		return notify.Receipt{}, &notify.SendError{Provider: name, Class: notify.Permanent, Err: err}
+	h := http.Header{
+		"Authorization":    {auth},
+		"Content-Encoding": {"aes128gcm"},
+		"Content-Type":     {"application/octet-stream"},
+		"Ttl":              {strconv.FormatInt(int64(p.cfg.TTL/time.Second), 10)},
+		"Urgency":          {p.cfg.Urgency},
 	}
-	req.Header.Set("Authorization", auth)
-	req.Header.Set("Content-Encoding", "aes128gcm")
-	req.Header.Set("Content-Type", "application/octet-stream")
-	req.Header.Set("TTL", strconv.FormatInt(int64(p.cfg.TTL/time.Second), 10))
-	req.Header.Set("Urgency", p.cfg.Urgency)
 	if t := Topic(m.Key); t != "" {
-		req.Header.Set("Topic", t)
+		h.Set("Topic", t)
 	}
-	a, err := httpsend.Do(p.cfg.HTTPClient, req, name)
+	a, err := httpsend.Post(ctx, p.cfg.HTTPClient, name, sub.endpoint.String(), body, h)
 	if err != nil {
 		return notify.Receipt{}, err
 	}

@@ -8,6 +8,9 @@
 package httpsend
 
 import (
+	"bytes"
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -31,6 +34,32 @@ type Answer struct {
 	Status int
 	Header http.Header
 	Body   []byte
+}
+
+// Defaults fills the settings every provider adapter has: the API's
+// root (def when base is empty) without a trailing slash, an HTTP client
+// with a 30 s timeout, and the clock Retry-After dates are read against.
+func Defaults(base, def string, c *http.Client, now func() time.Time) (string, *http.Client, func() time.Time) {
+	if c == nil {
+		c = &http.Client{Timeout: 30 * time.Second}
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return strings.TrimSuffix(cmp.Or(base, def), "/"), c, now
+}
+
+// Post sends body to url through Do, as provider, with header. A
+// request that cannot be made (a bad url) is a Permanent failure.
+func Post(ctx context.Context, c *http.Client, provider, url string, body []byte, header http.Header) (*Answer, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, &notify.SendError{Provider: provider, Class: notify.Permanent, Err: err}
+	}
+	if header != nil {
+		req.Header = header
+	}
+	return Do(c, req, provider)
 }
 
 // Do sends req with c and reads the answer. When no answer comes back it

@@ -244,3 +244,17 @@ func FuzzWait(f *testing.F) {
 		}
 	})
 }
+
+func TestDefaultsAndPost(t *testing.T) {
+	base, c, now := Defaults("", "https://api.example/", nil, nil)
+	if base != "https://api.example" || c == nil || c.Timeout != 30*time.Second || now == nil {
+		t.Errorf("Defaults = %q, %+v, %v; want the root without its slash, a 30 s client, a clock", base, c, now != nil)
+	}
+	if base, _, _ := Defaults("https://other/", "https://api.example", nil, nil); base != "https://other" {
+		t.Errorf("Defaults with a root = %q", base)
+	}
+	_, err := Post(t.Context(), c, "p", "://no url", nil, nil)
+	if se, ok := errors.AsType[*notify.SendError](err); !ok || se.Class != notify.Permanent {
+		t.Errorf("Post to a bad url: %v, want a Permanent failure", err)
+	}
+}

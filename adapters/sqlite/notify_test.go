@@ -60,24 +60,7 @@ func TestNotifyDurable(t *testing.T) {
 	if testing.Short() {
 		t.Skip("opens the file for every call")
 	}
-	t.Run("Ledger", func(t *testing.T) {
-		notifytest.RunLedger(t, func(t *testing.T) notify.Ledger {
-			r := newReopening(t)
-			return notifytest.FreshLedger(func() notify.Ledger { return NewLedger(r.backend()) })
-		})
-	})
-	t.Run("Inbox", func(t *testing.T) {
-		notifytest.RunInbox(t, func(t *testing.T) notify.Inbox {
-			r := newReopening(t)
-			return notifytest.FreshInbox(func() notify.Inbox { return NewInbox(r.backend()) })
-		})
-	})
-	t.Run("Digests", func(t *testing.T) {
-		notifytest.RunDigests(t, func(t *testing.T) notify.Digests {
-			r := newReopening(t)
-			return notifytest.FreshDigests(func() notify.Digests { return NewDigests(r.backend()) })
-		})
-	})
+	notifytest.RunFresh(t, func(t *testing.T) func() *Backend { return newReopening(t).backend }, NewLedger, NewInbox, NewDigests)
 }
 
 // TestNotifyDeadLetters reads the settled messages back by state, in

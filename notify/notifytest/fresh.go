@@ -3,6 +3,7 @@ package notifytest
 import (
 	"context"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/critpath/critpath/notify"
@@ -95,4 +96,31 @@ func (f *freshDigests) Remove(ctx context.Context, project, user string, keys []
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.mk().Remove(ctx, project, user, keys)
+}
+
+// RunFresh runs RunLedger, RunInbox and RunDigests on a storage whose
+// implementations are made again, by ledger, inbox and digests, from
+// the backend that open's function returns before every call — closed
+// and opened again, as a restart does — so that each call reads only
+// what earlier calls stored. open is called once per test.
+func RunFresh[B any, L notify.Ledger, I notify.Inbox, D notify.Digests](t *testing.T, open func(t *testing.T) func() B,
+	ledger func(B) L, inbox func(B) I, digests func(B) D) {
+	t.Run("Ledger", func(t *testing.T) {
+		RunLedger(t, func(t *testing.T) notify.Ledger {
+			b := open(t)
+			return FreshLedger(func() notify.Ledger { return ledger(b()) })
+		})
+	})
+	t.Run("Inbox", func(t *testing.T) {
+		RunInbox(t, func(t *testing.T) notify.Inbox {
+			b := open(t)
+			return FreshInbox(func() notify.Inbox { return inbox(b()) })
+		})
+	})
+	t.Run("Digests", func(t *testing.T) {
+		RunDigests(t, func(t *testing.T) notify.Digests {
+			b := open(t)
+			return FreshDigests(func() notify.Digests { return digests(b()) })
+		})
+	})
 }

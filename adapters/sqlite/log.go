@@ -53,15 +53,36 @@ func (b *Backend) Create(ctx context.Context, first store.Event, snap store.Snap
 	return nil
 }
 
+// projectTx begins a write transaction (IMMEDIATE: it takes the
+// database's write lock) and reads a project's revision in it;
+// store.ErrNotFound for no such project. The caller commits it or rolls
+// it back.
+func (b *Backend) projectTx(ctx context.Context, project string) (*sql.Tx, int64, error) {
+	if err := b.live(ctx); err != nil {
+		return nil, 0, err
+	}
+	tx, err := b.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	var last int64
+	switch err := tx.QueryRowContext(ctx, `SELECT revision FROM projects WHERE id = ?`, project).Scan(&last); {
+	case errors.Is(err, sql.ErrNoRows):
+		tx.Rollback()
+		return nil, 0, store.ErrNotFound
+	case err != nil:
+		tx.Rollback()
+		return nil, 0, err
+	}
+	return tx, last, nil
+}
+
 // Append implements store.Log. The transaction begins IMMEDIATE, taking
 // the database's write lock before it reads the project's revision, so
 // that the compare and the swap see no other writer in between, in this
 // process or another.
 func (b *Backend) Append(ctx context.Context, ev store.Event, cmd *store.Answer) (err error) {
-	if err := b.live(ctx); err != nil {
-		return err
-	}
-	tx, err := b.write.BeginTx(ctx, nil)
+	tx, last, err := b.projectTx(ctx, ev.Project)
 	if err != nil {
 		return fmt.Errorf("sqlite: project %q: append event %d: %w", ev.Project, ev.Seq, err)
 	}
@@ -70,13 +91,6 @@ func (b *Backend) Append(ctx context.Context, ev store.Event, cmd *store.Answer)
 			tx.Rollback()
 		}
 	}()
-	var last int64
-	switch err := tx.QueryRowContext(ctx, `SELECT revision FROM projects WHERE id = ?`, ev.Project).Scan(&last); {
-	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("sqlite: project %q: append event %d: %w", ev.Project, ev.Seq, store.ErrNotFound)
-	case err != nil:
-		return fmt.Errorf("sqlite: project %q: append event %d: %w", ev.Project, ev.Seq, err)
-	}
 	if ev.Seq != last+1 {
 		return fmt.Errorf("sqlite: project %q: event %d after %d: %w", ev.Project, ev.Seq, last, store.ErrStale)
 	}

@@ -15,10 +15,7 @@ import (
 // project fails with store.ErrNotFound, one past the project's last
 // event with an error naming both revisions.
 func (b *Backend) SaveSnapshot(ctx context.Context, snap store.Snapshot) (err error) {
-	if err := b.live(ctx); err != nil {
-		return err
-	}
-	tx, err := b.write.BeginTx(ctx, nil)
+	tx, last, err := b.projectTx(ctx, snap.Project)
 	if err != nil {
 		return fmt.Errorf("sqlite: project %q: snapshot at revision %d: %w", snap.Project, snap.Revision, err)
 	}
@@ -27,13 +24,6 @@ func (b *Backend) SaveSnapshot(ctx context.Context, snap store.Snapshot) (err er
 			tx.Rollback()
 		}
 	}()
-	var last int64
-	switch err := tx.QueryRowContext(ctx, `SELECT revision FROM projects WHERE id = ?`, snap.Project).Scan(&last); {
-	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("sqlite: project %q: snapshot: %w", snap.Project, store.ErrNotFound)
-	case err != nil:
-		return fmt.Errorf("sqlite: project %q: snapshot at revision %d: %w", snap.Project, snap.Revision, err)
-	}
 	if snap.Revision > last {
 		return fmt.Errorf("sqlite: project %q: snapshot at revision %d after the last event, %d", snap.Project, snap.Revision, last)
 	}

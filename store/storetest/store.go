@@ -397,7 +397,7 @@ func RunStore(t *testing.T, open Open) {
 func outboxDeltas(t *testing.T, open Open) {
 	b := open(t)
 	defer b.Close()
-	s := store.New(b, store.Config{SnapshotEvery: 3})
+	s := store.New(b, store.Config{SnapshotEvery: 4})
 	mustCreate(t, s, "p", Sample())
 	answered := map[int64]string{}
 	for i := range 5 {
@@ -428,19 +428,28 @@ func outboxDeltas(t *testing.T, open Open) {
 		return got
 	}
 	// A second store on the backend, before the first relays: it loads the
-	// project from the snapshot at 6 … or 3, and replays the rest.
-	fresh := store.New(b, store.Config{SnapshotEvery: 3})
+	// project from its latest snapshot (at 4 or 5: one every 4 events) and
+	// replays the rest, keeping their deltas.
+	s.Close() // its snapshots written
+	snap, err := b.Snapshot(t.Context(), "p")
+	if err != nil || snap.Revision >= 6 {
+		t.Fatalf("the latest snapshot: revision %d, %v; want one before 6", snap.Revision, err)
+	}
+	fresh := store.New(b, store.Config{SnapshotEvery: 4})
 	defer fresh.Close()
 	got := relayed(fresh)
 	for seq := int64(2); seq <= 6; seq++ {
-		if d, ok := got[seq]; ok && d != "" && d != answered[seq] {
+		d := got[seq]
+		switch {
+		case seq > snap.Revision && d != answered[seq]:
+			t.Errorf("event %d, after the snapshot at %d, relayed by a fresh store with another delta than Apply answered (%d bytes, not %d)", seq, snap.Revision, len(d), len(answered[seq]))
+		case d != "" && d != answered[seq]:
 			t.Errorf("event %d relayed by a fresh store with another delta than Apply answered (%d bytes, not %d)", seq, len(d), len(answered[seq]))
 		}
 	}
 	if got[1] != "" {
 		t.Errorf("the creation relayed with a delta %s", got[1])
 	}
-	s.Close()
 	// Nothing is pending now; apply again and relay from the first store's
 	// successor: the deltas it applied are handed exactly.
 	s2 := store.New(b, store.Config{})

@@ -20,8 +20,9 @@ type MemoryConfig struct {
 	// minutes.
 	MaxAge time.Duration
 	// Buffer is how many messages a subscriber may fall behind by;
-	// default 1,024 (a hub subscribes once per room). Past it, ephemeral messages are dropped for it and a
-	// durable one closes it with ErrSlow.
+	// default 1,024 (a hub subscribes once per room). Past half of it,
+	// ephemeral messages are dropped for it; a durable one that does not
+	// fit closes it with ErrSlow.
 	Buffer int
 	// Clock tells the time; default time.Now.
 	Clock func() time.Time
@@ -35,10 +36,9 @@ type Memory struct {
 	cfg   MemoryConfig
 	epoch string
 
-	mu      sync.Mutex
-	rooms   map[string]*room
-	nodes   map[string]time.Time // node → alive until
-	dropped int                  // ephemeral messages dropped for slow subscribers
+	mu    sync.Mutex
+	rooms map[string]*room
+	nodes map[string]time.Time // node → alive until
 }
 
 type room struct {
@@ -71,14 +71,6 @@ func NewMemory(cfg MemoryConfig) *Memory {
 		cfg.Clock = time.Now
 	}
 	return &Memory{cfg: cfg, epoch: strconv.FormatInt(time.Now().UnixNano(), 36), rooms: map[string]*room{}, nodes: map[string]time.Time{}}
-}
-
-// Dropped returns how many ephemeral messages were dropped for slow
-// subscribers.
-func (b *Memory) Dropped() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.dropped
 }
 
 func (b *Memory) room(name string) *room {
@@ -150,8 +142,6 @@ func (b *Memory) fanOut(r *room, m Message) {
 		if m.Durable() {
 			s.End(ErrSlow)
 			delete(r.subs, s)
-		} else {
-			b.dropped++
 		}
 	}
 }

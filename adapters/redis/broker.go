@@ -43,8 +43,9 @@ type BrokerConfig struct {
 	// history gone (MaxAge).
 	RoomTTL time.Duration
 	// Buffer is how many messages a local subscriber may fall behind by;
-	// default 1,024 (a hub subscribes once per room). Past it, ephemeral messages are dropped for it and a
-	// durable one closes it with realtime.ErrSlow.
+	// default 1,024 (a hub subscribes once per room). Past half of it,
+	// ephemeral messages are dropped for it; a durable one that does not
+	// fit closes it with realtime.ErrSlow.
 	Buffer int
 	// Outbox bounds the durable messages without a revision (jobs,
 	// notifications) held while Redis is unreachable; default 10,000.

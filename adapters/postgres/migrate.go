@@ -4,11 +4,8 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"path"
-	"strconv"
-	"strings"
 
+	"github.com/critpath/critpath/internal/migration"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -22,48 +19,12 @@ var migrationFiles embed.FS
 // processes opening one database at once migrate it one after another.
 const migrationLock = 0x63726974_70617468 // "critpath"
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// migrations returns the embedded migrations in order, checking that they
-// are numbered 1, 2, 3 … with no gap.
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, name := range names { // fs.Glob sorts them
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("postgres: migration %s: want a name NNNN_what.sql", base)
-		}
-		if v != len(out)+1 {
-			return nil, fmt.Errorf("postgres: migration %s: version %d, want %d", base, v, len(out)+1)
-		}
-		sql, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{v, base, string(sql)})
-	}
-	return out, nil
-}
-
 // SchemaVersion is the version of the schema this package migrates to:
 // the number of its last migration.
-func SchemaVersion() int {
-	ms, err := migrations()
-	if err != nil || len(ms) == 0 {
-		return 0
-	}
-	return ms[len(ms)-1].version
-}
+func SchemaVersion() int { return migration.Last(migrationFiles) }
+
+// migrations returns the embedded migrations in order.
+func migrations() ([]migration.Step, error) { return migration.List(migrationFiles, "postgres") }
 
 // Migrate brings the database's schema up to SchemaVersion, applying the
 // migrations it lacks in one transaction under an advisory lock, and
@@ -102,11 +63,11 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, target int) error {
 		return fmt.Errorf("postgres: the database's schema is at version %d, newer than this package's %d", current, len(ms))
 	}
 	for _, m := range ms[current:max(current, min(target, len(ms)))] {
-		if _, err := tx.Exec(ctx, m.sql); err != nil {
-			return fmt.Errorf("postgres: migration %s: %w", m.name, err)
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			return fmt.Errorf("postgres: migration %s: %w", m.Name, err)
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version, m.name); err != nil {
-			return fmt.Errorf("postgres: migration %s: %w", m.name, err)
+		if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.Version, m.Name); err != nil {
+			return fmt.Errorf("postgres: migration %s: %w", m.Name, err)
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -6,9 +6,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"strconv"
-	"strings"
+
+	"github.com/critpath/critpath/internal/migration"
 )
 
 // The schema's migrations, migrations/NNNN_name.sql, numbered 1, 2, 3 …
@@ -18,49 +17,12 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migration is one step of the schema.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// migrations returns the embedded migrations in order, checking that they
-// are numbered 1, 2, 3 … with no gap.
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, name := range names { // Glob returns names in lexical order
-		base := strings.TrimPrefix(name, "migrations/")
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || len(num) != 4 {
-			return nil, fmt.Errorf("sqlite: migration %s: want a name NNNN_what.sql", base)
-		}
-		if v != len(ms)+1 {
-			return nil, fmt.Errorf("sqlite: migration %s: number %d, want %d", base, v, len(ms)+1)
-		}
-		text, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(text)})
-	}
-	return ms, nil
-}
-
 // schemaVersion is the version of the schema this package writes: the
 // number of its last migration.
-func schemaVersion() int {
-	ms, err := migrations()
-	if err != nil || len(ms) == 0 {
-		return 0
-	}
-	return ms[len(ms)-1].version
-}
+func schemaVersion() int { return migration.Last(migrationFiles) }
+
+// migrations returns the embedded migrations in order.
+func migrations() ([]migration.Step, error) { return migration.List(migrationFiles, "sqlite") }
 
 // migrate brings the database's schema to version to, applying the
 // migrations after the version it is at in one transaction: a crash or
@@ -109,8 +71,8 @@ func migrate(ctx context.Context, db *sql.DB, path string, to int) (err error) {
 		return nil
 	}
 	for _, m := range ms[at:to] {
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("sqlite: %s: migration %s: %w", path, m.name, err)
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("sqlite: %s: migration %s: %w", path, m.Name, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE schema_version SET version = ?`, to); err != nil {

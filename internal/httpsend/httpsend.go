@@ -1,6 +1,6 @@
 // Package httpsend is what the notification adapters under adapters/
-// share in speaking to a provider's HTTP API: sending a request while
-// noting whether it went out (so that a failure is known to be retryable,
+// share in speaking to a provider's HTTP API: their common settings
+// (Defaults), posting a request (Post) while noting whether it went out (so that a failure is known to be retryable,
 // or of unknown outcome), reading a bounded answer, and reading the waits
 // a provider asks for (Retry-After, rate-limit reset headers).
 //
